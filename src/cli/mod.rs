@@ -1,0 +1,45 @@
+//! The command line: every clap type lives under this module, one file per command.
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+pub mod explain;
+pub mod probe;
+pub mod token;
+
+pub use explain::ExplainArgs;
+pub use probe::ProbeArgs;
+pub use token::TokenArgs;
+
+/// Why an Agora voice app does not work, and proof that it does before a demo.
+#[derive(Debug, Parser)]
+#[command(name = "agora-doctor", version, about, long_about = None)]
+pub struct Cli {
+    /// When to colour the output: auto = only when stdout is a terminal and NO_COLOR is unset.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Decode, verify and check an Agora 006/007 token, or build one for a test setup.
+    Token(TokenArgs),
+    /// Explain an Agora error code, message or pasted console line; scan a log for errors.
+    Explain(ExplainArgs),
+    /// Run every pre-demo check at once (network, clock, secure context, page, devices, join).
+    Probe(ProbeArgs),
+}
+
+/// The `--color` choices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when stdout is a terminal, NO_COLOR is unset and TERM is not `dumb`.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}

@@ -1,0 +1,3 @@
+//! The `explain` command (placeholder until its issue lands).
+
+pub mod command;

@@ -1,0 +1,23 @@
+//! agora-doctor: why an Agora voice app does not work, and proof that it does before a demo.
+//!
+//! One dispatch from the parsed command line to each command; every command computes a report, a
+//! renderer writes it, and the result maps to an exit code (see [`Outcome`]).
+
+pub mod cli;
+pub mod explain;
+pub mod probe;
+pub mod render;
+pub mod report;
+pub mod token;
+
+pub use report::Outcome;
+
+/// Run one parsed command line and say how it ended.
+pub fn run(cli: cli::Cli) -> Outcome {
+    let ctx = render::OutputContext::from_choice(cli.color);
+    match cli.command {
+        cli::Command::Token(args) => token::command::run(args, &ctx),
+        cli::Command::Explain(args) => explain::command::run(args, &ctx),
+        cli::Command::Probe(args) => probe::command::run(args, &ctx),
+    }
+}

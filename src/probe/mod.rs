@@ -1,0 +1,3 @@
+//! The `probe` command (placeholder until its issue lands).
+
+pub mod command;

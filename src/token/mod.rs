@@ -1,0 +1,3 @@
+//! The `token` command (placeholder until its issue lands).
+
+pub mod command;
