@@ -2,6 +2,8 @@
 
 use std::io::{self, IsTerminal, Write};
 
+pub mod probe;
+
 use crate::cli::ColorChoice;
 
 /// How output should look, decided once per run.
