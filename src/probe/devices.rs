@@ -285,7 +285,7 @@ pub fn verdict(result: &Result<Capture, CaptureError>) -> Finding {
     } else {
         f64::NEG_INFINITY
     };
-    let evidence = vec![
+    let evidence = [
         format!("device: {} ({})", capture.device, capture.format),
         format!(
             "{} samples kept over {:.1} s; RMS {:.2} dBFS, peak {:.3} ({:.2} dBFS), clipped {:.2} %",

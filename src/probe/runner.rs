@@ -63,10 +63,11 @@ impl CheckOutput {
     /// Headline from details: the worst detail becomes the headline unless all pass, in which case
     /// `all_good` is used.
     pub fn from_details(details: Vec<Finding>, all_good: Finding) -> Self {
+        // The first of the worst findings leads (details are in the order they were found).
+        let worst_status = details.iter().map(|f| f.status).max();
         let worst = details
             .iter()
-            .filter(|f| f.status != Status::Pass)
-            .max_by_key(|f| f.status)
+            .find(|f| f.status != Status::Pass && Some(f.status) == worst_status)
             .cloned();
         CheckOutput {
             headline: worst.unwrap_or(all_good),

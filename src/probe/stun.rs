@@ -126,20 +126,18 @@ pub async fn binding(server: SocketAddr, limit: Duration) -> Result<Binding, Stu
     loop {
         socket.send(&request).await.map_err(map_io)?;
         let wait = (tokio::time::Instant::now() + interval).min(deadline);
-        loop {
-            match tokio::time::timeout_at(wait, socket.recv(&mut buf)).await {
-                Err(_) => break,
-                Ok(Err(e)) => return Err(map_io(e)),
-                Ok(Ok(n)) => match parse_success(&buf[..n], &transaction) {
-                    Some((mapped, software)) => {
-                        return Ok(Binding {
-                            mapped,
-                            software,
-                            rtt: started.elapsed(),
-                        })
-                    }
-                    None => return Err(StunError::Garbage),
-                },
+        match tokio::time::timeout_at(wait, socket.recv(&mut buf)).await {
+            Err(_) => {}
+            Ok(Err(e)) => return Err(map_io(e)),
+            Ok(Ok(n)) => {
+                return match parse_success(&buf[..n], &transaction) {
+                    Some((mapped, software)) => Ok(Binding {
+                        mapped,
+                        software,
+                        rtt: started.elapsed(),
+                    }),
+                    None => Err(StunError::Garbage),
+                }
             }
         }
         if tokio::time::Instant::now() >= deadline {

@@ -80,8 +80,9 @@ pub fn human(report: &ProbeReport) -> String {
     let time = format!("{:.2} s", report.wall_ms as f64 / 1000.0);
     let summary = if problems == 0 {
         format!(
-            "{} checks: {} passed, {} skipped — no problems ({time})",
+            "{} check{}: {} passed, {} skipped — no problems ({time})",
             report.checks.len(),
+            plural(report.checks.len()),
             c.pass,
             c.skip
         )

@@ -14,6 +14,7 @@ use hyper_util::rt::TokioIo;
 use rustls::ServerConfig;
 use tokio_rustls::TlsAcceptor;
 
+use super::access_point::{ApAnswer, ApRequest};
 use super::{Background, Fault, SimError, SimProject};
 
 /// How long the server waits for a client's TLS handshake before dropping it.
@@ -120,9 +121,21 @@ impl EdgeService {
 }
 
 impl HttpHandler for EdgeService {
-    fn handle(&self, method: &Method, uri: &hyper::Uri, _body: &[u8]) -> Response<Full<Bytes>> {
+    fn handle(&self, method: &Method, uri: &hyper::Uri, body: &[u8]) -> Response<Full<Bytes>> {
         let now = self.now();
         let (status, content_type, text) = match (method, uri.path()) {
+            (&Method::GET | &Method::POST, "/ap/v1/choose") => {
+                let answer = match ApRequest::parse(uri.query().unwrap_or(""), body) {
+                    Ok(request) => {
+                        let unix = now
+                            .duration_since(SystemTime::UNIX_EPOCH)
+                            .map_or(0, |d| d.as_secs());
+                        request.answer(&self.project, unix, self.udp_addr)
+                    }
+                    Err(missing) => ApAnswer::bad_request(missing),
+                };
+                (StatusCode::OK, "application/json", answer.to_json())
+            }
             (&Method::GET | &Method::HEAD, _) => (
                 StatusCode::OK,
                 "text/plain; charset=utf-8",

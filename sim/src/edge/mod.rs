@@ -13,6 +13,7 @@
 //! everything on drop), [`SimTls`] (fresh CA + loopback certificate), [`serve_https`] (TLS + HTTP/1.1
 //! with any hyper service) and [`serve_udp`] (a datagram handler).
 
+mod access_point;
 mod background;
 mod http;
 mod tls;
@@ -22,6 +23,7 @@ use std::net::{SocketAddr, TcpListener, UdpSocket};
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use access_point::{ApAnswer, ApRequest, GatewayReason};
 pub use background::Background;
 pub use http::{serve_https, EdgeService};
 pub use tls::{provider, SimTls, LOOPBACK_NAMES};
