@@ -57,7 +57,7 @@ impl Pulse {
             .stderr(Stdio::null())
             .spawn()
             .expect("pulseaudio starts (scripts/apt/probe.txt installs it)");
-        let mut pulse = Pulse {
+        let pulse = Pulse {
             dir,
             daemon: Some(daemon),
             player: None,
