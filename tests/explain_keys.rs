@@ -77,7 +77,10 @@ fn the_contract_list_and_the_token_core_agree() {
     let mut b: Vec<&str> = agora_token_core::FINDING_KEYS.to_vec();
     a.sort_unstable();
     b.sort_unstable();
-    assert_eq!(a, b, "TEAM.md's token keys and agora_token_core::FINDING_KEYS differ");
+    assert_eq!(
+        a, b,
+        "TEAM.md's token keys and agora_token_core::FINDING_KEYS differ"
+    );
 }
 
 /// Every `"token.…"` or `"probe.<check>.<what>"` string literal in the sources of the tool.
