@@ -311,6 +311,19 @@ pub fn resolve(query: &str) -> Option<Resolution> {
             entries: found,
         });
     }
+    let found = shape_entries(q);
+    if !found.is_empty() {
+        return Some(Resolution {
+            matched_by: MatchedBy::Line,
+            entries: found.into_iter().map(|i| &cat[i]).collect(),
+        });
+    }
+    None
+}
+
+/// Entries (indices into the catalog) named by number in the Flutter `PlatformException(17, …)` /
+/// `AgoraRtcException(-17, …)` shapes or the gateway's `error_code: 110` warning; empty if none.
+pub(crate) fn shape_entries(line: &str) -> Vec<usize> {
     static SHAPES: OnceLock<[(Regex, &'static [Kind]); 2]> = OnceLock::new();
     let shapes = SHAPES.get_or_init(|| {
         [
@@ -319,20 +332,25 @@ pub fn resolve(query: &str) -> Option<Resolution> {
                 &[Kind::NativeError][..],
             ),
             (
-                Regex::new(r"error_code\W{0,3}\s*(\d+)").expect("regex"),
+                Regex::new(r"error_code: (\d+)").expect("regex"),
                 &[Kind::GatewayJoinCode][..],
             ),
         ]
     });
+    let cat = catalog();
     for (re, kinds) in shapes {
-        if let Some(c) = re.captures(q) {
-            if let Some(mut r) = resolve_exact(&c[1], Some(kinds)) {
-                r.matched_by = MatchedBy::Line;
-                return Some(r);
+        if let Some(c) = re.captures(line) {
+            if let Some(r) = resolve_exact(&c[1], Some(kinds)) {
+                return r
+                    .entries
+                    .iter()
+                    .take(1)
+                    .filter_map(|e| cat.iter().position(|x| std::ptr::eq(x, *e)))
+                    .collect();
             }
         }
     }
-    None
+    Vec::new()
 }
 
 /// The entry a key or any alias, name, number or pasted line resolves to.
