@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod explain;
+pub mod native;
 pub mod probe;
 pub mod render;
 pub mod report;
