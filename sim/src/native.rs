@@ -356,6 +356,8 @@ pub fn admit(
     check_token(token, cert, app_id, channel, uid, now)
 }
 
+/// The token check Agora's edge makes, done with the real algorithm (`agora-token-core`): every
+/// failing finding refuses the join; an expired token or privilege is reason 9, anything else 8.
 fn check_token(
     token: &str,
     cert: &str,
@@ -364,6 +366,97 @@ fn check_token(
     uid: &str,
     now: u64,
 ) -> Result<(), i32> {
-    let _ = (token, cert, app_id, channel, uid, now);
-    Err(reason::INVALID_TOKEN)
+    use agora_token_core::{check, keys, Expectation, User};
+    let Ok(uid) = uid.parse::<u64>() else {
+        return Err(reason::INVALID_TOKEN);
+    };
+    let expectation = Expectation {
+        channel: Some(channel.to_string()),
+        user: Some(User::Uid(uid)),
+        app_id: Some(app_id.to_string()),
+        role: None,
+        certificate: Some(cert.to_string()),
+    };
+    let failing: Vec<_> = check(token, &expectation, now)
+        .findings
+        .into_iter()
+        .filter(|f| f.status.fails(false))
+        .collect();
+    if failing.is_empty() {
+        Ok(())
+    } else if failing
+        .iter()
+        .all(|f| f.key == keys::EXPIRED || f.key == keys::PRIVILEGE_EXPIRED)
+    {
+        Err(reason::TOKEN_EXPIRED)
+    } else {
+        Err(reason::INVALID_TOKEN)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use agora_token_core::{rtc_007, uid_text, Role};
+
+    const APP: &str = "970CA35de60c44645bbae8a215061b33";
+    const CERT: &str = "5CFd2fd1755d40ecb72977518be15d3b";
+    const NOW: u64 = 1_800_000_000;
+
+    fn cfg(secure: bool) -> RelayConfig {
+        RelayConfig {
+            app_id: APP.into(),
+            certificate: secure.then(|| CERT.into()),
+            fault: RelayFault::None,
+        }
+    }
+
+    fn token(channel: &str, uid: u32, issued: u64, expire: u32) -> String {
+        rtc_007(
+            APP,
+            CERT,
+            channel,
+            &uid_text(uid),
+            Role::Publisher,
+            issued as u32,
+            expire,
+            expire,
+            1,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn admission_gives_agoras_reasons() {
+        let good = token("demo", 42, NOW - 10, 3600);
+        assert_eq!(admit(&cfg(true), APP, &good, "demo", "42", NOW), Ok(()));
+        assert_eq!(admit(&cfg(true), APP, &good, "other", "42", NOW), Err(8));
+        assert_eq!(admit(&cfg(true), APP, &good, "demo", "43", NOW), Err(8));
+        let expired = token("demo", 42, NOW - 7200, 3600);
+        assert_eq!(admit(&cfg(true), APP, &expired, "demo", "42", NOW), Err(9));
+        assert_eq!(admit(&cfg(true), APP, "", "demo", "42", NOW), Err(8));
+        assert_eq!(admit(&cfg(true), APP, APP, "demo", "42", NOW), Err(8));
+        let other_app = "0123456789abcdef0123456789abcdef";
+        assert_eq!(
+            admit(&cfg(true), other_app, &good, "demo", "42", NOW),
+            Err(6)
+        );
+        assert_eq!(
+            admit(&cfg(true), "not-an-app-id", &good, "demo", "42", NOW),
+            Err(6)
+        );
+        assert_eq!(admit(&cfg(true), APP, &good, "bad/name", "42", NOW), Err(7));
+        // Testing mode (no certificate): NULL token and the App ID as a static key are fine.
+        assert_eq!(admit(&cfg(false), APP, "", "demo", "42", NOW), Ok(()));
+        // A wildcard-uid token admits any uid.
+        let wildcard = token("demo", 0, NOW - 10, 3600);
+        assert_eq!(admit(&cfg(true), APP, &wildcard, "demo", "7", NOW), Ok(()));
+    }
+
+    #[test]
+    fn the_certificate_never_shows_in_debug_output() {
+        let shown = format!("{:?}", cfg(true));
+        assert!(!shown.contains(CERT));
+        assert!(shown.contains("secure: true"));
+    }
 }

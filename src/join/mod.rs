@@ -144,7 +144,13 @@ struct Recorder {
 }
 
 impl Recorder {
-    fn step(&mut self, name: &'static str, started: Instant, status: Status, detail: impl Into<String>) {
+    fn step(
+        &mut self,
+        name: &'static str,
+        started: Instant,
+        status: Status,
+        detail: impl Into<String>,
+    ) {
         self.steps.push(Step {
             name,
             status,
@@ -253,12 +259,18 @@ fn load_finding(err: &LoadError) -> Finding {
 }
 
 fn session_finding(key: &str, what: &str, err: &SessionError) -> Finding {
-    Finding::new(key, Status::Error, format!("{what} failed: {err}"))
-        .with_fix("Check the SDK's log in ~/.agora/ for the cause; make sure the library is a 4.4.32 build")
+    Finding::new(key, Status::Error, format!("{what} failed: {err}")).with_fix(
+        "Check the SDK's log in ~/.agora/ for the cause; make sure the library is a 4.4.32 build",
+    )
 }
 
 /// The finding for a refused join (`on_connection_failure(reason)`).
-pub fn refusal_finding(who: &str, reason_code: i32, opts: &JoinOptions, token: Option<&str>) -> Finding {
+pub fn refusal_finding(
+    who: &str,
+    reason_code: i32,
+    opts: &JoinOptions,
+    token: Option<&str>,
+) -> Finding {
     let name = reason::name(reason_code);
     let evidence = format!("on_connection_failure reason {reason_code} ({name})");
     let f = match reason_code {
@@ -266,7 +278,9 @@ pub fn refusal_finding(who: &str, reason_code: i32, opts: &JoinOptions, token: O
             let mut f = Finding::new(
                 "probe.join.token_invalid",
                 Status::Fail,
-                format!("{who} was refused: the token is not valid for this App ID, channel and uid"),
+                format!(
+                    "{who} was refused: the token is not valid for this App ID, channel and uid"
+                ),
             );
             if token.is_none_or(str::is_empty) {
                 f = f.with_evidence(
@@ -288,13 +302,19 @@ pub fn refusal_finding(who: &str, reason_code: i32, opts: &JoinOptions, token: O
         reason::INVALID_APP_ID => Finding::new(
             "probe.join.app_id_invalid",
             Status::Fail,
-            format!("{who} was refused: the App ID \"{}\" is not valid", opts.app_id),
+            format!(
+                "{who} was refused: the App ID \"{}\" is not valid",
+                opts.app_id
+            ),
         )
         .with_fix("Copy the App ID (32 hex characters) from the Agora console project you use"),
         reason::INVALID_CHANNEL_NAME => Finding::new(
             "probe.join.channel_invalid",
             Status::Fail,
-            format!("{who} was refused: the channel name \"{}\" is not valid", opts.channel),
+            format!(
+                "{who} was refused: the channel name \"{}\" is not valid",
+                opts.channel
+            ),
         )
         .with_fix("Use at most 64 bytes of a-z A-Z 0-9 space and !#$%&()+-:;<=.>?@[]^_{}|~,"),
         _ => Finding::new(
@@ -302,7 +322,9 @@ pub fn refusal_finding(who: &str, reason_code: i32, opts: &JoinOptions, token: O
             Status::Fail,
             format!("{who} was refused by the server ({name})"),
         )
-        .with_fix(format!("`agora-doctor explain {name}` says what this reason means")),
+        .with_fix(format!(
+            "`agora-doctor explain {name}` says what this reason means"
+        )),
     };
     f.with_evidence(evidence)
 }
@@ -401,7 +423,9 @@ async fn cycle(opts: &JoinOptions, rec: &mut Recorder) -> Result<Finding, Findin
         format!(
             "{} ({})",
             sdk.path.display(),
-            sdk.version.as_deref().unwrap_or("version unknown: no version file beside it")
+            sdk.version
+                .as_deref()
+                .unwrap_or("version unknown: no version file beside it")
         ),
     );
 
@@ -412,7 +436,12 @@ async fn cycle(opts: &JoinOptions, rec: &mut Recorder) -> Result<Finding, Findin
         rec.step("service", t, Status::Error, e.to_string());
         f
     })?;
-    rec.step("service", t, Status::Pass, "service created and initialised");
+    rec.step(
+        "service",
+        t,
+        Status::Pass,
+        "service created and initialised",
+    );
 
     // Declared before the connections so they are released after them (documented order).
     let sender: PcmSender<'_>;
@@ -439,7 +468,12 @@ async fn cycle(opts: &JoinOptions, rec: &mut Recorder) -> Result<Finding, Findin
         .await
         .inspect_err(|f| rec.step("connect", t, f.status, f.summary.clone()))?;
     rec.assigned_uid = Some(uid);
-    rec.step("connect", t, Status::Pass, format!("on_connected as uid {uid}"));
+    rec.step(
+        "connect",
+        t,
+        Status::Pass,
+        format!("on_connected as uid {uid}"),
+    );
 
     // 4. listen
     let mut listener = None;
@@ -448,20 +482,30 @@ async fn cycle(opts: &JoinOptions, rec: &mut Recorder) -> Result<Finding, Findin
         let token = opts.listen_token.as_deref().or(opts.token.as_deref());
         let mut l = Connection::new(&service, ConnectionRole::Listener).map_err(|e| {
             rec.step("listen", t, Status::Error, e.to_string());
-            session_finding("probe.join.connect_rejected", "creating the listening connection", &e)
-        })?;
-        l.connect(token, &opts.channel, &opts.listen_uid).map_err(|e| {
-            rec.step("listen", t, Status::Fail, e.to_string());
-            Finding::new(
+            session_finding(
                 "probe.join.connect_rejected",
-                Status::Fail,
-                format!("the SDK refused to start the listener's join: {e}"),
+                "creating the listening connection",
+                &e,
             )
         })?;
+        l.connect(token, &opts.channel, &opts.listen_uid)
+            .map_err(|e| {
+                rec.step("listen", t, Status::Fail, e.to_string());
+                Finding::new(
+                    "probe.join.connect_rejected",
+                    Status::Fail,
+                    format!("the SDK refused to start the listener's join: {e}"),
+                )
+            })?;
         let luid = await_connected(&mut l, "listener", opts, token, rec)
             .await
             .inspect_err(|f| rec.step("listen", t, f.status, f.summary.clone()))?;
-        rec.step("listen", t, Status::Pass, format!("listener on_connected as uid {luid}"));
+        rec.step(
+            "listen",
+            t,
+            Status::Pass,
+            format!("listener on_connected as uid {luid}"),
+        );
         listener = Some(l);
     }
 
@@ -469,7 +513,11 @@ async fn cycle(opts: &JoinOptions, rec: &mut Recorder) -> Result<Finding, Findin
     let t = Instant::now();
     let publish_err = |rec: &mut Recorder, e: SessionError| {
         rec.step("publish", t, Status::Error, e.to_string());
-        session_finding("probe.join.publish_failed", "publishing the audio track", &e)
+        session_finding(
+            "probe.join.publish_failed",
+            "publishing the audio track",
+            &e,
+        )
     };
     sender = PcmSender::new(&service).map_err(|e| publish_err(rec, e))?;
     track = AudioTrack::new(&service, &sender).map_err(|e| publish_err(rec, e))?;
@@ -486,7 +534,10 @@ async fn cycle(opts: &JoinOptions, rec: &mut Recorder) -> Result<Finding, Findin
     let mut send_errors = 0usize;
     for _ in 0..frames {
         interval.tick().await;
-        if sender.send(&generator.next_frame(), tone::SAMPLE_RATE, 1).is_err() {
+        if sender
+            .send(&generator.next_frame(), tone::SAMPLE_RATE, 1)
+            .is_err()
+        {
             send_errors += 1;
         }
         if let Some(l) = listener.as_mut() {
@@ -494,7 +545,12 @@ async fn cycle(opts: &JoinOptions, rec: &mut Recorder) -> Result<Finding, Findin
         }
     }
     if send_errors > 0 {
-        rec.step("tone", t, Status::Error, format!("{send_errors} of {frames} frames refused"));
+        rec.step(
+            "tone",
+            t,
+            Status::Error,
+            format!("{send_errors} of {frames} frames refused"),
+        );
         return Err(Finding::new(
             "probe.join.publish_failed",
             Status::Error,
@@ -505,18 +561,25 @@ async fn cycle(opts: &JoinOptions, rec: &mut Recorder) -> Result<Finding, Findin
         "tone",
         t,
         Status::Pass,
-        format!("{} ms of {} Hz sent in 10 ms frames", frames * 10, tone::TONE_HZ),
+        format!(
+            "{} ms of {} Hz sent in 10 ms frames",
+            frames * 10,
+            tone::TONE_HZ
+        ),
     );
 
     // 7. hear
     let mut hearing_evidence = None;
     if let Some(l) = listener.as_mut() {
         let t = Instant::now();
-        let want = frames * tone::FRAME_SAMPLES * LISTEN_SAMPLE_RATE as usize / tone::SAMPLE_RATE as usize;
+        let want =
+            frames * tone::FRAME_SAMPLES * LISTEN_SAMPLE_RATE as usize / tone::SAMPLE_RATE as usize;
         let grace = tokio::time::Instant::now() + HEAR_GRACE;
         while heard.len() < want {
             match tokio::time::timeout_at(grace, l.next_event()).await {
-                Ok(Some(ConnEvent::Audio(chunk))) => heard.extend(mono(&chunk.samples, chunk.channels)),
+                Ok(Some(ConnEvent::Audio(chunk))) => {
+                    heard.extend(mono(&chunk.samples, chunk.channels))
+                }
                 Ok(Some(ev)) => rec.event("listener", &ev),
                 Ok(None) | Err(_) => break,
             }
@@ -558,16 +621,20 @@ async fn cycle(opts: &JoinOptions, rec: &mut Recorder) -> Result<Finding, Findin
         Ok(()) => rec.step("unpublish", t, Status::Pass, "track unpublished"),
         Err(e) => {
             rec.step("unpublish", t, Status::Warn, e.to_string());
-            rec.warnings.push(
-                Finding::new("probe.join.leave_unclean", Status::Warn, format!("unpublishing failed: {e}")),
-            );
+            rec.warnings.push(Finding::new(
+                "probe.join.leave_unclean",
+                Status::Warn,
+                format!("unpublishing failed: {e}"),
+            ));
         }
     }
 
     // 9. disconnect
     let t = Instant::now();
     let mut clean = true;
-    for (who, c) in std::iter::once(("publisher", &mut conn)).chain(listener.as_mut().map(|l| ("listener", l))) {
+    for (who, c) in
+        std::iter::once(("publisher", &mut conn)).chain(listener.as_mut().map(|l| ("listener", l)))
+    {
         if c.disconnect().is_err() {
             clean = false;
             continue;
@@ -584,9 +651,19 @@ async fn cycle(opts: &JoinOptions, rec: &mut Recorder) -> Result<Finding, Findin
         clean &= left;
     }
     if clean {
-        rec.step("disconnect", t, Status::Pass, "on_disconnected(5 LEAVE_CHANNEL)");
+        rec.step(
+            "disconnect",
+            t,
+            Status::Pass,
+            "on_disconnected(5 LEAVE_CHANNEL)",
+        );
     } else {
-        rec.step("disconnect", t, Status::Warn, "no on_disconnected(LEAVE_CHANNEL) in time");
+        rec.step(
+            "disconnect",
+            t,
+            Status::Warn,
+            "no on_disconnected(LEAVE_CHANNEL) in time",
+        );
         rec.warnings.push(
             Finding::new(
                 "probe.join.leave_unclean",
@@ -604,9 +681,18 @@ async fn cycle(opts: &JoinOptions, rec: &mut Recorder) -> Result<Finding, Findin
     drop(track);
     drop(sender);
     drop(service);
-    rec.step("release", t, Status::Pass, "connection, track, sender, factory and service released");
+    rec.step(
+        "release",
+        t,
+        Status::Pass,
+        "connection, track, sender, factory and service released",
+    );
 
-    let mut summary = format!("joined \"{}\" as uid {uid}, published {} ms of 440 Hz", opts.channel, frames * 10);
+    let mut summary = format!(
+        "joined \"{}\" as uid {uid}, published {} ms of 440 Hz",
+        opts.channel,
+        frames * 10
+    );
     if hearing_evidence.is_some() {
         summary.push_str(", a second connection heard it");
     }

@@ -4,6 +4,8 @@ use std::io::{self, IsTerminal, Write};
 
 use crate::cli::ColorChoice;
 
+pub mod join;
+
 /// How output should look, decided once per run.
 #[derive(Debug, Clone, Copy)]
 pub struct OutputContext {
