@@ -326,7 +326,37 @@ pub fn refusal_finding(
             "`agora-doctor explain {name}` says what this reason means"
         )),
     };
-    f.with_evidence(evidence)
+    let mut f = f.with_evidence(evidence);
+    if let Some(t) = token.filter(|t| !t.is_empty()) {
+        if matches!(reason_code, reason::INVALID_TOKEN | reason::TOKEN_EXPIRED) {
+            for line in token_evidence(t, opts) {
+                f = f.with_evidence(line);
+            }
+        }
+    }
+    f
+}
+
+/// What the token check says about the token that was refused (its own findings say which part is
+/// wrong). The certificate is not needed: channel, uid, App ID and expiry are read from the token.
+fn token_evidence(token: &str, opts: &JoinOptions) -> Vec<String> {
+    use agora_token_core::{check, Expectation, User};
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let expectation = Expectation {
+        channel: Some(opts.channel.clone()),
+        user: opts.uid.parse().ok().map(User::Uid),
+        app_id: Some(opts.app_id.clone()),
+        role: None,
+        certificate: None,
+    };
+    check(token, &expectation, now)
+        .findings
+        .into_iter()
+        .filter(|f| f.status.fails(false))
+        .map(|f| format!("token check: {} ({})", f.summary, f.key))
+        .collect()
 }
 
 /// Wait until `conn` is connected, refused, or the deadline passes.

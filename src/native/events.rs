@@ -207,9 +207,9 @@ unsafe extern "C" fn on_token_did_expire(conn: AgoraHandle) {
 }
 
 unsafe extern "C" fn on_user_joined(conn: AgoraHandle, uid: UserId) {
-    // SAFETY: `uid` is a user-id string valid during this callback.
     deliver(conn, || {
         Some(ConnEvent::UserJoined {
+            // SAFETY: `uid` is a user-id string valid during this callback.
             uid: unsafe { text(uid) },
         })
     });

@@ -78,6 +78,7 @@ pub enum LoadError {
 }
 
 /// Every function the binding calls, resolved once.
+#[derive(Clone, Copy)]
 pub(crate) struct Api {
     pub service_create: ServiceCreateFn,
     pub service_initialize: ServiceInitializeFn,
@@ -118,6 +119,12 @@ pub struct Sdk {
     /// Where it came from.
     pub source: SdkSource,
     pub(crate) api: Api,
+    _loaded: Arc<Loaded>,
+}
+
+/// A library kept loaded for the rest of the process.
+struct Loaded {
+    api: Api,
     _lib: Library,
     _companion: Option<Library>,
 }
@@ -132,7 +139,7 @@ impl std::fmt::Debug for Sdk {
     }
 }
 
-static LOADED: LazyLock<Mutex<HashMap<PathBuf, Arc<Sdk>>>> =
+static LOADED: LazyLock<Mutex<HashMap<PathBuf, Arc<Loaded>>>> =
     LazyLock::new(|| Mutex::new(HashMap::new()));
 
 impl Sdk {
@@ -181,13 +188,16 @@ impl Sdk {
         }
         // Last, the system loader's own search (rpath, /etc/ld.so.cache, /lib, /usr/lib).
         let by_name = PathBuf::from(LIBRARY_NAME);
-        if let Some(sdk) = cached(&by_name) {
-            return Ok(sdk);
+        if let Some(loaded) = cached(&by_name) {
+            return Ok(Sdk::wrap(by_name, None, SdkSource::Search, loaded));
         }
         // SAFETY: loading runs the library's initialisers; a library installed under Agora's SDK
         // name is trusted to be Agora's SDK (as the Python and Go SDKs trust it).
         match unsafe { Library::new(LIBRARY_NAME) } {
-            Ok(lib) => Sdk::finish(by_name, None, SdkSource::Search, lib, None),
+            Ok(lib) => {
+                let loaded = Sdk::finish(by_name.clone(), lib, None)?;
+                Ok(Sdk::wrap(by_name, None, SdkSource::Search, loaded))
+            }
             Err(_) => {
                 looked.push(format!(
                     "the system library search for {LIBRARY_NAME} (rpath, ld.so.cache, /lib, /usr/lib)"
@@ -199,19 +209,21 @@ impl Sdk {
 
     /// Load one library file (after checking its version file, if it has one).
     pub fn load_file(path: &Path, source: SdkSource) -> Result<Arc<Sdk>, LoadError> {
-        let key = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-        if let Some(sdk) = cached(&key) {
-            return Ok(sdk);
-        }
-        let version = read_version(&key);
+        // The version file sits beside the path the user gave (which may be a symlink).
+        let version = read_version(path);
         if let Some((version, file)) = &version {
             if parse_version(version).map(|(a, b, c, _)| (a, b, c)) != Some(TARGET_FAMILY) {
                 return Err(LoadError::UnsupportedVersion {
-                    path: key,
+                    path: path.to_path_buf(),
                     version: version.clone(),
                     version_file: file.clone(),
                 });
             }
+        }
+        let version = version.map(|v| v.0);
+        let key = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        if let Some(loaded) = cached(&key) {
+            return Ok(Sdk::wrap(path.to_path_buf(), version, source, loaded));
         }
         let companion = key
             .parent()
@@ -236,31 +248,42 @@ impl Sdk {
                     message: e.to_string(),
                 })?
         };
-        Sdk::finish(key, version.map(|v| v.0), source, lib, companion)
+        let loaded = Sdk::finish(key, lib, companion)?;
+        Ok(Sdk::wrap(path.to_path_buf(), version, source, loaded))
     }
 
     fn finish(
-        path: PathBuf,
-        version: Option<String>,
-        source: SdkSource,
+        key: PathBuf,
         lib: Library,
         companion: Option<Library>,
-    ) -> Result<Arc<Sdk>, LoadError> {
-        let api = resolve(&lib, &path)?;
-        let sdk = Arc::new(Sdk {
-            path: path.clone(),
-            version,
-            source,
+    ) -> Result<Arc<Loaded>, LoadError> {
+        let api = resolve(&lib, &key)?;
+        let loaded = Arc::new(Loaded {
             api,
             _lib: lib,
             _companion: companion,
         });
-        let mut loaded = LOADED.lock().unwrap_or_else(|p| p.into_inner());
-        Ok(Arc::clone(loaded.entry(path).or_insert(sdk)))
+        let mut all = LOADED.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(Arc::clone(all.entry(key).or_insert(loaded)))
+    }
+
+    fn wrap(
+        path: PathBuf,
+        version: Option<String>,
+        source: SdkSource,
+        loaded: Arc<Loaded>,
+    ) -> Arc<Sdk> {
+        Arc::new(Sdk {
+            path,
+            version,
+            source,
+            api: loaded.api,
+            _loaded: loaded,
+        })
     }
 }
 
-fn cached(key: &Path) -> Option<Arc<Sdk>> {
+fn cached(key: &Path) -> Option<Arc<Loaded>> {
     let loaded = LOADED.lock().unwrap_or_else(|p| p.into_inner());
     loaded.get(key).cloned()
 }
