@@ -20,7 +20,7 @@ pub fn run(cli: cli::Cli) -> Outcome {
     match cli.command {
         cli::Command::Token(args) => token::command::run(args, &ctx),
         cli::Command::Explain(args) => explain::command::run(args, &ctx),
-        cli::Command::Probe(args) => probe::command::run(args, &ctx),
+        cli::Command::Probe(args) => probe::command::run(*args, &ctx),
         cli::Command::Join(args) => join::command::run(args, &ctx),
     }
 }

@@ -20,6 +20,12 @@
 #[allow(dead_code)]
 mod ffi;
 
+// The wire format is shared by file with the relay (`agora-sim`), so the double needs no dependency:
+// it builds in seconds and loads nothing but std.
+#[path = "../../sim/src/native_wire.rs"]
+#[allow(dead_code)]
+mod native_wire;
+
 use std::ffi::{c_char, c_int, c_void, CStr, CString};
 use std::io::Write;
 use std::net::{Shutdown, SocketAddr, TcpStream};
@@ -29,9 +35,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use agora_sim::native::channel_name_ok;
-use agora_sim::native_wire::{is_timeout, Message};
 use ffi::*;
+use native_wire::{is_timeout, Message};
 
 /// The private parameter key carrying the relay address.
 const RELAY_PARAM: &str = "agora_doctor.sim_relay";
@@ -55,6 +60,17 @@ const REASON_LEAVE_CHANNEL: c_int = 5;
 const ERR_INVALID_ARGUMENT: c_int = -2;
 const ERR_INVALID_STATE: c_int = -8;
 const ERR_PCMSEND_FORMAT: c_int = -200;
+
+/// Whether a channel name is one Agora accepts: 1–64 bytes from the documented character set
+/// (`NGIAgoraRtcConnection.h`); `connect` returns -2 otherwise.
+fn channel_name_ok(channel: &str) -> bool {
+    const EXTRA: &str = " !#$%&()+-:;<=.>?@[]^_{}|~,";
+    !channel.is_empty()
+        && channel.len() <= 64
+        && channel
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || EXTRA.contains(c))
+}
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())

@@ -4,6 +4,8 @@ pub mod explain;
 
 use std::io::{self, IsTerminal, Write};
 
+pub mod probe;
+
 use crate::cli::ColorChoice;
 
 pub mod join;
