@@ -138,8 +138,29 @@ fn device_name(device: &cpal::Device) -> String {
     }
 }
 
-/// Open a device and capture (blocking; run it on a blocking thread).
+/// Open a device and capture (blocking; run it on a blocking thread). alsa-lib's own messages
+/// ("Unknown PCM default", …) go into the result instead of stderr.
 pub fn capture(options: &DeviceOptions) -> Result<Capture, CaptureError> {
+    #[cfg(target_os = "linux")]
+    let alsa_log = alsa::Output::local_error_handler().ok();
+    let result = capture_inner(options);
+    #[cfg(target_os = "linux")]
+    if let (Err(e), Some(log)) = (&result, alsa_log) {
+        let said = log.borrow().to_string();
+        if let Some(last) = said.lines().rev().find(|l| !l.trim().is_empty()) {
+            let line = format!(" (ALSA: {})", last.trim());
+            return Err(match e.clone() {
+                CaptureError::NoDevice(m) => CaptureError::NoDevice(m + &line),
+                CaptureError::Busy(m) => CaptureError::Busy(m + &line),
+                CaptureError::PermissionDenied(m) => CaptureError::PermissionDenied(m + &line),
+                CaptureError::Other(m) => CaptureError::Other(m + &line),
+            });
+        }
+    }
+    result
+}
+
+fn capture_inner(options: &DeviceOptions) -> Result<Capture, CaptureError> {
     let host = cpal::default_host();
     let listed: Vec<String> = host
         .input_devices()

@@ -33,7 +33,9 @@ const MAX_BODY: usize = 8 * 1024 * 1024;
 /// Same-origin scripts fetched at most, to find a bundled SDK's version.
 const MAX_SCRIPTS: usize = 6;
 
-/// Connections the Web SDK 4.24.8 opens that a CSP `connect-src` must allow (probe.md §1.2).
+/// Connections the Web SDK 4.24.8 opens that a CSP `connect-src` must allow (probe.md §1.2): the
+/// access points, the event reporter, and gateway sockets `wss://<ip-dashed>.edge.agora.io:<port>`
+/// on a port from the firewall page's 4700-5000 range.
 pub const AGORA_CONNECT_TARGETS: &[&str] = &[
     "https://webrtc2-ap-web-1.agora.io/api/v2/transpond/webrtc",
     "https://webrtc2-2.ap.sd-rtn.com/api/v2/transpond/webrtc",
@@ -41,6 +43,9 @@ pub const AGORA_CONNECT_TARGETS: &[&str] = &[
     "wss://1-2-3-4.edge.sd-rtn.com:4701/",
     "https://statscollector-1.agora.io/events/messages",
 ];
+/// The gateway's fallback socket on 443, tried after `JOIN_GATEWAY_TRY_443PORT_DURATION` (2 s) when
+/// the gateway's own port fails (probe.md §1.2).
+pub const AGORA_GATEWAY_FALLBACK: &str = "wss://1-2-3-4.edge.agora.io/";
 
 async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
     let Some(raw) = ctx.inputs.url.as_deref() else {
@@ -129,32 +134,12 @@ async fn inspect(ctx: &ProbeContext, url: &Url) -> Result<CheckOutput, Finding> 
             .headers()
             .get(LOCATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|l| url.join(l).ok());
-        match location {
-            Some(target) if response.status().is_redirection() && target.scheme() == "https" => {
-                details.push(
-                    Finding::new(
-                        "probe.page.ok",
-                        Status::Pass,
-                        format!("{url} redirects to {target}"),
-                    )
-                    .with_evidence(format!("HTTP {}", response.status().as_u16())),
-                );
-            }
-            _ if is_loopback(url) => details.push(Finding::new(
-                "probe.page.ok",
-                Status::Pass,
-                format!("{url} is plain http on loopback (fine for development)"),
-            )),
-            _ => details.push(
-                Finding::new(
-                    "probe.page.no_https_redirect",
-                    Status::Warn,
-                    format!("{url} is served over plain http and does not redirect to https"),
-                )
-                .with_fix("redirect http:// to https:// on the server (301) so visitors land on a secure context"),
-            ),
-        }
+            .map(str::to_string);
+        details.push(redirect_finding(
+            url,
+            response.status().as_u16(),
+            location.as_deref(),
+        ));
     }
     let response = client(ctx, url, true)?
         .get(url.clone())
@@ -228,6 +213,34 @@ async fn read_limited(mut response: reqwest::Response) -> String {
         }
     }
     String::from_utf8_lossy(&body).into_owned()
+}
+
+/// The finding for how a plain-http page answers (pure): a redirect to https, a loopback
+/// development page, or a page that stays on http.
+pub fn redirect_finding(url: &Url, status: u16, location: Option<&str>) -> Finding {
+    let target = location.and_then(|l| url.join(l).ok());
+    match target {
+        Some(target) if (300..400).contains(&status) && target.scheme() == "https" => Finding::new(
+            "probe.page.ok",
+            Status::Pass,
+            format!("{url} redirects to {target}"),
+        )
+        .with_evidence(format!("HTTP {status}")),
+        _ if is_loopback(url) => Finding::new(
+            "probe.page.ok",
+            Status::Pass,
+            format!("{url} is plain http on loopback (fine for development)"),
+        ),
+        _ => Finding::new(
+            "probe.page.no_https_redirect",
+            Status::Warn,
+            format!("{url} is served over plain http and does not redirect to https"),
+        )
+        .with_evidence(format!("HTTP {status}"))
+        .with_fix(
+            "redirect http:// to https:// on the server (301) so visitors land on a secure context",
+        ),
+    }
 }
 
 /// Findings from `Permissions-Policy` / `Feature-Policy` (pure).
@@ -320,7 +333,23 @@ pub fn csp_findings(headers: &HeaderMap, meta: Option<&str>) -> Vec<Finding> {
             .copied()
             .filter(|target| !csp_allows(&sources, target))
             .collect();
-        if !blocked.is_empty() {
+        let only_gateway_ports = !blocked.is_empty()
+            && blocked
+                .iter()
+                .all(|t| t.starts_with("wss://") && t.contains(":4701"))
+            && csp_allows(&sources, AGORA_GATEWAY_FALLBACK);
+        if only_gateway_ports {
+            out.push(
+                Finding::new(
+                    "probe.page.csp_gateway_port",
+                    Status::Warn,
+                    format!("the page's CSP {directive} allows Agora's gateway only on port 443: every join waits 2 s for the fallback"),
+                )
+                .with_evidence(format!("{source}: {directive} {}", sources.join(" ")))
+                .with_evidence(format!("blocked: {}", blocked.join(", ")))
+                .with_fix(format!("allow any port for the gateway in {directive}: wss://*.agora.io:* wss://*.sd-rtn.com:*")),
+            );
+        } else if !blocked.is_empty() {
             out.push(
                 Finding::new(
                     "probe.page.csp_blocks_agora",
@@ -330,7 +359,7 @@ pub fn csp_findings(headers: &HeaderMap, meta: Option<&str>) -> Vec<Finding> {
                 .with_evidence(format!("{source}: {directive} {}", sources.join(" ")))
                 .with_evidence(format!("blocked: {}", blocked.join(", ")))
                 .with_fix(format!(
-                    "add to {directive}: https://*.agora.io https://*.sd-rtn.com wss://*.agora.io wss://*.sd-rtn.com (and the other domains of Agora's firewall page)"
+                    "add to {directive}: https://*.agora.io https://*.sd-rtn.com wss://*.agora.io:* wss://*.sd-rtn.com:* (and the other domains of Agora's firewall page)"
                 )),
             );
         }
@@ -354,49 +383,62 @@ fn connect_sources(policy: &str) -> Option<(&'static str, Vec<String>)> {
     default
 }
 
-/// Does a CSP source list allow a connection to `target`? (CSP3 §6.7.2, the parts that matter.)
+/// Does a CSP source list allow a connection to `target` from an https page? CSP3 §6.7.2 with
+/// Chromium's scheme upgrades (`http:` sources allow https/ws/wss, `https:` sources allow wss) and
+/// its `*`, which covers ws/wss too.
 pub fn csp_allows(sources: &[String], target: &str) -> bool {
     let Ok(url) = Url::parse(target) else {
         return false;
     };
     let scheme = url.scheme();
     let host = url.host_str().unwrap_or("").to_ascii_lowercase();
+    let port = url.port_or_known_default().unwrap_or(0);
     sources.iter().any(|source| {
         let s = source.trim().to_ascii_lowercase();
         if s == "*" {
-            // `*` matches http(s) and, in CSP3, ws(s).
             return matches!(scheme, "http" | "https" | "ws" | "wss");
-        }
-        if let Some(scheme_only) = s.strip_suffix(':') {
-            if !scheme_only.contains('/') {
-                return scheme_only == scheme;
-            }
         }
         if s.starts_with('\'') {
             return false;
         }
-        let (src_scheme, rest) = match s.split_once("://") {
-            Some((sc, rest)) => (Some(sc), rest),
-            None => (None, s.as_str()),
-        };
-        if let Some(sc) = src_scheme {
-            // https: sources also allow wss: (upgrade rule), http: allows ws:.
-            let ok = sc == scheme
-                || (sc == "https" && scheme == "wss")
-                || (sc == "http" && matches!(scheme, "https" | "ws" | "wss"));
-            if !ok {
-                return false;
+        if let Some(scheme_only) = s.strip_suffix(':') {
+            if !scheme_only.contains('/') {
+                return scheme_matches(scheme_only, scheme);
             }
-        } else if !matches!(scheme, "https" | "wss") {
+        }
+        let (src_scheme, rest) = match s.split_once("://") {
+            Some((sc, rest)) => (sc, rest),
+            // A scheme-less source takes the page's scheme (https here).
+            None => ("https", s.as_str()),
+        };
+        if !scheme_matches(src_scheme, scheme) {
             return false;
         }
-        let host_part = rest.split(['/', ':']).next().unwrap_or("");
-        if let Some(suffix) = host_part.strip_prefix("*.") {
+        let authority = rest.split('/').next().unwrap_or("");
+        let (host_part, port_part) = match authority.rsplit_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (authority, None),
+        };
+        let host_ok = if let Some(suffix) = host_part.strip_prefix("*.") {
             host.ends_with(&format!(".{suffix}"))
         } else {
-            host == host_part
-        }
+            host_part == "*" || host == host_part
+        };
+        // No port in the source: only the URL scheme's default port (443 for https/wss) matches.
+        let port_ok = match port_part {
+            None => port == 443 || (port == 80 && matches!(scheme, "http" | "ws")),
+            Some("*") => true,
+            Some(p) => p.parse::<u16>().is_ok_and(|p| p == port),
+        };
+        host_ok && port_ok
     })
+}
+
+fn scheme_matches(source: &str, url: &str) -> bool {
+    source == url
+        || (source == "http" && matches!(url, "https" | "ws" | "wss"))
+        || (source == "https" && url == "wss")
+        || (source == "ws" && url == "wss")
 }
 
 /// Version strings found in a page or script, in order (`AgoraRTC_N-4.24.8`, `agora-rtc-sdk-ng@4.24.8`).

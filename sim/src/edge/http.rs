@@ -1,6 +1,7 @@
 //! The HTTPS side of the simulated edge: TLS over loopback, HTTP/1.1 with keep-alive, a `Date` header
 //! from a clock that may be wrong on purpose, and the access-point request.
 
+use std::future::Future;
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -27,6 +28,67 @@ pub const SERVER_HEADER: &str = "agora-sim (simulated Agora edge, a test double)
 pub trait HttpHandler: Send + Sync + 'static {
     /// Build the response for one request.
     fn handle(&self, method: &Method, uri: &hyper::Uri, body: &[u8]) -> Response<Full<Bytes>>;
+}
+
+impl<F> HttpHandler for F
+where
+    F: Fn(&Method, &hyper::Uri, &[u8]) -> Response<Full<Bytes>> + Send + Sync + 'static,
+{
+    fn handle(&self, method: &Method, uri: &hyper::Uri, body: &[u8]) -> Response<Full<Bytes>> {
+        self(method, uri, body)
+    }
+}
+
+/// Serve `handler` over plain HTTP/1.1 on `listener` (already bound) until `runtime` is dropped.
+pub fn serve_http(
+    runtime: &Background,
+    listener: TcpListener,
+    handler: Arc<dyn HttpHandler>,
+) -> Result<(), SimError> {
+    listener.set_nonblocking(true)?;
+    let _guard = runtime.handle().enter();
+    let listener = tokio::net::TcpListener::from_std(listener)?;
+    runtime.spawn(async move {
+        loop {
+            let Ok((stream, _peer)) = listener.accept().await else {
+                continue;
+            };
+            let handler = handler.clone();
+            tokio::spawn(async move {
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service(handler, Fault::None))
+                    .await;
+            });
+        }
+    });
+    Ok(())
+}
+
+/// The hyper service around a handler (reads the body, applies a delay fault, answers).
+fn service(
+    handler: Arc<dyn HttpHandler>,
+    fault: Fault,
+) -> impl hyper::service::Service<
+    Request<Incoming>,
+    Response = Response<Full<Bytes>>,
+    Error = std::convert::Infallible,
+    Future = impl Future<Output = Result<Response<Full<Bytes>>, std::convert::Infallible>> + Send,
+> + Clone {
+    hyper::service::service_fn(move |req: Request<Incoming>| {
+        let handler = handler.clone();
+        async move {
+            let (parts, body) = req.into_parts();
+            let body = body
+                .collect()
+                .await
+                .map(|b| b.to_bytes())
+                .unwrap_or_default();
+            if let Fault::Delay(delay) = fault {
+                tokio::time::sleep(delay).await;
+            }
+            Ok::<_, std::convert::Infallible>(handler.handle(&parts.method, &parts.uri, &body))
+        }
+    })
 }
 
 /// Serve `handler` over TLS on `listener` (already bound) until `runtime` is dropped.
@@ -59,25 +121,7 @@ pub fn serve_https(
                 else {
                     return;
                 };
-                let service = hyper::service::service_fn(move |req: Request<Incoming>| {
-                    let handler = handler.clone();
-                    async move {
-                        let (parts, body) = req.into_parts();
-                        let body = body
-                            .collect()
-                            .await
-                            .map(|b| b.to_bytes())
-                            .unwrap_or_default();
-                        if let Fault::Delay(delay) = fault {
-                            tokio::time::sleep(delay).await;
-                        }
-                        Ok::<_, std::convert::Infallible>(handler.handle(
-                            &parts.method,
-                            &parts.uri,
-                            &body,
-                        ))
-                    }
-                });
+                let service = service(handler, fault);
                 let _ = hyper::server::conn::http1::Builder::new()
                     .serve_connection(TokioIo::new(tls), service)
                     .await;

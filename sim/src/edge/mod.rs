@@ -10,8 +10,8 @@
 //! ```
 //!
 //! Other sim modules (`native`, `web`) reuse the parts: [`Background`] (a runtime thread that closes
-//! everything on drop), [`SimTls`] (fresh CA + loopback certificate), [`serve_https`] (TLS + HTTP/1.1
-//! with any hyper service) and [`serve_udp`] (a datagram handler).
+//! everything on drop), [`SimTls`] (fresh CA + loopback certificate), [`serve_https`] / [`serve_http`]
+//! (HTTP/1.1 with TLS or plain, around any [`HttpHandler`], closures included) and [`serve_udp`].
 
 mod access_point;
 mod background;
@@ -25,7 +25,7 @@ use std::time::Duration;
 
 pub use access_point::{ApAnswer, ApRequest, GatewayReason};
 pub use background::Background;
-pub use http::{serve_https, EdgeService};
+pub use http::{serve_http, serve_https, EdgeService, HttpHandler, SERVER_HEADER};
 pub use tls::{provider, SimTls, LOOPBACK_NAMES};
 pub use udp::serve_udp;
 
