@@ -5,6 +5,7 @@ pub mod explain;
 use std::io::{self, IsTerminal, Write};
 
 pub mod probe;
+pub mod support;
 
 use crate::cli::ColorChoice;
 
