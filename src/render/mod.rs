@@ -1,5 +1,7 @@
 //! Rendering: the only code that writes a report to stdout. Colour is decided once, here.
 
+pub mod token;
+
 use std::io::{self, IsTerminal, Write};
 
 use crate::cli::ColorChoice;

@@ -272,14 +272,22 @@ fn validate_006(t: &Token006, exp: &Expectation, now: u64, out: &mut Vec<Finding
                     )),
                 );
             } else {
-                out.push(
+                let mut f =
                     Finding::new(keys::CHANNEL_MISMATCH, Status::Fail, format!("the token is not for channel {ch:?}"))
                         .with_evidence(format!(
                             "006 stores only a CRC-32: crc32({ch:?}) = {crc}, the token holds {}",
                             t.crc_channel_name
                         ))
-                        .with_fix("build the token for exactly the channel name the app joins (case and spaces matter)"),
-                );
+                        .with_fix("build the token for exactly the channel name the app joins (case and spaces matter)");
+                if let Some(v) = near_miss(ch)
+                    .into_iter()
+                    .find(|v| crc32(v) == t.crc_channel_name)
+                {
+                    f = f.with_evidence(format!(
+                        "the token is for {v:?} (its CRC-32 matches): case or spaces differ"
+                    ));
+                }
+                out.push(f);
             }
         }
     }
@@ -396,9 +404,41 @@ fn validate_006(t: &Token006, exp: &Expectation, now: u64, out: &mut Vec<Finding
         ),
         (Some(cert), Some(ch), Some(uid)) => {
             let valid = verify_006(t, cert, ch, &uid);
-            out.push(signature_finding(valid, &format!(" (signed for channel {ch:?} and uid text {uid:?})")));
+            let identity_matches = crc32(ch) == t.crc_channel_name && crc32(&uid) == t.crc_uid;
+            if valid || identity_matches {
+                out.push(signature_finding(valid, &format!(" (signed for channel {ch:?} and uid text {uid:?})")));
+            } else {
+                // The HMAC covers the channel and uid: with the wrong ones it cannot match, whatever
+                // the certificate. Blaming the certificate here would send the user the wrong way.
+                out.push(
+                    Finding::new(
+                        keys::SIGNATURE_UNCHECKED,
+                        Status::Skip,
+                        "006 signature not checked: it covers the channel and uid, and the ones given do not match the token",
+                    )
+                    .with_fix("fix the channel/uid mismatch first, then check again with the same certificate"),
+                );
+            }
         }
     }
+}
+
+/// Spellings a channel name is often confused with (case, surrounding spaces).
+fn near_miss(name: &str) -> Vec<String> {
+    let mut first_upper = name.to_string();
+    if let Some(c) = first_upper.get(..1) {
+        let up = c.to_ascii_uppercase();
+        first_upper.replace_range(..1, &up);
+    }
+    vec![
+        name.to_ascii_lowercase(),
+        name.to_ascii_uppercase(),
+        name.trim().to_string(),
+        first_upper,
+    ]
+    .into_iter()
+    .filter(|v| v != name)
+    .collect()
 }
 
 fn uid_findings_006(t: &Token006, exp: &Expectation, out: &mut Vec<Finding>) {
