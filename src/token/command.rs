@@ -19,7 +19,7 @@ use crate::Outcome;
 pub const CERT_ARGUMENT_WARNING: &str = "warning: --cert puts the App Certificate in shell history and process lists; prefer AGORA_APP_CERTIFICATE or --cert-file PATH";
 
 /// Run the command: the edges (environment, stdin, clock) are read here and nowhere deeper.
-pub fn run(args: TokenArgs, ctx: &OutputContext) -> Outcome {
+pub fn run(args: Box<TokenArgs>, ctx: &OutputContext) -> Outcome {
     let env_cert = std::env::var(CERT_ENV).ok();
     let clock = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -27,7 +27,18 @@ pub fn run(args: TokenArgs, ctx: &OutputContext) -> Outcome {
         .unwrap_or(0);
     let stdin = io::stdin();
     let mut input = stdin.lock();
+    // Every value that may be the certificate is redacted from any output, errors included, even
+    // before it has been validated.
+    let cert_arg = match &args.command {
+        Some(TokenCommand::Build(b)) => b.cert.cert.clone(),
+        None => args.cert.cert.clone(),
+    };
     let mut secret: Option<String> = None;
+    let early: Vec<String> = env_cert
+        .iter()
+        .chain(cert_arg.iter())
+        .map(|s| s.trim().to_string())
+        .collect();
     let result = match args.command {
         Some(TokenCommand::Build(ref b)) => {
             super::build::run(b, ctx, env_cert, &mut input, clock, &mut secret)
@@ -37,7 +48,11 @@ pub fn run(args: TokenArgs, ctx: &OutputContext) -> Outcome {
     match result {
         Ok(outcome) => outcome,
         Err(e) => {
-            print_error(&redact(&e.to_string(), secret.as_deref()));
+            let mut text = e.to_string();
+            for s in early.iter().map(String::as_str).chain(secret.as_deref()) {
+                text = redact(&text, Some(s));
+            }
+            print_error(&text);
             Outcome::CouldNotRun
         }
     }
@@ -81,10 +96,6 @@ fn check(
     clock: u64,
     secret: &mut Option<String>,
 ) -> Result<Outcome, TokenError> {
-    let now = match &args.now {
-        Some(v) => parse_time("--now", v)?,
-        None => clock,
-    };
     let reads_tokens_from_stdin = args.token.as_deref() == Some("-");
     if reads_tokens_from_stdin && args.cert.cert_stdin {
         return Err(TokenError::StdinTwice);
@@ -93,6 +104,10 @@ fn check(
     if let Some(c) = &cert {
         *secret = Some(c.expose().to_string());
     }
+    let now = match &args.now {
+        Some(v) => parse_time("--now", v)?,
+        None => clock,
+    };
     let on_command_line = cert
         .as_ref()
         .is_some_and(|c| c.source == CertSource::Argument);
