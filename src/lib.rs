@@ -18,6 +18,6 @@ pub fn run(cli: cli::Cli) -> Outcome {
     match cli.command {
         cli::Command::Token(args) => token::command::run(args, &ctx),
         cli::Command::Explain(args) => explain::command::run(args, &ctx),
-        cli::Command::Probe(args) => probe::command::run(args, &ctx),
+        cli::Command::Probe(args) => probe::command::run(*args, &ctx),
     }
 }

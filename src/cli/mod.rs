@@ -38,7 +38,7 @@ pub enum Command {
     /// Explain an Agora error code, message or pasted console line; scan a log for errors.
     Explain(ExplainArgs),
     /// Run every pre-demo check at once (network, clock, secure context, page, devices, join).
-    Probe(ProbeArgs),
+    Probe(Box<ProbeArgs>),
 }
 
 /// The `--color` choices.
