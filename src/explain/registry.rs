@@ -52,6 +52,7 @@ registry! {
     "token.signature_valid",
     "token.signature_unchecked",
     "token.certificate_on_command_line",
+    "token.ok",
 
     "msg.enumerate_devices_not_supported",
     "msg.invalid_token_param",
