@@ -8,6 +8,8 @@ pub mod probe;
 
 use crate::cli::ColorChoice;
 
+pub mod join;
+
 /// How output should look, decided once per run.
 #[derive(Debug, Clone, Copy)]
 pub struct OutputContext {
