@@ -110,6 +110,7 @@ registry! {
     "probe.join.publish_failed",
     "probe.join.not_heard",
     "probe.join.leave_unclean",
+    "probe.join.inputs_missing",
 
     "msg.enumerate_devices_not_supported",
     "msg.invalid_token_param",
