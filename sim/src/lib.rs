@@ -12,3 +12,5 @@ pub mod edge;
 
 /// The words every report of the simulated edge carries, so nobody mistakes it for Agora.
 pub const SIMULATED_LABEL: &str = "simulated Agora edge (a test double, not Agora)";
+pub mod native;
+pub mod native_wire;

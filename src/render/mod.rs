@@ -1,12 +1,15 @@
 //! Rendering: the only code that writes a report to stdout. Colour is decided once, here.
 
 pub mod explain;
+pub mod token;
 
 use std::io::{self, IsTerminal, Write};
 
 pub mod probe;
 
 use crate::cli::ColorChoice;
+
+pub mod join;
 
 /// How output should look, decided once per run.
 #[derive(Debug, Clone, Copy)]
