@@ -159,6 +159,7 @@ pub fn execute(args: &ProbeArgs, output: &OutputContext) -> Result<ProbeReport, 
         url: args.url.clone(),
         app_certificate: read_certificate(args)?,
         chrome_flags: args.chrome_flags.clone(),
+        sdk: args.sdk.clone(),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -48,6 +48,8 @@ pub struct ProbeInputs {
     pub app_certificate: Option<Secret>,
     /// Chrome flags the user runs with (`--unsafely-treat-insecure-origin-as-secure=…`).
     pub chrome_flags: Vec<String>,
+    /// `--sdk`: Agora's native SDK library or its directory (the join check).
+    pub sdk: Option<std::path::PathBuf>,
 }
 
 /// How the devices check captures.

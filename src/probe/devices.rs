@@ -410,7 +410,7 @@ async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
     match tokio::task::spawn_blocking(move || capture(&options)).await {
         Ok(result) => CheckOutput::single(verdict(&result)),
         Err(e) => CheckOutput::single(Finding::new(
-            "probe.devices.crashed",
+            "probe.runner.crashed",
             Status::Error,
             format!("the audio capture crashed: {e}"),
         )),
