@@ -85,3 +85,40 @@ fn probe_sim_join_human_output_shows_the_steps() {
     assert!(text.contains("step connect: "), "{text}");
     assert!(text.contains("SDK double"), "{text}");
 }
+
+#[test]
+fn without_inputs_or_without_an_sdk_the_join_check_is_skipped_with_its_key() {
+    let run = |args: &[&str]| -> Value {
+        let out = Command::cargo_bin("agora-doctor")
+            .unwrap()
+            .env_remove("AGORA_APP_CERTIFICATE")
+            .env_remove("AGORA_APP_ID")
+            .env_remove("AGORA_SDK_LIB")
+            .args(["probe", "--only", "join", "--json"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "a skip is not a failure");
+        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        doc["checks"][0].clone()
+    };
+    let check = run(&[]);
+    assert_eq!(check["status"], "skip");
+    assert_eq!(check["key"], "probe.join.inputs_missing");
+    let check = run(&[
+        "--app-id",
+        "00000000000000000000000000051a1d",
+        "--channel",
+        "demo",
+        "--sdk",
+        "/nonexistent/agora_sdk",
+    ]);
+    assert_eq!(check["status"], "skip");
+    assert_eq!(check["key"], "probe.join.sdk_not_found");
+    assert!(
+        check["evidence"]
+            .to_string()
+            .contains("/nonexistent/agora_sdk"),
+        "{check}"
+    );
+}
