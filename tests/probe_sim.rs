@@ -328,3 +328,26 @@ fn dropping_the_edge_closes_its_ports() {
         "port still open after drop"
     );
 }
+
+#[test]
+fn without_a_url_the_page_checks_judge_the_simulated_demo_page() {
+    let edge = edge(Fault::None);
+    let reports = run(
+        context_for(&edge, ProbeInputs::default()),
+        &["secure_context", "page"],
+    );
+    for r in &reports {
+        assert_eq!(r.status, Status::Pass, "{r:?}");
+        assert!(r.summary.contains("/demo/"), "{}", r.summary);
+        assert!(r
+            .evidence
+            .iter()
+            .any(|e| e.contains("simulated edge's demo page (a double)")));
+    }
+    let sdk = reports[1]
+        .findings
+        .iter()
+        .find(|f| f.summary.contains("Web SDK"))
+        .expect("an SDK finding");
+    assert!(sdk.summary.contains("4.24.8"), "{}", sdk.summary);
+}

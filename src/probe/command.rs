@@ -225,6 +225,10 @@ pub fn sim_context(
     if inputs.app_id.is_none() {
         inputs.app_id = Some(edge.project().app_id.clone());
     }
+    if inputs.url.is_none() {
+        // The page checks judge the simulated edge's demo page (a double of a well-set-up page).
+        inputs.url = Some(edge.demo_page_url());
+    }
     if inputs.app_certificate.is_none()
         && inputs.app_id.as_deref() == Some(edge.project().app_id.as_str())
     {

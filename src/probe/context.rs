@@ -105,6 +105,19 @@ pub struct ProbeContext {
 }
 
 impl ProbeContext {
+    /// When `--url` was filled in by `--sim` (no URL given), the words saying so.
+    pub fn url_note(&self) -> Option<String> {
+        let sim = self.sim.as_ref()?;
+        let demo = format!(
+            "https://localhost:{}{}",
+            sim.https.port(),
+            agora_sim::edge::DEMO_PAGE_PATH
+        );
+        (self.inputs.url.as_deref() == Some(demo.as_str())).then(|| {
+            "page: the simulated edge's demo page (a double), since no --url was given".to_string()
+        })
+    }
+
     /// A context for the given inputs and profile with Mozilla's roots plus `extra_roots`.
     pub fn new(
         inputs: ProbeInputs,
