@@ -94,13 +94,26 @@ pub fn run(args: ExplainArgs, ctx: &OutputContext) -> Outcome {
                     ),
                 };
                 print_error(&format!(
-                    "nothing in the catalog matches {shown:?};{hint} `agora-doctor explain --list` shows every entry"
+                    "nothing in the catalog matches {};{hint} `agora-doctor explain --list` shows every entry",
+                    abbreviate(shown)
                 ));
                 return Outcome::CouldNotRun;
             }
         }
     };
     finish(&text, Outcome::Ok)
+}
+
+/// Longest query echoed whole in an error; a pasted megabyte would bury the message.
+const MAX_ECHOED_QUERY_CHARS: usize = 120;
+
+/// The query as quoted in an error: whole when short, else its start and its size.
+fn abbreviate(query: &str) -> String {
+    if query.chars().count() <= MAX_ECHOED_QUERY_CHARS {
+        return format!("{query:?}");
+    }
+    let head: String = query.chars().take(60).collect();
+    format!("{head:?}… ({} bytes)", query.len())
 }
 
 fn finish(text: &str, outcome: Outcome) -> Outcome {

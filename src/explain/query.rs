@@ -358,8 +358,17 @@ pub fn lookup(query: &str) -> Option<&'static Entry> {
     resolve(query).and_then(|r| r.entries.first().copied())
 }
 
-/// Up to three spellings close to `query`, best first, for "did you mean …?".
+/// Longest query (in bytes) [`suggest`] compares against the catalog. Each comparison is
+/// O(query × alias) and there are hundreds of aliases, so a pasted 10 MB "query" took minutes;
+/// no real code or console line is this long, and nothing that long is a near-miss spelling.
+pub const MAX_SUGGEST_QUERY_BYTES: usize = 256;
+
+/// Up to three spellings close to `query`, best first, for "did you mean …?" (none for queries
+/// over [`MAX_SUGGEST_QUERY_BYTES`]).
 pub fn suggest(query: &str) -> Vec<String> {
+    if query.len() > MAX_SUGGEST_QUERY_BYTES {
+        return Vec::new();
+    }
     let q = normalise(query);
     if q.is_empty() {
         return Vec::new();

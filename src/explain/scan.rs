@@ -3,7 +3,7 @@
 //!
 //! Speed comes from never looking at quiet lines one by one: the automaton runs over whole chunks,
 //! and only a line holding a candidate match is cut out and classified. Newlines are counted with a
-//! SIMD byte count. Memory is one chunk plus the longest line, whatever the file size.
+//! SIMD byte count. Memory is one chunk plus the longest line (at most 16 MiB), whatever the file size.
 
 use std::collections::HashMap;
 use std::io::{self, Read};
@@ -16,6 +16,9 @@ use super::{catalog, log_matcher};
 
 /// Bytes read per chunk; big enough that per-chunk overhead vanishes, small enough to stay in L2/L3.
 const CHUNK: usize = 1 << 20;
+/// The longest line held whole in memory (the buffer grows to it, never beyond); longer lines are
+/// scanned in pieces of this size.
+const MAX_LINE_BUFFERED: usize = 16 << 20;
 /// The longest line kept in a report, in bytes (a minified-JSON line can be megabytes).
 const MAX_LINE_SHOWN: usize = 2000;
 
@@ -118,10 +121,14 @@ pub fn scan_with<R: Read>(
         } else {
             match memchr::memrchr(b'\n', &buf[..filled]) {
                 Some(i) => i + 1,
-                None => {
+                None if buf.len() < MAX_LINE_BUFFERED => {
                     buf.resize(buf.len() * 2, 0);
                     continue;
                 }
+                // A line longer than MAX_LINE_BUFFERED (a sparse or binary file has gigabytes
+                // without a newline) is scanned in pieces: memory stays bounded; a match cut
+                // in two at a piece boundary is the price, and no real log line is this long.
+                None => filled,
             }
         };
         newlines_before += scan_chunk(matcher, &buf[..end], newlines_before, &mut tally);

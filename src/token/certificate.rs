@@ -72,7 +72,8 @@ pub fn resolve(
     let (raw, source, origin) = if let Some(path) = &args.cert_file {
         let text = std::fs::read_to_string(path).map_err(|e| TokenError::CertFile {
             path: path.clone(),
-            reason: e.kind().to_string(),
+            // The full OS error, not its kind: "uncategorized error" helps nobody.
+            reason: e.to_string(),
         })?;
         (first_line(&text), CertSource::File, describe_file(path))
     } else if args.cert_stdin {
@@ -80,7 +81,7 @@ pub fn resolve(
         stdin
             .read_line(&mut line)
             .map_err(|e| TokenError::CertStdin {
-                reason: e.kind().to_string(),
+                reason: e.to_string(),
             })?;
         (first_line(&line), CertSource::Stdin, "stdin".to_string())
     } else if let Some(value) = &args.cert {

@@ -141,7 +141,7 @@ fn check(
     } else if reads_tokens_from_stdin {
         for (i, line) in stdin.lines().enumerate() {
             let line = line.map_err(|e| TokenError::Stdin {
-                reason: e.kind().to_string(),
+                reason: format!("line {}: {e}", i + 1),
             })?;
             let line = line.strip_suffix('\r').unwrap_or(&line).to_string();
             if !line.is_empty() {

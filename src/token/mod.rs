@@ -37,11 +37,11 @@ pub enum TokenError {
     CertFile {
         /// The path given.
         path: PathBuf,
-        /// The OS error kind.
+        /// The OS error.
         reason: String,
     },
     /// Stdin could not be read for `--cert-stdin`.
-    #[error("cannot read the certificate from stdin: {reason}")]
+    #[error("cannot read the certificate from stdin: {reason}; pipe the App Certificate as one line of text, or use AGORA_APP_CERTIFICATE")]
     CertStdin {
         /// The error kind.
         reason: String,
@@ -58,7 +58,7 @@ pub enum TokenError {
     #[error("TOKEN `-` and --cert-stdin both read stdin; pass the certificate with AGORA_APP_CERTIFICATE or --cert-file instead")]
     StdinTwice,
     /// Reading tokens from stdin failed.
-    #[error("cannot read tokens from stdin: {reason}")]
+    #[error("cannot read tokens from stdin: {reason}; pipe the tokens as text, one per line, or pass one as an argument")]
     Stdin {
         /// The error kind.
         reason: String,
