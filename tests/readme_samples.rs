@@ -1,7 +1,7 @@
 //! The README's sample outputs are real: each block marked `<!-- sample…: ARGS -->` must equal what
 //! `agora-doctor ARGS` prints now. `sample:` compares the whole stdout, `sample-tail:` its end, and
 //! `sample-numbers:` the whole stdout with every run of digits replaced (ports, timings, dates), the
-//! checkout's path shown as `.` and a clock offset's direction ignored.
+//! checkout's path shown as `.`, a clock offset's direction ignored and runs of spaces as one.
 
 mod common;
 #[path = "common/native.rs"]
