@@ -1,6 +1,9 @@
 //! The `agora-doctor explain` binary: exit codes, `-` for stdin, did-you-mean, `--list`, `--json` and
 //! `--log` on the fixture logs under `fixtures/logs/`.
 
+#[path = "common/schema.rs"]
+mod schema;
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
@@ -12,7 +15,7 @@ fn explain() -> Command {
 }
 
 fn json_of(out: &[u8]) -> Value {
-    serde_json::from_slice(out).expect("stdout is one JSON document")
+    schema::parse_json_output(out)
 }
 
 fn log(name: &str) -> String {
