@@ -303,3 +303,21 @@ fn unreadable_log_exits_2_naming_the_file() {
         .stdout("")
         .stderr(predicate::str::contains("/nonexistent/console.log"));
 }
+
+#[test]
+fn quiet_prints_only_the_line_behind_the_exit_code() {
+    let out = explain().args(["110"]).arg("-q").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(text.starts_with("native.err_invalid_token — "), "{text}");
+
+    let out = explain()
+        .args(["--log", &log("web-4.24-console.log"), "-q"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(text.contains("distinct error"), "{text}");
+}

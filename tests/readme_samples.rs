@@ -84,8 +84,14 @@ fn split_args(s: &str) -> Vec<String> {
 
 /// Paths under this checkout are shown as `./…`; a clock offset may be either side of zero.
 fn volatile_blurred(s: &str) -> String {
-    s.replace(env!("CARGO_MANIFEST_DIR"), ".")
-        .replace(" behind ", " ahead of ")
+    let s = s
+        .replace(env!("CARGO_MANIFEST_DIR"), ".")
+        .replace(" behind ", " ahead of ");
+    // Columns padded to the widest number shift with it: a run of spaces counts as one.
+    s.lines()
+        .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Runs of spaces count as one: column padding follows the width of the (blurred) numbers.
