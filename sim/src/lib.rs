@@ -4,3 +4,4 @@
 //! answers the way Agora's documented services do. Modules: `edge` (HTTPS Date / access point / UDP
 //! echo / fault injection, for probe), `native` (the relay the SDK double talks to), `web` (the Web
 //! SDK's access points and gateway).
+pub mod web;
