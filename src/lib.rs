@@ -15,7 +15,7 @@ pub use report::Outcome;
 
 /// Run one parsed command line and say how it ended.
 pub fn run(cli: cli::Cli) -> Outcome {
-    let ctx = render::OutputContext::from_choice(cli.color);
+    let ctx = render::OutputContext::from_choice(cli.color, cli.quiet, cli.verbose);
     match cli.command {
         cli::Command::Token(args) => token::command::run(args, &ctx),
         cli::Command::Explain(args) => explain::command::run(args, &ctx),

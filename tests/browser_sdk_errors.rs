@@ -6,7 +6,7 @@
 #[path = "common/browser.rs"]
 mod common;
 
-use agora_token_core::build::{rtc_007, Role};
+use agora_token_core::{rtc_007, Role};
 use common::*;
 
 /// What `join()` rejects with when the access point answers `desc`, per SDK generation.
@@ -42,7 +42,6 @@ async fn secure_app_join_errors_match_the_real_sdk_in_both_versions() {
     let edge = edge(true).await;
     let chromium = chromium(&pulse).await;
     let now = now();
-    let valid = token("demo", 1234, now, 3600);
     let expired = token("demo", 1234, now - 7200, 3600);
     let other_channel = token("other", 1234, now, 3600);
 
@@ -57,45 +56,55 @@ async fn secure_app_join_errors_match_the_real_sdk_in_both_versions() {
         let join = |token: serde_json::Value| {
             format!("await demo.join({{appid: '{APP_ID}', channel: 'demo', token: {token}, uid: 1234}})")
         };
-        let cases: Vec<(&str, serde_json::Value, String)> = vec![
+        // (what, token, what the SDK rejects join() with, the catalog entry that explains it)
+        let cases: Vec<(&str, serde_json::Value, String, &str)> = vec![
             (
                 "null token on a secure app",
                 serde_json::Value::Null,
                 gateway_error(sdk, "dynamic use static key"),
+                "ap.dynamic_use_static_key",
             ),
             (
                 "empty token",
                 "".into(),
                 "AgoraRTCError INVALID_PARAMS: Invalid token: . If you don not use token, set it to null"
                     .into(),
+                "msg.invalid_token_param",
             ),
             (
                 "expired token",
                 expired.clone().into(),
                 gateway_error(sdk, "dynamic key expired"),
+                "ap.dynamic_key_expired",
             ),
             (
                 "token for another channel",
                 other_channel.clone().into(),
                 gateway_error(sdk, "invalid token, authorized failed"),
+                "ap.no_authorized",
             ),
         ];
-        for (what, token, expected) in cases {
+        for (what, token, expected, key) in cases {
             let result = eval(&tab, &join(token)).await;
-            assert_eq!(error_message(&result), expected, "{sdk}: {what}");
+            let message = error_message(&result);
+            assert_eq!(message, expected, "{sdk}: {what}");
+            assert_explained(&message, key);
         }
 
         // The AP really judged the tokens (and the valid one would pass it).
         let codes: Vec<u32> = edge.ap_exchanges().iter().map(|x| x.code.0).collect();
-        assert!(codes.contains(&2010013) && codes.contains(&2010009), "{codes:?}");
+        assert!(
+            codes.contains(&2010013) && codes.contains(&2010009),
+            "{codes:?}"
+        );
 
         let result = eval(&tab, "await demo.publish()").await;
+        let message = error_message(&result);
         assert_eq!(
-            error_message(&result),
-            "AgoraRTCError INVALID_OPERATION: Can't publish stream, haven't joined yet!",
+            message, "AgoraRTCError INVALID_OPERATION: Can't publish stream, haven't joined yet!",
             "{sdk}: publish before join"
         );
-        let _ = &valid;
+        assert_explained(&message, "msg.publish_before_join");
         tab.close().await;
     }
     chromium.close().await;
@@ -113,12 +122,14 @@ async fn insecure_origin_hides_devices_from_the_sdk_in_both_versions() {
             .expect("demo page loads from the made-up host");
         assert_eq!(eval(&tab, "window.isSecureContext").await, false);
         let result = eval(&tab, "await demo.microphones()").await;
+        let message = error_message(&result);
         assert_eq!(
-            error_message(&result),
-            "AgoraRTCError NOT_SUPPORTED: enumerateDevices() not supported.",
+            message, "AgoraRTCError NOT_SUPPORTED: enumerateDevices() not supported.",
             "{sdk}"
         );
-        let restrict = "AgoraRTCError WEB_SECURITY_RESTRICT: Your context is limited by web security, \
+        assert_explained(&message, "msg.enumerate_devices_not_supported");
+        let restrict =
+            "AgoraRTCError WEB_SECURITY_RESTRICT: Your context is limited by web security, \
                         please try using https protocol or localhost.";
         let logged = tab
             .wait_console(STEP, |lines| {
@@ -127,7 +138,12 @@ async fn insecure_origin_hides_devices_from_the_sdk_in_both_versions() {
                     .any(|l| l.kind.is_error() && l.text.contains(restrict))
             })
             .await;
-        assert!(logged, "{sdk}: no WEB_SECURITY_RESTRICT in {:#?}", tab.console());
+        assert!(
+            logged,
+            "{sdk}: no WEB_SECURITY_RESTRICT in {:#?}",
+            tab.console()
+        );
+        assert_explained(restrict, "web.web_security_restrict");
         tab.close().await;
     }
     chromium.close().await;

@@ -282,7 +282,10 @@ fn answer(shared: &Shared, request: ApRequest) -> Response {
         log.push(ApExchange { request, code });
     }
     (
-        [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
         body.to_string(),
     )
         .into_response()
@@ -311,7 +314,10 @@ async fn fallback(
     };
     match tokio::fs::read(&path).await {
         Ok(bytes) => (
-            [(header::CONTENT_TYPE, HeaderValue::from_static(content_type(&path)))],
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(content_type(&path)),
+            )],
             bytes,
         )
             .into_response(),

@@ -73,10 +73,11 @@ pub(crate) fn from_log_entry(event: &EventEntryAdded) -> ConsoleEntry {
 
 /// `Uncaught TypeError: Cannot read properties of null (reading 'remove')`, as DevTools prints it.
 pub(crate) fn exception_text(details: &ExceptionDetails) -> String {
-    let description = details
-        .exception
-        .as_ref()
-        .and_then(|e| e.description.clone().or_else(|| e.value.as_ref().map(value_text)));
+    let description = details.exception.as_ref().and_then(|e| {
+        e.description
+            .clone()
+            .or_else(|| e.value.as_ref().map(value_text))
+    });
     match description {
         // The description carries the stack after the first line; keep the message only.
         Some(d) => {

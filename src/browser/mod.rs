@@ -205,16 +205,21 @@ impl Chromium {
     /// Open a new tab, start recording its console, and load `url`. Returns once the load event
     /// fired (or the navigation failed).
     pub async fn open(&self, url: &str, deadline: Duration) -> Result<Tab, BrowserError> {
-        let browser = self.browser.as_ref().ok_or(BrowserError::Cdp(
-            "the browser is closed".into(),
-        ))?;
+        let browser = self
+            .browser
+            .as_ref()
+            .ok_or(BrowserError::Cdp("the browser is closed".into()))?;
         let tab = within(deadline, async {
             let page = browser.new_page("about:blank").await.map_err(cdp)?;
             Tab::record(page).await
         })
         .await??;
         let loaded = within(deadline, async {
-            tab.page.goto(url).await.map(|_| ()).map_err(|e| e.to_string())
+            tab.page
+                .goto(url)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string())
         })
         .await;
         match loaded {
@@ -260,7 +265,11 @@ fn kill_tree(child: &mut Child) {
     let _ = child.wait();
 }
 
-fn spawn(executable: &Path, profile: &Path, options: &LaunchOptions) -> Result<Child, BrowserError> {
+fn spawn(
+    executable: &Path,
+    profile: &Path,
+    options: &LaunchOptions,
+) -> Result<Child, BrowserError> {
     use std::os::unix::process::CommandExt;
 
     let mut args: Vec<String> = BASE_FLAGS.iter().map(|s| s.to_string()).collect();
@@ -305,7 +314,9 @@ fn spawn(executable: &Path, profile: &Path, options: &LaunchOptions) -> Result<C
 
 /// Read Chromium's stderr until it names its DevTools socket; keep draining it afterwards so
 /// Chromium never blocks on a full pipe.
-async fn wait_for_devtools(stderr: Option<std::process::ChildStderr>) -> Result<String, BrowserError> {
+async fn wait_for_devtools(
+    stderr: Option<std::process::ChildStderr>,
+) -> Result<String, BrowserError> {
     let Some(stderr) = stderr else {
         return Err(BrowserError::NoDevTools(LAUNCH_TIMEOUT, "no stderr".into()));
     };
@@ -330,7 +341,10 @@ async fn wait_for_devtools(stderr: Option<std::process::ChildStderr>) -> Result<
     match tokio::time::timeout(LAUNCH_TIMEOUT, rx).await {
         Ok(Ok(Ok(url))) => Ok(url),
         Ok(Ok(Err(last))) => Err(BrowserError::NoDevTools(LAUNCH_TIMEOUT, last)),
-        Ok(Err(_)) => Err(BrowserError::NoDevTools(LAUNCH_TIMEOUT, "stderr closed".into())),
+        Ok(Err(_)) => Err(BrowserError::NoDevTools(
+            LAUNCH_TIMEOUT,
+            "stderr closed".into(),
+        )),
         Err(_) => Err(BrowserError::NoDevTools(LAUNCH_TIMEOUT, "timed out".into())),
     }
 }
@@ -383,7 +397,10 @@ impl Tab {
             }
         }));
 
-        let mut logged = page.event_listener::<EventEntryAdded>().await.map_err(cdp)?;
+        let mut logged = page
+            .event_listener::<EventEntryAdded>()
+            .await
+            .map_err(cdp)?;
         let sink = entries.clone();
         listeners.push(tokio::spawn(async move {
             while let Some(event) = logged.next().await {
@@ -424,10 +441,7 @@ impl Tab {
 
     /// Everything recorded so far, in arrival order.
     pub fn console(&self) -> Vec<ConsoleEntry> {
-        self.entries
-            .lock()
-            .map(|e| e.clone())
-            .unwrap_or_default()
+        self.entries.lock().map(|e| e.clone()).unwrap_or_default()
     }
 
     /// Wait until `predicate` holds for the recorded console, or `deadline` passes; returns whether

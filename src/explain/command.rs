@@ -1,11 +1,114 @@
-//! Runs `agora-doctor explain`: placeholder until its issue lands.
+//! Runs `agora-doctor explain`: reads the query or log, computes the result, hands it to the renderer.
+
+use std::fs::File;
+use std::io::{self, Read};
 
 use crate::cli::ExplainArgs;
-use crate::render::{print_error, OutputContext};
+use crate::explain::{catalog, resolve, scan, suggest};
+use crate::render::explain as view;
+use crate::render::{print_error, write_stdout, OutputContext};
 use crate::Outcome;
 
 /// Run the command.
-pub fn run(_args: ExplainArgs, _ctx: &OutputContext) -> Outcome {
-    print_error("`explain` is not implemented yet");
-    Outcome::CouldNotRun
+pub fn run(args: ExplainArgs, ctx: &OutputContext) -> Outcome {
+    let text = if args.list {
+        if args.json {
+            view::list_json(catalog())
+        } else {
+            view::list_human(catalog(), ctx)
+        }
+    } else if let Some(path) = &args.log {
+        let report = if path == "-" {
+            scan::scan_log(io::stdin().lock())
+        } else {
+            match File::open(path) {
+                Ok(f) => scan::scan_log(f),
+                Err(e) => {
+                    print_error(&format!(
+                        "cannot open log file {path}: {e}; pass a readable file, or `-` to read stdin"
+                    ));
+                    return Outcome::CouldNotRun;
+                }
+            }
+        };
+        let report = match report {
+            Ok(r) => r,
+            Err(e) => {
+                print_error(&format!(
+                    "cannot read log {path}: {e}; check the file and try again"
+                ));
+                return Outcome::CouldNotRun;
+            }
+        };
+        let source = if path == "-" {
+            "<stdin>"
+        } else {
+            path.as_str()
+        };
+        let outcome = if report.errors.is_empty() {
+            Outcome::Ok
+        } else {
+            Outcome::Findings
+        };
+        let text = if args.json {
+            view::log_json(source, &report)
+        } else {
+            view::log_human(source, &report, ctx)
+        };
+        return finish(&text, outcome);
+    } else {
+        let query = if args.query.len() == 1 && args.query[0] == "-" {
+            let mut s = String::new();
+            if let Err(e) = io::stdin().lock().read_to_string(&mut s) {
+                print_error(&format!(
+                    "cannot read the query from stdin: {e}; pass it as an argument instead"
+                ));
+                return Outcome::CouldNotRun;
+            }
+            s
+        } else {
+            args.query.join(" ")
+        };
+        match resolve(&query) {
+            Some(res) => {
+                if args.json {
+                    view::entry_json(&query, &res)
+                } else {
+                    view::entry_human(&res, ctx)
+                }
+            }
+            None => {
+                let shown = query.trim();
+                if shown.is_empty() {
+                    print_error("the query is empty; pass an error code, message or console line (or `--list`)");
+                    return Outcome::CouldNotRun;
+                }
+                let hint = match suggest(shown).as_slice() {
+                    [] => String::new(),
+                    s => format!(
+                        " did you mean {}?",
+                        s.iter()
+                            .map(|x| format!("`{x}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                };
+                print_error(&format!(
+                    "nothing in the catalog matches {shown:?};{hint} `agora-doctor explain --list` shows every entry"
+                ));
+                return Outcome::CouldNotRun;
+            }
+        }
+    };
+    finish(&text, Outcome::Ok)
+}
+
+fn finish(text: &str, outcome: Outcome) -> Outcome {
+    match write_stdout(text) {
+        Ok(()) => outcome,
+        Err(e) => {
+            print_error(&format!("cannot write to stdout: {e}"));
+            Outcome::CouldNotRun
+        }
+    }
 }

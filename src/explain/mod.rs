@@ -1,3 +1,43 @@
-//! The `explain` command (placeholder until its issue lands).
+//! `explain`: the error catalog (one markdown file per entry, embedded by an ordered registry), query
+//! resolution for codes, names, numbers and pasted console lines, and the streaming log scanner.
 
 pub mod command;
+pub mod entry;
+pub mod matcher;
+pub mod query;
+pub mod registry;
+pub mod scan;
+
+use std::sync::OnceLock;
+
+pub use entry::{parse_entry, CatalogError, Entry, Kind};
+pub use query::{lookup, resolve, suggest, MatchedBy, Resolution};
+
+use matcher::Matcher;
+
+/// Parse every registered file; the first bad file is an error naming it (the tidy test calls this).
+pub fn try_catalog() -> Result<Vec<Entry>, CatalogError> {
+    registry::FILES
+        .iter()
+        .map(|(key, text)| parse_entry(key, text))
+        .collect()
+}
+
+/// Every entry, in registry order. Parsed once; the files are checked by the tidy test, so a parse
+/// failure here is a bug in the catalog and panics naming the file.
+pub fn catalog() -> &'static [Entry] {
+    static CATALOG: OnceLock<Vec<Entry>> = OnceLock::new();
+    CATALOG.get_or_init(|| try_catalog().unwrap_or_else(|e| panic!("{e}")))
+}
+
+/// The case-insensitive matcher used for pasted queries.
+pub(crate) fn entries_matcher_ci() -> &'static Matcher {
+    static M: OnceLock<Matcher> = OnceLock::new();
+    M.get_or_init(|| Matcher::new(catalog(), true))
+}
+
+/// The case-sensitive matcher used by the log scanner.
+pub fn log_matcher() -> &'static Matcher {
+    static M: OnceLock<Matcher> = OnceLock::new();
+    M.get_or_init(|| Matcher::new(catalog(), false))
+}

@@ -1,5 +1,7 @@
 //! Rendering: the only code that writes a report to stdout. Colour is decided once, here.
 
+pub mod explain;
+
 use std::io::{self, IsTerminal, Write};
 
 use crate::cli::ColorChoice;
@@ -11,11 +13,15 @@ pub struct OutputContext {
     pub color: bool,
     /// Whether stderr is a terminal (spinners and progress lines only then).
     pub stderr_is_terminal: bool,
+    /// `-q`: human output is only the line that explains the exit code.
+    pub quiet: bool,
+    /// `-v`: human output adds evidence and detail.
+    pub verbose: bool,
 }
 
 impl OutputContext {
-    /// Decide colour from `--color`, `NO_COLOR`, `TERM` and whether stdout is a terminal.
-    pub fn from_choice(choice: ColorChoice) -> Self {
+    /// Decide colour (once per run) from `--color`, `NO_COLOR`, `TERM` and whether stdout is a terminal.
+    pub fn from_choice(choice: ColorChoice, quiet: bool, verbose: bool) -> Self {
         let color = match choice {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
@@ -29,6 +35,8 @@ impl OutputContext {
         OutputContext {
             color,
             stderr_is_terminal: io::stderr().is_terminal(),
+            quiet,
+            verbose,
         }
     }
 
@@ -38,6 +46,8 @@ impl OutputContext {
         OutputContext {
             color: false,
             stderr_is_terminal: false,
+            quiet: false,
+            verbose: false,
         }
     }
 }

@@ -160,3 +160,11 @@ pub fn now() -> u32 {
         .expect("clock after 1970")
         .as_secs() as u32
 }
+
+/// Assert that `agora-doctor explain` resolves what the SDK printed to the catalog entry `key`.
+pub fn assert_explained(printed: &str, key: &str) {
+    match agora_doctor::explain::lookup(printed) {
+        Some(entry) => assert_eq!(entry.key, key, "explain {printed:?}"),
+        None => panic!("`agora-doctor explain` does not recognise {printed:?}"),
+    }
+}

@@ -134,10 +134,6 @@ pub(crate) async fn session(shared: Arc<Shared>, socket: WebSocket) {
                     continue;
                 };
                 let peers = shared.rooms.enter(&channel, uid, outbox.clone());
-                let peers: Vec<Value> = peers
-                    .iter()
-                    .map(|p| json!({ "uid": p, "audio_mute": true, "video_mute": true }))
-                    .collect();
                 let _ = outbox.send(answer(
                     &id,
                     json!({
@@ -145,9 +141,13 @@ pub(crate) async fn session(shared: Arc<Shared>, socket: WebSocket) {
                         "cid": super::ap::channel_id(&channel),
                         "vid": "1",
                         "rejoin_token": super::ap::ticket(uid, &channel),
-                        "peers": peers,
                     }),
                 ));
+                // 4.3.0 reads `peers` only from a rejoin answer; after a first join it learns who is
+                // already there from one `on_user_online` push each.
+                for peer in peers {
+                    let _ = outbox.send(push("on_user_online", json!({ "uid": peer })));
+                }
                 joined = Some((channel, uid));
             }
             "join_v3" => {

@@ -13,14 +13,11 @@ const NAMES: &[&str] = &["localhost", "127.0.0.1", "*.agora.test"];
 
 /// A TLS acceptor with a fresh self-signed certificate (never written to disk).
 pub(crate) fn acceptor() -> Result<TlsAcceptor, WebEdgeError> {
-    let certified = rcgen::generate_simple_self_signed(
-        NAMES.iter().map(|n| n.to_string()).collect::<Vec<_>>(),
-    )
-    .map_err(|e| WebEdgeError::Certificate(e.to_string()))?;
+    let certified =
+        rcgen::generate_simple_self_signed(NAMES.iter().map(|n| n.to_string()).collect::<Vec<_>>())
+            .map_err(|e| WebEdgeError::Certificate(e.to_string()))?;
     let cert = CertificateDer::from(certified.cert.der().to_vec());
-    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(
-        certified.key_pair.serialize_der(),
-    ));
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(certified.key_pair.serialize_der()));
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut config = ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()

@@ -56,9 +56,9 @@ pub(crate) fn judge(
         Token::V007(t) => {
             // 007 names its channel and uid in the clear: find the RTC service for this join.
             // An empty uid (or "0") in the token is the "any uid" wildcard.
-            let service = t.rtc_services().find(|(c, u, _)| {
-                *c == channel && (u.is_empty() || *u == "0" || *u == uid_text)
-            });
+            let service = t
+                .rtc_services()
+                .find(|(c, u, _)| *c == channel && (u.is_empty() || *u == "0" || *u == uid_text));
             let Some((_, _, service)) = service else {
                 return ApCode::INVALID_TOKEN;
             };

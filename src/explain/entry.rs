@@ -1,0 +1,330 @@
+//! One catalog entry: its front matter (TOML between `+++` lines) and its four prose sections, parsed
+//! from the markdown file embedded by the registry.
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+/// What family of Agora identifier an entry documents; decides priority when one spelling (a number,
+/// a name such as `TOKEN_EXPIRE`) means different things in different families.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// A finding key emitted by agora-doctor itself (`token.expired`, `probe.clock.skew`).
+    Finding,
+    /// A verbatim console message shape (seed article and issue threads).
+    Message,
+    /// A Web SDK `AgoraRTCErrorCode` string (`CAN_NOT_GET_GATEWAY_SERVER`).
+    WebCode,
+    /// An access-point reason text (`dynamic key expired`), Web SDK.
+    GatewayReason,
+    /// A gateway (websocket) error code (`ERR_NO_AUTHORIZED`, 110), Web SDK.
+    GatewayJoinCode,
+    /// A native `ERROR_CODE_TYPE` value (`ERR_INVALID_TOKEN`, 110).
+    NativeError,
+    /// A Web SDK `ConnectionDisconnectedReason`.
+    WebDisconnectReason,
+    /// A native `CONNECTION_CHANGED_REASON_TYPE` value.
+    ConnectionReason,
+    /// A Web SDK `ConnectionState`.
+    WebConnectionState,
+    /// A native `CONNECTION_STATE_TYPE` value.
+    ConnectionState,
+}
+
+impl Kind {
+    /// Every kind, in lookup priority order (first wins when a spelling is shared).
+    pub const ALL: [Kind; 10] = [
+        Kind::Finding,
+        Kind::Message,
+        Kind::WebCode,
+        Kind::GatewayReason,
+        Kind::GatewayJoinCode,
+        Kind::NativeError,
+        Kind::WebDisconnectReason,
+        Kind::ConnectionReason,
+        Kind::WebConnectionState,
+        Kind::ConnectionState,
+    ];
+
+    /// The spelling used in front matter, JSON and the TSV's `kind` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Finding => "finding",
+            Kind::Message => "message",
+            Kind::WebCode => "web-code",
+            Kind::GatewayReason => "gateway-reason",
+            Kind::GatewayJoinCode => "gateway-join-code",
+            Kind::NativeError => "native-error",
+            Kind::WebDisconnectReason => "web-disconnect-reason",
+            Kind::ConnectionReason => "connection-reason",
+            Kind::WebConnectionState => "web-connection-state",
+            Kind::ConnectionState => "connection-state",
+        }
+    }
+
+    /// A short human label ("native error") for rendering.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Finding => "agora-doctor finding",
+            Kind::Message => "console message",
+            Kind::WebCode => "Web SDK error code",
+            Kind::GatewayReason => "Web SDK access-point reason",
+            Kind::GatewayJoinCode => "Web SDK gateway code",
+            Kind::NativeError => "native SDK error code",
+            Kind::WebDisconnectReason => "Web SDK disconnect reason",
+            Kind::ConnectionReason => "native connection-changed reason",
+            Kind::WebConnectionState => "Web SDK connection state",
+            Kind::ConnectionState => "native connection state",
+        }
+    }
+}
+
+/// One documented error, code, message or finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Entry {
+    /// Stable key (`ap.dynamic_key_expired`, `token.expired`); also the file name without `.md`.
+    pub key: String,
+    /// One-line heading.
+    pub title: String,
+    /// Which SDK says it (`web`, `native`, `flutter`, `web-app`, `agora-doctor`).
+    pub sdk: String,
+    /// The family of identifier.
+    pub kind: Kind,
+    /// The numeric value or string code users see (`110`, `2010013`, `TOKEN_EXPIRE`); empty if none.
+    pub value: String,
+    /// Official identifiers (`ERR_INVALID_TOKEN`), matched exactly in any case or spelling style.
+    pub names: Vec<String>,
+    /// Other spellings (`ErrInvalidToken`, a gateway reason text), matched exactly.
+    pub aliases: Vec<String>,
+    /// Identifiers recognised inside a pasted line or log as a generic match (`AgoraRTCError TIMEOUT`).
+    pub codes: Vec<String>,
+    /// Message texts recognised inside a pasted line or log; they beat `codes` (most specific wins).
+    pub patterns: Vec<String>,
+    /// Since when, or why, the code is retired or legacy; `None` for current codes.
+    pub retired: Option<String>,
+    /// What it means.
+    pub summary: String,
+    /// Likely causes, most likely first.
+    pub causes: Vec<String>,
+    /// What to do.
+    pub fix: String,
+    /// agora-doctor commands that check it, each with a few words on what they show.
+    pub check_with: Vec<String>,
+}
+
+impl Entry {
+    /// Whether the code is retired or legacy (kept so old logs still explain).
+    pub fn is_legacy(&self) -> bool {
+        self.retired.is_some()
+    }
+
+    /// The first sentence of the summary, for one-line listings.
+    pub fn headline(&self) -> &str {
+        first_sentence(&self.summary)
+    }
+}
+
+fn first_sentence(text: &str) -> &str {
+    // Stop at ". " followed by an upper-case letter or a backtick, so "e.g. x" and "4.3.0" stay whole.
+    let bytes = text.as_bytes();
+    for (i, w) in bytes.windows(3).enumerate() {
+        if w[0] == b'.' && w[1] == b' ' && (w[2].is_ascii_uppercase() || w[2] == b'`') {
+            return &text[..=i];
+        }
+    }
+    text
+}
+
+/// Why a catalog file could not be parsed.
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum CatalogError {
+    /// The file does not start with a `+++` front-matter block.
+    #[error(
+        "catalog file {file}: no `+++` front matter at the top; copy the layout of any other entry"
+    )]
+    NoFrontMatter {
+        /// The file.
+        file: String,
+    },
+    /// The front matter is not valid TOML or has unknown or missing fields.
+    #[error("catalog file {file}: bad front matter: {message}")]
+    BadFrontMatter {
+        /// The file.
+        file: String,
+        /// The TOML parser's message.
+        message: String,
+    },
+    /// The front-matter key differs from the file name.
+    #[error("catalog file {file}: front matter says key `{key}`; rename the file or fix the key")]
+    KeyMismatch {
+        /// The file.
+        file: String,
+        /// The key inside.
+        key: String,
+    },
+    /// A heading or section is missing, empty, duplicated or out of order.
+    #[error("catalog file {file}: {message}")]
+    BadSections {
+        /// The file.
+        file: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FrontMatter {
+    key: String,
+    sdk: String,
+    kind: Kind,
+    #[serde(default)]
+    value: String,
+    #[serde(default)]
+    names: Vec<String>,
+    #[serde(default)]
+    aliases: Vec<String>,
+    #[serde(default)]
+    codes: Vec<String>,
+    #[serde(default)]
+    patterns: Vec<String>,
+    #[serde(default)]
+    retired: String,
+}
+
+/// The four sections every entry has, in this order.
+pub const SECTIONS: [&str; 4] = ["Summary", "Likely causes", "Fix", "Check with"];
+
+/// Parse one catalog file; `file_key` is its file name without `.md`.
+pub fn parse_entry(file_key: &str, text: &str) -> Result<Entry, CatalogError> {
+    let file = format!("{file_key}.md");
+    let rest = text
+        .strip_prefix("+++\n")
+        .ok_or_else(|| CatalogError::NoFrontMatter { file: file.clone() })?;
+    let end = rest
+        .find("\n+++\n")
+        .ok_or_else(|| CatalogError::NoFrontMatter { file: file.clone() })?;
+    let fm: FrontMatter =
+        toml::from_str(&rest[..end]).map_err(|e| CatalogError::BadFrontMatter {
+            file: file.clone(),
+            message: e.message().to_string(),
+        })?;
+    if fm.key != file_key {
+        return Err(CatalogError::KeyMismatch { file, key: fm.key });
+    }
+    let body = &rest[end + 5..];
+    let bad = |message: String| CatalogError::BadSections {
+        file: file.clone(),
+        message,
+    };
+
+    let mut lines = body.lines().skip_while(|l| l.trim().is_empty());
+    let title = lines
+        .next()
+        .and_then(|l| l.strip_prefix("# "))
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| bad("the body must start with a `# title` line".into()))?;
+
+    let mut sections: Vec<(String, Vec<&str>)> = Vec::new();
+    for line in lines {
+        if let Some(h) = line.strip_prefix("## ") {
+            sections.push((h.trim().to_string(), Vec::new()));
+        } else if let Some((_, body)) = sections.last_mut() {
+            body.push(line);
+        } else if !line.trim().is_empty() {
+            return Err(bad(format!("text before the first section: {line:?}")));
+        }
+    }
+    let names: Vec<&str> = sections.iter().map(|(h, _)| h.as_str()).collect();
+    if names != SECTIONS {
+        return Err(bad(format!(
+            "sections are {names:?}; they must be exactly {SECTIONS:?} in that order"
+        )));
+    }
+    let text_of = |i: usize| -> Result<String, CatalogError> {
+        let t = sections[i].1.join("\n").trim().to_string();
+        if t.is_empty() {
+            Err(bad(format!("section `{}` is empty", SECTIONS[i])))
+        } else {
+            Ok(t)
+        }
+    };
+    let list_of = |i: usize| -> Result<Vec<String>, CatalogError> {
+        let items = bullets(&sections[i].1);
+        if items.is_empty() {
+            Err(bad(format!(
+                "section `{}` needs at least one `- ` item",
+                SECTIONS[i]
+            )))
+        } else {
+            Ok(items)
+        }
+    };
+
+    Ok(Entry {
+        key: fm.key,
+        title,
+        sdk: fm.sdk,
+        kind: fm.kind,
+        value: fm.value,
+        names: fm.names,
+        aliases: fm.aliases,
+        codes: fm.codes,
+        patterns: fm.patterns,
+        retired: Some(fm.retired).filter(|r| !r.is_empty()),
+        summary: text_of(0)?,
+        causes: list_of(1)?,
+        fix: text_of(2)?,
+        check_with: list_of(3)?,
+    })
+}
+
+/// `- item` lines; indented lines continue the previous item.
+fn bullets(lines: &[&str]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for line in lines {
+        if let Some(item) = line.strip_prefix("- ") {
+            out.push(item.trim().to_string());
+        } else if !line.trim().is_empty() {
+            if let Some(last) = out.last_mut() {
+                last.push(' ');
+                last.push_str(line.trim());
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = "+++\nkey = \"x.y\"\nsdk = \"web\"\nkind = \"web-code\"\n+++\n\n# Title\n\n## Summary\n\nS. More.\n\n## Likely causes\n\n- one\n  continued\n- two\n\n## Fix\n\nF\n\n## Check with\n\n- `agora-doctor probe`\n";
+
+    #[test]
+    fn parses_a_well_formed_entry() {
+        let e = parse_entry("x.y", GOOD).unwrap();
+        assert_eq!(e.title, "Title");
+        assert_eq!(e.causes, vec!["one continued", "two"]);
+        assert_eq!(e.headline(), "S.");
+        assert_eq!(e.retired, None);
+    }
+
+    #[test]
+    fn rejects_a_key_that_differs_from_the_file_name() {
+        assert!(matches!(
+            parse_entry("x.z", GOOD),
+            Err(CatalogError::KeyMismatch { .. })
+        ));
+    }
+
+    #[test]
+    fn rejects_a_missing_section() {
+        let text = GOOD.replace("## Fix\n\nF\n\n", "");
+        assert!(matches!(
+            parse_entry("x.y", &text),
+            Err(CatalogError::BadSections { .. })
+        ));
+    }
+}

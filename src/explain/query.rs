@@ -1,0 +1,359 @@
+//! Query resolution: a key, a name in any spelling, a number, a kind-qualified name, or a whole pasted
+//! console line, to catalog entries; plus "did you mean …?" for input that matches nothing.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use regex::Regex;
+use serde::Serialize;
+
+use super::entry::{Entry, Kind};
+use super::{catalog, entries_matcher_ci};
+
+/// How a query was matched, from most to least exact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MatchedBy {
+    /// The entry key itself (`token.expired`).
+    Key,
+    /// A name or alias in any case or spelling style (`invalid_token`, `ErrInvalidToken`).
+    Name,
+    /// A number (`110`, `-17`), optionally qualified (`reason 8`).
+    Number,
+    /// Codes and message texts found inside a pasted line.
+    Line,
+}
+
+/// The entries a query resolved to: the first is the answer, the rest are other meanings of the
+/// same spelling (a number shared by several families) or further errors on the same line.
+#[derive(Debug, Clone, Serialize)]
+pub struct Resolution {
+    /// How the query matched.
+    pub matched_by: MatchedBy,
+    /// The answer first.
+    pub entries: Vec<&'static Entry>,
+}
+
+/// Spelling prefixes the SDKs put in front of the same constant (errors.md §1): stripping them gives
+/// `invalid_token` → `ERR_INVALID_TOKEN`.
+const PREFIXES: [&str; 6] = [
+    "AGORA_ERROR_CODE_",
+    "AGORA_RTC_ERROR_CODE_",
+    "ERR_",
+    "CONNECTION_CHANGED_",
+    "CONNECTION_STATE_",
+    "CONNECTION_DISCONNECTED_REASON_",
+];
+
+/// Words a query may start with to pick one family (`reason 8`, `gateway 110`, `disconnect UID_BANNED`).
+const QUALIFIERS: [(&str, &[Kind]); 18] = [
+    ("web-code", &[Kind::WebCode]),
+    ("web", &[Kind::WebCode, Kind::Message]),
+    ("gateway-reason", &[Kind::GatewayReason]),
+    ("ap", &[Kind::GatewayReason]),
+    ("gateway-join-code", &[Kind::GatewayJoinCode]),
+    ("gateway", &[Kind::GatewayJoinCode]),
+    ("native-error", &[Kind::NativeError]),
+    (
+        "native",
+        &[
+            Kind::NativeError,
+            Kind::ConnectionReason,
+            Kind::ConnectionState,
+        ],
+    ),
+    ("error", &[Kind::NativeError]),
+    ("connection-reason", &[Kind::ConnectionReason]),
+    (
+        "reason",
+        &[Kind::ConnectionReason, Kind::WebDisconnectReason],
+    ),
+    ("connection-state", &[Kind::ConnectionState]),
+    ("state", &[Kind::ConnectionState, Kind::WebConnectionState]),
+    ("web-disconnect-reason", &[Kind::WebDisconnectReason]),
+    ("disconnect", &[Kind::WebDisconnectReason]),
+    ("web-connection-state", &[Kind::WebConnectionState]),
+    ("web-state", &[Kind::WebConnectionState]),
+    (
+        "message-pattern",
+        &[
+            Kind::Message,
+            Kind::WebCode,
+            Kind::GatewayReason,
+            Kind::GatewayJoinCode,
+            Kind::NativeError,
+        ],
+    ),
+];
+
+/// Normalise a spelling: camelCase and kebab/space/dot become `UPPER_SNAKE`, punctuation collapses.
+/// `ErrInvalidToken`, `err-invalid-token` and `ERR_INVALID_TOKEN` all become `ERR_INVALID_TOKEN`.
+pub fn normalise(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let chars: Vec<char> = s.trim().chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_alphanumeric() {
+            if c.is_uppercase() && i > 0 {
+                let prev = chars[i - 1];
+                let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+                if prev.is_lowercase()
+                    || prev.is_ascii_digit()
+                    || (prev.is_uppercase() && next_lower)
+                {
+                    out.push('_');
+                }
+            }
+            out.extend(c.to_uppercase());
+        } else if !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    out.trim_matches('_').to_string()
+}
+
+fn strip_prefixes(n: &str) -> Option<&str> {
+    PREFIXES
+        .iter()
+        .find_map(|p| n.strip_prefix(p))
+        .filter(|rest| !rest.is_empty())
+}
+
+struct Index {
+    keys: HashMap<String, usize>,
+    // exact normalised names and aliases → entries (priority order)
+    names: HashMap<String, Vec<usize>>,
+    // names with their family prefix stripped (`INVALID_TOKEN`), a weaker match
+    derived: HashMap<String, Vec<usize>>,
+    // numeric values → entries
+    numbers: HashMap<i64, Vec<usize>>,
+}
+
+/// Who owns a bare number: the issue's `110` is the native error first (the gateway's 110 and the
+/// connection-changed reasons follow as "also").
+const NUMBER_PRIORITY: [Kind; 6] = [
+    Kind::NativeError,
+    Kind::GatewayReason,
+    Kind::GatewayJoinCode,
+    Kind::ConnectionReason,
+    Kind::ConnectionState,
+    Kind::Message,
+];
+
+fn priority(e: &Entry) -> usize {
+    Kind::ALL
+        .iter()
+        .position(|k| *k == e.kind)
+        .unwrap_or(usize::MAX)
+}
+
+fn number_priority(e: &Entry) -> usize {
+    NUMBER_PRIORITY
+        .iter()
+        .position(|k| *k == e.kind)
+        .unwrap_or(usize::MAX)
+}
+
+fn index() -> &'static Index {
+    static INDEX: OnceLock<Index> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let cat = catalog();
+        let mut idx = Index {
+            keys: HashMap::new(),
+            names: HashMap::new(),
+            derived: HashMap::new(),
+            numbers: HashMap::new(),
+        };
+        for (i, e) in cat.iter().enumerate() {
+            idx.keys.insert(e.key.to_ascii_lowercase(), i);
+            for n in e.names.iter().chain(&e.aliases) {
+                let n = normalise(n);
+                if n.is_empty() {
+                    continue;
+                }
+                if let Some(d) = strip_prefixes(&n) {
+                    idx.derived.entry(d.to_string()).or_default().push(i);
+                }
+                idx.names.entry(n).or_default().push(i);
+            }
+            // Web codes' values double as names (`CROSS_CHANNEL_FAILED_JOIN_SEC`).
+            if e.kind == Kind::WebCode && !e.value.is_empty() {
+                let v = normalise(&e.value);
+                let list = idx.names.entry(v).or_default();
+                if !list.contains(&i) {
+                    list.push(i);
+                }
+            }
+            if let Ok(n) = e.value.parse::<i64>() {
+                idx.numbers.entry(n).or_default().push(i);
+            }
+        }
+        let order = |v: &mut Vec<usize>| {
+            v.sort_by_key(|&i| (priority(&cat[i]), i));
+            v.dedup();
+        };
+        idx.names.values_mut().for_each(order);
+        idx.derived.values_mut().for_each(order);
+        idx.numbers
+            .values_mut()
+            .for_each(|v| v.sort_by_key(|&i| (number_priority(&cat[i]), i)));
+        idx
+    })
+}
+
+fn pick(list: &[usize], kinds: Option<&[Kind]>) -> Vec<&'static Entry> {
+    let cat = catalog();
+    let mut v: Vec<&'static Entry> = list
+        .iter()
+        .map(|&i| &cat[i])
+        .filter(|e| kinds.is_none_or(|k| k.contains(&e.kind)))
+        .collect();
+    if let Some(kinds) = kinds {
+        // A qualifier lists its families in priority order (`reason` = native first, then Web).
+        v.sort_by_key(|e| kinds.iter().position(|k| *k == e.kind));
+    }
+    v
+}
+
+fn resolve_exact(q: &str, kinds: Option<&[Kind]>) -> Option<Resolution> {
+    let idx = index();
+    let num = q.trim().trim_start_matches(['-', '+']);
+    if !num.is_empty() && num.bytes().all(|b| b.is_ascii_digit()) {
+        let n: i64 = num.parse().ok()?;
+        let found = pick(idx.numbers.get(&n)?, kinds);
+        return (!found.is_empty()).then_some(Resolution {
+            matched_by: MatchedBy::Number,
+            entries: found,
+        });
+    }
+    let n = normalise(q);
+    if n.is_empty() {
+        return None;
+    }
+    for map in [&idx.names, &idx.derived] {
+        for probe in [Some(n.as_str()), strip_prefixes(&n)].into_iter().flatten() {
+            if let Some(list) = map.get(probe) {
+                let found = pick(list, kinds);
+                if !found.is_empty() {
+                    return Some(Resolution {
+                        matched_by: MatchedBy::Name,
+                        entries: found,
+                    });
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Resolve a query to catalog entries, or `None` when nothing matches (see [`suggest`]).
+///
+/// Order: the entry key; a kind-qualified query (`reason 8`); a name, alias or number (shared
+/// spellings go to the family in [`Kind::ALL`] order, the others follow as "also"); then, for a
+/// pasted line, the codes and message texts inside it, most specific first; then the Flutter
+/// `PlatformException(17, …)` / `AgoraRtcException(-17, …)` and gateway `error_code: 110` shapes.
+pub fn resolve(query: &str) -> Option<Resolution> {
+    let q = query
+        .trim()
+        .trim_matches(|c| c == '"' || c == '\'' || c == '`')
+        .trim();
+    if q.is_empty() {
+        return None;
+    }
+    let cat = catalog();
+    if let Some(&i) = index().keys.get(&q.to_ascii_lowercase()) {
+        return Some(Resolution {
+            matched_by: MatchedBy::Key,
+            entries: vec![&cat[i]],
+        });
+    }
+    if let Some((word, rest)) = q.split_once([' ', ':']) {
+        let word = word.to_ascii_lowercase();
+        if let Some((_, kinds)) = QUALIFIERS.iter().find(|(w, _)| *w == word) {
+            if let Some(r) = resolve_exact(rest.trim_start_matches([' ', ':']), Some(kinds)) {
+                return Some(r);
+            }
+        }
+    }
+    if let Some(r) = resolve_exact(q, None) {
+        return Some(r);
+    }
+    let found: Vec<&'static Entry> = entries_matcher_ci()
+        .classify(q.as_bytes())
+        .into_iter()
+        .map(|i| &cat[i])
+        .collect();
+    if !found.is_empty() {
+        return Some(Resolution {
+            matched_by: MatchedBy::Line,
+            entries: found,
+        });
+    }
+    static SHAPES: OnceLock<[(Regex, &'static [Kind]); 2]> = OnceLock::new();
+    let shapes = SHAPES.get_or_init(|| {
+        [
+            (
+                Regex::new(r"(?:PlatformException|AgoraRtcException)\(\s*(-?\d+)").expect("regex"),
+                &[Kind::NativeError][..],
+            ),
+            (
+                Regex::new(r"error_code\W{0,3}\s*(\d+)").expect("regex"),
+                &[Kind::GatewayJoinCode][..],
+            ),
+        ]
+    });
+    for (re, kinds) in shapes {
+        if let Some(c) = re.captures(q) {
+            if let Some(mut r) = resolve_exact(&c[1], Some(kinds)) {
+                r.matched_by = MatchedBy::Line;
+                return Some(r);
+            }
+        }
+    }
+    None
+}
+
+/// The entry a key or any alias, name, number or pasted line resolves to.
+pub fn lookup(query: &str) -> Option<&'static Entry> {
+    resolve(query).and_then(|r| r.entries.first().copied())
+}
+
+/// Up to three spellings close to `query`, best first, for "did you mean …?".
+pub fn suggest(query: &str) -> Vec<String> {
+    let q = normalise(query);
+    if q.is_empty() {
+        return Vec::new();
+    }
+    let mut scored: Vec<(f64, String, &str)> = Vec::new();
+    for e in catalog() {
+        let spellings = std::iter::once(&e.key).chain(&e.names).chain(&e.aliases);
+        let mut best: Option<(f64, String)> = None;
+        for s in spellings {
+            let score = strsim::jaro_winkler(&q, &normalise(s));
+            if best.as_ref().is_none_or(|(b, _)| score > *b) {
+                best = Some((score, s.clone()));
+            }
+        }
+        if let Some((score, s)) = best {
+            if score >= 0.85 {
+                scored.push((score, s, &e.key));
+            }
+        }
+    }
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    scored.into_iter().take(3).map(|(_, s, _)| s).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalise;
+
+    #[test]
+    fn normalise_unifies_spelling_styles() {
+        assert_eq!(normalise("ErrInvalidToken"), "ERR_INVALID_TOKEN");
+        assert_eq!(normalise("errInvalidToken"), "ERR_INVALID_TOKEN");
+        assert_eq!(normalise("invalid_token"), "INVALID_TOKEN");
+        assert_eq!(normalise(" dynamic key expired "), "DYNAMIC_KEY_EXPIRED");
+        assert_eq!(normalise("AgoraRTCError"), "AGORA_RTC_ERROR");
+        assert_eq!(normalise("token.expired"), "TOKEN_EXPIRED");
+    }
+}

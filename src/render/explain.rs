@@ -1,0 +1,223 @@
+//! Renders `explain` results: an entry, the catalog listing and a log scan, as human text or JSON.
+
+use std::fmt::Write as _;
+
+use colored::Colorize;
+use serde_json::{json, Value};
+
+use crate::explain::scan::LogReport;
+use crate::explain::{Entry, MatchedBy, Resolution};
+use crate::render::OutputContext;
+
+/// Schema id of `explain <QUERY> --json`.
+pub const SCHEMA_ENTRY: &str = "agora-doctor/explain/v1";
+/// Schema id of `explain --list --json`.
+pub const SCHEMA_LIST: &str = "agora-doctor/explain-list/v1";
+/// Schema id of `explain --log --json`.
+pub const SCHEMA_LOG: &str = "agora-doctor/explain-log/v1";
+
+/// One entry in full, as human text (no trailing blank line).
+pub fn entry_block(e: &Entry) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "{} {}", e.key.bold(), format!("— {}", e.title).bold());
+    let mut meta = vec![e.kind.label().to_string()];
+    if !e.value.is_empty() {
+        meta.push(format!("value {}", e.value));
+    }
+    if !e.names.is_empty() {
+        meta.push(e.names.join(", "));
+    }
+    let _ = writeln!(s, "  {}", meta.join(" · ").dimmed());
+    if let Some(r) = &e.retired {
+        let _ = writeln!(s, "  {} {r}", "legacy:".yellow());
+    }
+    let _ = writeln!(s);
+    let _ = writeln!(s, "{}", "Summary".bold());
+    let _ = writeln!(s, "  {}", e.summary.replace('\n', "\n  "));
+    let _ = writeln!(s, "{}", "Likely causes (most likely first)".bold());
+    for (i, c) in e.causes.iter().enumerate() {
+        let _ = writeln!(s, "  {}. {c}", i + 1);
+    }
+    let _ = writeln!(s, "{}", "Fix".bold());
+    let _ = writeln!(s, "  {}", e.fix.replace('\n', "\n  "));
+    let _ = writeln!(s, "{}", "Check with".bold());
+    for c in &e.check_with {
+        let _ = writeln!(s, "  - {c}");
+    }
+    s
+}
+
+/// A resolved query as human text: the answer, then other entries for the same line or spelling.
+pub fn entry_human(res: &Resolution, _ctx: &OutputContext) -> String {
+    let mut s = String::new();
+    let Some((first, rest)) = res.entries.split_first() else {
+        return s;
+    };
+    s.push_str(&entry_block(first));
+    if rest.is_empty() {
+        return s;
+    }
+    match res.matched_by {
+        MatchedBy::Line => {
+            for e in rest {
+                let _ = writeln!(s, "\n{}\n", "The same line also reports:".bold());
+                s.push_str(&entry_block(e));
+            }
+        }
+        _ => {
+            let _ = writeln!(
+                s,
+                "\n{}",
+                "The same spelling also means (ask with the key to read it):".bold()
+            );
+            for e in rest {
+                let _ = writeln!(s, "  {} — {} ({})", e.key, e.title, e.kind.label());
+            }
+        }
+    }
+    s
+}
+
+fn entry_value(e: &Entry) -> Value {
+    json!({
+        "key": e.key,
+        "title": e.title,
+        "sdk": e.sdk,
+        "kind": e.kind,
+        "value": e.value,
+        "names": e.names,
+        "aliases": e.aliases,
+        "codes": e.codes,
+        "patterns": e.patterns,
+        "legacy": e.is_legacy(),
+        "retired": e.retired,
+        "summary": e.summary,
+        "causes": e.causes,
+        "fix": e.fix,
+        "check_with": e.check_with,
+    })
+}
+
+fn pretty(v: &Value) -> String {
+    let mut s = serde_json::to_string_pretty(v).expect("JSON values serialise");
+    s.push('\n');
+    s
+}
+
+/// A resolved query as one JSON document.
+pub fn entry_json(query: &str, res: &Resolution) -> String {
+    pretty(&json!({
+        "schema": SCHEMA_ENTRY,
+        "query": query.trim(),
+        "matched_by": res.matched_by,
+        "entries": res.entries.iter().map(|e| entry_value(e)).collect::<Vec<_>>(),
+    }))
+}
+
+/// Every entry, one line each: key, kind, title.
+pub fn list_human(entries: &[Entry], _ctx: &OutputContext) -> String {
+    let width = entries.iter().map(|e| e.key.len()).max().unwrap_or(0);
+    let mut s = String::new();
+    for e in entries {
+        let legacy = if e.is_legacy() { " (legacy)" } else { "" };
+        let _ = writeln!(s, "{:width$}  {}{legacy}", e.key, e.title);
+    }
+    let _ = writeln!(
+        s,
+        "{} entries; `agora-doctor explain <KEY>` shows one",
+        entries.len()
+    );
+    s
+}
+
+/// Every entry as one JSON document (one compact object per entry).
+pub fn list_json(entries: &[Entry]) -> String {
+    pretty(&json!({
+        "schema": SCHEMA_LIST,
+        "count": entries.len(),
+        "entries": entries.iter().map(|e| json!({
+            "key": e.key,
+            "title": e.title,
+            "sdk": e.sdk,
+            "kind": e.kind,
+            "value": e.value,
+            "names": e.names,
+            "legacy": e.is_legacy(),
+        })).collect::<Vec<_>>(),
+    }))
+}
+
+/// A log scan as human text: one block per distinct error, then a summary line.
+pub fn log_human(source: &str, report: &LogReport, _ctx: &OutputContext) -> String {
+    let mut s = String::new();
+    for f in &report.errors {
+        let e = f.entry;
+        let lines = if f.first_line == f.last_line {
+            format!("line {}", f.first_line)
+        } else {
+            format!("lines {}–{}", f.first_line, f.last_line)
+        };
+        let times = if f.count == 1 {
+            "once".to_string()
+        } else {
+            format!("{} times", f.count)
+        };
+        let _ = writeln!(
+            s,
+            "{} {} — {}",
+            "✗".red().bold(),
+            e.key.bold(),
+            e.title.bold()
+        );
+        let _ = writeln!(s, "    {times}, {lines}");
+        let _ = writeln!(s, "    {}:{}: {}", source, f.first_line, f.line);
+        let _ = writeln!(s, "    {}", e.headline());
+        let _ = writeln!(s, "    {} {}", "fix:".green(), first_line_of(&e.fix));
+        let _ = writeln!(s, "    more: agora-doctor explain {}", e.key);
+    }
+    let n = report.errors.len();
+    let total: u64 = report.errors.iter().map(|f| f.count).sum();
+    if n == 0 {
+        let _ = writeln!(
+            s,
+            "{} no Agora errors in {} lines of {source}",
+            "✓".green().bold(),
+            report.lines
+        );
+    } else {
+        let _ = writeln!(
+            s,
+            "{} distinct error{} on {total} line{} of {} in {source}",
+            n,
+            if n == 1 { "" } else { "s" },
+            if total == 1 { "" } else { "s" },
+            report.lines
+        );
+    }
+    s
+}
+
+fn first_line_of(s: &str) -> &str {
+    s.lines().next().unwrap_or("")
+}
+
+/// A log scan as one JSON document.
+pub fn log_json(source: &str, report: &LogReport) -> String {
+    pretty(&json!({
+        "schema": SCHEMA_LOG,
+        "source": source,
+        "lines": report.lines,
+        "bytes": report.bytes,
+        "errors": report.errors.iter().map(|f| json!({
+            "key": f.entry.key,
+            "title": f.entry.title,
+            "count": f.count,
+            "first_line": f.first_line,
+            "last_line": f.last_line,
+            "line": f.line,
+            "summary": f.entry.summary,
+            "fix": f.entry.fix,
+            "check_with": f.entry.check_with,
+        })).collect::<Vec<_>>(),
+    }))
+}

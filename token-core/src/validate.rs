@@ -1,0 +1,835 @@
+//! Validation: a decoded token + what the user asked + `now` → findings. Pure; never reads a clock.
+
+use crate::build::Role;
+use crate::diagnose::{diagnose, Code, Diagnosis};
+use crate::finding::{Finding, Status};
+use crate::keys;
+use crate::model::*;
+use crate::time::{both, duration, rfc3339};
+use crate::verify::{crc32, uid_text, verify_006, verify_007};
+
+/// Agora documents 24 h as the maximum token lifetime (docs.agora.io "Secure authentication with
+/// tokens"; AgoraIO/Tools#117: valid expiries are "0 to 24 hours").
+pub const MAX_LIFETIME_SECS: u32 = 86_400;
+/// The Console's temporary tokens last exactly 24 h.
+pub const CONSOLE_TEMPORARY_SECS: u32 = 86_400;
+/// A 007 `expire` (relative seconds) this large is an absolute timestamp passed by mistake
+/// (10⁹ s is 31 years; tokens.md §3.3).
+pub const ABSOLUTE_LOOKING_SECS: u32 = 1_000_000_000;
+/// A 006 privilege value (absolute) below this is a duration passed by mistake: as a date it lies in
+/// 1970–1979, before any Agora token existed (tokens.md §2.4).
+pub const DURATION_LIKE_MAX: u32 = 315_360_000;
+/// Clock difference tolerated before an issue time in the future is a failure rather than a warning
+/// (token servers and clients are rarely in perfect sync).
+pub const CLOCK_TOLERANCE_SECS: u64 = 300;
+/// Channel names longer than this are rejected by the SDKs (tokens.md §4: 65+ is an error, exactly
+/// 64 a warning because the docs disagree on "less than" versus "within").
+pub const MAX_CHANNEL_BYTES: usize = 64;
+/// Characters the SDK references allow in a channel name, besides ASCII letters and digits.
+pub const CHANNEL_SYMBOLS: &str = " !#$%&()+-:;<=.>?@[]^_{}|~,";
+
+/// Who the user says will join.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum User {
+    /// A numeric uid (0 = "let the server assign"). `u64` so that out-of-range input can be reported.
+    Uid(u64),
+    /// A string user account.
+    Account(String),
+}
+
+impl User {
+    /// The text Agora signs for this user (uid 0 → `""`).
+    pub fn signed_text(&self) -> String {
+        match self {
+            User::Uid(n) => u32::try_from(*n)
+                .map(uid_text)
+                .unwrap_or_else(|_| n.to_string()),
+            User::Account(s) => s.clone(),
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            User::Uid(n) => format!("uid {n}"),
+            User::Account(s) => format!("user account {s:?}"),
+        }
+    }
+}
+
+/// What the token is expected to be good for. Every field is optional: what is missing is reported
+/// as a skipped check, never guessed.
+#[derive(Debug, Clone, Default)]
+pub struct Expectation {
+    /// The channel the app joins.
+    pub channel: Option<String>,
+    /// The uid or account the app joins with.
+    pub user: Option<User>,
+    /// The App ID the app uses.
+    pub app_id: Option<String>,
+    /// The role the app joins as.
+    pub role: Option<Role>,
+    /// The App Certificate, to verify the signature. Never copied into any finding.
+    pub certificate: Option<String>,
+}
+
+/// A pasted token checked end to end: what is damaged, what it decodes to, and every finding.
+#[derive(Debug, Clone)]
+pub struct Check {
+    /// Copy-paste classification and repair.
+    pub diagnosis: Diagnosis,
+    /// The diagnosis finding (if damaged) followed by [`validate`]'s findings on the decoded token.
+    pub findings: Vec<Finding>,
+}
+
+/// Diagnose `raw`, then validate whatever decodes (the repaired token where a repair is certain).
+pub fn check(raw: &str, exp: &Expectation, now: u64) -> Check {
+    let diagnosis = diagnose(raw);
+    let mut findings = Vec::new();
+    if let Some(f) = diagnosis_finding(&diagnosis) {
+        findings.push(f);
+    }
+    if let Some(token) = &diagnosis.token {
+        findings.extend(validate(token, exp, now));
+    }
+    Check {
+        diagnosis,
+        findings,
+    }
+}
+
+/// The finding for a damaged token (`None` when the diagnosis is `Ok`).
+pub fn diagnosis_finding(d: &Diagnosis) -> Option<Finding> {
+    let fix = match d.code {
+        Code::Ok => return None,
+        Code::Empty | Code::Placeholder => {
+            "fetch the token from your token server before joining, and pass `null` (not a string) only when the project has no App Certificate"
+        }
+        Code::AppIdInsteadOfToken => {
+            "pass a token built with the App ID and App Certificate (from your token server or the Console), not the App ID or the certificate itself"
+        }
+        Code::UrlEncoded => "decode the URL parameter (decodeURIComponent) before passing the token to join",
+        Code::PlusBecameSpace => "encode the token when putting it in a URL (encodeURIComponent), or send it in a request body",
+        Code::EmbeddedWhitespace => "remove the line breaks: copy the token as one line",
+        Code::Truncated => "copy the whole token again (a complete 006 token is 115+ characters, a 007 token usually 150+)",
+        Code::LegacyDynamicKey => "build an AccessToken2 (007) with the current token builders (npm agora-token, AgoraIO/Tools)",
+        Code::UnknownVersion => "a token starts with `006` or `007`: copy it again including the first characters",
+        Code::Base64urlAlphabet => "send the token as issued (standard base64); do not convert it to URL-safe base64",
+        Code::MissingPadding => "keep the `=` at the end of the token",
+        Code::BadBase64 => "copy the token again exactly as the token server returned it",
+        Code::BadAppId => "copy the token again; the 32 characters after `006` must be the App ID",
+        Code::BadZlib => "copy the token again exactly as the token server returned it",
+        Code::BadSignatureLength => "the token was altered: build a new one",
+        Code::TrailingBytes => "use the token exactly as issued: something was appended to it",
+        Code::BadUtf8 => "build the token again from UTF-8 text",
+        Code::SurroundingQuotes => "remove the quotes: pass the token string itself",
+        Code::SurroundingWhitespace => "trim the token (e.g. `token.trim()`) before joining",
+    };
+    let mut f = Finding::new(d.code.key(), Status::Fail, d.detail.clone()).with_fix(fix);
+    if let Some(r) = &d.repaired {
+        f = f.with_evidence(format!("repaired token (decoded below): {r}"));
+    }
+    Some(f)
+}
+
+/// Check a decoded token against the expectation at `now` (unix seconds).
+pub fn validate(token: &Token, exp: &Expectation, now: u64) -> Vec<Finding> {
+    let mut out = Vec::new();
+    check_app_id(token, exp, &mut out);
+    match token {
+        Token::V006(t) => validate_006(t, exp, now, &mut out),
+        Token::V007(t) => validate_007(t, exp, now, &mut out),
+    }
+    out
+}
+
+fn check_app_id(token: &Token, exp: &Expectation, out: &mut Vec<Finding>) {
+    let inside = token.app_id();
+    match &exp.app_id {
+        None => out.push(Finding::new(
+            keys::APP_ID_MISMATCH,
+            Status::Skip,
+            format!("App ID in the token is {inside}; pass --app-id to compare it with the app's"),
+        )),
+        Some(want) if want == inside => out.push(Finding::new(
+            keys::APP_ID_MISMATCH,
+            Status::Pass,
+            format!("App ID matches ({inside})"),
+        )),
+        Some(want) => {
+            let mut f = Finding::new(
+                keys::APP_ID_MISMATCH,
+                Status::Fail,
+                format!("the token is for App ID {inside}, the app uses {want}"),
+            )
+            .with_fix("build the token with the same App ID the app passes to join (same project in the Console)");
+            if want.eq_ignore_ascii_case(inside) {
+                f = f.with_evidence("they differ only in letter case, which still matters: the App ID is signed as text");
+            }
+            out.push(f);
+        }
+    }
+}
+
+fn channel_name_findings(name: &str, out: &mut Vec<Finding>) {
+    let len = name.len();
+    let bad: Vec<char> = name
+        .chars()
+        .filter(|c| !(c.is_ascii_alphanumeric() || CHANNEL_SYMBOLS.contains(*c)))
+        .collect();
+    if name.is_empty() {
+        out.push(
+            Finding::new(
+                keys::CHANNEL_NAME_INVALID,
+                Status::Fail,
+                "the channel name is empty",
+            )
+            .with_fix("use a channel name of 1 to 64 bytes"),
+        );
+    } else if len > MAX_CHANNEL_BYTES {
+        out.push(
+            Finding::new(
+                keys::CHANNEL_NAME_INVALID,
+                Status::Fail,
+                format!("channel name {name:?} is {len} bytes; Agora accepts at most {MAX_CHANNEL_BYTES}"),
+            )
+            .with_fix("shorten the channel name to 63 bytes or fewer"),
+        );
+    } else if !bad.is_empty() {
+        let shown: String = bad.iter().take(8).collect();
+        out.push(
+            Finding::new(
+                keys::CHANNEL_NAME_INVALID,
+                Status::Fail,
+                format!("channel name {name:?} has characters Agora does not allow: {shown:?}"),
+            )
+            .with_evidence(format!("allowed: a-z A-Z 0-9 and {CHANNEL_SYMBOLS:?}"))
+            .with_fix("use only the allowed characters (e.g. map names to an ASCII id)"),
+        );
+    } else if len == MAX_CHANNEL_BYTES {
+        out.push(
+            Finding::new(
+                keys::CHANNEL_NAME_INVALID,
+                Status::Warn,
+                format!("channel name is exactly {MAX_CHANNEL_BYTES} bytes: some SDK docs say \"less than 64 bytes\""),
+            )
+            .with_fix("use 63 bytes or fewer to be safe"),
+        );
+    }
+}
+
+fn missing_cert_finding() -> Finding {
+    Finding::new(
+        keys::SIGNATURE_UNCHECKED,
+        Status::Skip,
+        "signature not checked: no App Certificate given",
+    )
+    .with_fix("pass the certificate with AGORA_APP_CERTIFICATE, --cert-file PATH or --cert-stdin")
+}
+
+fn signature_finding(valid: bool, how: &str) -> Finding {
+    if valid {
+        Finding::new(
+            keys::SIGNATURE_VALID,
+            Status::Pass,
+            format!("signature valid for this App Certificate{how}"),
+        )
+    } else {
+        Finding::new(
+            keys::SIGNATURE_INVALID,
+            Status::Fail,
+            format!("signature does not match this App Certificate{how}: the token was built with another certificate or altered"),
+        )
+        .with_evidence("the certificate is used as typed: letter case matters")
+        .with_fix("check that the token server uses this project's primary certificate, then build a new token")
+    }
+}
+
+fn validate_006(t: &Token006, exp: &Expectation, now: u64, out: &mut Vec<Finding>) {
+    let rtm = t.is_rtm();
+    let join = t.privileges.iter().find(|p| p.id == PRIVILEGE_JOIN_CHANNEL);
+    // Channel (006 stores only its CRC-32).
+    match &exp.channel {
+        None => out.push(Finding::new(
+            keys::CHANNEL_MISMATCH,
+            Status::Skip,
+            format!(
+                "006 tokens hold only a CRC-32 of the channel ({}); pass --channel to compare",
+                t.crc_channel_name
+            ),
+        )),
+        Some(ch) => {
+            channel_name_findings(ch, out);
+            let crc = crc32(ch);
+            if crc == t.crc_channel_name {
+                out.push(
+                    Finding::new(
+                        keys::CHANNEL_MISMATCH,
+                        Status::Pass,
+                        format!("channel {ch:?} matches"),
+                    )
+                    .with_evidence(format!(
+                        "006 stores only a CRC-32: crc32({ch:?}) = {crc} = the token's"
+                    )),
+                );
+            } else {
+                out.push(
+                    Finding::new(keys::CHANNEL_MISMATCH, Status::Fail, format!("the token is not for channel {ch:?}"))
+                        .with_evidence(format!(
+                            "006 stores only a CRC-32: crc32({ch:?}) = {crc}, the token holds {}",
+                            t.crc_channel_name
+                        ))
+                        .with_fix("build the token for exactly the channel name the app joins (case and spaces matter)"),
+                );
+            }
+        }
+    }
+    // Uid.
+    if rtm {
+        out.push(
+            Finding::new(
+                keys::NO_RTC_SERVICE,
+                Status::Fail,
+                "this is an RTM (Signaling) token: it cannot join an RTC channel",
+            )
+            .with_evidence("privilege 1000 (rtmLogin) only; the channel slot holds the RTM user id")
+            .with_fix("build an RTC token (RtcTokenBuilder) for joining channels"),
+        );
+    } else if join.is_none() {
+        out.push(
+            Finding::new(
+                keys::NO_RTC_SERVICE,
+                Status::Fail,
+                "the token has no joinChannel privilege (id 1)",
+            )
+            .with_fix("build an RTC token with RtcTokenBuilder"),
+        );
+    }
+    let signed_uid: Option<String> = match &exp.user {
+        Some(u) => Some(u.signed_text()),
+        None if t.crc_uid == 0 || rtm => Some(String::new()),
+        None => None,
+    };
+    if !rtm {
+        uid_findings_006(t, exp, out);
+    }
+    // Time.
+    let ts = u64::from(t.ts);
+    let expired = ts < now;
+    if expired {
+        out.push(
+            Finding::new(
+                keys::EXPIRED,
+                Status::Fail,
+                format!("token expired {}", both(ts, now)),
+            )
+            .with_fix(
+                "build a new token; renew it before it expires (token-privilege-will-expire)",
+            ),
+        );
+    } else {
+        out.push(Finding::new(
+            keys::EXPIRED,
+            Status::Pass,
+            format!(
+                "token valid until {} ({})",
+                rfc3339(ts),
+                crate::time::relative(ts, now)
+            ),
+        ));
+    }
+    for p in &t.privileges {
+        if p.value == 0 || rtm {
+            // 0 = no deadline of its own; RTM 006 privilege times are ignored by Agora (tokens.md §2.2).
+            continue;
+        }
+        let pname = p
+            .name
+            .map_or_else(|| format!("privilege {}", p.id), str::to_string);
+        if p.value <= DURATION_LIKE_MAX {
+            out.push(
+                Finding::new(
+                    keys::PRIVILEGE_BEFORE_TOKEN_ISSUE,
+                    Status::Fail,
+                    format!("{pname} ended at {} (1970s): a duration ({} s) was passed where 006 wants an absolute time", rfc3339(u64::from(p.value)), p.value),
+                )
+                .with_fix("pass now + duration (e.g. Math.floor(Date.now()/1000) + 3600) as privilegeExpiredTs, or 0"),
+            );
+        } else if !expired && u64::from(p.value) < now {
+            let important = p.id <= PRIVILEGE_PUBLISH_DATA;
+            out.push(
+                Finding::new(
+                    keys::PRIVILEGE_EXPIRED,
+                    if important {
+                        Status::Fail
+                    } else {
+                        Status::Warn
+                    },
+                    format!(
+                        "{pname} expired {} although the token is still valid",
+                        both(u64::from(p.value), now)
+                    ),
+                )
+                .with_fix(
+                    "build a new token; privilegeExpiredTs should be at least the session length",
+                ),
+            );
+        }
+    }
+    if !rtm {
+        publish_findings(
+            t.privileges.iter().any(|p| p.id == PRIVILEGE_PUBLISH_AUDIO),
+            exp,
+            true,
+            out,
+        );
+    }
+    // Signature.
+    match (&exp.certificate, &exp.channel, signed_uid) {
+        (None, _, _) => out.push(missing_cert_finding()),
+        (Some(_), None, _) => out.push(
+            Finding::new(keys::SIGNATURE_UNCHECKED, Status::Skip, "006 signature not checked: it covers the channel name, which the token does not contain")
+                .with_fix("pass --channel (and --uid or --account)"),
+        ),
+        (Some(_), Some(_), None) => out.push(
+            Finding::new(keys::SIGNATURE_UNCHECKED, Status::Skip, "006 signature not checked: it covers the uid, which the token does not contain")
+                .with_fix("pass --uid or --account"),
+        ),
+        (Some(cert), Some(ch), Some(uid)) => {
+            let valid = verify_006(t, cert, ch, &uid);
+            out.push(signature_finding(valid, &format!(" (signed for channel {ch:?} and uid text {uid:?})")));
+        }
+    }
+}
+
+fn uid_findings_006(t: &Token006, exp: &Expectation, out: &mut Vec<Finding>) {
+    let wildcard = t.crc_uid == 0;
+    if wildcard {
+        out.push(
+            Finding::new(
+                keys::UID_WILDCARD,
+                Status::Pass,
+                "the token is for uid 0: any uid may join with it",
+            )
+            .with_evidence("006 uid CRC is 0 = crc32(\"\")"),
+        );
+    }
+    let Some(user) = &exp.user else {
+        if !wildcard {
+            out.push(Finding::new(
+                keys::UID_MISMATCH,
+                Status::Skip,
+                format!("006 tokens hold only a CRC-32 of the uid ({}); pass --uid or --account to compare", t.crc_uid),
+            ));
+        }
+        return;
+    };
+    if let User::Uid(n) = user {
+        if *n > u64::from(u32::MAX) {
+            out.push(uid_out_of_range(*n));
+        }
+    }
+    let text = user.signed_text();
+    let crc = crc32(&text);
+    if crc == t.crc_uid {
+        if !wildcard {
+            out.push(
+                Finding::new(
+                    keys::UID_MISMATCH,
+                    Status::Pass,
+                    format!("{} matches", user.describe()),
+                )
+                .with_evidence(format!("006 stores only a CRC-32: crc32({text:?}) = {crc}")),
+            );
+        }
+        numeric_account_warning(user, out);
+    } else if wildcard {
+        // Any uid may join.
+    } else if matches!(user, User::Uid(0)) && t.crc_uid == crc32("0") {
+        out.push(zero_confusion());
+    } else {
+        out.push(
+            Finding::new(keys::UID_MISMATCH, Status::Fail, format!("the token is not for {}", user.describe()))
+                .with_evidence(format!("006 stores only a CRC-32: crc32({text:?}) = {crc}, the token holds {}", t.crc_uid))
+                .with_fix("build the token for the same uid/account the app passes to join (number vs string matters)"),
+        );
+    }
+}
+
+fn uid_out_of_range(n: u64) -> Finding {
+    Finding::new(
+        keys::ACCOUNT_TYPE_CONFUSION,
+        Status::Fail,
+        format!("uid {n} is above 4294967295: Agora uids are unsigned 32-bit"),
+    )
+    .with_fix("use a uid from 1 to 4294967295, or a string user account")
+}
+
+fn zero_confusion() -> Finding {
+    Finding::new(
+        keys::ACCOUNT_TYPE_CONFUSION,
+        Status::Fail,
+        "the token was built for the string account \"0\", not for uid 0 (the any-uid wildcard)",
+    )
+    .with_fix("build with the number 0 (buildTokenWithUid) or join with the string \"0\" as a user account")
+}
+
+fn numeric_account_warning(user: &User, out: &mut Vec<Finding>) {
+    if let User::Account(s) = user {
+        if !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit()) {
+            out.push(
+                Finding::new(
+                    keys::ACCOUNT_TYPE_CONFUSION,
+                    Status::Warn,
+                    format!("account {s:?} is all digits: the token cannot tell it from uid {s}"),
+                )
+                .with_fix("make the app pass the same type (number or string) to join as the token server used"),
+            );
+        }
+    }
+}
+
+fn publish_findings(can_publish: bool, exp: &Expectation, has_rtc: bool, out: &mut Vec<Finding>) {
+    if !has_rtc {
+        return;
+    }
+    let caveat =
+        "Agora enforces publish privileges when co-host authentication is enabled for the project";
+    match (exp.role, can_publish) {
+        (Some(r), false) if r.publishes() => out.push(
+            Finding::new(keys::CANNOT_PUBLISH, Status::Fail, "you join as a publisher, but the token is a subscriber (audience) token: it cannot publish")
+                .with_evidence("no publishAudioStream privilege (id 2)")
+                .with_evidence(caveat)
+                .with_fix("build the token with role publisher"),
+        ),
+        (None, false) => out.push(
+            Finding::new(keys::CANNOT_PUBLISH, Status::Warn, "subscriber (audience) token: it can join but cannot publish audio or video")
+                .with_evidence(caveat)
+                .with_fix("use role publisher if this user must speak; pass --role to check"),
+        ),
+        (Some(r), true) if r.publishes() => {
+            out.push(Finding::new(keys::CANNOT_PUBLISH, Status::Pass, "the token may publish"))
+        }
+        _ => {}
+    }
+}
+
+fn validate_007(t: &Token007, exp: &Expectation, now: u64, out: &mut Vec<Finding>) {
+    let rtcs: Vec<(&str, &str, &Service)> = t.rtc_services().collect();
+    if let Some(u) = &t.unknown_service {
+        out.push(
+            Finding::new(
+                keys::UNKNOWN_SERVICE,
+                Status::Warn,
+                format!(
+                    "unknown service type {}, {} bytes not decoded",
+                    u.service_type, u.undecoded_bytes
+                ),
+            )
+            .with_evidence(
+                "official parsers stop there too; the signature still covers those bytes",
+            ),
+        );
+    }
+    // Pick the RTC service for the asked channel, else the first.
+    let chosen = match &exp.channel {
+        Some(ch) => rtcs.iter().find(|(c, _, _)| c == ch).or(rtcs.first()),
+        None => rtcs.first(),
+    };
+    if rtcs.is_empty() {
+        let names: Vec<String> = t
+            .services
+            .iter()
+            .map(|s| s.name.to_string())
+            .chain(
+                t.unknown_service
+                    .iter()
+                    .map(|u| format!("type {}", u.service_type)),
+            )
+            .collect();
+        let mut f = Finding::new(
+            keys::NO_RTC_SERVICE,
+            Status::Fail,
+            "the token has no RTC service: it cannot join a channel",
+        )
+        .with_evidence(format!(
+            "services: {}",
+            if names.is_empty() {
+                "none".into()
+            } else {
+                names.join(", ")
+            }
+        ))
+        .with_fix("build an RTC token (RtcTokenBuilder.buildTokenWithUid / buildTokenWithRtm)");
+        if t.unknown_service.is_some() {
+            f = f.with_evidence("services after an unknown type cannot be decoded");
+        }
+        out.push(f);
+        if let Some(ch) = &exp.channel {
+            channel_name_findings(ch, out);
+        }
+    } else {
+        // Channel.
+        match &exp.channel {
+            None => {
+                out.push(Finding::new(
+                    keys::CHANNEL_MISMATCH,
+                    Status::Skip,
+                    format!(
+                        "the token is for channel {:?}; pass --channel to compare",
+                        chosen.map_or("", |c| c.0)
+                    ),
+                ));
+            }
+            Some(ch) => {
+                if rtcs.iter().any(|(c, _, _)| c == ch) {
+                    out.push(Finding::new(
+                        keys::CHANNEL_MISMATCH,
+                        Status::Pass,
+                        format!("channel {ch:?} matches"),
+                    ));
+                } else {
+                    let inside: Vec<String> =
+                        rtcs.iter().map(|(c, _, _)| format!("{c:?}")).collect();
+                    let mut f = Finding::new(
+                        keys::CHANNEL_MISMATCH,
+                        Status::Fail,
+                        format!("the token is for channel {}, the app joins {ch:?}", inside.join(", ")),
+                    )
+                    .with_fix("build the token for exactly the channel name the app joins (case and spaces matter)");
+                    if rtcs
+                        .iter()
+                        .any(|(c, _, _)| c.trim() == ch.trim() || c.eq_ignore_ascii_case(ch))
+                    {
+                        f = f.with_evidence("they differ only in letter case or surrounding spaces, which still matters");
+                    }
+                    out.push(f);
+                }
+            }
+        }
+        let mut names_checked: Vec<&str> = Vec::new();
+        if let Some(ch) = &exp.channel {
+            channel_name_findings(ch, out);
+            names_checked.push(ch);
+        }
+        for (c, _, _) in &rtcs {
+            if !names_checked.contains(c) {
+                channel_name_findings(c, out);
+                names_checked.push(c);
+            }
+        }
+        // Uid.
+        if let Some((_, uid, _)) = chosen {
+            uid_findings_007(uid, exp, out);
+        }
+    }
+    // Time.
+    let issue = u64::from(t.issue_ts);
+    let end = t.expires_at();
+    if issue > now + CLOCK_TOLERANCE_SECS {
+        out.push(
+            Finding::new(keys::NOT_YET_VALID, Status::Fail, format!("the token is issued {}: not valid yet", both(issue, now)))
+                .with_evidence("the token server's clock (or this machine's) is wrong")
+                .with_fix("sync the token server's clock (NTP) and build a new token; check this machine's clock too"),
+        );
+    } else if issue > now {
+        out.push(Finding::new(
+            keys::NOT_YET_VALID,
+            Status::Warn,
+            format!(
+                "the token is issued {} (clocks differ slightly)",
+                both(issue, now)
+            ),
+        ));
+    }
+    if t.expire >= ABSOLUTE_LOOKING_SECS {
+        out.push(
+            Finding::new(
+                keys::EXPIRE_LOOKS_ABSOLUTE,
+                Status::Fail,
+                format!(
+                    "expire is {} s ({}): an absolute timestamp was passed where 007 wants seconds",
+                    t.expire,
+                    duration(u64::from(t.expire))
+                ),
+            )
+            .with_fix("pass a lifetime in seconds (e.g. 3600), not Date.now()/1000 + 3600"),
+        );
+    } else if t.expire > MAX_LIFETIME_SECS {
+        out.push(
+            Finding::new(
+                keys::EXPIRE_TOO_LONG,
+                Status::Warn,
+                format!(
+                    "lifetime {} is over Agora's documented 24 h maximum",
+                    duration(u64::from(t.expire))
+                ),
+            )
+            .with_fix("build tokens for 24 h or less and renew them"),
+        );
+    } else if t.expire == CONSOLE_TEMPORARY_SECS {
+        out.push(
+            Finding::new(
+                keys::CONSOLE_TEMPORARY,
+                Status::Warn,
+                "lifetime is exactly 24 h, like the Console's temporary tokens: it stops working at the end of the day",
+            )
+            .with_fix("for anything beyond a quick test, build tokens on your server and renew them"),
+        );
+    }
+    if t.expire == 0 {
+        out.push(
+            Finding::new(
+                keys::EXPIRE_ZERO,
+                Status::Warn,
+                "expire is 0: undocumented; Agora's own parser treats it as expired at issue",
+            )
+            .with_fix("pass a lifetime in seconds (e.g. 3600)"),
+        );
+    }
+    let expired = end < now;
+    if expired {
+        out.push(
+            Finding::new(
+                keys::EXPIRED,
+                Status::Fail,
+                format!("token expired {}", both(end, now)),
+            )
+            .with_evidence(format!(
+                "issued {}, lifetime {}",
+                rfc3339(issue),
+                duration(u64::from(t.expire))
+            ))
+            .with_fix(
+                "build a new token; renew it before it expires (token-privilege-will-expire)",
+            ),
+        );
+    } else {
+        out.push(Finding::new(
+            keys::EXPIRED,
+            Status::Pass,
+            format!(
+                "token valid until {} ({})",
+                rfc3339(end),
+                crate::time::relative(end, now)
+            ),
+        ));
+    }
+    for s in &t.services {
+        for p in &s.privileges {
+            if p.value == 0 {
+                continue;
+            }
+            let pname = format!(
+                "{} {}",
+                s.name,
+                p.name
+                    .map_or_else(|| format!("privilege {}", p.id), str::to_string)
+            );
+            if p.value >= ABSOLUTE_LOOKING_SECS {
+                out.push(
+                    Finding::new(
+                        keys::EXPIRE_LOOKS_ABSOLUTE,
+                        Status::Fail,
+                        format!("{pname} lasts {} s: an absolute timestamp was passed where 007 wants seconds", p.value),
+                    )
+                    .with_fix("pass privilege lifetimes in seconds (e.g. 3600)"),
+                );
+                continue;
+            }
+            let pend = u64::from(t.issue_ts) + u64::from(p.value);
+            if !expired && pend < now {
+                let important = s.service_type == SERVICE_RTC && p.id <= PRIVILEGE_PUBLISH_DATA;
+                out.push(
+                    Finding::new(
+                        keys::PRIVILEGE_EXPIRED,
+                        if important { Status::Fail } else { Status::Warn },
+                        format!("{pname} expired {} although the token is still valid", both(pend, now)),
+                    )
+                    .with_fix("renew the token when the SDK fires token-privilege-will-expire, or build it with longer privileges"),
+                );
+            }
+        }
+    }
+    if let Some((_, _, s)) = chosen {
+        publish_findings(
+            s.privilege(PRIVILEGE_PUBLISH_AUDIO).is_some(),
+            exp,
+            true,
+            out,
+        );
+    }
+    // Signature.
+    match &exp.certificate {
+        None => out.push(missing_cert_finding()),
+        Some(cert) => out.push(signature_finding(verify_007(t, cert), "")),
+    }
+}
+
+fn uid_findings_007(uid: &str, exp: &Expectation, out: &mut Vec<Finding>) {
+    let wildcard = uid.is_empty();
+    if wildcard {
+        out.push(Finding::new(
+            keys::UID_WILDCARD,
+            Status::Pass,
+            "the token is for uid 0: any uid may join with it",
+        ));
+    }
+    if !wildcard {
+        if let Ok(n) = uid.parse::<u64>() {
+            if n > u64::from(u32::MAX) {
+                out.push(uid_out_of_range(n));
+            }
+        }
+    }
+    let Some(user) = &exp.user else {
+        if !wildcard {
+            out.push(Finding::new(
+                keys::UID_MISMATCH,
+                Status::Skip,
+                format!("the token is for uid/account {uid:?}; pass --uid or --account to compare"),
+            ));
+        }
+        return;
+    };
+    if let User::Uid(n) = user {
+        if *n > u64::from(u32::MAX) && uid != n.to_string() {
+            out.push(uid_out_of_range(*n));
+        }
+    }
+    let text = user.signed_text();
+    if text == uid {
+        if !wildcard {
+            out.push(Finding::new(
+                keys::UID_MISMATCH,
+                Status::Pass,
+                format!("{} matches", user.describe()),
+            ));
+        }
+        numeric_account_warning(user, out);
+    } else if wildcard {
+        // Any uid may join.
+    } else if matches!(user, User::Uid(0)) && uid == "0" {
+        out.push(zero_confusion());
+    } else {
+        let mut f = Finding::new(
+            keys::UID_MISMATCH,
+            Status::Fail,
+            format!(
+                "the token is for uid/account {uid:?}, the app joins with {}",
+                user.describe()
+            ),
+        )
+        .with_fix("build the token for the same uid/account the app passes to join");
+        if matches!(user, User::Uid(_)) && !uid.bytes().all(|c| c.is_ascii_digit()) {
+            f = f.with_evidence(
+                "the token was built for a string user account: join with that account string",
+            );
+        }
+        if matches!(user, User::Uid(0)) {
+            f = f.with_evidence(
+                "uid 0 lets the server assign a uid; the token must then be built for uid 0 too",
+            );
+        }
+        out.push(f);
+    }
+}
