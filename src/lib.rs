@@ -6,6 +6,8 @@
 pub mod browser;
 pub mod cli;
 pub mod explain;
+pub mod join;
+pub mod native;
 pub mod probe;
 pub mod render;
 pub mod report;
@@ -19,6 +21,7 @@ pub fn run(cli: cli::Cli) -> Outcome {
     match cli.command {
         cli::Command::Token(args) => token::command::run(args, &ctx),
         cli::Command::Explain(args) => explain::command::run(args, &ctx),
-        cli::Command::Probe(args) => probe::command::run(args, &ctx),
+        cli::Command::Probe(args) => probe::command::run(*args, &ctx),
+        cli::Command::Join(args) => join::command::run(args, &ctx),
     }
 }

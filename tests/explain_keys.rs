@@ -64,3 +64,66 @@ fn every_contract_token_key_has_an_entry() {
         assert_eq!(lookup(k).map(|e| e.kind), Some(Kind::Finding), "{k}");
     }
 }
+
+#[test]
+fn every_key_the_token_core_can_emit_has_an_entry() {
+    assert!(!agora_token_core::FINDING_KEYS.is_empty());
+    assert_documented(agora_token_core::FINDING_KEYS);
+}
+
+#[test]
+fn the_contract_list_and_the_token_core_agree() {
+    let mut a: Vec<&str> = CONTRACT_TOKEN_KEYS.to_vec();
+    let mut b: Vec<&str> = agora_token_core::FINDING_KEYS.to_vec();
+    a.sort_unstable();
+    b.sort_unstable();
+    assert_eq!(
+        a, b,
+        "TEAM.md's token keys and agora_token_core::FINDING_KEYS differ"
+    );
+}
+
+/// Every `"token.…"` or `"probe.<check>.<what>"` string literal in the sources of the tool.
+fn cited_keys() -> Vec<(String, String)> {
+    let re = regex::Regex::new(r#""((?:token\.[a-z0-9_]+)|(?:probe\.[a-z0-9_]+\.[a-z0-9_]+))""#)
+        .expect("regex");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out = Vec::new();
+    let mut stack = vec![root.join("src"), root.join("token-core/src")];
+    while let Some(dir) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for f in rd.flatten() {
+            let p = f.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&p).expect("source file");
+                for c in re.captures_iter(&text) {
+                    let key = c[1].to_string();
+                    // file names such as "token.rs" are not keys
+                    let last = key.rsplit('.').next().unwrap_or_default();
+                    if ["rs", "md", "json", "jsonl", "txt", "tsv"].contains(&last) {
+                        continue;
+                    }
+                    out.push((key, p.display().to_string()));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_key_cited_in_the_sources_has_an_entry() {
+    let missing: Vec<String> = cited_keys()
+        .into_iter()
+        .filter(|(k, _)| lookup(k).is_none_or(|e| &e.key != k))
+        .map(|(k, file)| format!("{k} (cited in {file})"))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "cited keys without a catalog entry (add src/explain/catalog/<key>.md and register it): {missing:#?}"
+    );
+}

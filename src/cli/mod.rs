@@ -3,10 +3,12 @@
 use clap::{Parser, Subcommand, ValueEnum};
 
 pub mod explain;
+pub mod join;
 pub mod probe;
 pub mod token;
 
 pub use explain::ExplainArgs;
+pub use join::JoinArgs;
 pub use probe::ProbeArgs;
 pub use token::TokenArgs;
 
@@ -38,7 +40,9 @@ pub enum Command {
     /// Explain an Agora error code, message or pasted console line; scan a log for errors.
     Explain(ExplainArgs),
     /// Run every pre-demo check at once (network, clock, secure context, page, devices, join).
-    Probe(ProbeArgs),
+    Probe(Box<ProbeArgs>),
+    /// Join a channel through Agora's native SDK, publish a 440 Hz tone, optionally hear it, and leave.
+    Join(JoinArgs),
 }
 
 /// The `--color` choices.

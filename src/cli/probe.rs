@@ -1,11 +1,76 @@
 //! Arguments of `agora-doctor probe`.
 
+use std::path::PathBuf;
+
 use clap::Args;
 
-/// `agora-doctor probe …` (filled in by the probe work).
-#[derive(Debug, Args)]
+/// `agora-doctor probe [--app-id ID] [--token T --channel C [--uid N]] [--url URL] [--only CHECK…] [--json]`
+#[derive(Debug, Args, Default)]
 pub struct ProbeArgs {
-    /// Run against the built-in simulated Agora edge (a test double; no account needed).
+    /// Run against the built-in simulated Agora edge on loopback (a test double; no account needed).
     #[arg(long)]
     pub sim: bool,
+
+    /// The App ID to check (32 hex digits from the Agora console).
+    #[arg(long, env = "AGORA_APP_ID", value_name = "ID")]
+    pub app_id: Option<String>,
+
+    /// A token to check with everything `agora-doctor token` checks.
+    #[arg(long, value_name = "TOKEN")]
+    pub token: Option<String>,
+
+    /// The channel the token is for.
+    #[arg(long, value_name = "NAME")]
+    pub channel: Option<String>,
+
+    /// The uid (number) or user account the token is for.
+    #[arg(long, value_name = "UID")]
+    pub uid: Option<String>,
+
+    /// Read the App Certificate from this file (`-` = stdin) to verify token signatures; the
+    /// AGORA_APP_CERTIFICATE environment variable works too. Never printed.
+    #[arg(long, value_name = "PATH")]
+    pub cert_file: Option<PathBuf>,
+
+    /// The page your Web SDK app runs on (secure-context and page checks).
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+
+    /// A Chrome flag your browser runs with, e.g.
+    /// --chrome-flag=--unsafely-treat-insecure-origin-as-secure=http://192.168.1.5:3000 (repeatable).
+    #[arg(long = "chrome-flag", value_name = "FLAG", allow_hyphen_values = true)]
+    pub chrome_flags: Vec<String>,
+
+    /// Run only these checks (repeatable or comma-separated; see --list-checks).
+    #[arg(long, value_name = "CHECK", value_delimiter = ',')]
+    pub only: Vec<String>,
+
+    /// List the checks and what each needs, then exit.
+    #[arg(long)]
+    pub list_checks: bool,
+
+    /// Print one JSON document (schema `agora-doctor.probe.v1`, see the README).
+    #[arg(long)]
+    pub json: bool,
+
+    /// Treat warnings as failures (exit 1).
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Use these HTTPS endpoints instead of Agora's (HOST:PORT, repeatable or comma-separated).
+    #[arg(
+        long,
+        value_name = "HOST:PORT",
+        env = "AGORA_DOCTOR_EDGE",
+        value_delimiter = ','
+    )]
+    pub edge: Vec<String>,
+
+    /// Use this STUN server for the UDP probe (HOST:PORT).
+    #[arg(long, value_name = "HOST:PORT", env = "AGORA_DOCTOR_STUN")]
+    pub stun: Option<String>,
+
+    /// Capture from this audio device instead of the default one (a name from the devices check).
+    #[arg(long, value_name = "NAME")]
+    pub device: Option<String>,
 }

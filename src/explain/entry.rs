@@ -243,7 +243,7 @@ pub fn parse_entry(file_key: &str, text: &str) -> Result<Entry, CatalogError> {
         )));
     }
     let text_of = |i: usize| -> Result<String, CatalogError> {
-        let t = sections[i].1.join("\n").trim().to_string();
+        let t = paragraphs(&sections[i].1);
         if t.is_empty() {
             Err(bad(format!("section `{}` is empty", SECTIONS[i])))
         } else {
@@ -280,6 +280,16 @@ pub fn parse_entry(file_key: &str, text: &str) -> Result<Entry, CatalogError> {
     })
 }
 
+/// Hard-wrapped markdown paragraphs, each unwrapped to one line, separated by a blank line.
+fn paragraphs(lines: &[&str]) -> String {
+    lines
+        .split(|l| l.trim().is_empty())
+        .filter(|p| !p.is_empty())
+        .map(|p| p.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
 /// `- item` lines; indented lines continue the previous item.
 fn bullets(lines: &[&str]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -308,6 +318,7 @@ mod tests {
         assert_eq!(e.title, "Title");
         assert_eq!(e.causes, vec!["one continued", "two"]);
         assert_eq!(e.headline(), "S.");
+        assert_eq!(e.summary, "S. More.");
         assert_eq!(e.retired, None);
     }
 

@@ -1,7 +1,7 @@
 //! The multi-pattern matcher: one Aho-Corasick automaton over every entry's `codes` and `patterns`,
 //! and the rule that picks the most specific entries for one line.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
 
 use super::entry::Entry;
 
@@ -13,6 +13,13 @@ pub enum Tier {
     /// A code or identifier (`AgoraRTCError CAN_NOT_GET_GATEWAY_SERVER`): generic.
     Code,
 }
+
+/// Shapes that carry a number instead of a name (errors.md §3 step 6): the line is handed to
+/// [`super::query::shape_entries`] when nothing more specific matched.
+pub const SHAPE_TRIGGERS: [&str; 3] = ["PlatformException(", "AgoraRtcException(", "error_code: "];
+
+/// Index of a shape trigger in `literals` (no entry of its own).
+const SHAPE: usize = usize::MAX;
 
 #[derive(Debug, Clone)]
 struct Literal {
@@ -61,9 +68,20 @@ impl Matcher {
                 texts.push(text.clone());
             }
         }
+        for t in SHAPE_TRIGGERS {
+            literals.push(Literal {
+                entry: SHAPE,
+                tier: Tier::Code,
+                word_start: false,
+                word_end: false,
+            });
+            texts.push(t.to_string());
+        }
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
             .ascii_case_insensitive(case_insensitive)
+            // A full DFA: a few hundred KB for the catalog's literals, and the fastest search loop.
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&texts)
             .expect("the catalog's literals build an automaton");
         Matcher {
@@ -73,7 +91,7 @@ impl Matcher {
         }
     }
 
-    /// Every literal, for tests and the benchmark's patterns file.
+    /// Every literal (codes, message texts and shape triggers), for the benchmark's patterns file.
     pub fn literals(&self) -> &[String] {
         &self.texts
     }
@@ -95,8 +113,13 @@ impl Matcher {
     /// innermost `AgoraRTCError <CODE>`.
     pub fn classify(&self, line: &[u8]) -> Vec<usize> {
         let mut hits: Vec<(usize, usize, usize)> = Vec::new(); // (start, end, literal)
+        let mut shape = false;
         for m in self.ac.find_overlapping_iter(Input::new(line)) {
             let lit = &self.literals[m.pattern().as_usize()];
+            if lit.entry == SHAPE {
+                shape = true;
+                continue;
+            }
             if lit.word_start && m.start() > 0 && is_word(line[m.start() - 1]) {
                 continue;
             }
@@ -134,6 +157,8 @@ impl Matcher {
         }
         if let Some(h) = hits.iter().max_by_key(|h| (h.1, h.1 - h.0)) {
             out.push(self.literals[h.2].entry);
+        } else if shape {
+            out.extend(super::query::shape_entries(&String::from_utf8_lossy(line)));
         }
         out
     }

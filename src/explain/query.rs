@@ -46,7 +46,11 @@ const PREFIXES: [&str; 6] = [
 ];
 
 /// Words a query may start with to pick one family (`reason 8`, `gateway 110`, `disconnect UID_BANNED`).
-const QUALIFIERS: [(&str, &[Kind]); 18] = [
+const QUALIFIERS: [(&str, &[Kind]); 22] = [
+    ("connection-changed-reason", &[Kind::ConnectionReason]),
+    ("disconnect-reason", &[Kind::WebDisconnectReason]),
+    ("native-connection-state", &[Kind::ConnectionState]),
+    ("access-point", &[Kind::GatewayReason]),
     ("web-code", &[Kind::WebCode]),
     ("web", &[Kind::WebCode, Kind::Message]),
     ("gateway-reason", &[Kind::GatewayReason]),
@@ -214,6 +218,28 @@ fn pick(list: &[usize], kinds: Option<&[Kind]>) -> Vec<&'static Entry> {
     v
 }
 
+/// Split `connection reason 8` / `reason: 8` / `gateway-join-code ERR_X` into the rest and the families
+/// its qualifier picks; spaces and hyphens are interchangeable and the longest qualifier wins.
+fn split_qualifier(q: &str) -> Option<(&str, &'static [Kind])> {
+    let lower = q.to_ascii_lowercase().replace('-', " ");
+    let mut best: Option<(usize, &'static [Kind])> = None;
+    for (word, kinds) in QUALIFIERS {
+        let w = word.replace('-', " ");
+        let Some(after) = lower.strip_prefix(w.as_str()) else {
+            continue;
+        };
+        if !after.starts_with([' ', ':']) {
+            continue;
+        }
+        if best.is_none_or(|(len, _)| w.len() > len) {
+            best = Some((w.len(), kinds));
+        }
+    }
+    let (len, kinds) = best?;
+    let rest = q[len..].trim_start_matches([' ', ':']);
+    (!rest.is_empty()).then_some((rest, kinds))
+}
+
 fn resolve_exact(q: &str, kinds: Option<&[Kind]>) -> Option<Resolution> {
     let idx = index();
     let num = q.trim().trim_start_matches(['-', '+']);
@@ -266,12 +292,9 @@ pub fn resolve(query: &str) -> Option<Resolution> {
             entries: vec![&cat[i]],
         });
     }
-    if let Some((word, rest)) = q.split_once([' ', ':']) {
-        let word = word.to_ascii_lowercase();
-        if let Some((_, kinds)) = QUALIFIERS.iter().find(|(w, _)| *w == word) {
-            if let Some(r) = resolve_exact(rest.trim_start_matches([' ', ':']), Some(kinds)) {
-                return Some(r);
-            }
+    if let Some((rest, kinds)) = split_qualifier(q) {
+        if let Some(r) = resolve_exact(rest, Some(kinds)) {
+            return Some(r);
         }
     }
     if let Some(r) = resolve_exact(q, None) {
@@ -288,6 +311,19 @@ pub fn resolve(query: &str) -> Option<Resolution> {
             entries: found,
         });
     }
+    let found = shape_entries(q);
+    if !found.is_empty() {
+        return Some(Resolution {
+            matched_by: MatchedBy::Line,
+            entries: found.into_iter().map(|i| &cat[i]).collect(),
+        });
+    }
+    None
+}
+
+/// Entries (indices into the catalog) named by number in the Flutter `PlatformException(17, …)` /
+/// `AgoraRtcException(-17, …)` shapes or the gateway's `error_code: 110` warning; empty if none.
+pub(crate) fn shape_entries(line: &str) -> Vec<usize> {
     static SHAPES: OnceLock<[(Regex, &'static [Kind]); 2]> = OnceLock::new();
     let shapes = SHAPES.get_or_init(|| {
         [
@@ -296,20 +332,25 @@ pub fn resolve(query: &str) -> Option<Resolution> {
                 &[Kind::NativeError][..],
             ),
             (
-                Regex::new(r"error_code\W{0,3}\s*(\d+)").expect("regex"),
+                Regex::new(r"error_code: (\d+)").expect("regex"),
                 &[Kind::GatewayJoinCode][..],
             ),
         ]
     });
+    let cat = catalog();
     for (re, kinds) in shapes {
-        if let Some(c) = re.captures(q) {
-            if let Some(mut r) = resolve_exact(&c[1], Some(kinds)) {
-                r.matched_by = MatchedBy::Line;
-                return Some(r);
+        if let Some(c) = re.captures(line) {
+            if let Some(r) = resolve_exact(&c[1], Some(kinds)) {
+                return r
+                    .entries
+                    .iter()
+                    .take(1)
+                    .filter_map(|e| cat.iter().position(|x| std::ptr::eq(x, *e)))
+                    .collect();
             }
         }
     }
-    None
+    Vec::new()
 }
 
 /// The entry a key or any alias, name, number or pasted line resolves to.

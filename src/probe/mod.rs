@@ -1,3 +1,136 @@
-//! The `probe` command (placeholder until its issue lands).
+//! `agora-doctor probe`: every pre-demo check at once. The runner ([`runner`]) starts all selected
+//! checks concurrently on tokio, each under its own budget, and reports them in the fixed order of
+//! [`CHECKS`]; one file per check computes a [`runner::CheckOutput`] from a shared
+//! [`context::ProbeContext`]. `--sim` points every check at the simulated edge (`agora-sim`, a test
+//! double) started in-process.
+//!
+//! # Adding a check (the `join` and `browser` checks plug in here)
+//!
+//! 1. Write `src/<area>/…` (e.g. `src/native/`, `src/browser/`) with an async entry point that takes
+//!    `Arc<ProbeContext>` and returns [`runner::CheckOutput`]; blocking or FFI work goes through
+//!    `tokio::task::spawn_blocking` inside it. Missing inputs: return [`runner::CheckOutput::skip`]
+//!    with a hint naming the flag to pass. Keys: `probe.<id>.<what>`, one catalog entry each.
+//! 2. Add one `pub const SPEC: CheckSpec = CheckSpec { id: "join", title, inputs, budget, run }` next to
+//!    it (see [`clock::SPEC`]) and one line in [`CHECKS`] below, at the place it should be shown.
+//! 3. Inputs it needs that are not in [`context::ProbeInputs`] yet: add a field there and a flag in
+//!    `src/cli/probe.rs`; `--sim` support: read [`context::ProbeContext::sim`].
+//!
+//! Nothing else changes: `--only`, `--list-checks`, JSON, exit codes and the spinner follow the
+//! registry.
 
+pub mod clock;
 pub mod command;
+pub mod config;
+pub mod context;
+pub mod devices;
+pub mod net;
+pub mod network;
+pub mod page;
+pub mod profile;
+pub mod runner;
+pub mod secure_context;
+pub mod stun;
+
+use serde::Serialize;
+
+pub use context::{ProbeContext, ProbeInputs, Secret};
+pub use profile::{Endpoint, Profile, Timeouts};
+pub use runner::{run_checks, CheckOutput, CheckReport, CheckSpec};
+
+use crate::report::Status;
+
+/// Every check, in the order reports show them.
+pub const CHECKS: &[CheckSpec] = &[
+    config::SPEC,
+    clock::SPEC,
+    network::SPEC,
+    secure_context::SPEC,
+    page::SPEC,
+    devices::SPEC,
+];
+
+/// The JSON schema id of a probe report (documented in the README).
+pub const SCHEMA: &str = "agora-doctor.probe.v1";
+
+/// The result of one probe run.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProbeReport {
+    /// Always [`SCHEMA`].
+    pub schema: &'static str,
+    /// True when the endpoints were the simulated edge (a test double), not Agora.
+    pub simulated: bool,
+    /// What the endpoints were ("simulated Agora edge (a test double…)" or the Agora profile).
+    pub target: String,
+    /// Whether warnings count as failures.
+    pub strict: bool,
+    /// Checks in declared order.
+    pub checks: Vec<CheckReport>,
+    /// How many checks ended with each status.
+    pub counts: Counts,
+    /// Wall time of the whole run (all checks concurrently), in milliseconds.
+    pub wall_ms: u64,
+    /// The exit code this report leads to (0, 1).
+    pub exit_code: u8,
+}
+
+/// Number of checks per status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Passed.
+    pub pass: usize,
+    /// Warned.
+    pub warn: usize,
+    /// Failed.
+    pub fail: usize,
+    /// Skipped.
+    pub skip: usize,
+    /// Errored.
+    pub error: usize,
+}
+
+impl ProbeReport {
+    /// Assemble a report from finished checks.
+    pub fn new(
+        target: String,
+        simulated: bool,
+        strict: bool,
+        checks: Vec<CheckReport>,
+        wall: std::time::Duration,
+    ) -> Self {
+        let mut counts = Counts::default();
+        for c in &checks {
+            match c.status {
+                Status::Pass => counts.pass += 1,
+                Status::Warn => counts.warn += 1,
+                Status::Fail => counts.fail += 1,
+                Status::Skip => counts.skip += 1,
+                Status::Error => counts.error += 1,
+            }
+        }
+        let exit_code = if checks.iter().any(|c| c.status.fails(strict)) {
+            1
+        } else {
+            0
+        };
+        ProbeReport {
+            schema: SCHEMA,
+            simulated,
+            target,
+            strict,
+            checks,
+            counts,
+            wall_ms: wall.as_millis() as u64,
+            exit_code,
+        }
+    }
+
+    /// The check with this id, if it ran.
+    pub fn check(&self, id: &str) -> Option<&CheckReport> {
+        self.checks.iter().find(|c| c.id == id)
+    }
+}
+
+/// The registry entry with this id.
+pub fn spec(id: &str) -> Option<&'static CheckSpec> {
+    CHECKS.iter().find(|s| s.id == id)
+}

@@ -33,14 +33,14 @@ pub fn entry_block(e: &Entry) -> String {
     }
     let _ = writeln!(s);
     let _ = writeln!(s, "{}", "Summary".bold());
-    let _ = writeln!(s, "  {}", e.summary.replace('\n', "\n  "));
-    let _ = writeln!(s, "{}", "Likely causes (most likely first)".bold());
+    let _ = writeln!(s, "  {}", e.summary.replace("\n\n", "\n\n  "));
+    let _ = writeln!(s, "\n{}", "Likely causes (most likely first)".bold());
     for (i, c) in e.causes.iter().enumerate() {
         let _ = writeln!(s, "  {}. {c}", i + 1);
     }
-    let _ = writeln!(s, "{}", "Fix".bold());
-    let _ = writeln!(s, "  {}", e.fix.replace('\n', "\n  "));
-    let _ = writeln!(s, "{}", "Check with".bold());
+    let _ = writeln!(s, "\n{}", "Fix".bold());
+    let _ = writeln!(s, "  {}", e.fix.replace("\n\n", "\n\n  "));
+    let _ = writeln!(s, "\n{}", "Check with".bold());
     for c in &e.check_with {
         let _ = writeln!(s, "  - {c}");
     }

@@ -4,7 +4,11 @@ pub mod explain;
 
 use std::io::{self, IsTerminal, Write};
 
+pub mod probe;
+
 use crate::cli::ColorChoice;
+
+pub mod join;
 
 /// How output should look, decided once per run.
 #[derive(Debug, Clone, Copy)]

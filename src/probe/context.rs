@@ -1,0 +1,128 @@
+//! What every check gets: the user's inputs, the endpoint profile, trust roots, device options and a
+//! clock, in one value the runner shares (tests build their own to point checks anywhere).
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use rustls::pki_types::CertificateDer;
+use rustls::RootCertStore;
+
+use super::profile::Profile;
+
+/// A secret (an App Certificate): never printed, never in JSON, never in Debug output.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wrap a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The secret itself, for the code that signs or verifies with it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(<hidden>)")
+    }
+}
+
+/// What the user passed.
+#[derive(Debug, Clone, Default)]
+pub struct ProbeInputs {
+    /// `--app-id`.
+    pub app_id: Option<String>,
+    /// `--token`.
+    pub token: Option<String>,
+    /// `--channel`.
+    pub channel: Option<String>,
+    /// `--uid` (a number or a user account string).
+    pub uid: Option<String>,
+    /// `--url`: the page the Web SDK runs on.
+    pub url: Option<String>,
+    /// The App Certificate (from `AGORA_APP_CERTIFICATE` or `--cert-file`), to verify signatures.
+    pub app_certificate: Option<Secret>,
+    /// Chrome flags the user runs with (`--unsafely-treat-insecure-origin-as-secure=…`).
+    pub chrome_flags: Vec<String>,
+}
+
+/// How the devices check captures.
+#[derive(Debug, Clone)]
+pub struct DeviceOptions {
+    /// Capture this long in total.
+    pub capture: Duration,
+    /// Drop this much from the start (first buffers are often empty or ramping, probe.md §4.5).
+    pub discard: Duration,
+    /// Capture from this device (a cpal/ALSA name) instead of the default one.
+    pub device: Option<String>,
+    /// When false the check is skipped with this hint (e.g. under `--sim`).
+    pub skip_hint: Option<String>,
+}
+
+impl Default for DeviceOptions {
+    fn default() -> Self {
+        DeviceOptions {
+            capture: Duration::from_millis(2000),
+            discard: Duration::from_millis(500),
+            device: None,
+            skip_hint: None,
+        }
+    }
+}
+
+/// Extra facts a `--sim` run carries so checks can show the simulated access point's verdict.
+#[derive(Debug, Clone)]
+pub struct SimInfo {
+    /// The simulated edge's HTTPS address (access point at `/ap/v1/choose`).
+    pub https: std::net::SocketAddr,
+    /// Its description (always says "simulated").
+    pub label: String,
+}
+
+/// Everything a check may read. Cheap to share (`Arc`).
+#[derive(Debug, Clone)]
+pub struct ProbeContext {
+    /// The user's inputs.
+    pub inputs: ProbeInputs,
+    /// Endpoints and step timeouts.
+    pub profile: Profile,
+    /// Roots TLS clients trust: Mozilla's (webpki-roots) plus any extra (the sim's CA, a test CA).
+    pub roots: Arc<RootCertStore>,
+    /// The extra roots alone (reqwest needs them one by one).
+    pub extra_roots: Vec<CertificateDer<'static>>,
+    /// Devices check options.
+    pub devices: DeviceOptions,
+    /// Set under `--sim`.
+    pub sim: Option<SimInfo>,
+    /// This machine's clock (tests may fix it).
+    pub now: fn() -> SystemTime,
+}
+
+impl ProbeContext {
+    /// A context for the given inputs and profile with Mozilla's roots plus `extra_roots`.
+    pub fn new(
+        inputs: ProbeInputs,
+        profile: Profile,
+        extra_roots: Vec<CertificateDer<'static>>,
+    ) -> Self {
+        let mut roots = RootCertStore::empty();
+        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+        for root in &extra_roots {
+            // A root that does not parse is simply not trusted; TLS then fails and says so.
+            let _ = roots.add(root.clone());
+        }
+        ProbeContext {
+            inputs,
+            profile,
+            roots: Arc::new(roots),
+            extra_roots,
+            devices: DeviceOptions::default(),
+            sim: None,
+            now: SystemTime::now,
+        }
+    }
+}

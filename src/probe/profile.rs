@@ -1,0 +1,198 @@
+//! Where the probe looks: the real Agora endpoints (named constants with their source), and the
+//! profile a run uses after `--edge`/`--stun`/environment overrides or `--sim`.
+
+use std::fmt;
+use std::time::Duration;
+
+/// Web SDK 4.24.8 default config `WEBCS_DOMAIN`: the access points a join asks first
+/// (read from the npm bundle, `shared/research/probe.md` §1.2).
+pub const WEB_ACCESS_POINTS: &[&str] = &["webrtc2-ap-web-1.agora.io", "webrtc2-2.ap.sd-rtn.com"];
+/// Web SDK 4.24.8 `WEBCS_DOMAIN_BACKUP_LIST` (probe.md §1.2).
+pub const WEB_ACCESS_POINT_BACKUPS: &[&str] =
+    &["webrtc2-ap-web-3.agora.io", "webrtc2-4.ap.sd-rtn.com"];
+/// Web SDK 4.24.8 event report, log upload, cloud proxy and SDP endpoints (probe.md §1.2).
+pub const WEB_SERVICE_HOSTS: &[&str] = &[
+    "statscollector-1.agora.io",
+    "logservice.agora.io",
+    "webrtc-cloud-proxy.sd-rtn.com",
+    "sdp-ap-web-1.rtnsvc.com",
+];
+/// The port every one of those hosts answers HTTPS on (firewall page, TCP 443).
+pub const HTTPS_PORT: u16 = 443;
+/// Agora publishes no STUN server; one public STUN server proves generic UDP egress, which is as
+/// far as a check without a join can go (probe.md §1.3). Google's is the most widely reachable.
+pub const STUN_SERVER: &str = "stun.l.google.com:19302";
+/// The firewall rules Agora's firewall page asks for (docs.agora.io/en/introduction/firewall,
+/// read 2026-11-25; probe.md §1.1). Quoted in fixes when a step fails.
+pub const FIREWALL_DOMAINS: &str = ".agora.io, .edge.agora.io, .sd-rtn.com, .edge.sd-rtn.com";
+/// TCP ports of the Web SDK rule (firewall page).
+pub const FIREWALL_TCP_PORTS: &str =
+    "80, 443, 3433, 3478, 4700-5000, 5668, 5669, 6080, 6443, 8667, 9667";
+/// UDP ports of the Web SDK rule (firewall page, SDK 2.9.0 and later).
+pub const FIREWALL_UDP_PORTS: &str = "3478, 4700-5000";
+/// Environment variable overriding the HTTPS endpoints (comma-separated HOST:PORT), like `--edge`.
+pub const ENV_EDGE: &str = "AGORA_DOCTOR_EDGE";
+/// Environment variable overriding the STUN/UDP endpoint (HOST:PORT), like `--stun`.
+pub const ENV_STUN: &str = "AGORA_DOCTOR_STUN";
+
+/// One host and port.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    /// DNS name or IP literal.
+    pub host: String,
+    /// TCP or UDP port.
+    pub port: u16,
+}
+
+impl Endpoint {
+    /// An endpoint from parts.
+    pub fn new(host: impl Into<String>, port: u16) -> Self {
+        Endpoint {
+            host: host.into(),
+            port,
+        }
+    }
+
+    /// Parse `HOST:PORT` (IPv6 as `[::1]:443`).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        let (host, port) = text.rsplit_once(':').ok_or_else(|| {
+            format!("`{text}` is not HOST:PORT (e.g. webrtc2-ap-web-1.agora.io:443)")
+        })?;
+        let port: u16 = port
+            .parse()
+            .map_err(|_| format!("`{text}`: `{port}` is not a port number (1-65535)"))?;
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        if host.is_empty() || port == 0 {
+            return Err(format!(
+                "`{text}` is not HOST:PORT (e.g. webrtc2-ap-web-1.agora.io:443)"
+            ));
+        }
+        Ok(Endpoint::new(host, port))
+    }
+}
+
+impl fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.host.contains(':') {
+            write!(f, "[{}]:{}", self.host, self.port)
+        } else {
+            write!(f, "{}:{}", self.host, self.port)
+        }
+    }
+}
+
+/// Per-step time limits of the network and clock checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// Name resolution.
+    pub dns: Duration,
+    /// TCP connect.
+    pub connect: Duration,
+    /// TLS handshake.
+    pub tls: Duration,
+    /// One HTTP request/response.
+    pub http: Duration,
+    /// Waiting for a UDP answer.
+    pub udp: Duration,
+}
+
+impl Timeouts {
+    /// Against the real Agora edge. The Web SDK gives an access point 5 s (`HTTP_CONNECT_TIMEOUT`
+    /// 5000 ms, probe.md §1.2); 3 s per step keeps a whole run short while staying well above
+    /// normal intercontinental latencies.
+    pub const REAL: Timeouts = Timeouts {
+        dns: Duration::from_secs(3),
+        connect: Duration::from_secs(3),
+        tls: Duration::from_secs(3),
+        http: Duration::from_secs(3),
+        udp: Duration::from_secs(2),
+    };
+
+    /// Against the simulated edge on loopback, where anything slower than this is a fault. Generous
+    /// for loopback (answers take milliseconds) so a loaded CI machine does not look like a fault;
+    /// a healthy `--sim` run never waits for these.
+    pub const SIM: Timeouts = Timeouts {
+        dns: Duration::from_millis(1000),
+        connect: Duration::from_millis(1000),
+        tls: Duration::from_millis(1000),
+        http: Duration::from_millis(1000),
+        udp: Duration::from_millis(1000),
+    };
+
+    /// The longest a single endpoint can take through every step.
+    pub fn chain(&self) -> Duration {
+        self.dns + self.connect + self.tls + self.http
+    }
+}
+
+/// The endpoints one run uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    /// Shown in reports: "Agora (Web SDK 4.24.8 defaults)", or the simulated edge's description.
+    pub label: String,
+    /// True when every endpoint is the simulated edge (a test double).
+    pub simulated: bool,
+    /// HTTPS endpoints the network check walks through DNS, TCP, TLS and HTTP.
+    pub https: Vec<Endpoint>,
+    /// The HTTPS endpoint the clock check reads `Date` from.
+    pub clock: Endpoint,
+    /// The STUN endpoint the UDP step asks for a Binding.
+    pub stun: Endpoint,
+    /// Step time limits.
+    pub timeouts: Timeouts,
+    /// Spacing of the clock check's samples (shorter on loopback, gentler on real servers).
+    pub clock_spacing: Duration,
+}
+
+impl Profile {
+    /// The real Agora endpoints the Web SDK 4.24.8 uses.
+    pub fn agora() -> Self {
+        let https: Vec<Endpoint> = WEB_ACCESS_POINTS
+            .iter()
+            .chain(WEB_ACCESS_POINT_BACKUPS)
+            .chain(WEB_SERVICE_HOSTS)
+            .map(|h| Endpoint::new(*h, HTTPS_PORT))
+            .collect();
+        Profile {
+            label: "Agora (endpoints of Web SDK 4.24.8 and the firewall page)".to_string(),
+            simulated: false,
+            clock: https[0].clone(),
+            https,
+            stun: Endpoint::parse(STUN_SERVER)
+                .unwrap_or_else(|_| Endpoint::new("stun.l.google.com", 19302)),
+            timeouts: Timeouts::REAL,
+            clock_spacing: Duration::from_millis(50),
+        }
+    }
+
+    /// Every endpoint on the simulated edge (a double) at these loopback addresses.
+    pub fn simulated(label: String, https_port: u16, udp_port: u16) -> Self {
+        let https = Endpoint::new("localhost", https_port);
+        Profile {
+            label,
+            simulated: true,
+            clock: https.clone(),
+            https: vec![https],
+            stun: Endpoint::new("127.0.0.1", udp_port),
+            timeouts: Timeouts::SIM,
+            clock_spacing: Duration::from_millis(10),
+        }
+    }
+
+    /// Replace the HTTPS endpoints (`--edge`, `AGORA_DOCTOR_EDGE`): the first also serves the clock.
+    pub fn with_edges(mut self, edges: Vec<Endpoint>) -> Self {
+        if let Some(first) = edges.first() {
+            self.clock = first.clone();
+            self.https = edges;
+            self.label = format!("{} (HTTPS endpoints overridden)", self.label);
+        }
+        self
+    }
+
+    /// Replace the STUN endpoint (`--stun`, `AGORA_DOCTOR_STUN`).
+    pub fn with_stun(mut self, stun: Endpoint) -> Self {
+        self.stun = stun;
+        self
+    }
+}

@@ -1,0 +1,108 @@
+//! Renders a [`JoinReport`]: human text (verdict, per-step timings, hearing, fix) or one JSON document.
+
+use std::fmt::Write;
+
+use colored::Colorize;
+use serde_json::json;
+
+use super::OutputContext;
+use crate::join::{JoinReport, SCHEMA};
+use crate::report::Status;
+
+fn mark(status: Status) -> String {
+    match status {
+        Status::Pass => "✓".green().to_string(),
+        Status::Skip => "-".dimmed().to_string(),
+        Status::Warn => "!".yellow().to_string(),
+        Status::Fail => "✗".red().to_string(),
+        Status::Error => "✗".red().bold().to_string(),
+    }
+}
+
+fn label(status: Status) -> String {
+    let text = status.as_str().to_uppercase();
+    match status {
+        Status::Pass => text.green().bold().to_string(),
+        Status::Skip => text.dimmed().to_string(),
+        Status::Warn => text.yellow().bold().to_string(),
+        Status::Fail | Status::Error => text.red().bold().to_string(),
+    }
+}
+
+/// Human output (colour only as `ctx` allows; `colored` was set up by the context).
+pub fn human(r: &JoinReport, ctx: &OutputContext) -> String {
+    let f = &r.finding;
+    let mut out = String::new();
+    let _ = writeln!(out, "join  {}  {}", label(f.status), f.summary);
+    if ctx.quiet {
+        return out;
+    }
+    if r.simulated {
+        let _ = writeln!(
+            out,
+            "  simulated: SDK double + simulated relay on loopback (test doubles, not Agora's SDK or service)"
+        );
+    }
+    if let Some(lib) = &r.library {
+        let _ = writeln!(
+            out,
+            "  library: {} ({}, from {})",
+            lib.path,
+            lib.version.as_deref().unwrap_or("version unknown"),
+            lib.source
+        );
+    }
+    let _ = writeln!(out, "  key: {}  (agora-doctor explain {})", f.key, f.key);
+    for e in &f.evidence {
+        let _ = writeln!(out, "    {e}");
+    }
+    if !r.steps.is_empty() {
+        let _ = writeln!(out, "  steps:");
+        let width = r.steps.iter().map(|s| s.name.len()).max().unwrap_or(0);
+        for s in &r.steps {
+            let _ = writeln!(
+                out,
+                "    {} {:<width$}  {:>6} ms  {}",
+                mark(s.status),
+                s.name,
+                s.ms,
+                s.detail
+            );
+        }
+    }
+    if ctx.verbose && !r.events.is_empty() {
+        let _ = writeln!(out, "  events, in the order the SDK reported them:");
+        for e in &r.events {
+            let _ = writeln!(out, "    {e}");
+        }
+    }
+    if let Some(fix) = &f.fix {
+        let _ = writeln!(out, "  fix: {fix}");
+    }
+    let _ = writeln!(out, "  total: {:.2} s", r.total_ms as f64 / 1000.0);
+    out
+}
+
+/// The JSON document (every field always present; no colour).
+pub fn json(r: &JoinReport) -> String {
+    let doc = json!({
+        "schema": SCHEMA,
+        "simulated": r.simulated,
+        "status": r.finding.status,
+        "key": r.finding.key,
+        "summary": r.finding.summary,
+        "evidence": r.finding.evidence,
+        "fix": r.finding.fix,
+        "library": r.library,
+        "channel": r.channel,
+        "uid": r.uid,
+        "assigned_uid": r.assigned_uid,
+        "steps": r.steps,
+        "events": r.events,
+        "hearing": r.hearing,
+        "total_ms": r.total_ms,
+    });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_string());
+    s.push('\n');
+    s
+}

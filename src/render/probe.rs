@@ -1,0 +1,173 @@
+//! Renders a probe report: human text (one line per check, indented evidence, fix and explain key,
+//! a closing summary) or one JSON document with a `schema` field and every field always present.
+
+use std::fmt::Write as _;
+
+use colored::Colorize;
+use serde::Serialize;
+
+use crate::probe::runner::CheckSpec;
+use crate::probe::ProbeReport;
+use crate::report::{Finding, Status};
+
+fn mark(status: Status) -> String {
+    match status {
+        Status::Pass => "✓ pass".green().to_string(),
+        Status::Skip => "- skip".dimmed().to_string(),
+        Status::Warn => "! warn".yellow().to_string(),
+        Status::Fail => "✗ fail".red().to_string(),
+        Status::Error => "E error".red().bold().to_string(),
+    }
+}
+
+fn write_finding_body(out: &mut String, f: &Finding, indent: &str) {
+    for line in &f.evidence {
+        let _ = writeln!(out, "{indent}{line}");
+    }
+    if let Some(fix) = &f.fix {
+        let _ = writeln!(out, "{indent}{} {fix}", "fix:".bold());
+    }
+}
+
+/// The human report.
+pub fn human(report: &ProbeReport) -> String {
+    let mut out = String::new();
+    let target = if report.simulated {
+        format!("{} {}", "SIMULATED:".yellow().bold(), report.target)
+    } else {
+        report.target.clone()
+    };
+    let _ = writeln!(out, "agora-doctor probe — {target}");
+    for check in &report.checks {
+        let _ = writeln!(
+            out,
+            "{:<8} {:<15} {}  {}",
+            mark(check.status),
+            check.id,
+            check.summary,
+            format!("[{}]", check.key).dimmed()
+        );
+        let indent = "                         ";
+        let headline = Finding {
+            key: check.key.clone(),
+            status: check.status,
+            summary: check.summary.clone(),
+            evidence: check.evidence.clone(),
+            fix: check.fix.clone(),
+        };
+        write_finding_body(&mut out, &headline, indent);
+        // Show the individual findings when there is more than the headline to see.
+        let extra: Vec<&Finding> = check
+            .findings
+            .iter()
+            .filter(|f| check.findings.len() > 1 || **f != headline)
+            .collect();
+        for f in extra {
+            let _ = writeln!(
+                out,
+                "{indent}{} {}  {}",
+                mark(f.status),
+                f.summary,
+                format!("[{}]", f.key).dimmed()
+            );
+            if f.status != Status::Pass || f.key != check.key {
+                write_finding_body(&mut out, f, &format!("{indent}    "));
+            }
+        }
+    }
+    let c = &report.counts;
+    let problems = c.fail + c.warn + c.error;
+    let time = format!("{:.2} s", report.wall_ms as f64 / 1000.0);
+    let summary = if problems == 0 {
+        format!(
+            "{} check{}: {} passed, {} skipped — no problems ({time})",
+            report.checks.len(),
+            plural(report.checks.len()),
+            c.pass,
+            c.skip
+        )
+    } else {
+        let mut parts = Vec::new();
+        if c.fail > 0 {
+            parts.push(format!("{} failure{}", c.fail, plural(c.fail)));
+        }
+        if c.error > 0 {
+            parts.push(format!("{} error{}", c.error, plural(c.error)));
+        }
+        if c.warn > 0 {
+            parts.push(format!("{} warning{}", c.warn, plural(c.warn)));
+        }
+        format!(
+            "{problems} problem{}: {} ({time}); `agora-doctor explain <key>` says more",
+            plural(problems),
+            parts.join(", ")
+        )
+    };
+    let _ = writeln!(out, "{summary}");
+    if report.simulated {
+        let _ = writeln!(
+            out,
+            "This run talked to a simulated Agora edge on loopback (a test double), not to Agora."
+        );
+    }
+    out
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// The JSON report.
+pub fn json(report: &ProbeReport) -> String {
+    let mut text = serde_json::to_string_pretty(report).unwrap_or_else(|e| {
+        format!(
+            "{{\"schema\":\"{}\",\"error\":\"{e}\"}}",
+            crate::probe::SCHEMA
+        )
+    });
+    text.push('\n');
+    text
+}
+
+#[derive(Serialize)]
+struct ListedCheck {
+    id: &'static str,
+    title: &'static str,
+    inputs: &'static str,
+}
+
+#[derive(Serialize)]
+struct CheckList {
+    schema: &'static str,
+    checks: Vec<ListedCheck>,
+}
+
+/// `--list-checks` output.
+pub fn list_checks(specs: &[CheckSpec], as_json: bool) -> String {
+    if as_json {
+        let list = CheckList {
+            schema: "agora-doctor.probe-checks.v1",
+            checks: specs
+                .iter()
+                .map(|s| ListedCheck {
+                    id: s.id,
+                    title: s.title,
+                    inputs: s.inputs,
+                })
+                .collect(),
+        };
+        let mut text = serde_json::to_string_pretty(&list).unwrap_or_default();
+        text.push('\n');
+        return text;
+    }
+    let mut out = String::new();
+    for s in specs {
+        let _ = writeln!(out, "{:<15} {}", s.id.bold(), s.title);
+        let _ = writeln!(out, "{:<15} needs: {}", "", s.inputs);
+    }
+    out
+}

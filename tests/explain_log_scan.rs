@@ -1,0 +1,104 @@
+//! The streaming log scanner: results do not depend on how the input is chunked or read (lines across
+//! chunk boundaries, reads of a few bytes, a line longer than the buffer, no final newline).
+
+use std::io::{self, Read};
+
+use agora_doctor::explain::scan::{scan_log, LogReport};
+
+/// A reader that hands out at most `step` bytes per call, to split lines everywhere.
+struct Trickle<'a> {
+    data: &'a [u8],
+    step: usize,
+}
+
+impl Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.step.min(buf.len()).min(self.data.len());
+        buf[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        Ok(n)
+    }
+}
+
+const EXPIRED: &str = "Agora-SDK [WARNING]: [client-1] Choose server https://webrtc2-ap-web-1.agora.io/api/v1 failed, message: AgoraRTCError CAN_NOT_GET_GATEWAY_SERVER: dynamic key expired, retry: false";
+const NOISE: &str =
+    "Agora-SDK [INFO]: [client-1] connection state change: CONNECTING -> CONNECTED, nothing to see";
+
+/// 3 MiB of noise with the error on lines 1, 20_000 and the last line (which has no newline).
+fn big_log() -> (Vec<u8>, u64) {
+    let mut s = String::new();
+    let mut n = 0u64;
+    while s.len() < 3 << 20 {
+        n += 1;
+        s.push_str(if n == 1 || n == 20_000 {
+            EXPIRED
+        } else {
+            NOISE
+        });
+        s.push('\n');
+    }
+    n += 1;
+    s.push_str(EXPIRED);
+    (s.into_bytes(), n)
+}
+
+fn summary(r: &LogReport) -> Vec<(String, u64, u64, u64)> {
+    r.errors
+        .iter()
+        .map(|e| (e.entry.key.clone(), e.count, e.first_line, e.last_line))
+        .collect()
+}
+
+#[test]
+fn big_input_counts_lines_across_chunks() {
+    let (data, last) = big_log();
+    let r = scan_log(&data[..]).expect("scan");
+    assert_eq!(r.lines, last);
+    assert_eq!(r.bytes, data.len() as u64);
+    assert_eq!(summary(&r), [("ap.dynamic_key_expired".into(), 3, 1, last)]);
+    assert_eq!(r.errors[0].line, EXPIRED);
+}
+
+#[test]
+fn tiny_reads_give_the_same_report() {
+    let (data, _) = big_log();
+    let whole = summary(&scan_log(&data[..]).expect("scan"));
+    for step in [1usize << 16, 4093] {
+        let r = scan_log(Trickle { data: &data, step }).expect("scan");
+        assert_eq!(summary(&r), whole, "reads of {step} bytes");
+    }
+    let small = format!("{NOISE}\n{EXPIRED}\n{NOISE}\n");
+    let r = scan_log(Trickle {
+        data: small.as_bytes(),
+        step: 3,
+    })
+    .expect("scan");
+    assert_eq!(summary(&r), [("ap.dynamic_key_expired".into(), 1, 2, 2)]);
+}
+
+#[test]
+fn a_line_longer_than_the_buffer_is_scanned_whole() {
+    // 3 MiB of one line, with the error text at its very end.
+    let mut line = "x".repeat(3 << 20);
+    line.push_str(" AgoraRTCError CAN_NOT_GET_GATEWAY_SERVER: dynamic use static key");
+    let data = format!("{NOISE}\n{line}\n{NOISE}\n");
+    let r = scan_log(data.as_bytes()).expect("scan");
+    assert_eq!(r.lines, 3);
+    assert_eq!(summary(&r), [("ap.dynamic_use_static_key".into(), 1, 2, 2)]);
+    // The reported line is capped, not the whole 3 MiB.
+    assert!(r.errors[0].line.len() <= 2000);
+}
+
+#[test]
+fn empty_input_has_no_lines() {
+    let r = scan_log(&b""[..]).expect("scan");
+    assert_eq!((r.lines, r.bytes, r.errors.len()), (0, 0, 0));
+}
+
+#[test]
+fn a_code_inside_a_longer_identifier_is_not_a_match() {
+    // `UID_BANNED` must not fire inside `K_UID_BANNED`'s neighbour words or other identifiers.
+    let data = "status XUID_BANNED_Y fine\nIP_BANNEDX\n";
+    let r = scan_log(data.as_bytes()).expect("scan");
+    assert!(r.errors.is_empty(), "{:?}", summary(&r));
+}
