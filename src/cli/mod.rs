@@ -36,7 +36,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Decode, verify and check an Agora 006/007 token, or build one for a test setup.
-    Token(TokenArgs),
+    Token(Box<TokenArgs>),
     /// Explain an Agora error code, message or pasted console line; scan a log for errors.
     Explain(ExplainArgs),
     /// Run every pre-demo check at once (network, clock, secure context, page, devices, join).

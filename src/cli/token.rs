@@ -1,10 +1,185 @@
-//! Arguments of `agora-doctor token`.
+//! Arguments of `agora-doctor token` (check a token) and `agora-doctor token build`.
 
-use clap::Args;
+use std::path::PathBuf;
 
-/// `agora-doctor token <TOKEN> …` (filled in by the token work).
+use clap::{Args, Subcommand, ValueEnum};
+
+/// `agora-doctor token <TOKEN> …`: decode every field, then check it against what you ask.
+///
+/// The App Certificate (to verify the signature) comes from AGORA_APP_CERTIFICATE, --cert-file or
+/// --cert-stdin; it is never printed.
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct TokenArgs {
+    /// `token build …` instead of checking a token.
+    #[command(subcommand)]
+    pub command: Option<TokenCommand>,
+
     /// The token to check, or `-` to read one token per line from stdin.
+    #[arg(required_unless_present_any = ["example"])]
     pub token: Option<String>,
+
+    /// Check a built-in sample instead of a token (no Agora account needed).
+    #[arg(long, value_enum, conflicts_with = "token")]
+    pub example: Option<Example>,
+
+    /// The channel the app joins.
+    #[arg(long)]
+    pub channel: Option<String>,
+
+    /// The numeric uid the app joins with (0 = let the server assign).
+    #[arg(long, conflicts_with = "account")]
+    pub uid: Option<u64>,
+
+    /// The string user account the app joins with.
+    #[arg(long)]
+    pub account: Option<String>,
+
+    /// The App ID the app uses (compared with the one inside the token).
+    #[arg(long)]
+    pub app_id: Option<String>,
+
+    /// The role the app joins as.
+    #[arg(long, value_enum)]
+    pub role: Option<RoleArg>,
+
+    /// Evaluate times at this instant (RFC 3339, e.g. 2026-11-25T10:00:00Z, or unix seconds)
+    /// instead of the system clock, for reproducible output.
+    #[arg(long)]
+    pub now: Option<String>,
+
+    #[command(flatten)]
+    pub cert: CertArgs,
+
+    /// Print one JSON document instead of text.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Treat warnings as failures (exit 1).
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// Where the App Certificate comes from (besides the AGORA_APP_CERTIFICATE environment variable).
+#[derive(Debug, Args, Default)]
+pub struct CertArgs {
+    /// Read the App Certificate from this file (first line).
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["cert", "cert_stdin"])]
+    pub cert_file: Option<PathBuf>,
+
+    /// Read the App Certificate from the first line of stdin.
+    #[arg(long, conflicts_with = "cert")]
+    pub cert_stdin: bool,
+
+    /// The App Certificate itself. Works, but shell history and process lists can see it: prefer
+    /// AGORA_APP_CERTIFICATE or --cert-file.
+    #[arg(long, value_name = "CERTIFICATE", hide_short_help = true)]
+    pub cert: Option<String>,
+}
+
+/// The `token` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Build a 006 or 007 token for a test setup (byte-identical to Agora's builders given the same
+    /// salt and issue time).
+    Build(BuildArgs),
+}
+
+/// `agora-doctor token build …`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The App ID (32 hexadecimal characters).
+    #[arg(long)]
+    pub app_id: String,
+
+    /// The channel (RTC tokens).
+    #[arg(long)]
+    pub channel: Option<String>,
+
+    /// Numeric uid (0 = any uid may join). For RTM, the user id.
+    #[arg(long, conflicts_with = "account")]
+    pub uid: Option<u64>,
+
+    /// String user account. For RTM, the user id.
+    #[arg(long)]
+    pub account: Option<String>,
+
+    /// Lifetime: seconds, or with a unit: 90s, 30m, 1h, 1d.
+    #[arg(long, default_value = "1h")]
+    pub expire: String,
+
+    /// Which service the token is for.
+    #[arg(long, value_enum, default_value_t = ServiceArg::Rtc)]
+    pub service: ServiceArg,
+
+    /// Token format.
+    #[arg(long, value_enum, default_value_t = FormatArg::V007)]
+    pub format: FormatArg,
+
+    /// The role (RTC): publisher may publish, subscriber only joins.
+    #[arg(long, value_enum, default_value_t = RoleArg::Publisher)]
+    pub role: RoleArg,
+
+    /// Salt (default: random 1..=99999999, as the official builders draw it).
+    #[arg(long)]
+    pub salt: Option<u32>,
+
+    /// Build time (RFC 3339 or unix seconds; default: now).
+    #[arg(long)]
+    pub issued_at: Option<String>,
+
+    #[command(flatten)]
+    pub cert: CertArgs,
+
+    /// Print one JSON document instead of the bare token.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `--role`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RoleArg {
+    /// Joins and publishes.
+    Publisher,
+    /// Joins and only receives (audience).
+    Subscriber,
+}
+
+/// `--service`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ServiceArg {
+    /// Real-time voice/video (join a channel).
+    Rtc,
+    /// Signaling (RTM login).
+    Rtm,
+}
+
+/// `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// AccessToken (legacy).
+    #[value(name = "006")]
+    V006,
+    /// AccessToken2 (current).
+    #[value(name = "007")]
+    V007,
+}
+
+/// Built-in samples for `--example` (sample App ID and certificate, not a real project).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Example {
+    /// A 007 token that expired in 2023.
+    Expired,
+    /// A fresh, sound 007 token built now.
+    Valid,
+    /// A 006 token checked against the wrong channel.
+    WrongChannel,
+    /// A token whose `+` became a space in a URL.
+    PlusBecameSpace,
+    /// A subscriber token used by a publisher.
+    Subscriber,
+    /// A token checked with another project's certificate.
+    WrongCertificate,
+    /// An App ID pasted where the token belongs.
+    AppIdPasted,
 }

@@ -1,6 +1,7 @@
 //! Rendering: the only code that writes a report to stdout. Colour is decided once, here.
 
 pub mod explain;
+pub mod token;
 
 use std::io::{self, IsTerminal, Write};
 

@@ -1,11 +1,224 @@
-//! Runs `agora-doctor token`: placeholder until its issue lands.
+//! Runs `agora-doctor token`: gathers the token(s), the expectation, the certificate and the clock,
+//! asks the pure core for a check of each token, and hands the report to the renderer.
 
-use crate::cli::TokenArgs;
-use crate::render::{print_error, OutputContext};
+use std::io::{self, BufRead};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use agora_token_core::{self as core, keys, Expectation, Role, User};
+
+use super::certificate::{self, CertSource, Certificate, CERT_ENV};
+use super::examples;
+use super::report::{self, ExpectationView, Instant, Summary, TokenReport, SCHEMA};
+use super::{parse_time, TokenError};
+use crate::cli::token::{Example, RoleArg, TokenArgs, TokenCommand};
+use crate::render::{self, print_error, OutputContext};
+use crate::report::{Finding, Status};
 use crate::Outcome;
 
-/// Run the command.
-pub fn run(_args: TokenArgs, _ctx: &OutputContext) -> Outcome {
-    print_error("`token` is not implemented yet");
-    Outcome::CouldNotRun
+/// The warning printed to stderr when the certificate is passed as a plain argument.
+pub const CERT_ARGUMENT_WARNING: &str = "warning: --cert puts the App Certificate in shell history and process lists; prefer AGORA_APP_CERTIFICATE or --cert-file PATH";
+
+/// Run the command: the edges (environment, stdin, clock) are read here and nowhere deeper.
+pub fn run(args: Box<TokenArgs>, ctx: &OutputContext) -> Outcome {
+    let env_cert = std::env::var(CERT_ENV).ok();
+    let clock = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let stdin = io::stdin();
+    let mut input = stdin.lock();
+    // Every value that may be the certificate is redacted from any output, errors included, even
+    // before it has been validated.
+    let cert_arg = match &args.command {
+        Some(TokenCommand::Build(b)) => b.cert.cert.clone(),
+        None => args.cert.cert.clone(),
+    };
+    let mut secret: Option<String> = None;
+    let early: Vec<String> = env_cert
+        .iter()
+        .chain(cert_arg.iter())
+        .map(|s| s.trim().to_string())
+        .collect();
+    let result = match args.command {
+        Some(TokenCommand::Build(ref b)) => {
+            super::build::run(b, ctx, env_cert, &mut input, clock, &mut secret)
+        }
+        None => check(&args, ctx, env_cert, &mut input, clock, &mut secret),
+    };
+    match result {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            let mut text = e.to_string();
+            for s in early.iter().map(String::as_str).chain(secret.as_deref()) {
+                text = redact(&text, Some(s));
+            }
+            print_error(&text);
+            Outcome::CouldNotRun
+        }
+    }
+}
+
+/// Replace every occurrence of the certificate with `[certificate]` (belt and braces: no code path
+/// is meant to print it, this guarantees it).
+pub fn redact(text: &str, secret: Option<&str>) -> String {
+    match secret {
+        Some(s) if !s.is_empty() => {
+            let mut out = text.replace(s, "[certificate]");
+            // The same certificate in the other letter case is the same secret to a reader.
+            for variant in [s.to_ascii_lowercase(), s.to_ascii_uppercase()] {
+                out = out.replace(&variant, "[certificate]");
+            }
+            out
+        }
+        _ => text.to_string(),
+    }
+}
+
+fn role(r: RoleArg) -> Role {
+    match r {
+        RoleArg::Publisher => Role::Publisher,
+        RoleArg::Subscriber => Role::Subscriber,
+    }
+}
+
+fn role_name(r: Role) -> &'static str {
+    match r {
+        Role::Subscriber => "subscriber",
+        _ => "publisher",
+    }
+}
+
+fn check(
+    args: &TokenArgs,
+    ctx: &OutputContext,
+    env_cert: Option<String>,
+    stdin: &mut dyn BufRead,
+    clock: u64,
+    secret: &mut Option<String>,
+) -> Result<Outcome, TokenError> {
+    let reads_tokens_from_stdin = args.token.as_deref() == Some("-");
+    if reads_tokens_from_stdin && args.cert.cert_stdin {
+        return Err(TokenError::StdinTwice);
+    }
+    let mut cert = certificate::resolve(&args.cert, env_cert, stdin)?;
+    if let Some(c) = &cert {
+        *secret = Some(c.expose().to_string());
+    }
+    let now = match &args.now {
+        Some(v) => parse_time("--now", v)?,
+        None => clock,
+    };
+    let on_command_line = cert
+        .as_ref()
+        .is_some_and(|c| c.source == CertSource::Argument);
+    if on_command_line {
+        eprintln!("{CERT_ARGUMENT_WARNING}");
+    }
+
+    let mut exp = Expectation {
+        channel: args.channel.clone(),
+        user: args
+            .uid
+            .map(User::Uid)
+            .or_else(|| args.account.clone().map(User::Account)),
+        app_id: args.app_id.clone(),
+        role: args.role.map(role),
+        certificate: None,
+    };
+    let mut inputs: Vec<(String, String)> = Vec::new();
+    if let Some(example) = args.example {
+        let s = examples::sample(example, now);
+        // The sample's expectation, unless the user asked for something else.
+        exp.channel = exp.channel.or(s.expectation.channel);
+        exp.user = exp.user.or(s.expectation.user);
+        exp.app_id = exp.app_id.or(s.expectation.app_id);
+        exp.role = exp.role.or(s.expectation.role);
+        if cert.is_none() {
+            cert = Some(Certificate::example(s.certificate));
+            *secret = Some(s.certificate.to_string());
+        }
+        inputs.push((format!("example {}", example_name(example)), s.token));
+    } else if reads_tokens_from_stdin {
+        for (i, line) in stdin.lines().enumerate() {
+            let line = line.map_err(|e| TokenError::Stdin {
+                reason: e.kind().to_string(),
+            })?;
+            let line = line.strip_suffix('\r').unwrap_or(&line).to_string();
+            if !line.is_empty() {
+                inputs.push((format!("stdin line {}", i + 1), line));
+            }
+        }
+        if inputs.is_empty() {
+            inputs.push(("stdin (no lines)".into(), String::new()));
+        }
+    } else if let Some(t) = &args.token {
+        inputs.push(("argument".into(), t.clone()));
+    }
+    exp.certificate = cert.as_ref().map(|c| c.expose().to_string());
+
+    let tokens: Vec<report::TokenResult> = inputs
+        .into_iter()
+        .map(|(source, raw)| {
+            let mut c = core::check(&raw, &exp, now);
+            if on_command_line {
+                c.findings.insert(
+                    0,
+                    Finding::new(
+                        keys::CERTIFICATE_ON_COMMAND_LINE,
+                        Status::Warn,
+                        "the App Certificate was passed as a plain argument (--cert)",
+                    )
+                    .with_evidence("shell history and process lists can read command-line arguments")
+                    .with_fix("use AGORA_APP_CERTIFICATE, --cert-file PATH or --cert-stdin, and rotate the certificate if it leaked"),
+                );
+            }
+            report::token_result(source, c, args.strict)
+        })
+        .collect();
+    let summary = Summary::of(&tokens);
+    let failed = tokens
+        .iter()
+        .flat_map(|t| &t.findings)
+        .any(|f| f.status.fails(args.strict));
+    let outcome = if failed {
+        Outcome::Findings
+    } else {
+        Outcome::Ok
+    };
+    let report = TokenReport {
+        schema: SCHEMA,
+        now: Instant::at(now),
+        expectation: ExpectationView {
+            channel: exp.channel.clone(),
+            uid: match &exp.user {
+                Some(User::Uid(n)) => Some(*n),
+                _ => None,
+            },
+            account: match &exp.user {
+                Some(User::Account(a)) => Some(a.clone()),
+                _ => None,
+            },
+            app_id: exp.app_id.clone(),
+            role: exp.role.map(role_name),
+            certificate: cert.as_ref().map_or(CertSource::None, |c| c.source),
+            strict: args.strict,
+        },
+        tokens,
+        summary,
+        exit_code: outcome.code(),
+    };
+    let text = if args.json {
+        render::token::json(&report)
+    } else {
+        render::token::human(&report, ctx)
+    };
+    render::write_stdout(&redact(&text, secret.as_deref()))?;
+    Ok(outcome)
+}
+
+fn example_name(e: Example) -> String {
+    use clap::ValueEnum;
+    e.to_possible_value()
+        .map(|v| v.get_name().to_string())
+        .unwrap_or_default()
 }

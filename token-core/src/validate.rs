@@ -125,8 +125,8 @@ pub fn diagnosis_finding(d: &Diagnosis) -> Option<Finding> {
         Code::SurroundingWhitespace => "trim the token (e.g. `token.trim()`) before joining",
     };
     let mut f = Finding::new(d.code.key(), Status::Fail, d.detail.clone()).with_fix(fix);
-    if let Some(r) = &d.repaired {
-        f = f.with_evidence(format!("repaired token (decoded below): {r}"));
+    if d.repaired.is_some() {
+        f = f.with_evidence("the repair is certain: the repaired token is shown and checked below");
     }
     Some(f)
 }
@@ -272,14 +272,22 @@ fn validate_006(t: &Token006, exp: &Expectation, now: u64, out: &mut Vec<Finding
                     )),
                 );
             } else {
-                out.push(
+                let mut f =
                     Finding::new(keys::CHANNEL_MISMATCH, Status::Fail, format!("the token is not for channel {ch:?}"))
                         .with_evidence(format!(
                             "006 stores only a CRC-32: crc32({ch:?}) = {crc}, the token holds {}",
                             t.crc_channel_name
                         ))
-                        .with_fix("build the token for exactly the channel name the app joins (case and spaces matter)"),
-                );
+                        .with_fix("build the token for exactly the channel name the app joins (case and spaces matter)");
+                if let Some(v) = near_miss(ch)
+                    .into_iter()
+                    .find(|v| crc32(v) == t.crc_channel_name)
+                {
+                    f = f.with_evidence(format!(
+                        "the token is for {v:?} (its CRC-32 matches): case or spaces differ"
+                    ));
+                }
+                out.push(f);
             }
         }
     }
@@ -337,6 +345,8 @@ fn validate_006(t: &Token006, exp: &Expectation, now: u64, out: &mut Vec<Finding
             ),
         ));
     }
+    let mut durations: Vec<(String, u32)> = Vec::new();
+    let mut ended: Vec<(String, u64, bool)> = Vec::new();
     for p in &t.privileges {
         if p.value == 0 || rtm {
             // 0 = no deadline of its own; RTM 006 privilege times are ignored by Agora (tokens.md §2.2).
@@ -346,35 +356,31 @@ fn validate_006(t: &Token006, exp: &Expectation, now: u64, out: &mut Vec<Finding
             .name
             .map_or_else(|| format!("privilege {}", p.id), str::to_string);
         if p.value <= DURATION_LIKE_MAX {
-            out.push(
-                Finding::new(
-                    keys::PRIVILEGE_BEFORE_TOKEN_ISSUE,
-                    Status::Fail,
-                    format!("{pname} ended at {} (1970s): a duration ({} s) was passed where 006 wants an absolute time", rfc3339(u64::from(p.value)), p.value),
-                )
-                .with_fix("pass now + duration (e.g. Math.floor(Date.now()/1000) + 3600) as privilegeExpiredTs, or 0"),
-            );
+            durations.push((pname, p.value));
         } else if !expired && u64::from(p.value) < now {
-            let important = p.id <= PRIVILEGE_PUBLISH_DATA;
-            out.push(
-                Finding::new(
-                    keys::PRIVILEGE_EXPIRED,
-                    if important {
-                        Status::Fail
-                    } else {
-                        Status::Warn
-                    },
-                    format!(
-                        "{pname} expired {} although the token is still valid",
-                        both(u64::from(p.value), now)
-                    ),
-                )
-                .with_fix(
-                    "build a new token; privilegeExpiredTs should be at least the session length",
-                ),
-            );
+            ended.push((pname, u64::from(p.value), p.id <= PRIVILEGE_PUBLISH_DATA));
         }
     }
+    for (value, names) in group(durations.iter().map(|(n, v)| (*v, n.clone()))) {
+        out.push(
+            Finding::new(
+                keys::PRIVILEGE_BEFORE_TOKEN_ISSUE,
+                Status::Fail,
+                format!(
+                    "{} ended at {} (1970s): a duration ({value} s) was passed where 006 wants an absolute time",
+                    names.join(", "),
+                    rfc3339(u64::from(value))
+                ),
+            )
+            .with_fix("pass now + duration (e.g. Math.floor(Date.now()/1000) + 3600) as privilegeExpiredTs, or 0"),
+        );
+    }
+    push_ended(
+        &ended,
+        now,
+        out,
+        "build a new token; privilegeExpiredTs should be at least the session length",
+    );
     if !rtm {
         publish_findings(
             t.privileges.iter().any(|p| p.id == PRIVILEGE_PUBLISH_AUDIO),
@@ -396,9 +402,81 @@ fn validate_006(t: &Token006, exp: &Expectation, now: u64, out: &mut Vec<Finding
         ),
         (Some(cert), Some(ch), Some(uid)) => {
             let valid = verify_006(t, cert, ch, &uid);
-            out.push(signature_finding(valid, &format!(" (signed for channel {ch:?} and uid text {uid:?})")));
+            let identity_matches = crc32(ch) == t.crc_channel_name && crc32(&uid) == t.crc_uid;
+            if valid || identity_matches {
+                out.push(signature_finding(valid, &format!(" (signed for channel {ch:?} and uid text {uid:?})")));
+            } else {
+                // The HMAC covers the channel and uid: with the wrong ones it cannot match, whatever
+                // the certificate. Blaming the certificate here would send the user the wrong way.
+                out.push(
+                    Finding::new(
+                        keys::SIGNATURE_UNCHECKED,
+                        Status::Skip,
+                        "006 signature not checked: it covers the channel and uid, and the ones given do not match the token",
+                    )
+                    .with_fix("fix the channel/uid mismatch first, then check again with the same certificate"),
+                );
+            }
         }
     }
+}
+
+/// Group names by a value, keeping first-seen order.
+fn group<V: PartialEq + Copy>(items: impl Iterator<Item = (V, String)>) -> Vec<(V, Vec<String>)> {
+    let mut out: Vec<(V, Vec<String>)> = Vec::new();
+    for (v, name) in items {
+        match out.iter_mut().find(|(k, _)| *k == v) {
+            Some((_, names)) => names.push(name),
+            None => out.push((v, vec![name])),
+        }
+    }
+    out
+}
+
+/// One finding per end time and importance for privileges that ended while the token did not.
+fn push_ended(ended: &[(String, u64, bool)], now: u64, out: &mut Vec<Finding>, fix: &str) {
+    for important in [true, false] {
+        let items = ended
+            .iter()
+            .filter(|e| e.2 == important)
+            .map(|(n, end, _)| (*end, n.clone()));
+        for (end, names) in group(items) {
+            out.push(
+                Finding::new(
+                    keys::PRIVILEGE_EXPIRED,
+                    if important {
+                        Status::Fail
+                    } else {
+                        Status::Warn
+                    },
+                    format!(
+                        "{} expired {}; the token itself is still valid",
+                        names.join(", "),
+                        both(end, now)
+                    ),
+                )
+                .with_fix(fix),
+            );
+        }
+    }
+}
+
+/// Spellings a channel name is often confused with (case, surrounding spaces).
+fn near_miss(name: &str) -> Vec<String> {
+    let mut first_upper = name.to_string();
+    if let Some(c) = first_upper.get(..1) {
+        let up = c.to_ascii_uppercase();
+        first_upper.replace_range(..1, &up);
+    }
+    vec![
+        name.to_ascii_lowercase(),
+        name.to_ascii_uppercase(),
+        name.trim().to_string(),
+        first_upper,
+    ]
+    .into_iter()
+    .filter(|v| v != name)
+    .collect()
 }
 
 fn uid_findings_006(t: &Token006, exp: &Expectation, out: &mut Vec<Finding>) {
@@ -714,6 +792,8 @@ fn validate_007(t: &Token007, exp: &Expectation, now: u64, out: &mut Vec<Finding
             ),
         ));
     }
+    let mut absolute: Vec<(String, u32)> = Vec::new();
+    let mut ended: Vec<(String, u64, bool)> = Vec::new();
     for s in &t.services {
         for p in &s.privileges {
             if p.value == 0 {
@@ -726,30 +806,35 @@ fn validate_007(t: &Token007, exp: &Expectation, now: u64, out: &mut Vec<Finding
                     .map_or_else(|| format!("privilege {}", p.id), str::to_string)
             );
             if p.value >= ABSOLUTE_LOOKING_SECS {
-                out.push(
-                    Finding::new(
-                        keys::EXPIRE_LOOKS_ABSOLUTE,
-                        Status::Fail,
-                        format!("{pname} lasts {} s: an absolute timestamp was passed where 007 wants seconds", p.value),
-                    )
-                    .with_fix("pass privilege lifetimes in seconds (e.g. 3600)"),
-                );
+                absolute.push((pname, p.value));
                 continue;
             }
             let pend = u64::from(t.issue_ts) + u64::from(p.value);
             if !expired && pend < now {
                 let important = s.service_type == SERVICE_RTC && p.id <= PRIVILEGE_PUBLISH_DATA;
-                out.push(
-                    Finding::new(
-                        keys::PRIVILEGE_EXPIRED,
-                        if important { Status::Fail } else { Status::Warn },
-                        format!("{pname} expired {} although the token is still valid", both(pend, now)),
-                    )
-                    .with_fix("renew the token when the SDK fires token-privilege-will-expire, or build it with longer privileges"),
-                );
+                ended.push((pname, pend, important));
             }
         }
     }
+    for (value, names) in group(absolute.iter().map(|(n, v)| (*v, n.clone()))) {
+        out.push(
+            Finding::new(
+                keys::EXPIRE_LOOKS_ABSOLUTE,
+                Status::Fail,
+                format!(
+                    "{} last {value} s: an absolute timestamp was passed where 007 wants seconds",
+                    names.join(", ")
+                ),
+            )
+            .with_fix("pass privilege lifetimes in seconds (e.g. 3600)"),
+        );
+    }
+    push_ended(
+        &ended,
+        now,
+        out,
+        "renew the token when the SDK fires token-privilege-will-expire, or build it with longer privileges",
+    );
     if let Some((_, _, s)) = chosen {
         publish_findings(
             s.privilege(PRIVILEGE_PUBLISH_AUDIO).is_some(),

@@ -1,0 +1,301 @@
+//! Renders the `token` report (human text or JSON) and `token build` output.
+
+use std::fmt::Write as _;
+
+use agora_token_core::time::{duration, relative};
+use colored::Colorize;
+
+use super::OutputContext;
+use crate::report::{Finding, Status};
+use crate::token::build::Built;
+use crate::token::report::{Decoded, Instant, PrivilegeView, Summary, TokenReport, TokenResult};
+
+/// The report as one JSON document (pretty, newline-terminated, never coloured).
+pub fn json(report: &TokenReport) -> String {
+    let mut s = serde_json::to_string_pretty(report).expect("report serialises");
+    s.push('\n');
+    s
+}
+
+/// `token build --json`.
+pub fn build_json(built: &Built) -> String {
+    let mut s = serde_json::to_string_pretty(built).expect("build result serialises");
+    s.push('\n');
+    s
+}
+
+/// `token build`: the bare token on one line, for `$(agora-doctor token build …)`.
+pub fn build_human(built: &Built) -> String {
+    format!("{}\n", built.token)
+}
+
+fn mark(status: Status) -> String {
+    match status {
+        Status::Pass => "✓".green().to_string(),
+        Status::Skip => "-".dimmed().to_string(),
+        Status::Warn => "!".yellow().bold().to_string(),
+        Status::Fail => "✗".red().bold().to_string(),
+        Status::Error => "✗".red().bold().to_string(),
+    }
+}
+
+fn at(i: &Instant, now: u64) -> String {
+    format!("{} ({})", time_text(i), relative(i.unix, now))
+}
+
+fn time_text(i: &Instant) -> String {
+    agora_token_core::time::rfc3339(i.unix)
+}
+
+/// The summary line that explains the exit code.
+pub fn summary_line(s: &Summary, strict: bool) -> String {
+    let problems = s.failures + s.warnings;
+    let mut parts = Vec::new();
+    if s.failures > 0 {
+        parts.push(format!("{} failure{}", s.failures, plural(s.failures)));
+    }
+    if s.warnings > 0 {
+        parts.push(format!(
+            "{} warning{}{}",
+            s.warnings,
+            plural(s.warnings),
+            if strict { " (strict)" } else { "" }
+        ));
+    }
+    let head = if problems == 0 {
+        "no problems".green().bold().to_string()
+    } else {
+        let t = format!(
+            "{problems} problem{}: {}",
+            plural(problems),
+            parts.join(", ")
+        );
+        if s.failures > 0 || strict {
+            t.red().bold().to_string()
+        } else {
+            t.yellow().bold().to_string()
+        }
+    };
+    let tokens = if s.tokens == 1 {
+        String::new()
+    } else {
+        format!(" in {} tokens", s.tokens)
+    };
+    format!(
+        "{head}{tokens} ({} passed, {} skipped)",
+        s.passed, s.skipped
+    )
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// The report as text for a person. Colour (if any) was decided once in [`OutputContext`].
+pub fn human(report: &TokenReport, ctx: &OutputContext) -> String {
+    let mut out = String::new();
+    let strict = report.expectation.strict;
+    if ctx.quiet {
+        let _ = writeln!(out, "{}", summary_line(&report.summary, strict));
+        return out;
+    }
+    let _ = writeln!(out, "{} at {}", "Checked".bold(), time_text(&report.now));
+    for t in &report.tokens {
+        out.push('\n');
+        token_block(&mut out, t, report.now.unix, ctx);
+    }
+    out.push('\n');
+    let _ = writeln!(out, "{}", summary_line(&report.summary, strict));
+    out
+}
+
+fn token_block(out: &mut String, t: &TokenResult, now: u64, ctx: &OutputContext) {
+    let title = match &t.decoded {
+        Some(d) => format!("{} {}", d.version, d.format),
+        None => "not decodable".to_string(),
+    };
+    let _ = writeln!(out, "{} ({}): {}", "Token".bold(), t.source, title);
+    if let Some(r) = &t.diagnosis.repaired_token {
+        let _ = writeln!(out, "  {:<12}{}", "Repaired", r);
+        let _ = writeln!(
+            out,
+            "  {:<12}{}",
+            "",
+            "(the fields below are of the repaired token)".dimmed()
+        );
+    }
+    if let Some(d) = &t.decoded {
+        decoded_block(out, d, now);
+    }
+    let _ = writeln!(out, "{}", "Checks".bold());
+    for f in &t.findings {
+        finding_line(out, f, ctx);
+    }
+}
+
+fn privilege_line(
+    out: &mut String,
+    indent: &str,
+    p: &PrivilegeView,
+    relative_values: bool,
+    now: u64,
+) {
+    let name = match p.name {
+        Some(n) => format!("{n} ({})", p.id),
+        None => format!("unknown privilege {}", p.id),
+    };
+    let value = match (&p.expires_at, relative_values) {
+        (None, _) => "0 (no limit of its own)".to_string(),
+        (Some(e), true) => format!("{} → {}", duration(u64::from(p.value)), at(e, now)),
+        (Some(e), false) => format!("{} → {}", p.value, at(e, now)),
+    };
+    let _ = writeln!(out, "{indent}{name:<28}{value}");
+}
+
+fn decoded_block(out: &mut String, d: &Decoded, now: u64) {
+    let row = |out: &mut String, k: &str, v: String| {
+        let _ = writeln!(out, "  {k:<12}{v}");
+    };
+    row(out, "App ID", d.app_id.clone());
+    match (&d.issued_at, d.expire_seconds) {
+        (Some(i), Some(e)) => {
+            row(out, "Issued", at(i, now));
+            row(
+                out,
+                "Expires",
+                format!(
+                    "{}, lifetime {} ({e} s)",
+                    at(&d.expires_at, now),
+                    duration(u64::from(e))
+                ),
+            );
+        }
+        _ => row(
+            out,
+            "Expires",
+            format!(
+                "{} (006 does not record its issue time)",
+                at(&d.expires_at, now)
+            ),
+        ),
+    }
+    row(out, "Salt", d.salt.to_string());
+    let sig_len = d.signature_hex.len() / 2;
+    row(
+        out,
+        "Signature",
+        format!("{} ({sig_len} bytes)", d.signature_hex),
+    );
+    if let (Some(c), Some(u)) = (d.crc_channel_name, d.crc_uid) {
+        row(
+            out,
+            "Channel",
+            format!("CRC-32 {c} (006 stores only a CRC of the channel name)"),
+        );
+        let note = if u == 0 { " = uid 0, any uid" } else { "" };
+        row(out, "Uid", format!("CRC-32 {u}{note}"));
+        row(out, "Privileges", d.privileges.len().to_string());
+        for p in &d.privileges {
+            privilege_line(out, "    ", p, false, now);
+        }
+    }
+    if let Some(n) = d.service_count {
+        row(out, "Services", n.to_string());
+        for s in &d.services {
+            let mut fields = Vec::new();
+            let mut push = |k: &str, v: &Option<String>| {
+                if let Some(v) = v {
+                    fields.push(format!("{k} {v:?}"));
+                }
+            };
+            push("channel", &s.channel);
+            push("uid", &s.uid);
+            push("account", &s.account);
+            push("user", &s.user_id);
+            push("room", &s.room_uuid);
+            push("user_uuid", &s.user_uuid);
+            if let Some(r) = s.role {
+                fields.push(format!("role {r}"));
+            }
+            if s.uid.as_deref() == Some("") {
+                fields.push("(uid 0: any uid)".into());
+            }
+            let _ = writeln!(
+                out,
+                "    {} (type {})  {}",
+                s.name.bold(),
+                s.service_type,
+                fields.join(", ")
+            );
+            for p in &s.privileges {
+                privilege_line(out, "      ", p, true, now);
+            }
+            if s.privileges.is_empty() {
+                let _ = writeln!(out, "      (no privileges)");
+            }
+            if let Some(perms) = &s.permissions {
+                for r in perms {
+                    for p in &r.permissions {
+                        let _ = writeln!(
+                            out,
+                            "      {} {}: {}",
+                            r.resource_name.map_or_else(
+                                || format!("resource {}", r.resource_type),
+                                str::to_string
+                            ),
+                            p.permission_name.map_or_else(
+                                || format!("permission {}", p.permission_type),
+                                str::to_string
+                            ),
+                            p.names.join(", ")
+                        );
+                    }
+                }
+            }
+        }
+        if let Some(u) = &d.unknown_service {
+            let _ = writeln!(
+                out,
+                "    {} (type {})  {} bytes not decoded",
+                "unknown".yellow(),
+                u.service_type,
+                u.undecoded_bytes
+            );
+        }
+    }
+    if let Some(z) = &d.zlib_header_hex {
+        row(out, "zlib header", z.clone());
+    }
+    if d.trailing_bytes > 0 {
+        row(
+            out,
+            "Trailing",
+            format!("{} byte(s) after the token data", d.trailing_bytes),
+        );
+    }
+}
+
+fn finding_line(out: &mut String, f: &Finding, ctx: &OutputContext) {
+    let _ = writeln!(
+        out,
+        "  {} {}  {}",
+        mark(f.status),
+        f.summary,
+        format!("[{}]", f.key).dimmed()
+    );
+    let detail = ctx.verbose || !matches!(f.status, Status::Pass | Status::Skip);
+    if detail {
+        for e in &f.evidence {
+            let _ = writeln!(out, "      {e}");
+        }
+    }
+    if let Some(fix) = &f.fix {
+        if detail || f.status == Status::Skip {
+            let _ = writeln!(out, "      {} {fix}", "fix:".bold());
+        }
+    }
+}
