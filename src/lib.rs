@@ -11,6 +11,7 @@ pub mod native;
 pub mod probe;
 pub mod render;
 pub mod report;
+pub mod support;
 pub mod token;
 
 pub use report::Outcome;
@@ -23,5 +24,6 @@ pub fn run(cli: cli::Cli) -> Outcome {
         cli::Command::Explain(args) => explain::command::run(args, &ctx),
         cli::Command::Probe(args) => probe::command::run(*args, &ctx),
         cli::Command::Join(args) => join::command::run(args, &ctx),
+        cli::Command::Report(args) => support::command::run(*args, &ctx),
     }
 }

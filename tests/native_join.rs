@@ -11,6 +11,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use agora_doctor::join::sim::{SimEdge, SIM_APP_ID};
 use agora_doctor::join::{run_cycle, JoinOptions, JoinReport, SdkChoice};
+use agora_doctor::native::{Sdk, SdkSource};
 use agora_doctor::report::Status;
 use agora_sim::native::RelayFault;
 use native_common::{incomplete_double, sdk_double, TempDir};
@@ -45,11 +46,21 @@ fn options(edge: &SimEdge, lib: PathBuf, token: Option<String>) -> JoinOptions {
 }
 
 fn run(opts: &JoinOptions) -> JoinReport {
-    tokio::runtime::Builder::new_current_thread()
+    let report = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap()
-        .block_on(run_cycle(opts))
+        .block_on(run_cycle(opts));
+    assert_released_in_order();
+    report
+}
+
+/// The double counts every release out of the documented order (service before its objects, a
+/// published track destroyed, a sender before its track); the binding's `Drop`s must never cause one,
+/// on success or on any error path.
+fn assert_released_in_order() {
+    let sdk = Sdk::load_file(&sdk_double(), SdkSource::Flag).unwrap();
+    assert_eq!(sdk.double_order_violations(), Some(0));
 }
 
 fn edge(fault: RelayFault) -> SimEdge {

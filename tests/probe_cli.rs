@@ -1,6 +1,9 @@
 //! `agora-doctor probe` through the binary: JSON shape, --list-checks, --only, --strict, exit codes
 //! 0/1/2, the simulated-edge labelling, and that no secret reaches the output.
 
+#[path = "common/native.rs"]
+mod native_common;
+
 use assert_cmd::Command;
 use serde_json::Value;
 
@@ -37,6 +40,8 @@ const CHECK_FIELDS: &[&str] = &[
 
 #[test]
 fn sim_json_matches_the_documented_schema_and_passes() {
+    // The join check runs the SDK double (a test double) found next to the binary.
+    native_common::sdk_double();
     let (code, stdout, stderr) = probe(&["--sim", "--json"]);
     assert_eq!(code, 0, "stderr: {stderr}\n{stdout}");
     let json: Value = serde_json::from_str(&stdout).expect("one JSON document");
@@ -56,7 +61,8 @@ fn sim_json_matches_the_documented_schema_and_passes() {
             "network",
             "secure_context",
             "page",
-            "devices"
+            "devices",
+            "join"
         ]
     );
     for check in checks {
@@ -80,8 +86,10 @@ fn sim_json_matches_the_documented_schema_and_passes() {
             }
         }
     }
-    assert_eq!(json["counts"]["pass"], 3);
-    assert_eq!(json["counts"]["skip"], 3);
+    // config, clock, network, secure_context and page (on the simulated demo page), join; devices
+    // is skipped under --sim.
+    assert_eq!(json["counts"]["pass"], 6, "{stdout}");
+    assert_eq!(json["counts"]["skip"], 1);
     assert_eq!(json["exit_code"], 0);
     assert!(!stdout.contains('\u{1b}'), "no colour codes in JSON");
 }
@@ -115,7 +123,8 @@ fn list_checks_names_every_check_and_its_inputs() {
             "network",
             "secure_context",
             "page",
-            "devices"
+            "devices",
+            "join"
         ]
     );
     let (code, text, _) = probe(&["--list-checks"]);

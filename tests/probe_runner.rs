@@ -76,7 +76,7 @@ fn panic_and_overrun_become_errors_and_the_rest_finish_in_order() {
     );
     assert_eq!(
         (reports[1].status, reports[1].key.as_str()),
-        (Status::Error, "probe.panics.crashed")
+        (Status::Error, "probe.runner.crashed")
     );
     assert!(
         reports[1].summary.contains("boom in a check"),
@@ -85,7 +85,7 @@ fn panic_and_overrun_become_errors_and_the_rest_finish_in_order() {
     );
     assert_eq!(
         (reports[2].status, reports[2].key.as_str()),
-        (Status::Error, "probe.hangs.timed_out")
+        (Status::Error, "probe.runner.timed_out")
     );
     assert!(reports[2].summary.contains("200 ms"));
     assert_eq!(

@@ -97,7 +97,40 @@ unsafe fn c_str(p: *const c_char) -> Option<String> {
 // ---------------------------------------------------------------------------------------------
 // Service, parameters, media node factory
 
+/// Release-order violations seen so far (process-wide): a service released while objects created
+/// from it live, a track destroyed while published, a sender destroyed while its track lives. The
+/// documented order (native-sdk.md §3, step 12) never produces one; tests read this through
+/// `agora_sdk_double_order_violations`.
+static ORDER_VIOLATIONS: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
+
+fn violation() {
+    ORDER_VIOLATIONS.fetch_add(1, Ordering::SeqCst);
+}
+
+/// Counts one live object created from a service; dropping it uncounts it.
+struct Child(Arc<std::sync::atomic::AtomicI64>);
+
+impl Child {
+    fn of(count: &Arc<std::sync::atomic::AtomicI64>) -> Child {
+        count.fetch_add(1, Ordering::SeqCst);
+        Child(Arc::clone(count))
+    }
+}
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// TEST DOUBLE only (Agora's SDK has no such function): how many release-order violations happened.
+#[no_mangle]
+extern "C" fn agora_sdk_double_order_violations() -> c_int {
+    ORDER_VIOLATIONS.load(Ordering::SeqCst)
+}
+
 struct Service {
+    children: Arc<std::sync::atomic::AtomicI64>,
     app_id: Mutex<String>,
     audio_processor: AtomicBool,
     relay: Arc<Mutex<Option<SocketAddr>>>,
@@ -108,13 +141,17 @@ struct Parameter {
     relay: Arc<Mutex<Option<SocketAddr>>>,
 }
 
-struct Factory;
+struct Factory {
+    children: Arc<std::sync::atomic::AtomicI64>,
+    _child: Child,
+}
 
 #[no_mangle]
 extern "C" fn agora_service_create() -> AgoraHandle {
     guard(std::ptr::null_mut(), || {
         let relay = Arc::new(Mutex::new(None));
         let svc = Box::new(Service {
+            children: Arc::new(std::sync::atomic::AtomicI64::new(0)),
             app_id: Mutex::new(String::new()),
             audio_processor: AtomicBool::new(false),
             relay: Arc::clone(&relay),
@@ -173,7 +210,12 @@ unsafe extern "C" fn agora_service_release(svc: AgoraHandle) -> c_int {
     guard(-1, || {
         // SAFETY: `svc` is a service handle from agora_service_create, released once by the caller.
         match unsafe { take::<Service>(svc) } {
-            Some(_) => 0,
+            Some(svc) => {
+                if svc.children.load(Ordering::SeqCst) != 0 {
+                    violation();
+                }
+                0
+            }
             None => -1,
         }
     })
@@ -229,10 +271,14 @@ unsafe extern "C" fn agora_parameter_set_parameters(
 unsafe extern "C" fn agora_service_create_media_node_factory(svc: AgoraHandle) -> AgoraHandle {
     guard(std::ptr::null_mut(), || {
         // SAFETY: `svc` is NULL or a live service handle.
-        if unsafe { borrow::<Service>(svc) }.is_none() {
+        let Some(svc) = (unsafe { borrow::<Service>(svc) }) else {
             return std::ptr::null_mut();
-        }
-        Box::into_raw(Box::new(Factory)).cast()
+        };
+        let factory = Factory {
+            children: Arc::clone(&svc.children),
+            _child: Child::of(&svc.children),
+        };
+        Box::into_raw(Box::new(factory)).cast()
     })
 }
 
@@ -265,6 +311,7 @@ struct ConnShared {
 }
 
 struct Conn {
+    _child: Child,
     shared: Arc<ConnShared>,
     local_user: Box<LocalUser>,
     worker: Mutex<Option<JoinHandle<()>>>,
@@ -569,6 +616,7 @@ unsafe extern "C" fn agora_rtc_conn_create(
             shared: Arc::clone(&shared),
             local_user,
             worker: Mutex::new(None),
+            _child: Child::of(&svc.children),
         }));
         shared.handle.store(conn as usize, Ordering::SeqCst);
         shared.local_user.store(lu_ptr, Ordering::SeqCst);
@@ -753,11 +801,13 @@ unsafe extern "C" fn agora_local_user_unregister_audio_frame_observer(lu: AgoraH
 type Route = Arc<Mutex<Option<Arc<ConnShared>>>>;
 
 struct Sender {
+    _child: Child,
     route: Route,
     enabled: Arc<AtomicBool>,
 }
 
 struct Track {
+    _child: Child,
     route: Route,
     enabled: Arc<AtomicBool>,
 }
@@ -801,10 +851,11 @@ unsafe extern "C" fn agora_media_node_factory_create_audio_pcm_data_sender(
 ) -> AgoraHandle {
     guard(std::ptr::null_mut(), || {
         // SAFETY: `factory` is NULL or a live factory handle.
-        if unsafe { borrow::<Factory>(factory) }.is_none() {
+        let Some(factory) = (unsafe { borrow::<Factory>(factory) }) else {
             return std::ptr::null_mut();
-        }
+        };
         let sender = Sender {
+            _child: Child::of(&factory.children),
             route: Arc::new(Mutex::new(None)),
             enabled: Arc::new(AtomicBool::new(false)),
         };
@@ -816,7 +867,12 @@ unsafe extern "C" fn agora_media_node_factory_create_audio_pcm_data_sender(
 unsafe extern "C" fn agora_audio_pcm_data_sender_destroy(sender: AgoraHandle) {
     guard((), || {
         // SAFETY: `sender` came from ..._create_audio_pcm_data_sender and is destroyed once.
-        drop(unsafe { take::<Sender>(sender) });
+        if let Some(sender) = unsafe { take::<Sender>(sender) } {
+            // A track still holding this sender's route means the track outlives its sender.
+            if Arc::strong_count(&sender.route) > 1 {
+                violation();
+            }
+        }
     })
 }
 
@@ -837,6 +893,7 @@ unsafe extern "C" fn agora_service_create_custom_audio_track_pcm(
             return std::ptr::null_mut();
         }
         let track = Track {
+            _child: Child::of(&svc.children),
             route: Arc::clone(&sender.route),
             enabled: Arc::clone(&sender.enabled),
         };
@@ -859,7 +916,10 @@ unsafe extern "C" fn agora_local_audio_track_destroy(track: AgoraHandle) {
     guard((), || {
         // SAFETY: `track` came from agora_service_create_custom_audio_track_pcm, destroyed once.
         if let Some(track) = unsafe { take::<Track>(track) } {
-            *lock(&track.route) = None;
+            // Destroying a published track skips the documented unpublish.
+            if lock(&track.route).take().is_some() {
+                violation();
+            }
         }
     })
 }
@@ -919,7 +979,32 @@ unsafe extern "C" fn agora_audio_pcm_data_sender_send(
 
 #[cfg(test)]
 mod tests {
-    use super::convert;
+    use super::*;
+
+    #[test]
+    fn releasing_out_of_the_documented_order_is_counted() {
+        let before = agora_sdk_double_order_violations();
+        let svc = agora_service_create();
+        let cfg = RtcConnConfig::default();
+        // SAFETY: handles come from this library and are used in a single thread.
+        unsafe {
+            let conn = agora_rtc_conn_create(svc, &cfg);
+            assert!(!conn.is_null());
+            // The service goes first while its connection lives: a violation.
+            agora_service_release(svc);
+            assert_eq!(agora_sdk_double_order_violations(), before + 1);
+            agora_rtc_conn_destroy(conn);
+        }
+        // In order: no new violation.
+        let svc = agora_service_create();
+        // SAFETY: as above.
+        unsafe {
+            let conn = agora_rtc_conn_create(svc, &cfg);
+            agora_rtc_conn_destroy(conn);
+            agora_service_release(svc);
+        }
+        assert_eq!(agora_sdk_double_order_violations(), before + 1);
+    }
 
     #[test]
     fn conversion_keeps_length_and_downmixes() {

@@ -5,11 +5,13 @@ use clap::{Parser, Subcommand, ValueEnum};
 pub mod explain;
 pub mod join;
 pub mod probe;
+pub mod report;
 pub mod token;
 
 pub use explain::ExplainArgs;
 pub use join::JoinArgs;
 pub use probe::ProbeArgs;
+pub use report::ReportArgs;
 pub use token::TokenArgs;
 
 /// Why an Agora voice app does not work, and proof that it does before a demo.
@@ -43,6 +45,8 @@ pub enum Command {
     Probe(Box<ProbeArgs>),
     /// Join a channel through Agora's native SDK, publish a 440 Hz tone, optionally hear it, and leave.
     Join(JoinArgs),
+    /// Write a paste-ready Markdown report (probe, token, log scan, versions) with secrets redacted.
+    Report(Box<ReportArgs>),
 }
 
 /// The `--color` choices.

@@ -33,6 +33,11 @@ pub struct ProbeArgs {
     pub cert_file: Option<PathBuf>,
 
     /// The page your Web SDK app runs on (secure-context and page checks).
+    /// Agora's native SDK for the join check: `libagora_rtc_sdk.so` or the `agora_sdk` directory
+    /// (otherwise AGORA_SDK_LIB, LD_LIBRARY_PATH, ./agora_sdk/, the system library search).
+    #[arg(long, value_name = "PATH")]
+    pub sdk: Option<PathBuf>,
+
     #[arg(long, value_name = "URL")]
     pub url: Option<String>,
 

@@ -71,9 +71,7 @@ registry! {
     "probe.devices.silent",
     "probe.devices.quiet",
     "probe.devices.clipping",
-    "probe.devices.crashed",
     "probe.network.ok",
-    "probe.network.crashed",
     "probe.network.dns_failed",
     "probe.network.dns_sinkholed",
     "probe.network.tcp_refused",
@@ -112,6 +110,7 @@ registry! {
     "probe.join.publish_failed",
     "probe.join.not_heard",
     "probe.join.leave_unclean",
+    "probe.join.inputs_missing",
 
     "msg.enumerate_devices_not_supported",
     "msg.invalid_token_param",
@@ -456,4 +455,11 @@ registry! {
     "native.connection_state_connected",
     "native.connection_state_reconnecting",
     "native.connection_state_failed",
+
+    "probe.runner.crashed",
+    "probe.runner.timed_out",
+    "probe.config.skipped",
+    "probe.secure_context.skipped",
+    "probe.page.skipped",
+    "probe.devices.skipped",
 }

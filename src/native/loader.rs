@@ -107,6 +107,8 @@ pub(crate) struct Api {
     pub get_parameter: Option<GetParameterFn>,
     /// Optional, as above.
     pub set_parameters: Option<SetParametersFn>,
+    /// Only in the SDK double (a test double): its count of release-order violations.
+    pub double_order_violations: Option<unsafe extern "C" fn() -> std::ffi::c_int>,
 }
 
 /// A loaded SDK library. Loaded once per path per process and never unloaded: SDK threads may
@@ -252,6 +254,13 @@ impl Sdk {
         Ok(Sdk::wrap(path.to_path_buf(), version, source, loaded))
     }
 
+    /// For the SDK double only (a test double; Agora's SDK has no such function): how many times so
+    /// far in this process an object was released out of the documented order. `None` for a real SDK.
+    pub fn double_order_violations(&self) -> Option<i32> {
+        // SAFETY: the double exports this as `int f(void)`; it only reads an atomic counter.
+        self.api.double_order_violations.map(|f| unsafe { f() })
+    }
+
     fn finish(
         key: PathBuf,
         lib: Library,
@@ -349,6 +358,7 @@ fn resolve(lib: &Library, path: &Path) -> Result<Api, LoadError> {
         unregister_audio_observer: sym!("agora_local_user_unregister_audio_frame_observer"),
         get_parameter: optional!("agora_service_get_agora_parameter"),
         set_parameters: optional!("agora_parameter_set_parameters"),
+        double_order_violations: optional!("agora_sdk_double_order_violations"),
     })
 }
 

@@ -159,6 +159,7 @@ pub fn execute(args: &ProbeArgs, output: &OutputContext) -> Result<ProbeReport, 
         url: args.url.clone(),
         app_certificate: read_certificate(args)?,
         chrome_flags: args.chrome_flags.clone(),
+        sdk: args.sdk.clone(),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -223,6 +224,10 @@ pub fn sim_context(
     );
     if inputs.app_id.is_none() {
         inputs.app_id = Some(edge.project().app_id.clone());
+    }
+    if inputs.url.is_none() {
+        // The page checks judge the simulated edge's demo page (a double of a well-set-up page).
+        inputs.url = Some(edge.demo_page_url());
     }
     if inputs.app_certificate.is_none()
         && inputs.app_id.as_deref() == Some(edge.project().app_id.as_str())

@@ -48,6 +48,8 @@ pub struct ProbeInputs {
     pub app_certificate: Option<Secret>,
     /// Chrome flags the user runs with (`--unsafely-treat-insecure-origin-as-secure=…`).
     pub chrome_flags: Vec<String>,
+    /// `--sdk`: Agora's native SDK library or its directory (the join check).
+    pub sdk: Option<std::path::PathBuf>,
 }
 
 /// How the devices check captures.
@@ -103,6 +105,19 @@ pub struct ProbeContext {
 }
 
 impl ProbeContext {
+    /// When `--url` was filled in by `--sim` (no URL given), the words saying so.
+    pub fn url_note(&self) -> Option<String> {
+        let sim = self.sim.as_ref()?;
+        let demo = format!(
+            "https://localhost:{}{}",
+            sim.https.port(),
+            agora_sim::edge::DEMO_PAGE_PATH
+        );
+        (self.inputs.url.as_deref() == Some(demo.as_str())).then(|| {
+            "page: the simulated edge's demo page (a double), since no --url was given".to_string()
+        })
+    }
+
     /// A context for the given inputs and profile with Mozilla's roots plus `extra_roots`.
     pub fn new(
         inputs: ProbeInputs,

@@ -317,7 +317,11 @@ pub fn verdict(result: &Result<Capture, CaptureError>) -> Finding {
             peak_db,
             level.clipped * 100.0
         ),
-        format!("input devices listed: {}", capture.listed.len()),
+        format!(
+            "input devices listed ({}): {}",
+            capture.listed.len(),
+            capture.listed.iter().take(8).cloned().collect::<Vec<_>>().join(", ")
+        ),
     ];
     let with_evidence = |mut f: Finding| {
         f.evidence.extend(evidence.iter().cloned());
@@ -410,7 +414,7 @@ async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
     match tokio::task::spawn_blocking(move || capture(&options)).await {
         Ok(result) => CheckOutput::single(verdict(&result)),
         Err(e) => CheckOutput::single(Finding::new(
-            "probe.devices.crashed",
+            "probe.runner.crashed",
             Status::Error,
             format!("the audio capture crashed: {e}"),
         )),

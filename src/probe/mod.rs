@@ -47,6 +47,7 @@ pub const CHECKS: &[CheckSpec] = &[
     secure_context::SPEC,
     page::SPEC,
     devices::SPEC,
+    crate::join::check::SPEC,
 ];
 
 /// The JSON schema id of a probe report (documented in the README).

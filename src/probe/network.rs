@@ -57,7 +57,7 @@ async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
         match task.await {
             Ok(finding) => details.push(finding),
             Err(e) => details.push(Finding::new(
-                "probe.network.crashed",
+                "probe.runner.crashed",
                 Status::Error,
                 format!("one endpoint's probe crashed: {e}"),
             )),
@@ -66,7 +66,7 @@ async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
     match stun_task.await {
         Ok(finding) => details.push(finding),
         Err(e) => details.push(Finding::new(
-            "probe.network.crashed",
+            "probe.runner.crashed",
             Status::Error,
             format!("the UDP probe crashed: {e}"),
         )),

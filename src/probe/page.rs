@@ -65,10 +65,14 @@ async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
             )
         }
     };
-    match inspect(&ctx, &url).await {
+    let mut output = match inspect(&ctx, &url).await {
         Ok(output) => output,
         Err(finding) => CheckOutput::single(finding),
+    };
+    if let Some(note) = ctx.url_note() {
+        output.headline.evidence.insert(0, note);
     }
+    output
 }
 
 fn client(ctx: &ProbeContext, url: &Url, follow: bool) -> Result<reqwest::Client, Finding> {

@@ -148,7 +148,7 @@ pub async fn run_checks(
                     };
                     CheckOutput::single(
                         Finding::new(
-                            format!("probe.{}.crashed", spec.id),
+                            "probe.runner.crashed",
                             Status::Error,
                             format!("the {} check crashed: {why}", spec.id),
                         )
@@ -159,7 +159,7 @@ pub async fn run_checks(
                     task.abort();
                     CheckOutput::single(
                         Finding::new(
-                            format!("probe.{}.timed_out", spec.id),
+                            "probe.runner.timed_out",
                             Status::Error,
                             format!(
                                 "the {} check did not finish within its {} ms budget",

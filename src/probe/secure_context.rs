@@ -311,5 +311,9 @@ async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
         );
     };
     let flags = Flags::parse(&ctx.inputs.chrome_flags);
-    CheckOutput::single(finding(url, &flags))
+    let mut headline = finding(url, &flags);
+    if let Some(note) = ctx.url_note() {
+        headline.evidence.insert(0, note);
+    }
+    CheckOutput::single(headline)
 }

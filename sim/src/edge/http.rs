@@ -21,6 +21,13 @@ use super::{Background, Fault, SimError, SimProject};
 /// How long the server waits for a client's TLS handshake before dropping it.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Where the simulated edge serves a demo Web SDK page (a double of a well-configured app page).
+pub const DEMO_PAGE_PATH: &str = "/demo/";
+/// The demo page's CSP: what Agora's firewall page and the Web SDK 4.24.8 need.
+const DEMO_PAGE_CSP: &str = "default-src 'self'; script-src 'self' https://download.agora.io; connect-src 'self' https://*.agora.io https://*.sd-rtn.com wss://*.agora.io:* wss://*.sd-rtn.com:*";
+/// The demo page: loads the current Web SDK from Agora's CDN (never fetched by the probe, only read).
+const DEMO_PAGE: &str = "<!doctype html>\n<meta charset=\"utf-8\">\n<title>agora-doctor demo page ({label})</title>\n<p>Demo Web SDK page served by the {label}.</p>\n<script src=\"https://download.agora.io/sdk/release/AgoraRTC_N-4.24.8.js\"></script>\n";
+
 /// The `Server` header: every answer says it comes from a double.
 pub const SERVER_HEADER: &str = "agora-sim (simulated Agora edge, a test double)";
 
@@ -180,6 +187,11 @@ impl HttpHandler for EdgeService {
                 };
                 (StatusCode::OK, "application/json", answer.to_json())
             }
+            (&Method::GET | &Method::HEAD, DEMO_PAGE_PATH) => (
+                StatusCode::OK,
+                "text/html; charset=utf-8",
+                DEMO_PAGE.replace("{label}", crate::SIMULATED_LABEL),
+            ),
             (&Method::GET | &Method::HEAD, _) => (
                 StatusCode::OK,
                 "text/plain; charset=utf-8",
@@ -200,6 +212,16 @@ impl HttpHandler for EdgeService {
         headers.insert(SERVER, HeaderValue::from_static(SERVER_HEADER));
         headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
         headers.insert("x-agora-sim", HeaderValue::from_static("simulated"));
+        if uri.path() == DEMO_PAGE_PATH {
+            headers.insert(
+                "content-security-policy",
+                HeaderValue::from_static(DEMO_PAGE_CSP),
+            );
+            headers.insert(
+                "permissions-policy",
+                HeaderValue::from_static("microphone=(self)"),
+            );
+        }
         response
     }
 }

@@ -25,7 +25,7 @@ use std::time::Duration;
 
 pub use access_point::{ApAnswer, ApRequest, GatewayReason};
 pub use background::Background;
-pub use http::{serve_http, serve_https, EdgeService, HttpHandler, SERVER_HEADER};
+pub use http::{serve_http, serve_https, EdgeService, HttpHandler, DEMO_PAGE_PATH, SERVER_HEADER};
 pub use tls::{provider, SimTls, LOOPBACK_NAMES};
 pub use udp::serve_udp;
 
@@ -186,6 +186,15 @@ impl SimEdge {
     /// Where the UDP echo listens (closed when the fault is [`Fault::Refuse`]).
     pub fn udp_addr(&self) -> SocketAddr {
         self.udp_addr
+    }
+
+    /// The URL of the demo Web SDK page the edge serves (a double of a well-configured app page).
+    pub fn demo_page_url(&self) -> String {
+        format!(
+            "https://localhost:{}{}",
+            self.https_addr.port(),
+            DEMO_PAGE_PATH
+        )
     }
 
     /// The CA certificate (DER) clients must trust.
