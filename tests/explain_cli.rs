@@ -1,6 +1,9 @@
 //! The `agora-doctor explain` binary: exit codes, `-` for stdin, did-you-mean, `--list`, `--json` and
 //! `--log` on the fixture logs under `fixtures/logs/`.
 
+#[path = "common/schema.rs"]
+mod schema;
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
@@ -12,7 +15,7 @@ fn explain() -> Command {
 }
 
 fn json_of(out: &[u8]) -> Value {
-    serde_json::from_slice(out).expect("stdout is one JSON document")
+    schema::parse_json_output(out)
 }
 
 fn log(name: &str) -> String {
@@ -299,4 +302,22 @@ fn unreadable_log_exits_2_naming_the_file() {
         .code(2)
         .stdout("")
         .stderr(predicate::str::contains("/nonexistent/console.log"));
+}
+
+#[test]
+fn quiet_prints_only_the_line_behind_the_exit_code() {
+    let out = explain().args(["110"]).arg("-q").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(text.starts_with("native.err_invalid_token — "), "{text}");
+
+    let out = explain()
+        .args(["--log", &log("web-4.24-console.log"), "-q"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(text.contains("distinct error"), "{text}");
 }

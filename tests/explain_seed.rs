@@ -158,3 +158,27 @@ fn other_spellings_from_the_issue_resolve() {
         assert_eq!(lookup(q).map(|e| e.key.as_str()), Some(key), "{q}");
     }
 }
+
+/// Regression: the brief quotes two seed messages without the `AgoraRTCError ` prefix (and the second
+/// without its final period); pasted that way they found nothing and exited 2.
+#[test]
+fn seed_messages_quoted_without_the_sdk_prefix_resolve() {
+    for (query, key) in [
+        ("INVALID_PARAMS: Invalid token: ", "msg.invalid_token_param"),
+        (
+            "NOT_SUPPORTED: enumerateDevices() not supported",
+            "msg.enumerate_devices_not_supported",
+        ),
+        (
+            "CAN_NOT_GET_GATEWAY_SERVER: dynamic use static key",
+            "ap.dynamic_use_static_key",
+        ),
+        (
+            "INVALID_OPERATION: Can't publish stream, haven't joined yet!",
+            "msg.publish_before_join",
+        ),
+    ] {
+        let found = resolve(query).unwrap_or_else(|| panic!("{query:?} found nothing"));
+        assert_eq!(found.entries[0].key, key, "{query:?}");
+    }
+}

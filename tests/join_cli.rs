@@ -3,6 +3,8 @@
 
 #[path = "common/native.rs"]
 mod native_common;
+#[path = "common/schema.rs"]
+mod schema;
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -31,7 +33,7 @@ fn sim_join_json_has_every_step_with_timings_and_says_simulated() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let doc: Value = schema::parse_json_output(&out.stdout);
     assert_eq!(doc["schema"], "agora-doctor.join/1");
     assert_eq!(doc["simulated"], true);
     assert_eq!(doc["status"], "pass");
@@ -119,7 +121,7 @@ fn sim_failures_exit_1_with_their_keys() {
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(1), "{fault}");
-        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let doc: Value = schema::parse_json_output(&out.stdout);
         assert_eq!(doc["key"], key, "{fault}");
         assert_eq!(doc["status"], "fail", "{fault}");
     }
@@ -139,7 +141,7 @@ fn no_sdk_found_exits_2_and_bad_input_exits_2_naming_it() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let doc: Value = schema::parse_json_output(&out.stdout);
     assert_eq!(doc["status"], "skip");
     assert_eq!(doc["key"], "probe.join.sdk_not_found");
 

@@ -3,6 +3,8 @@
 
 #[path = "common/native.rs"]
 mod native_common;
+#[path = "common/schema.rs"]
+mod schema;
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -27,7 +29,7 @@ fn probe_sim_join_passes_with_timed_steps_and_says_it_used_the_double() {
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
-    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let doc: Value = schema::parse_json_output(&out.stdout);
     let join = &doc["checks"][0];
     assert_eq!(join["id"], "join");
     assert_eq!(join["status"], "pass", "{join}");
@@ -99,7 +101,7 @@ fn without_inputs_or_without_an_sdk_the_join_check_is_skipped_with_its_key() {
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(0), "a skip is not a failure");
-        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let doc: Value = schema::parse_json_output(&out.stdout);
         doc["checks"][0].clone()
     };
     let check = run(&[]);

@@ -14,7 +14,7 @@ const GOOD: &str = "007eJxTYGhY9F3mX5ngWlsNtzPd77fsu/449NGTN5MFeFvOfpzw9cNmBYZEw
 const IN_HOUR: &str = "2026-11-25T00:30:00Z";
 
 fn json_of(out: &[u8]) -> Value {
-    serde_json::from_slice(out).expect("stdout is one JSON document")
+    common::schema::parse_json_output(out)
 }
 
 #[test]

@@ -9,7 +9,12 @@ use clap::{Args, Subcommand, ValueEnum};
 /// The App Certificate (to verify the signature) comes from AGORA_APP_CERTIFICATE, --cert-file or
 /// --cert-stdin; it is never printed.
 #[derive(Debug, Args)]
-#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+#[command(
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true,
+    after_help = "The App Certificate (to verify the signature) comes from AGORA_APP_CERTIFICATE, --cert-file PATH or \
+--cert-stdin; it is never printed.\nExit codes: 0 the token is good for what was asked, 1 a finding failed, 2 could not run."
+)]
 pub struct TokenArgs {
     /// `token build …` instead of checking a token.
     #[command(subcommand)]

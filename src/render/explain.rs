@@ -48,11 +48,16 @@ pub fn entry_block(e: &Entry) -> String {
 }
 
 /// A resolved query as human text: the answer, then other entries for the same line or spelling.
-pub fn entry_human(res: &Resolution, _ctx: &OutputContext) -> String {
+pub fn entry_human(res: &Resolution, ctx: &OutputContext) -> String {
     let mut s = String::new();
     let Some((first, rest)) = res.entries.split_first() else {
         return s;
     };
+    if ctx.quiet {
+        // `-q`: only the answer's headline.
+        let _ = writeln!(s, "{} — {}", first.key, first.title);
+        return s;
+    }
     s.push_str(&entry_block(first));
     if rest.is_empty() {
         return s;
@@ -148,9 +153,10 @@ pub fn list_json(entries: &[Entry]) -> String {
 }
 
 /// A log scan as human text: one block per distinct error, then a summary line.
-pub fn log_human(source: &str, report: &LogReport, _ctx: &OutputContext) -> String {
+pub fn log_human(source: &str, report: &LogReport, ctx: &OutputContext) -> String {
     let mut s = String::new();
-    for f in &report.errors {
+    // `-q`: only the closing line, which says why the exit code is what it is.
+    for f in report.errors.iter().filter(|_| !ctx.quiet) {
         let e = f.entry;
         let lines = if f.first_line == f.last_line {
             format!("line {}", f.first_line)

@@ -1,0 +1,167 @@
+//! The README's sample outputs are real: each block marked `<!-- sample…: ARGS -->` must equal what
+//! `agora-doctor ARGS` prints now. `sample:` compares the whole stdout, `sample-tail:` its end, and
+//! `sample-numbers:` the whole stdout with every run of digits replaced (ports, timings, dates), the
+//! checkout's path shown as `.`, a clock offset's direction ignored and runs of spaces as one.
+
+mod common;
+#[path = "common/native.rs"]
+mod native;
+
+use common::doctor;
+
+/// One marked sample: how to compare, the arguments, the text in the README, its line.
+struct Sample {
+    mode: String,
+    args: Vec<String>,
+    expected: String,
+    line: usize,
+}
+
+fn samples() -> Vec<Sample> {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let lines: Vec<&str> = readme.lines().collect();
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let Some(marker) = line
+            .trim()
+            .strip_prefix("<!-- sample")
+            .and_then(|m| m.strip_suffix("-->"))
+        else {
+            continue;
+        };
+        let (mode, args) = marker
+            .split_once(':')
+            .expect("marker is `<!-- sample[-mode]: ARGS -->`");
+        let fence = lines[i + 1..]
+            .iter()
+            .position(|l| l.starts_with("```"))
+            .map(|p| i + 1 + p)
+            .expect("a fenced block follows the marker");
+        let end = lines[fence + 1..]
+            .iter()
+            .position(|l| l.starts_with("```"))
+            .map(|p| fence + 1 + p)
+            .expect("the fenced block ends");
+        out.push(Sample {
+            mode: mode.trim_start_matches('-').to_owned(),
+            args: split_args(args.trim()),
+            expected: lines[fence + 1..end].join("\n"),
+            line: i + 1,
+        });
+    }
+    out
+}
+
+/// Split like a POSIX shell for the simple cases the README uses: spaces, '…' and "…".
+fn split_args(s: &str) -> Vec<String> {
+    let mut args = Vec::new();
+    let mut current = String::new();
+    let mut quote = None;
+    let mut started = false;
+    for c in s.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => current.push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                started = true;
+            }
+            (None, ' ') => {
+                if started || !current.is_empty() {
+                    args.push(std::mem::take(&mut current));
+                }
+                started = false;
+            }
+            (None, c) => current.push(c),
+        }
+    }
+    if started || !current.is_empty() {
+        args.push(current);
+    }
+    args
+}
+
+/// Paths under this checkout are shown as `./…`; a clock offset may be either side of zero.
+fn volatile_blurred(s: &str) -> String {
+    let s = s
+        .replace(env!("CARGO_MANIFEST_DIR"), ".")
+        .replace(" behind ", " ahead of ");
+    // Columns padded to the widest number shift with it: a run of spaces counts as one.
+    s.lines()
+        .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn numbers_blurred(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut in_number = false;
+    for c in s.chars() {
+        if c.is_ascii_digit() {
+            if !in_number {
+                out.push('0');
+            }
+            in_number = true;
+        } else {
+            out.push(c);
+            in_number = false;
+        }
+    }
+    out
+}
+
+#[test]
+fn readme_samples_match_real_output() {
+    let samples = samples();
+    assert!(samples.len() >= 5, "the README lost its tested samples");
+    if samples.iter().any(|s| s.args.iter().any(|a| a == "--sim")) {
+        // `probe --sim` and `join --sim` load the SDK double next to the binary.
+        native::sdk_double();
+    }
+    for sample in samples {
+        let out = doctor()
+            .args(&sample.args)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let actual = String::from_utf8_lossy(&out.stdout).trim_end().to_owned();
+        let expected = sample.expected.trim_end();
+        let (actual, expected) = match sample.mode.as_str() {
+            "" => (actual, expected.to_owned()),
+            // Only the end of the output is shown in the README.
+            "tail" => {
+                let start = actual.len().saturating_sub(expected.len());
+                (
+                    actual.get(start..).unwrap_or(&actual).to_owned(),
+                    expected.to_owned(),
+                )
+            }
+            "numbers" => (
+                numbers_blurred(&volatile_blurred(&actual)),
+                numbers_blurred(&volatile_blurred(expected)),
+            ),
+            other => panic!("README line {}: unknown sample mode `{other}`", sample.line),
+        };
+        let ok = actual == expected;
+        let first_difference = actual
+            .lines()
+            .zip(expected.lines())
+            .find(|(a, e)| a != e)
+            .map(|(a, e)| format!("README: {e}\nnow:    {a}"))
+            .unwrap_or_else(|| "(one is longer)".to_owned());
+        assert!(
+            ok,
+            "README line {}: `agora-doctor {}` now prints:\n{actual}\n\nfirst difference:\n{first_difference}\n(stderr: {})",
+            sample.line,
+            sample.args.join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn the_argument_splitter_handles_quotes() {
+    assert_eq!(split_args("a 'b c' \"d\" ''"), vec!["a", "b c", "d", ""]);
+    assert_eq!(numbers_blurred("port 8080 in 12.5 ms"), "port 0 in 0.0 ms");
+}
