@@ -67,6 +67,7 @@ fn site(headers: Vec<(&'static str, String)>, body: &str, script: &str, bad_cert
     serve_http(
         &runtime,
         http,
+        Fault::None,
         Arc::new(move |_: &Method, _: &Uri, _: &[u8]| {
             let mut r = Response::new(Full::new(Bytes::new()));
             *r.status_mut() = hyper::StatusCode::MOVED_PERMANENTLY;

@@ -351,3 +351,26 @@ fn without_a_url_the_page_checks_judge_the_simulated_demo_page() {
         .expect("an SDK finding");
     assert!(sdk.summary.contains("4.24.8"), "{}", sdk.summary);
 }
+
+#[test]
+fn expired_certificate_fails_tls_on_time_and_the_clock_is_read_over_plain_http() {
+    let edge = edge(Fault::ExpiredCertificate);
+    let reports = run(
+        context_for(&edge, ProbeInputs::default()),
+        &["clock", "network"],
+    );
+    let (clock, network) = (&reports[0], &reports[1]);
+    assert_eq!(network.status, Status::Fail, "{network:?}");
+    assert_eq!(network.key, "probe.network.tls_clock");
+    assert!(network.summary.contains("Expired"), "{}", network.summary);
+    // This machine's clock is right, so the clock check passes and blames the certificate.
+    assert_eq!(clock.key, "probe.clock.ok", "{clock:?}");
+    assert!(clock.summary.contains("plain HTTP"), "{}", clock.summary);
+    let evidence = clock.evidence.join("\n");
+    assert!(evidence.contains("TLS: certificate expired"), "{evidence}");
+    assert!(
+        evidence.contains("the server's certificate itself"),
+        "{evidence}"
+    );
+    assert_measured(&clock.summary, 0.0);
+}

@@ -30,7 +30,13 @@ const SAMPLING_WINDOW: Duration = Duration::from_millis(1150);
 
 fn budget(ctx: &ProbeContext) -> Duration {
     let t = &ctx.profile.timeouts;
-    t.chain() + SAMPLING_WINDOW + t.http + Duration::from_millis(500)
+    // TLS path, then possibly the plain-HTTP path, each with its sampling.
+    t.chain()
+        + t.dns
+        + t.connect
+        + t.http
+        + 2 * (SAMPLING_WINDOW + t.http)
+        + Duration::from_millis(500)
 }
 
 /// What the samples say about the offset (server − local, seconds).
@@ -109,29 +115,75 @@ async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
         endpoint.to_string()
     };
     let config = net::client_config(&ctx.roots);
-    let (mut conn, _) = match net::open(&endpoint, config, &timeouts).await {
-        Ok(pair) => pair,
+    let mut conn = match net::open(&endpoint, config, &timeouts).await {
+        Ok((conn, _)) => conn,
         Err(StepError::Tls {
             time_related: true,
             reason,
             ..
-        }) => {
-            return CheckOutput::single(
-                Finding::new(
-                    "probe.clock.skew",
-                    Status::Fail,
-                    format!("{server}'s certificate is outside its validity for this machine's clock"),
-                )
-                .with_evidence(reason)
-                .with_fix("set this machine's date and time (enable NTP); every HTTPS request fails until then"),
-            )
-        }
+        }) => return over_plain_http(&ctx, &server, &reason).await,
         Err(e) => return unmeasured(&server, &e.to_string()),
     };
-    // Warm-up: the first request on a connection pays for lazy set-up; do not time it.
-    if let Err(e) = conn.head("/", timeouts.http).await {
-        return unmeasured(&server, &e.to_string());
+    match sample(&ctx, &mut conn).await {
+        Ok(estimate) => CheckOutput::single(verdict(&estimate, &server)),
+        Err(reason) => unmeasured(&server, &reason),
     }
+}
+
+/// TLS failed on the certificate's validity period: read the time over plain HTTP instead, so the
+/// report can say whether this clock or the certificate is wrong.
+async fn over_plain_http(ctx: &ProbeContext, server: &str, tls_reason: &str) -> CheckOutput {
+    let tls_line = format!("TLS: {tls_reason}");
+    let Some(plain) = ctx.profile.clock_http.clone() else {
+        return CheckOutput::single(
+            Finding::new(
+                "probe.clock.skew",
+                Status::Fail,
+                format!("{server}'s certificate is outside its validity for this machine's clock"),
+            )
+            .with_evidence(tls_line)
+            .with_fix("set this machine's date and time (enable NTP); every HTTPS request fails until then"),
+        );
+    };
+    let measured = match net::open_plain(&plain, &ctx.profile.timeouts).await {
+        Ok(mut conn) => sample(ctx, &mut conn).await,
+        Err(e) => Err(e.to_string()),
+    };
+    match measured {
+        Ok(estimate) => {
+            let mut finding = verdict(&estimate, &format!("{server} (read over plain HTTP, {plain})"));
+            finding.evidence.push(tls_line);
+            if finding.status == Status::Pass {
+                finding.evidence.push(
+                    "this clock is right, so the server's certificate itself is outside its validity period".to_string(),
+                );
+            } else {
+                finding.evidence.push(
+                    "this clock's error is why certificates look expired or not yet valid".to_string(),
+                );
+            }
+            CheckOutput::single(finding)
+        }
+        Err(reason) => CheckOutput::single(
+            Finding::new(
+                "probe.clock.skew",
+                Status::Fail,
+                format!("{server}'s certificate is outside its validity for this machine's clock"),
+            )
+            .with_evidence(tls_line)
+            .with_evidence(format!("plain HTTP {plain}: {reason}"))
+            .with_fix("set this machine's date and time (enable NTP); every HTTPS request fails until then"),
+        ),
+    }
+}
+
+/// Sample `Date` headers on `conn` until the server's second ticks over.
+async fn sample(ctx: &ProbeContext, conn: &mut net::HttpConn) -> Result<Estimate, String> {
+    let timeouts = ctx.profile.timeouts;
+    // Warm-up: the first request on a connection pays for lazy set-up; do not time it.
+    conn.head("/", timeouts.http)
+        .await
+        .map_err(|e| e.to_string())?;
     let base_sys = (ctx.now)()
         .duration_since(UNIX_EPOCH)
         .map_or(0.0, |d| d.as_secs_f64());
@@ -146,8 +198,8 @@ async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
         let t0 = local();
         let date = match conn.head("/", timeouts.http).await {
             Ok((_, Some(date))) => date,
-            Ok((_, None)) => return unmeasured(&server, "the answer had no usable Date header"),
-            Err(e) => return unmeasured(&server, &e.to_string()),
+            Ok((_, None)) => return Err("the answer had no usable Date header".to_string()),
+            Err(e) => return Err(e.to_string()),
         };
         let t1 = local();
         samples += 1;
@@ -162,12 +214,11 @@ async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
     }
     if lo > hi {
         // Only a clock stepped during sampling can make the bounds cross.
-        return unmeasured(
-            &server,
-            "the samples contradict each other (was the clock changed meanwhile?)",
+        return Err(
+            "the samples contradict each other (was the clock changed meanwhile?)".to_string(),
         );
     }
-    CheckOutput::single(verdict(&Estimate { lo, hi, samples }, &server))
+    Ok(Estimate { lo, hi, samples })
 }
 
 fn seconds(t: SystemTime) -> f64 {

@@ -234,6 +234,7 @@ pub fn sim_context(
     {
         inputs.app_certificate = Some(Secret::new(edge.project().app_certificate.clone()));
     }
+    let profile = profile.with_clock_http(Endpoint::new("localhost", edge.http_addr().port()));
     let mut ctx = ProbeContext::new(inputs, profile, vec![edge.ca_der()]);
     ctx.sim = Some(SimInfo {
         https: edge.https_addr(),

@@ -303,6 +303,32 @@ impl HttpConn {
         })
     }
 
+    /// Start HTTP/1.1 on a plain TCP connection (only to read the time when TLS cannot work).
+    pub async fn start_plain(
+        tcp: TcpStream,
+        host: &str,
+        limit: Duration,
+    ) -> Result<Self, StepError> {
+        let handshake = hyper::client::conn::http1::handshake(TokioIo::new(tcp));
+        match tokio::time::timeout(limit, handshake).await {
+            Err(_) => Err(StepError::HttpTimeout {
+                host: host.to_string(),
+                ms: limit.as_millis(),
+            }),
+            Ok(Err(e)) => Err(StepError::Http {
+                host: host.to_string(),
+                reason: e.to_string(),
+            }),
+            Ok(Ok((sender, connection))) => {
+                tokio::spawn(connection);
+                Ok(HttpConn {
+                    sender,
+                    host: host.to_string(),
+                })
+            }
+        }
+    }
+
     /// Send `HEAD path` and return the status and the `Date` header (if any), within `limit`.
     pub async fn head(
         &mut self,
@@ -370,6 +396,16 @@ pub async fn open(
     times.tls = t.elapsed();
     let conn = HttpConn::start(tls, &endpoint.host, timeouts.http).await?;
     Ok((conn, times))
+}
+
+/// Resolve and connect, then plain HTTP/1.1 (no TLS).
+pub async fn open_plain(
+    endpoint: &Endpoint,
+    timeouts: &super::profile::Timeouts,
+) -> Result<HttpConn, StepError> {
+    let addrs = resolve(endpoint, timeouts.dns).await?;
+    let (stream, _) = connect(&addrs, timeouts.connect).await?;
+    HttpConn::start_plain(stream, &endpoint.host, timeouts.http).await
 }
 
 /// How long each step took.

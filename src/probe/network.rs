@@ -185,7 +185,7 @@ pub fn step_failure(endpoint: &Endpoint, e: &StepError) -> Finding {
             time_related: true, ..
         } => (
             "probe.network.tls_clock",
-            "set this machine's clock (enable NTP): certificates are judged with the local time".to_string(),
+            "the certificate is outside its validity period for this machine's time: if the clock check reports a skew, set the clock (enable NTP); if not, the server's certificate expired".to_string(),
         ),
         StepError::Tls { .. } | StepError::TlsTimeout { .. } => (
             "probe.network.tls_failed",

@@ -19,6 +19,8 @@ pub const WEB_SERVICE_HOSTS: &[&str] = &[
 ];
 /// The port every one of those hosts answers HTTPS on (firewall page, TCP 443).
 pub const HTTPS_PORT: u16 = 443;
+/// Plain HTTP, also on the firewall page's TCP list (used only to read the time when TLS fails).
+pub const HTTP_PORT: u16 = 80;
 /// Agora publishes no STUN server; one public STUN server proves generic UDP egress, which is as
 /// far as a check without a join can go (probe.md §1.3). Google's is the most widely reachable.
 pub const STUN_SERVER: &str = "stun.l.google.com:19302";
@@ -137,6 +139,9 @@ pub struct Profile {
     pub https: Vec<Endpoint>,
     /// The HTTPS endpoint the clock check reads `Date` from.
     pub clock: Endpoint,
+    /// Plain HTTP on the same host, read when TLS fails because of the time (a clock off by days
+    /// makes every certificate look expired; probe.md §2.1). Agora's TCP list includes port 80.
+    pub clock_http: Option<Endpoint>,
     /// The STUN endpoint the UDP step asks for a Binding.
     pub stun: Endpoint,
     /// Step time limits.
@@ -158,6 +163,7 @@ impl Profile {
             label: "Agora (endpoints of Web SDK 4.24.8 and the firewall page)".to_string(),
             simulated: false,
             clock: https[0].clone(),
+            clock_http: Some(Endpoint::new(https[0].host.clone(), HTTP_PORT)),
             https,
             stun: Endpoint::parse(STUN_SERVER)
                 .unwrap_or_else(|_| Endpoint::new("stun.l.google.com", 19302)),
@@ -173,6 +179,7 @@ impl Profile {
             label,
             simulated: true,
             clock: https.clone(),
+            clock_http: None,
             https: vec![https],
             stun: Endpoint::new("127.0.0.1", udp_port),
             timeouts: Timeouts::SIM,
@@ -184,9 +191,17 @@ impl Profile {
     pub fn with_edges(mut self, edges: Vec<Endpoint>) -> Self {
         if let Some(first) = edges.first() {
             self.clock = first.clone();
+            // Whether an overriding host serves plain HTTP is unknown: no fallback.
+            self.clock_http = None;
             self.https = edges;
             self.label = format!("{} (HTTPS endpoints overridden)", self.label);
         }
+        self
+    }
+
+    /// Read the clock over plain HTTP here when TLS fails because of the time.
+    pub fn with_clock_http(mut self, endpoint: Endpoint) -> Self {
+        self.clock_http = Some(endpoint);
         self
     }
 

@@ -50,6 +50,7 @@ where
 pub fn serve_http(
     runtime: &Background,
     listener: TcpListener,
+    fault: Fault,
     handler: Arc<dyn HttpHandler>,
 ) -> Result<(), SimError> {
     listener.set_nonblocking(true)?;
@@ -62,8 +63,12 @@ pub fn serve_http(
             };
             let handler = handler.clone();
             tokio::spawn(async move {
+                if fault == Fault::Stall {
+                    let _held = stream;
+                    return std::future::pending::<()>().await;
+                }
                 let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service(handler, Fault::None))
+                    .serve_connection(TokioIo::new(stream), service(handler, fault))
                     .await;
             });
         }

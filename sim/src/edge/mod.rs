@@ -51,6 +51,9 @@ pub enum Fault {
     },
     /// Serve a self-signed certificate no client trusts (like a TLS-intercepting proxy).
     BadCertificate,
+    /// Serve a certificate from the trusted CA that expired in 2020 (what a client whose clock is
+    /// years ahead sees); the plain-HTTP port still answers.
+    ExpiredCertificate,
 }
 
 /// Errors starting the simulated edge.
@@ -130,23 +133,28 @@ impl SimEdgeBuilder {
             app_id: self.app_id,
             app_certificate: self.app_certificate,
         };
-        let (https_addr, udp_addr) = if self.fault == Fault::Refuse {
-            (closed_tcp_port()?, closed_udp_port()?)
+        let (https_addr, http_addr, udp_addr) = if self.fault == Fault::Refuse {
+            (closed_tcp_port()?, closed_tcp_port()?, closed_udp_port()?)
         } else {
             let tcp = TcpListener::bind("127.0.0.1:0")?;
+            let plain = TcpListener::bind("127.0.0.1:0")?;
             let udp = UdpSocket::bind("127.0.0.1:0")?;
-            let (https_addr, udp_addr) = (tcp.local_addr()?, udp.local_addr()?);
+            let addrs = (tcp.local_addr()?, plain.local_addr()?, udp.local_addr()?);
             let config = match self.fault {
                 Fault::BadCertificate => tls.bad_server_config(),
+                Fault::ExpiredCertificate => tls.expired_server_config(),
                 _ => tls.server_config(),
             };
-            let service = EdgeService::new(project.clone(), self.fault, udp_addr);
-            serve_https(&runtime, tcp, config, self.fault, Arc::new(service))?;
+            let service: Arc<dyn HttpHandler> =
+                Arc::new(EdgeService::new(project.clone(), self.fault, addrs.2));
+            serve_https(&runtime, tcp, config, self.fault, service.clone())?;
+            serve_http(&runtime, plain, self.fault, service)?;
             serve_udp(&runtime, udp, self.fault)?;
-            (https_addr, udp_addr)
+            addrs
         };
         Ok(SimEdge {
             https_addr,
+            http_addr,
             udp_addr,
             tls,
             project,
@@ -160,6 +168,7 @@ impl SimEdgeBuilder {
 #[derive(Debug)]
 pub struct SimEdge {
     https_addr: SocketAddr,
+    http_addr: SocketAddr,
     udp_addr: SocketAddr,
     tls: SimTls,
     project: SimProject,
@@ -181,6 +190,11 @@ impl SimEdge {
     /// Where the HTTPS server listens (closed when the fault is [`Fault::Refuse`]).
     pub fn https_addr(&self) -> SocketAddr {
         self.https_addr
+    }
+
+    /// Where the same routes answer over plain HTTP (Agora's TCP 80; the clock check's fallback).
+    pub fn http_addr(&self) -> SocketAddr {
+        self.http_addr
     }
 
     /// Where the UDP echo listens (closed when the fault is [`Fault::Refuse`]).

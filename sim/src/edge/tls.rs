@@ -19,6 +19,7 @@ pub struct SimTls {
     ca_pem: String,
     good: Arc<ServerConfig>,
     bad: Arc<ServerConfig>,
+    expired: Arc<ServerConfig>,
 }
 
 impl std::fmt::Debug for SimTls {
@@ -68,11 +69,29 @@ impl SimTls {
         let rogue = rogue_params.self_signed(&rogue_key)?;
         let bad = server_config(vec![rogue.der().clone()], rogue_key.serialize_der())?;
 
+        // The "expired certificate" fault: issued by the trusted CA, valid only in 2020, so a
+        // client sees exactly what a clock years ahead would make it see.
+        let old_key = KeyPair::generate()?;
+        let mut old_params = CertificateParams::new(
+            LOOPBACK_NAMES
+                .iter()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>(),
+        )?;
+        old_params.not_before = rcgen::date_time_ymd(2020, 1, 1);
+        old_params.not_after = rcgen::date_time_ymd(2020, 12, 31);
+        let old = old_params.signed_by(&old_key, &ca, &ca_key)?;
+        let expired = server_config(
+            vec![old.der().clone(), ca.der().clone()],
+            old_key.serialize_der(),
+        )?;
+
         Ok(SimTls {
             ca_der: ca.der().clone(),
             ca_pem: ca.pem(),
             good,
             bad,
+            expired,
         })
     }
 
@@ -89,6 +108,11 @@ impl SimTls {
     /// The server config whose chain leads to [`SimTls::ca_der`].
     pub fn server_config(&self) -> Arc<ServerConfig> {
         self.good.clone()
+    }
+
+    /// The server config with a certificate from the trusted CA that expired in 2020.
+    pub fn expired_server_config(&self) -> Arc<ServerConfig> {
+        self.expired.clone()
     }
 
     /// The server config with an untrusted self-signed certificate.
