@@ -3,6 +3,7 @@
 //! One dispatch from the parsed command line to each command; every command computes a report, a
 //! renderer writes it, and the result maps to an exit code (see [`Outcome`]).
 
+pub mod browser;
 pub mod cli;
 pub mod explain;
 pub mod join;

@@ -3,6 +3,8 @@
 
 #[path = "common/native.rs"]
 mod native_common;
+#[path = "common/schema.rs"]
+mod schema;
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -44,7 +46,7 @@ fn sim_json_matches_the_documented_schema_and_passes() {
     native_common::sdk_double();
     let (code, stdout, stderr) = probe(&["--sim", "--json"]);
     assert_eq!(code, 0, "stderr: {stderr}\n{stdout}");
-    let json: Value = serde_json::from_str(&stdout).expect("one JSON document");
+    let json: Value = schema::parse_json_output(stdout.as_bytes());
     assert_eq!(json["schema"], "agora-doctor.probe.v1");
     assert_eq!(json["simulated"], true);
     assert!(json["target"].as_str().unwrap().contains("test double"));
@@ -108,7 +110,7 @@ fn sim_human_output_is_labelled_simulated() {
 fn list_checks_names_every_check_and_its_inputs() {
     let (code, stdout, _) = probe(&["--list-checks", "--json"]);
     assert_eq!(code, 0);
-    let json: Value = serde_json::from_str(&stdout).unwrap();
+    let json: Value = schema::parse_json_output(stdout.as_bytes());
     let ids: Vec<&str> = json["checks"]
         .as_array()
         .unwrap()
@@ -136,7 +138,7 @@ fn list_checks_names_every_check_and_its_inputs() {
 fn only_runs_the_selected_checks_in_declared_order() {
     let (code, stdout, _) = probe(&["--sim", "--json", "--only", "network,config"]);
     assert_eq!(code, 0, "{stdout}");
-    let json: Value = serde_json::from_str(&stdout).unwrap();
+    let json: Value = schema::parse_json_output(stdout.as_bytes());
     let ids: Vec<&str> = json["checks"]
         .as_array()
         .unwrap()
@@ -178,7 +180,7 @@ fn a_failing_check_exits_1_and_a_warning_only_with_strict() {
         "--json",
     ]);
     assert_eq!(code, 1, "{stdout}");
-    let json: Value = serde_json::from_str(&stdout).unwrap();
+    let json: Value = schema::parse_json_output(stdout.as_bytes());
     assert_eq!(json["checks"][0]["key"], "probe.secure_context.insecure");
     // HTTPS-Upgrades make this a warning: exit 0, or 1 under --strict.
     let url = "http://example.com/";
@@ -199,7 +201,7 @@ fn a_failing_check_exits_1_and_a_warning_only_with_strict() {
 fn missing_inputs_skip_with_a_hint() {
     let (code, stdout, _) = probe(&["--only", "config,secure_context,page", "--json"]);
     assert_eq!(code, 0, "{stdout}");
-    let json: Value = serde_json::from_str(&stdout).unwrap();
+    let json: Value = schema::parse_json_output(stdout.as_bytes());
     for check in json["checks"].as_array().unwrap() {
         assert_eq!(check["status"], "skip", "{check}");
         assert!(check["fix"].as_str().unwrap().contains("--"), "{check}");
@@ -233,5 +235,16 @@ fn the_app_certificate_never_reaches_the_output() {
     assert!(
         all.contains("token.signature_invalid") || all.contains("probe.config.sim_rejected"),
         "{all}"
+    );
+}
+
+#[test]
+fn quiet_prints_only_the_closing_line_and_says_it_was_simulated() {
+    let (code, stdout, _) = probe(&["-q", "--sim", "--only", "clock"]);
+    assert_eq!(code, 0);
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(
+        stdout.contains("1 passed") && stdout.contains("simulated"),
+        "{stdout}"
     );
 }

@@ -5,6 +5,8 @@
 
 #[path = "common/pulse.rs"]
 mod pulse;
+#[path = "common/schema.rs"]
+mod schema;
 
 use assert_cmd::Command;
 use pulse::{sine_dbfs, Pulse, TONE_AMPLITUDE};
@@ -20,8 +22,12 @@ fn devices_check(env: &[(String, String)]) -> (i32, Value) {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    let json: Value = serde_json::from_str(&stdout)
-        .unwrap_or_else(|e| panic!("{e}: {stdout} / {}", String::from_utf8_lossy(&out.stderr)));
+    assert!(
+        !stdout.is_empty(),
+        "no JSON; stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: Value = schema::parse_json_output(stdout.as_bytes());
     (out.status.code().unwrap_or(-1), json["checks"][0].clone())
 }
 

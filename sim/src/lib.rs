@@ -14,3 +14,4 @@ pub mod edge;
 pub const SIMULATED_LABEL: &str = "simulated Agora edge (a test double, not Agora)";
 pub mod native;
 pub mod native_wire;
+pub mod web;

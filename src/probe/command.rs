@@ -59,6 +59,13 @@ pub fn run(args: ProbeArgs, ctx: &OutputContext) -> Outcome {
         Ok(report) => {
             let text = if args.json {
                 render::json(&report)
+            } else if ctx.quiet {
+                let simulated = if report.simulated {
+                    " [simulated edge, a test double]"
+                } else {
+                    ""
+                };
+                format!("{}{simulated}\n", render::summary_line(&report))
             } else {
                 render::human(&report)
             };

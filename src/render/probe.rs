@@ -29,6 +29,40 @@ fn write_finding_body(out: &mut String, f: &Finding, indent: &str) {
     }
 }
 
+/// The closing line: the counts behind the exit code. `-q` prints only this line (marked when the
+/// run used the simulated edge, a test double).
+pub fn summary_line(report: &ProbeReport) -> String {
+    let c = &report.counts;
+    let problems = c.fail + c.warn + c.error;
+    let time = format!("{:.2} s", report.wall_ms as f64 / 1000.0);
+    let summary = if problems == 0 {
+        format!(
+            "{} check{}: {} passed, {} skipped — no problems ({time})",
+            report.checks.len(),
+            plural(report.checks.len()),
+            c.pass,
+            c.skip
+        )
+    } else {
+        let mut parts = Vec::new();
+        if c.fail > 0 {
+            parts.push(format!("{} failure{}", c.fail, plural(c.fail)));
+        }
+        if c.error > 0 {
+            parts.push(format!("{} error{}", c.error, plural(c.error)));
+        }
+        if c.warn > 0 {
+            parts.push(format!("{} warning{}", c.warn, plural(c.warn)));
+        }
+        format!(
+            "{problems} problem{}: {} ({time}); `agora-doctor explain <key>` says more",
+            plural(problems),
+            parts.join(", ")
+        )
+    };
+    summary
+}
+
 /// The human report.
 pub fn human(report: &ProbeReport) -> String {
     let mut out = String::new();
@@ -75,35 +109,7 @@ pub fn human(report: &ProbeReport) -> String {
             }
         }
     }
-    let c = &report.counts;
-    let problems = c.fail + c.warn + c.error;
-    let time = format!("{:.2} s", report.wall_ms as f64 / 1000.0);
-    let summary = if problems == 0 {
-        format!(
-            "{} check{}: {} passed, {} skipped — no problems ({time})",
-            report.checks.len(),
-            plural(report.checks.len()),
-            c.pass,
-            c.skip
-        )
-    } else {
-        let mut parts = Vec::new();
-        if c.fail > 0 {
-            parts.push(format!("{} failure{}", c.fail, plural(c.fail)));
-        }
-        if c.error > 0 {
-            parts.push(format!("{} error{}", c.error, plural(c.error)));
-        }
-        if c.warn > 0 {
-            parts.push(format!("{} warning{}", c.warn, plural(c.warn)));
-        }
-        format!(
-            "{problems} problem{}: {} ({time}); `agora-doctor explain <key>` says more",
-            plural(problems),
-            parts.join(", ")
-        )
-    };
-    let _ = writeln!(out, "{summary}");
+    let _ = writeln!(out, "{}", summary_line(report));
     if report.simulated {
         let _ = writeln!(
             out,
