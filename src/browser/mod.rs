@@ -6,6 +6,7 @@
 //! kernel kills it even if this process dies by a signal it cannot handle (SIGKILL). chromiumoxide
 //! then attaches to the DevTools socket Chromium prints. Recipe and traps: `shared/research/browser-driver.md`.
 
+pub mod check;
 mod console;
 
 use std::io::{BufRead, BufReader};
@@ -117,6 +118,8 @@ pub struct LaunchOptions {
     pub grant_media: bool,
     /// Extra environment for Chromium, e.g. `PULSE_SERVER` for a PulseAudio virtual microphone.
     pub env: Vec<(String, String)>,
+    /// Further Chromium flags as typed (`--unsafely-treat-insecure-origin-as-secure=…`).
+    pub extra_args: Vec<String>,
 }
 
 /// Find a Chromium binary: the usual install paths, then `chromium` on `PATH`.
@@ -288,6 +291,7 @@ fn spawn(
     if options.grant_media {
         args.push("--use-fake-ui-for-media-stream".into());
     }
+    args.extend(options.extra_args.iter().cloned());
     args.push("about:blank".into());
 
     // setpriv (util-linux) sets PR_SET_PDEATHSIG before exec'ing Chromium: if we die, so does it.

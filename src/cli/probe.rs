@@ -41,6 +41,15 @@ pub struct ProbeArgs {
     #[arg(long, value_name = "URL")]
     pub url: Option<String>,
 
+    /// Also open --url in headless Chromium: secure context, the SDK's checkSystemRequirements(),
+    /// microphones, SDK version, console errors explained (the browser check).
+    #[arg(long)]
+    pub browser: bool,
+
+    /// The Chromium binary for --browser (otherwise /usr/lib/chromium/chromium, chromium on PATH…).
+    #[arg(long, value_name = "PATH")]
+    pub chromium: Option<PathBuf>,
+
     /// A Chrome flag your browser runs with, e.g.
     /// --chrome-flag=--unsafely-treat-insecure-origin-as-secure=http://192.168.1.5:3000 (repeatable).
     #[arg(long = "chrome-flag", value_name = "FLAG", allow_hyphen_values = true)]

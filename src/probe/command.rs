@@ -167,6 +167,8 @@ pub fn execute(args: &ProbeArgs, output: &OutputContext) -> Result<ProbeReport, 
         app_certificate: read_certificate(args)?,
         chrome_flags: args.chrome_flags.clone(),
         sdk: args.sdk.clone(),
+        browser: args.browser,
+        chromium: args.chromium.clone(),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

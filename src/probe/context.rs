@@ -48,6 +48,10 @@ pub struct ProbeInputs {
     pub app_certificate: Option<Secret>,
     /// Chrome flags the user runs with (`--unsafely-treat-insecure-origin-as-secure=…`).
     pub chrome_flags: Vec<String>,
+    /// `--browser`: open `--url` in headless Chromium (the browser check).
+    pub browser: bool,
+    /// `--chromium`: the Chromium binary to use instead of searching for one.
+    pub chromium: Option<std::path::PathBuf>,
     /// `--sdk`: Agora's native SDK library or its directory (the join check).
     pub sdk: Option<std::path::PathBuf>,
 }

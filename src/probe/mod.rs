@@ -48,6 +48,7 @@ pub const CHECKS: &[CheckSpec] = &[
     page::SPEC,
     devices::SPEC,
     crate::join::check::SPEC,
+    crate::browser::check::SPEC,
 ];
 
 /// The JSON schema id of a probe report (documented in the README).

@@ -132,6 +132,7 @@ pub async fn chromium(pulse: &Pulse) -> Chromium {
         ignore_certificate_errors: true,
         grant_media: true,
         env: vec![("PULSE_SERVER".into(), pulse.server())],
+        extra_args: Vec::new(),
     })
     .await
     .expect("Chromium starts (scripts/apt/browser.txt installs it)")

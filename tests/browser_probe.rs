@@ -1,0 +1,103 @@
+//! `agora-doctor probe --url URL --browser` in real Chromium on an insecure, a secure and a broken
+//! page; the microphones come from a private PulseAudio virtual microphone, not from fake-device flags.
+
+#[path = "common/browser.rs"]
+mod common;
+
+use assert_cmd::Command;
+use common::*;
+use serde_json::Value;
+
+/// Run the browser check alone on `url` and return its JSON report entry. Blocks this worker only
+/// (`block_in_place`), so the simulated edge keeps serving on the runtime's other threads.
+fn browser_check(pulse: &Pulse, url: &str, extra: &[&str]) -> (Value, i32) {
+    tokio::task::block_in_place(|| run_cli(pulse, url, extra))
+}
+
+fn run_cli(pulse: &Pulse, url: &str, extra: &[&str]) -> (Value, i32) {
+    let out = Command::cargo_bin("agora-doctor")
+        .unwrap()
+        .args([
+            "probe",
+            "--only",
+            "browser",
+            "--browser",
+            "--json",
+            "--url",
+            url,
+        ])
+        .args(extra)
+        .env("PULSE_SERVER", pulse.server())
+        .timeout(std::time::Duration::from_secs(90))
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
+    let check = report["checks"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["id"] == "browser"))
+        .cloned()
+        .expect("browser check in the report");
+    (check, out.status.code().unwrap_or(-1))
+}
+
+fn keys(check: &Value) -> Vec<String> {
+    check["findings"]
+        .as_array()
+        .map(|f| {
+            f.iter()
+                .filter_map(|f| f["key"].as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn probe_browser_judges_secure_insecure_and_broken_pages() {
+    let pulse = Pulse::start();
+    let edge = edge(false).await;
+    let port = edge.http_addr().port();
+
+    let (secure, code) = browser_check(
+        &pulse,
+        &format!("http://localhost:{port}/index.html?sdk=4.24"),
+        &[],
+    );
+    assert_eq!(secure["status"], "pass", "{secure:#}");
+    assert_eq!(code, 0);
+    let text = secure.to_string();
+    assert!(text.contains("4.24.8"), "{text}");
+    assert!(
+        text.contains("VirtualMic"),
+        "the PulseAudio microphone is listed: {text}"
+    );
+
+    let rule = format!("--chrome-flag=--host-resolver-rules=MAP {INSECURE_HOST} 127.0.0.1");
+    let (insecure, code) = browser_check(
+        &pulse,
+        &format!("http://{INSECURE_HOST}:{port}/index.html?sdk=4.3.0"),
+        &[&rule],
+    );
+    assert_eq!(insecure["status"], "fail", "{insecure:#}");
+    assert_eq!(insecure["key"], "probe.browser.insecure_context");
+    assert_eq!(code, 1);
+    let k = keys(&insecure);
+    assert!(
+        k.contains(&"probe.browser.no_microphone".to_string()),
+        "{k:?}"
+    );
+    assert!(
+        insecure.to_string().contains("web.web_security_restrict"),
+        "{insecure:#}"
+    );
+
+    let (broken, code) =
+        browser_check(&pulse, &format!("http://localhost:{port}/broken.html"), &[]);
+    assert_eq!(broken["status"], "fail", "{broken:#}");
+    assert_eq!(code, 1);
+    assert!(keys(&broken).contains(&"probe.browser.console_error".to_string()));
+    assert!(
+        broken.to_string().contains("AgoraRTC is not defined"),
+        "{broken:#}"
+    );
+}
