@@ -5,6 +5,7 @@
 
 pub mod browser;
 pub mod cli;
+pub mod cli_docs;
 pub mod explain;
 pub mod join;
 pub mod native;
@@ -25,5 +26,18 @@ pub fn run(cli: cli::Cli) -> Outcome {
         cli::Command::Probe(args) => probe::command::run(*args, &ctx),
         cli::Command::Join(args) => join::command::run(args, &ctx),
         cli::Command::Report(args) => support::command::run(*args, &ctx),
+        cli::Command::Completions(args) => print_text(&cli_docs::completions(args.shell)),
+        cli::Command::Man => print_text(&cli_docs::man_page()),
+    }
+}
+
+/// Write generated text to stdout; a write failure other than a closed pipe is a could-not-run.
+fn print_text(text: &str) -> Outcome {
+    match render::write_stdout(text) {
+        Ok(()) => Outcome::Ok,
+        Err(e) => {
+            render::print_error(&format!("could not write to stdout: {e}"));
+            Outcome::CouldNotRun
+        }
     }
 }

@@ -2,12 +2,14 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+pub mod completions;
 pub mod explain;
 pub mod join;
 pub mod probe;
 pub mod report;
 pub mod token;
 
+pub use completions::CompletionsArgs;
 pub use explain::ExplainArgs;
 pub use join::JoinArgs;
 pub use probe::ProbeArgs;
@@ -47,6 +49,10 @@ pub enum Command {
     Join(JoinArgs),
     /// Write a paste-ready Markdown report (probe, token, log scan, versions) with secrets redacted.
     Report(Box<ReportArgs>),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish) to stdout.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) to stdout, e.g. `agora-doctor man > agora-doctor.1`.
+    Man,
 }
 
 /// The `--color` choices.

@@ -1,0 +1,48 @@
+//! Completions and the man page are generated from the clap definitions; snapshots make every flag
+//! change visible in review.
+
+use agora_doctor::cli_docs::{completions, man_page};
+use clap_complete::Shell;
+
+#[test]
+fn completions_for_every_shell_match_their_snapshots() {
+    for shell in [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::PowerShell, Shell::Elvish] {
+        let script = completions(shell);
+        assert!(
+            ["token", "explain", "probe", "join", "report"].iter().all(|sub| script.contains(sub)),
+            "{shell} completions lack a subcommand"
+        );
+        insta::assert_snapshot!(format!("completions_{shell}"), script);
+    }
+}
+
+#[test]
+fn man_page_covers_every_subcommand_and_matches_its_snapshot() {
+    let page = man_page();
+    for sub in ["token", "explain", "probe", "join", "report", "completions", "man"] {
+        assert!(
+            page.contains(&format!(".TH agora-doctor-{sub} 1")),
+            "man page lacks agora-doctor-{sub}"
+        );
+    }
+    insta::assert_snapshot!("man_page", page);
+}
+
+#[test]
+fn binary_prints_completions_and_rejects_an_unknown_shell() {
+    let out = assert_cmd::Command::cargo_bin("agora-doctor")
+        .unwrap()
+        .args(["completions", "fish"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("complete -c agora-doctor"));
+
+    let out = assert_cmd::Command::cargo_bin("agora-doctor")
+        .unwrap()
+        .args(["completions", "tcsh"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("tcsh"));
+}
