@@ -64,7 +64,8 @@ fn sim_json_matches_the_documented_schema_and_passes() {
             "secure_context",
             "page",
             "devices",
-            "join"
+            "join",
+            "browser"
         ]
     );
     for check in checks {
@@ -89,9 +90,9 @@ fn sim_json_matches_the_documented_schema_and_passes() {
         }
     }
     // config, clock, network, secure_context and page (on the simulated demo page), join; devices
-    // is skipped under --sim.
+    // is skipped under --sim, browser without --browser.
     assert_eq!(json["counts"]["pass"], 6, "{stdout}");
-    assert_eq!(json["counts"]["skip"], 1);
+    assert_eq!(json["counts"]["skip"], 2);
     assert_eq!(json["exit_code"], 0);
     assert!(!stdout.contains('\u{1b}'), "no colour codes in JSON");
 }
@@ -126,7 +127,8 @@ fn list_checks_names_every_check_and_its_inputs() {
             "secure_context",
             "page",
             "devices",
-            "join"
+            "join",
+            "browser"
         ]
     );
     let (code, text, _) = probe(&["--list-checks"]);
