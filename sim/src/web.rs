@@ -9,6 +9,7 @@
 
 mod ap;
 mod gateway;
+mod media;
 mod tls;
 mod token;
 
@@ -29,6 +30,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 pub use ap::{ApCode, ApRequest, SdkGeneration};
+pub use media::MediaReceived;
 
 /// What the simulated edge is: the project it pretends to host.
 #[derive(Clone)]
@@ -80,6 +82,8 @@ pub(crate) struct Shared {
     pub(crate) tls_port: u16,
     pub(crate) ap_log: Mutex<Vec<ApExchange>>,
     pub(crate) rooms: gateway::Rooms,
+    /// What each publisher's media end received, kept after unpublish so callers can read it.
+    pub(crate) media: MediaLog,
     /// Next uid to grant a join that asked for uid 0.
     next_uid: AtomicU32,
     /// Flipped on drop; every connection task watches it so nothing outlives the edge.
@@ -112,6 +116,7 @@ impl WebEdge {
             tls_port: tls_addr.port(),
             ap_log: Mutex::new(Vec::new()),
             rooms: gateway::Rooms::default(),
+            media: MediaLog::default(),
             next_uid: AtomicU32::new(FIRST_GRANTED_UID),
             shutdown: tokio::sync::watch::channel(false).0,
         });
@@ -172,6 +177,12 @@ impl WebEdge {
             .unwrap_or_default()
     }
 
+    /// What the gateway's media end received from `uid`'s latest published track (`None`: that uid
+    /// never published here). Audio is counted after SRTP decryption, so a count proves DTLS worked.
+    pub fn received_audio(&self, uid: u32) -> Option<MediaReceived> {
+        self.shared.media.get(uid)
+    }
+
     /// The uids currently joined to `channel` through the gateway.
     pub fn members(&self, channel: &str) -> Vec<u32> {
         self.shared.rooms.members(channel)
@@ -185,6 +196,25 @@ impl Drop for WebEdge {
         }
         self.shared.shutdown.send_replace(true);
         self.shared.rooms.close_all();
+    }
+}
+
+/// Counters of every publication, by publisher uid (latest wins).
+#[derive(Default)]
+pub(crate) struct MediaLog {
+    by_uid: Mutex<std::collections::HashMap<u32, Arc<media::Counters>>>,
+}
+
+impl MediaLog {
+    pub(crate) fn record(&self, uid: u32, counters: Arc<media::Counters>) {
+        if let Ok(mut map) = self.by_uid.lock() {
+            map.insert(uid, counters);
+        }
+    }
+
+    fn get(&self, uid: u32) -> Option<MediaReceived> {
+        let map = self.by_uid.lock().ok()?;
+        map.get(&uid).map(|c| c.snapshot())
     }
 }
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::{find_chromium, BrowserError, Chromium, ConsoleEntry, LaunchOptions, INSTALL_HINT};
+use super::{find_chromium, flow, BrowserError, Chromium, ConsoleEntry, LaunchOptions, INSTALL_HINT};
 use crate::probe::runner::{CheckOutput, CheckSpec};
 use crate::probe::ProbeContext;
 use crate::report::{Finding, Status};
@@ -16,8 +16,14 @@ use crate::report::{Finding, Status};
 pub const SPEC: CheckSpec = CheckSpec {
     id: "browser",
     title: "The page in headless Chromium",
-    inputs: "--url URL --browser (Chromium installed)",
-    budget: |_| BUDGET,
+    inputs: "--url URL --browser (Chromium installed); --flow adds join → publish → unpublish → leave (--app-id, --channel, token or App Certificate); under --sim the flow runs by default (--no-browser skips it)",
+    budget: |ctx| {
+        if runs_flow(ctx) {
+            BUDGET + flow::FLOW_BUDGET
+        } else {
+            BUDGET
+        }
+    },
     run: |ctx| Box::pin(run(ctx)),
 };
 
@@ -30,6 +36,9 @@ const LOAD_TIMEOUT: Duration = Duration::from_secs(20);
 const SETTLE: Duration = Duration::from_millis(1500);
 /// Deadline for the in-page probe script (getMicrophones may wait on the permission layer).
 const SCRIPT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The SDK the simulated Web edge can carry through a join: 4.3.0 (4.24's `join_v3` needs an ORTC
+/// media endpoint the double does not have, web-sdk.md §4b).
+const SIM_SDK: &str = "4.3.0";
 
 /// What the in-page script reports (see [`PROBE_SCRIPT`]).
 #[derive(Debug, Default, Deserialize, PartialEq)]
@@ -70,15 +79,40 @@ const PROBE_SCRIPT: &str = r#"await (async () => {
   return r;
 })()"#;
 
+/// Whether this run includes the Web SDK flow: asked with `--flow`, or `--sim` (unless opted out).
+fn runs_flow(ctx: &ProbeContext) -> bool {
+    !ctx.inputs.no_browser && (ctx.inputs.flow || ctx.sim.is_some())
+}
+
+/// Where the check looks and what it drives.
+struct Pages {
+    /// The page whose load is judged.
+    inspect: String,
+    /// The flow's page and plan, or why the flow does not run.
+    flow: Option<Result<(String, flow::FlowPlan), Finding>>,
+    /// Evidence saying which pages these are.
+    notes: Vec<String>,
+}
+
 /// Run the check.
 pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
-    let Some(url) = ctx.inputs.url.clone().filter(|_| ctx.inputs.browser) else {
+    if ctx.inputs.no_browser {
+        return CheckOutput::skip(
+            "browser",
+            "Chromium not started (--no-browser or AGORA_DOCTOR_NO_BROWSER)",
+            "drop --no-browser and unset AGORA_DOCTOR_NO_BROWSER to load the page in headless Chromium",
+        );
+    }
+    let flow_wanted = runs_flow(&ctx);
+    // Under --sim, a --url filled in by --sim itself is not the user's page.
+    let user_url = ctx.inputs.url.clone().filter(|_| ctx.url_note().is_none());
+    if !(ctx.inputs.browser || ctx.sim.is_some()) || (user_url.is_none() && !flow_wanted) {
         return CheckOutput::skip(
             "browser",
             "not asked to open the page in a browser",
-            "pass --url URL --browser to load the page in headless Chromium",
+            "pass --url URL --browser to load the page in headless Chromium (add --flow to join, publish, unpublish and leave)",
         );
-    };
+    }
     let executable = ctx.inputs.chromium.clone().or_else(find_chromium);
     let Some(executable) = executable else {
         return CheckOutput::single(
@@ -90,18 +124,173 @@ pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
             .with_fix(INSTALL_HINT),
         );
     };
+    // The built-in demo page: the flow's page under --sim, and the page at all without --url.
+    let needs_builtin = flow_wanted && (ctx.sim.is_some() || user_url.is_none());
+    let mut edge = None;
+    if needs_builtin {
+        let Some(root) = flow::demo_page_root() else {
+            let missing = Finding::new(
+                "probe.browser.flow_skipped",
+                Status::Skip,
+                "the built-in demo page's Agora Web SDK files are missing, so the flow did not run",
+            )
+            .with_fix(flow::SDK_HINT);
+            match &user_url {
+                None => return CheckOutput::single(missing),
+                Some(_) => {
+                    return inspect_only(&ctx, executable, user_url, Some(missing)).await;
+                }
+            }
+        };
+        let config = agora_sim::web::WebEdgeConfig {
+            // Under --sim the project is the simulated one (or the user's --app-id with their
+            // certificate); otherwise only the page server is used and the page talks to Agora.
+            app_id: ctx.inputs.app_id.clone().unwrap_or_default(),
+            app_certificate: ctx
+                .inputs
+                .app_certificate
+                .as_ref()
+                .filter(|_| ctx.sim.is_some())
+                .map(|c| c.expose().to_string()),
+            page_root: Some(root),
+        };
+        match agora_sim::web::WebEdge::start(config).await {
+            Ok(e) => edge = Some(e),
+            Err(e) => {
+                return CheckOutput::single(
+                    Finding::new(
+                        "probe.browser.launch_failed",
+                        Status::Error,
+                        format!("could not serve the built-in demo page on loopback: {e}"),
+                    )
+                    .with_fix("check that 127.0.0.1 is usable"),
+                )
+            }
+        }
+    }
+    let pages = pages(&ctx, user_url, edge.as_ref());
     let options = LaunchOptions {
         executable: Some(executable),
         // The user's own flags (e.g. --unsafely-treat-insecure-origin-as-secure) change the verdict.
         extra_args: ctx.inputs.chrome_flags.clone(),
         // As a user clicking "Allow" on the microphone prompt; the devices themselves stay real.
         grant_media: true,
+        // The simulated Web edge's certificate is made at start and self-signed.
+        ignore_certificate_errors: ctx.sim.is_some(),
         ..LaunchOptions::default()
     };
-    match inspect(&options, &url).await {
+    let url = pages.inspect.clone();
+    match inspect(&options, &pages, ctx.sim.is_some(), edge.as_ref()).await {
         Ok(output) => output,
         Err(e) => CheckOutput::single(failure(&url, e)),
     }
+}
+
+/// The plain check (no flow) on the user's page, with `note` added (why the flow did not run).
+async fn inspect_only(
+    ctx: &ProbeContext,
+    executable: std::path::PathBuf,
+    url: Option<String>,
+    note: Option<Finding>,
+) -> CheckOutput {
+    let Some(url) = url else {
+        return CheckOutput::skip("browser", "no page to open", "pass --url URL");
+    };
+    let options = LaunchOptions {
+        executable: Some(executable),
+        extra_args: ctx.inputs.chrome_flags.clone(),
+        grant_media: true,
+        ..LaunchOptions::default()
+    };
+    let pages = Pages {
+        inspect: url.clone(),
+        flow: note.map(Err),
+        notes: Vec::new(),
+    };
+    match inspect(&options, &pages, false, None).await {
+        Ok(output) => output,
+        Err(e) => CheckOutput::single(failure(&url, e)),
+    }
+}
+
+/// Decide the pages and the flow's plan.
+fn pages(ctx: &ProbeContext, user_url: Option<String>, edge: Option<&agora_sim::web::WebEdge>) -> Pages {
+    let sim = ctx.sim.is_some();
+    let mut notes = Vec::new();
+    let builtin = edge.map(|edge| {
+        if sim {
+            format!(
+                "http://localhost:{}/index.html?sdk={SIM_SDK}&ap={}",
+                edge.http_addr().port(),
+                edge.ap_host_port()
+            )
+        } else {
+            format!("http://localhost:{}/index.html", edge.http_addr().port())
+        }
+    });
+    if sim {
+        notes.push(format!(
+            "simulated: Agora Web SDK {SIM_SDK} on the built-in demo page, against the simulated Web edge (access point, WSS gateway and a media end on loopback: a test double, not Agora)"
+        ));
+    } else if builtin.is_some() {
+        notes.push("page: the built-in demo page (fixtures/web), served from loopback; it talks to Agora".into());
+    }
+    let inspect = user_url
+        .clone()
+        .or_else(|| builtin.clone())
+        .unwrap_or_default();
+    let flow_url = if sim { builtin } else { user_url.or(builtin) };
+    let flow = runs_flow(ctx).then(|| match flow_url {
+        Some(url) => plan(ctx).map(|p| (url, p)),
+        None => Err(Finding::new(
+            "probe.browser.flow_skipped",
+            Status::Skip,
+            "no page to run the flow on",
+        )
+        .with_fix(flow::SDK_HINT)),
+    });
+    Pages {
+        inspect,
+        flow,
+        notes,
+    }
+}
+
+/// App ID, channel, uid and token for the flow: the same inputs (and certificate) as the native join.
+fn plan(ctx: &ProbeContext) -> Result<flow::FlowPlan, Finding> {
+    let inputs = &ctx.inputs;
+    let sim = ctx.sim.is_some();
+    let channel = inputs
+        .channel
+        .clone()
+        .or_else(|| sim.then(|| crate::probe::config::SIM_CHANNEL.to_string()));
+    let (Some(app_id), Some(channel)) = (inputs.app_id.clone(), channel) else {
+        return Err(Finding::new(
+            "probe.browser.flow_skipped",
+            Status::Skip,
+            "the flow needs --app-id and --channel, so it did not run",
+        )
+        .with_fix("pass --app-id ID --channel NAME and --token T (or the App Certificate through AGORA_APP_CERTIFICATE or --cert-file), or run with --sim"));
+    };
+    let now = (ctx.now)()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let uid = inputs.uid.clone().filter(|u| !u.trim().is_empty());
+    // A token for uid 0 (text "") admits whichever uid the edge assigns.
+    let uid_text = match uid.as_deref().map(str::trim) {
+        None | Some("0") => String::new(),
+        Some(u) => u.to_string(),
+    };
+    let token = inputs.token.clone().or_else(|| {
+        crate::join::check::token_from_certificate(inputs, &app_id, &channel, &uid_text, now)
+    });
+    Ok(flow::FlowPlan {
+        app_id,
+        channel,
+        token,
+        uid,
+        simulated: sim,
+    })
 }
 
 fn failure(url: &str, e: BrowserError) -> Finding {
@@ -121,10 +310,15 @@ fn failure(url: &str, e: BrowserError) -> Finding {
     }
 }
 
-async fn inspect(options: &LaunchOptions, url: &str) -> Result<CheckOutput, BrowserError> {
+async fn inspect(
+    options: &LaunchOptions,
+    pages: &Pages,
+    sim: bool,
+    edge: Option<&agora_sim::web::WebEdge>,
+) -> Result<CheckOutput, BrowserError> {
     let chromium = Chromium::launch(options).await?;
     let version = chromium.version().to_string();
-    let tab = match chromium.open(url, LOAD_TIMEOUT).await {
+    let tab = match chromium.open(&pages.inspect, LOAD_TIMEOUT).await {
         Ok(tab) => tab,
         Err(e) => {
             chromium.close().await;
@@ -136,18 +330,79 @@ async fn inspect(options: &LaunchOptions, url: &str) -> Result<CheckOutput, Brow
     // (getMicrophones on an insecure page logs errors) are reported through its result instead.
     let during_load = tab.console();
     let facts = tab.eval(PROBE_SCRIPT, SCRIPT_TIMEOUT).await;
+    let facts: PageFacts = match facts {
+        Ok(value) => match serde_json::from_value(value.clone()) {
+            Ok(facts) => facts,
+            Err(e) => {
+                tab.close().await;
+                chromium.close().await;
+                return Err(BrowserError::Script(format!(
+                    "the probe script returned {value}: {e}"
+                )));
+            }
+        },
+        Err(e) => {
+            tab.close().await;
+            chromium.close().await;
+            return Err(e);
+        }
+    };
+    let mut output = judge(&version, &facts, &during_load, sim);
+    let mut flow_findings = Vec::new();
+    match &pages.flow {
+        None => {}
+        Some(Err(why)) => flow_findings.push(why.clone()),
+        Some(Ok((url, plan))) => {
+            // Reuse the loaded tab when the flow runs on the same page.
+            let flow_tab = if *url == pages.inspect {
+                None
+            } else {
+                match chromium.open(url, LOAD_TIMEOUT).await {
+                    Ok(t) => Some(t),
+                    Err(e) => {
+                        flow_findings.push(failure(url, e));
+                        None
+                    }
+                }
+            };
+            let opened_elsewhere = *url != pages.inspect;
+            if !opened_elsewhere || flow_tab.is_some() {
+                let on = flow_tab.as_ref().unwrap_or(&tab);
+                flow_findings.extend(flow::run(on, plan, edge).await);
+            }
+            if let Some(t) = flow_tab {
+                t.close().await;
+            }
+        }
+    }
     tab.close().await;
     chromium.close().await;
-    let facts: PageFacts = match facts {
-        Ok(value) => serde_json::from_value(value.clone())
-            .map_err(|e| BrowserError::Script(format!("the probe script returned {value}: {e}")))?,
-        Err(e) => return Err(e),
-    };
-    Ok(judge(&version, &facts, &during_load))
+    if pages.flow.is_some() {
+        let mut details = output.details;
+        details.extend(flow_findings);
+        let ran = matches!(pages.flow, Some(Ok(_)));
+        let summary = match (ran, sim) {
+            (true, true) => format!(
+                "Agora Web SDK {SIM_SDK} in headless Chromium joined, published, unpublished and left on the simulated Web edge (a test double)"
+            ),
+            (true, false) => "the page works in headless Chromium, and join → publish → unpublish → leave passed".to_string(),
+            (false, _) => "the page works in headless Chromium: secure, SDK loaded, microphone visible, no console errors".to_string(),
+        };
+        output = CheckOutput::from_details(
+            details,
+            Finding::new("probe.browser.ok", Status::Pass, summary).with_evidence(version.clone()),
+        );
+    }
+    for note in pages.notes.iter().rev() {
+        output.headline.evidence.insert(0, note.clone());
+    }
+    Ok(output)
 }
 
 /// Turn what the page showed into findings (pure, so tests can feed it facts).
-fn judge(chromium: &str, facts: &PageFacts, console: &[ConsoleEntry]) -> CheckOutput {
+/// `sim`: a missing microphone is "not tested here" (`--sim` does not test this machine's
+/// microphone) rather than a failure.
+fn judge(chromium: &str, facts: &PageFacts, console: &[ConsoleEntry], sim: bool) -> CheckOutput {
     let mut details = Vec::new();
     details.push(if facts.secure {
         Finding::new(
@@ -222,6 +477,12 @@ fn judge(chromium: &str, facts: &PageFacts, console: &[ConsoleEntry]) -> CheckOu
             .with_evidence(error.clone()),
             error,
         ),
+        _ if sim => Finding::new(
+            "probe.browser.no_microphone",
+            Status::Skip,
+            "the page sees no microphone (not tested here)",
+        )
+        .with_fix("--sim simulates Agora's edge, not this machine's microphone; run `agora-doctor probe --only devices`"),
         _ => Finding::new(
             "probe.browser.no_microphone",
             Status::Fail,
@@ -251,7 +512,7 @@ fn judge(chromium: &str, facts: &PageFacts, console: &[ConsoleEntry]) -> CheckOu
 }
 
 /// Attach the catalog's explanation of `printed` (if any) to `finding`.
-fn explained(finding: Finding, printed: &str) -> Finding {
+pub(crate) fn explained(finding: Finding, printed: &str) -> Finding {
     match crate::explain::lookup(printed) {
         Some(entry) => finding
             .with_evidence(format!(
@@ -263,7 +524,7 @@ fn explained(finding: Finding, printed: &str) -> Finding {
     }
 }
 
-fn shorten(text: &str) -> String {
+pub(crate) fn shorten(text: &str) -> String {
     const MAX: usize = 300;
     let first = text.lines().next().unwrap_or_default();
     if first.chars().count() > MAX {
@@ -294,7 +555,7 @@ mod tests {
             kind: ConsoleKind::Error,
             text: "AgoraRTCError WEB_SECURITY_RESTRICT: Your context is limited by web security, please try using https protocol or localhost.".into(),
         }];
-        let out = judge("Chrome/156", &facts, &console);
+        let out = judge("Chrome/156", &facts, &console, false);
         assert_eq!(out.headline.key, "probe.browser.insecure_context");
         assert_eq!(out.headline.status, Status::Fail);
         let console_finding = out
@@ -318,7 +579,7 @@ mod tests {
             mics: Some(vec!["VirtualMic".into()]),
             mic_error: None,
         };
-        let out = judge("Chrome/156", &facts, &[]);
+        let out = judge("Chrome/156", &facts, &[], false);
         assert_eq!(out.headline.status, Status::Pass, "{out:?}");
     }
 }

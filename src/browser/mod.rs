@@ -8,6 +8,7 @@
 
 pub mod check;
 mod console;
+pub mod flow;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

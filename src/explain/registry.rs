@@ -472,4 +472,10 @@ registry! {
     "probe.browser.requirements_failed",
     "probe.browser.no_microphone",
     "probe.browser.console_error",
+    "probe.browser.flow_join",
+    "probe.browser.flow_publish",
+    "probe.browser.flow_unpublish",
+    "probe.browser.flow_leave",
+    "probe.browser.flow_skipped",
+    "probe.browser.flow_console",
 }

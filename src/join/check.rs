@@ -12,7 +12,7 @@ use super::sim::{self, SimEdge};
 use super::{run_cycle, JoinOptions, JoinReport, SdkChoice, DISCONNECT_WAIT, HEAR_GRACE};
 use crate::native::loader::ENV_VAR;
 use crate::probe::runner::{CheckOutput, CheckSpec};
-use crate::probe::ProbeContext;
+use crate::probe::{ProbeContext, ProbeInputs};
 use crate::report::{Finding, Status};
 
 /// Registry entry.
@@ -107,22 +107,7 @@ pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
     let (Some(app_id), Some(channel)) = (inputs.app_id.clone(), inputs.channel.clone()) else {
         return missing("the join check needs --app-id and --channel".to_string());
     };
-    let built = |for_uid: u32| {
-        inputs.app_certificate.as_ref().and_then(|cert| {
-            rtc_007(
-                &app_id,
-                cert.expose(),
-                &channel,
-                &uid_text(for_uid),
-                Role::Publisher,
-                now as u32,
-                TOKEN_LIFETIME,
-                TOKEN_LIFETIME,
-                (now as u32).wrapping_mul(2_654_435_761) | 1,
-            )
-            .ok()
-        })
-    };
+    let built = |for_uid: u32| token_from_certificate(inputs, &app_id, &channel, &uid_text(for_uid), now);
     let token = inputs.token.clone().or_else(|| built(uid));
     // A second connection needs its own token: uid 0 built from the certificate, or the user's token
     // when no certificate was given (works when that token is for uid 0).
@@ -145,6 +130,31 @@ pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
         sim_relay: None,
     };
     output(&run_cycle(&options).await)
+}
+
+/// A publisher token for `channel` and `uid` (text; "" = any uid) built from the App Certificate the
+/// user gave (`AGORA_APP_CERTIFICATE`, `--cert-file`), valid [`TOKEN_LIFETIME`] seconds from `now`;
+/// `None` without a certificate. The native join and the browser flow both use it.
+pub fn token_from_certificate(
+    inputs: &ProbeInputs,
+    app_id: &str,
+    channel: &str,
+    uid: &str,
+    now: u64,
+) -> Option<String> {
+    let cert = inputs.app_certificate.as_ref()?;
+    rtc_007(
+        app_id,
+        cert.expose(),
+        channel,
+        uid,
+        Role::Publisher,
+        now as u32,
+        TOKEN_LIFETIME,
+        TOKEN_LIFETIME,
+        (now as u32).wrapping_mul(2_654_435_761) | 1,
+    )
+    .ok()
 }
 
 fn missing(summary: String) -> CheckOutput {

@@ -168,6 +168,8 @@ pub fn execute(args: &ProbeArgs, output: &OutputContext) -> Result<ProbeReport, 
         chrome_flags: args.chrome_flags.clone(),
         sdk: args.sdk.clone(),
         browser: args.browser,
+        flow: args.flow,
+        no_browser: args.no_browser,
         chromium: args.chromium.clone(),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()

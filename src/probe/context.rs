@@ -50,6 +50,10 @@ pub struct ProbeInputs {
     pub chrome_flags: Vec<String>,
     /// `--browser`: open `--url` in headless Chromium (the browser check).
     pub browser: bool,
+    /// `--flow`: run the Web SDK flow (join → publish → unpublish → leave) in the browser check.
+    pub flow: bool,
+    /// `--no-browser` / `AGORA_DOCTOR_NO_BROWSER`: never start Chromium (opts out of --sim's web flow).
+    pub no_browser: bool,
     /// `--chromium`: the Chromium binary to use instead of searching for one.
     pub chromium: Option<std::path::PathBuf>,
     /// `--sdk`: Agora's native SDK library or its directory (the join check).

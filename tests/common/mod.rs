@@ -8,11 +8,14 @@ pub mod schema;
 use assert_cmd::Command;
 use serde_json::Value;
 
-/// `agora-doctor` with no inherited certificate, colour or terminal influence.
+/// `agora-doctor` with no inherited certificate, colour or terminal influence, and without
+/// Chromium: `probe --sim` would otherwise run the web flow in every test that uses it
+/// (tests/browser_flow.rs and the README sample run it, with `env_remove("AGORA_DOCTOR_NO_BROWSER")`).
 pub fn doctor() -> Command {
     let mut cmd = Command::cargo_bin("agora-doctor").expect("binary built");
     cmd.env_remove("AGORA_APP_CERTIFICATE")
         .env_remove("NO_COLOR")
+        .env("AGORA_DOCTOR_NO_BROWSER", "1")
         .env("TERM", "dumb");
     cmd
 }

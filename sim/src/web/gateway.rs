@@ -2,8 +2,10 @@
 //! tells everyone in a channel who came and went (`on_user_online` / `on_user_offline`).
 //!
 //! Frames are JSON text: request `{"_id","_type","_message"}`, answer `{"_id","_result","_message"}`,
-//! push `{"_type","_message"}` (`shared/research/web-sdk.md` §2). No media: `publish`/`subscribe`
-//! are not simulated, and 4.24's `join_v3` (which needs ICE/DTLS) is refused with `K_SERVICE_NOT_READY`.
+//! push `{"_type","_message"}` (`shared/research/web-sdk.md` §2). `publish` is answered by a real
+//! WebRTC end ([`super::media`]: ICE-lite, DTLS, SRTP on loopback UDP) that receives and counts the
+//! audio and forwards nothing; `subscribe` is not simulated, and 4.24's `join_v3` (which needs an
+//! ORTC endpoint) is refused with `K_SERVICE_NOT_READY`.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -21,6 +23,8 @@ const REASON_QUIT: &str = "Quit";
 const REASON_TIMEOUT: &str = "ServerTimeOut";
 /// Gateway error code the SDK treats as "try again later": our answer to `join_v3`.
 const K_SERVICE_NOT_READY: u64 = 9;
+/// `ERR_PUBLISH_REQUEST_INVALID`: our answer to a `publish` whose offer cannot be answered.
+const ERR_PUBLISH_REQUEST_INVALID: u64 = 2020;
 
 type Outbox = mpsc::UnboundedSender<String>;
 
@@ -111,6 +115,8 @@ pub(crate) async fn session(shared: Arc<Shared>, socket: WebSocket) {
     let mut shutdown = shared.shutdown.subscribe();
     // (channel, uid) once joined.
     let mut joined: Option<(String, u32)> = None;
+    // This connection's published tracks; dropping one stops its media end.
+    let mut published: Vec<super::media::Publication> = Vec::new();
     loop {
         let frame = tokio::select! {
             frame = stream.next() => frame,
@@ -153,7 +159,23 @@ pub(crate) async fn session(shared: Arc<Shared>, socket: WebSocket) {
             "join_v3" => {
                 let _ = outbox.send(refuse(&id, K_SERVICE_NOT_READY, "K_SERVICE_NOT_READY"));
             }
+            "publish" => match publish(&shared, message, joined.as_ref()).await {
+                Ok((answer_sdp, publication)) => {
+                    published.push(publication);
+                    // The SDK parses `sdp` as JSON and reads the answer from its `sdp` field.
+                    let sdp = json!({ "messageType": "ANSWER", "sdp": answer_sdp }).to_string();
+                    let _ = outbox.send(answer(&id, json!({ "sdp": sdp })));
+                }
+                Err(why) => {
+                    let _ = outbox.send(refuse(&id, ERR_PUBLISH_REQUEST_INVALID, &why));
+                }
+            },
+            "unpublish" => {
+                published.clear();
+                let _ = outbox.send(answer(&id, json!({})));
+            }
             "leave" => {
+                published.clear();
                 if let Some((channel, uid)) = joined.take() {
                     shared.rooms.exit(&channel, uid, REASON_QUIT);
                 }
@@ -165,6 +187,7 @@ pub(crate) async fn session(shared: Arc<Shared>, socket: WebSocket) {
             _ => {}
         }
     }
+    published.clear();
     if let Some((channel, uid)) = joined.take() {
         shared.rooms.exit(&channel, uid, REASON_TIMEOUT);
     }
@@ -177,6 +200,27 @@ pub(crate) async fn session(shared: Arc<Shared>, socket: WebSocket) {
     {
         writer.abort();
     }
+}
+
+/// Answer a `publish` request's SDP offer and remember its counters under the publisher's uid.
+async fn publish(
+    shared: &Shared,
+    message: &Value,
+    joined: Option<&(String, u32)>,
+) -> Result<(String, super::media::Publication), String> {
+    let Some((_, uid)) = joined else {
+        return Err("publish before join_v2".into());
+    };
+    // `sdp` is itself JSON: {"messageType":"OFFER","sdp":"v=0…","offererSessionId":104,"retry":true}.
+    let wrapped: Value = message["sdp"]
+        .as_str()
+        .and_then(|s| serde_json::from_str(s).ok())
+        .ok_or("publish without an sdp offer")?;
+    let offer = wrapped["sdp"].as_str().ok_or("publish offer without sdp")?;
+    let (answer_sdp, publication) =
+        super::media::answer(offer, shared.shutdown.subscribe()).await?;
+    shared.media.record(*uid, publication.counters.clone());
+    Ok((answer_sdp, publication))
 }
 
 /// The uid the access point granted, carried back in `join_v2`'s `ap_response`.

@@ -1,0 +1,409 @@
+//! The seed's Web SDK flow in headless Chromium: join → publish → unpublish → leave through a page's
+//! `window.demo` API (the built-in demo page's, `fixtures/web/demo.js`), each step its own finding
+//! (`probe.browser.flow_*`), a failing step explained from what the SDK said.
+//!
+//! `demo.<step>()` resolves to `{ok: true, …}` or `{error: {name, code, message}}`; it never throws,
+//! so a thrown error or a timeout here means the page or the SDK hung, and says so.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use agora_sim::web::{MediaReceived, WebEdge};
+use serde_json::{json, Value};
+
+use super::{ConsoleEntry, Tab};
+use crate::report::{Finding, Status};
+
+/// Deadline of one step. The SDK retries an unreachable access point forever (web-sdk.md §1a), so
+/// a join that has not settled by then never will on its own.
+pub const STEP_TIMEOUT: Duration = Duration::from_secs(15);
+/// How long the track stays published before `unpublish`, so media really flows meanwhile.
+pub const PUBLISH_HOLD: Duration = Duration::from_millis(1000);
+/// On the simulated edge, how long to wait for the first audio packet: Opus with DTX sends one
+/// packet every 400 ms on a silent microphone, and the first may come late.
+const FIRST_AUDIO_WAIT: Duration = Duration::from_millis(3000);
+/// Everything the flow may take: four steps, the microphone look-up, the hold.
+pub const FLOW_BUDGET: Duration = Duration::from_secs(15 * 5 + 2);
+
+/// The SDK files the built-in demo page loads (both generations), relative to its folder.
+const SDK_FILES: &[&str] = &[
+    "node_modules/agora-rtc-sdk-ng-430/AgoraRTC_N-production.js",
+    "node_modules/agora-rtc-sdk-ng-424/AgoraRTC_N-production.full.js",
+];
+/// Overrides where the built-in demo page lives (an installed binary has no checkout beside it).
+pub const WEB_ROOT_ENV: &str = "AGORA_DOCTOR_WEB_ROOT";
+/// What a user runs when the demo page's SDK files are missing.
+pub const SDK_HINT: &str = "install the demo page's Agora Web SDK files: `npm ci` in fixtures/web \
+(scripts/setup.d/40-web.sh does it), or point AGORA_DOCTOR_WEB_ROOT at a folder holding them";
+
+/// The built-in demo page's folder, when it and the SDK files it loads are there.
+pub fn demo_page_root() -> Option<PathBuf> {
+    let root = std::env::var_os(WEB_ROOT_ENV)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/web")));
+    let complete = root.join("index.html").is_file()
+        && root.join("demo.js").is_file()
+        && SDK_FILES.iter().all(|f| root.join(f).is_file());
+    complete.then_some(root)
+}
+
+/// Who joins where, and how the result is labelled.
+#[derive(Debug, Clone)]
+pub struct FlowPlan {
+    /// The App ID.
+    pub app_id: String,
+    /// The channel.
+    pub channel: String,
+    /// The token (`None` = join with `null`, an App-ID-only project).
+    pub token: Option<String>,
+    /// The uid as typed (a number or a user account); `None` = let Agora choose.
+    pub uid: Option<String>,
+    /// The page talks to the simulated Web edge (a test double): say so, and treat a missing
+    /// microphone as "not tested here" (`--sim` does not test this machine's microphone).
+    pub simulated: bool,
+}
+
+impl FlowPlan {
+    /// The `demo.join(…)` argument.
+    fn join_options(&self) -> Value {
+        let uid = match self.uid.as_deref().map(str::trim) {
+            None | Some("") => Value::Null,
+            Some(text) => text
+                .parse::<u64>()
+                .map(Value::from)
+                .unwrap_or_else(|_| Value::from(text)),
+        };
+        json!({ "appid": self.app_id, "channel": self.channel, "token": self.token, "uid": uid })
+    }
+}
+
+/// One page call's result: the demo API's answer, or why there was none.
+enum Answer {
+    Ok(Value),
+    Failed(String),
+    Hung(String),
+}
+
+async fn call(tab: &Tab, expression: &str) -> (Answer, Duration) {
+    let started = Instant::now();
+    let answer = match tab.eval(expression, STEP_TIMEOUT).await {
+        Ok(v) if v["ok"] == true => Answer::Ok(v),
+        Ok(v) => match v["error"]["message"].as_str() {
+            Some(message) => Answer::Failed(message.to_string()),
+            None => Answer::Hung(format!("the page answered {v}")),
+        },
+        Err(super::BrowserError::Timeout(d)) => {
+            Answer::Hung(format!("did not settle within {} s", d.as_secs()))
+        }
+        Err(e) => Answer::Hung(e.to_string()),
+    };
+    (answer, started.elapsed())
+}
+
+/// Whether the page exposes the demo API the flow drives.
+const HAS_DEMO_API: &str = "typeof window.demo === 'object' && window.demo !== null && \
+['join', 'publish', 'unpublish', 'leave'].every((k) => typeof window.demo[k] === 'function')";
+
+/// Run the flow on `tab` (already loaded). `edge`: the simulated Web edge serving it, whose media
+/// end can say what it received.
+pub async fn run(tab: &Tab, plan: &FlowPlan, edge: Option<&WebEdge>) -> Vec<Finding> {
+    if !matches!(tab.eval(HAS_DEMO_API, STEP_TIMEOUT).await, Ok(Value::Bool(true))) {
+        return vec![Finding::new(
+            "probe.browser.flow_skipped",
+            Status::Skip,
+            "the page has no `window.demo` API (join, publish, unpublish, leave), so the flow did not run",
+        )
+        .with_fix(
+            "drop --url to run the flow on the built-in demo page, or expose the same API as fixtures/web/demo.js",
+        )];
+    }
+    let console_before = tab.console().len();
+    let mut findings = Vec::new();
+    let where_ = if plan.simulated {
+        " through the simulated Web edge (a test double, not Agora)"
+    } else {
+        ""
+    };
+
+    let join = format!("await demo.join({})", plan.join_options());
+    let (answer, took) = call(tab, &join).await;
+    let uid = match answer {
+        Answer::Ok(v) => {
+            findings.push(
+                Finding::new(
+                    "probe.browser.flow_join",
+                    Status::Pass,
+                    format!(
+                        "join: joined channel {:?} as uid {}{where_}",
+                        plan.channel, v["uid"]
+                    ),
+                )
+                .with_evidence(format!(
+                    "{} ms; connection state {}",
+                    took.as_millis(),
+                    v["state"].as_str().unwrap_or("?")
+                )),
+            );
+            v["uid"].as_u64()
+        }
+        Answer::Failed(message) => {
+            findings.push(failed("probe.browser.flow_join", "join", &message, took));
+            findings.extend(not_run(&["publish", "unpublish", "leave"], "join failed"));
+            findings.extend(console_errors(&tab.console()[console_before..]));
+            return findings;
+        }
+        Answer::Hung(why) => {
+            findings.push(hung("probe.browser.flow_join", "join", &why));
+            findings.extend(not_run(&["publish", "unpublish"], "join did not finish"));
+            // Stop the SDK's retries before the tab closes.
+            let _ = call(tab, "await demo.leave()").await;
+            findings.extend(not_run(&["leave"], "join did not finish"));
+            findings.extend(console_errors(&tab.console()[console_before..]));
+            return findings;
+        }
+    };
+
+    let microphone = if plan.simulated {
+        microphone_missing(tab).await
+    } else {
+        None
+    };
+    let published = match &microphone {
+        Some(why) => {
+            findings.push(
+                Finding::new(
+                    "probe.browser.flow_publish",
+                    Status::Skip,
+                    format!("publish: not run, the page sees no microphone ({why})"),
+                )
+                .with_fix("--sim simulates Agora's edge, not this machine's microphone; run `agora-doctor probe --only devices`"),
+            );
+            findings.extend(not_run(&["unpublish"], "nothing was published"));
+            false
+        }
+        None => {
+            let (answer, took) = call(tab, "await demo.publish()").await;
+            match answer {
+                Answer::Ok(_) => {
+                    let held = hold(edge, uid).await;
+                    findings.push(published_finding(took, held, uid.and_then(|u| received(edge, u))));
+                    true
+                }
+                Answer::Failed(message) => {
+                    findings.push(failed("probe.browser.flow_publish", "publish", &message, took));
+                    false
+                }
+                Answer::Hung(why) => {
+                    findings.push(hung("probe.browser.flow_publish", "publish", &why));
+                    false
+                }
+            }
+        }
+    };
+    if published {
+        let (answer, took) = call(tab, "await demo.unpublish()").await;
+        findings.push(step_finding(
+            "probe.browser.flow_unpublish",
+            "unpublish",
+            answer,
+            took,
+            "unpublish: the microphone track was unpublished",
+        ));
+    } else if microphone.is_none() {
+        findings.extend(not_run(&["unpublish"], "publish failed"));
+    }
+
+    let (answer, took) = call(tab, "await demo.leave()").await;
+    findings.push(step_finding(
+        "probe.browser.flow_leave",
+        "leave",
+        answer,
+        took,
+        "leave: left the channel",
+    ));
+    findings.extend(console_errors(&tab.console()[console_before..]));
+    findings
+}
+
+/// `Some(reason)` when the page cannot list a microphone.
+async fn microphone_missing(tab: &Tab) -> Option<String> {
+    let probe = "typeof demo.microphones === 'function' ? await demo.microphones() : {ok: true, labels: ['?']}";
+    match tab.eval(probe, STEP_TIMEOUT).await {
+        Ok(v) if v["ok"] == true => match v["labels"].as_array() {
+            Some(labels) if !labels.is_empty() => None,
+            _ => Some("no audio input device".into()),
+        },
+        Ok(v) => Some(
+            v["error"]["message"]
+                .as_str()
+                .unwrap_or("getMicrophones failed")
+                .to_string(),
+        ),
+        Err(e) => Some(e.to_string()),
+    }
+}
+
+/// Keep the track published for [`PUBLISH_HOLD`], and on the simulated edge until its first audio
+/// packet arrived (at most [`FIRST_AUDIO_WAIT`]). Returns how long it was held.
+async fn hold(edge: Option<&WebEdge>, uid: Option<u64>) -> Duration {
+    let started = Instant::now();
+    tokio::time::sleep(PUBLISH_HOLD).await;
+    while started.elapsed() < FIRST_AUDIO_WAIT {
+        match uid.and_then(|u| received(edge, u)) {
+            Some(m) if m.audio_packets == 0 => tokio::time::sleep(Duration::from_millis(100)).await,
+            _ => break,
+        }
+    }
+    started.elapsed()
+}
+
+fn received(edge: Option<&WebEdge>, uid: u64) -> Option<MediaReceived> {
+    edge?.received_audio(u32::try_from(uid).ok()?)
+}
+
+fn published_finding(took: Duration, held: Duration, media: Option<MediaReceived>) -> Finding {
+    let base = "publish: the microphone track was published";
+    match media {
+        None => Finding::new("probe.browser.flow_publish", Status::Pass, base)
+            .with_evidence(format!("{} ms", took.as_millis())),
+        Some(m) if m.connected && m.audio_packets > 0 => Finding::new(
+            "probe.browser.flow_publish",
+            Status::Pass,
+            format!("{base}; the simulated edge (a double) received its audio"),
+        )
+        .with_evidence(format!(
+            "{} ms; the simulated media end got {} audio packets ({} bytes) over ICE + DTLS-SRTP in {} ms",
+            took.as_millis(),
+            m.audio_packets,
+            m.audio_bytes,
+            held.as_millis()
+        )),
+        Some(m) => Finding::new(
+            "probe.browser.flow_publish",
+            Status::Warn,
+            format!("{base}, but the simulated edge (a double) received no audio from it"),
+        )
+        .with_evidence(format!(
+            "ICE + DTLS {}; {} audio packets in {} ms",
+            if m.connected { "completed" } else { "did not complete" },
+            m.audio_packets,
+            held.as_millis()
+        ))
+        .with_fix("check the microphone is not muted or suspended: `agora-doctor probe --only devices`"),
+    }
+}
+
+fn step_finding(key: &str, step: &str, answer: Answer, took: Duration, ok: &str) -> Finding {
+    match answer {
+        Answer::Ok(v) => Finding::new(key, Status::Pass, ok.to_string()).with_evidence(
+            match v["state"].as_str() {
+                Some(state) => format!("{} ms; connection state {state}", took.as_millis()),
+                None => format!("{} ms", took.as_millis()),
+            },
+        ),
+        Answer::Failed(message) => failed(key, step, &message, took),
+        Answer::Hung(why) => hung(key, step, &why),
+    }
+}
+
+fn failed(key: &str, step: &str, message: &str, took: Duration) -> Finding {
+    super::check::explained(
+        Finding::new(key, Status::Fail, format!("{step} failed: {message}"))
+            .with_evidence(format!("the SDK answered after {} ms", took.as_millis())),
+        message,
+    )
+}
+
+fn hung(key: &str, step: &str, why: &str) -> Finding {
+    Finding::new(key, Status::Fail, format!("{step}: {why}")).with_fix(
+        "the SDK keeps retrying when it cannot reach Agora's access point or gateway: run `agora-doctor probe --only network`",
+    )
+}
+
+fn not_run(steps: &[&str], because: &str) -> Vec<Finding> {
+    steps
+        .iter()
+        .map(|step| {
+            Finding::new(
+                format!("probe.browser.flow_{step}"),
+                Status::Skip,
+                format!("{step}: not run, {because}"),
+            )
+        })
+        .collect()
+}
+
+/// Errors the page printed while the flow ran, each distinct line once, explained when known.
+fn console_errors(lines: &[ConsoleEntry]) -> Vec<Finding> {
+    let mut seen: Vec<&str> = Vec::new();
+    for line in lines.iter().filter(|l| l.kind.is_error()) {
+        if !seen.contains(&line.text.as_str()) {
+            seen.push(&line.text);
+        }
+    }
+    let total = lines.iter().filter(|l| l.kind.is_error()).count();
+    if seen.is_empty() {
+        return Vec::new();
+    }
+    let mut finding = Finding::new(
+        "probe.browser.flow_console",
+        Status::Warn,
+        format!(
+            "the page printed {total} error line(s) during the flow ({} distinct)",
+            seen.len()
+        ),
+    );
+    for text in &seen {
+        finding = finding.with_evidence(super::check::shorten(text));
+        if let Some(entry) = crate::explain::lookup(text) {
+            finding = finding.with_evidence(format!(
+                "  agora-doctor explain {}: {}",
+                entry.key, entry.title
+            ));
+        }
+    }
+    vec![finding.with_fix(
+        "read the lines above: errors after a passing step are often the SDK's own (e.g. an old SDK on a newer browser)",
+    )]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn join_options_pass_numbers_as_numbers_and_accounts_as_strings() {
+        let mut plan = FlowPlan {
+            app_id: "a".into(),
+            channel: "c".into(),
+            token: None,
+            uid: Some("42".into()),
+            simulated: false,
+        };
+        assert_eq!(plan.join_options()["uid"], 42);
+        assert_eq!(plan.join_options()["token"], Value::Null);
+        plan.uid = Some("alice".into());
+        assert_eq!(plan.join_options()["uid"], "alice");
+        plan.uid = None;
+        assert_eq!(plan.join_options()["uid"], Value::Null);
+    }
+
+    #[test]
+    fn repeated_console_errors_are_counted_once_each() {
+        let line = |kind, text: &str| ConsoleEntry {
+            kind,
+            text: text.into(),
+        };
+        let lines = [
+            line(super::super::ConsoleKind::Exception, "TypeError: x"),
+            line(super::super::ConsoleKind::Exception, "TypeError: x"),
+            line(super::super::ConsoleKind::Log, "fine"),
+        ];
+        let found = console_errors(&lines);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].status, Status::Warn);
+        assert!(found[0].summary.contains("2 error line(s)"), "{:?}", found[0]);
+        assert_eq!(found[0].evidence, vec!["TypeError: x".to_string()]);
+        assert!(console_errors(&lines[2..]).is_empty());
+    }
+}

@@ -1,0 +1,169 @@
+//! `probe --sim`'s browser check runs the seed's Web SDK flow (join → publish → unpublish → leave) in
+//! real Chromium with the real SDK 4.3.0 and a PulseAudio virtual microphone playing a tone, against
+//! the simulated Web edge (a test double): a good token passes every step and the edge's media end
+//! receives the audio; an expired token fails the join with `dynamic key expired`, explained.
+
+mod common;
+#[path = "common/pulse.rs"]
+mod pulse;
+
+use agora_token_core::{rtc_007, Role};
+use common::{doctor, schema};
+use pulse::Pulse;
+use serde_json::Value;
+
+/// A test project (not real Agora credentials) the simulated Web edge takes from --app-id and
+/// AGORA_APP_CERTIFICATE, so the test can sign tokens for it.
+const APP_ID: &str = "0123456789abcdef0123456789abcdef";
+const CERTIFICATE: &str = "fedcba9876543210fedcba9876543210";
+const CHANNEL: &str = "flow-room";
+
+/// Run `probe --sim --only browser ARGS` with Chromium allowed and the private microphone.
+fn probe(pulse: &Pulse, args: &[&str]) -> (i32, String) {
+    let out = doctor()
+        .args(["probe", "--sim", "--only", "browser", "--app-id", APP_ID])
+        .args(["--channel", CHANNEL])
+        .args(args)
+        .env_remove("AGORA_DOCTOR_NO_BROWSER")
+        .env("AGORA_APP_CERTIFICATE", CERTIFICATE)
+        .envs(pulse.env())
+        .timeout(std::time::Duration::from_secs(150))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        !stdout.contains(CERTIFICATE) && !String::from_utf8_lossy(&out.stderr).contains(CERTIFICATE),
+        "the certificate reached the output"
+    );
+    (out.status.code().unwrap_or(-1), stdout)
+}
+
+fn browser_check(stdout: &str) -> Value {
+    let report = schema::parse_json_output(stdout.as_bytes());
+    assert_eq!(report["simulated"], true, "{report:#}");
+    report["checks"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["id"] == "browser"))
+        .cloned()
+        .expect("browser check in the report")
+}
+
+fn finding<'a>(check: &'a Value, key: &str) -> &'a Value {
+    check["findings"]
+        .as_array()
+        .and_then(|f| f.iter().find(|f| f["key"] == key))
+        .unwrap_or_else(|| panic!("no {key} in {check:#}"))
+}
+
+fn now() -> u32 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as u32
+}
+
+/// The number N in "got N audio packets".
+fn audio_packets(evidence: &Value) -> u64 {
+    let text = evidence.to_string();
+    let after = text
+        .split("got ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no packet count in {text}"));
+    after
+        .split(' ')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no packet count in {text}"))
+}
+
+#[test]
+fn a_good_token_joins_publishes_unpublishes_and_leaves_on_the_simulated_edge() {
+    let mut pulse = Pulse::start();
+    pulse.play_tone(pulse::TONE_AMPLITUDE);
+    // No --token: the check builds one from the certificate, as the native join check does.
+    let (code, stdout) = probe(&pulse, &["--json"]);
+    let check = browser_check(&stdout);
+    assert_eq!(code, 0, "{check:#}");
+    let join = finding(&check, "probe.browser.flow_join");
+    assert_eq!(join["status"], "pass", "{join:#}");
+    assert!(
+        join["summary"]
+            .as_str()
+            .unwrap()
+            .contains("simulated Web edge (a test double"),
+        "{join:#}"
+    );
+    let publish = finding(&check, "probe.browser.flow_publish");
+    assert_eq!(publish["status"], "pass", "{publish:#}");
+    assert!(
+        audio_packets(&publish["evidence"]) > 0,
+        "the simulated media end received audio: {publish:#}"
+    );
+    for key in ["probe.browser.flow_unpublish", "probe.browser.flow_leave"] {
+        assert_eq!(finding(&check, key)["status"], "pass", "{check:#}");
+    }
+    assert!(
+        finding(&check, "probe.browser.flow_leave")["evidence"]
+            .to_string()
+            .contains("DISCONNECTED"),
+        "{check:#}"
+    );
+    // The microphone the page saw is the private PulseAudio one, not a fake device.
+    assert!(check.to_string().contains("VirtualMic"), "{check:#}");
+    assert!(
+        check["evidence"].to_string().contains("simulated Web edge"),
+        "the headline says where the flow ran: {check:#}"
+    );
+
+    // Humans see the same, labelled as the simulated edge.
+    let (code, text) = probe(&pulse, &["--color", "never"]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("SIMULATED"), "{text}");
+    assert!(text.contains("[probe.browser.flow_publish]"), "{text}");
+    assert!(text.contains("a test double, not Agora"), "{text}");
+}
+
+#[test]
+fn an_expired_token_fails_the_join_with_dynamic_key_expired_explained() {
+    let pulse = Pulse::start();
+    // Issued two hours ago for one hour: signed correctly, expired an hour ago.
+    let issued = now() - 7200;
+    let token = rtc_007(
+        APP_ID,
+        CERTIFICATE,
+        CHANNEL,
+        "",
+        Role::Publisher,
+        issued,
+        3600,
+        3600,
+        11,
+    )
+    .unwrap();
+    let (code, stdout) = probe(&pulse, &["--json", "--token", &token]);
+    let check = browser_check(&stdout);
+    assert_eq!(code, 1, "{check:#}");
+    assert_eq!(check["status"], "fail");
+    let join = finding(&check, "probe.browser.flow_join");
+    assert_eq!(join["status"], "fail", "{join:#}");
+    let summary = join["summary"].as_str().unwrap();
+    assert!(
+        summary.contains("CAN_NOT_GET_GATEWAY_SERVER: dynamic key expired"),
+        "the SDK's own message: {summary}"
+    );
+    let entry = agora_doctor::explain::lookup("dynamic key expired").expect("catalog entry");
+    assert!(
+        join["evidence"]
+            .to_string()
+            .contains(&format!("agora-doctor explain {}", entry.key)),
+        "{join:#}"
+    );
+    assert!(join["fix"].is_string(), "{join:#}");
+    for key in [
+        "probe.browser.flow_publish",
+        "probe.browser.flow_unpublish",
+        "probe.browser.flow_leave",
+    ] {
+        assert_eq!(finding(&check, key)["status"], "skip", "{check:#}");
+    }
+}
