@@ -32,7 +32,8 @@ fn probe(pulse: &Pulse, args: &[&str]) -> (i32, String) {
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
-        !stdout.contains(CERTIFICATE) && !String::from_utf8_lossy(&out.stderr).contains(CERTIFICATE),
+        !stdout.contains(CERTIFICATE)
+            && !String::from_utf8_lossy(&out.stderr).contains(CERTIFICATE),
         "the certificate reached the output"
     );
     (out.status.code().unwrap_or(-1), stdout)

@@ -6,10 +6,18 @@ use clap_complete::Shell;
 
 #[test]
 fn completions_for_every_shell_match_their_snapshots() {
-    for shell in [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::PowerShell, Shell::Elvish] {
+    for shell in [
+        Shell::Bash,
+        Shell::Zsh,
+        Shell::Fish,
+        Shell::PowerShell,
+        Shell::Elvish,
+    ] {
         let script = completions(shell);
         assert!(
-            ["token", "explain", "probe", "join", "report"].iter().all(|sub| script.contains(sub)),
+            ["token", "explain", "probe", "join", "report"]
+                .iter()
+                .all(|sub| script.contains(sub)),
             "{shell} completions lack a subcommand"
         );
         insta::assert_snapshot!(format!("completions_{shell}"), script);
@@ -19,7 +27,15 @@ fn completions_for_every_shell_match_their_snapshots() {
 #[test]
 fn man_page_covers_every_subcommand_and_matches_its_snapshot() {
     let page = man_page();
-    for sub in ["token", "explain", "probe", "join", "report", "completions", "man"] {
+    for sub in [
+        "token",
+        "explain",
+        "probe",
+        "join",
+        "report",
+        "completions",
+        "man",
+    ] {
         assert!(
             page.contains(&format!(".TH agora-doctor-{sub} 1")),
             "man page lacks agora-doctor-{sub}"

@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::{find_chromium, flow, BrowserError, Chromium, ConsoleEntry, LaunchOptions, INSTALL_HINT};
+use super::{
+    find_chromium, flow, BrowserError, Chromium, ConsoleEntry, LaunchOptions, INSTALL_HINT,
+};
 use crate::probe::runner::{CheckOutput, CheckSpec};
 use crate::probe::ProbeContext;
 use crate::report::{Finding, Status};
@@ -214,7 +216,11 @@ async fn inspect_only(
 }
 
 /// Decide the pages and the flow's plan.
-fn pages(ctx: &ProbeContext, user_url: Option<String>, edge: Option<&agora_sim::web::WebEdge>) -> Pages {
+fn pages(
+    ctx: &ProbeContext,
+    user_url: Option<String>,
+    edge: Option<&agora_sim::web::WebEdge>,
+) -> Pages {
     let sim = ctx.sim.is_some();
     let mut notes = Vec::new();
     let builtin = edge.map(|edge| {
@@ -233,7 +239,10 @@ fn pages(ctx: &ProbeContext, user_url: Option<String>, edge: Option<&agora_sim::
             "simulated: Agora Web SDK {SIM_SDK} on the built-in demo page, against the simulated Web edge (access point, WSS gateway and a media end on loopback: a test double, not Agora)"
         ));
     } else if builtin.is_some() {
-        notes.push("page: the built-in demo page (fixtures/web), served from loopback; it talks to Agora".into());
+        notes.push(
+            "page: the built-in demo page (fixtures/web), served from loopback; it talks to Agora"
+                .into(),
+        );
     }
     let inspect = user_url
         .clone()

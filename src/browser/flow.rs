@@ -107,7 +107,10 @@ const HAS_DEMO_API: &str = "typeof window.demo === 'object' && window.demo !== n
 /// Run the flow on `tab` (already loaded). `edge`: the simulated Web edge serving it, whose media
 /// end can say what it received.
 pub async fn run(tab: &Tab, plan: &FlowPlan, edge: Option<&WebEdge>) -> Vec<Finding> {
-    if !matches!(tab.eval(HAS_DEMO_API, STEP_TIMEOUT).await, Ok(Value::Bool(true))) {
+    if !matches!(
+        tab.eval(HAS_DEMO_API, STEP_TIMEOUT).await,
+        Ok(Value::Bool(true))
+    ) {
         return vec![Finding::new(
             "probe.browser.flow_skipped",
             Status::Skip,
@@ -186,11 +189,20 @@ pub async fn run(tab: &Tab, plan: &FlowPlan, edge: Option<&WebEdge>) -> Vec<Find
             match answer {
                 Answer::Ok(_) => {
                     let held = hold(edge, uid).await;
-                    findings.push(published_finding(took, held, uid.and_then(|u| received(edge, u))));
+                    findings.push(published_finding(
+                        took,
+                        held,
+                        uid.and_then(|u| received(edge, u)),
+                    ));
                     true
                 }
                 Answer::Failed(message) => {
-                    findings.push(failed("probe.browser.flow_publish", "publish", &message, took));
+                    findings.push(failed(
+                        "probe.browser.flow_publish",
+                        "publish",
+                        &message,
+                        took,
+                    ));
                     false
                 }
                 Answer::Hung(why) => {
@@ -402,7 +414,11 @@ mod tests {
         let found = console_errors(&lines);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].status, Status::Warn);
-        assert!(found[0].summary.contains("2 error line(s)"), "{:?}", found[0]);
+        assert!(
+            found[0].summary.contains("2 error line(s)"),
+            "{:?}",
+            found[0]
+        );
         assert_eq!(found[0].evidence, vec!["TypeError: x".to_string()]);
         assert!(console_errors(&lines[2..]).is_empty());
     }

@@ -107,7 +107,8 @@ pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
     let (Some(app_id), Some(channel)) = (inputs.app_id.clone(), inputs.channel.clone()) else {
         return missing("the join check needs --app-id and --channel".to_string());
     };
-    let built = |for_uid: u32| token_from_certificate(inputs, &app_id, &channel, &uid_text(for_uid), now);
+    let built =
+        |for_uid: u32| token_from_certificate(inputs, &app_id, &channel, &uid_text(for_uid), now);
     let token = inputs.token.clone().or_else(|| built(uid));
     // A second connection needs its own token: uid 0 built from the certificate, or the user's token
     // when no certificate was given (works when that token is for uid 0).
