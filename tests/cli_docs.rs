@@ -6,10 +6,18 @@ use clap_complete::Shell;
 
 #[test]
 fn completions_for_every_shell_match_their_snapshots() {
-    for shell in [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::PowerShell, Shell::Elvish] {
+    for shell in [
+        Shell::Bash,
+        Shell::Zsh,
+        Shell::Fish,
+        Shell::PowerShell,
+        Shell::Elvish,
+    ] {
         let script = completions(shell);
         assert!(
-            ["token", "explain", "probe", "join", "report"].iter().all(|sub| script.contains(sub)),
+            ["token", "explain", "probe", "join", "report"]
+                .iter()
+                .all(|sub| script.contains(sub)),
             "{shell} completions lack a subcommand"
         );
         insta::assert_snapshot!(format!("completions_{shell}"), script);
@@ -19,7 +27,15 @@ fn completions_for_every_shell_match_their_snapshots() {
 #[test]
 fn man_page_covers_every_subcommand_and_matches_its_snapshot() {
     let page = man_page();
-    for sub in ["token", "explain", "probe", "join", "report", "completions", "man"] {
+    for sub in [
+        "token",
+        "explain",
+        "probe",
+        "join",
+        "report",
+        "completions",
+        "man",
+    ] {
         assert!(
             page.contains(&format!(".TH agora-doctor-{sub} 1")),
             "man page lacks agora-doctor-{sub}"
@@ -45,4 +61,46 @@ fn binary_prints_completions_and_rejects_an_unknown_shell() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("tcsh"));
+}
+
+/// What bash offers after `words` (the last one being completed), from the generated script in a
+/// real bash.
+fn bash_completes(words: &[&str]) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("agora-doctor.bash");
+    std::fs::write(&script, completions(Shell::Bash)).unwrap();
+    let words_list = words
+        .iter()
+        .map(|w| format!("'{w}'"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let program = format!(
+        "source '{}'; COMP_WORDS=({words_list}); COMP_CWORD={}; _agora__doctor agora-doctor '{}' '{}'; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        script.display(),
+        words.len() - 1,
+        words[words.len() - 1],
+        words[words.len() - 2],
+    );
+    let out = std::process::Command::new("bash")
+        .args(["--norc", "-c", &program])
+        .output()
+        .expect("bash runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn bash_completes_subcommands_and_their_options() {
+    assert!(bash_completes(&["agora-doctor", "pro"]).contains(&"probe".to_string()));
+    let offered = bash_completes(&["agora-doctor", "token", "--ch"]);
+    assert!(offered.contains(&"--channel".to_string()), "{offered:?}");
+    let offered = bash_completes(&["agora-doctor", "probe", "--si"]);
+    assert!(offered.contains(&"--sim".to_string()), "{offered:?}");
 }
