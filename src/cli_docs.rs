@@ -11,7 +11,15 @@ pub fn completions(shell: clap_complete::Shell) -> String {
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut command, "agora-doctor", &mut out);
     // clap_complete writes only UTF-8 (it formats Rust strings).
-    String::from_utf8_lossy(&out).into_owned()
+    let script = String::from_utf8_lossy(&out).into_owned();
+    if shell == clap_complete::Shell::Bash {
+        // clap_complete 4.6 spells the state of a hyphenated binary two ways: the dispatch loop sets
+        // `agora__doctor__subcmd__token`, the case arms test `agora__subcmd__doctor__subcmd__token`,
+        // so no subcommand option ever completes (clap-rs/clap#6421, still open). Spell the arms
+        // the way the loop does.
+        return script.replace("agora__subcmd__doctor", "agora__doctor");
+    }
+    script
 }
 
 /// The man page of `agora-doctor` and every subcommand, as roff.

@@ -3,6 +3,8 @@
 
 #[path = "common/browser.rs"]
 mod common;
+#[path = "common/schema.rs"]
+mod schema;
 
 use assert_cmd::Command;
 use common::*;
@@ -31,8 +33,7 @@ fn run_cli(pulse: &Pulse, url: &str, extra: &[&str]) -> (Value, i32) {
         .timeout(std::time::Duration::from_secs(90))
         .output()
         .unwrap();
-    let report: Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
+    let report: Value = schema::parse_json_output(&out.stdout);
     let check = report["checks"]
         .as_array()
         .and_then(|c| c.iter().find(|c| c["id"] == "browser"))

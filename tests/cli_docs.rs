@@ -62,3 +62,45 @@ fn binary_prints_completions_and_rejects_an_unknown_shell() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("tcsh"));
 }
+
+/// What bash offers after `words` (the last one being completed), from the generated script in a
+/// real bash.
+fn bash_completes(words: &[&str]) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("agora-doctor.bash");
+    std::fs::write(&script, completions(Shell::Bash)).unwrap();
+    let words_list = words
+        .iter()
+        .map(|w| format!("'{w}'"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let program = format!(
+        "source '{}'; COMP_WORDS=({words_list}); COMP_CWORD={}; _agora__doctor agora-doctor '{}' '{}'; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        script.display(),
+        words.len() - 1,
+        words[words.len() - 1],
+        words[words.len() - 2],
+    );
+    let out = std::process::Command::new("bash")
+        .args(["--norc", "-c", &program])
+        .output()
+        .expect("bash runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn bash_completes_subcommands_and_their_options() {
+    assert!(bash_completes(&["agora-doctor", "pro"]).contains(&"probe".to_string()));
+    let offered = bash_completes(&["agora-doctor", "token", "--ch"]);
+    assert!(offered.contains(&"--channel".to_string()), "{offered:?}");
+    let offered = bash_completes(&["agora-doctor", "probe", "--si"]);
+    assert!(offered.contains(&"--sim".to_string()), "{offered:?}");
+}

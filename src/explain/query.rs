@@ -373,29 +373,95 @@ pub fn suggest(query: &str) -> Vec<String> {
     if q.is_empty() {
         return Vec::new();
     }
-    let mut scored: Vec<(f64, String, &str)> = Vec::new();
-    for e in catalog() {
-        let spellings = std::iter::once(&e.key).chain(&e.names).chain(&e.aliases);
-        let mut best: Option<(f64, String)> = None;
-        for s in spellings {
-            let score = strsim::jaro_winkler(&q, &normalise(s));
-            if best.as_ref().is_none_or(|(b, _)| score > *b) {
-                best = Some((score, s.clone()));
-            }
-        }
+    let q_chars = q.chars().count();
+    let mut scored: Vec<(f64, &str)> = Vec::new();
+    for spellings in suggestion_index() {
+        let best = spellings
+            .iter()
+            .filter(|s| could_reach_threshold(q_chars, s.chars))
+            .map(|s| (strsim::jaro_winkler(&q, &s.normalised), s.original))
+            .fold(None, |best: Option<(f64, &str)>, (score, s)| match best {
+                Some((b, _)) if b >= score => best,
+                _ => Some((score, s)),
+            });
         if let Some((score, s)) = best {
-            if score >= 0.85 {
-                scored.push((score, s, &e.key));
+            if score >= SUGGEST_THRESHOLD {
+                scored.push((score, s));
             }
         }
     }
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    scored.into_iter().take(3).map(|(_, s, _)| s).collect()
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, s)| s.to_string())
+        .collect()
+}
+
+/// Lowest Jaro-Winkler similarity offered as "did you mean".
+const SUGGEST_THRESHOLD: f64 = 0.85;
+
+/// Whether strings of `a` and `b` characters can score [`SUGGEST_THRESHOLD`] at all. Jaro is at
+/// most (r + 2) / 3 where r = shorter / longer (matches cannot outnumber the shorter string), and
+/// Winkler's prefix bonus lifts it to at most 0.6 × jaro + 0.4; reaching 0.85 needs jaro ≥ 0.75,
+/// so r ≥ 0.25. Skipping hopeless pairs keeps a long pasted line from costing a full comparison
+/// against every spelling.
+fn could_reach_threshold(a: usize, b: usize) -> bool {
+    let (short, long) = if a <= b { (a, b) } else { (b, a) };
+    short * 4 >= long
+}
+
+/// One spelling of a catalog entry, normalised once.
+struct Spelling {
+    normalised: String,
+    chars: usize,
+    original: &'static str,
+}
+
+/// Per catalog entry, every spelling (key, names, aliases) with its normalised form, computed once:
+/// normalising the whole catalog on every query made suggestions the slow part of `explain`.
+fn suggestion_index() -> &'static [Vec<Spelling>] {
+    static INDEX: OnceLock<Vec<Vec<Spelling>>> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        catalog()
+            .iter()
+            .map(|e| {
+                std::iter::once(&e.key)
+                    .chain(&e.names)
+                    .chain(&e.aliases)
+                    .map(|s| {
+                        let normalised = normalise(s);
+                        Spelling {
+                            chars: normalised.chars().count(),
+                            normalised,
+                            original: s.as_str(),
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::normalise;
+    use super::{could_reach_threshold, normalise, SUGGEST_THRESHOLD};
+
+    #[test]
+    fn the_length_bound_never_skips_a_pair_that_could_be_suggested() {
+        // Every pair the bound skips scores below the threshold, for strings sharing everything
+        // they can (the best case for similarity).
+        let long = "A".repeat(40);
+        for short_len in 1..=40 {
+            let short = "A".repeat(short_len);
+            let score = strsim::jaro_winkler(&short, &long);
+            if !could_reach_threshold(short_len, 40) {
+                assert!(score < SUGGEST_THRESHOLD, "{short_len}: {score}");
+            }
+        }
+        assert!(could_reach_threshold(10, 40));
+        assert!(!could_reach_threshold(9, 40));
+    }
 
     #[test]
     fn normalise_unifies_spelling_styles() {
