@@ -6,6 +6,8 @@
 mod common;
 #[path = "common/native.rs"]
 mod native;
+#[path = "common/pulse.rs"]
+mod pulse;
 
 use common::doctor;
 
@@ -119,8 +121,24 @@ fn readme_samples_match_real_output() {
         // `probe --sim` and `join --sim` load the SDK double next to the binary.
         native::sdk_double();
     }
+    // `probe --sim` runs the Web SDK flow in Chromium (the README shows it): give the page a
+    // private PulseAudio microphone playing a tone, so publish has audio to send.
+    let probe_sim = |args: &[String]| {
+        args.first().is_some_and(|a| a == "probe") && args.iter().any(|a| a == "--sim")
+    };
+    let mut mic = samples
+        .iter()
+        .any(|s| probe_sim(&s.args))
+        .then(pulse::Pulse::start);
+    if let Some(mic) = mic.as_mut() {
+        mic.play_tone(pulse::TONE_AMPLITUDE);
+    }
     for sample in samples {
-        let out = doctor()
+        let mut cmd = doctor();
+        if let (true, Some(mic)) = (probe_sim(&sample.args), mic.as_ref()) {
+            cmd.env_remove("AGORA_DOCTOR_NO_BROWSER").envs(mic.env());
+        }
+        let out = cmd
             .args(&sample.args)
             .env("NO_COLOR", "1")
             .output()

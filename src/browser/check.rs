@@ -108,7 +108,7 @@ pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
     let flow_wanted = runs_flow(&ctx);
     // Under --sim, a --url filled in by --sim itself is not the user's page.
     let user_url = ctx.inputs.url.clone().filter(|_| ctx.url_note().is_none());
-    if !(ctx.inputs.browser || ctx.sim.is_some()) || (user_url.is_none() && !flow_wanted) {
+    if !(ctx.inputs.browser || flow_wanted) || (user_url.is_none() && !flow_wanted) {
         return CheckOutput::skip(
             "browser",
             "not asked to open the page in a browser",

@@ -233,7 +233,16 @@ pub async fn run(tab: &Tab, plan: &FlowPlan, edge: Option<&WebEdge>) -> Vec<Find
         took,
         "leave: left the channel",
     ));
+    let all_passed = findings.iter().all(|f| f.status == Status::Pass);
     findings.extend(console_errors(&tab.console()[console_before..]));
+    if all_passed {
+        if let Some(console) = findings
+            .last_mut()
+            .filter(|f| f.key == "probe.browser.flow_console")
+        {
+            console.summary = format!("every step passed, but {}", console.summary);
+        }
+    }
     findings
 }
 

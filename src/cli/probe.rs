@@ -46,14 +46,18 @@ pub struct ProbeArgs {
     #[arg(long)]
     pub browser: bool,
 
-    /// With --browser: also run the Web SDK flow (join → publish → unpublish → leave) with --app-id,
+    /// Also run the Web SDK flow, join → publish → unpublish → leave (implies --browser), with --app-id,
     /// --channel and the token (or the App Certificate) on a page exposing the demo page's `demo` API:
     /// --url, or the built-in demo page. Under --sim the browser check runs it by default.
     #[arg(long)]
     pub flow: bool,
 
     /// Do not start Chromium, not even for --sim's web flow (env AGORA_DOCTOR_NO_BROWSER=1).
-    #[arg(long, env = "AGORA_DOCTOR_NO_BROWSER")]
+    #[arg(
+        long,
+        env = "AGORA_DOCTOR_NO_BROWSER",
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
     pub no_browser: bool,
 
     /// The Chromium binary for --browser (otherwise /usr/lib/chromium/chromium, chromium on PATH…).
