@@ -108,7 +108,9 @@ pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
     let flow_wanted = runs_flow(&ctx);
     // Under --sim, a --url filled in by --sim itself is not the user's page.
     let user_url = ctx.inputs.url.clone().filter(|_| ctx.url_note().is_none());
-    if !(ctx.inputs.browser || flow_wanted) || (user_url.is_none() && !flow_wanted) {
+    // The plain check needs --browser and a page; the flow brings its own page when needed.
+    let plain_check = ctx.inputs.browser && user_url.is_some();
+    if !(flow_wanted || plain_check) {
         return CheckOutput::skip(
             "browser",
             "not asked to open the page in a browser",
