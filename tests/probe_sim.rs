@@ -374,3 +374,44 @@ fn expired_certificate_fails_tls_on_time_and_the_clock_is_read_over_plain_http()
     );
     assert_measured(&clock.summary, 0.0);
 }
+
+/// Every check that talks to the edge, run together against `fault`: each must END on its own
+/// deadline with a verdict (not pass, and not the runner's `*.timed_out` for a blown budget).
+fn assert_edge_checks_end_within_budget(fault: Fault) {
+    let edge = edge(fault);
+    let reports = run(
+        context_for(&edge, ProbeInputs::default()),
+        &["config", "clock", "network", "page"],
+    );
+    for r in &reports {
+        assert!(
+            !r.key.ends_with("timed_out") && r.status != Status::Error,
+            "{fault:?}: {} overran its budget: {} {:?}",
+            r.id,
+            r.summary,
+            r.findings
+        );
+        assert_ne!(
+            r.status,
+            Status::Pass,
+            "{fault:?}: {} passed against a server that never answers properly: {}",
+            r.id,
+            r.summary
+        );
+    }
+    let network = &reports[2];
+    assert!(
+        detail_keys(network).contains(&"probe.network.udp_blocked") || fault == Fault::Trickle,
+        "{fault:?}: {network:?}"
+    );
+}
+
+#[test]
+fn trickling_server_fails_every_edge_check_within_its_budget() {
+    assert_edge_checks_end_within_budget(Fault::Trickle);
+}
+
+#[test]
+fn blackholed_ports_fail_every_edge_check_within_its_budget() {
+    assert_edge_checks_end_within_budget(Fault::Blackhole);
+}

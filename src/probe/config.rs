@@ -16,7 +16,9 @@ pub const SPEC: CheckSpec = CheckSpec {
     id: "config",
     title: "App ID and token",
     inputs: "--app-id ID; optional --token T --channel C [--uid N] (and AGORA_APP_CERTIFICATE or --cert-file to verify the signature)",
-    budget: |_| Duration::from_secs(3),
+    // The access-point request's own deadline plus a second for the token checks, so a stalled or
+    // trickling access point ends as a finding, not as a blown budget.
+    budget: |ctx| access_point_deadline(ctx) + Duration::from_secs(1),
     run: |ctx| Box::pin(run(ctx)),
 };
 
@@ -167,6 +169,11 @@ async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
 }
 
 /// Ask the simulated access point (a double) what Agora's would answer.
+/// How long the (simulated) access point may take to answer: a TLS handshake and one request.
+fn access_point_deadline(ctx: &ProbeContext) -> Duration {
+    ctx.profile.timeouts.http * 2
+}
+
 async fn ask_sim(
     ctx: &ProbeContext,
     sim: &super::context::SimInfo,
@@ -194,7 +201,7 @@ async fn ask_sim(
         .append_pair("key", token);
     let mut builder = reqwest::Client::builder()
         .no_proxy()
-        .timeout(ctx.profile.timeouts.http * 3);
+        .timeout(access_point_deadline(ctx));
     for root in &ctx.extra_roots {
         if let Ok(cert) = reqwest::Certificate::from_der(root) {
             builder = builder.add_root_certificate(cert);

@@ -16,6 +16,7 @@ use rustls::ServerConfig;
 use tokio_rustls::TlsAcceptor;
 
 use super::access_point::{ApAnswer, ApRequest};
+use super::slow::TrickleIo;
 use super::{Background, Fault, SimError, SimProject};
 
 /// How long the server waits for a client's TLS handshake before dropping it.
@@ -63,17 +64,30 @@ pub fn serve_http(
             };
             let handler = handler.clone();
             tokio::spawn(async move {
-                if fault == Fault::Stall {
-                    let _held = stream;
-                    return std::future::pending::<()>().await;
+                match fault {
+                    Fault::Stall => {
+                        let _held = stream;
+                        std::future::pending::<()>().await
+                    }
+                    Fault::Trickle => {
+                        serve_connection(TrickleIo::new(stream), handler, fault).await
+                    }
+                    _ => serve_connection(stream, handler, fault).await,
                 }
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service(handler, fault))
-                    .await;
             });
         }
     });
     Ok(())
+}
+
+/// Serve HTTP/1.1 on one accepted connection until the client closes it.
+async fn serve_connection<I>(io: I, handler: Arc<dyn HttpHandler>, fault: Fault)
+where
+    I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let _ = hyper::server::conn::http1::Builder::new()
+        .serve_connection(TokioIo::new(io), service(handler, fault))
+        .await;
 }
 
 /// The hyper service around a handler (reads the body, applies a delay fault, answers).
@@ -128,15 +142,19 @@ pub fn serve_https(
                     let _held = stream;
                     return std::future::pending::<()>().await;
                 }
+                if fault == Fault::Trickle {
+                    // No handshake deadline: the client's own deadline is what is under test.
+                    if let Ok(tls) = acceptor.accept(TrickleIo::new(stream)).await {
+                        serve_connection(tls, handler, fault).await;
+                    }
+                    return;
+                }
                 let Ok(Ok(tls)) =
                     tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await
                 else {
                     return;
                 };
-                let service = service(handler, fault);
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(tls), service)
-                    .await;
+                serve_connection(tls, handler, fault).await;
             });
         }
     });

@@ -16,6 +16,7 @@
 mod access_point;
 mod background;
 mod http;
+mod slow;
 mod tls;
 mod udp;
 
@@ -26,6 +27,7 @@ use std::time::Duration;
 pub use access_point::{ApAnswer, ApRequest, GatewayReason};
 pub use background::Background;
 pub use http::{serve_http, serve_https, EdgeService, HttpHandler, DEMO_PAGE_PATH, SERVER_HEADER};
+pub use slow::{Blackhole, TrickleIo, TRICKLE_INTERVAL};
 pub use tls::{provider, SimTls, LOOPBACK_NAMES};
 pub use udp::serve_udp;
 
@@ -44,6 +46,12 @@ pub enum Fault {
     Stall,
     /// Nothing listens: the reported ports are closed, so connections are refused.
     Refuse,
+    /// Accept and answer, but send one byte a second ([`TRICKLE_INTERVAL`]): the TLS handshake
+    /// and every response crawl.
+    Trickle,
+    /// TCP connections never complete (the accept queue is full, SYNs are dropped) and datagrams
+    /// vanish: a firewall that drops rather than refuses.
+    Blackhole,
     /// Stamp `Date` headers this many milliseconds away from the real time (positive = ahead).
     WrongClock {
         /// Offset of the simulated server clock from this machine's, in milliseconds.
@@ -133,8 +141,16 @@ impl SimEdgeBuilder {
             app_id: self.app_id,
             app_certificate: self.app_certificate,
         };
+        let mut blackholes = Vec::new();
         let (https_addr, http_addr, udp_addr) = if self.fault == Fault::Refuse {
             (closed_tcp_port()?, closed_tcp_port()?, closed_udp_port()?)
+        } else if self.fault == Fault::Blackhole {
+            blackholes.push(Blackhole::open()?);
+            blackholes.push(Blackhole::open()?);
+            let udp = UdpSocket::bind("127.0.0.1:0")?;
+            let udp_addr = udp.local_addr()?;
+            serve_udp(&runtime, udp, self.fault)?;
+            (blackholes[0].addr(), blackholes[1].addr(), udp_addr)
         } else {
             let tcp = TcpListener::bind("127.0.0.1:0")?;
             let plain = TcpListener::bind("127.0.0.1:0")?;
@@ -159,6 +175,7 @@ impl SimEdgeBuilder {
             tls,
             project,
             fault: self.fault,
+            _blackholes: blackholes,
             _runtime: runtime,
         })
     }
@@ -173,6 +190,7 @@ pub struct SimEdge {
     tls: SimTls,
     project: SimProject,
     fault: Fault,
+    _blackholes: Vec<Blackhole>,
     _runtime: Background,
 }
 

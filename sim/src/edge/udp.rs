@@ -26,7 +26,7 @@ pub fn serve_udp(runtime: &Background, socket: UdpSocket, fault: Fault) -> Resul
                 continue;
             };
             match fault {
-                Fault::Stall => continue,
+                Fault::Stall | Fault::Blackhole => continue,
                 Fault::Delay(delay) => tokio::time::sleep(delay).await,
                 _ => {}
             }
