@@ -168,3 +168,74 @@ fn an_expired_token_fails_the_join_with_dynamic_key_expired_explained() {
         assert_eq!(finding(&check, key)["status"], "skip", "{check:#}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn flow_with_url_drives_that_page_and_skips_a_page_without_the_demo_api() {
+    let mut pulse = Pulse::start();
+    pulse.play_tone(pulse::TONE_AMPLITUDE);
+    // Not --sim: the user's page (here the demo page pointed at a simulated Web edge this test runs,
+    // whose self-signed certificate the user's Chromium flag accepts).
+    let edge = agora_sim::web::WebEdge::start(agora_sim::web::WebEdgeConfig {
+        app_id: APP_ID.into(),
+        app_certificate: Some(CERTIFICATE.into()),
+        page_root: Some(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/web").into()),
+    })
+    .await
+    .expect("simulated Web edge starts");
+    let port = edge.http_addr().port();
+    let demo = format!(
+        "http://localhost:{port}/index.html?sdk=4.3.0&ap={}",
+        edge.ap_host_port()
+    );
+    let run = |url: String| {
+        let pulse = &pulse;
+        tokio::task::block_in_place(move || {
+            let out = doctor()
+                .args([
+                    "probe", "--only", "browser", "--flow", "--json", "--url", &url,
+                ])
+                .args(["--app-id", APP_ID, "--channel", CHANNEL, "--uid", "4242"])
+                .arg("--chrome-flag=--ignore-certificate-errors")
+                .env_remove("AGORA_DOCTOR_NO_BROWSER")
+                .env("AGORA_APP_CERTIFICATE", CERTIFICATE)
+                .envs(pulse.env())
+                .timeout(std::time::Duration::from_secs(150))
+                .output()
+                .unwrap();
+            let report = schema::parse_json_output(&out.stdout);
+            assert_eq!(report["simulated"], false, "{report:#}");
+            report["checks"][0].clone()
+        })
+    };
+    let check = run(demo);
+    let join = finding(&check, "probe.browser.flow_join");
+    assert_eq!(join["status"], "pass", "{check:#}");
+    assert!(
+        join["summary"].as_str().unwrap().contains("uid 4242"),
+        "{join:#}"
+    );
+    assert!(
+        !join["summary"].as_str().unwrap().contains("simulated"),
+        "{join:#}"
+    );
+    for key in [
+        "probe.browser.flow_publish",
+        "probe.browser.flow_unpublish",
+        "probe.browser.flow_leave",
+    ] {
+        assert_eq!(finding(&check, key)["status"], "pass", "{check:#}");
+    }
+    // The token built from the certificate was for uid 4242, and the edge saw that uid publish.
+    assert!(
+        edge.received_audio(4242).is_some_and(|m| m.connected),
+        "{:?}",
+        edge.received_audio(4242)
+    );
+
+    let check = run(format!("http://localhost:{port}/broken.html"));
+    assert_eq!(
+        finding(&check, "probe.browser.flow_skipped")["status"],
+        "skip",
+        "{check:#}"
+    );
+}
