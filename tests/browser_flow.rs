@@ -2,6 +2,7 @@
 //! real Chromium with the real SDK 4.3.0 and a PulseAudio virtual microphone playing a tone, against
 //! the simulated Web edge (a test double): a good token passes every step and the edge's media end
 //! receives the audio; an expired token fails the join with `dynamic key expired`, explained.
+//! `--flow --url` drives the user's page (not labelled simulated); no Chromium or no SDK files skip.
 
 mod common;
 #[path = "common/pulse.rs"]
@@ -236,6 +237,40 @@ async fn flow_with_url_drives_that_page_and_skips_a_page_without_the_demo_api() 
     assert_eq!(
         finding(&check, "probe.browser.flow_skipped")["status"],
         "skip",
+        "{check:#}"
+    );
+}
+
+#[test]
+fn missing_chromium_or_sdk_files_skip_with_the_install_hint() {
+    let run = |extra: &[&str], env: Option<(&str, &str)>| {
+        let mut cmd = doctor();
+        cmd.args(["probe", "--sim", "--only", "browser", "--json"])
+            .args(extra)
+            .env_remove("AGORA_DOCTOR_NO_BROWSER");
+        if let Some((k, v)) = env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "a skip is not a failure");
+        browser_check(&String::from_utf8_lossy(&out.stdout))
+    };
+    let check = run(&["--chromium", "/nonexistent/chromium"], None);
+    assert_eq!(check["status"], "skip", "{check:#}");
+    assert_eq!(check["key"], "probe.browser.no_chromium");
+    assert!(
+        check["fix"]
+            .as_str()
+            .unwrap()
+            .contains("apt-get install chromium"),
+        "{check:#}"
+    );
+
+    let check = run(&[], Some(("AGORA_DOCTOR_WEB_ROOT", "/nonexistent/web")));
+    assert_eq!(check["status"], "skip", "{check:#}");
+    assert_eq!(check["key"], "probe.browser.flow_skipped");
+    assert!(
+        check["fix"].as_str().unwrap().contains("npm ci"),
         "{check:#}"
     );
 }

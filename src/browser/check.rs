@@ -128,6 +128,19 @@ pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
             .with_fix(INSTALL_HINT),
         );
     };
+    if !executable.is_file() {
+        return CheckOutput::single(
+            Finding::new(
+                "probe.browser.no_chromium",
+                Status::Skip,
+                format!(
+                    "no Chromium at {}, so the page was not opened",
+                    executable.display()
+                ),
+            )
+            .with_fix(INSTALL_HINT),
+        );
+    }
     // The built-in demo page: the flow's page under --sim, and the page at all without --url.
     let needs_builtin = flow_wanted && (ctx.sim.is_some() || user_url.is_none());
     let mut edge = None;
