@@ -38,6 +38,9 @@ const LOAD_TIMEOUT: Duration = Duration::from_secs(20);
 const SETTLE: Duration = Duration::from_millis(1500);
 /// Deadline for the in-page probe script (getMicrophones may wait on the permission layer).
 const SCRIPT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Under --sim, Chromium captures from its own synthetic audio source instead of a real device.
+const SIM_FAKE_MICROPHONE_FLAG: &str = "--use-fake-device-for-media-stream";
+
 /// The SDK the simulated Web edge can carry through a join: 4.3.0 (4.24's `join_v3` needs an ORTC
 /// media endpoint the double does not have, web-sdk.md §4b).
 const SIM_SDK: &str = "4.3.0";
@@ -186,10 +189,17 @@ pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
         }
     }
     let pages = pages(&ctx, user_url, edge.as_ref());
+    let mut extra_args = ctx.inputs.chrome_flags.clone();
+    if ctx.sim.is_some() {
+        // --sim tests Agora's side, not this machine's microphone (the devices check does that):
+        // Chromium's synthetic capture device lets the flow publish on any machine, the same way
+        // the native join publishes a generated tone.
+        extra_args.push(SIM_FAKE_MICROPHONE_FLAG.into());
+    }
     let options = LaunchOptions {
         executable: Some(executable),
         // The user's own flags (e.g. --unsafely-treat-insecure-origin-as-secure) change the verdict.
-        extra_args: ctx.inputs.chrome_flags.clone(),
+        extra_args,
         // As a user clicking "Allow" on the microphone prompt; the devices themselves stay real.
         grant_media: true,
         // The simulated Web edge's certificate is made at start and self-signed.
@@ -482,11 +492,15 @@ fn judge(chromium: &str, facts: &PageFacts, console: &[ConsoleEntry], sim: bool)
     }
     details.push(match (&facts.mics, &facts.mic_error) {
         (Some(mics), _) if !mics.is_empty() => {
-            let mut f = Finding::new(
-                "probe.browser.ok",
-                Status::Pass,
-                format!("the page sees {} microphone(s)", mics.len()),
-            );
+            let summary = if sim {
+                format!(
+                    "the page sees {} microphone(s): Chromium's synthetic one ({SIM_FAKE_MICROPHONE_FLAG}), since --sim does not test this machine's microphone",
+                    mics.len()
+                )
+            } else {
+                format!("the page sees {} microphone(s)", mics.len())
+            };
+            let mut f = Finding::new("probe.browser.ok", Status::Pass, summary);
             for m in mics {
                 f = f.with_evidence(m.clone());
             }

@@ -116,6 +116,7 @@ registry! {
     "msg.invalid_token_param",
     "msg.publish_before_join",
     "msg.remove_of_null",
+    "msg.getstats_not_a_track",
     "msg.get_user_media_not_found",
     "msg.join_twice",
     "msg.audience_publish",
