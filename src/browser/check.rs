@@ -36,6 +36,8 @@ const LOAD_TIMEOUT: Duration = Duration::from_secs(20);
 /// Console messages keep arriving after the load event (SDK start-up logs, late promise
 /// rejections); wait this long before reading them.
 const SETTLE: Duration = Duration::from_millis(1500);
+/// The settle time on the built-in demo page under --sim (it logs nothing of the user's).
+const SIM_SETTLE: Duration = Duration::from_millis(300);
 /// Deadline for the in-page probe script (getMicrophones may wait on the permission layer).
 const SCRIPT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Under --sim, Chromium captures from its own synthetic audio source instead of a real device.
@@ -359,7 +361,8 @@ async fn inspect(
             return Err(e);
         }
     };
-    tokio::time::sleep(SETTLE).await;
+    // The built-in page under --sim is ours and quiet: a short settle is enough there.
+    tokio::time::sleep(if sim { SIM_SETTLE } else { SETTLE }).await;
     // Only what the page printed by itself counts as "during load"; the probe script's own calls
     // (getMicrophones on an insecure page logs errors) are reported through its result instead.
     let during_load = tab.console();

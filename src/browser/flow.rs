@@ -19,6 +19,9 @@ use crate::report::{Finding, Status};
 pub const STEP_TIMEOUT: Duration = Duration::from_secs(15);
 /// How long the track stays published before `unpublish`, so media really flows meanwhile.
 pub const PUBLISH_HOLD: Duration = Duration::from_millis(1000);
+/// Audio packets the simulated edge must receive before publish counts as proven (Opus sends one
+/// per 20 ms, so about 200 ms of audio).
+const ENOUGH_AUDIO_PACKETS: u64 = 10;
 /// On the simulated edge, how long to wait for the first audio packet: Opus with DTX sends one
 /// packet every 400 ms on a silent microphone, and the first may come late.
 const FIRST_AUDIO_WAIT: Duration = Duration::from_millis(3000);
@@ -273,16 +276,24 @@ async fn microphone_missing(tab: &Tab) -> Option<String> {
     }
 }
 
-/// Keep the track published for [`PUBLISH_HOLD`], and on the simulated edge until its first audio
-/// packet arrived (at most [`FIRST_AUDIO_WAIT`]). Returns how long it was held.
+/// Keep the track published. On the simulated edge, until its media end has counted
+/// [`ENOUGH_AUDIO_PACKETS`], or any after [`PUBLISH_HOLD`] (at most [`FIRST_AUDIO_WAIT`]): proof enough that audio flows, and the
+/// flow stays short. On a user's page nothing counts packets, so hold [`PUBLISH_HOLD`] for the SDK
+/// to report trouble. Returns how long it was held.
 async fn hold(edge: Option<&WebEdge>, uid: Option<u64>) -> Duration {
     let started = Instant::now();
-    tokio::time::sleep(PUBLISH_HOLD).await;
+    let Some(uid) = uid.filter(|_| edge.is_some()) else {
+        tokio::time::sleep(PUBLISH_HOLD).await;
+        return started.elapsed();
+    };
     while started.elapsed() < FIRST_AUDIO_WAIT {
-        match uid.and_then(|u| received(edge, u)) {
-            Some(m) if m.audio_packets == 0 => tokio::time::sleep(Duration::from_millis(100)).await,
-            _ => break,
+        let packets = received(edge, uid).map_or(0, |m| m.audio_packets);
+        // A silent microphone with DTX sends a packet only every 400 ms: after the usual hold,
+        // any audio at all is proof enough.
+        if packets >= ENOUGH_AUDIO_PACKETS || (packets > 0 && started.elapsed() >= PUBLISH_HOLD) {
+            break;
         }
+        tokio::time::sleep(Duration::from_millis(25)).await;
     }
     started.elapsed()
 }
