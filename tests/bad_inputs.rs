@@ -682,24 +682,8 @@ fn matrix_has_at_least_40_cases() {
 fn every_bad_input_gets_a_clear_message_and_no_panic() {
     let x = context();
     let cases = cases();
-    // Run the cases on two threads: they are independent processes.
-    let failures: Vec<String> = std::thread::scope(|s| {
-        let (left, right) = cases.split_at(cases.len() / 2);
-        let handles: Vec<_> = [left, right]
-            .into_iter()
-            .map(|part| {
-                let x = &x;
-                s.spawn(move || {
-                    part.iter()
-                        .filter_map(|c| run(c, x).err().map(|e| format!("[{}] {e}", c.name)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap())
-            .collect()
+    let failures = common::errors_on_two_threads(&cases, |c| {
+        run(c, &x).map_err(|e| format!("[{}] {e}", c.name))
     });
     let sparse = PathBuf::from(x.path("sparse.log"));
     drop(x);

@@ -295,24 +295,7 @@ fn no_command_ever_prints_the_certificate() {
         .flat_map(|r| r.vias.iter().map(move |v| (r, *v)))
         .collect();
     assert!(jobs.len() >= 50, "{} runs", jobs.len());
-    let failures: Vec<String> = std::thread::scope(|s| {
-        let (left, right) = jobs.split_at(jobs.len() / 2);
-        let handles: Vec<_> = [left, right]
-            .into_iter()
-            .map(|part| {
-                let cert_file = &cert_file;
-                s.spawn(move || {
-                    part.iter()
-                        .filter_map(|(r, v)| check(r, *v, cert_file).err())
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap())
-            .collect()
-    });
+    let failures = common::errors_on_two_threads(&jobs, |(r, v)| check(r, *v, &cert_file));
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 

@@ -69,3 +69,29 @@ pub fn vectors() -> Vec<Value> {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect()
 }
+
+/// Run `check` on every item, split over two threads (the items are independent processes), and
+/// return every error message.
+pub fn errors_on_two_threads<T: Sync>(
+    items: &[T],
+    check: impl Fn(&T) -> Result<(), String> + Sync,
+) -> Vec<String> {
+    let check = &check;
+    std::thread::scope(|s| {
+        let (left, right) = items.split_at(items.len() / 2);
+        let handles: Vec<_> = [left, right]
+            .into_iter()
+            .map(|part| {
+                s.spawn(move || {
+                    part.iter()
+                        .filter_map(|i| check(i).err())
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    })
+}
