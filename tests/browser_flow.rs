@@ -130,6 +130,51 @@ fn a_good_token_joins_publishes_unpublishes_and_leaves_on_the_simulated_edge() {
 }
 
 #[test]
+fn the_flow_prefers_chromiums_headless_shell_and_passes_in_the_full_browser_too() {
+    use agora_doctor::browser::{find_chromium, find_headless_shell};
+    let shell = find_headless_shell()
+        .expect("chromium-headless-shell (scripts/apt/browser.txt installs it)");
+    let full = find_chromium().expect("chromium (scripts/apt/browser.txt installs it)");
+    // The headline's evidence names the program that ran, after its product string.
+    let program = |check: &Value| {
+        check["evidence"]
+            .as_array()
+            .and_then(|e| {
+                e.iter()
+                    .filter_map(Value::as_str)
+                    .find(|e| e.contains("Chrome/"))
+            })
+            .map(str::to_owned)
+            .unwrap_or_else(|| panic!("no browser in the evidence: {check:#}"))
+    };
+
+    let (code, stdout) = probe(&["--json"]);
+    let by_default = browser_check(&stdout);
+    assert_eq!(code, 0, "{by_default:#}");
+    assert!(
+        program(&by_default).ends_with(&format!("({})", shell.display())),
+        "the built-in page opens in the headless shell when it is installed: {by_default:#}"
+    );
+
+    let full_path = full.display().to_string();
+    let (code, stdout) = probe(&["--json", "--chromium", &full_path]);
+    let in_full = browser_check(&stdout);
+    assert_eq!(code, 0, "{in_full:#}");
+    assert!(
+        program(&in_full).ends_with(&format!("({full_path})")),
+        "{in_full:#}"
+    );
+    for key in [
+        "probe.browser.flow_join",
+        "probe.browser.flow_publish",
+        "probe.browser.flow_unpublish",
+        "probe.browser.flow_leave",
+    ] {
+        assert_eq!(finding(&in_full, key)["status"], "pass", "{in_full:#}");
+    }
+}
+
+#[test]
 fn an_expired_token_fails_the_join_with_dynamic_key_expired_explained() {
     // Issued two hours ago for one hour: signed correctly, expired an hour ago.
     let issued = now() - 7200;

@@ -102,3 +102,61 @@ async fn probe_browser_judges_secure_insecure_and_broken_pages() {
         "{broken:#}"
     );
 }
+
+/// Everything `url` printed while loading, as (kind, text) pairs in a stable order, read the plain
+/// way (a new tab, listening before navigation) or by adopting the tab Chromium loaded at start.
+async fn load_console(executable: &std::path::Path, url: &str, adopt: bool) -> Vec<String> {
+    use agora_doctor::browser::{Chromium, LaunchOptions};
+    let chromium = Chromium::launch(&LaunchOptions {
+        executable: Some(executable.to_path_buf()),
+        start_url: adopt.then(|| url.to_string()),
+        ..LaunchOptions::default()
+    })
+    .await
+    .expect("Chromium starts");
+    let tab = chromium.open(url, STEP).await.expect("the page loads");
+    // Late arrivals (the missing script's log entry) come within moments of the load event.
+    tab.wait_console(std::time::Duration::from_secs(5), |c| c.len() >= 3)
+        .await;
+    let mut lines: Vec<String> = tab
+        .console()
+        .iter()
+        .map(|e| format!("{:?}: {}", e.kind, e.text))
+        .collect();
+    lines.sort();
+    tab.close().await;
+    chromium.close().await;
+    lines
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tab_adopted_after_load_still_reports_what_it_printed_before() {
+    use agora_doctor::browser::{find_chromium, find_headless_shell};
+    let edge = edge(false).await;
+    let url = format!(
+        "http://localhost:{}/load-console.html",
+        edge.http_addr().port()
+    );
+    let programs = [
+        find_chromium().expect("chromium (scripts/apt/browser.txt installs it)"),
+        find_headless_shell()
+            .expect("chromium-headless-shell (scripts/apt/browser.txt installs it)"),
+    ];
+    for program in &programs {
+        let plain = load_console(program, &url, false).await;
+        for wanted in ["printed during load", "thrown during load", "status of 404"] {
+            assert!(
+                plain.iter().any(|l| l.contains(wanted)),
+                "{}: {wanted:?} missing from {plain:#?}",
+                program.display()
+            );
+        }
+        let adopted = load_console(program, &url, true).await;
+        assert_eq!(
+            adopted,
+            plain,
+            "{}: the adopted tab lost or repeated console lines",
+            program.display()
+        );
+    }
+}

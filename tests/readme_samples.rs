@@ -1,7 +1,8 @@
 //! The README's sample outputs are real: each block marked `<!-- sample…: ARGS -->` must equal what
 //! `agora-doctor ARGS` prints now. `sample:` compares the whole stdout, `sample-tail:` its end, and
 //! `sample-numbers:` the whole stdout with every run of digits replaced (ports, timings, dates), the
-//! checkout's path shown as `.`, a clock offset's direction ignored and runs of spaces as one.
+//! checkout's path shown as `.`, a clock offset's direction ignored and runs of spaces as one
+//! (and the `--sim` flow's SDK getStats error, which depends on timing, left out).
 
 mod common;
 #[path = "common/native.rs"]
@@ -89,9 +90,19 @@ fn volatile_blurred(s: &str) -> String {
         .replace(" behind ", " ahead of ");
     // Columns padded to the widest number shift with it: a run of spaces counts as one.
     s.lines()
+        .filter(|line| !sdk_stats_timer_line(line))
         .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Under `--sim`, SDK 4.3.0's stats timer throws its getStats TypeError on current Chromium only
+/// if it fires during the short flow (most runs, not all): the finding that reports it (a pass,
+/// the SDK's own error) comes and goes with timing, so it is not compared.
+fn sdk_stats_timer_line(line: &str) -> bool {
+    line.contains("getStats")
+        || line.contains("getstats_not_a_track")
+        || (line.contains("[probe.browser.flow_console]") && line.contains("SDK 4.3.0 itself"))
 }
 
 fn numbers_blurred(s: &str) -> String {

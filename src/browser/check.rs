@@ -8,7 +8,8 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use super::{
-    find_chromium, flow, BrowserError, Chromium, ConsoleEntry, LaunchOptions, INSTALL_HINT,
+    find_chromium, find_headless_shell, flow, BrowserError, Chromium, ConsoleEntry, LaunchOptions,
+    INSTALL_HINT,
 };
 use crate::probe::runner::{CheckOutput, CheckSpec};
 use crate::probe::ProbeContext;
@@ -36,8 +37,6 @@ const LOAD_TIMEOUT: Duration = Duration::from_secs(20);
 /// Console messages keep arriving after the load event (SDK start-up logs, late promise
 /// rejections); wait this long before reading them.
 const SETTLE: Duration = Duration::from_millis(1500);
-/// The settle time on the built-in demo page under --sim (it logs nothing of the user's).
-const SIM_SETTLE: Duration = Duration::from_millis(300);
 /// Deadline for the in-page probe script (getMicrophones may wait on the permission layer).
 const SCRIPT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Under --sim, Chromium captures from its own synthetic audio source instead of a real device.
@@ -122,7 +121,15 @@ pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
             "pass --url URL --browser to load the page in headless Chromium (add --flow to join, publish, unpublish and leave)",
         );
     }
-    let executable = ctx.inputs.chromium.clone().or_else(find_chromium);
+    // Only our own demo page opens: Chromium's headless shell (same engine, far quicker start)
+    // does. A user's page is judged by the full browser, the one closest to theirs.
+    let executable = ctx.inputs.chromium.clone().or_else(|| {
+        user_url
+            .is_none()
+            .then(find_headless_shell)
+            .flatten()
+            .or_else(find_chromium)
+    });
     let Some(executable) = executable else {
         return CheckOutput::single(
             Finding::new(
@@ -352,8 +359,18 @@ async fn inspect(
     sim: bool,
     edge: Option<&agora_sim::web::WebEdge>,
 ) -> Result<CheckOutput, BrowserError> {
-    let chromium = Chromium::launch(options).await?;
-    let version = chromium.version().to_string();
+    let mut options = options.clone();
+    if sim && std::env::var_os("AGORA_EXP_NOADOPT").is_none() {
+        // The built-in page on loopback: let it load while DevTools attaches. A user's page
+        // keeps the plain path, whose navigation errors carry Chromium's own reason.
+        options.start_url = Some(pages.inspect.clone());
+    }
+    let chromium = Chromium::launch(&options).await?;
+    // Which program ran matters: the headless shell and the full browser differ outside the engine.
+    let version = match &options.executable {
+        Some(path) => format!("{} ({})", chromium.version(), path.display()),
+        None => chromium.version().to_string(),
+    };
     let tab = match chromium.open(&pages.inspect, LOAD_TIMEOUT).await {
         Ok(tab) => tab,
         Err(e) => {
@@ -361,23 +378,66 @@ async fn inspect(
             return Err(e);
         }
     };
-    // The built-in page under --sim is ours and quiet: a short settle is enough there.
-    tokio::time::sleep(if sim { SIM_SETTLE } else { SETTLE }).await;
+    // Under --sim the flow follows on this tab and reads every console line from the load event
+    // on, so nothing printed late is lost without waiting here.
+    if !sim {
+        tokio::time::sleep(SETTLE).await;
+    }
     // Only what the page printed by itself counts as "during load"; the probe script's own calls
     // (getMicrophones on an insecure page logs errors) are reported through its result instead.
     let during_load = tab.console();
-    let facts = tab.eval(PROBE_SCRIPT, SCRIPT_TIMEOUT).await;
-    let facts: PageFacts = match facts {
-        Ok(value) => match serde_json::from_value(value.clone()) {
-            Ok(facts) => facts,
-            Err(e) => {
-                tab.close().await;
-                chromium.close().await;
-                return Err(BrowserError::Script(format!(
-                    "the probe script returned {value}: {e}"
-                )));
+    let (facts, flow_findings) = {
+        let read_facts = async {
+            let value = tab.eval(PROBE_SCRIPT, SCRIPT_TIMEOUT).await?;
+            serde_json::from_value::<PageFacts>(value.clone()).map_err(|e| {
+                BrowserError::Script(format!("the probe script returned {value}: {e}"))
+            })
+        };
+        let run_flow = async {
+            let mut findings = Vec::new();
+            let Some(flow) = &pages.flow else {
+                return findings;
+            };
+            let (url, plan) = match flow {
+                Ok(pair) => pair,
+                Err(why) => {
+                    findings.push(why.clone());
+                    return findings;
+                }
+            };
+            if *url == pages.inspect {
+                // On the inspected tab under --sim, the flow answers for everything printed after the
+                // load snapshot; on a user's page, for what it causes itself (it starts after the
+                // probe script, whose calls may log on an insecure page).
+                let console_from = sim.then_some(during_load.len());
+                findings.extend(flow::run(&tab, plan, edge, console_from).await);
+            } else {
+                match chromium.open(url, LOAD_TIMEOUT).await {
+                    Ok(flow_tab) => {
+                        findings.extend(flow::run(&flow_tab, plan, edge, None).await);
+                        flow_tab.close().await;
+                    }
+                    Err(e) => findings.push(failure(url, e)),
+                }
             }
-        },
+            findings
+        };
+        // Under --sim (our page, a secure context) the probe script and the flow run side by side:
+        // one lists devices while the other joins. On a user's page the flow waits for the script.
+        if sim {
+            tokio::join!(read_facts, run_flow)
+        } else {
+            let facts = read_facts.await;
+            let flow_findings = if facts.is_ok() {
+                run_flow.await
+            } else {
+                Vec::new()
+            };
+            (facts, flow_findings)
+        }
+    };
+    let facts = match facts {
+        Ok(facts) => facts,
         Err(e) => {
             tab.close().await;
             chromium.close().await;
@@ -385,33 +445,6 @@ async fn inspect(
         }
     };
     let mut output = judge(&version, &facts, &during_load, sim);
-    let mut flow_findings = Vec::new();
-    match &pages.flow {
-        None => {}
-        Some(Err(why)) => flow_findings.push(why.clone()),
-        Some(Ok((url, plan))) => {
-            // Reuse the loaded tab when the flow runs on the same page.
-            let flow_tab = if *url == pages.inspect {
-                None
-            } else {
-                match chromium.open(url, LOAD_TIMEOUT).await {
-                    Ok(t) => Some(t),
-                    Err(e) => {
-                        flow_findings.push(failure(url, e));
-                        None
-                    }
-                }
-            };
-            let opened_elsewhere = *url != pages.inspect;
-            if !opened_elsewhere || flow_tab.is_some() {
-                let on = flow_tab.as_ref().unwrap_or(&tab);
-                flow_findings.extend(flow::run(on, plan, edge).await);
-            }
-            if let Some(t) = flow_tab {
-                t.close().await;
-            }
-        }
-    }
     tab.close().await;
     chromium.close().await;
     if pages.flow.is_some() {

@@ -20,8 +20,8 @@ pub const STEP_TIMEOUT: Duration = Duration::from_secs(15);
 /// How long the track stays published before `unpublish`, so media really flows meanwhile.
 pub const PUBLISH_HOLD: Duration = Duration::from_millis(1000);
 /// Audio packets the simulated edge must receive before publish counts as proven (Opus sends one
-/// per 20 ms, so about 200 ms of audio).
-const ENOUGH_AUDIO_PACKETS: u64 = 10;
+/// per 20 ms, so about 100 ms of audio): several in a row show a stream, not a stray packet.
+const ENOUGH_AUDIO_PACKETS: u64 = 5;
 /// On the simulated edge, how long to wait for the first audio packet: Opus with DTX sends one
 /// packet every 400 ms on a silent microphone, and the first may come late.
 const FIRST_AUDIO_WAIT: Duration = Duration::from_millis(3000);
@@ -108,8 +108,14 @@ const HAS_DEMO_API: &str = "typeof window.demo === 'object' && window.demo !== n
 ['join', 'publish', 'unpublish', 'leave'].every((k) => typeof window.demo[k] === 'function')";
 
 /// Run the flow on `tab` (already loaded). `edge`: the simulated Web edge serving it, whose media
-/// end can say what it received.
-pub async fn run(tab: &Tab, plan: &FlowPlan, edge: Option<&WebEdge>) -> Vec<Finding> {
+/// end can say what it received. `console_from`: the first console entry the flow answers for
+/// (`None`: whatever the page prints from now on).
+pub async fn run(
+    tab: &Tab,
+    plan: &FlowPlan,
+    edge: Option<&WebEdge>,
+    console_from: Option<usize>,
+) -> Vec<Finding> {
     if !matches!(
         tab.eval(HAS_DEMO_API, STEP_TIMEOUT).await,
         Ok(Value::Bool(true))
@@ -123,7 +129,7 @@ pub async fn run(tab: &Tab, plan: &FlowPlan, edge: Option<&WebEdge>) -> Vec<Find
             "drop --url to run the flow on the built-in demo page, or expose the same API as fixtures/web/demo.js",
         )];
     }
-    let console_before = tab.console().len();
+    let console_before = console_from.unwrap_or_else(|| tab.console().len());
     let mut findings = Vec::new();
     let where_ = if plan.simulated {
         " through the simulated Web edge (a test double, not Agora)"

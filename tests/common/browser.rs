@@ -133,6 +133,7 @@ pub async fn chromium(pulse: &Pulse) -> Chromium {
         grant_media: true,
         env: vec![("PULSE_SERVER".into(), pulse.server())],
         extra_args: Vec::new(),
+        start_url: None,
     })
     .await
     .expect("Chromium starts (scripts/apt/browser.txt installs it)")
