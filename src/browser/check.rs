@@ -360,7 +360,7 @@ async fn inspect(
     edge: Option<&agora_sim::web::WebEdge>,
 ) -> Result<CheckOutput, BrowserError> {
     let mut options = options.clone();
-    if sim && std::env::var_os("AGORA_EXP_NOADOPT").is_none() {
+    if sim {
         // The built-in page on loopback: let it load while DevTools attaches. A user's page
         // keeps the plain path, whose navigation errors carry Chromium's own reason.
         options.start_url = Some(pages.inspect.clone());
@@ -393,35 +393,16 @@ async fn inspect(
                 BrowserError::Script(format!("the probe script returned {value}: {e}"))
             })
         };
-        let run_flow = async {
-            let mut findings = Vec::new();
-            let Some(flow) = &pages.flow else {
-                return findings;
-            };
-            let (url, plan) = match flow {
-                Ok(pair) => pair,
-                Err(why) => {
-                    findings.push(why.clone());
-                    return findings;
-                }
-            };
-            if *url == pages.inspect {
-                // On the inspected tab under --sim, the flow answers for everything printed after the
-                // load snapshot; on a user's page, for what it causes itself (it starts after the
-                // probe script, whose calls may log on an insecure page).
-                let console_from = sim.then_some(during_load.len());
-                findings.extend(flow::run(&tab, plan, edge, console_from).await);
-            } else {
-                match chromium.open(url, LOAD_TIMEOUT).await {
-                    Ok(flow_tab) => {
-                        findings.extend(flow::run(&flow_tab, plan, edge, None).await);
-                        flow_tab.close().await;
-                    }
-                    Err(e) => findings.push(failure(url, e)),
-                }
-            }
-            findings
-        };
+        // On the inspected tab under --sim, the flow answers for everything printed after the
+        // load snapshot; on a user's page, for what it causes itself (it starts after the probe
+        // script, whose calls may log on an insecure page).
+        let run_flow = run_flow(
+            &chromium,
+            &tab,
+            pages,
+            edge,
+            sim.then_some(during_load.len()),
+        );
         // Under --sim (our page, a secure context) the probe script and the flow run side by side:
         // one lists devices while the other joins. On a user's page the flow waits for the script.
         if sim {
@@ -467,6 +448,33 @@ async fn inspect(
         output.headline.evidence.insert(0, note.clone());
     }
     Ok(output)
+}
+
+/// The flow's findings: on `tab` when the flow's page is the inspected one, else on a tab of its own.
+/// `console_from` as for [`flow::run`], on the inspected tab.
+async fn run_flow(
+    chromium: &Chromium,
+    tab: &super::Tab,
+    pages: &Pages,
+    edge: Option<&agora_sim::web::WebEdge>,
+    console_from: Option<usize>,
+) -> Vec<Finding> {
+    let (url, plan) = match &pages.flow {
+        None => return Vec::new(),
+        Some(Err(why)) => return vec![why.clone()],
+        Some(Ok(pair)) => pair,
+    };
+    if *url == pages.inspect {
+        return flow::run(tab, plan, edge, console_from).await;
+    }
+    match chromium.open(url, LOAD_TIMEOUT).await {
+        Ok(flow_tab) => {
+            let findings = flow::run(&flow_tab, plan, edge, None).await;
+            flow_tab.close().await;
+            findings
+        }
+        Err(e) => vec![failure(url, e)],
+    }
 }
 
 /// Turn what the page showed into findings (pure, so tests can feed it facts).
