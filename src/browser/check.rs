@@ -2,6 +2,7 @@
 //! sees there — secure context, `checkSystemRequirements()`, microphones, the SDK version, and every
 //! console error or uncaught exception during load, each explained through the catalog.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -39,6 +40,9 @@ const LOAD_TIMEOUT: Duration = Duration::from_secs(20);
 const SETTLE: Duration = Duration::from_millis(1500);
 /// Deadline for the in-page probe script (getMicrophones may wait on the permission layer).
 const SCRIPT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Evidence when the built-in page had to open in the full browser.
+const HEADLESS_SHELL_HINT: &str = "Chromium's headless shell is not installed, so the built-in page opened in the full \
+chromium, about 1 s slower to start and load; `sudo apt-get install chromium-headless-shell` for the quick one";
 /// Under --sim, Chromium captures from its own synthetic audio source instead of a real device.
 const SIM_FAKE_MICROPHONE_FLAG: &str = "--use-fake-device-for-media-stream";
 
@@ -121,15 +125,12 @@ pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
             "pass --url URL --browser to load the page in headless Chromium (add --flow to join, publish, unpublish and leave)",
         );
     }
-    // Only our own demo page opens: Chromium's headless shell (same engine, far quicker start)
-    // does. A user's page is judged by the full browser, the one closest to theirs.
-    let executable = ctx.inputs.chromium.clone().or_else(|| {
-        user_url
-            .is_none()
-            .then(find_headless_shell)
-            .flatten()
-            .or_else(find_chromium)
-    });
+    let (executable, shell_missing) = choose_program(
+        ctx.inputs.chromium.clone(),
+        user_url.is_none(),
+        find_headless_shell,
+        find_chromium,
+    );
     let Some(executable) = executable else {
         return CheckOutput::single(
             Finding::new(
@@ -197,7 +198,10 @@ pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
             }
         }
     }
-    let pages = pages(&ctx, user_url, edge.as_ref());
+    let mut pages = pages(&ctx, user_url, edge.as_ref());
+    if shell_missing {
+        pages.notes.push(HEADLESS_SHELL_HINT.to_string());
+    }
     let mut extra_args = ctx.inputs.chrome_flags.clone();
     if ctx.sim.is_some() {
         // --sim tests Agora's side, not this machine's microphone (the devices check does that):
@@ -220,6 +224,24 @@ pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
         Ok(output) => output,
         Err(e) => CheckOutput::single(failure(&url, e)),
     }
+}
+
+/// Which Chromium opens the pages, and whether the headless shell was wanted but missing (said in
+/// the evidence: the flow works in the full browser, only slower). `--chromium` wins. When only our
+/// own demo page opens (`builtin_only`): the headless shell, same engine, far quicker start. A
+/// user's page: the full browser, the one closest to theirs.
+fn choose_program(
+    explicit: Option<PathBuf>,
+    builtin_only: bool,
+    headless_shell: impl FnOnce() -> Option<PathBuf>,
+    full: impl FnOnce() -> Option<PathBuf>,
+) -> (Option<PathBuf>, bool) {
+    if explicit.is_some() {
+        return (explicit, false);
+    }
+    let shell = builtin_only.then(headless_shell).flatten();
+    let missing = builtin_only && shell.is_none();
+    (shell.or_else(full), missing)
 }
 
 /// The plain check (no flow) on the user's page, with `note` added (why the flow did not run).
@@ -649,6 +671,32 @@ mod tests {
             .evidence
             .iter()
             .any(|e| e.contains("web.web_security_restrict")));
+    }
+
+    #[test]
+    fn the_built_in_page_prefers_the_headless_shell_and_says_when_it_is_missing() {
+        let shell = || Some(PathBuf::from("/shell"));
+        let full = || Some(PathBuf::from("/full"));
+        let none = || None;
+        let explicit = Some(PathBuf::from("/mine"));
+        assert_eq!(
+            choose_program(None, true, shell, full),
+            (Some("/shell".into()), false)
+        );
+        assert_eq!(
+            choose_program(None, true, none, full),
+            (Some("/full".into()), true)
+        );
+        assert_eq!(choose_program(None, true, none, none), (None, true));
+        // A user's page opens in the full browser; --chromium always wins.
+        assert_eq!(
+            choose_program(None, false, shell, full),
+            (Some("/full".into()), false)
+        );
+        assert_eq!(
+            choose_program(explicit.clone(), true, shell, full),
+            (explicit, false)
+        );
     }
 
     #[test]
