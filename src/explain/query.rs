@@ -374,11 +374,13 @@ pub fn suggest(query: &str) -> Vec<String> {
         return Vec::new();
     }
     let q_chars = q.chars().count();
+    let q_counts = CharCounts::dense(&q);
     let mut scored: Vec<(f64, &str)> = Vec::new();
     for spellings in suggestion_index() {
         let best = spellings
             .iter()
             .filter(|s| could_reach_threshold(q_chars, s.chars))
+            .filter(|s| could_match_enough(q_chars, s.chars, q_counts.common_with(&s.counts)))
             .map(|s| (strsim::jaro_winkler(&q, &s.normalised), s.original))
             .fold(None, |best: Option<(f64, &str)>, (score, s)| match best {
                 Some((b, _)) if b >= score => best,
@@ -411,11 +413,75 @@ fn could_reach_threshold(a: usize, b: usize) -> bool {
     short * 4 >= long
 }
 
+/// Whether strings of `a` and `b` characters sharing at most `common` characters (counted with
+/// multiplicity) can score [`SUGGEST_THRESHOLD`]. Jaro's matches pair equal characters, so there
+/// are at most `common` of them, m; with no transpositions Jaro is (m/a + m/b + 1) / 3, and reaching
+/// 0.75 (see [`could_reach_threshold`]) needs m/a + m/b ≥ 1.25, i.e. 4m(a + b) ≥ 5ab. A pasted line
+/// that shares few characters with a spelling is skipped without the O(a × b) comparison.
+fn could_match_enough(a: usize, b: usize, common: usize) -> bool {
+    let m = common.min(a).min(b);
+    4 * m * (a + b) >= 5 * a * b
+}
+
+/// How often each character occurs; every non-ASCII character shares one bin, which can only
+/// overcount what two strings have in common (so the bound above stays an upper bound).
+struct CharCounts([u16; 129]);
+
+impl CharCounts {
+    fn bin(c: char) -> usize {
+        if c.is_ascii() {
+            c as usize
+        } else {
+            128
+        }
+    }
+
+    fn dense(s: &str) -> CharCounts {
+        let mut counts = [0u16; 129];
+        for c in s.chars() {
+            let bin = &mut counts[Self::bin(c)];
+            *bin = bin.saturating_add(1);
+        }
+        CharCounts(counts)
+    }
+
+    /// Characters this string and the one counted in `other` have in common.
+    fn common_with(&self, other: &[(u8, u16)]) -> usize {
+        other
+            .iter()
+            .map(|&(bin, n)| usize::from(n.min(self.0[usize::from(bin)])))
+            .sum()
+    }
+
+    /// The non-zero bins, for a spelling compared many times.
+    fn sparse(s: &str) -> Vec<(u8, u16)> {
+        Self::dense(s)
+            .0
+            .iter()
+            .enumerate()
+            .filter(|(_, &n)| n > 0)
+            .map(|(bin, &n)| (bin as u8, n))
+            .collect()
+    }
+}
+
 /// One spelling of a catalog entry, normalised once.
 struct Spelling {
     normalised: String,
     chars: usize,
+    counts: Vec<(u8, u16)>,
     original: &'static str,
+}
+
+impl Spelling {
+    fn new(normalised: String, original: &'static str) -> Spelling {
+        Spelling {
+            chars: normalised.chars().count(),
+            counts: CharCounts::sparse(&normalised),
+            normalised,
+            original,
+        }
+    }
 }
 
 /// Per catalog entry, every spelling (key, names, aliases) with its normalised form, computed once:
@@ -429,13 +495,13 @@ fn suggestion_index() -> &'static [Vec<Spelling>] {
                 std::iter::once(&e.key)
                     .chain(&e.names)
                     .chain(&e.aliases)
-                    .map(|s| {
+                    .flat_map(|s| {
                         let normalised = normalise(s);
-                        Spelling {
-                            chars: normalised.chars().count(),
-                            normalised,
-                            original: s.as_str(),
-                        }
+                        // `explain INVALID_TOKEN` finds ERR_INVALID_TOKEN with its family prefix
+                        // stripped; a typo of that short form should find it too.
+                        let stripped = strip_prefixes(&normalised)
+                            .map(|rest| Spelling::new(rest.to_string(), s.as_str()));
+                        std::iter::once(Spelling::new(normalised, s.as_str())).chain(stripped)
                     })
                     .collect()
             })
@@ -445,7 +511,65 @@ fn suggestion_index() -> &'static [Vec<Spelling>] {
 
 #[cfg(test)]
 mod tests {
-    use super::{could_reach_threshold, normalise, SUGGEST_THRESHOLD};
+    use super::{
+        could_match_enough, could_reach_threshold, normalise, suggest, CharCounts,
+        SUGGEST_THRESHOLD,
+    };
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Every pair the shared-character bound skips scores below the threshold. The second
+        /// string is the first with a few characters replaced and its end cut: near-misses of
+        /// every degree, the pairs the bound must not lose.
+        #[test]
+        fn the_shared_character_bound_never_skips_a_pair_that_could_be_suggested(
+            a in "[A-E_é]{4,24}",
+            replaced in proptest::collection::vec((0usize..24, "[A-Eé_]"), 0..6),
+            cut in 0usize..6,
+        ) {
+            let mut chars: Vec<char> = a.chars().collect();
+            for (at, with) in &replaced {
+                let len = chars.len();
+                chars[at % len] = with.chars().next().unwrap();
+            }
+            chars.truncate(chars.len().saturating_sub(cut).max(1));
+            let b: String = chars.into_iter().collect();
+            let (na, nb) = (a.chars().count(), b.chars().count());
+            let common = CharCounts::dense(&a).common_with(&CharCounts::sparse(&b));
+            if !could_match_enough(na, nb, common) {
+                prop_assert!(strsim::jaro_winkler(&a, &b) < SUGGEST_THRESHOLD, "{a} {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_shared_character_bound_skips_what_has_little_in_common() {
+        let count = |a: &str, b: &str| CharCounts::dense(a).common_with(&CharCounts::sparse(b));
+        assert_eq!(count("AABC", "ABBD"), 2);
+        assert!(!could_match_enough(
+            16,
+            17,
+            count("#$%&'()*+,-./:;<", "INVALID_TOKEN_XY")
+        ));
+        assert!(could_match_enough(
+            13,
+            13,
+            count("INVALID_TOKNE", "INVALID_TOKEN")
+        ));
+    }
+
+    #[test]
+    fn a_typo_of_a_code_without_its_family_prefix_is_suggested() {
+        // `explain INVALID_TOKEN` resolves ERR_INVALID_TOKEN by its stripped prefix; a typo of the
+        // short form is offered the full name.
+        assert!(
+            suggest("INVALID_TOKNE")
+                .iter()
+                .any(|s| s == "ERR_INVALID_TOKEN"),
+            "{:?}",
+            suggest("INVALID_TOKNE")
+        );
+    }
 
     #[test]
     fn the_length_bound_never_skips_a_pair_that_could_be_suggested() {
