@@ -274,8 +274,7 @@ impl Chromium {
     }
 
     /// End Chromium: kill its whole process group, reap it, remove the profile. No polite
-    /// `Browser.close` first: the profile is thrown away, so there is nothing to save, and the
-    /// round trip cost up to 0.1 s of every probe.
+    /// `Browser.close` first: the profile is thrown away, so there is nothing to save.
     pub async fn close(self) {
         drop(self);
     }
