@@ -60,7 +60,8 @@ pub struct ProbeArgs {
     )]
     pub no_browser: bool,
 
-    /// The Chromium binary for --browser (otherwise /usr/lib/chromium/chromium, chromium on PATH…).
+    /// The Chromium binary for --browser and the web flow (otherwise: the built-in demo page opens in
+    /// chromium-headless-shell when installed, a --url page in /usr/lib/chromium/chromium…).
     #[arg(long, value_name = "PATH")]
     pub chromium: Option<PathBuf>,
 
