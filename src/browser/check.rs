@@ -102,6 +102,10 @@ struct Pages {
     flow: Option<Result<(String, flow::FlowPlan), Finding>>,
     /// Evidence saying which pages these are.
     notes: Vec<String>,
+    /// The inspected page is the built-in demo page under --sim: ours, quiet and secure, so it
+    /// may load while DevTools attaches, needs no settle wait, and its probe script may run
+    /// beside the flow. A user's page (`--url`, even under --sim) gets none of that.
+    own_page: bool,
 }
 
 /// Run the check.
@@ -264,6 +268,7 @@ async fn inspect_only(
         inspect: url.clone(),
         flow: note.map(Err),
         notes: Vec::new(),
+        own_page: false,
     };
     match inspect(&options, &pages, false, None).await {
         Ok(output) => output,
@@ -300,6 +305,7 @@ fn pages(
                 .into(),
         );
     }
+    let own_page = sim && user_url.is_none();
     let inspect = user_url
         .clone()
         .or_else(|| builtin.clone())
@@ -318,6 +324,7 @@ fn pages(
         inspect,
         flow,
         notes,
+        own_page,
     }
 }
 
@@ -382,9 +389,9 @@ async fn inspect(
     edge: Option<&agora_sim::web::WebEdge>,
 ) -> Result<CheckOutput, BrowserError> {
     let mut options = options.clone();
-    if sim {
-        // The built-in page on loopback: let it load while DevTools attaches. A user's page
-        // keeps the plain path, whose navigation errors carry Chromium's own reason.
+    if pages.own_page {
+        // Our page on loopback: let it load while DevTools attaches. A user's page keeps the
+        // plain path, whose navigation errors carry Chromium's own reason.
         options.start_url = Some(pages.inspect.clone());
     }
     let chromium = Chromium::launch(&options).await?;
@@ -400,9 +407,9 @@ async fn inspect(
             return Err(e);
         }
     };
-    // Under --sim the flow follows on this tab and reads every console line from the load event
+    // On our page the flow follows on this tab and reads every console line from the load event
     // on, so nothing printed late is lost without waiting here.
-    if !sim {
+    if !pages.own_page {
         tokio::time::sleep(SETTLE).await;
     }
     // Only what the page printed by itself counts as "during load"; the probe script's own calls
@@ -415,19 +422,19 @@ async fn inspect(
                 BrowserError::Script(format!("the probe script returned {value}: {e}"))
             })
         };
-        // On the inspected tab under --sim, the flow answers for everything printed after the
-        // load snapshot; on a user's page, for what it causes itself (it starts after the probe
-        // script, whose calls may log on an insecure page).
+        // On our page, the flow answers for everything printed after the load snapshot; on a
+        // user's page, for what it causes itself (it starts after the probe script, whose calls
+        // may log on an insecure page).
         let run_flow = run_flow(
             &chromium,
             &tab,
             pages,
             edge,
-            sim.then_some(during_load.len()),
+            pages.own_page.then_some(during_load.len()),
         );
-        // Under --sim (our page, a secure context) the probe script and the flow run side by side:
-        // one lists devices while the other joins. On a user's page the flow waits for the script.
-        if sim {
+        // On our page (a secure context) the probe script and the flow run side by side: one
+        // lists devices while the other joins. On a user's page the flow waits for the script.
+        if pages.own_page {
             tokio::join!(read_facts, run_flow)
         } else {
             let facts = read_facts.await;
