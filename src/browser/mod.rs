@@ -425,19 +425,14 @@ async fn adopt_start_tab(browser: &Browser, url: &str) -> Result<Tab, BrowserErr
     // Until the navigation commits the tab still shows about:blank; a failed load ends on
     // Chromium's error page.
     loop {
+        // A navigation in flight replaces the context under the call: just ask again.
         let state = tab
-            .page
-            .evaluate_expression(
-                EvaluateParams::builder()
-                    .expression("({href: location.href, ready: document.readyState})")
-                    .return_by_value(true)
-                    .build()
-                    .map_err(BrowserError::Cdp)?,
+            .eval(
+                "({href: location.href, ready: document.readyState})",
+                CDP_REQUEST_TIMEOUT,
             )
             .await;
-        // A navigation in flight replaces the context under the call: just ask again.
         if let Ok(state) = state {
-            let state = state.value().cloned().unwrap_or_default();
             let href = state["href"].as_str().unwrap_or("");
             if href.starts_with("chrome-error:") {
                 return Err(BrowserError::Navigation {
