@@ -1,5 +1,6 @@
 //! The Web SDK's side of the simulated edge (a TEST DOUBLE): the access points of both SDK
-//! generations, the WSS gateway 4.3.0 joins through, and a plain page server for the demo page.
+//! generations, the WSS gateway 4.3.0 joins through with its media end (a small SFU forwarding each
+//! publisher's audio to its subscribers), and a plain page server for the demo page.
 //!
 //! One [`WebEdge`] listens on two loopback ports: `http_addr` serves files (the demo page and the SDK
 //! bundles from `node_modules`) over plain HTTP, so `http://localhost` pages are secure contexts and a
@@ -183,6 +184,13 @@ impl WebEdge {
         self.shared.media.get(uid)
     }
 
+    /// What the gateway's media end forwarded to `subscriber` from `publisher`'s audio (`None`: no
+    /// such subscription here). `connected` is ICE + DTLS with the subscriber; packets are frames
+    /// written to it (SRTP-encrypted by the double, under the subscriber's payload type).
+    pub fn forwarded_audio(&self, subscriber: u32, publisher: u32) -> Option<MediaReceived> {
+        self.shared.media.delivered(subscriber, publisher)
+    }
+
     /// The uids currently joined to `channel` through the gateway.
     pub fn members(&self, channel: &str) -> Vec<u32> {
         self.shared.rooms.members(channel)
@@ -199,10 +207,12 @@ impl Drop for WebEdge {
     }
 }
 
-/// Counters of every publication, by publisher uid (latest wins).
+/// Counters of every publication, by publisher uid, and of every subscription, by (subscriber,
+/// publisher) uids (latest wins).
 #[derive(Default)]
 pub(crate) struct MediaLog {
     by_uid: Mutex<std::collections::HashMap<u32, Arc<media::Counters>>>,
+    deliveries: Mutex<std::collections::HashMap<(u32, u32), Arc<media::Counters>>>,
 }
 
 impl MediaLog {
@@ -212,9 +222,25 @@ impl MediaLog {
         }
     }
 
+    pub(crate) fn record_delivery(
+        &self,
+        subscriber: u32,
+        publisher: u32,
+        counters: Arc<media::Counters>,
+    ) {
+        if let Ok(mut map) = self.deliveries.lock() {
+            map.insert((subscriber, publisher), counters);
+        }
+    }
+
     fn get(&self, uid: u32) -> Option<MediaReceived> {
         let map = self.by_uid.lock().ok()?;
         map.get(&uid).map(|c| c.snapshot())
+    }
+
+    fn delivered(&self, subscriber: u32, publisher: u32) -> Option<MediaReceived> {
+        let map = self.deliveries.lock().ok()?;
+        map.get(&(subscriber, publisher)).map(|c| c.snapshot())
     }
 }
 

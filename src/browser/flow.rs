@@ -68,7 +68,7 @@ pub struct FlowPlan {
 
 impl FlowPlan {
     /// The `demo.join(…)` argument.
-    fn join_options(&self) -> Value {
+    pub(crate) fn join_options(&self) -> Value {
         let uid = match self.uid.as_deref().map(str::trim) {
             None | Some("") => Value::Null,
             Some(text) => text

@@ -9,6 +9,7 @@
 pub mod check;
 mod console;
 pub mod flow;
+pub mod room;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -255,6 +256,47 @@ impl Chromium {
             Tab::record(page).await
         })
         .await??;
+        load(tab, url, deadline).await
+    }
+
+    /// Like [`Chromium::open`], in a browser context of its own (CDP `Target.createBrowserContext`):
+    /// separate cookies, storage and cache, as a second person on another machine would have. The
+    /// context goes with the browser.
+    pub async fn open_isolated(&self, url: &str, deadline: Duration) -> Result<Tab, BrowserError> {
+        use chromiumoxide::cdp::browser_protocol::target::{
+            CreateBrowserContextParams, CreateTargetParams,
+        };
+        let browser = self
+            .browser
+            .as_ref()
+            .ok_or(BrowserError::Cdp("the browser is closed".into()))?;
+        let tab = within(deadline, async {
+            let context = browser
+                .create_browser_context(CreateBrowserContextParams::default())
+                .await
+                .map_err(cdp)?;
+            let params = CreateTargetParams::builder()
+                .url("about:blank")
+                .browser_context_id(context)
+                .build()
+                .map_err(BrowserError::Cdp)?;
+            let page = browser.new_page(params).await.map_err(cdp)?;
+            Tab::record(page).await
+        })
+        .await??;
+        load(tab, url, deadline).await
+    }
+
+    /// End Chromium: kill its whole process group, reap it, remove the profile. No polite
+    /// `Browser.close` first: the profile is thrown away, so there is nothing to save.
+    pub async fn close(self) {
+        drop(self);
+    }
+}
+
+/// Load `url` in `tab` (recording since `about:blank`); returns once the load event fired.
+async fn load(tab: Tab, url: &str, deadline: Duration) -> Result<Tab, BrowserError> {
+    {
         let loaded = within(deadline, async {
             tab.page
                 .goto(url)
@@ -271,12 +313,6 @@ impl Chromium {
             }),
             Err(e) => Err(e),
         }
-    }
-
-    /// End Chromium: kill its whole process group, reap it, remove the profile. No polite
-    /// `Browser.close` first: the profile is thrown away, so there is nothing to save.
-    pub async fn close(self) {
-        drop(self);
     }
 }
 

@@ -1,11 +1,14 @@
-//! The simulated WSS gateway for Web SDK 4.3.0: completes `join_v2`, answers `leave` and `ping`, and
-//! tells everyone in a channel who came and went (`on_user_online` / `on_user_offline`).
+//! The simulated WSS gateway for Web SDK 4.3.0: completes `join_v2`; answers `publish` and
+//! `subscribe` offers with a real WebRTC media end each ([`super::media`]: ICE-lite, DTLS, SRTP on
+//! loopback UDP) that forwards a publisher's audio to its subscribers; answers `unpublish`,
+//! `unsubscribe`, `leave` and `ping`; and tells everyone in a channel what the others do, with the
+//! pushes the real edge sends: `on_user_online`, `on_add_audio_stream`, `on_remove_stream`,
+//! `on_user_offline`.
 //!
 //! Frames are JSON text: request `{"_id","_type","_message"}`, answer `{"_id","_result","_message"}`,
-//! push `{"_type","_message"}` (`shared/research/web-sdk.md` §2). `publish` is answered by a real
-//! WebRTC end ([`super::media`]: ICE-lite, DTLS, SRTP on loopback UDP) that receives and counts the
-//! audio and forwards nothing; `subscribe` is not simulated, and 4.24's `join_v3` (which needs an
-//! ORTC endpoint) is refused with `K_SERVICE_NOT_READY`.
+//! push `{"_type","_message"}`. What each message carries is in the repository's
+//! `docs/web-sdk-wire.md`. 4.24's `join_v3` (which needs an ORTC endpoint) is refused with
+//! `K_SERVICE_NOT_READY`.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -15,6 +18,7 @@ use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use tokio::sync::mpsc;
 
+use super::media::{self, Forward};
 use super::Shared;
 
 /// Why a user left, as the SDK's `user-left` handler receives it.
@@ -25,18 +29,31 @@ const REASON_TIMEOUT: &str = "ServerTimeOut";
 const K_SERVICE_NOT_READY: u64 = 9;
 /// `ERR_PUBLISH_REQUEST_INVALID`: our answer to a `publish` whose offer cannot be answered.
 const ERR_PUBLISH_REQUEST_INVALID: u64 = 2020;
+/// `ERR_SUBSCRIBE_REQUEST_INVALID`: our answer to a `subscribe` we cannot serve (nobody publishes
+/// under that uid, or the offer cannot be answered).
+const ERR_SUBSCRIBE_REQUEST_INVALID: u64 = 2021;
 
 type Outbox = mpsc::UnboundedSender<String>;
+
+/// One user in a channel: where to push frames, and their audio while they publish.
+struct Member {
+    outbox: Outbox,
+    audio: Option<Forward>,
+}
 
 /// Who is in which channel, with a way to push frames to each.
 #[derive(Default)]
 pub(crate) struct Rooms {
-    channels: Mutex<HashMap<String, HashMap<u32, Outbox>>>,
+    channels: Mutex<HashMap<String, HashMap<u32, Member>>>,
 }
 
 impl Rooms {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, HashMap<u32, Member>>> {
+        self.channels.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     pub(crate) fn members(&self, channel: &str) -> Vec<u32> {
-        let channels = self.channels.lock().unwrap_or_else(|e| e.into_inner());
+        let channels = self.lock();
         let mut uids: Vec<u32> = channels
             .get(channel)
             .map(|m| m.keys().copied().collect())
@@ -45,32 +62,93 @@ impl Rooms {
         uids
     }
 
-    /// Add `uid` to `channel`; tell the others; return the uids already there.
-    fn enter(&self, channel: &str, uid: u32, outbox: Outbox) -> Vec<u32> {
-        let mut channels = self.channels.lock().unwrap_or_else(|e| e.into_inner());
+    /// Add `uid` to `channel`; tell the others; return the uids already there and whether each
+    /// publishes audio.
+    fn enter(&self, channel: &str, uid: u32, outbox: Outbox) -> Vec<(u32, bool)> {
+        let mut channels = self.lock();
         let room = channels.entry(channel.to_string()).or_default();
         let online = push("on_user_online", json!({ "uid": uid }));
         let mut peers = Vec::new();
-        for (&peer, peer_outbox) in room.iter() {
+        for (&peer, member) in room.iter() {
             if peer != uid {
-                peers.push(peer);
-                let _ = peer_outbox.send(online.clone());
+                peers.push((peer, member.audio.is_some()));
+                let _ = member.outbox.send(online.clone());
             }
         }
-        room.insert(uid, outbox);
+        peers.sort_unstable();
+        room.insert(
+            uid,
+            Member {
+                outbox,
+                audio: None,
+            },
+        );
         peers
+    }
+
+    /// Send `frame` to everyone in `channel` but `uid`.
+    fn tell_others(&self, channel: &str, uid: u32, frame: &str) {
+        let channels = self.lock();
+        if let Some(room) = channels.get(channel) {
+            for (_, member) in room.iter().filter(|(&peer, _)| peer != uid) {
+                let _ = member.outbox.send(frame.to_string());
+            }
+        }
+    }
+
+    /// `uid` publishes audio through `forward` (`None`: stopped); tell the others as the real edge
+    /// does (`on_add_audio_stream` / `on_remove_stream`).
+    fn set_audio(&self, channel: &str, uid: u32, forward: Option<Forward>) {
+        let announce = {
+            let mut channels = self.lock();
+            let Some(member) = channels.get_mut(channel).and_then(|r| r.get_mut(&uid)) else {
+                return;
+            };
+            let was = member.audio.is_some();
+            let now = forward.is_some();
+            member.audio = forward;
+            match (was, now) {
+                (false, true) => Some(push(
+                    "on_add_audio_stream",
+                    json!({ "uid": uid, "uint_id": uid, "audio": true }),
+                )),
+                (true, false) => Some(push(
+                    "on_remove_stream",
+                    json!({ "uid": uid, "uint_id": uid }),
+                )),
+                _ => None,
+            }
+        };
+        if let Some(frame) = announce {
+            self.tell_others(channel, uid, &frame);
+        }
+    }
+
+    /// A receiver of `publisher`'s audio in `channel`, while it publishes.
+    fn listen(
+        &self,
+        channel: &str,
+        publisher: u32,
+    ) -> Option<tokio::sync::broadcast::Receiver<Arc<media::Frame>>> {
+        let channels = self.lock();
+        channels
+            .get(channel)?
+            .get(&publisher)?
+            .audio
+            .as_ref()
+            .map(Forward::subscribe)
     }
 
     /// Remove `uid` from `channel` and tell the others why.
     fn exit(&self, channel: &str, uid: u32, reason: &str) {
-        let mut channels = self.channels.lock().unwrap_or_else(|e| e.into_inner());
+        let mut channels = self.lock();
         if let Some(room) = channels.get_mut(channel) {
             if room.remove(&uid).is_none() {
                 return;
             }
             let offline = push("on_user_offline", json!({ "uid": uid, "reason": reason }));
-            for peer_outbox in room.values() {
-                let _ = peer_outbox.send(offline.clone());
+            for member in room.values() {
+                let _ = member.outbox.send(offline.clone());
             }
             if room.is_empty() {
                 channels.remove(channel);
@@ -80,10 +158,7 @@ impl Rooms {
 
     /// Forget everyone; their outboxes close, which ends their sessions.
     pub(crate) fn close_all(&self) {
-        self.channels
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clear();
+        self.lock().clear();
     }
 }
 
@@ -100,6 +175,34 @@ fn refuse(id: &Value, code: u64, text: &str) -> String {
         .to_string()
 }
 
+/// What one connection holds besides its socket.
+#[derive(Default)]
+struct Connection {
+    /// (channel, uid) once joined.
+    joined: Option<(String, u32)>,
+    /// This connection's published audio; dropping it stops its media end.
+    published: Vec<media::Publication>,
+    /// Its subscriptions by publisher uid; dropping one stops its media end.
+    subscribed: HashMap<u32, media::Publication>,
+}
+
+impl Connection {
+    fn unpublish(&mut self, shared: &Shared) {
+        self.published.clear();
+        if let Some((channel, uid)) = &self.joined {
+            shared.rooms.set_audio(channel, *uid, None);
+        }
+    }
+
+    fn leave(&mut self, shared: &Shared, reason: &str) {
+        self.published.clear();
+        self.subscribed.clear();
+        if let Some((channel, uid)) = self.joined.take() {
+            shared.rooms.exit(&channel, uid, reason);
+        }
+    }
+}
+
 /// One SDK connection, from upgrade to close.
 pub(crate) async fn session(shared: Arc<Shared>, socket: WebSocket) {
     let (mut sink, mut stream) = socket.split();
@@ -113,10 +216,7 @@ pub(crate) async fn session(shared: Arc<Shared>, socket: WebSocket) {
         let _ = sink.close().await;
     });
     let mut shutdown = shared.shutdown.subscribe();
-    // (channel, uid) once joined.
-    let mut joined: Option<(String, u32)> = None;
-    // This connection's published tracks; dropping one stops its media end.
-    let mut published: Vec<super::media::Publication> = Vec::new();
+    let mut conn = Connection::default();
     loop {
         let frame = tokio::select! {
             frame = stream.next() => frame,
@@ -150,35 +250,57 @@ pub(crate) async fn session(shared: Arc<Shared>, socket: WebSocket) {
                     }),
                 ));
                 // 4.3.0 reads `peers` only from a rejoin answer; after a first join it learns who is
-                // already there from one `on_user_online` push each.
-                for peer in peers {
+                // already there, and who of them speaks, from pushes.
+                for (peer, speaks) in peers {
                     let _ = outbox.send(push("on_user_online", json!({ "uid": peer })));
+                    if speaks {
+                        let _ = outbox.send(push(
+                            "on_add_audio_stream",
+                            json!({ "uid": peer, "uint_id": peer, "audio": true }),
+                        ));
+                    }
                 }
-                joined = Some((channel, uid));
+                conn.joined = Some((channel, uid));
             }
             "join_v3" => {
                 let _ = outbox.send(refuse(&id, K_SERVICE_NOT_READY, "K_SERVICE_NOT_READY"));
             }
-            "publish" => match publish(&shared, message, joined.as_ref()).await {
-                Ok((answer_sdp, publication)) => {
-                    published.push(publication);
+            "publish" => match publish(&shared, message, conn.joined.as_ref()).await {
+                Ok((answer_sdp, publication, forward)) => {
+                    conn.published.push(publication);
                     // The SDK parses `sdp` as JSON and reads the answer from its `sdp` field.
                     let sdp = json!({ "messageType": "ANSWER", "sdp": answer_sdp }).to_string();
                     let _ = outbox.send(answer(&id, json!({ "sdp": sdp })));
+                    if let Some((channel, uid)) = &conn.joined {
+                        shared.rooms.set_audio(channel, *uid, Some(forward));
+                    }
                 }
                 Err(why) => {
                     let _ = outbox.send(refuse(&id, ERR_PUBLISH_REQUEST_INVALID, &why));
                 }
             },
+            "subscribe" => match subscribe(&shared, message, conn.joined.as_ref()).await {
+                Ok((answer_sdp, publication, publisher)) => {
+                    conn.subscribed.insert(publisher, publication);
+                    let sdp = json!({ "messageType": "ANSWER", "sdp": answer_sdp }).to_string();
+                    let _ = outbox.send(answer(&id, json!({ "sdp": sdp })));
+                }
+                Err(why) => {
+                    let _ = outbox.send(refuse(&id, ERR_SUBSCRIBE_REQUEST_INVALID, &why));
+                }
+            },
+            "unsubscribe" => {
+                if let Some(publisher) = stream_id(message) {
+                    conn.subscribed.remove(&publisher);
+                }
+                let _ = outbox.send(answer(&id, json!({})));
+            }
             "unpublish" => {
-                published.clear();
+                conn.unpublish(&shared);
                 let _ = outbox.send(answer(&id, json!({})));
             }
             "leave" => {
-                published.clear();
-                if let Some((channel, uid)) = joined.take() {
-                    shared.rooms.exit(&channel, uid, REASON_QUIT);
-                }
+                conn.leave(&shared, REASON_QUIT);
                 let _ = outbox.send(answer(&id, json!({})));
             }
             _ if !id.is_null() => {
@@ -187,10 +309,7 @@ pub(crate) async fn session(shared: Arc<Shared>, socket: WebSocket) {
             _ => {}
         }
     }
-    published.clear();
-    if let Some((channel, uid)) = joined.take() {
-        shared.rooms.exit(&channel, uid, REASON_TIMEOUT);
-    }
+    conn.leave(&shared, REASON_TIMEOUT);
     // Let the writer flush the last answers (e.g. to `leave`), then stop it.
     drop(outbox);
     let mut writer = writer;
@@ -202,25 +321,74 @@ pub(crate) async fn session(shared: Arc<Shared>, socket: WebSocket) {
     }
 }
 
+/// The offer SDP inside a `publish`/`subscribe` request: `sdp` is itself JSON,
+/// `{"messageType":"OFFER","sdp":"v=0…","offererSessionId":104,"retry":true}`.
+fn offer_of(message: &Value) -> Result<String, String> {
+    let wrapped: Value = message["sdp"]
+        .as_str()
+        .and_then(|s| serde_json::from_str(s).ok())
+        .ok_or("request without an sdp offer")?;
+    wrapped["sdp"]
+        .as_str()
+        .map(str::to_string)
+        .ok_or_else(|| "offer without sdp".to_string())
+}
+
 /// Answer a `publish` request's SDP offer and remember its counters under the publisher's uid.
 async fn publish(
     shared: &Shared,
     message: &Value,
     joined: Option<&(String, u32)>,
-) -> Result<(String, super::media::Publication), String> {
+) -> Result<(String, media::Publication, Forward), String> {
     let Some((_, uid)) = joined else {
         return Err("publish before join_v2".into());
     };
-    // `sdp` is itself JSON: {"messageType":"OFFER","sdp":"v=0…","offererSessionId":104,"retry":true}.
-    let wrapped: Value = message["sdp"]
-        .as_str()
-        .and_then(|s| serde_json::from_str(s).ok())
-        .ok_or("publish without an sdp offer")?;
-    let offer = wrapped["sdp"].as_str().ok_or("publish offer without sdp")?;
-    let (answer_sdp, publication) =
-        super::media::answer(offer, shared.shutdown.subscribe()).await?;
+    let offer = offer_of(message)?;
+    let forward = media::forward_channel();
+    let (answer_sdp, publication) = media::answer(
+        &offer,
+        media::Role::Publish(forward.clone()),
+        shared.shutdown.subscribe(),
+    )
+    .await?;
     shared.media.record(*uid, publication.counters.clone());
-    Ok((answer_sdp, publication))
+    Ok((answer_sdp, publication, forward))
+}
+
+/// Answer a `subscribe` request's SDP offer with a media end fed from the publisher's audio.
+async fn subscribe(
+    shared: &Shared,
+    message: &Value,
+    joined: Option<&(String, u32)>,
+) -> Result<(String, media::Publication, u32), String> {
+    let Some((channel, uid)) = joined else {
+        return Err("subscribe before join_v2".into());
+    };
+    let publisher = stream_id(message).ok_or("subscribe without stream_id")?;
+    let source = shared
+        .rooms
+        .listen(channel, publisher)
+        .ok_or_else(|| format!("uid {publisher} publishes no audio here"))?;
+    let offer = offer_of(message)?;
+    let (answer_sdp, publication) = media::answer(
+        &offer,
+        media::Role::Subscribe(source),
+        shared.shutdown.subscribe(),
+    )
+    .await?;
+    shared
+        .media
+        .record_delivery(*uid, publisher, publication.counters.clone());
+    Ok((answer_sdp, publication, publisher))
+}
+
+/// The publisher a `subscribe`/`unsubscribe` names (`stream_id`: its uid, a number or a string).
+fn stream_id(message: &Value) -> Option<u32> {
+    match &message["stream_id"] {
+        Value::Number(n) => n.as_u64().and_then(|n| u32::try_from(n).ok()),
+        Value::String(s) => s.parse().ok(),
+        _ => None,
+    }
 }
 
 /// The uid the access point granted, carried back in `join_v2`'s `ap_response`.

@@ -1,10 +1,17 @@
-//! The simulated gateway's media end for Web SDK 4.3.0's `publish` (a TEST DOUBLE): answers the SDK's
-//! SDP offer with str0m (ICE-lite, DTLS, SRTP) on a loopback UDP port and counts the audio that
-//! arrives. It receives and drops media; it forwards nothing to other users.
+//! The simulated gateway's media end for Web SDK 4.3.0 (a TEST DOUBLE): answers the SDK's SDP offers
+//! with str0m (ICE-lite, DTLS, SRTP) on a loopback UDP port each, and forwards audio like a small SFU.
 //!
-//! Why a real WebRTC stack: 4.3.0's `publish()` resolves only once its RTCPeerConnection reports ICE
-//! `connected` (bundle: `await this.icePromise` after `setAnswerSDP`), and a failed DTLS handshake
-//! closes the connection again, so anything less than ICE + DTLS would be a fake.
+//! A `publish` offer gets a receiving end: it counts the audio that arrives and hands every decrypted
+//! frame to a broadcast channel of the publisher's. A `subscribe` offer gets a sending end fed from
+//! that channel: each frame is written again under the subscriber's own negotiated payload type
+//! (`Writer::match_params`) and str0m's own SSRC for that m-line, then SRTP-encrypted for the
+//! subscriber. So what the subscribing browser plays is exactly what the publishing browser sent,
+//! carried through the double.
+//!
+//! Why a real WebRTC stack: 4.3.0's `publish()` and `subscribe()` resolve only once their
+//! RTCPeerConnection reports ICE `connected` (bundle: `await this.icePromise` after `setAnswerSDP`),
+//! and a failed DTLS handshake closes the connection again, so anything less than ICE + DTLS would
+//! be a fake.
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -12,17 +19,40 @@ use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use str0m::change::SdpOffer;
-use str0m::media::MediaKind;
+use str0m::format::PayloadParams;
+use str0m::media::{MediaKind, MediaTime, Mid};
 use str0m::net::{Protocol, Receive};
 use str0m::{Candidate, Event, IceConnectionState, Input, Output, Rtc, RtcConfig};
 use tokio::net::UdpSocket;
-use tokio::sync::watch;
+use tokio::sync::{broadcast, watch};
 use tokio::task::JoinHandle;
 
 /// Largest datagram we accept (WebRTC keeps packets under the path MTU, ~1200 bytes).
 const DATAGRAM_MAX: usize = 2000;
+/// Frames a slow subscriber may lag behind before it skips ahead (Opus: 20 ms each, so ~1 s).
+const FORWARD_QUEUE: usize = 50;
 
-/// What one publication's media end has seen so far.
+/// One audio frame as the publisher's media end received it, ready to be forwarded.
+#[derive(Debug, Clone)]
+pub(crate) struct Frame {
+    /// The publisher's codec parameters (matched to each subscriber's payload type).
+    params: PayloadParams,
+    /// RTP media time.
+    time: MediaTime,
+    /// When it arrived (the wallclock str0m's writer wants; see `MediaData::network_time`).
+    arrived: Instant,
+    data: Arc<[u8]>,
+}
+
+/// Where a publisher's frames go: every subscriber holds a receiver.
+pub(crate) type Forward = broadcast::Sender<Arc<Frame>>;
+
+/// A fresh forwarding channel for one publication.
+pub(crate) fn forward_channel() -> Forward {
+    broadcast::channel(FORWARD_QUEUE).0
+}
+
+/// What one media end has seen so far.
 #[derive(Debug, Default)]
 pub(crate) struct Counters {
     connected: AtomicBool,
@@ -30,12 +60,13 @@ pub(crate) struct Counters {
     audio_bytes: AtomicU64,
 }
 
-/// A snapshot of what the simulated edge received from one published track.
+/// A snapshot of what the simulated edge received from one published track, or sent to one
+/// subscriber.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct MediaReceived {
     /// ICE and DTLS completed with the browser.
     pub connected: bool,
-    /// Audio frames decrypted (SRTP) and depacketized.
+    /// Audio frames decrypted (SRTP) and depacketized; for a subscriber, frames forwarded to it.
     pub audio_packets: u64,
     /// Their payload bytes.
     pub audio_bytes: u64,
@@ -49,6 +80,19 @@ impl Counters {
             audio_bytes: self.audio_bytes.load(Ordering::Relaxed),
         }
     }
+
+    fn count(&self, bytes: usize) {
+        self.audio_packets.fetch_add(1, Ordering::Relaxed);
+        self.audio_bytes.fetch_add(bytes as u64, Ordering::Relaxed);
+    }
+}
+
+/// Which way media flows through one answered offer.
+pub(crate) enum Role {
+    /// The browser publishes: received frames go to this channel.
+    Publish(Forward),
+    /// The browser subscribes: frames from this channel are sent to it.
+    Subscribe(broadcast::Receiver<Arc<Frame>>),
 }
 
 /// One answered offer: a task driving str0m on its own UDP port. Dropping it stops the task.
@@ -71,9 +115,10 @@ fn crypto() -> Arc<str0m::crypto::CryptoProvider> {
 }
 
 /// Answer `offer` (the SDP text the SDK sent) from a fresh loopback UDP port; returns the answer SDP
-/// and the running publication. Stops when `shutdown` flips or the publication is dropped.
+/// and the running media end. Stops when `shutdown` flips or the returned value is dropped.
 pub(crate) async fn answer(
     offer: &str,
+    role: Role,
     mut shutdown: watch::Receiver<bool>,
 ) -> Result<(String, Publication), String> {
     let offer = SdpOffer::from_sdp_string(offer).map_err(|e| format!("bad SDP offer: {e}"))?;
@@ -96,16 +141,23 @@ pub(crate) async fn answer(
     let seen = counters.clone();
     let task = tokio::spawn(async move {
         tokio::select! {
-            _ = drive(rtc, socket, local, &seen) => {}
+            _ = drive(rtc, socket, local, role, &seen) => {}
             _ = shutdown.changed() => {}
         }
     });
     Ok((answer.to_sdp_string(), Publication { task, counters }))
 }
 
-/// The sans-IO loop: feed datagrams and timeouts to str0m, send what it asks, count audio.
-async fn drive(mut rtc: Rtc, socket: UdpSocket, local: SocketAddr, seen: &Counters) {
+/// The sans-IO loop: feed datagrams, timeouts and frames to forward to str0m, send what it asks,
+/// count audio.
+async fn drive(mut rtc: Rtc, socket: UdpSocket, local: SocketAddr, role: Role, seen: &Counters) {
     let mut buf = vec![0u8; DATAGRAM_MAX];
+    let (forward, mut source) = match role {
+        Role::Publish(forward) => (Some(forward), None),
+        Role::Subscribe(receiver) => (None, Some(receiver)),
+    };
+    // The subscriber's audio m-line, once str0m has applied the offer.
+    let mut audio_mid: Option<Mid> = None;
     loop {
         let deadline = loop {
             match rtc.poll_output() {
@@ -116,14 +168,24 @@ async fn drive(mut rtc: Rtc, socket: UdpSocket, local: SocketAddr, seen: &Counte
                 Ok(Output::Event(event)) => match event {
                     Event::Connected => seen.connected.store(true, Ordering::Relaxed),
                     Event::IceConnectionStateChange(IceConnectionState::Disconnected) => return,
+                    Event::MediaAdded(added) if added.kind == MediaKind::Audio => {
+                        audio_mid = Some(added.mid);
+                    }
                     Event::MediaData(data) => {
                         let audio = rtc
                             .media(data.mid)
                             .is_some_and(|m| m.kind() == MediaKind::Audio);
                         if audio {
-                            seen.audio_packets.fetch_add(1, Ordering::Relaxed);
-                            seen.audio_bytes
-                                .fetch_add(data.data.len() as u64, Ordering::Relaxed);
+                            seen.count(data.data.len());
+                            if let Some(forward) = &forward {
+                                // No subscriber yet is fine: the frame is simply not wanted.
+                                let _ = forward.send(Arc::new(Frame {
+                                    params: data.params,
+                                    time: data.time,
+                                    arrived: data.network_time,
+                                    data: data.data,
+                                }));
+                            }
                         }
                     }
                     _ => {}
@@ -133,6 +195,12 @@ async fn drive(mut rtc: Rtc, socket: UdpSocket, local: SocketAddr, seen: &Counte
             }
         };
         let wait = deadline.saturating_duration_since(Instant::now());
+        let frame = async {
+            match source.as_mut() {
+                Some(receiver) => receiver.recv().await,
+                None => std::future::pending().await,
+            }
+        };
         let input = tokio::select! {
             received = socket.recv_from(&mut buf) => match received {
                 Ok((n, source)) => match buf[..n].try_into() {
@@ -145,10 +213,43 @@ async fn drive(mut rtc: Rtc, socket: UdpSocket, local: SocketAddr, seen: &Counte
                 },
                 Err(_) => return,
             },
+            frame = frame => {
+                match frame {
+                    Ok(frame) => {
+                        if let Some(mid) = audio_mid {
+                            if write(&mut rtc, mid, &frame) {
+                                seen.count(frame.data.len());
+                            }
+                        }
+                    }
+                    // Lagged: skip ahead. Closed: the publisher stopped; keep the session for
+                    // the SDK to unsubscribe.
+                    Err(broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(broadcast::error::RecvError::Closed) => source = None,
+                }
+                continue;
+            },
             _ = tokio::time::sleep(wait) => Input::Timeout(Instant::now()),
         };
         if rtc.handle_input(input).is_err() {
             return;
         }
     }
+}
+
+/// Write one forwarded frame on the subscriber's audio m-line under its own payload type; whether
+/// it was accepted (before ICE connects str0m drops media, and an unmatched codec is skipped).
+fn write(rtc: &mut Rtc, mid: Mid, frame: &Frame) -> bool {
+    if !rtc.is_connected() {
+        return false;
+    }
+    let Some(writer) = rtc.writer(mid) else {
+        return false;
+    };
+    let Some(pt) = writer.match_params(frame.params.clone()) else {
+        return false;
+    };
+    writer
+        .write(pt, frame.arrived, frame.time, frame.data.clone())
+        .is_ok()
 }
