@@ -20,9 +20,11 @@ use crate::report::{Finding, Status};
 pub const SPEC: CheckSpec = CheckSpec {
     id: "browser",
     title: "The page in headless Chromium",
-    inputs: "--url URL --browser (Chromium installed); --flow adds join → publish → unpublish → leave (--app-id, --channel, token or App Certificate); under --sim the flow runs by default (--no-browser skips it)",
+    inputs: "--url URL --browser (Chromium installed); --flow adds join → publish → unpublish → leave (--app-id, --channel, token or App Certificate); --room runs the two-participant voice room instead; under --sim the room runs by default (--no-browser skips it)",
     budget: |ctx| {
-        if runs_flow(ctx) {
+        if runs_room(ctx) {
+            BUDGET + super::room::ROOM_BUDGET
+        } else if runs_flow(ctx) {
             BUDGET + flow::FLOW_BUDGET
         } else {
             BUDGET
@@ -89,17 +91,26 @@ const PROBE_SCRIPT: &str = r#"await (async () => {
   return r;
 })()"#;
 
-/// Whether this run includes the Web SDK flow: asked with `--flow`, or `--sim` (unless opted out).
+/// Whether this run drives the Web SDK on a page: `--flow`, `--room`, or `--sim` (unless opted out).
 fn runs_flow(ctx: &ProbeContext) -> bool {
-    !ctx.inputs.no_browser && (ctx.inputs.flow || ctx.sim.is_some())
+    !ctx.inputs.no_browser && (ctx.inputs.flow || ctx.inputs.room || ctx.sim.is_some())
+}
+
+/// Whether that drive is the two-participant room (`--room`, and by default under `--sim`) rather
+/// than the one-participant flow.
+fn runs_room(ctx: &ProbeContext) -> bool {
+    !ctx.inputs.no_browser && (ctx.inputs.room || ctx.sim.is_some())
 }
 
 /// Where the check looks and what it drives.
 struct Pages {
     /// The page whose load is judged.
     inspect: String,
-    /// The flow's page and plan, or why the flow does not run.
+    /// The flow's page and plan, or why the flow does not run. In the room this plan is B's, the
+    /// participant whose token and uid the user gave.
     flow: Option<Result<(String, flow::FlowPlan), Finding>>,
+    /// In the room: A's plan (the speaker, with a token of its own when the certificate is known).
+    speaker: Option<flow::FlowPlan>,
     /// Evidence saying which pages these are.
     notes: Vec<String>,
     /// The inspected page is the built-in demo page under --sim: ours, quiet and secure, so it
@@ -213,6 +224,9 @@ pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
         // the native join publishes a generated tone.
         extra_args.push(SIM_FAKE_MICROPHONE_FLAG.into());
     }
+    if runs_room(&ctx) {
+        extra_args.extend(super::room::ROOM_FLAGS.iter().map(|f| f.to_string()));
+    }
     let options = LaunchOptions {
         executable: Some(executable),
         // The user's own flags (e.g. --unsafely-treat-insecure-origin-as-secure) change the verdict.
@@ -267,6 +281,7 @@ async fn inspect_only(
     let pages = Pages {
         inspect: url.clone(),
         flow: note.map(Err),
+        speaker: None,
         notes: Vec::new(),
         own_page: false,
     };
@@ -320,11 +335,38 @@ fn pages(
         )
         .with_fix(flow::SDK_HINT)),
     });
+    let speaker = match &flow {
+        Some(Ok((_, listener))) if runs_room(ctx) => Some(speaker_plan(ctx, listener)),
+        _ => None,
+    };
     Pages {
         inspect,
         flow,
+        speaker,
         notes,
         own_page,
+    }
+}
+
+/// A's plan in the room: same project and channel as B (`listener`), a uid the edge assigns, and a
+/// token of its own for any uid when the certificate is known (else B's token, which then must
+/// admit any uid).
+fn speaker_plan(ctx: &ProbeContext, listener: &flow::FlowPlan) -> flow::FlowPlan {
+    let now = (ctx.now)()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let token = crate::join::check::token_from_certificate(
+        &ctx.inputs,
+        &listener.app_id,
+        &listener.channel,
+        "",
+        now,
+    )
+    .or_else(|| listener.token.clone());
+    flow::FlowPlan {
+        uid: None,
+        token,
+        ..listener.clone()
     }
 }
 
@@ -462,6 +504,10 @@ async fn inspect(
         details.extend(flow_findings);
         let ran = matches!(pages.flow, Some(Ok(_)));
         let summary = match (ran, sim) {
+            (true, true) if pages.speaker.is_some() => format!(
+                "Agora Web SDK {SIM_SDK} in headless Chromium: two participants joined, A spoke, B heard it, A unpublished and left, on the simulated Web edge (a test double)"
+            ),
+            (true, false) if pages.speaker.is_some() => "the page works in headless Chromium, and the voice room passed: two participants joined, A spoke, B heard it, A unpublished and left".to_string(),
             (true, true) => format!(
                 "Agora Web SDK {SIM_SDK} in headless Chromium joined, published, unpublished and left on the simulated Web edge (a test double)"
             ),
@@ -493,6 +539,9 @@ async fn run_flow(
         Some(Err(why)) => return vec![why.clone()],
         Some(Ok(pair)) => pair,
     };
+    if let Some(speaker) = &pages.speaker {
+        return run_room(chromium, tab, pages, url, speaker, plan, edge).await;
+    }
     if *url == pages.inspect {
         return flow::run(tab, plan, edge, console_from).await;
     }
@@ -504,6 +553,38 @@ async fn run_flow(
         }
         Err(e) => vec![failure(url, e)],
     }
+}
+
+/// The room: A on the inspected tab when it shows the room's page, B (and A otherwise) in browser
+/// contexts of their own.
+async fn run_room(
+    chromium: &Chromium,
+    tab: &super::Tab,
+    pages: &Pages,
+    url: &str,
+    speaker: &flow::FlowPlan,
+    listener: &flow::FlowPlan,
+    edge: Option<&agora_sim::web::WebEdge>,
+) -> Vec<Finding> {
+    let room = super::room::RoomPlan {
+        a: speaker.clone(),
+        b: listener.clone(),
+    };
+    let own_a = if url == pages.inspect {
+        None
+    } else {
+        match chromium.open_isolated(url, LOAD_TIMEOUT).await {
+            Ok(t) => Some(t),
+            Err(e) => return vec![failure(url, e)],
+        }
+    };
+    let b = chromium.open_isolated(url, LOAD_TIMEOUT);
+    // B's tab is not closed here: Chromium goes right after the check, and takes it along.
+    let findings = super::room::run_opening(own_a.as_ref().unwrap_or(tab), b, &room, edge).await;
+    if let Some(a) = own_a {
+        a.close().await;
+    }
+    findings
 }
 
 /// Turn what the page showed into findings (pure, so tests can feed it facts).

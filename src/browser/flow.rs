@@ -388,7 +388,7 @@ const SIM_SDK_OWN_ERRORS: &[&str] = &["msg.getstats_not_a_track"];
 /// Errors the page printed while the flow ran, each distinct line once, explained when known.
 /// `simulated`: the page is the built-in one with the simulated run's SDK (see
 /// [`SIM_SDK_OWN_ERRORS`]).
-fn console_errors(lines: &[ConsoleEntry], simulated: bool) -> Vec<Finding> {
+pub(crate) fn console_errors(lines: &[ConsoleEntry], simulated: bool) -> Vec<Finding> {
     let mut seen: Vec<&str> = Vec::new();
     for line in lines.iter().filter(|l| l.kind.is_error()) {
         if !seen.contains(&line.text.as_str()) {

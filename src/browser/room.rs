@@ -8,13 +8,15 @@
 //! The page side is `fixtures/web/demo.js` (`demo.join/publish/unpublish/leave`, `demo.waitFor`,
 //! `demo.hear`, `demo.figures`); the judging of figures is pure ([`judge_figures`]).
 
+use std::borrow::Borrow;
+use std::future::Future;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use agora_sim::web::WebEdge;
 use serde_json::{json, Value};
 
 use super::flow::FlowPlan;
-use super::Tab;
+use super::{BrowserError, Tab};
 use crate::report::{Finding, Status};
 
 /// The tone A speaks (Hz): concert A, clear of mains hum and of Opus's band edges.
@@ -25,7 +27,7 @@ pub const ROOM_FLAGS: &[&str] = &["--autoplay-policy=no-user-gesture-required"];
 /// Deadline of one step or remote event.
 pub const STEP_TIMEOUT: Duration = Duration::from_secs(15);
 /// How long B listens to measure level and frequency.
-const LISTEN: Duration = Duration::from_millis(500);
+const LISTEN: Duration = Duration::from_millis(250);
 /// Everything the room may take: eight interactions, the listening, the figures.
 pub const ROOM_BUDGET: Duration = Duration::from_secs(15 * 10 + 5);
 /// Quieter than this (dBFS) is "heard nothing": the watcher's threshold is -50 dBFS; a tone at half
@@ -243,23 +245,50 @@ fn figures_from(b0: &Value, b1: &Value, a: &Value) -> Figures {
 /// Run the room on two loaded tabs (`a`, `b`: the demo page, each in its own browser context).
 /// `edge`: the simulated Web edge, whose media end says what it received and forwarded.
 pub async fn run(a: &Tab, b: &Tab, plan: &RoomPlan, edge: Option<&WebEdge>) -> Vec<Finding> {
+    run_opening(a, async { Ok::<_, BrowserError>(b) }, plan, edge).await
+}
+
+/// [`run`] with B's page still loading (`b_opening`): A joins meanwhile, which saves a page load.
+pub async fn run_opening<T: Borrow<Tab>>(
+    a: &Tab,
+    b_opening: impl Future<Output = Result<T, BrowserError>>,
+    plan: &RoomPlan,
+    edge: Option<&WebEdge>,
+) -> Vec<Finding> {
     let mut findings = Vec::new();
-    let b_console_from = b.console().len();
+    let a_console_from = a.console().len();
     let where_ = if plan.a.simulated {
         " through the simulated Web edge (a test double, not Agora)"
     } else {
         ""
     };
 
-    // 1. join: A, then B.
+    // 1. join: A (while B's page loads), then B.
+    let a_join_call = format!("await demo.join({})", plan.a.join_options());
+    let a_join = call(a, &a_join_call);
+    let (b_tab, (a_answer, a_took)) = tokio::join!(b_opening, a_join);
+    let b_tab = match b_tab {
+        Ok(t) => t,
+        Err(e) => {
+            findings.push(Finding::new(
+                "probe.browser.room_join",
+                Status::Error,
+                format!("join: participant B's page could not open: {e}"),
+            ));
+            let _ = call(a, "await demo.leave()").await;
+            return findings;
+        }
+    };
+    let b = b_tab.borrow();
+    let b_console_from = b.console().len();
     let b_join_at = epoch_ms();
+    let (b_answer, b_took) = call(b, &format!("await demo.join({})", plan.b.join_options())).await;
     let mut uids = [Value::Null, Value::Null];
     let mut join_times = Vec::new();
-    for (i, (tab, who, p)) in [(a, "A", &plan.a), (b, "B", &plan.b)]
+    for (i, (who, answer, took)) in [("A", a_answer, a_took), ("B", b_answer, b_took)]
         .into_iter()
         .enumerate()
     {
-        let (answer, took) = call(tab, &format!("await demo.join({})", p.join_options())).await;
         match answer {
             Answer::Ok(v) => {
                 uids[i] = v["uid"].clone();
@@ -328,8 +357,8 @@ pub async fn run(a: &Tab, b: &Tab, plan: &RoomPlan, edge: Option<&WebEdge>) -> V
             .with_evidence(format!("{} ms", took.as_millis()));
             if let Some(m) = a_uid.as_u64().and_then(|u| edge?.received_audio(u as u32)) {
                 f = f.with_evidence(format!(
-                    "the simulated media end got {} audio packets ({} bytes) from A over ICE + DTLS-SRTP so far",
-                    m.audio_packets, m.audio_bytes
+                    "the simulated media end {} ICE + DTLS-SRTP with A",
+                    if m.connected { "completed" } else { "has not yet completed" }
                 ));
             }
             findings.push(f);
@@ -465,6 +494,9 @@ pub async fn run(a: &Tab, b: &Tab, plan: &RoomPlan, edge: Option<&WebEdge>) -> V
         "user-left: B saw A leave",
     ));
     let _ = call(b, "await demo.leave()").await;
+    let mut printed = a.console()[a_console_from..].to_vec();
+    printed.extend_from_slice(&b.console()[b_console_from..]);
+    findings.extend(super::flow::console_errors(&printed, plan.a.simulated));
     findings
 }
 
@@ -540,6 +572,12 @@ fn heard_finding(
     ));
     if let Some(m) = measured {
         f = f.with_evidence(m);
+    }
+    if let Some(m) = a_uid.as_u64().and_then(|a| edge?.received_audio(a as u32)) {
+        f = f.with_evidence(format!(
+            "the simulated media end received {} audio packets ({} bytes) from A",
+            m.audio_packets, m.audio_bytes
+        ));
     }
     if let Some(m) = forwarded {
         f = f.with_evidence(format!(

@@ -52,6 +52,11 @@ pub struct ProbeArgs {
     #[arg(long)]
     pub flow: bool,
 
+    /// Run the voice room in the browser check (implies --browser): two participants join, A speaks a
+    /// 440 Hz tone, B must hear it; A unpublishes and leaves. Under --sim it runs by default.
+    #[arg(long)]
+    pub room: bool,
+
     /// Do not start Chromium, not even for --sim's web flow (env AGORA_DOCTOR_NO_BROWSER=1).
     #[arg(
         long,

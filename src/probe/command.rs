@@ -169,6 +169,7 @@ pub fn execute(args: &ProbeArgs, output: &OutputContext) -> Result<ProbeReport, 
         sdk: args.sdk.clone(),
         browser: args.browser,
         flow: args.flow,
+        room: args.room,
         no_browser: args.no_browser,
         chromium: args.chromium.clone(),
     };

@@ -52,6 +52,8 @@ pub struct ProbeInputs {
     pub browser: bool,
     /// `--flow`: run the Web SDK flow (join → publish → unpublish → leave) in the browser check.
     pub flow: bool,
+    /// `--room`: run the two-participant voice room in the browser check (default under --sim).
+    pub room: bool,
     /// `--no-browser` / `AGORA_DOCTOR_NO_BROWSER`: never start Chromium (opts out of --sim's web flow).
     pub no_browser: bool,
     /// `--chromium`: the Chromium binary to use instead of searching for one.
