@@ -1,9 +1,10 @@
-//! `probe --sim`'s browser check runs the seed's Web SDK flow (join → publish → unpublish → leave) in
-//! real Chromium with the real SDK 4.3.0 against the simulated Web edge (a test double), publishing
-//! from Chromium's synthetic microphone (--sim does not test this machine's): a good token passes
-//! every step and the edge's media end receives the audio; an expired token fails the join with
-//! `dynamic key expired`, explained. `--flow --url` drives the user's page (not labelled simulated)
-//! with the real microphone, a PulseAudio virtual one playing a tone; no Chromium or no SDK files skip.
+//! `probe --sim`'s browser check runs the seed's voice room (two participants: join, user-joined,
+//! publish, user-published → subscribe → play → heard, unpublish, user-unpublished, leave, user-left)
+//! in real Chromium with the real SDK 4.3.0 against the simulated Web edge (a test double): a good
+//! token passes every interaction and B hears A's tone through the edge; an expired or wrong-channel
+//! token for B fails B's join with the SDK's message, explained. `--flow --url` drives the user's
+//! page (not labelled simulated) with the real microphone, a PulseAudio virtual one playing a tone;
+//! no Chromium or no SDK files skip.
 
 mod common;
 #[path = "common/pulse.rs"]
@@ -66,11 +67,11 @@ fn now() -> u32 {
         .as_secs() as u32
 }
 
-/// The number N in "got N audio packets".
+/// The number N in "forwarded N of A's audio packets".
 fn audio_packets(evidence: &Value) -> u64 {
     let text = evidence.to_string();
     let after = text
-        .split("got ")
+        .split("forwarded ")
         .nth(1)
         .unwrap_or_else(|| panic!("no packet count in {text}"));
     after
@@ -80,14 +81,25 @@ fn audio_packets(evidence: &Value) -> u64 {
         .unwrap_or_else(|| panic!("no packet count in {text}"))
 }
 
+/// The eight interactions of the room, in order.
+const ROOM_KEYS: &[&str] = &[
+    "probe.browser.room_join",
+    "probe.browser.room_user_joined",
+    "probe.browser.room_publish",
+    "probe.browser.room_user_published",
+    "probe.browser.room_unpublish",
+    "probe.browser.room_user_unpublished",
+    "probe.browser.room_leave",
+    "probe.browser.room_user_left",
+];
+
 #[test]
-fn a_good_token_joins_publishes_unpublishes_and_leaves_on_the_simulated_edge() {
+fn a_good_token_runs_the_whole_room_and_b_hears_a_on_the_simulated_edge() {
     // No --token: the check builds one from the certificate, as the native join check does.
     let (code, stdout) = probe(&["--json"]);
     let check = browser_check(&stdout);
     assert_eq!(code, 0, "{check:#}");
-    let join = finding(&check, "probe.browser.flow_join");
-    assert_eq!(join["status"], "pass", "{join:#}");
+    let join = finding(&check, "probe.browser.room_join");
     assert!(
         join["summary"]
             .as_str()
@@ -95,20 +107,40 @@ fn a_good_token_joins_publishes_unpublishes_and_leaves_on_the_simulated_edge() {
             .contains("simulated Web edge (a test double"),
         "{join:#}"
     );
-    let publish = finding(&check, "probe.browser.flow_publish");
-    assert_eq!(publish["status"], "pass", "{publish:#}");
+    for key in ROOM_KEYS {
+        let f = finding(&check, key);
+        assert_eq!(f["status"], "pass", "{check:#}");
+        assert!(f["evidence"].to_string().contains(" ms"), "its time: {f:#}");
+    }
+    let heard = finding(&check, "probe.browser.room_user_published");
     assert!(
-        audio_packets(&publish["evidence"]) > 0,
-        "the simulated media end received audio: {publish:#}"
+        heard["summary"]
+            .as_str()
+            .unwrap()
+            .contains("heard A's 440 Hz tone"),
+        "{heard:#}"
     );
-    for key in ["probe.browser.flow_unpublish", "probe.browser.flow_leave"] {
-        assert_eq!(finding(&check, key)["status"], "pass", "{check:#}");
+    assert!(
+        audio_packets(&heard["evidence"]) > 0,
+        "the simulated edge forwarded A's audio to B: {heard:#}"
+    );
+    let quality = finding(&check, "probe.browser.room_quality");
+    assert_eq!(quality["status"], "pass", "{quality:#}");
+    for figure in [
+        "round trip",
+        "jitter",
+        "packet loss",
+        "bitrate",
+        "first audio heard",
+    ] {
+        assert!(
+            quality["evidence"].to_string().contains(figure),
+            "{quality:#}"
+        );
     }
     assert!(
-        finding(&check, "probe.browser.flow_leave")["evidence"]
-            .to_string()
-            .contains("DISCONNECTED"),
-        "{check:#}"
+        !quality["evidence"].to_string().contains("not reported"),
+        "every figure measured: {quality:#}"
     );
     // With no sound server, the page's microphone is Chromium's synthetic one, and the output says so.
     assert!(
@@ -125,7 +157,10 @@ fn a_good_token_joins_publishes_unpublishes_and_leaves_on_the_simulated_edge() {
     let (code, text) = probe(&["--color", "never"]);
     assert_eq!(code, 0, "{text}");
     assert!(text.contains("SIMULATED"), "{text}");
-    assert!(text.contains("[probe.browser.flow_publish]"), "{text}");
+    assert!(
+        text.contains("[probe.browser.room_user_published]"),
+        "{text}"
+    );
     assert!(text.contains("a test double, not Agora"), "{text}");
 }
 
@@ -164,18 +199,61 @@ fn the_flow_prefers_chromiums_headless_shell_and_passes_in_the_full_browser_too(
         program(&in_full).ends_with(&format!("({full_path})")),
         "{in_full:#}"
     );
-    for key in [
-        "probe.browser.flow_join",
-        "probe.browser.flow_publish",
-        "probe.browser.flow_unpublish",
-        "probe.browser.flow_leave",
-    ] {
+    for key in ROOM_KEYS {
         assert_eq!(finding(&in_full, key)["status"], "pass", "{in_full:#}");
     }
 }
 
+/// B's join fails with `token` (the user's token is B's; A, the speaker, gets one from the
+/// certificate): the SDK's message, explained, and the rest of the room not run.
+fn assert_b_refused(token: &str, sdk_says: &str) {
+    let (code, stdout) = probe(&["--json", "--token", token]);
+    let check = browser_check(&stdout);
+    assert_eq!(code, 1, "{check:#}");
+    assert_eq!(check["status"], "fail");
+    let join = finding(&check, "probe.browser.room_join");
+    assert_eq!(join["status"], "fail", "{join:#}");
+    let summary = join["summary"].as_str().unwrap();
+    assert!(
+        summary.contains("participant B could not join"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains(&format!("CAN_NOT_GET_GATEWAY_SERVER: {sdk_says}")),
+        "the SDK's own message: {summary}"
+    );
+    let entry = agora_doctor::explain::lookup(sdk_says).expect("catalog entry");
+    assert!(
+        join["evidence"]
+            .to_string()
+            .contains(&format!("agora-doctor explain {}", entry.key)),
+        "{join:#}"
+    );
+    assert!(join["fix"].is_string(), "{join:#}");
+    for key in &ROOM_KEYS[1..] {
+        assert_eq!(finding(&check, key)["status"], "skip", "{check:#}");
+    }
+}
+
 #[test]
-fn an_expired_token_fails_the_join_with_dynamic_key_expired_explained() {
+fn a_token_for_another_channel_fails_bs_join_with_invalid_token_explained() {
+    let token = rtc_007(
+        APP_ID,
+        CERTIFICATE,
+        "another-room",
+        "",
+        Role::Publisher,
+        now(),
+        3600,
+        3600,
+        12,
+    )
+    .unwrap();
+    assert_b_refused(&token, "invalid token, authorized failed");
+}
+
+#[test]
+fn an_expired_token_fails_bs_join_with_dynamic_key_expired_explained() {
     // Issued two hours ago for one hour: signed correctly, expired an hour ago.
     let issued = now() - 7200;
     let token = rtc_007(
@@ -190,32 +268,7 @@ fn an_expired_token_fails_the_join_with_dynamic_key_expired_explained() {
         11,
     )
     .unwrap();
-    let (code, stdout) = probe(&["--json", "--token", &token]);
-    let check = browser_check(&stdout);
-    assert_eq!(code, 1, "{check:#}");
-    assert_eq!(check["status"], "fail");
-    let join = finding(&check, "probe.browser.flow_join");
-    assert_eq!(join["status"], "fail", "{join:#}");
-    let summary = join["summary"].as_str().unwrap();
-    assert!(
-        summary.contains("CAN_NOT_GET_GATEWAY_SERVER: dynamic key expired"),
-        "the SDK's own message: {summary}"
-    );
-    let entry = agora_doctor::explain::lookup("dynamic key expired").expect("catalog entry");
-    assert!(
-        join["evidence"]
-            .to_string()
-            .contains(&format!("agora-doctor explain {}", entry.key)),
-        "{join:#}"
-    );
-    assert!(join["fix"].is_string(), "{join:#}");
-    for key in [
-        "probe.browser.flow_publish",
-        "probe.browser.flow_unpublish",
-        "probe.browser.flow_leave",
-    ] {
-        assert_eq!(finding(&check, key)["status"], "skip", "{check:#}");
-    }
+    assert_b_refused(&token, "dynamic key expired");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -358,7 +358,11 @@ pub async fn run_opening<T: Borrow<Tab>>(
             if let Some(m) = a_uid.as_u64().and_then(|u| edge?.received_audio(u as u32)) {
                 f = f.with_evidence(format!(
                     "the simulated media end {} ICE + DTLS-SRTP with A",
-                    if m.connected { "completed" } else { "has not yet completed" }
+                    if m.connected {
+                        "completed"
+                    } else {
+                        "has not yet completed"
+                    }
                 ));
             }
             findings.push(f);
