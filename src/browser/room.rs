@@ -266,7 +266,14 @@ pub async fn run_opening<T: Borrow<Tab>>(
     // 1. join: A (while B's page loads), then B.
     let a_join_call = format!("await demo.join({})", plan.a.join_options());
     let a_join = call(a, &a_join_call);
-    let (b_tab, (a_answer, a_took)) = tokio::join!(b_opening, a_join);
+    // Meanwhile: can this browser make a media connection at all?
+    let ice_call = format!(
+        "typeof demo.iceCandidates === 'function' ? await demo.iceCandidates({}) : null",
+        ICE_CHECK.as_millis()
+    );
+    let ice = a.eval(&ice_call, ICE_CHECK + Duration::from_secs(2));
+    let (b_tab, (a_answer, a_took), ice) = tokio::join!(b_opening, a_join, ice);
+    let ice = IceCheck::from_page(&ice.unwrap_or(Value::Null));
     let b_tab = match b_tab {
         Ok(t) => t,
         Err(e) => {
@@ -344,7 +351,14 @@ pub async fn run_opening<T: Borrow<Tab>>(
         &format!("user-joined: B saw A (uid {a_uid}) arrive"),
     ));
 
-    // 3. A publishes the tone.
+    // 3. A publishes the tone: not even tried when the browser cannot gather a single ICE candidate.
+    if let Some(IceCheck {
+        candidates: 0, ms, ..
+    }) = ice
+    {
+        findings.push(no_candidates_finding(ms));
+        return finish(findings, a, b, "no media connection is possible here").await;
+    }
     let publish_at = epoch_ms();
     let (answer, took) = call(a, &format!("await demo.publish({{tone: {TONE_HZ}}})")).await;
     match answer {
@@ -502,6 +516,41 @@ pub async fn run_opening<T: Borrow<Tab>>(
     printed.extend_from_slice(&b.console()[b_console_from..]);
     findings.extend(super::flow::console_errors(&printed, plan.a.simulated));
     findings
+}
+
+/// How long the page may gather ICE candidates before the room judges it (host candidates come in
+/// a few ms; gathering normally completes well within this).
+const ICE_CHECK: Duration = Duration::from_millis(1500);
+
+/// What the page's ICE-candidate check found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct IceCheck {
+    candidates: usize,
+    complete: bool,
+    ms: u64,
+}
+
+impl IceCheck {
+    fn from_page(v: &Value) -> Option<IceCheck> {
+        Some(IceCheck {
+            candidates: v["candidates"].as_array()?.len(),
+            complete: v["complete"].as_bool()?,
+            ms: v["ms"].as_u64().unwrap_or(0),
+        })
+    }
+}
+
+/// Chromium gathered no ICE candidate: no media connection can be made from this machine.
+fn no_candidates_finding(ms: u64) -> Finding {
+    Finding::new(
+        "probe.browser.room_publish",
+        Status::Fail,
+        "publish: Chromium gathered no ICE candidate, so no audio can flow from this machine (to Agora or to the simulated edge); the access point and gateway were reached, this is not Agora's side",
+    )
+    .with_evidence(format!(
+        "an RTCPeerConnection had gathered 0 ICE candidates after {ms} ms (one host candidate takes a few ms where there is a network): Chromium's WebRTC offers no address from a loopback-only network (its interface list leaves loopback out), as in a network namespace holding just `lo`"
+    ))
+    .with_fix("run where the machine has a network interface besides loopback (in a container or CI sandbox: give it a network, e.g. a veth pair or a dummy interface with an address); `agora-doctor probe --only network` shows what the machine reaches")
 }
 
 /// After a failed step: the steps not run, and both participants out of the channel (stops the
