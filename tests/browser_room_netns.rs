@@ -19,7 +19,10 @@ impl LoopbackOnly {
     fn create() -> LoopbackOnly {
         let name = format!("agora-doctor-lo-{}", std::process::id());
         let ip = |args: &[&str]| {
-            let out = Command::new("ip").args(args).output().expect("`ip` runs (iproute2)");
+            let out = Command::new("ip")
+                .args(args)
+                .output()
+                .expect("`ip` runs (iproute2)");
             assert!(
                 out.status.success(),
                 "ip {args:?}: {} (making a network namespace needs root, or CAP_SYS_ADMIN)",
@@ -47,7 +50,9 @@ impl LoopbackOnly {
 
 impl Drop for LoopbackOnly {
     fn drop(&mut self) {
-        let _ = Command::new("ip").args(["netns", "del", &self.name]).status();
+        let _ = Command::new("ip")
+            .args(["netns", "del", &self.name])
+            .status();
     }
 }
 
@@ -89,7 +94,11 @@ fn with_only_loopback_the_room_says_no_ice_candidate_at_publish_and_blames_no_on
             .unwrap_or_else(|| panic!("no {key} in {check:#}"))
     };
     // The access point and gateway work on loopback: both participants joined.
-    assert_eq!(finding("probe.browser.room_join")["status"], "pass", "{check:#}");
+    assert_eq!(
+        finding("probe.browser.room_join")["status"],
+        "pass",
+        "{check:#}"
+    );
     let publish = finding("probe.browser.room_publish");
     assert_eq!(publish["status"], "fail", "{publish:#}");
     let summary = publish["summary"].as_str().unwrap();
@@ -102,7 +111,10 @@ fn with_only_loopback_the_room_says_no_ice_candidate_at_publish_and_blames_no_on
         "does not wait out the step: {publish:#}"
     );
     assert!(
-        !publish["fix"].as_str().unwrap_or("").contains("access point"),
+        !publish["fix"]
+            .as_str()
+            .unwrap_or("")
+            .contains("access point"),
         "does not blame Agora's access point: {publish:#}"
     );
     assert!(

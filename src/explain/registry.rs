@@ -479,4 +479,13 @@ registry! {
     "probe.browser.flow_leave",
     "probe.browser.flow_skipped",
     "probe.browser.flow_console",
+    "probe.browser.room_join",
+    "probe.browser.room_user_joined",
+    "probe.browser.room_publish",
+    "probe.browser.room_user_published",
+    "probe.browser.room_unpublish",
+    "probe.browser.room_user_unpublished",
+    "probe.browser.room_leave",
+    "probe.browser.room_user_left",
+    "probe.browser.room_quality",
 }
