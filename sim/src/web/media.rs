@@ -246,7 +246,7 @@ fn write(rtc: &mut Rtc, mid: Mid, frame: &Frame) -> bool {
     let Some(writer) = rtc.writer(mid) else {
         return false;
     };
-    let Some(pt) = writer.match_params(frame.params.clone()) else {
+    let Some(pt) = writer.match_params(frame.params) else {
         return false;
     };
     writer
