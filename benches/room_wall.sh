@@ -19,9 +19,9 @@ bin=target/release/agora-doctor
 work=$(mktemp -d /tmp/agora-room-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
-# Per-check "id duration_ms status" lines and the run's wall_ms, from one --json report.
-checks() { tr -d '\n ' <"$1" | grep -o '"id":"[a-z_]*","title":"[^"]*","status":"[a-z]*"[^{}]*"duration_ms":[0-9]*' \
-  | sed -E 's/"id":"([a-z_]*)".*"status":"([a-z]*)".*"duration_ms":([0-9]*)/\1 \3 \2/'; }
+# Per-check "id duration_ms status" lines of one --json report.
+checks() { python3 -c 'import json,sys
+for c in json.load(open(sys.argv[1]))["checks"]: print(c["id"], c["duration_ms"], c["status"])' "$1"; }
 wall() { grep -o '"wall_ms": *[0-9]*' "$1" | grep -o '[0-9]*$'; }
 median() { sort -n | awk '{v[NR]=$1} END {print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }
 max() { sort -n | tail -1; }
