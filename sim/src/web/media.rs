@@ -222,7 +222,7 @@ async fn drive(mut rtc: Rtc, socket: UdpSocket, local: SocketAddr, role: Role, s
                             }
                         }
                     }
-                    // Lagged: skip ahead. Closed: the publisher stopped; keep the session for
+                    // Lagged: skip ahead. Closed: the publisher stopped; keep the connection for
                     // the SDK to unsubscribe.
                     Err(broadcast::error::RecvError::Lagged(_)) => {}
                     Err(broadcast::error::RecvError::Closed) => source = None,
