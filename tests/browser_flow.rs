@@ -14,8 +14,9 @@ use common::{doctor, schema};
 use pulse::Pulse;
 use serde_json::Value;
 
-/// A test project (not real Agora credentials) the simulated Web edge takes from --app-id and
-/// AGORA_APP_CERTIFICATE, so the test can sign tokens for it.
+/// A test project (not real Agora credentials) the simulated world takes from --app-id and
+/// --cert-file (not from AGORA_APP_CERTIFICATE, which --sim ignores), so the test can sign tokens
+/// for it.
 const APP_ID: &str = "0123456789abcdef0123456789abcdef";
 const CERTIFICATE: &str = "fedcba9876543210fedcba9876543210";
 const CHANNEL: &str = "flow-room";
@@ -27,8 +28,9 @@ fn probe(args: &[&str]) -> (i32, String) {
         .args(["probe", "--sim", "--only", "browser", "--app-id", APP_ID])
         .args(["--channel", CHANNEL])
         .args(args)
+        .args(["--cert-file", "-"])
+        .write_stdin(format!("{CERTIFICATE}\n"))
         .env_remove("AGORA_DOCTOR_NO_BROWSER")
-        .env("AGORA_APP_CERTIFICATE", CERTIFICATE)
         .env("PULSE_SERVER", "unix:/nonexistent/agora-doctor-test/native")
         .timeout(std::time::Duration::from_secs(150))
         .output()

@@ -9,7 +9,9 @@ use std::net::TcpListener;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use agora_doctor::join::sim::{SimEdge, SIM_APP_ID};
+use agora_sim::edge::SIM_APP_ID;
+use agora_sim::world::{SimWorld as SimEdge, WorldConfig};
+use agora_token_core::uid_text;
 use agora_doctor::join::{run_cycle, JoinOptions, JoinReport, SdkChoice};
 use agora_doctor::native::{Sdk, SdkSource};
 use agora_doctor::report::Status;
@@ -26,7 +28,7 @@ fn options(edge: &SimEdge, lib: PathBuf, token: Option<String>) -> JoinOptions {
     JoinOptions {
         app_id: SIM_APP_ID.to_string(),
         token,
-        listen_token: Some(edge.token(CHANNEL, 0, now())),
+        listen_token: Some(edge.mint(CHANNEL, &uid_text(0), now())),
         channel: CHANNEL.to_string(),
         uid: "42".to_string(),
         listen_uid: "0".to_string(),
@@ -38,7 +40,7 @@ fn options(edge: &SimEdge, lib: PathBuf, token: Option<String>) -> JoinOptions {
         listen: false,
         connect_timeout: Duration::from_secs(5),
         tone: Duration::from_millis(200),
-        sim_relay: Some(edge.addr()),
+        sim_relay: Some(edge.relay_addr()),
     }
 }
 
@@ -61,7 +63,11 @@ fn assert_released_in_order() {
 }
 
 fn edge(fault: RelayFault) -> SimEdge {
-    SimEdge::start(SIM_APP_ID, None, fault).unwrap()
+    SimEdge::start(WorldConfig {
+        relay_fault: fault,
+        ..WorldConfig::default()
+    })
+    .unwrap()
 }
 
 fn step_names(r: &JoinReport) -> Vec<&str> {
@@ -71,7 +77,7 @@ fn step_names(r: &JoinReport) -> Vec<&str> {
 #[test]
 fn a_good_token_joins_publishes_is_heard_and_leaves_cleanly() {
     let edge = edge(RelayFault::None);
-    let mut opts = options(&edge, sdk_double(), Some(edge.token(CHANNEL, 42, now())));
+    let mut opts = options(&edge, sdk_double(), Some(edge.mint(CHANNEL, &uid_text(42), now())));
     opts.listen = true;
     opts.tone = Duration::from_secs(1);
     let r = run(&opts);
@@ -124,7 +130,7 @@ fn a_good_token_joins_publishes_is_heard_and_leaves_cleanly() {
 #[test]
 fn an_expired_token_is_refused_with_reason_9() {
     let edge = edge(RelayFault::None);
-    let token = edge.token_with(CHANNEL, 42, now() - 7200, 3600);
+    let token = edge.mint_for(CHANNEL, &uid_text(42), now() - 7200, 3600);
     let r = run(&options(&edge, sdk_double(), Some(token)));
     assert_eq!(r.finding.status, Status::Fail);
     assert_eq!(r.finding.key, "probe.join.token_expired");
@@ -148,7 +154,7 @@ fn an_expired_token_is_refused_with_reason_9() {
 #[test]
 fn a_token_for_another_channel_is_refused_with_reason_8() {
     let edge = edge(RelayFault::None);
-    let token = edge.token("some-other-channel", 42, now());
+    let token = edge.mint("some-other-channel", &uid_text(42), now());
     let r = run(&options(&edge, sdk_double(), Some(token)));
     assert_eq!(r.finding.status, Status::Fail);
     assert_eq!(r.finding.key, "probe.join.token_invalid");
@@ -169,7 +175,7 @@ fn a_token_for_another_channel_is_refused_with_reason_8() {
 #[test]
 fn a_wrong_app_id_is_refused_with_reason_6() {
     let edge = edge(RelayFault::None);
-    let mut opts = options(&edge, sdk_double(), Some(edge.token(CHANNEL, 42, now())));
+    let mut opts = options(&edge, sdk_double(), Some(edge.mint(CHANNEL, &uid_text(42), now())));
     opts.app_id = "0123456789abcdef0123456789abcdef".to_string();
     let r = run(&opts);
     assert_eq!(r.finding.status, Status::Fail);
@@ -202,7 +208,7 @@ fn a_null_or_empty_token_on_a_secure_project_is_refused_with_reason_8() {
 #[test]
 fn an_edge_that_is_down_hits_the_deadline_and_ends_in_budget() {
     let edge = edge(RelayFault::None);
-    let mut opts = options(&edge, sdk_double(), Some(edge.token(CHANNEL, 42, now())));
+    let mut opts = options(&edge, sdk_double(), Some(edge.mint(CHANNEL, &uid_text(42), now())));
     // A loopback port nothing listens on.
     let dead = TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -223,7 +229,7 @@ fn an_edge_that_is_down_hits_the_deadline_and_ends_in_budget() {
 #[test]
 fn a_stalled_edge_hits_the_deadline() {
     let edge = edge(RelayFault::Stall);
-    let mut opts = options(&edge, sdk_double(), Some(edge.token(CHANNEL, 42, now())));
+    let mut opts = options(&edge, sdk_double(), Some(edge.mint(CHANNEL, &uid_text(42), now())));
     opts.connect_timeout = Duration::from_millis(800);
     let r = run(&opts);
     assert_eq!(r.finding.status, Status::Fail);
@@ -290,7 +296,7 @@ fn a_version_file_outside_the_4_4_32_family_is_refused_and_one_inside_is_reporte
     let old = TempDir::new("sdk-4430");
     std::os::unix::fs::symlink(sdk_double(), old.0.join("libagora_rtc_sdk.so")).unwrap();
     std::fs::write(old.0.join("version.txt"), "v4.4.30.120\n").unwrap();
-    let mut opts = options(&edge, old.0.clone(), Some(edge.token(CHANNEL, 42, now())));
+    let mut opts = options(&edge, old.0.clone(), Some(edge.mint(CHANNEL, &uid_text(42), now())));
     let r = run(&opts);
     assert_eq!(r.finding.status, Status::Error);
     assert_eq!(r.finding.key, "probe.join.sdk_version_unsupported");

@@ -49,7 +49,7 @@ fn sim_json_matches_the_documented_schema_and_passes() {
     let (code, stdout, stderr) = probe(&["--sim", "--json"]);
     assert_eq!(code, 0, "stderr: {stderr}\n{stdout}");
     let json: Value = schema::parse_json_output(stdout.as_bytes());
-    assert_eq!(json["schema"], "agora-doctor.probe.v1");
+    assert_eq!(json["schema"], "agora-doctor/probe/v2");
     assert_eq!(json["simulated"], true);
     assert!(json["target"].as_str().unwrap().contains("test double"));
     for field in ["strict", "checks", "counts", "wall_ms", "exit_code"] {
@@ -251,4 +251,72 @@ fn quiet_prints_only_the_closing_line_and_says_it_was_simulated() {
         stdout.contains("1 passed") && stdout.contains("simulated"),
         "{stdout}"
     );
+}
+
+/// Regression: with AGORA_APP_ID and AGORA_APP_CERTIFICATE exported (as the tool recommends for
+/// real runs), `probe --sim` failed the config check ("invalid token, authorized failed") or
+/// skipped it ("no token given"). --sim ignores both, says so, and every check passes.
+#[test]
+fn sim_ignores_exported_credentials_says_so_and_passes() {
+    native_common::sdk_double();
+    let out = Command::cargo_bin("agora-doctor")
+        .unwrap()
+        .args(["probe", "--sim", "--json"])
+        .env_remove("AGORA_DOCTOR_EDGE")
+        .env_remove("AGORA_DOCTOR_STUN")
+        .env("AGORA_APP_ID", "0123456789abcdef0123456789abcdef")
+        .env("AGORA_APP_CERTIFICATE", "fedcba9876543210fedcba9876543210")
+        .env("AGORA_DOCTOR_NO_BROWSER", "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    let json: Value = schema::parse_json_output(stdout.as_bytes());
+    for check in json["checks"].as_array().unwrap() {
+        assert!(
+            check["status"] == "pass" || check["status"] == "skip",
+            "{check:#}"
+        );
+    }
+    let config = &json["checks"][0];
+    assert_eq!(config["id"], "config");
+    assert_eq!(config["status"], "pass", "{config:#}");
+    let notes = json["notes"].to_string();
+    assert!(
+        notes.contains("--sim ignored AGORA_APP_ID and AGORA_APP_CERTIFICATE"),
+        "{notes}"
+    );
+    assert!(!stdout.contains("fedcba9876543210fedcba9876543210"));
+}
+
+/// `--sim --app-id OWN --token T` (T signed by another certificate): every check that judges the
+/// token gives the same reason, and a note says why; `--list-checks` runs nothing.
+#[test]
+fn a_foreign_token_under_sim_fails_the_same_way_everywhere_and_is_explained() {
+    native_common::sdk_double();
+    let app = "11112222333344445555666677778888";
+    let foreign = agora_token_core::mint::publisher_token(
+        app,
+        "00001111222233334444555566667777",
+        "agora-doctor-sim",
+        "",
+        agora_clock::unix(),
+    )
+    .unwrap();
+    let (code, stdout, _) = probe(&[
+        "--sim", "--json", "--only", "config,join", "--app-id", app, "--token", &foreign,
+    ]);
+    assert_eq!(code, 1, "{stdout}");
+    let json: Value = schema::parse_json_output(stdout.as_bytes());
+    let all = json["checks"].to_string();
+    assert!(all.contains("token.signature_invalid"), "{all}");
+    assert!(all.contains("invalid token, authorized failed"), "{all}");
+    assert!(all.contains("probe.join.token_invalid"), "{all}");
+    assert!(
+        json["notes"].to_string().contains("its own certificate"),
+        "{json:#}"
+    );
+    let (code, listed, _) = probe(&["--sim", "--list-checks"]);
+    assert_eq!(code, 0);
+    assert!(listed.contains("config") && !listed.contains("SIMULATED"), "{listed}");
 }

@@ -332,11 +332,7 @@ fn pages(
 fn plan(ctx: &ProbeContext) -> Result<flow::FlowPlan, Finding> {
     let inputs = &ctx.inputs;
     let sim = ctx.sim.is_some();
-    let channel = inputs
-        .channel
-        .clone()
-        .or_else(|| sim.then(|| crate::probe::config::SIM_CHANNEL.to_string()));
-    let (Some(app_id), Some(channel)) = (inputs.app_id.clone(), channel) else {
+    let (Some(app_id), Some(channel)) = (inputs.app_id.clone(), inputs.channel.clone()) else {
         return Err(Finding::new(
             "probe.browser.flow_skipped",
             Status::Skip,
@@ -353,9 +349,12 @@ fn plan(ctx: &ProbeContext) -> Result<flow::FlowPlan, Finding> {
         None | Some("0") => String::new(),
         Some(u) => u.to_string(),
     };
-    let token = inputs.token.clone().or_else(|| {
-        crate::join::check::token_from_certificate(inputs, &app_id, &channel, &uid_text, now)
-    });
+    // The resolved token (under --sim: minted by the simulated project for uid 0, which admits
+    // whichever uid the edge assigns), or one minted from the certificate.
+    let token = inputs
+        .token
+        .clone()
+        .or_else(|| inputs.mint(&channel, &uid_text, now));
     Ok(flow::FlowPlan {
         app_id,
         channel,

@@ -1,18 +1,17 @@
 //! Probe's `join` check: the native join cycle ([`super::run_cycle`]) as one entry of the probe
-//! runner. Under `probe --sim` it runs against the SDK double and the simulated relay (test doubles)
-//! with a listening second connection, and says so; otherwise against the user's SDK and project.
+//! runner, with a listening second connection. When the profile names a relay (`probe --sim`: the
+//! simulated world's) it runs through the SDK double (test doubles), and says so; otherwise against
+//! the user's SDK and project.
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use agora_sim::native::RelayFault;
-use agora_token_core::{rtc_007, uid_text, Role};
+use agora_token_core::uid_text;
 
-use super::sim::{self, SimEdge};
+use super::sim;
 use super::{run_cycle, JoinOptions, JoinReport, SdkChoice, DISCONNECT_WAIT, HEAR_GRACE};
-use crate::native::loader::ENV_VAR;
 use crate::probe::runner::{CheckOutput, CheckSpec};
-use crate::probe::{ProbeContext, ProbeInputs};
+use crate::probe::ProbeContext;
 use crate::report::{Finding, Status};
 
 /// Registry entry.
@@ -28,8 +27,6 @@ pub const SPEC: CheckSpec = CheckSpec {
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(8);
 /// Tone published by the check (long enough to measure, short enough for a probe).
 pub const TONE: Duration = Duration::from_secs(1);
-/// Lifetime of tokens the check builds from the certificate (seconds).
-pub const TOKEN_LIFETIME: u32 = 600;
 
 fn budget(_ctx: &ProbeContext) -> Duration {
     // Two connections may each wait their full deadline, then the tone, the grace, two leaves.
@@ -40,7 +37,8 @@ fn unix(now: SystemTime) -> u64 {
     now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
-/// Run the check.
+/// Run the check: against the relay the profile names (the simulated world's, through the SDK
+/// double) or Agora's edge (through the user's SDK).
 pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
     let inputs = &ctx.inputs;
     let now = unix((ctx.now)());
@@ -50,69 +48,38 @@ pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
             "the native SDK joins with a numeric uid; --uid {uid_text_in:?} is not one"
         ));
     };
-    if ctx.sim.is_some() {
-        let app_id = inputs
-            .app_id
-            .clone()
-            .unwrap_or_else(|| sim::SIM_APP_ID.to_string());
-        let channel = inputs
-            .channel
-            .clone()
-            .unwrap_or_else(|| sim::SIM_CHANNEL.to_string());
-        let cert = inputs
-            .app_certificate
-            .as_ref()
-            .map(|s| s.expose().to_string());
-        let edge = match SimEdge::start(&app_id, cert, RelayFault::None) {
-            Ok(e) => e,
-            Err(e) => {
-                return CheckOutput::single(Finding::new(
-                    "probe.join.service_failed",
-                    Status::Error,
-                    format!("could not start the simulated native relay on 127.0.0.1: {e}"),
-                ))
-            }
-        };
-        let Some(double) = inputs.sdk.clone().or_else(sim::double_path) else {
-            return missing(format!(
-                "the SDK double ({}) is not next to this executable; build it with `cargo build -p agora-sdk-double`",
-                sim::DOUBLE_LIBRARY
-            ));
-        };
-        let token = inputs
-            .token
-            .clone()
-            .or_else(|| Some(edge.token(&channel, uid, now)));
-        let options = JoinOptions {
-            app_id,
-            token,
-            listen_token: Some(edge.token(&channel, 0, now)),
-            channel,
-            uid: uid.to_string(),
-            listen_uid: "0".into(),
-            sdk: SdkChoice {
+    let relay = ctx.profile.native_relay;
+    let sdk = match relay {
+        // A relay only the SDK double can reach: the double, unless --sdk names another library.
+        Some(_) => match inputs.sdk.clone().or_else(sim::double_path) {
+            Some(double) => SdkChoice {
                 flag: Some(double),
                 env: None,
                 ld_library_path: None,
             },
-            listen: true,
-            connect_timeout: CONNECT_TIMEOUT,
-            tone: TONE,
-            sim_relay: Some(edge.addr()),
-        };
-        let report = run_cycle(&options).await;
-        drop(edge);
-        return output(&report);
-    }
+            None => {
+                return missing(format!(
+                    "the SDK double ({}) is not next to this executable; build it with `cargo build -p agora-sdk-double`",
+                    sim::DOUBLE_LIBRARY
+                ))
+            }
+        },
+        None => SdkChoice {
+            flag: inputs.sdk.clone(),
+            env: inputs.sdk_env.clone(),
+            ld_library_path: inputs.ld_library_path.clone(),
+        },
+    };
     let (Some(app_id), Some(channel)) = (inputs.app_id.clone(), inputs.channel.clone()) else {
         return missing("the join check needs --app-id and --channel".to_string());
     };
-    let built =
-        |for_uid: u32| token_from_certificate(inputs, &app_id, &channel, &uid_text(for_uid), now);
-    let token = inputs.token.clone().or_else(|| built(uid));
-    // A second connection needs its own token: uid 0 built from the certificate, or the user's token
-    // when no certificate was given (works when that token is for uid 0).
-    let listen_token = built(0).or_else(|| token.clone());
+    let token = inputs
+        .token
+        .clone()
+        .or_else(|| inputs.mint(&channel, &uid_text(uid), now));
+    // A second connection needs its own token: uid 0 minted from the certificate, or the user's
+    // token when no certificate was given (works when that token is for uid 0).
+    let listen_token = inputs.mint(&channel, "", now).or_else(|| token.clone());
     let options = JoinOptions {
         app_id,
         token,
@@ -120,42 +87,13 @@ pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
         channel,
         uid: uid.to_string(),
         listen_uid: "0".into(),
-        sdk: SdkChoice {
-            flag: inputs.sdk.clone(),
-            env: std::env::var_os(ENV_VAR),
-            ld_library_path: std::env::var_os("LD_LIBRARY_PATH"),
-        },
+        sdk,
         listen: true,
         connect_timeout: CONNECT_TIMEOUT,
         tone: TONE,
-        sim_relay: None,
+        sim_relay: relay,
     };
     output(&run_cycle(&options).await)
-}
-
-/// A publisher token for `channel` and `uid` (text; "" = any uid) built from the App Certificate the
-/// user gave (`AGORA_APP_CERTIFICATE`, `--cert-file`), valid [`TOKEN_LIFETIME`] seconds from `now`;
-/// `None` without a certificate. The native join and the browser flow both use it.
-pub fn token_from_certificate(
-    inputs: &ProbeInputs,
-    app_id: &str,
-    channel: &str,
-    uid: &str,
-    now: u64,
-) -> Option<String> {
-    let cert = inputs.app_certificate.as_ref()?;
-    rtc_007(
-        app_id,
-        cert.expose(),
-        channel,
-        uid,
-        Role::Publisher,
-        now as u32,
-        TOKEN_LIFETIME,
-        TOKEN_LIFETIME,
-        (now as u32).wrapping_mul(2_654_435_761) | 1,
-    )
-    .ok()
 }
 
 fn missing(summary: String) -> CheckOutput {

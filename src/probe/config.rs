@@ -1,11 +1,13 @@
 //! The config check: the App ID's format and, with `--token`, every finding `agora-doctor token`
-//! reports for it (same code, same keys). Under `--sim` it also asks the simulated access point,
-//! which answers with Agora's gateway reasons.
+//! reports for it (same code, same keys). When the profile has an access point that judges joins
+//! (the simulated edge's), it also asks it, and it answers with Agora's gateway reasons.
 
 use std::sync::Arc;
 use std::time::{Duration, UNIX_EPOCH};
 
-use agora_token_core::{check, rtc_007, Expectation, Role, User};
+use agora_token_core::mint::MINTED_LIFETIME;
+
+use agora_token_core::{check, Expectation, User};
 
 use super::context::ProbeContext;
 use super::runner::{CheckOutput, CheckSpec};
@@ -60,9 +62,7 @@ pub fn app_id_finding(app_id: &str) -> Finding {
 }
 
 /// The channel a `--sim` run mints its demonstration token for.
-pub const SIM_CHANNEL: &str = "agora-doctor-sim";
-/// Lifetime of that token (1 h: a typical token-server setting).
-const SIM_TOKEN_SECS: u32 = 3600;
+pub const SIM_CHANNEL: &str = agora_sim::world::SIM_CHANNEL;
 
 /// Who the user says will join, as token-core expects it.
 fn user_of(uid: Option<&str>) -> Option<User> {
@@ -106,33 +106,20 @@ async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
     let mut details = vec![app_id_finding(&app_id)];
-    let mut token = ctx.inputs.token.clone();
-    let mut channel = ctx.inputs.channel.clone();
-    if token.is_none() && ctx.sim.is_some() {
-        // A --sim run without a token shows the whole path with one the simulated project mints.
-        if let Some(cert) = &ctx.inputs.app_certificate {
-            let salt = (now % 99_991) as u32 + 1;
-            let built = rtc_007(
-                &app_id,
-                cert.expose(),
-                SIM_CHANNEL,
-                "",
-                Role::Publisher,
-                now as u32,
-                SIM_TOKEN_SECS,
-                SIM_TOKEN_SECS,
-                salt,
-            );
-            if let Ok(t) = built {
-                details.push(Finding::new(
-                    "probe.config.ok",
-                    Status::Pass,
-                    format!("minted a 1 h token for channel {SIM_CHANNEL}, uid 0 with the simulated project's certificate (a double)"),
-                ));
-                token = Some(t);
-                channel = Some(SIM_CHANNEL.to_string());
-            }
-        }
+    let token = ctx.inputs.token.clone();
+    let channel = ctx.inputs.channel.clone();
+    if ctx.inputs.token_minted {
+        // A --sim run without a token shows the whole path with one the simulated project minted.
+        details.push(Finding::new(
+            "probe.config.ok",
+            Status::Pass,
+            format!(
+                "minted a {} h token for channel {}, uid {} with the simulated project's certificate (a double)",
+                MINTED_LIFETIME / 3600,
+                channel.as_deref().unwrap_or(SIM_CHANNEL),
+                ctx.inputs.uid.as_deref().unwrap_or("0")
+            ),
+        ));
     }
     let mut summary = format!("App ID {app_id} has the right format");
     match &token {
@@ -151,8 +138,10 @@ async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
                 );
             }
             summary = format!("App ID {app_id} and the token pass every token check");
-            if let Some(sim) = &ctx.sim {
-                details.push(ask_sim(&ctx, sim, &app_id, token, channel.as_deref()).await);
+            if let Some(access_point) = &ctx.profile.access_point {
+                details.push(
+                    ask_access_point(&ctx, access_point, &app_id, token, channel.as_deref()).await,
+                );
                 summary.push_str("; the simulated access point accepts them");
             }
         }
@@ -168,23 +157,20 @@ async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
     )
 }
 
-/// Ask the simulated access point (a double) what Agora's would answer.
 /// How long the (simulated) access point may take to answer: a TLS handshake and one request.
 fn access_point_deadline(ctx: &ProbeContext) -> Duration {
     ctx.profile.timeouts.http * 2
 }
 
-async fn ask_sim(
+/// Ask the access point that judges joins (the simulated edge's, a double) what Agora's would answer.
+async fn ask_access_point(
     ctx: &ProbeContext,
-    sim: &super::context::SimInfo,
+    access_point: &super::profile::Endpoint,
     app_id: &str,
     token: &str,
     channel: Option<&str>,
 ) -> Finding {
-    let mut url = match url::Url::parse(&format!(
-        "https://localhost:{}/ap/v1/choose",
-        sim.https.port()
-    )) {
+    let mut url = match url::Url::parse(&format!("https://{access_point}/ap/v1/choose")) {
         Ok(url) => url,
         Err(e) => {
             return Finding::new(

@@ -33,7 +33,7 @@ pub mod stun;
 
 use serde::Serialize;
 
-pub use context::{ProbeContext, ProbeInputs, Secret};
+pub use context::{Certificate, ProbeContext, ProbeInputs};
 pub use profile::{Endpoint, Profile, Timeouts};
 pub use runner::{run_checks, CheckOutput, CheckReport, CheckSpec};
 
@@ -52,7 +52,10 @@ pub const CHECKS: &[CheckSpec] = &[
 ];
 
 /// The JSON schema id of a probe report (documented in the README).
-pub const SCHEMA: &str = "agora-doctor.probe.v1";
+pub const SCHEMA: &str = "agora-doctor/probe/v2";
+
+/// The JSON schema id of `--list-checks --json`.
+pub const CHECKS_SCHEMA: &str = "agora-doctor/probe-checks/v2";
 
 /// The result of one probe run.
 #[derive(Debug, Clone, Serialize)]
@@ -73,6 +76,9 @@ pub struct ProbeReport {
     pub wall_ms: u64,
     /// The exit code this report leads to (0, 1).
     pub exit_code: u8,
+    /// What the input resolution decided that the user should know (e.g. `--sim` ignored
+    /// `AGORA_APP_ID` and `AGORA_APP_CERTIFICATE`).
+    pub notes: Vec<String>,
 }
 
 /// Number of checks per status.
@@ -123,6 +129,7 @@ impl ProbeReport {
             counts,
             wall_ms: wall.as_millis() as u64,
             exit_code,
+            notes: Vec::new(),
         }
     }
 

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use colored::Colorize;
 use serde::Serialize;
 
+use super::OutputContext;
 use crate::probe::runner::CheckSpec;
 use crate::probe::ProbeReport;
 use crate::report::{Finding, Status};
@@ -63,8 +64,18 @@ pub fn summary_line(report: &ProbeReport) -> String {
     summary
 }
 
-/// The human report.
-pub fn human(report: &ProbeReport) -> String {
+/// `-q`: the summary line alone, marked when the run used the simulated edge (a test double).
+pub fn quiet(report: &ProbeReport) -> String {
+    let simulated = if report.simulated {
+        " [simulated edge, a test double]"
+    } else {
+        ""
+    };
+    format!("{}{simulated}\n", summary_line(report))
+}
+
+/// The human report (`-v` adds the evidence of findings that passed).
+pub fn human(report: &ProbeReport, ctx: &OutputContext) -> String {
     let mut out = String::new();
     let target = if report.simulated {
         format!("{} {}", "SIMULATED:".yellow().bold(), report.target)
@@ -72,6 +83,9 @@ pub fn human(report: &ProbeReport) -> String {
         report.target.clone()
     };
     let _ = writeln!(out, "agora-doctor probe — {target}");
+    for note in &report.notes {
+        let _ = writeln!(out, "{} {note}", "note:".bold());
+    }
     for check in &report.checks {
         let _ = writeln!(
             out,
@@ -104,7 +118,7 @@ pub fn human(report: &ProbeReport) -> String {
                 f.summary,
                 format!("[{}]", f.key).dimmed()
             );
-            if f.status != Status::Pass || f.key != check.key {
+            if f.status != Status::Pass || f.key != check.key || ctx.verbose {
                 write_finding_body(&mut out, f, &format!("{indent}    "));
             }
         }
@@ -156,7 +170,7 @@ struct CheckList {
 pub fn list_checks(specs: &[CheckSpec], as_json: bool) -> String {
     if as_json {
         let list = CheckList {
-            schema: "agora-doctor.probe-checks.v1",
+            schema: crate::probe::CHECKS_SCHEMA,
             checks: specs
                 .iter()
                 .map(|s| ListedCheck {

@@ -1,5 +1,5 @@
 //! Markdown for `agora-doctor report`: headings, tables and fenced blocks that paste cleanly into a
-//! GitHub issue or a support ticket. Secrets are removed afterwards by `support::redact`.
+//! GitHub issue or a support ticket. Secrets are removed afterwards by `lib::run` (`support::redact`).
 
 use std::fmt::Write;
 
@@ -7,6 +7,16 @@ use chrono::DateTime;
 
 use crate::report::Status;
 use crate::support::SupportReport;
+
+/// `report --json`: the report's own serde form (schema `agora-doctor/report/v1`), redacted by
+/// `lib::run` like the Markdown.
+pub fn json(report: &SupportReport) -> String {
+    let mut text = serde_json::to_string_pretty(report).unwrap_or_else(|e| {
+        format!("{{\"schema\":\"{}\",\"error\":\"{e}\"}}", crate::support::SCHEMA)
+    });
+    text.push('\n');
+    text
+}
 
 /// Render the whole report.
 pub fn render_markdown(report: &SupportReport) -> String {
@@ -18,6 +28,9 @@ pub fn render_markdown(report: &SupportReport) -> String {
             md,
             "> This run talked to a **simulated Agora edge** on loopback (a test double), not to Agora.\n"
         );
+    }
+    for note in &probe.notes {
+        let _ = writeln!(md, "> Note: {note}\n");
     }
     let c = &probe.counts;
     let _ = writeln!(
@@ -97,7 +110,8 @@ pub fn render_markdown(report: &SupportReport) -> String {
         let _ = writeln!(md);
     }
 
-    if let Some((name, log)) = &report.log {
+    if let Some(section) = &report.log {
+        let (name, log) = (&section.name, &section.report);
         let _ = writeln!(
             md,
             "## Log `{}`\n\n{} lines scanned, {} distinct Agora errors.\n",

@@ -1,4 +1,5 @@
-//! Runs `agora-doctor report`: probe, token fields, log scan, versions; render, redact, write.
+//! Computes `agora-doctor report`: probe, token fields, log scan, versions, and the secrets to
+//! redact; `lib::run` renders (Markdown or JSON), redacts and writes it.
 
 use std::fs::File;
 use std::io;
@@ -6,53 +7,47 @@ use std::path::Path;
 
 use agora_token_core::diagnose;
 
-use super::{redact, secrets_of, SupportReport, TokenSummary, Versions};
+use super::{secrets_of, LogSection, SupportReport, TokenSummary, Versions, SCHEMA};
 use crate::cli::ReportArgs;
+use crate::env::Env;
 use crate::explain::scan::{scan_log, LogReport};
 use crate::probe::command::execute;
-use crate::render::{print_error, support::render_markdown, write_stdout, OutputContext};
+use crate::report::{Computed, Destination, Redaction, Report};
 use crate::Outcome;
 
-/// Run the command.
-pub fn run(args: ReportArgs, ctx: &OutputContext) -> Outcome {
+/// Compute the command's document: the check list (`--list-checks`, nothing runs) or the report
+/// (Markdown, or JSON with `--json`), with the secrets `lib::run` must take out of it.
+pub fn compute(args: ReportArgs, env: &Env) -> Result<Computed, String> {
+    if args.probe.list_checks {
+        return Ok(Computed::new(Report::ProbeChecks, Outcome::Ok));
+    }
     let log = match &args.log {
-        Some(path) => match read_log(path) {
+        Some(path) => match read_log(path, env) {
             Ok(report) => Some((path.display().to_string(), report)),
             Err(e) => {
-                print_error(&format!(
+                return Err(format!(
                     "could not read the log {}: {e}; pass a readable file or `-` for stdin",
                     path.display()
                 ));
-                return Outcome::CouldNotRun;
             }
         },
         None => None,
     };
-    // The probe's own output goes nowhere: the report renders it.
-    let quiet = OutputContext {
-        stderr_is_terminal: ctx.stderr_is_terminal,
-        ..OutputContext::plain()
-    };
-    let probe = match execute(&args.probe, &quiet) {
-        Ok(report) => report,
-        Err(e) => {
-            print_error(&e.to_string());
-            return Outcome::CouldNotRun;
-        }
-    };
+    let probe = execute(&args.probe, env).map_err(|e| e.to_string())?;
     let diagnosis = args.probe.token.as_deref().map(diagnose);
     let decoded = diagnosis.as_ref().and_then(|d| d.token.as_ref());
     let report = SupportReport {
+        schema: SCHEMA,
         versions: Versions::collect(&probe),
         token: decoded.map(TokenSummary::of),
-        log,
+        log: log.map(|(name, report)| LogSection { name, report }),
         reproduce: reproduce_commands(&args),
         probe,
     };
     let mut secrets = secrets_of(
         args.probe.token.as_deref(),
         decoded,
-        std::env::var("AGORA_APP_CERTIFICATE").ok().as_deref(),
+        env.var(crate::env::CERT_ENV),
     );
     if let Some(repaired) = diagnosis.as_ref().and_then(|d| d.repaired.clone()) {
         secrets.push(repaired);
@@ -62,35 +57,27 @@ pub fn run(args: ReportArgs, ctx: &OutputContext) -> Outcome {
             secrets.push(cert.trim().to_owned());
         }
     }
-    let text = redact(&render_markdown(&report), &secrets);
     let outcome = if report.probe.exit_code != 0
         || report
             .log
             .as_ref()
-            .is_some_and(|(_, l)| !l.errors.is_empty())
+            .is_some_and(|l| !l.report.errors.is_empty())
     {
         Outcome::Findings
     } else {
         Outcome::Ok
     };
-    let written = match &args.out {
-        Some(path) => std::fs::write(path, text).map_err(|e| (path.display().to_string(), e)),
-        None => write_stdout(&text).map_err(|e| ("stdout".to_owned(), e)),
-    };
-    match written {
-        Ok(()) => outcome,
-        Err((target, e)) => {
-            print_error(&format!(
-                "could not write the report to {target}: {e}; pass --out with a writable path"
-            ));
-            Outcome::CouldNotRun
-        }
+    let mut computed = Computed::new(Report::Support(report), outcome);
+    computed.redaction = Redaction::Secrets(secrets);
+    if let Some(path) = &args.out {
+        computed.destination = Destination::File(path.clone());
     }
+    Ok(computed)
 }
 
-fn read_log(path: &Path) -> io::Result<LogReport> {
+fn read_log(path: &Path, env: &Env) -> io::Result<LogReport> {
     if path == Path::new("-") {
-        return scan_log(io::stdin().lock());
+        return env.with_stdin(|stdin| scan_log(stdin));
     }
     let file = File::open(path)?;
     if file.metadata()?.is_dir() {

@@ -7,6 +7,7 @@ pub mod command;
 pub mod versions;
 
 use agora_token_core::{Token, Token007};
+use serde::Serialize;
 
 use crate::explain::scan::LogReport;
 use crate::probe::ProbeReport;
@@ -16,23 +17,37 @@ pub use versions::Versions;
 /// What replaces a secret in the report.
 pub const REDACTED: &str = "[redacted]";
 
-/// Everything the report shows, before rendering.
-#[derive(Debug, Clone)]
+/// The JSON schema id of `report --json` (documented in the README).
+pub const SCHEMA: &str = "agora-doctor/report/v1";
+
+/// Everything the report shows, before rendering; its serde form is the `--json` document.
+#[derive(Debug, Clone, Serialize)]
 pub struct SupportReport {
+    /// Always [`SCHEMA`].
+    pub schema: &'static str,
     /// agora-doctor, OS, Chromium, SDK versions.
     pub versions: Versions,
     /// The probe run (all checks).
     pub probe: ProbeReport,
     /// The token's public fields, when a token was given and decodes.
     pub token: Option<TokenSummary>,
-    /// The log scan, when a log was given: its name and what was found.
-    pub log: Option<(String, LogReport)>,
+    /// The log scan, when a log was given.
+    pub log: Option<LogSection>,
     /// Commands that reproduce this report, with secrets as placeholders.
     pub reproduce: Vec<String>,
 }
 
+/// A scanned log: its name and what was found.
+#[derive(Debug, Clone, Serialize)]
+pub struct LogSection {
+    /// The file as given (`-` = stdin).
+    pub name: String,
+    /// The scan.
+    pub report: LogReport,
+}
+
 /// The public fields of a token: what it grants, to whom, until when. Never the signature.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TokenSummary {
     /// `006` or `007`.
     pub version: &'static str,
