@@ -29,7 +29,8 @@ pub struct Cli {
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
 
-    /// Add evidence and detail to human output.
+    /// Add evidence and detail to human output: passing findings' evidence (token, probe), the SDK's
+    /// events (join), how a query matched and whole fixes (explain). report's Markdown has it all.
     #[arg(short, long, global = true)]
     pub verbose: bool,
 

@@ -130,6 +130,10 @@ pub fn execute(args: &ProbeArgs, env: &Env) -> Result<ProbeReport, ProbeError> {
         sdk: args.sdk.clone(),
         sdk_env: env.var(crate::native::loader::ENV_VAR).map(Into::into),
         ld_library_path: env.var("LD_LIBRARY_PATH").map(Into::into),
+        proxies: super::network::PROXY_VARS
+            .iter()
+            .filter_map(|var| Some((var.to_string(), env.var(var)?.to_string())))
+            .collect(),
         browser: args.browser,
         flow: args.flow,
         no_browser: args.no_browser,

@@ -44,6 +44,8 @@ pub struct ProbeInputs {
     pub sdk_env: Option<std::ffi::OsString>,
     /// `LD_LIBRARY_PATH`, read once from the environment (the join check's search).
     pub ld_library_path: Option<std::ffi::OsString>,
+    /// The proxy variables that are set (`HTTPS_PROXY=…`), read once from the environment.
+    pub proxies: Vec<(String, String)>,
 }
 
 /// How the devices check captures.

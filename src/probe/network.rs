@@ -29,7 +29,7 @@ fn budget(ctx: &ProbeContext) -> Duration {
 }
 
 /// The proxy variables that change how a browser or SDK reaches Agora over TCP.
-const PROXY_VARS: &[&str] = &[
+pub const PROXY_VARS: &[&str] = &[
     "HTTPS_PROXY",
     "https_proxy",
     "ALL_PROXY",
@@ -87,12 +87,10 @@ async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
     if ctx.profile.simulated {
         good = good.with_evidence(format!("endpoints: {}", ctx.profile.label));
     }
-    for var in PROXY_VARS {
-        if let Ok(value) = std::env::var(var) {
-            good = good.with_evidence(format!(
-                "{var}={value} (TCP may go through this proxy; WebRTC's UDP never does)"
-            ));
-        }
+    for (var, value) in &ctx.inputs.proxies {
+        good = good.with_evidence(format!(
+            "{var}={value} (TCP may go through this proxy; WebRTC's UDP never does)"
+        ));
     }
     let mut output = CheckOutput::from_details(details, good);
     if output.headline.status != Status::Pass {
