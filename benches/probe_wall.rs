@@ -6,8 +6,8 @@
 use std::time::Instant;
 
 use agora_doctor::cli::ProbeArgs;
-use agora_doctor::probe::command::execute;
 use agora_doctor::env::Env;
+use agora_doctor::probe::command::execute;
 
 /// Rounds measured (each starts its own simulated edge, like `probe --sim` does).
 const ROUNDS: usize = 15;

@@ -9,13 +9,13 @@ use std::net::TcpListener;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use agora_sim::edge::SIM_APP_ID;
-use agora_sim::world::{SimWorld as SimEdge, WorldConfig};
-use agora_token_core::uid_text;
 use agora_doctor::join::{run_cycle, JoinOptions, JoinReport, SdkChoice};
 use agora_doctor::native::{Sdk, SdkSource};
 use agora_doctor::report::Status;
+use agora_sim::edge::SIM_APP_ID;
 use agora_sim::native::RelayFault;
+use agora_sim::world::{SimWorld as SimEdge, WorldConfig};
+use agora_token_core::uid_text;
 use native_common::{incomplete_double, sdk_double, TempDir};
 
 const CHANNEL: &str = "native-test";
@@ -77,7 +77,11 @@ fn step_names(r: &JoinReport) -> Vec<&str> {
 #[test]
 fn a_good_token_joins_publishes_is_heard_and_leaves_cleanly() {
     let edge = edge(RelayFault::None);
-    let mut opts = options(&edge, sdk_double(), Some(edge.mint(CHANNEL, &uid_text(42), now())));
+    let mut opts = options(
+        &edge,
+        sdk_double(),
+        Some(edge.mint(CHANNEL, &uid_text(42), now())),
+    );
     opts.listen = true;
     opts.tone = Duration::from_secs(1);
     let r = run(&opts);
@@ -175,7 +179,11 @@ fn a_token_for_another_channel_is_refused_with_reason_8() {
 #[test]
 fn a_wrong_app_id_is_refused_with_reason_6() {
     let edge = edge(RelayFault::None);
-    let mut opts = options(&edge, sdk_double(), Some(edge.mint(CHANNEL, &uid_text(42), now())));
+    let mut opts = options(
+        &edge,
+        sdk_double(),
+        Some(edge.mint(CHANNEL, &uid_text(42), now())),
+    );
     opts.app_id = "0123456789abcdef0123456789abcdef".to_string();
     let r = run(&opts);
     assert_eq!(r.finding.status, Status::Fail);
@@ -208,7 +216,11 @@ fn a_null_or_empty_token_on_a_secure_project_is_refused_with_reason_8() {
 #[test]
 fn an_edge_that_is_down_hits_the_deadline_and_ends_in_budget() {
     let edge = edge(RelayFault::None);
-    let mut opts = options(&edge, sdk_double(), Some(edge.mint(CHANNEL, &uid_text(42), now())));
+    let mut opts = options(
+        &edge,
+        sdk_double(),
+        Some(edge.mint(CHANNEL, &uid_text(42), now())),
+    );
     // A loopback port nothing listens on.
     let dead = TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -229,7 +241,11 @@ fn an_edge_that_is_down_hits_the_deadline_and_ends_in_budget() {
 #[test]
 fn a_stalled_edge_hits_the_deadline() {
     let edge = edge(RelayFault::Stall);
-    let mut opts = options(&edge, sdk_double(), Some(edge.mint(CHANNEL, &uid_text(42), now())));
+    let mut opts = options(
+        &edge,
+        sdk_double(),
+        Some(edge.mint(CHANNEL, &uid_text(42), now())),
+    );
     opts.connect_timeout = Duration::from_millis(800);
     let r = run(&opts);
     assert_eq!(r.finding.status, Status::Fail);
@@ -296,7 +312,11 @@ fn a_version_file_outside_the_4_4_32_family_is_refused_and_one_inside_is_reporte
     let old = TempDir::new("sdk-4430");
     std::os::unix::fs::symlink(sdk_double(), old.0.join("libagora_rtc_sdk.so")).unwrap();
     std::fs::write(old.0.join("version.txt"), "v4.4.30.120\n").unwrap();
-    let mut opts = options(&edge, old.0.clone(), Some(edge.mint(CHANNEL, &uid_text(42), now())));
+    let mut opts = options(
+        &edge,
+        old.0.clone(),
+        Some(edge.mint(CHANNEL, &uid_text(42), now())),
+    );
     let r = run(&opts);
     assert_eq!(r.finding.status, Status::Error);
     assert_eq!(r.finding.key, "probe.join.sdk_version_unsupported");

@@ -22,7 +22,11 @@ fn offenders(needles: &[&str], allowed: &[&str]) -> Vec<String> {
     sources(&root.join("src"), &mut files);
     let mut found = Vec::new();
     for file in files {
-        let rel = file.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+        let rel = file
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         if allowed.iter().any(|a| rel.starts_with(a)) {
             continue;
         }
@@ -43,21 +47,37 @@ fn only_lib_run_and_the_renderers_write_to_stdout() {
         &["print!(", "println!(", "stdout()", "write_stdout("],
         &["src/lib.rs", "src/render/", "src/env.rs"],
     );
-    assert!(found.is_empty(), "stdout written outside the pipeline:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "stdout written outside the pipeline:\n{}",
+        found.join("\n")
+    );
 }
 
 #[test]
 fn the_checker_finds_a_print_it_is_shown() {
     // The scan itself works: src/lib.rs does write (through render::write_stdout).
     let found = offenders(&["write_stdout("], &["src/render/"]);
-    assert!(found.iter().any(|l| l.starts_with("src/lib.rs")), "{found:?}");
+    assert!(
+        found.iter().any(|l| l.starts_with("src/lib.rs")),
+        "{found:?}"
+    );
 }
 
 #[test]
 fn only_env_reads_the_process_environment_and_stdin() {
     let found = offenders(
-        &["std::env::var(", "std::env::var_os(", "env::vars", "io::stdin()"],
+        &[
+            "std::env::var(",
+            "std::env::var_os(",
+            "env::vars",
+            "io::stdin()",
+        ],
         &["src/env.rs", "src/browser/"],
     );
-    assert!(found.is_empty(), "the environment read outside src/env.rs:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "the environment read outside src/env.rs:\n{}",
+        found.join("\n")
+    );
 }

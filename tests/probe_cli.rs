@@ -302,7 +302,14 @@ fn a_foreign_token_under_sim_fails_the_same_way_everywhere_and_is_explained() {
     )
     .unwrap();
     let (code, stdout, _) = probe(&[
-        "--sim", "--json", "--only", "config,join", "--app-id", app, "--token", &foreign,
+        "--sim",
+        "--json",
+        "--only",
+        "config,join",
+        "--app-id",
+        app,
+        "--token",
+        &foreign,
     ]);
     assert_eq!(code, 1, "{stdout}");
     let json: Value = schema::parse_json_output(stdout.as_bytes());
@@ -316,5 +323,8 @@ fn a_foreign_token_under_sim_fails_the_same_way_everywhere_and_is_explained() {
     );
     let (code, listed, _) = probe(&["--sim", "--list-checks"]);
     assert_eq!(code, 0);
-    assert!(listed.contains("config") && !listed.contains("SIMULATED"), "{listed}");
+    assert!(
+        listed.contains("config") && !listed.contains("SIMULATED"),
+        "{listed}"
+    );
 }

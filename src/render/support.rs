@@ -12,7 +12,10 @@ use crate::support::SupportReport;
 /// `lib::run` like the Markdown.
 pub fn json(report: &SupportReport) -> String {
     let mut text = serde_json::to_string_pretty(report).unwrap_or_else(|e| {
-        format!("{{\"schema\":\"{}\",\"error\":\"{e}\"}}", crate::support::SCHEMA)
+        format!(
+            "{{\"schema\":\"{}\",\"error\":\"{e}\"}}",
+            crate::support::SCHEMA
+        )
     });
     text.push('\n');
     text

@@ -22,7 +22,14 @@ pub fn publisher_token(
     uid: &str,
     issued_at: u64,
 ) -> Result<String, BuildError> {
-    publisher_token_for(app_id, certificate, channel, uid, issued_at, MINTED_LIFETIME)
+    publisher_token_for(
+        app_id,
+        certificate,
+        channel,
+        uid,
+        issued_at,
+        MINTED_LIFETIME,
+    )
 }
 
 /// [`publisher_token`] with another lifetime (to show what an expired token does).
@@ -58,7 +65,10 @@ mod tests {
         let token = publisher_token(app, cert, "room", "42", 1_700_000_000).unwrap();
         let decoded = crate::decode(&token).unwrap();
         assert_eq!(crate::verify(&decoded, cert, None, None), Some(true));
-        assert_eq!(decoded.expires_at(), 1_700_000_000 + u64::from(MINTED_LIFETIME));
+        assert_eq!(
+            decoded.expires_at(),
+            1_700_000_000 + u64::from(MINTED_LIFETIME)
+        );
         assert_ne!(salt(0), 0);
     }
 }
