@@ -15,12 +15,12 @@
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// Milliseconds to add to this machine's clock (negative: subtract).
-static OFFSET_MS: AtomicI64 = AtomicI64::new(0);
+/// Nanoseconds to add to this machine's clock (negative: subtract); ±292 years.
+static OFFSET_NS: AtomicI64 = AtomicI64::new(0);
 
 /// Now, on the process's clock.
 pub fn now() -> SystemTime {
-    shift(SystemTime::now(), OFFSET_MS.load(Ordering::Relaxed))
+    shift(SystemTime::now(), OFFSET_NS.load(Ordering::Relaxed))
 }
 
 /// Now as whole unix seconds (0 before 1970).
@@ -32,27 +32,30 @@ pub fn unix() -> u64 {
 pub fn set(at: SystemTime) {
     let real = SystemTime::now();
     let offset = match at.duration_since(real) {
-        Ok(ahead) => millis(ahead),
-        Err(behind) => -millis(behind.duration()),
+        Ok(ahead) => nanos(ahead),
+        Err(behind) => -nanos(behind.duration()),
     };
-    OFFSET_MS.store(offset, Ordering::Relaxed);
+    OFFSET_NS.store(offset, Ordering::Relaxed);
 }
 
 /// Whether [`set`] moved the clock away from this machine's.
 pub fn is_set() -> bool {
-    OFFSET_MS.load(Ordering::Relaxed) != 0
+    OFFSET_NS.load(Ordering::Relaxed) != 0
 }
 
-fn millis(d: Duration) -> i64 {
-    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+fn nanos(d: Duration) -> i64 {
+    i64::try_from(d.as_nanos()).unwrap_or(i64::MAX)
 }
 
-fn shift(t: SystemTime, offset_ms: i64) -> SystemTime {
-    let by = Duration::from_millis(offset_ms.unsigned_abs());
-    if offset_ms >= 0 {
+fn shift(t: SystemTime, offset_ns: i64) -> SystemTime {
+    let by = Duration::from_nanos(offset_ns.unsigned_abs());
+    if offset_ns >= 0 {
         t.checked_add(by).unwrap_or(t)
     } else {
-        t.checked_sub(by).unwrap_or(UNIX_EPOCH)
+        // SystemTime can go before 1970 on Unix; the tool's clock never does.
+        t.checked_sub(by)
+            .filter(|shifted| *shifted >= UNIX_EPOCH)
+            .unwrap_or(UNIX_EPOCH)
     }
 }
 
@@ -63,9 +66,10 @@ mod tests {
     #[test]
     fn shift_moves_both_ways_and_saturates_at_the_epoch() {
         let t = UNIX_EPOCH + Duration::from_secs(100);
-        assert_eq!(shift(t, 5_000), UNIX_EPOCH + Duration::from_secs(105));
-        assert_eq!(shift(t, -5_000), UNIX_EPOCH + Duration::from_secs(95));
-        assert_eq!(shift(t, -500_000), UNIX_EPOCH);
+        let second = 1_000_000_000;
+        assert_eq!(shift(t, 5 * second), UNIX_EPOCH + Duration::from_secs(105));
+        assert_eq!(shift(t, -5 * second), UNIX_EPOCH + Duration::from_secs(95));
+        assert_eq!(shift(t, -500 * second), UNIX_EPOCH);
     }
 
     #[test]
