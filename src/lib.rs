@@ -16,7 +16,6 @@ pub mod native;
 pub mod probe;
 pub mod render;
 pub mod report;
-pub mod support;
 pub mod token;
 
 pub use report::Outcome;
@@ -43,7 +42,7 @@ pub fn run(cli: cli::Cli) -> Outcome {
         cli::Command::Explain(args) => explain::command::compute(args, &env),
         cli::Command::Probe(args) => probe::command::compute(*args, &env),
         cli::Command::Join(args) => join::command::compute(args, &env),
-        cli::Command::Report(args) => support::command::compute(*args, &env),
+        cli::Command::Report(args) => report::command::compute(*args, &env),
         cli::Command::Completions(args) => Ok(text(cli_docs::completions(args.shell))),
         cli::Command::Man => Ok(text(cli_docs::man_page())),
     };
@@ -98,6 +97,6 @@ fn redact(text: String, redaction: &Redaction) -> String {
         Redaction::Certificates(secrets) => secrets.iter().fold(text, |text, secret| {
             token::command::redact(&text, Some(secret))
         }),
-        Redaction::Secrets(secrets) => support::redact(&text, secrets),
+        Redaction::Secrets(secrets) => report::redact(&text, secrets),
     }
 }

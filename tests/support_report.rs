@@ -1,7 +1,7 @@
 //! `agora-doctor report`: a Markdown document for a support ticket, run on the simulated edge, with
 //! every secret (certificate, token, signature) redacted.
 
-use agora_doctor::support::{redact, secrets_of, REDACTED};
+use agora_doctor::report::{redact, secrets_of, REDACTED};
 use agora_token_core::{build::rtc_007, build::Role, decode};
 use assert_cmd::Command;
 

@@ -2,7 +2,6 @@
 //! service, connect, (optionally) have a second connection listen, publish a 440 Hz tone, check it was
 //! heard, unpublish, disconnect, release — each step timed. Every failure maps to a `probe.join.*` key.
 
-pub mod check;
 pub mod command;
 pub mod sim;
 

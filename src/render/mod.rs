@@ -8,7 +8,7 @@ pub mod token;
 use std::io::{self, Write};
 
 pub mod probe;
-pub mod support;
+pub mod report;
 
 use crate::cli::ColorChoice;
 use crate::env::Env;
@@ -38,8 +38,8 @@ pub fn render(report: &Report, format: Format, ctx: &OutputContext) -> String {
         Report::ProbeChecks => probe::list_checks(crate::probe::CHECKS, json),
         Report::Join(r) if json => join::json(r),
         Report::Join(r) => join::human(r, ctx),
-        Report::Support(r) if json => support::json(r),
-        Report::Support(r) => support::render_markdown(r),
+        Report::Support(r) if json => report::json(r),
+        Report::Support(r) => report::render_markdown(r),
         Report::Text(text) => text.clone(),
     }
 }

@@ -1,12 +1,12 @@
 //! Markdown for `agora-doctor report`: headings, tables and fenced blocks that paste cleanly into a
-//! GitHub issue or a support ticket. Secrets are removed afterwards by `lib::run` (`support::redact`).
+//! GitHub issue or a support ticket. Secrets are removed afterwards by `lib::run` (`report::redact`).
 
 use std::fmt::Write;
 
 use chrono::DateTime;
 
 use crate::report::Status;
-use crate::support::SupportReport;
+use crate::report::SupportReport;
 
 /// `report --json`: the report's own serde form (schema `agora-doctor/report/v1`), redacted by
 /// `lib::run` like the Markdown.
@@ -14,7 +14,7 @@ pub fn json(report: &SupportReport) -> String {
     let mut text = serde_json::to_string_pretty(report).unwrap_or_else(|e| {
         format!(
             "{{\"schema\":\"{}\",\"error\":\"{e}\"}}",
-            crate::support::SCHEMA
+            crate::report::document::SCHEMA
         )
     });
     text.push('\n');

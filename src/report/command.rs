@@ -7,7 +7,8 @@ use std::path::Path;
 
 use agora_token_core::diagnose;
 
-use super::{secrets_of, LogSection, SupportReport, TokenSummary, Versions, SCHEMA};
+use super::document::{secrets_of, LogSection, SupportReport, TokenSummary, SCHEMA};
+use super::Versions;
 use crate::cli::ReportArgs;
 use crate::env::Env;
 use crate::explain::scan::{scan_log, LogReport};

@@ -1,10 +1,8 @@
-//! `agora-doctor report`: one paste-ready Markdown document for a support ticket or a GitHub issue.
-//! It runs the probe (whose config check carries every token finding), decodes the token's public
-//! fields, scans a log, records the versions involved and the commands to reproduce — then removes
-//! every secret: the certificate, the token string and its signature never reach the document.
-
-pub mod command;
-pub mod versions;
+//! The `report` command's document: one paste-ready Markdown (or JSON) document for a support ticket
+//! or a GitHub issue. It holds the probe run (whose config check carries every token finding), the
+//! token's public fields, a log scan, the versions involved and the commands to reproduce; the
+//! secrets to remove are listed here too: the certificate, the token string and its signature never
+//! reach the document.
 
 use agora_token_core::{Token, Token007};
 use serde::Serialize;
@@ -12,7 +10,7 @@ use serde::Serialize;
 use crate::explain::scan::LogReport;
 use crate::probe::ProbeReport;
 
-pub use versions::Versions;
+pub use super::versions::Versions;
 
 /// What replaces a secret in the report.
 pub const REDACTED: &str = "[redacted]";

@@ -1,4 +1,13 @@
-//! Shared vocabulary of every command's result: statuses, findings and the exit outcome.
+//! Reports: the shared vocabulary of every command's result (statuses, findings, the exit outcome),
+//! the one [`Report`] type `lib::run` renders, and the `report` command itself ([`command`],
+//! [`document`], [`versions`]).
+
+pub mod command;
+pub mod document;
+pub mod versions;
+
+pub use document::{redact, secrets_of, LogSection, SupportReport, TokenSummary, REDACTED};
+pub use versions::Versions;
 
 /// How a command ended; maps one-to-one onto the process exit code (documented in the README).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,7 +116,7 @@ pub enum Report {
     /// `join`.
     Join(crate::join::JoinReport),
     /// `report`.
-    Support(crate::support::SupportReport),
+    Support(crate::report::SupportReport),
     /// Generated text written as is (completions, the man page).
     Text(String),
 }

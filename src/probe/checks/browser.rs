@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::{
+use crate::browser::{
     find_chromium, find_headless_shell, flow, BrowserError, Chromium, ConsoleEntry, LaunchOptions,
     INSTALL_HINT,
 };
@@ -482,7 +482,7 @@ async fn inspect(
 /// `console_from` as for [`flow::run`], on the inspected tab.
 async fn run_flow(
     chromium: &Chromium,
-    tab: &super::Tab,
+    tab: &crate::browser::Tab,
     pages: &Pages,
     edge: Option<&agora_sim::web::WebEdge>,
     console_from: Option<usize>,

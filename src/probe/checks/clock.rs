@@ -6,9 +6,9 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use super::context::ProbeContext;
-use super::net::{self, StepError};
-use super::runner::{CheckOutput, CheckSpec};
+use crate::probe::context::ProbeContext;
+use crate::probe::http_steps::{self as net, StepError};
+use crate::probe::runner::{CheckOutput, CheckSpec};
 use crate::report::{Finding, Status};
 
 /// Registry entry.

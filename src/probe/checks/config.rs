@@ -9,8 +9,8 @@ use agora_token_core::mint::MINTED_LIFETIME;
 
 use agora_token_core::{check, Expectation, User};
 
-use super::context::ProbeContext;
-use super::runner::{CheckOutput, CheckSpec};
+use crate::probe::context::ProbeContext;
+use crate::probe::runner::{CheckOutput, CheckSpec};
 use crate::report::{Finding, Status};
 
 /// Registry entry.
@@ -165,7 +165,7 @@ fn access_point_deadline(ctx: &ProbeContext) -> Duration {
 /// Ask the access point that judges joins (the simulated edge's, a double) what Agora's would answer.
 async fn ask_access_point(
     ctx: &ProbeContext,
-    access_point: &super::profile::Endpoint,
+    access_point: &crate::probe::profile::Endpoint,
     app_id: &str,
     token: &str,
     channel: Option<&str>,

@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
 use cpal::{ErrorKind, FromSample, Sample, SizedSample};
 
-use super::context::{DeviceOptions, ProbeContext};
-use super::runner::{CheckOutput, CheckSpec};
+use crate::probe::context::{DeviceOptions, ProbeContext};
+use crate::probe::runner::{CheckOutput, CheckSpec};
 use crate::report::{Finding, Status};
 
 /// Registry entry.

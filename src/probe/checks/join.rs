@@ -1,4 +1,4 @@
-//! Probe's `join` check: the native join cycle ([`super::run_cycle`]) as one entry of the probe
+//! Probe's `join` check: the native join cycle ([`crate::join::run_cycle`]) as one entry of the probe
 //! runner, with a listening second connection. When the profile names a relay (`probe --sim`: the
 //! simulated world's) it runs through the SDK double (test doubles), and says so; otherwise against
 //! the user's SDK and project.
@@ -8,8 +8,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use agora_token_core::uid_text;
 
-use super::sim;
-use super::{run_cycle, JoinOptions, JoinReport, SdkChoice, DISCONNECT_WAIT, HEAR_GRACE};
+use crate::join::sim;
+use crate::join::{run_cycle, JoinOptions, JoinReport, SdkChoice, DISCONNECT_WAIT, HEAR_GRACE};
 use crate::probe::runner::{CheckOutput, CheckSpec};
 use crate::probe::ProbeContext;
 use crate::report::{Finding, Status};

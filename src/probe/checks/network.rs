@@ -4,11 +4,11 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::context::ProbeContext;
-use super::net::{self, StepError};
-use super::profile::{Endpoint, FIREWALL_DOMAINS, FIREWALL_TCP_PORTS, FIREWALL_UDP_PORTS};
-use super::runner::{CheckOutput, CheckSpec};
-use super::stun::{self, StunError};
+use crate::probe::context::ProbeContext;
+use crate::probe::http_steps::{self as net, StepError};
+use crate::probe::profile::{Endpoint, FIREWALL_DOMAINS, FIREWALL_TCP_PORTS, FIREWALL_UDP_PORTS};
+use crate::probe::runner::{CheckOutput, CheckSpec};
+use crate::probe::stun::{self, StunError};
 use crate::report::{Finding, Status};
 
 /// Registry entry.
@@ -110,7 +110,7 @@ async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
 async fn probe_https(
     endpoint: &Endpoint,
     config: Arc<rustls::ClientConfig>,
-    timeouts: &super::profile::Timeouts,
+    timeouts: &crate::probe::profile::Timeouts,
 ) -> Finding {
     let started = Instant::now();
     let (mut conn, mut times) = match net::open(endpoint, config, timeouts).await {

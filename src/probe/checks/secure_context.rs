@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use url::{Host, Url};
 
-use super::context::ProbeContext;
-use super::runner::{CheckOutput, CheckSpec};
+use crate::probe::context::ProbeContext;
+use crate::probe::runner::{CheckOutput, CheckSpec};
 use crate::report::{Finding, Status};
 
 /// Registry entry.
