@@ -11,10 +11,19 @@ fn emitted_keys() -> BTreeSet<String> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/probe");
     let pattern = regex::Regex::new(r#""(probe\.[a-z_]+\.[a-z_]+)""#).unwrap();
     let mut keys = BTreeSet::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-        for cap in pattern.captures_iter(&text) {
-            keys.insert(cap[1].to_string());
+    // src/probe/ and its checks/ folder.
+    let mut dirs = vec![std::path::PathBuf::from(dir)];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+                continue;
+            }
+            let text = std::fs::read_to_string(path).unwrap();
+            for cap in pattern.captures_iter(&text) {
+                keys.insert(cap[1].to_string());
+            }
         }
     }
     // `CheckOutput::skip` builds `probe.<id>.skipped` for these checks (clock and network never
