@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 
 use crate::explain::scan::LogReport;
 use crate::explain::{Entry, MatchedBy, Resolution};
+use crate::render::style::plural;
 use crate::render::OutputContext;
 
 /// Schema id of `explain <QUERY> --json`.
@@ -214,8 +215,8 @@ pub fn log_human(source: &str, report: &LogReport, ctx: &OutputContext) -> Strin
             s,
             "{} distinct error{} on {total} line{} of {} in {source}",
             n,
-            if n == 1 { "" } else { "s" },
-            if total == 1 { "" } else { "s" },
+            plural(n as u64),
+            plural(total),
             report.lines
         );
     }

@@ -2,31 +2,9 @@
 
 use std::fmt::Write;
 
-use colored::Colorize;
-
+use super::style::{label, mark};
 use super::OutputContext;
 use crate::join::JoinReport;
-use crate::report::Status;
-
-fn mark(status: Status) -> String {
-    match status {
-        Status::Pass => "✓".green().to_string(),
-        Status::Skip => "-".dimmed().to_string(),
-        Status::Warn => "!".yellow().to_string(),
-        Status::Fail => "✗".red().to_string(),
-        Status::Error => "✗".red().bold().to_string(),
-    }
-}
-
-fn label(status: Status) -> String {
-    let text = status.as_str().to_uppercase();
-    match status {
-        Status::Pass => text.green().bold().to_string(),
-        Status::Skip => text.dimmed().to_string(),
-        Status::Warn => text.yellow().bold().to_string(),
-        Status::Fail | Status::Error => text.red().bold().to_string(),
-    }
-}
 
 /// Human output (colour only as `ctx` allows; `colored` was set up by the context).
 pub fn human(r: &JoinReport, ctx: &OutputContext) -> String {

@@ -9,6 +9,7 @@ use std::io::{self, Write};
 
 pub mod probe;
 pub mod report;
+pub mod style;
 
 use crate::cli::ColorChoice;
 use crate::env::Env;

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use chrono::DateTime;
+use super::style::{mark_emoji, rfc3339};
 
 use crate::report::Status;
 use crate::report::SupportReport;
@@ -92,7 +92,7 @@ pub fn render_markdown(report: &SupportReport) -> String {
         let _ = writeln!(
             md,
             "### {} `{}` — {}\n\n{}  \nexplain: `agora-doctor explain {}`\n",
-            mark(check.status),
+            mark_emoji(check.status),
             check.id,
             check.title,
             check.summary,
@@ -102,7 +102,7 @@ pub fn render_markdown(report: &SupportReport) -> String {
             let _ = writeln!(md, "- {line}");
         }
         for f in check.findings.iter().filter(|f| f.status != Status::Pass) {
-            let _ = writeln!(md, "- {} {} (`{}`)", mark(f.status), f.summary, f.key);
+            let _ = writeln!(md, "- {} {} (`{}`)", mark_emoji(f.status), f.summary, f.key);
             if let Some(fix) = &f.fix {
                 let _ = writeln!(md, "  - fix: {fix}");
             }
@@ -145,25 +145,11 @@ pub fn render_markdown(report: &SupportReport) -> String {
     md
 }
 
-fn mark(status: Status) -> &'static str {
-    match status {
-        Status::Pass => "✅",
-        Status::Skip => "⏭️",
-        Status::Warn => "⚠️",
-        Status::Fail => "❌",
-        Status::Error => "💥",
-    }
-}
-
 /// A table cell: pipes and line breaks would break the table.
 fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
 
 fn time(unix: u64) -> String {
-    i64::try_from(unix)
-        .ok()
-        .and_then(|t| DateTime::from_timestamp(t, 0))
-        .map(|t| format!("{} ({unix})", t.format("%Y-%m-%dT%H:%M:%SZ")))
-        .unwrap_or_else(|| unix.to_string())
+    format!("{} ({unix})", rfc3339(unix))
 }
