@@ -2,7 +2,7 @@
 //! binary. Every case must end (no hang), exit 1 or 2, name the bad input with a next step, and
 //! never show panic text or a backtrace.
 
-mod common;
+use crate::common;
 
 use std::ffi::OsString;
 use std::io::{Read, Write};

@@ -5,9 +5,8 @@
 //! `dynamic key expired`, explained. `--flow --url` drives the user's page (not labelled simulated)
 //! with the real microphone, a PulseAudio virtual one playing a tone; no Chromium or no SDK files skip.
 
-mod common;
-#[path = "common/pulse.rs"]
-mod pulse;
+use crate::common;
+use crate::common::pulse;
 
 use agora_token_core::{rtc_007, Role};
 use common::{doctor, schema};

@@ -1,10 +1,8 @@
 //! `agora-doctor probe --url URL --browser` in real Chromium on an insecure, a secure and a broken
 //! page; the microphones come from a private PulseAudio virtual microphone, not from fake-device flags.
 
-#[path = "common/browser.rs"]
-mod common;
-#[path = "common/schema.rs"]
-mod schema;
+use crate::common::browser as common;
+use crate::common::schema;
 
 use assert_cmd::Command;
 use common::*;

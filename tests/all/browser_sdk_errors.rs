@@ -3,8 +3,7 @@
 //!
 //! One Chromium and one edge per SDK scenario group keep this file fast (a few seconds).
 
-#[path = "common/browser.rs"]
-mod common;
+use crate::common::browser as common;
 
 use agora_token_core::{rtc_007, Role};
 use common::*;

@@ -1,8 +1,7 @@
 //! The seed's voice room on Web SDK 4.3.0 in real Chromium: two pages join the same channel through
 //! the simulated edge's access point and WSS gateway, see each other arrive, and see one leave.
 
-#[path = "common/browser.rs"]
-mod common;
+use crate::common::browser as common;
 
 use agora_token_core::{rtc_007, Role};
 use common::*;

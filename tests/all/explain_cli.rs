@@ -1,8 +1,7 @@
 //! The `agora-doctor explain` binary: exit codes, `-` for stdin, did-you-mean, `--list`, `--json` and
 //! `--log` on the fixture logs under `fixtures/logs/`.
 
-#[path = "common/schema.rs"]
-mod schema;
+use crate::common::schema;
 
 use assert_cmd::Command;
 use predicates::prelude::*;

@@ -6,8 +6,7 @@ use agora_doctor::explain::catalog;
 use agora_doctor::render::explain::{entry_block, list_json};
 use agora_doctor::render::OutputContext;
 
-#[path = "common/schema.rs"]
-mod schema;
+use crate::common::schema;
 
 #[test]
 fn every_entry_renders_as_its_snapshot() {
@@ -25,7 +24,7 @@ fn list_json_snapshot() {
 
 #[test]
 fn no_snapshot_is_left_for_a_removed_entry() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/all/snapshots");
     let keys: std::collections::BTreeSet<String> =
         catalog().iter().map(|e| e.key.clone()).collect();
     for f in std::fs::read_dir(dir).expect("snapshots dir").flatten() {
@@ -35,7 +34,7 @@ fn no_snapshot_is_left_for_a_removed_entry() {
             "uncommitted snapshot {name}: review and accept it"
         );
         if let Some(key) = name
-            .strip_prefix("explain_snapshots__entry__")
+            .strip_prefix("all__explain_snapshots__entry__")
             .and_then(|n| n.strip_suffix(".snap"))
         {
             assert!(

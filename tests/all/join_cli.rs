@@ -1,10 +1,8 @@
 //! `agora-doctor join` through the binary: `--sim` (SDK double + simulated relay, TEST DOUBLES) with
 //! per-step timings in human and `--json` output, failure exit codes, and the certificate never shown.
 
-#[path = "common/native.rs"]
-mod native_common;
-#[path = "common/schema.rs"]
-mod schema;
+use crate::common::native as native_common;
+use crate::common::schema;
 
 use assert_cmd::Command;
 use serde_json::Value;

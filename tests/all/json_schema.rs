@@ -1,7 +1,7 @@
 //! Every `--json` document validates against its published schema under `schema/`, and a schema
 //! cannot change under the same version: `schema/versions.lock` pins each file's SHA-256.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

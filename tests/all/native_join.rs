@@ -2,8 +2,7 @@
 //! simulated relay (both TEST DOUBLES): success (joins, publishes, is heard, leaves) and every failure
 //! the issue lists, each with its status and explain key.
 
-#[path = "common/native.rs"]
-mod native_common;
+use crate::common::native as native_common;
 
 use std::net::TcpListener;
 use std::path::PathBuf;

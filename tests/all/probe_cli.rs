@@ -1,10 +1,8 @@
 //! `agora-doctor probe` through the binary: JSON shape, --list-checks, --only, --strict, exit codes
 //! 0/1/2, the simulated-edge labelling, and that no secret reaches the output.
 
-#[path = "common/native.rs"]
-mod native_common;
-#[path = "common/schema.rs"]
-mod schema;
+use crate::common::native as native_common;
+use crate::common::schema;
 
 use assert_cmd::Command;
 use serde_json::Value;

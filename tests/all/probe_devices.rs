@@ -3,10 +3,8 @@
 //! the measured level (±1 dB of the tone's), silence (muted source), busy (suspended source) and no
 //! device (no sound server).
 
-#[path = "common/pulse.rs"]
-mod pulse;
-#[path = "common/schema.rs"]
-mod schema;
+use crate::common::pulse;
+use crate::common::schema;
 
 use assert_cmd::Command;
 use pulse::{sine_dbfs, Pulse, TONE_AMPLITUDE};

@@ -1,10 +1,8 @@
 //! Probe's `join` check: under `probe --sim` it runs the native join cycle against the SDK double and
 //! the simulated relay (test doubles), says so, and reports per-step timings in human and JSON output.
 
-#[path = "common/native.rs"]
-mod native_common;
-#[path = "common/schema.rs"]
-mod schema;
+use crate::common::native as native_common;
+use crate::common::schema;
 
 use assert_cmd::Command;
 use serde_json::Value;

@@ -2,8 +2,7 @@
 //! loopback) with each fault: every check must END with the right status and explain key, inside its
 //! budget (the runner turns an overrun into `error`/`*.timed_out`, which these tests reject).
 
-#[path = "common/probe.rs"]
-mod probe_common;
+use crate::common::probe as probe_common;
 
 use std::time::Duration;
 

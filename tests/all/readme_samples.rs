@@ -8,9 +8,8 @@
 //! never rot with the calendar; a second test moves this machine's clock years ahead with
 //! libfaketime and proves the output does not change.
 
-mod common;
-#[path = "common/native.rs"]
-mod native;
+use crate::common;
+use crate::common::native;
 
 use common::doctor;
 

@@ -2,9 +2,8 @@
 //! AGORA_APP_CERTIFICATE, --cert-file or --cert, including -v, --json and error paths, must not
 //! print it (in any letter case) on stdout or stderr.
 
-mod common;
-#[path = "common/native.rs"]
-mod native_common;
+use crate::common;
+use crate::common::native as native_common;
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! The `agora-doctor token` binary as a user runs it: exit codes, stdin, JSON, certificate sources
 //! (never printed, not even in errors), the warning for a plain `--cert`, and `token build`.
 
-mod common;
+use crate::common;
 
 use common::{doctor, vectors};
 use predicates::prelude::*;

@@ -2,7 +2,7 @@
 //! fixtures/tokens/ (made from the vectors; `--now` fixes the clock, the certificate comes from the
 //! environment and must appear nowhere).
 
-mod common;
+use crate::common;
 
 use common::{doctor, fixtures};
 use serde_json::Value;

@@ -6,7 +6,7 @@ use agora_token_core::*;
 use serde_json::{json, Map, Value};
 
 fn vectors() -> Vec<Value> {
-    let text = include_str!("../fixtures/vectors/tokens.jsonl");
+    let text = include_str!("../../fixtures/vectors/tokens.jsonl");
     text.lines()
         .filter(|l| !l.trim().is_empty())
         .map(|l| serde_json::from_str(l).unwrap())

@@ -3,6 +3,10 @@
 
 #![allow(dead_code)]
 
+pub mod browser;
+pub mod native;
+pub mod probe;
+pub mod pulse;
 pub mod schema;
 
 use assert_cmd::Command;
@@ -63,7 +67,7 @@ pub fn fixtures() -> Vec<Fixture> {
 
 /// Every test vector line, parsed.
 pub fn vectors() -> Vec<Value> {
-    include_str!("../../fixtures/vectors/tokens.jsonl")
+    include_str!("../../../fixtures/vectors/tokens.jsonl")
         .lines()
         .filter(|l| !l.trim().is_empty())
         .map(|l| serde_json::from_str(l).unwrap())
