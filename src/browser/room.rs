@@ -306,7 +306,7 @@ pub async fn run_opening<T: Borrow<Tab>>(
                 ));
             }
             Answer::Failed(message) => {
-                findings.push(super::check::explained(
+                findings.push(crate::probe::checks::browser::explained(
                     Finding::new(
                         "probe.browser.room_join",
                         Status::Fail,
@@ -372,7 +372,7 @@ pub async fn run_opening<T: Borrow<Tab>>(
             findings.push(f);
         }
         Answer::Failed(message) => {
-            findings.push(super::check::explained(
+            findings.push(crate::probe::checks::browser::explained(
                 Finding::new(
                     "probe.browser.room_publish",
                     Status::Fail,
@@ -454,8 +454,8 @@ pub async fn run_opening<T: Borrow<Tab>>(
                 .iter()
                 .filter(|l| l.kind.is_error())
             {
-                f = super::check::explained(
-                    f.with_evidence(super::check::shorten(&line.text)),
+                f = crate::probe::checks::browser::explained(
+                    f.with_evidence(crate::probe::checks::browser::shorten(&line.text)),
                     &line.text,
                 );
             }
@@ -647,7 +647,7 @@ fn step_finding(key: &str, step: &str, answer: Answer, took: Duration, ok: &str)
     match answer {
         Answer::Ok(_) => Finding::new(key, Status::Pass, ok.to_string())
             .with_evidence(format!("{} ms", took.as_millis())),
-        Answer::Failed(message) => super::check::explained(
+        Answer::Failed(message) => crate::probe::checks::browser::explained(
             Finding::new(key, Status::Fail, format!("{step} failed: {message}"))
                 .with_evidence(format!("the SDK answered after {} ms", took.as_millis())),
             &message,
