@@ -8,7 +8,9 @@
 
 pub mod check;
 mod console;
+pub mod demo_page;
 pub mod flow;
+pub mod web_sdk;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

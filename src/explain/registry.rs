@@ -478,5 +478,6 @@ registry! {
     "probe.browser.flow_unpublish",
     "probe.browser.flow_leave",
     "probe.browser.flow_skipped",
+    "probe.browser.web_sdk",
     "probe.browser.flow_console",
 }

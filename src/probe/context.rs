@@ -58,6 +58,8 @@ pub struct ProbeInputs {
     pub chromium: Option<std::path::PathBuf>,
     /// `--sdk`: Agora's native SDK library or its directory (the join check).
     pub sdk: Option<std::path::PathBuf>,
+    /// `--web-sdk`: the Agora Web SDK the built-in demo page loads (see `browser::web_sdk`).
+    pub web_sdk: Option<std::path::PathBuf>,
 }
 
 /// How the devices check captures.
