@@ -385,7 +385,11 @@ fn plan(ctx: &ProbeContext) -> Result<flow::FlowPlan, Finding> {
             Status::Skip,
             "the flow needs --app-id and --channel, so it did not run",
         )
-        .with_fix("pass --app-id ID --channel NAME and --token T (or the App Certificate through AGORA_APP_CERTIFICATE or --cert-file), or run with --sim"));
+        .with_fix(if sim {
+            "pass --app-id ID --channel NAME and --token T (or the App Certificate through AGORA_APP_CERTIFICATE or --cert-file)"
+        } else {
+            "pass --app-id ID --channel NAME and --token T (or the App Certificate through AGORA_APP_CERTIFICATE or --cert-file), or run with --sim"
+        }));
     };
     let now = (ctx.now)()
         .duration_since(std::time::UNIX_EPOCH)

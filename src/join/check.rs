@@ -46,9 +46,10 @@ pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
     let now = unix((ctx.now)());
     let uid_text_in = inputs.uid.clone().unwrap_or_else(|| "0".to_string());
     let Ok(uid) = uid_text_in.parse::<u32>() else {
-        return missing(format!(
-            "the native SDK joins with a numeric uid; --uid {uid_text_in:?} is not one"
-        ));
+        return missing(
+            format!("the native SDK joins with a numeric uid; --uid {uid_text_in:?} is not one"),
+            ctx.sim.is_some(),
+        );
     };
     if ctx.sim.is_some() {
         let app_id = inputs
@@ -75,9 +76,9 @@ pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
         };
         let Some(double) = inputs.sdk.clone().or_else(sim::double_path) else {
             return missing(format!(
-                "the SDK double ({}) is not next to this executable; build it with `cargo build -p agora-sdk-double`",
+                "the SDK double ({}) is not next to this executable and the copy this binary carries could not be written to the cache or the temporary folder; set AGORA_DOCTOR_CACHE to a writable folder",
                 sim::DOUBLE_LIBRARY
-            ));
+            ), true);
         };
         let token = inputs
             .token
@@ -105,7 +106,10 @@ pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
         return output(&report);
     }
     let (Some(app_id), Some(channel)) = (inputs.app_id.clone(), inputs.channel.clone()) else {
-        return missing("the join check needs --app-id and --channel".to_string());
+        return missing(
+            "the join check needs --app-id and --channel".to_string(),
+            false,
+        );
     };
     let built =
         |for_uid: u32| token_from_certificate(inputs, &app_id, &channel, &uid_text(for_uid), now);
@@ -158,12 +162,19 @@ pub fn token_from_certificate(
     .ok()
 }
 
-fn missing(summary: String) -> CheckOutput {
+fn missing(summary: String, sim: bool) -> CheckOutput {
     CheckOutput::single(
-        Finding::new("probe.join.inputs_missing", Status::Skip, summary).with_fix(
-            "pass --app-id, --channel and a token or the App Certificate (or run with --sim)",
-        ),
+        Finding::new("probe.join.inputs_missing", Status::Skip, summary).with_fix(missing_fix(sim)),
     )
+}
+
+/// What to do about a missing input; `--sim` is suggested only to a run that is not using it.
+fn missing_fix(sim: bool) -> &'static str {
+    if sim {
+        "pass a numeric --uid (the native SDK joins with numbers), or drop --uid"
+    } else {
+        "pass --app-id, --channel and a token or the App Certificate (or run with --sim)"
+    }
 }
 
 /// The check's output: the cycle's verdict, with the simulation label and per-step timings as evidence.
@@ -195,4 +206,15 @@ pub fn output(report: &JoinReport) -> CheckOutput {
     evidence.append(&mut headline.evidence);
     headline.evidence = evidence;
     CheckOutput::single(headline)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sim_run_is_never_told_to_run_with_sim() {
+        assert!(!missing_fix(true).contains("--sim"));
+        assert!(missing_fix(false).contains("--sim"));
+    }
 }

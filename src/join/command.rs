@@ -163,7 +163,7 @@ pub fn prepare(args: JoinArgs) -> Result<Prepared, String> {
             Some(p) => Some(p),
             None => Some(sim::double_path().ok_or_else(|| {
                 format!(
-                    "the SDK double ({}) is not next to this executable; build it with `cargo build -p agora-sdk-double` or pass --sdk",
+                    "the SDK double ({}) is not next to this executable and the copy this binary carries could not be written to the cache or the temporary folder; set AGORA_DOCTOR_CACHE to a writable folder, or pass --sdk",
                     sim::DOUBLE_LIBRARY
                 )
             })?),

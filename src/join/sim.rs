@@ -20,11 +20,52 @@ pub const SIM_CHANNEL: &str = "agora-doctor-sim";
 /// Lifetime of the tokens the simulated project issues (seconds).
 pub const SIM_TOKEN_LIFETIME: u32 = 600;
 
+/// The SDK double this binary carries (built from `sdk-double/` by `build.rs`).
+const CARRIED_DOUBLE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/libagora_sdk_double.so"));
+
 /// Where the SDK double is: beside the running executable (cargo puts `cdylib`s in `target/<profile>/`
-/// next to binaries) or one level up (test executables live in `target/<profile>/deps/`).
+/// next to binaries) or one level up (test executables live in `target/<profile>/deps/`); otherwise
+/// the copy this binary carries, written out once into the cache (see [`carried_double`]). `None`
+/// only when no folder could take that copy.
 pub fn double_path() -> Option<PathBuf> {
     let exe = std::env::current_exe().ok()?;
-    double_near(&exe)
+    double_near(&exe).or_else(|| carried_double().ok())
+}
+
+/// Write the carried double to `<cache>/sdk-double/<hash>/` (the temporary folder when there is no
+/// cache) unless the same bytes are there already, and return its path. A file, not memory: the
+/// double is loaded through the same `dlopen` path as Agora's SDK.
+pub fn carried_double() -> io::Result<PathBuf> {
+    use sha2::Digest;
+    let hash = hex::encode(&sha2::Sha256::digest(CARRIED_DOUBLE)[..8]);
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    let cache = crate::browser::web_sdk::cache_dir(
+        var(crate::browser::web_sdk::CACHE_ENV),
+        var("XDG_CACHE_HOME"),
+        var("HOME"),
+    );
+    let mut last_error = io::Error::other("no folder to write the SDK double to");
+    for base in cache
+        .into_iter()
+        .chain([std::env::temp_dir().join("agora-doctor")])
+    {
+        let dir = base.join("sdk-double").join(&hash);
+        let path = dir.join(DOUBLE_LIBRARY);
+        if std::fs::read(&path).is_ok_and(|bytes| bytes == CARRIED_DOUBLE) {
+            return Ok(path);
+        }
+        let written = std::fs::create_dir_all(&dir).and_then(|()| {
+            // Another run may be writing the same file: write aside, then rename into place.
+            let part = dir.join(format!("{DOUBLE_LIBRARY}.{}.part", std::process::id()));
+            std::fs::write(&part, CARRIED_DOUBLE)?;
+            std::fs::rename(&part, &path)
+        });
+        match written {
+            Ok(()) => return Ok(path),
+            Err(e) => last_error = e,
+        }
+    }
+    Err(last_error)
 }
 
 /// [`double_path`] for a given executable path.
@@ -132,5 +173,13 @@ mod tests {
             Some(dir.join(DOUBLE_LIBRARY))
         );
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_carried_double_is_an_elf_library_written_once() {
+        assert_eq!(&CARRIED_DOUBLE[..4], b"\x7fELF");
+        let first = carried_double().unwrap();
+        assert_eq!(std::fs::read(&first).unwrap(), CARRIED_DOUBLE);
+        assert_eq!(carried_double().unwrap(), first);
     }
 }
