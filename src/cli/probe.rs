@@ -19,12 +19,12 @@ pub struct ProbeArgs {
     #[arg(long, value_name = "TOKEN")]
     pub token: Option<String>,
 
-    /// The channel the token is for.
-    #[arg(long, value_name = "NAME")]
+    /// The channel the token is for (any name Agora accepts, also one beginning with `-`).
+    #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
     pub channel: Option<String>,
 
     /// The uid (number) or user account the token is for.
-    #[arg(long, value_name = "UID")]
+    #[arg(long, value_name = "UID", allow_hyphen_values = true)]
     pub uid: Option<String>,
 
     /// Read the App Certificate from this file (`-` = stdin) to verify token signatures; the

@@ -132,12 +132,30 @@ fn read_certificate(args: &ProbeArgs) -> Result<Option<Secret>, ProbeError> {
         .map(|s| Secret::new(s.trim())))
 }
 
+/// `--url` as the page address it means: a URL with a scheme as it is; without `://`
+/// (`localhost:3000`, `demo.example.com/room`) as `http://…`, which `url` would otherwise read as a
+/// made-up `localhost:` scheme. Returns the address and whether `http://` was assumed; `None` when
+/// it is no URL even then.
+pub fn read_url(typed: &str) -> Option<(String, bool)> {
+    let typed = typed.trim();
+    if typed.contains("://") {
+        return url::Url::parse(typed).ok().map(|u| (u.to_string(), false));
+    }
+    let url = url::Url::parse(&format!("http://{typed}")).ok()?;
+    url.host_str().filter(|h| !h.is_empty())?;
+    Some((url.to_string(), true))
+}
+
 /// Build the context, run the checks and assemble the report.
 pub fn execute(args: &ProbeArgs, output: &OutputContext) -> Result<ProbeReport, ProbeError> {
     let specs = select(&args.only)?;
-    if let Some(url) = &args.url {
-        url::Url::parse(url.trim()).map_err(|_| ProbeError::BadUrl(url.clone()))?;
-    }
+    let (url, url_typed) = match &args.url {
+        Some(typed) => {
+            let (read, assumed) = read_url(typed).ok_or_else(|| ProbeError::BadUrl(typed.clone()))?;
+            (Some(read), assumed.then(|| typed.trim().to_string()))
+        }
+        None => (None, None),
+    };
     let edges = args
         .edge
         .iter()
@@ -163,7 +181,8 @@ pub fn execute(args: &ProbeArgs, output: &OutputContext) -> Result<ProbeReport, 
         token: args.token.clone(),
         channel: args.channel.clone(),
         uid: args.uid.clone(),
-        url: args.url.clone(),
+        url,
+        url_typed,
         app_certificate: read_certificate(args)?,
         chrome_flags: args.chrome_flags.clone(),
         sdk: args.sdk.clone(),
@@ -283,5 +302,28 @@ impl Progress for Spinner {
     fn finished(&self, id: &str, done: usize, total: usize) {
         self.bar
             .set_message(format!("{done}/{total} checks done (last: {id})…"));
+    }
+}
+
+#[cfg(test)]
+mod url_tests {
+    use super::read_url;
+
+    #[test]
+    fn a_url_without_a_scheme_is_read_as_http() {
+        assert_eq!(
+            read_url("localhost:3000"),
+            Some(("http://localhost:3000/".to_string(), true))
+        );
+        assert_eq!(
+            read_url("demo.example.com/room?x=1"),
+            Some(("http://demo.example.com/room?x=1".to_string(), true))
+        );
+        assert_eq!(
+            read_url("https://demo.example.com"),
+            Some(("https://demo.example.com/".to_string(), false))
+        );
+        assert_eq!(read_url("http://"), None);
+        assert_eq!(read_url(""), None);
     }
 }

@@ -42,8 +42,10 @@ pub struct ProbeInputs {
     pub channel: Option<String>,
     /// `--uid` (a number or a user account string).
     pub uid: Option<String>,
-    /// `--url`: the page the Web SDK runs on.
+    /// `--url`: the page the Web SDK runs on (with `http://` added when typed without a scheme).
     pub url: Option<String>,
+    /// `--url` as typed, when it had no scheme and `http://` was assumed (said in the output).
+    pub url_typed: Option<String>,
     /// The App Certificate (from `AGORA_APP_CERTIFICATE` or `--cert-file`), to verify signatures.
     pub app_certificate: Option<Secret>,
     /// Chrome flags the user runs with (`--unsafely-treat-insecure-origin-as-secure=…`).
@@ -126,6 +128,15 @@ impl ProbeContext {
         (self.inputs.url.as_deref() == Some(demo.as_str())).then(|| {
             "page: the simulated edge's demo page (a double), since no --url was given".to_string()
         })
+    }
+
+    /// When `--url` was typed without a scheme, the words saying how it was read.
+    pub fn url_scheme_note(&self) -> Option<String> {
+        let typed = self.inputs.url_typed.as_deref()?;
+        let read = self.inputs.url.as_deref()?;
+        Some(format!(
+            "--url {typed} has no scheme: read as {read} (http:// assumed; type https:// if the page is served over TLS)"
+        ))
     }
 
     /// A context for the given inputs and profile with Mozilla's roots plus `extra_roots`.

@@ -8,7 +8,7 @@ use agora_token_core::{self as core, keys, Expectation, Role, User};
 use super::certificate::{self, CertSource, Certificate, CERT_ENV};
 use super::examples;
 use super::report::{self, ExpectationView, Instant, Summary, TokenReport, SCHEMA};
-use super::{parse_time, TokenError};
+use super::TokenError;
 use crate::cli::token::{Example, RoleArg, TokenArgs, TokenCommand};
 use crate::render::{self, print_error, OutputContext};
 use crate::report::{Finding, Status};
@@ -101,7 +101,7 @@ fn check(
         *secret = Some(c.expose().to_string());
     }
     let now = match &args.now {
-        Some(v) => parse_time("--now", v)?,
+        Some(v) => super::parse_at(v, clock)?,
         None => clock,
     };
     let on_command_line = cert
@@ -184,6 +184,7 @@ fn check(
     let report = TokenReport {
         schema: SCHEMA,
         now: Instant::at(now),
+        asked_at: args.now.as_ref().map(|_| clock),
         expectation: ExpectationView {
             channel: exp.channel.clone(),
             uid: match &exp.user {
