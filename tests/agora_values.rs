@@ -142,7 +142,16 @@ fn token_at_answers_will_it_still_work_at_the_demo() {
     let token = build(&["--channel", "demo", "--uid", "1", "--expire", "1d"]);
     let text = |at: &str| {
         let out = doctor()
-            .args(["token", &token, "--channel", "demo", "--uid", "1", "--at", at])
+            .args([
+                "token",
+                &token,
+                "--channel",
+                "demo",
+                "--uid",
+                "1",
+                "--at",
+                at,
+            ])
             .args(["--color", "never"])
             .env("AGORA_APP_CERTIFICATE", CERTIFICATE)
             .env("AGORA_DOCTOR_NOW", NOW)
@@ -166,11 +175,16 @@ fn token_at_answers_will_it_still_work_at_the_demo() {
     let (code, out) = text("2026-12-05T17:00:00Z");
     assert_eq!(code, 1, "{out}");
     assert!(
-        out.contains("this token will no longer work (it expires at 2026-12-05T16:00:00Z, 1 h before)"),
+        out.contains(
+            "this token will no longer work (it expires at 2026-12-05T16:00:00Z, 1 h before)"
+        ),
         "{out}"
     );
     // `--now` is the same option; JSON's `now` is the instant judged.
-    let (_, report) = check(&token, &["--channel", "demo", "--uid", "1", "--now", "+1d1h"]);
+    let (_, report) = check(
+        &token,
+        &["--channel", "demo", "--uid", "1", "--now", "+1d1h"],
+    );
     assert_eq!(report["now"]["utc"], "2026-12-05T17:00:00Z", "{report:#}");
     let out = doctor()
         .args(["token", &token, "--at", "next week"])
@@ -183,7 +197,13 @@ fn token_at_answers_will_it_still_work_at_the_demo() {
 #[test]
 fn probe_url_without_a_scheme_is_read_as_http_and_says_so() {
     let out = doctor()
-        .args(["probe", "--url", "localhost:3000", "--only", "secure_context"])
+        .args([
+            "probe",
+            "--url",
+            "localhost:3000",
+            "--only",
+            "secure_context",
+        ])
         .args(["--json"])
         .output()
         .unwrap();

@@ -64,11 +64,11 @@ impl Source {
     /// How a person reads it.
     pub fn describe(self) -> &'static str {
         match self {
-            Source::Flag => "given with --web-sdk (or AGORA_DOCTOR_WEB_SDK)",
-            Source::Project => "your project's node_modules: the version your app ships",
-            Source::Packaged => "the agora-doctor npm package's own dependency",
-            Source::Cache => "downloaded earlier with npm into agora-doctor's cache",
-            Source::Download => "downloaded now with npm into agora-doctor's cache",
+            Source::Flag => "--web-sdk (or AGORA_DOCTOR_WEB_SDK)",
+            Source::Project => "your project's node_modules (the version your app ships)",
+            Source::Packaged => "the agora-doctor npm package's dependency",
+            Source::Cache => "agora-doctor's cache (downloaded earlier with npm)",
+            Source::Download => "npm, downloaded now into agora-doctor's cache",
         }
     }
 }

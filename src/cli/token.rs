@@ -48,10 +48,25 @@ pub struct TokenArgs {
     #[arg(long, value_enum)]
     pub role: Option<RoleArg>,
 
-    /// Judge the token at this time instead of now: "will it still work at the demo?". A time
-    /// (2026-12-05T10:00 in this machine's time zone, 2026-12-05T10:00:00Z, or unix seconds) or one
-    /// relative to now (+18h, +2d, +1d6h, -30m). `--now` is the same option.
-    #[arg(long = "at", visible_alias = "now", value_name = "TIME", allow_hyphen_values = true)]
+    /// Judge the token at this time instead of now: "will it still work at the demo?", answered
+    /// in a line of its own. A time (2026-12-05T10:00 in this machine's time zone,
+    /// 2026-12-05T10:00:00Z, or unix seconds) or one relative to now (+18h, +2d, +1d6h, -30m).
+    #[arg(
+        long,
+        value_name = "TIME",
+        allow_hyphen_values = true,
+        conflicts_with = "now"
+    )]
+    pub at: Option<String>,
+
+    /// Evaluate times at this instant, in the forms --at takes, without --at's verdict line: for
+    /// reproducible output.
+    #[arg(
+        long,
+        value_name = "TIME",
+        allow_hyphen_values = true,
+        hide_short_help = true
+    )]
     pub now: Option<String>,
 
     #[command(flatten)]

@@ -151,7 +151,8 @@ pub fn execute(args: &ProbeArgs, output: &OutputContext) -> Result<ProbeReport, 
     let specs = select(&args.only)?;
     let (url, url_typed) = match &args.url {
         Some(typed) => {
-            let (read, assumed) = read_url(typed).ok_or_else(|| ProbeError::BadUrl(typed.clone()))?;
+            let (read, assumed) =
+                read_url(typed).ok_or_else(|| ProbeError::BadUrl(typed.clone()))?;
             (Some(read), assumed.then(|| typed.trim().to_string()))
         }
         None => (None, None),

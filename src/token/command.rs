@@ -100,7 +100,7 @@ fn check(
     if let Some(c) = &cert {
         *secret = Some(c.expose().to_string());
     }
-    let now = match &args.now {
+    let now = match args.at.as_ref().or(args.now.as_ref()) {
         Some(v) => super::parse_at(v, clock)?,
         None => clock,
     };
@@ -184,7 +184,7 @@ fn check(
     let report = TokenReport {
         schema: SCHEMA,
         now: Instant::at(now),
-        asked_at: args.now.as_ref().map(|_| clock),
+        asked_at: args.at.as_ref().map(|_| clock),
         expectation: ExpectationView {
             channel: exp.channel.clone(),
             uid: match &exp.user {

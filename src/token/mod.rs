@@ -122,10 +122,15 @@ pub fn parse_at(value: &str, clock: u64) -> Result<u64, TokenError> {
     if let Ok(t) = parse_time("--at", v) {
         return Ok(t);
     }
-    let local = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
-        .iter()
-        .find_map(|f| chrono::NaiveDateTime::parse_from_str(v, f).ok())
-        .ok_or_else(bad)?;
+    let local = [
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%d %H:%M:%S",
+    ]
+    .iter()
+    .find_map(|f| chrono::NaiveDateTime::parse_from_str(v, f).ok())
+    .ok_or_else(bad)?;
     let t = local
         .and_local_timezone(chrono::Local)
         .earliest()
@@ -194,7 +199,10 @@ mod at_tests {
 
     #[test]
     fn absolute_times_keep_their_forms() {
-        assert_eq!(parse_at("2026-12-05T10:00:00Z", CLOCK).unwrap(), 1_796_464_800);
+        assert_eq!(
+            parse_at("2026-12-05T10:00:00Z", CLOCK).unwrap(),
+            1_796_464_800
+        );
         assert_eq!(parse_at("1796464800", CLOCK).unwrap(), 1_796_464_800);
         // Without a zone: this machine's local time, whatever zone the test runs in.
         let local = chrono::NaiveDate::from_ymd_opt(2026, 12, 5)
