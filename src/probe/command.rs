@@ -142,8 +142,15 @@ pub fn read_url(typed: &str) -> Option<(String, bool)> {
         return url::Url::parse(typed).ok().map(|u| (u.to_string(), false));
     }
     let url = url::Url::parse(&format!("http://{typed}")).ok()?;
-    url.host_str().filter(|h| !h.is_empty())?;
-    Some((url.to_string(), true))
+    // A host name alone reads as a page address only when it looks like one: localhost, an IP
+    // address, a dotted name, or a port given (`notaurl` is more likely a typo than a host).
+    let looks_like_host = match url.host()? {
+        url::Host::Domain(name) => {
+            name == "localhost" || name.contains('.') || url.port().is_some()
+        }
+        url::Host::Ipv4(_) | url::Host::Ipv6(_) => true,
+    };
+    looks_like_host.then(|| (url.to_string(), true))
 }
 
 /// Build the context, run the checks and assemble the report.
@@ -325,6 +332,11 @@ mod url_tests {
             Some(("https://demo.example.com/".to_string(), false))
         );
         assert_eq!(read_url("http://"), None);
+        assert_eq!(read_url("notaurl"), None);
+        assert_eq!(
+            read_url("192.168.1.5:3000/room"),
+            Some(("http://192.168.1.5:3000/room".to_string(), true))
+        );
         assert_eq!(read_url(""), None);
     }
 }

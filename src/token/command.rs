@@ -100,9 +100,10 @@ fn check(
     if let Some(c) = &cert {
         *secret = Some(c.expose().to_string());
     }
-    let now = match args.at.as_ref().or(args.now.as_ref()) {
-        Some(v) => super::parse_at(v, clock)?,
-        None => clock,
+    let now = match (&args.at, &args.now) {
+        (Some(v), _) => super::parse_at("--at", v, clock)?,
+        (None, Some(v)) => super::parse_at("--now", v, clock)?,
+        (None, None) => clock,
     };
     let on_command_line = cert
         .as_ref()

@@ -17,7 +17,7 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 pub enum TokenError {
     /// `--at` / `--issued-at` is not a time.
-    #[error("{flag} {value:?} is not a time; use RFC 3339 (2026-11-25T10:00:00Z), unix seconds{}", if *flag == "--at" { ", 2026-11-25T10:00 (local time) or +18h / +2d / -30m from now" } else { "" })]
+    #[error("{flag} {value:?} is not a time; use RFC 3339 (2026-11-25T10:00:00Z), unix seconds{}", if *flag == "--at" || *flag == "--now" { ", 2026-11-25T10:00 (local time) or +18h / +2d / -30m from now" } else { "" })]
     BadTime {
         /// Which flag.
         flag: &'static str,
@@ -105,9 +105,9 @@ pub fn parse_time(flag: &'static str, value: &str) -> Result<u64, TokenError> {
 /// Parse `--at`: [`parse_time`]'s forms, a local time without seconds or zone
 /// (`2026-12-05T10:00`, `2026-12-05 10:00:00`: this machine's time zone), or a time relative to
 /// `clock` (`+18h`, `-30m`, `+1d6h`).
-pub fn parse_at(value: &str, clock: u64) -> Result<u64, TokenError> {
+pub fn parse_at(flag: &'static str, value: &str, clock: u64) -> Result<u64, TokenError> {
     let bad = || TokenError::BadTime {
-        flag: "--at",
+        flag,
         value: value.to_string(),
     };
     let v = value.trim();
@@ -119,7 +119,7 @@ pub fn parse_at(value: &str, clock: u64) -> Result<u64, TokenError> {
             clock.checked_sub(seconds).ok_or_else(bad)
         };
     }
-    if let Ok(t) = parse_time("--at", v) {
+    if let Ok(t) = parse_time(flag, v) {
         return Ok(t);
     }
     let local = [
@@ -188,22 +188,25 @@ mod at_tests {
 
     #[test]
     fn relative_times_count_from_the_clock() {
-        assert_eq!(parse_at("+18h", CLOCK).unwrap(), CLOCK + 18 * 3600);
-        assert_eq!(parse_at("+1d6h", CLOCK).unwrap(), CLOCK + 30 * 3600);
-        assert_eq!(parse_at("-30m", CLOCK).unwrap(), CLOCK - 1800);
-        assert_eq!(parse_at("+2w", CLOCK).unwrap(), CLOCK + 14 * 86_400);
+        assert_eq!(parse_at("--at", "+18h", CLOCK).unwrap(), CLOCK + 18 * 3600);
+        assert_eq!(parse_at("--at", "+1d6h", CLOCK).unwrap(), CLOCK + 30 * 3600);
+        assert_eq!(parse_at("--at", "-30m", CLOCK).unwrap(), CLOCK - 1800);
+        assert_eq!(parse_at("--at", "+2w", CLOCK).unwrap(), CLOCK + 14 * 86_400);
         for bad in ["+", "+18", "+18x", "18h", "+h", "tomorrow"] {
-            assert!(parse_at(bad, CLOCK).is_err(), "{bad}");
+            assert!(parse_at("--at", bad, CLOCK).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn absolute_times_keep_their_forms() {
         assert_eq!(
-            parse_at("2026-12-05T10:00:00Z", CLOCK).unwrap(),
+            parse_at("--at", "2026-12-05T10:00:00Z", CLOCK).unwrap(),
             1_796_464_800
         );
-        assert_eq!(parse_at("1796464800", CLOCK).unwrap(), 1_796_464_800);
+        assert_eq!(
+            parse_at("--at", "1796464800", CLOCK).unwrap(),
+            1_796_464_800
+        );
         // Without a zone: this machine's local time, whatever zone the test runs in.
         let local = chrono::NaiveDate::from_ymd_opt(2026, 12, 5)
             .unwrap()
@@ -213,9 +216,14 @@ mod at_tests {
             .earliest()
             .unwrap()
             .timestamp() as u64;
-        assert_eq!(parse_at("2026-12-05T10:00", CLOCK).unwrap(), local);
-        assert_eq!(parse_at("2026-12-05 10:00:00", CLOCK).unwrap(), local);
-        let err = parse_at("next tuesday", CLOCK).unwrap_err().to_string();
+        assert_eq!(parse_at("--at", "2026-12-05T10:00", CLOCK).unwrap(), local);
+        assert_eq!(
+            parse_at("--at", "2026-12-05 10:00:00", CLOCK).unwrap(),
+            local
+        );
+        let err = parse_at("--at", "next tuesday", CLOCK)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("+18h"), "{err}");
     }
 }
