@@ -18,6 +18,8 @@ use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 
+use crate::env::Env;
+
 /// The package name on npm.
 pub const PACKAGE: &str = "agora-rtc-sdk-ng";
 /// The version downloaded for `--sim` (the one the simulated Web edge carries through a join).
@@ -113,15 +115,15 @@ pub struct Search {
 }
 
 impl Search {
-    /// The search as this process sees it.
-    pub fn from_env(flag: Option<PathBuf>, sim: bool) -> Search {
-        let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    /// The search as this run's environment describes it (`flag` is `--web-sdk`, which clap also
+    /// takes from [`FLAG_ENV`]).
+    pub fn from_env(flag: Option<PathBuf>, sim: bool, env: &Env) -> Search {
         Search {
-            flag: flag.or_else(|| var(FLAG_ENV).map(PathBuf::from)),
+            flag,
             cwd: std::env::current_dir().ok(),
-            packaged: var(PACKAGED_ENV).map(PathBuf::from),
-            cache: cache_dir(var(CACHE_ENV), var("XDG_CACHE_HOME"), var("HOME")),
-            npm: on_path("npm"),
+            packaged: env.non_blank(PACKAGED_ENV).map(PathBuf::from),
+            cache: env_cache_dir(env),
+            npm: env.non_blank("PATH").and_then(|paths| on_path(paths, "npm")),
             sim,
         }
     }
@@ -159,9 +161,14 @@ pub fn cache_dir(
         .or_else(|| home.map(|h| PathBuf::from(h).join(".cache/agora-doctor")))
 }
 
-fn on_path(name: &str) -> Option<PathBuf> {
-    let paths = std::env::var_os("PATH")?;
-    std::env::split_paths(&paths)
+/// [`cache_dir`] as this run's environment names it.
+pub fn env_cache_dir(env: &Env) -> Option<PathBuf> {
+    let var = |name: &str| env.non_blank(name).map(OsString::from);
+    cache_dir(var(CACHE_ENV), var("XDG_CACHE_HOME"), var("HOME"))
+}
+
+fn on_path(paths: &str, name: &str) -> Option<PathBuf> {
+    std::env::split_paths(paths)
         .map(|dir| dir.join(name))
         .find(|p| p.is_file())
 }

@@ -8,28 +8,7 @@ use rustls::pki_types::CertificateDer;
 use rustls::RootCertStore;
 
 use super::profile::Profile;
-
-/// A secret (an App Certificate): never printed, never in JSON, never in Debug output.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wrap a secret value.
-    pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
-    }
-
-    /// The secret itself, for the code that signs or verifies with it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Secret(<hidden>)")
-    }
-}
+pub use crate::token::certificate::Certificate;
 
 /// What the user passed.
 #[derive(Debug, Clone, Default)]
@@ -46,8 +25,11 @@ pub struct ProbeInputs {
     pub url: Option<String>,
     /// `--url` as typed, when it had no scheme and `http://` was assumed (said in the output).
     pub url_typed: Option<String>,
-    /// The App Certificate (from `AGORA_APP_CERTIFICATE` or `--cert-file`), to verify signatures.
-    pub app_certificate: Option<Secret>,
+    /// The App Certificate (from `AGORA_APP_CERTIFICATE` or `--cert-file`, or the simulated
+    /// project's), to verify signatures and mint tokens.
+    pub app_certificate: Option<Certificate>,
+    /// True when `token` was minted by the simulated project rather than given.
+    pub token_minted: bool,
     /// Chrome flags the user runs with (`--unsafely-treat-insecure-origin-as-secure=…`).
     pub chrome_flags: Vec<String>,
     /// `--browser`: open `--url` in headless Chromium (the browser check).
@@ -60,8 +42,17 @@ pub struct ProbeInputs {
     pub chromium: Option<std::path::PathBuf>,
     /// `--sdk`: Agora's native SDK library or its directory (the join check).
     pub sdk: Option<std::path::PathBuf>,
-    /// `--web-sdk`: the Agora Web SDK the built-in demo page loads (see `browser::web_sdk`).
-    pub web_sdk: Option<std::path::PathBuf>,
+    /// Where the Agora Web SDK the built-in demo page loads is looked for (`--web-sdk` first; see
+    /// `browser::web_sdk`).
+    pub web_sdk: crate::browser::web_sdk::Search,
+    /// agora-doctor's cache folder (the carried SDK double is written there).
+    pub cache_dir: Option<std::path::PathBuf>,
+    /// `AGORA_SDK_LIB`, read once from the environment (the join check's next place to look).
+    pub sdk_env: Option<std::ffi::OsString>,
+    /// `LD_LIBRARY_PATH`, read once from the environment (the join check's search).
+    pub ld_library_path: Option<std::ffi::OsString>,
+    /// The proxy variables that are set (`HTTPS_PROXY=…`), read once from the environment.
+    pub proxies: Vec<(String, String)>,
 }
 
 /// How the devices check captures.
@@ -114,6 +105,20 @@ pub struct ProbeContext {
     pub sim: Option<SimInfo>,
     /// This machine's clock (tests may fix it).
     pub now: fn() -> SystemTime,
+}
+
+impl ProbeInputs {
+    /// A publisher token for `channel` and `uid` (text; "" = any uid) minted from the App ID and
+    /// the certificate (the user's, or the simulated project's); `None` without both.
+    pub fn mint(&self, channel: &str, uid: &str, now: u64) -> Option<String> {
+        crate::inputs::mint(
+            self.app_id.as_deref()?,
+            self.app_certificate.as_ref()?,
+            channel,
+            uid,
+            now,
+        )
+    }
 }
 
 impl ProbeContext {
