@@ -123,7 +123,9 @@ impl Search {
             cwd: std::env::current_dir().ok(),
             packaged: env.non_blank(PACKAGED_ENV).map(PathBuf::from),
             cache: env_cache_dir(env),
-            npm: env.non_blank("PATH").and_then(|paths| on_path(paths, "npm")),
+            npm: env
+                .non_blank("PATH")
+                .and_then(|paths| on_path(paths, "npm")),
             sim,
         }
     }
@@ -352,11 +354,11 @@ pub fn resolve(search: &Search) -> Result<WebSdk, Missing> {
         return Err(missing(why.join("; ")));
     };
     let package = format!("{PACKAGE}@{}", search.wanted_version());
-    eprintln!(
-        "agora-doctor: downloading Agora Web SDK {} with npm into {} (once; later runs use this copy)…",
+    crate::render::print_progress(&format!(
+        "downloading Agora Web SDK {} with npm into {} (once; later runs use this copy)…",
         search.wanted_version(),
         prefix.display()
-    );
+    ));
     if let Err(why) = npm_install(npm, &prefix, &package) {
         return Err(missing(format!(
             "downloading {package} with npm failed: {why}"

@@ -13,8 +13,8 @@ use agora_token_core::uid_text;
 
 use super::sim;
 use super::{run_cycle, JoinOptions, JoinReport, SdkChoice};
-use crate::cli::join::{JoinArgs, SimFault};
 use crate::browser::web_sdk;
+use crate::cli::join::{JoinArgs, SimFault};
 use crate::env::Env;
 use crate::inputs::{Asked, Inputs};
 use crate::native::loader::ENV_VAR;

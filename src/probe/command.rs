@@ -7,11 +7,11 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::browser::web_sdk;
 use super::context::{Certificate, ProbeContext, ProbeInputs, SimInfo};
 use super::profile::{Endpoint, Profile};
 use super::runner::{run_checks, CheckSpec, Progress};
 use super::{ProbeReport, CHECKS};
+use crate::browser::web_sdk;
 use crate::cli::ProbeArgs;
 use crate::env::Env;
 use crate::inputs::{uid_text, Asked, InputError, Inputs, Target};

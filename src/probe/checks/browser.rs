@@ -9,8 +9,8 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::browser::{
-    demo_page, find_chromium, find_headless_shell, flow, BrowserError, Chromium, ConsoleEntry, LaunchOptions,
-    web_sdk, INSTALL_HINT,
+    demo_page, find_chromium, find_headless_shell, flow, web_sdk, BrowserError, Chromium,
+    ConsoleEntry, LaunchOptions, INSTALL_HINT,
 };
 use crate::probe::runner::{CheckOutput, CheckSpec};
 use crate::probe::ProbeContext;
