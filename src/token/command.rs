@@ -155,7 +155,7 @@ fn check(
     let tokens: Vec<report::TokenResult> = inputs
         .into_iter()
         .map(|(source, raw)| {
-            let mut c = core::check(&raw, &exp, now);
+            let mut c = core::check_for(&raw, &exp, args.service.map(|s| s.service_use()), now);
             if on_command_line {
                 c.findings.insert(
                     0,
