@@ -196,6 +196,7 @@ fn check(
             },
             app_id: exp.app_id.clone(),
             role: exp.role.map(role_name),
+            service: args.service.map(|s| s.service_use().name()),
             certificate: cert.as_ref().map_or(CertSource::None, |c| c.source),
             strict: args.strict,
         },
