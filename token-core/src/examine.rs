@@ -26,19 +26,33 @@ const MASKS: &[&str] = &["****", "....", "…", "xxxx", "XXXX", "####", "<redact
 /// ```
 pub fn examine(raw: &str) -> Diagnosis {
     let first = diagnose(raw);
-    if first.code == Code::Ok || first.repaired.is_some() {
+    // Only damage the classifier could not place gets a second look; its own specific verdicts
+    // (legacy keys, placeholders, an App ID, a bad App ID…) stand.
+    let unplaced = matches!(
+        first.code,
+        Code::UnknownVersion | Code::BadBase64 | Code::Truncated | Code::TrailingBytes | Code::BadZlib
+    );
+    if first.repaired.is_some() || !unplaced {
         return first;
     }
-    second_look(raw.trim()).unwrap_or(first)
+    second_look(raw.trim(), first)
 }
 
-fn second_look(t: &str) -> Option<Diagnosis> {
-    pasted_twice(t)
-        .or_else(|| json_escaped(t))
+fn second_look(t: &str, first: Diagnosis) -> Diagnosis {
+    if let Some(d) = pasted_twice(t) {
+        return d;
+    }
+    // Two different tokens joined keep the §6 code (tokens.md vector `two-tokens-concatenated`),
+    // with a detail that says what happened instead of "`=` at position N".
+    if let Some(detail) = two_tokens(t) {
+        return Diagnosis { detail, ..first };
+    }
+    json_escaped(t)
         .or_else(|| masked_or_ellipsis(t))
         .or_else(|| missing_prefix(t))
         .or_else(|| wrapped(t))
         .or_else(|| impostor(t))
+        .unwrap_or(first)
 }
 
 fn sound(s: &str) -> Option<Diagnosis> {
@@ -90,16 +104,25 @@ fn pasted_twice(t: &str) -> Option<Diagnosis> {
         }
         let (a, rest) = t.split_at(p);
         let Some(first) = sound(a) else { continue };
-        let detail = if rest == a {
-            format!("the token was pasted twice: the same {}-character token appears two times back to back", a.len())
-        } else if sound(rest).is_some() {
-            format!("two tokens are joined back to back ({} + {} characters); the first one is checked", a.len(), rest.len())
-        } else {
+        if rest != a {
             continue;
-        };
+        }
+        let detail = format!("the token was pasted twice: the same {}-character token appears two times back to back", a.len());
         return Some(found(Code::PastedTwice, detail, first, a.to_string()));
     }
     None
+}
+
+/// Two different complete tokens back to back (the official parsers silently read the first).
+fn two_tokens(t: &str) -> Option<String> {
+    let b = t.as_bytes();
+    (3..b.len().saturating_sub(2)).find_map(|p| {
+        let (a, rest) = t.split_at(p);
+        ((rest.starts_with("006") || rest.starts_with("007"))
+            && sound(a).is_some()
+            && sound(rest).is_some())
+        .then(|| format!("two different tokens are joined back to back ({} + {} characters): pass one of them", a.len(), rest.len()))
+    })
 }
 
 fn json_escaped(t: &str) -> Option<Diagnosis> {
@@ -306,7 +329,9 @@ fn impostor(t: &str) -> Option<Diagnosis> {
             ));
         }
     }
-    if t.len() >= 16 && t.len() != 32 && t.bytes().all(|c| c.is_ascii_hexdigit()) {
+    // `006` + 32 hex is a 006 token cut right after its App ID (tokens.md §6: truncated).
+    let cut_006 = t.len() == 35 && t.starts_with("006");
+    if t.len() >= 16 && t.len() != 32 && !cut_006 && t.bytes().all(|c| c.is_ascii_hexdigit()) {
         return Some(not_token(
             Code::UnknownVersion,
             format!("the text is {} hexadecimal characters: a hash or a key, not a token (tokens are base64 after `006`/`007`)", t.len()),
