@@ -15,6 +15,7 @@ pub mod render;
 pub mod report;
 pub mod support;
 pub mod token;
+pub mod token_server;
 
 pub use report::Outcome;
 
@@ -27,6 +28,7 @@ pub fn run(cli: cli::Cli) -> Outcome {
     let ctx = render::OutputContext::from_choice(cli.color, cli.quiet, cli.verbose);
     match cli.command {
         cli::Command::Token(args) => token::command::run(args, &ctx),
+        cli::Command::TokenServer(args) => token_server::run(*args, &ctx),
         cli::Command::Explain(args) => explain::command::run(args, &ctx),
         cli::Command::Probe(args) => probe::command::run(*args, &ctx),
         cli::Command::Join(args) => join::command::run(args, &ctx),

@@ -107,7 +107,11 @@ fn the_cli_reads_every_paste_from_stdin() {
         .write_stdin(stdin)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1), "expired and damaged tokens fail");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "expired and damaged tokens fail"
+    );
     let doc = common::schema::parse_json_output(&out.stdout);
     let tokens = doc["tokens"].as_array().unwrap();
     assert_eq!(tokens.len(), c.len());

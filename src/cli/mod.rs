@@ -8,6 +8,7 @@ pub mod join;
 pub mod probe;
 pub mod report;
 pub mod token;
+pub mod token_server;
 
 pub use completions::CompletionsArgs;
 pub use explain::ExplainArgs;
@@ -15,6 +16,7 @@ pub use join::JoinArgs;
 pub use probe::ProbeArgs;
 pub use report::ReportArgs;
 pub use token::TokenArgs;
+pub use token_server::TokenServerArgs;
 
 /// Why an Agora voice app does not work, and proof that it does before a demo.
 #[derive(Debug, Parser)]
@@ -41,6 +43,8 @@ pub struct Cli {
 pub enum Command {
     /// Decode, verify and check an Agora 006/007 token, or build one for a test setup.
     Token(Box<TokenArgs>),
+    /// Ask your token server for tokens the way your app will, and judge every answer (token, CORS, TLS, latency).
+    TokenServer(Box<TokenServerArgs>),
     /// Explain an Agora error code, message or pasted console line; scan a log for errors.
     Explain(ExplainArgs),
     /// Run every pre-demo check at once (network, clock, secure context, page, devices, join).

@@ -2,6 +2,7 @@
 
 pub mod explain;
 pub mod token;
+pub mod token_server;
 
 use std::io::{self, IsTerminal, Write};
 

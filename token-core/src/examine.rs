@@ -13,7 +13,16 @@ use base64::Engine as _;
 use crate::diagnose::{diagnose, Code, Diagnosis};
 
 /// Runs of these characters hide the middle of a secret before it is pasted in public.
-const MASKS: &[&str] = &["****", "....", "…", "xxxx", "XXXX", "####", "<redacted>", "[redacted]"];
+const MASKS: &[&str] = &[
+    "****",
+    "....",
+    "…",
+    "xxxx",
+    "XXXX",
+    "####",
+    "<redacted>",
+    "[redacted]",
+];
 
 /// Diagnose `raw` (tokens.md §6), then take a second look when the damage has no certain repair.
 ///
@@ -30,7 +39,11 @@ pub fn examine(raw: &str) -> Diagnosis {
     // (legacy keys, placeholders, an App ID, a bad App ID…) stand.
     let unplaced = matches!(
         first.code,
-        Code::UnknownVersion | Code::BadBase64 | Code::Truncated | Code::TrailingBytes | Code::BadZlib
+        Code::UnknownVersion
+            | Code::BadBase64
+            | Code::Truncated
+            | Code::TrailingBytes
+            | Code::BadZlib
     );
     if first.repaired.is_some() || !unplaced {
         return first;
@@ -126,7 +139,12 @@ fn two_tokens(t: &str) -> Option<String> {
 }
 
 fn json_escaped(t: &str) -> Option<Diagnosis> {
-    if !(t.contains("\\/") || t.contains("\\u002F") || t.contains("\\u002f") || t.contains("\\u002B") || t.contains("\\u002b")) {
+    if !(t.contains("\\/")
+        || t.contains("\\u002F")
+        || t.contains("\\u002f")
+        || t.contains("\\u002B")
+        || t.contains("\\u002b"))
+    {
         return None;
     }
     let fixed = json_unescape(t);
@@ -161,7 +179,8 @@ fn masked_or_ellipsis(t: &str) -> Option<Diagnosis> {
     let trimmed_end = body.trim_end_matches(['.', '…', '*', ' ']);
     for m in MASKS {
         if let Some(i) = body.find(m) {
-            let tail = body[i..].trim_start_matches(|c: char| m.contains(c) || c == '.' || c == '*');
+            let tail =
+                body[i..].trim_start_matches(|c: char| m.contains(c) || c == '.' || c == '*');
             if tail.len() >= 4 {
                 return Some(not_token(
                     Code::Masked,
@@ -236,7 +255,10 @@ fn wrapped(t: &str) -> Option<Diagnosis> {
             .filter(|&s| sound(&t[end + s..]).is_some() || t[end + s..].len() > 100)
             .count();
         if others > 0 {
-            detail.push_str(&format!(" ({} more token-like text(s) follow; the first is checked)", others));
+            detail.push_str(&format!(
+                " ({} more token-like text(s) follow; the first is checked)",
+                others
+            ));
         }
         let text = if escaped { unescaped } else { candidate };
         return Some(found(Code::Wrapped, detail, inner, text));
@@ -264,13 +286,20 @@ fn describe_wrapper(all: &str, before: &str, after: &str) -> String {
         return format!("the token was pasted as part of a URL (query parameter `{k}`): read the parameter's decoded value");
     }
     let line_start = b.rsplit('\n').next().unwrap_or(b).trim_start();
-    let looks_config = line_start.contains('=') || line_start.ends_with(':') || line_start.starts_with("export ");
+    let looks_config =
+        line_start.contains('=') || line_start.ends_with(':') || line_start.starts_with("export ");
     let short_key = line_start.split(['=', ':']).next().unwrap_or("").trim();
-    if looks_config && !short_key.is_empty() && !short_key.contains(' ') || line_start.starts_with("export ") {
+    if looks_config && !short_key.is_empty() && !short_key.contains(' ')
+        || line_start.starts_with("export ")
+    {
         let k = key.unwrap_or_else(|| short_key.trim_start_matches("export ").to_string());
         return format!("the token was pasted with its configuration line (`{k}`): the value alone is the token");
     }
-    if line_start.contains("const ") || line_start.contains("let ") || line_start.contains("var ") || line_start.contains("String ") {
+    if line_start.contains("const ")
+        || line_start.contains("let ")
+        || line_start.contains("var ")
+        || line_start.contains("String ")
+    {
         return "the token was pasted with the source line that holds it: the string literal alone is the token".into();
     }
     let _ = after;
@@ -350,9 +379,13 @@ fn jwt(t: &str) -> Option<Diagnosis> {
         return None;
     }
     let payload = b64url_text(parts[1]).unwrap_or_default();
-    let vendor = if header.contains("twilio-fpa") || payload.contains("\"grants\"") && payload.contains("\"identity\"") {
+    let vendor = if header.contains("twilio-fpa")
+        || payload.contains("\"grants\"") && payload.contains("\"identity\"")
+    {
         Some("Twilio (Programmable Video/Voice access token)")
-    } else if payload.contains("\"video\"") && (payload.contains("\"room\"") || payload.contains("\"roomJoin\"")) {
+    } else if payload.contains("\"video\"")
+        && (payload.contains("\"room\"") || payload.contains("\"roomJoin\""))
+    {
         Some("LiveKit (access token with a `video` grant)")
     } else if payload.contains("\"room_id\"") && payload.contains("\"access_key\"") {
         Some("100ms (auth token)")
@@ -376,7 +409,11 @@ fn jwt(t: &str) -> Option<Diagnosis> {
 /// ZEGOCLOUD token04: `04` followed by base64 of an expiry, IV and AES ciphertext.
 fn zego(t: &str) -> Option<Diagnosis> {
     let body = t.strip_prefix("04")?;
-    if body.len() < 40 || !body.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'+' || c == b'/' || c == b'=') {
+    if body.len() < 40
+        || !body
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'+' || c == b'/' || c == b'=')
+    {
         return None;
     }
     let bytes = STANDARD.decode(body).ok()?;
@@ -434,11 +471,26 @@ mod tests {
     fn wrappers_are_named() {
         assert!(decodes(T006));
         for (paste, word) in [
-            (format!("{{\"token\":\"{T006}\",\"uid\":0}}"), "JSON body (field `token`)"),
+            (
+                format!("{{\"token\":\"{T006}\",\"uid\":0}}"),
+                "JSON body (field `token`)",
+            ),
             (format!("Bearer {T006}"), "Bearer"),
-            (format!("https://x.test/join?channel=a&token={}", T006.replace('+', "%2B").replace('/', "%2F")), "URL (query parameter `token`)"),
-            (format!("AGORA_TOKEN={T006}"), "configuration line (`AGORA_TOKEN`)"),
-            (format!("12:00:01 INFO joining with {T006} uid=0"), "line of text"),
+            (
+                format!(
+                    "https://x.test/join?channel=a&token={}",
+                    T006.replace('+', "%2B").replace('/', "%2F")
+                ),
+                "URL (query parameter `token`)",
+            ),
+            (
+                format!("AGORA_TOKEN={T006}"),
+                "configuration line (`AGORA_TOKEN`)",
+            ),
+            (
+                format!("12:00:01 INFO joining with {T006} uid=0"),
+                "line of text",
+            ),
         ] {
             let d = examine(&paste);
             assert_eq!(d.code, Code::Wrapped, "{paste}: {}", d.detail);
@@ -451,7 +503,13 @@ mod tests {
     fn damage_is_named() {
         assert_eq!(examine(&format!("{T006}{T006}")).code, Code::PastedTwice);
         assert_eq!(examine(&T006.replace('/', "\\/")).code, Code::JsonEscaped);
-        assert_eq!(examine(&format!("{}****{}", &T006[..40], &T006[60..])).code, Code::Masked);
-        assert_eq!(examine(&format!("{}...", &T006[..60])).code, Code::Truncated);
+        assert_eq!(
+            examine(&format!("{}****{}", &T006[..40], &T006[60..])).code,
+            Code::Masked
+        );
+        assert_eq!(
+            examine(&format!("{}...", &T006[..60])).code,
+            Code::Truncated
+        );
     }
 }

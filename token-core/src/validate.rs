@@ -201,7 +201,11 @@ pub fn inferred_use(token: &Token, exp: &Expectation) -> ServiceUse {
         Token::V006(t) if t.is_rtm() => ServiceUse::Rtm,
         Token::V006(_) => ServiceUse::Rtc,
         Token::V007(t) => {
-            let has = |u: ServiceUse| t.services.iter().any(|s| u.types().contains(&s.service_type));
+            let has = |u: ServiceUse| {
+                t.services
+                    .iter()
+                    .any(|s| u.types().contains(&s.service_type))
+            };
             [
                 ServiceUse::Rtc,
                 ServiceUse::Rtm,
@@ -402,9 +406,14 @@ fn validate_006(
             Finding::new(
                 keys::SERVICE_MISSING,
                 Status::Fail,
-                format!("006 tokens carry RTC or RTM privileges only: this one cannot be used for {}", other.name()),
+                format!(
+                    "006 tokens carry RTC or RTM privileges only: this one cannot be used for {}",
+                    other.name()
+                ),
             )
-            .with_fix("build an AccessToken2 (007) with the builder for that service (npm agora-token)"),
+            .with_fix(
+                "build an AccessToken2 (007) with the builder for that service (npm agora-token)",
+            ),
         ),
     }
     let join = t.privileges.iter().find(|p| p.id == PRIVILEGE_JOIN_CHANNEL);
@@ -445,7 +454,8 @@ fn validate_006(
                     .find(|v| crc32(v) == t.crc_channel_name)
                 {
                     let how = channel_difference(ch, &v).unwrap_or("case or spaces differ");
-                    f.summary = format!("the token is for channel {v:?}, the app joins {ch:?}: {how}");
+                    f.summary =
+                        format!("the token is for channel {v:?}, the app joins {ch:?}: {how}");
                     f = f.with_evidence(format!("the token's CRC-32 matches {v:?}"));
                 }
                 out.push(f);
@@ -784,8 +794,14 @@ fn validate_006_rtm(t: &Token006, exp: &Expectation, now: u64, out: &mut Vec<Fin
     let ts = u64::from(t.ts);
     if ts < now {
         out.push(
-            Finding::new(keys::EXPIRED, Status::Fail, format!("token expired {}", both(ts, now)))
-                .with_fix("build a new RTM token; renew it before it expires (onTokenPrivilegeWillExpire)"),
+            Finding::new(
+                keys::EXPIRED,
+                Status::Fail,
+                format!("token expired {}", both(ts, now)),
+            )
+            .with_fix(
+                "build a new RTM token; renew it before it expires (onTokenPrivilegeWillExpire)",
+            ),
         );
     } else {
         out.push(headline(None, ts, now));
@@ -899,7 +915,9 @@ fn validate_007(
     let used: Option<&Service> = if use_ == ServiceUse::Rtc {
         chosen.map(|c| c.2)
     } else {
-        t.services.iter().find(|s| use_.types().contains(&s.service_type))
+        t.services
+            .iter()
+            .find(|s| use_.types().contains(&s.service_type))
     };
     if use_ != ServiceUse::Rtc {
         service_identity_007(t, used, exp, use_, out);
@@ -928,8 +946,7 @@ fn validate_007(
             }
         ))
         .with_fix("build an RTC token (RtcTokenBuilder.buildTokenWithUid / buildTokenWithRtm)");
-        if t
-            .services
+        if t.services
             .iter()
             .any(|s| ServiceUse::Rtm.types().contains(&s.service_type))
         {
@@ -974,7 +991,9 @@ fn validate_007(
                     .with_fix("build the token for exactly the channel name the app joins (case and spaces matter)");
                     if let Some(how) = rtcs.iter().find_map(|(c, _, _)| channel_difference(ch, c)) {
                         f.summary = format!("{}: {how}", f.summary);
-                        f = f.with_evidence("Agora compares channel names byte for byte: case and spaces matter");
+                        f = f.with_evidence(
+                            "Agora compares channel names byte for byte: case and spaces matter",
+                        );
                     }
                     out.push(f);
                 }
@@ -1083,8 +1102,12 @@ fn validate_007(
         let key = used.and_then(|s| {
             let p = s.privilege(1)?;
             let pend = t.privilege_ends_at(p)?;
-            (p.value < ABSOLUTE_LOOKING_SECS)
-                .then(|| (format!("{} {}", s.name, p.name.unwrap_or("privilege 1")), pend))
+            (p.value < ABSOLUTE_LOOKING_SECS).then(|| {
+                (
+                    format!("{} {}", s.name, p.name.unwrap_or("privilege 1")),
+                    pend,
+                )
+            })
         });
         out.push(headline(key, end, now));
     }
@@ -1166,22 +1189,39 @@ fn service_identity_007(
             rtc_for_rtm()
         } else {
             Finding::new(
-                if use_ == ServiceUse::Rtm { keys::NO_RTM_SERVICE } else { keys::SERVICE_MISSING },
+                if use_ == ServiceUse::Rtm {
+                    keys::NO_RTM_SERVICE
+                } else {
+                    keys::SERVICE_MISSING
+                },
                 Status::Fail,
-                format!("the token has no {} service: it cannot be used for {}", use_.name(), use_.name()),
+                format!(
+                    "the token has no {} service: it cannot be used for {}",
+                    use_.name(),
+                    use_.name()
+                ),
             )
-            .with_fix(format!("build the token with the {} builder (npm agora-token, AgoraIO/Tools)", use_.name()))
+            .with_fix(format!(
+                "build the token with the {} builder (npm agora-token, AgoraIO/Tools)",
+                use_.name()
+            ))
         };
         out.push(f.with_evidence(format!(
             "services in the token: {}",
-            if names.is_empty() { "none".to_string() } else { names.join(", ") }
+            if names.is_empty() {
+                "none".to_string()
+            } else {
+                names.join(", ")
+            }
         )));
         return;
     };
     let inside: Option<&str> = match &s.fields {
         ServiceFields::Rtm { user_id } | ServiceFields::Chat { user_id } => Some(user_id),
         ServiceFields::Rtm2 { user_id, .. } => Some(user_id),
-        ServiceFields::Streaming { account, .. } | ServiceFields::Fcdn { account, .. } => Some(account),
+        ServiceFields::Streaming { account, .. } | ServiceFields::Fcdn { account, .. } => {
+            Some(account)
+        }
         ServiceFields::Apaas { user_uuid, .. } => Some(user_uuid),
         _ => None,
     };
@@ -1198,7 +1238,10 @@ fn service_identity_007(
         None => out.push(Finding::new(
             keys::UID_MISMATCH,
             Status::Skip,
-            format!("the {} service is for user id {inside:?}; pass --account to compare", s.name),
+            format!(
+                "the {} service is for user id {inside:?}; pass --account to compare",
+                s.name
+            ),
         )),
         Some(u) if u == inside => out.push(Finding::new(
             keys::UID_MISMATCH,
@@ -1209,7 +1252,10 @@ fn service_identity_007(
             Finding::new(
                 keys::UID_MISMATCH,
                 Status::Fail,
-                format!("the token's {} service is for user id {inside:?}, the app logs in as {u:?}", s.name),
+                format!(
+                    "the token's {} service is for user id {inside:?}, the app logs in as {u:?}",
+                    s.name
+                ),
             )
             .with_fix("build the token for exactly the user id the app logs in with"),
         ),
