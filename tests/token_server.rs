@@ -92,7 +92,13 @@ fn run(template: &str, extra: &[&str]) -> (i32, Value) {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(!stdout.contains(CERT), "the certificate is printed");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for variant in [CERT.to_string(), CERT.to_lowercase(), CERT.to_uppercase()] {
+        assert!(
+            !stdout.contains(&variant) && !stderr.contains(&variant),
+            "the certificate is printed"
+        );
+    }
     (
         out.status.code().unwrap_or(-1),
         common::schema::parse_json_output(&out.stdout),
