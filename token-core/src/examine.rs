@@ -130,9 +130,12 @@ fn pasted_twice(t: &str) -> Option<Diagnosis> {
 fn two_tokens(t: &str) -> Option<String> {
     let b = t.as_bytes();
     (3..b.len().saturating_sub(2)).find_map(|p| {
+        // `0` is ASCII, so a prefix match is also a char boundary to split at.
+        if &b[p..p + 3] != b"006" && &b[p..p + 3] != b"007" {
+            return None;
+        }
         let (a, rest) = t.split_at(p);
-        ((rest.starts_with("006") || rest.starts_with("007"))
-            && sound(a).is_some()
+        (sound(a).is_some()
             && sound(rest).is_some())
         .then(|| format!("two different tokens are joined back to back ({} + {} characters): pass one of them", a.len(), rest.len()))
     })
