@@ -9,15 +9,14 @@ pub mod judge;
 pub mod report;
 pub mod template;
 
-use std::io;
 use std::time::Duration;
 
 use agora_token_core::{Expectation, Role, ServiceUse, User};
 
 use crate::cli::token::RoleArg;
 use crate::cli::token_server::{ServerServiceArg, TokenServerArgs};
-use crate::render::{self, print_error, OutputContext};
-use crate::report::{Finding, Status};
+use crate::env::Env;
+use crate::report::{Computed, Finding, Redaction, Report, Status};
 use crate::token::certificate::{self, CertSource, CERT_ENV};
 use crate::token::command::redact;
 use crate::token::parse_time;
@@ -26,41 +25,33 @@ use crate::Outcome;
 use report::{Asked, RequestResult, Summary, TokenServerReport, SCHEMA};
 use template::{fill, Fill};
 
-/// Run the command; every edge (environment, stdin, clock, network) is read here.
-pub fn run(args: TokenServerArgs, ctx: &OutputContext) -> Outcome {
-    let env_cert = std::env::var(CERT_ENV).ok();
+/// Compute the command's report; `lib::run` renders, redacts the certificate and writes it.
+pub fn compute(args: TokenServerArgs, env: &Env) -> Result<Computed, String> {
+    let env_cert = env.var(CERT_ENV).map(str::to_string);
+    // Every value that may be the certificate is redacted from any output, errors included, even
+    // before it has been validated.
     let early: Vec<String> = env_cert
         .iter()
         .chain(args.cert.cert.iter())
         .map(|s| s.trim().to_string())
         .collect();
     let mut secret: Option<String> = None;
-    match compute(&args, env_cert, &mut secret) {
+    let result = compute_report(&args, env_cert, env, &mut secret);
+    let secrets: Vec<String> = early.into_iter().chain(secret).collect();
+    match result {
         Ok(report) => {
-            let text = if args.json {
-                render::token_server::json(&report)
-            } else {
-                render::token_server::human(&report, ctx)
-            };
-            let text = redact(&text, secret.as_deref());
-            if let Err(e) = render::write_stdout(&text) {
-                print_error(&format!("cannot write the report: {e}"));
-                return Outcome::CouldNotRun;
-            }
-            if report.exit_code == 0 {
+            let outcome = if report.exit_code == 0 {
                 Outcome::Ok
             } else {
                 Outcome::Findings
-            }
+            };
+            let mut computed = Computed::new(Report::TokenServer(Box::new(report)), outcome);
+            computed.redaction = Redaction::Certificates(secrets);
+            Ok(computed)
         }
-        Err(message) => {
-            let mut text = message;
-            for s in early.iter().map(String::as_str).chain(secret.as_deref()) {
-                text = redact(&text, Some(s));
-            }
-            print_error(&text);
-            Outcome::CouldNotRun
-        }
+        Err(message) => Err(secrets
+            .iter()
+            .fold(message, |text, s| redact(&text, Some(s)))),
     }
 }
 
@@ -79,19 +70,21 @@ fn other(r: RoleArg) -> RoleArg {
 }
 
 /// Ask, judge and gather the report (errors are "could not run" messages).
-fn compute(
+fn compute_report(
     args: &TokenServerArgs,
     env_cert: Option<String>,
+    env: &Env,
     secret: &mut Option<String>,
 ) -> Result<TokenServerReport, String> {
-    let cert = certificate::resolve(&args.cert, env_cert, &mut io::stdin().lock())
+    let cert = env
+        .with_stdin(|stdin| certificate::resolve(&args.cert, env_cert, stdin))
         .map_err(|e| e.to_string())?;
     if let Some(c) = &cert {
         *secret = Some(c.expose().to_string());
     }
     let now = match &args.now {
         Some(v) => parse_time("--now", v).map_err(|e| e.to_string())?,
-        None => agora_clock::unix(),
+        None => env.now(),
     };
     if !(args.timeout > 0.0 && args.timeout <= 600.0) {
         return Err(format!(

@@ -21,6 +21,7 @@ pub mod diagnose;
 pub mod examine;
 pub mod finding;
 pub mod keys;
+pub mod mint;
 pub mod model;
 pub mod time;
 pub mod validate;
