@@ -12,6 +12,7 @@ pub mod native;
 pub mod probe;
 pub mod render;
 pub mod report;
+pub mod scan;
 pub mod support;
 pub mod token;
 
@@ -26,6 +27,7 @@ pub fn run(cli: cli::Cli) -> Outcome {
         cli::Command::Probe(args) => probe::command::run(*args, &ctx),
         cli::Command::Join(args) => join::command::run(args, &ctx),
         cli::Command::Report(args) => support::command::run(*args, &ctx),
+        cli::Command::Scan(args) => scan::command::run(args, &ctx),
         cli::Command::Completions(args) => print_text(&cli_docs::completions(args.shell)),
         cli::Command::Man => print_text(&cli_docs::man_page()),
     }

@@ -7,6 +7,7 @@ pub mod explain;
 pub mod join;
 pub mod probe;
 pub mod report;
+pub mod scan;
 pub mod token;
 
 pub use completions::CompletionsArgs;
@@ -14,6 +15,7 @@ pub use explain::ExplainArgs;
 pub use join::JoinArgs;
 pub use probe::ProbeArgs;
 pub use report::ReportArgs;
+pub use scan::ScanArgs;
 pub use token::TokenArgs;
 
 /// Why an Agora voice app does not work, and proof that it does before a demo.
@@ -49,6 +51,8 @@ pub enum Command {
     Join(JoinArgs),
     /// Write a paste-ready Markdown report (probe, token, log scan, versions) with secrets redacted.
     Report(Box<ReportArgs>),
+    /// Read an app project (config, tokens, SDK versions, code patterns, dev-server scripts); runs nothing.
+    Scan(ScanArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish) to stdout.
     Completions(CompletionsArgs),
     /// Print the man page (roff) to stdout, e.g. `agora-doctor man > agora-doctor.1`.

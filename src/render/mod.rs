@@ -6,6 +6,7 @@ pub mod token;
 use std::io::{self, IsTerminal, Write};
 
 pub mod probe;
+pub mod scan;
 pub mod support;
 
 use crate::cli::ColorChoice;
