@@ -479,4 +479,20 @@ registry! {
     "probe.browser.flow_leave",
     "probe.browser.flow_skipped",
     "probe.browser.flow_console",
+
+    // scan: findings of `agora-doctor scan` (src/scan/).
+    "scan.config.certificate_in_client",
+    "scan.config.app_id_invalid",
+    "scan.config.app_id_placeholder",
+    "scan.deps.web_sdk_duplicate",
+    "scan.deps.wrapper_bundles_sdk",
+    "scan.deps.known_problem",
+    "scan.deps.electron_mismatch",
+    "scan.deps.rtm_rtc_aosl_conflict",
+    "scan.code.publish_not_awaited",
+    "scan.code.join_empty_token",
+    "scan.code.subscribe_without_media_type",
+    "scan.code.remove_without_check",
+    "scan.code.token_never_renewed",
+    "scan.serve.lan_http",
 }
