@@ -48,7 +48,10 @@ fn findings(doc: &Value) -> BTreeSet<(String, String)> {
 }
 
 /// (fixture, every (key, status) it must give and nothing else, exit code)
-const EXPECTED: &[(&str, &[(&str, &str)], i32)] = &[
+/// A fixture, every (key, status) it must give, its exit code.
+type Expected = (&'static str, &'static [(&'static str, &'static str)], i32);
+
+const EXPECTED: &[Expected] = &[
     (
         "seed-tutorial",
         &[
@@ -145,7 +148,9 @@ fn a_clean_project_gives_no_finding_even_with_a_certificate_on_its_server() {
         .as_array()
         .unwrap()
         .iter()
-        .any(|d| d["package"] == "agora-rtc-sdk-ng" && d["version"] == "4.24.8" && d["locked"] == true));
+        .any(|d| d["package"] == "agora-rtc-sdk-ng"
+            && d["version"] == "4.24.8"
+            && d["locked"] == true));
 }
 
 #[test]
@@ -190,7 +195,10 @@ fn every_finding_names_a_file_and_an_explain_key_that_resolves() {
         let (_, doc) = scan_json(name, &[]);
         for f in doc["findings"].as_array().unwrap() {
             let key = f["key"].as_str().unwrap();
-            assert!(agora_doctor::explain::lookup(key).is_some_and(|e| e.key == key), "{key}");
+            assert!(
+                agora_doctor::explain::lookup(key).is_some_and(|e| e.key == key),
+                "{key}"
+            );
             assert!(f["file"].is_string(), "{name}: {f}");
             assert!(f["fix"].is_string(), "{name}: {key} has no fix");
         }
@@ -204,24 +212,37 @@ fn human_output_shows_the_sdks_each_finding_and_the_closing_line() {
         .output()
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("agora_rtc_engine 4.2.1 (locked in pubspec.lock)"), "{text}");
+    assert!(
+        text.contains("agora_rtc_engine 4.2.1 (locked in pubspec.lock)"),
+        "{text}"
+    );
     assert!(text.contains("[token.expired]"), "{text}");
     assert!(text.contains("fix:"), "{text}");
-    assert!(text.trim_end().ends_with("`agora-doctor explain <key>` says more"), "{text}");
+    assert!(
+        text.trim_end()
+            .ends_with("`agora-doctor explain <key>` says more"),
+        "{text}"
+    );
     let quiet = doctor()
         .args(["scan", &fixture("flutter"), "--now", NOW, "-q"])
         .output()
         .unwrap();
     let quiet = String::from_utf8(quiet.stdout).unwrap();
     assert_eq!(quiet.lines().count(), 1, "{quiet}");
-    assert!(quiet.starts_with("3 problems: 2 failures, 1 warning"), "{quiet}");
+    assert!(
+        quiet.starts_with("3 problems: 2 failures, 1 warning"),
+        "{quiet}"
+    );
 }
 
 #[test]
 fn expiry_is_judged_at_the_given_time() {
     // Before the 006 token's expiry the same project has no expired token.
     let (_, doc) = scan_json_at("flutter", "2026-11-01T10:00:00Z", &[]);
-    assert!(!findings(&doc).iter().any(|(k, _)| k == "token.expired"), "{doc:#}");
+    assert!(
+        !findings(&doc).iter().any(|(k, _)| k == "token.expired"),
+        "{doc:#}"
+    );
 }
 
 #[test]
@@ -235,7 +256,10 @@ fn the_certificate_is_never_printed_in_any_mode() {
                 .unwrap();
             for text in [&out.stdout, &out.stderr] {
                 let text = String::from_utf8_lossy(text).to_lowercase();
-                assert!(!text.contains(&CERT.to_lowercase()), "{name} {mode:?}: {text}");
+                assert!(
+                    !text.contains(&CERT.to_lowercase()),
+                    "{name} {mode:?}: {text}"
+                );
             }
         }
     }
@@ -249,7 +273,10 @@ fn a_missing_folder_is_a_could_not_run_naming_it() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("/nonexistent/app-project") && err.contains("folder"), "{err}");
+    assert!(
+        err.contains("/nonexistent/app-project") && err.contains("folder"),
+        "{err}"
+    );
     let out = doctor()
         .args(["scan", &fixture("seed-tutorial"), "--now", "yesterday"])
         .output()

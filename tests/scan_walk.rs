@@ -62,7 +62,11 @@ fn awkward_files_are_skipped_with_a_note() {
     fs::create_dir_all(root.join("src")).unwrap();
     fs::write(root.join("src/app.js"), EMPTY_TOKEN_JOIN).unwrap();
     // Binary: a NUL byte near the start of a .js file.
-    fs::write(root.join("src/blob.js"), b"\x00\x01\x02 client.join(a, b, \"\")").unwrap();
+    fs::write(
+        root.join("src/blob.js"),
+        b"\x00\x01\x02 client.join(a, b, \"\")",
+    )
+    .unwrap();
     // Huge: one byte over the limit.
     fs::write(root.join("src/bundle.js"), vec![b'a'; 1024 * 1024 + 1]).unwrap();
     // A symlink loop, and a link to nothing.
@@ -93,7 +97,10 @@ fn awkward_files_are_skipped_with_a_note() {
     }
     let reported = files_with(&doc, "scan.code.join_empty_token");
     if privileged {
-        assert!(reported.contains(&"src/locked.js".to_string()), "root reads mode-000 files: {reported:?}");
+        assert!(
+            reported.contains(&"src/locked.js".to_string()),
+            "root reads mode-000 files: {reported:?}"
+        );
     } else {
         assert!(has("src/locked.js", "unreadable"), "{notes:?}");
     }
@@ -107,7 +114,10 @@ fn awkward_files_are_skipped_with_a_note() {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&human.stdout);
-    assert!(text.contains("not read (") && text.contains("symlink loop"), "{text}");
+    assert!(
+        text.contains("not read (") && text.contains("symlink loop"),
+        "{text}"
+    );
     let verbose = doctor()
         .arg("scan")
         .arg(root)
@@ -123,12 +133,22 @@ fn awkward_files_are_skipped_with_a_note() {
 fn dependency_build_and_vcs_folders_are_read_only_with_all() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    for folder in ["src", "node_modules/some-lib", "dist", ".git", "android/build", "ios/Pods/x"] {
+    for folder in [
+        "src",
+        "node_modules/some-lib",
+        "dist",
+        ".git",
+        "android/build",
+        "ios/Pods/x",
+    ] {
         fs::create_dir_all(root.join(folder)).unwrap();
         fs::write(root.join(folder).join("index.js"), EMPTY_TOKEN_JOIN).unwrap();
     }
     let (_, doc) = scan(root, &[]);
-    assert_eq!(files_with(&doc, "scan.code.join_empty_token"), vec!["src/index.js"]);
+    assert_eq!(
+        files_with(&doc, "scan.code.join_empty_token"),
+        vec!["src/index.js"]
+    );
     assert_eq!(doc["all"], false);
     let (_, doc) = scan(root, &["--all"]);
     let mut all = files_with(&doc, "scan.code.join_empty_token");
@@ -158,5 +178,8 @@ fn an_env_file_is_read_although_it_is_hidden_and_gitignored() {
     .unwrap();
     let (exit, doc) = scan(root, &[]);
     assert_eq!(exit, 1);
-    assert_eq!(files_with(&doc, "scan.config.certificate_in_client"), vec![".env"]);
+    assert_eq!(
+        files_with(&doc, "scan.config.certificate_in_client"),
+        vec![".env"]
+    );
 }

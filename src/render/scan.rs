@@ -133,7 +133,10 @@ pub fn human(report: &ScanReport, verbose: bool) -> String {
 /// The JSON report.
 pub fn json(report: &ScanReport) -> String {
     let mut text = serde_json::to_string_pretty(report).unwrap_or_else(|e| {
-        format!("{{\"schema\":\"{}\",\"error\":\"{e}\"}}", crate::scan::SCHEMA)
+        format!(
+            "{{\"schema\":\"{}\",\"error\":\"{e}\"}}",
+            crate::scan::SCHEMA
+        )
     });
     text.push('\n');
     text

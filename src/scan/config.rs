@@ -154,15 +154,29 @@ fn normalized(name: &str) -> String {
 /// What a name says its value is (`None`: not configuration scan cares about).
 pub fn classify(name: &str) -> Option<Kind> {
     let n = normalized(name);
-    if n.contains("cert") || n.contains("secret") {
+    // `customerSecret` is the RESTful API's secret, not the certificate; other services' secrets do
+    // not name the app or Agora.
+    let secret = n.contains("secret")
+        && !n.contains("customer")
+        && (n.contains("app") || n.contains("agora"));
+    if n.contains("cert") || secret {
         Some(Kind::Certificate)
     } else if n.contains("appid") {
         Some(Kind::AppId)
     } else if n.contains("token") {
         Some(Kind::Token)
-    } else if n.ends_with("channel") || n.ends_with("channelname") || n == "channelid" || n == "roomid" {
+    } else if n.ends_with("channel")
+        || n.ends_with("channelname")
+        || n == "channelid"
+        || n == "roomid"
+    {
         Some(Kind::Channel)
-    } else if n == "uid" || n.ends_with("rtcuid") || n == "userid" || n == "useraccount" || n == "agorauid" {
+    } else if n == "uid"
+        || n.ends_with("rtcuid")
+        || n == "userid"
+        || n == "useraccount"
+        || n == "agorauid"
+    {
         Some(Kind::Uid)
     } else {
         None
@@ -187,12 +201,24 @@ pub fn extract(file: &SourceFile) -> Vec<Value> {
     let gate = GATE.get_or_init(|| {
         aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
-            .build(["app", "cert", "token", "channel", "uid", "secret", "006", "007", "user", "room"])
+            .build([
+                "app", "cert", "token", "channel", "uid", "secret", "006", "007", "user", "room",
+            ])
             .expect("gate words")
     });
     if !gate.is_match(text) {
         return Vec::new();
     }
+    // Other services have App IDs and certificates too (Firebase, Facebook, TLS pins): a name that
+    // does not say Agora counts only in a file that does, or when the value has the App ID's shape.
+    static AGORA: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
+    let agora = AGORA.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["agora"])
+            .expect("agora")
+    });
+    let mentions_agora = agora.is_match(text);
     let mut found: Vec<(usize, Kind, String, String)> = Vec::new();
     let mut token_spans: Vec<(usize, usize)> = Vec::new();
     let mut push = |offset: usize, name: &str, value: &str, numeric: bool| {
@@ -200,9 +226,16 @@ pub fn extract(file: &SourceFile) -> Vec<Value> {
             return;
         };
         let value = value.trim();
+        let says_agora = mentions_agora || normalized(name).contains("agora");
         let keep = match kind {
-            Kind::Certificate => is_hex32(value),
-            Kind::AppId => !value.contains("${") && !value.starts_with("process.env"),
+            Kind::Certificate => {
+                is_hex32(value) && (says_agora || normalized(name).contains("appcert"))
+            }
+            Kind::AppId => {
+                !value.contains("${")
+                    && !value.starts_with("process.env")
+                    && (says_agora || is_hex32(value))
+            }
             Kind::Token => false, // tokens are taken by shape below
             Kind::Channel => !numeric && !value.is_empty() && !value.contains("${"),
             Kind::Uid => !value.is_empty() && !value.contains("${"),
@@ -280,15 +313,20 @@ pub fn is_server_side(path: &str, server_roots: &BTreeSet<String>) -> bool {
     if ["server", "token-server", "tokenserver", "token_server"].contains(&stem) {
         return true;
     }
-    server_roots.iter().any(|root| {
-        root.is_empty() && !path.contains('/') || path.starts_with(&format!("{root}/"))
-    }) && !is_native(path)
+    // A package that builds tokens and has no client SDK is a server, and so is every file in it
+    // (native sources excepted: they are an app whatever sits beside them).
+    !is_native(path)
+        && server_roots
+            .iter()
+            .any(|root| root.is_empty() || path.starts_with(&format!("{root}/")))
 }
 
 fn is_native(path: &str) -> bool {
-    [".dart", ".kt", ".java", ".swift", ".m", ".mm", ".plist", ".xml", ".gradle"]
-        .iter()
-        .any(|e| path.ends_with(e))
+    [
+        ".dart", ".kt", ".java", ".swift", ".m", ".mm", ".plist", ".xml", ".gradle",
+    ]
+    .iter()
+    .any(|e| path.ends_with(e))
 }
 
 fn public_env(name: &str) -> bool {
@@ -316,15 +354,21 @@ fn beside<'a>(values: &'a [Value], kind: Kind, token: &Value) -> Option<&'a Valu
 
 fn placeholder(value: &str) -> bool {
     let l = value.to_ascii_lowercase();
-    ["your", "xxx", "<", "here", "insert", "replace", "app_id", "app-id", "appid", "todo", "changeme"]
-        .iter()
-        .any(|w| l.contains(w))
+    [
+        "your", "xxx", "<", "here", "insert", "replace", "app_id", "app-id", "appid", "todo",
+        "changeme",
+    ]
+    .iter()
+    .any(|w| l.contains(w))
 }
 
 /// The findings on the configuration values of a whole project, at `now` (unix seconds).
 pub fn findings(values: &[Value], server_roots: &BTreeSet<String>, now: u64) -> Vec<ScanFinding> {
     let mut out = Vec::new();
-    let certificates: Vec<&Value> = values.iter().filter(|v| v.kind == Kind::Certificate).collect();
+    let certificates: Vec<&Value> = values
+        .iter()
+        .filter(|v| v.kind == Kind::Certificate)
+        .collect();
     for cert in &certificates {
         if is_server_side(&cert.file, server_roots) && !public_env(&cert.name) {
             continue;
@@ -373,9 +417,14 @@ pub fn findings(values: &[Value], server_roots: &BTreeSet<String>, now: u64) -> 
             Finding::new(
                 "scan.config.app_id_invalid",
                 Status::Fail,
-                format!("`{}` = {:?} is not an App ID: an App ID is 32 hexadecimal characters", app_id.name, app_id.value),
+                format!(
+                    "`{}` = {:?} is not an App ID: an App ID is 32 hexadecimal characters",
+                    app_id.name, app_id.value
+                ),
             )
-            .with_fix("copy the App ID again from the Agora Console (Project Management → your project)")
+            .with_fix(
+                "copy the App ID again from the Agora Console (Project Management → your project)",
+            )
         };
         out.push(located(f, app_id));
     }
@@ -384,7 +433,12 @@ pub fn findings(values: &[Value], server_roots: &BTreeSet<String>, now: u64) -> 
         (distinct.len() == 1).then(|| distinct.into_iter().next().unwrap_or("").to_string())
     };
     for token in values.iter().filter(|v| v.kind == Kind::Token) {
-        out.extend(token_findings(token, values, the_certificate.as_deref(), now));
+        out.extend(token_findings(
+            token,
+            values,
+            the_certificate.as_deref(),
+            now,
+        ));
     }
     out
 }
@@ -397,7 +451,12 @@ fn located(finding: Finding, at: &Value) -> ScanFinding {
     }
 }
 
-fn token_findings(token: &Value, values: &[Value], certificate: Option<&str>, now: u64) -> Vec<ScanFinding> {
+fn token_findings(
+    token: &Value,
+    values: &[Value],
+    certificate: Option<&str>,
+    now: u64,
+) -> Vec<ScanFinding> {
     let app_id = beside(values, Kind::AppId, token).filter(|v| is_hex32(&v.value));
     let channel = beside(values, Kind::Channel, token);
     let uid = beside(values, Kind::Uid, token);
@@ -431,7 +490,11 @@ fn token_findings(token: &Value, values: &[Value], certificate: Option<&str>, no
             } else {
                 format!("{:?}", v.value)
             };
-            context.push(format!("compared with {what} {shown} from {} (`{}`)", v.at(), v.name));
+            context.push(format!(
+                "compared with {what} {shown} from {} (`{}`)",
+                v.at(),
+                v.name
+            ));
         }
     }
     check
@@ -487,6 +550,14 @@ mod tests {
             let got: Vec<Kind> = extract(&file(path, text)).iter().map(|v| v.kind).collect();
             assert_eq!(got, kinds, "{path}");
         }
+    }
+
+    #[test]
+    fn other_services_app_ids_and_secrets_are_not_agoras() {
+        let text = "const firebaseConfig = { appId: \"1:123:web:abc\", clientSecret: \"0123456789abcdef0123456789abcdef\" };";
+        assert!(extract(&file("src/firebase.js", text)).is_empty());
+        let agora = "import AgoraRTC from 'agora-rtc-sdk-ng';\nconst appId = \"YOUR APP ID\";";
+        assert_eq!(extract(&file("src/a.js", agora)).len(), 1);
     }
 
     #[test]

@@ -39,7 +39,8 @@ pub const CLIENT_SDKS: &[&str] = &[
     "agora-electron-sdk",
 ];
 /// Docs page on the aosl library shipped by both native SDKs (Signaling 2.2.0+, Video/Voice 4.3.0+).
-pub const AOSL_FAQ: &str = "https://docs.agora.io/en/help/integration-issues/rtm2_rtc_integration_issue";
+pub const AOSL_FAQ: &str =
+    "https://docs.agora.io/en/help/integration-issues/rtm2_rtc_integration_issue";
 
 /// The known-problem table, embedded at build time.
 pub const KNOWN_PROBLEMS_TOML: &str = include_str!("data/known_problems.toml");
@@ -211,7 +212,8 @@ fn text_lock(file: &SourceFile) -> Vec<(String, String)> {
         }
     } else {
         let r = PNPM.get_or_init(|| {
-            Regex::new(r#"(?m)^[ \t]+['"]?/?(@?[\w.-]+(?:/[\w.-]+)?)@(\d+\.\d+\.\d+[\w.+-]*)"#).expect("regex")
+            Regex::new(r#"(?m)^[ \t]+['"]?/?(@?[\w.-]+(?:/[\w.-]+)?)@(\d+\.\d+\.\d+[\w.+-]*)"#)
+                .expect("regex")
         });
         for c in r.captures_iter(&file.text) {
             if NPM_PACKAGES.contains(&&c[1]) {
@@ -231,7 +233,10 @@ fn pub_deps(file: &SourceFile) -> Vec<Dependency> {
     let locked = file_name(&file.path) == "pubspec.lock";
     let r = if locked {
         LOCK.get_or_init(|| {
-            Regex::new(r#"(?m)^  (agora_[\w]+):\r?\n(?:    [^\n]*\r?\n)*?    version: "?([^"\s]+)"?"#).expect("regex")
+            Regex::new(
+                r#"(?m)^  (agora_[\w]+):\r?\n(?:    [^\n]*\r?\n)*?    version: "?([^"\s]+)"?"#,
+            )
+            .expect("regex")
         })
     } else {
         SPEC.get_or_init(|| {
@@ -254,7 +259,9 @@ fn pod_deps(file: &SourceFile) -> Vec<Dependency> {
     static LOCK: OnceLock<Regex> = OnceLock::new();
     let locked = file_name(&file.path) == "Podfile.lock";
     let r = if locked {
-        LOCK.get_or_init(|| Regex::new(r"(?m)^  - ((?:Agora|Shengwang)[\w/]*) \(([^)]+)\)").expect("regex"))
+        LOCK.get_or_init(|| {
+            Regex::new(r"(?m)^  - ((?:Agora|Shengwang)[\w/]*) \(([^)]+)\)").expect("regex")
+        })
     } else {
         SPEC.get_or_init(|| {
             Regex::new(r#"(?m)^[ \t]*pod[ \t]+['"]((?:Agora|Shengwang)[\w/]*)['"](?:[ \t]*,[ \t]*['"]([^'"]+)['"])?"#)
@@ -353,10 +360,13 @@ pub fn read(files: &[SourceFile]) -> Deps {
     }
     deps.inventory.sort();
     deps.inventory.dedup();
-    deps.findings.extend(duplicate_findings(&npm_copies, &text_locked));
+    deps.findings
+        .extend(duplicate_findings(&npm_copies, &text_locked));
     deps.findings.extend(wrapper_findings(&deps.manifests));
-    deps.findings.extend(known_problem_findings(&deps.inventory));
-    deps.findings.extend(electron_findings(&deps.manifests, &deps.inventory));
+    deps.findings
+        .extend(known_problem_findings(&deps.inventory));
+    deps.findings
+        .extend(electron_findings(&deps.manifests, &deps.inventory));
     deps.findings.extend(aosl_findings(&deps.inventory));
     deps
 }
@@ -412,7 +422,10 @@ fn duplicate_findings(
 fn wrapper_findings(manifests: &[Manifest]) -> Vec<ScanFinding> {
     let mut out = Vec::new();
     for m in manifests {
-        let (Some(wrapper), Some(direct)) = (m.deps.get("agora-rtc-react"), m.deps.get("agora-rtc-sdk-ng")) else {
+        let (Some(wrapper), Some(direct)) = (
+            m.deps.get("agora-rtc-react"),
+            m.deps.get("agora-rtc-sdk-ng"),
+        ) else {
             continue;
         };
         if version_of(wrapper).is_some_and(|v| v.0 >= 2) {
@@ -446,21 +459,32 @@ fn known_problem_findings(inventory: &[Dependency]) -> Vec<ScanFinding> {
             continue;
         };
         // A locked version wins over the manifest's range for the same package.
-        let locked: Vec<&Dependency> = inventory.iter().filter(|d| d.package == p.package && d.locked).collect();
+        let locked: Vec<&Dependency> = inventory
+            .iter()
+            .filter(|d| d.package == p.package && d.locked)
+            .collect();
         let candidates: Vec<&Dependency> = if locked.is_empty() {
-            inventory.iter().filter(|d| d.package == p.package).collect()
+            inventory
+                .iter()
+                .filter(|d| d.package == p.package)
+                .collect()
         } else {
             locked
         };
         for d in candidates {
-            let Some(v) = version_of(&d.version) else { continue };
+            let Some(v) = version_of(&d.version) else {
+                continue;
+            };
             if v >= from && v < until && seen.insert((p.summary.as_str(), d.version.as_str())) {
                 let mut f = Finding::new(
                     "scan.deps.known_problem",
                     status_of(&p.status),
                     format!("{} {}: {}", d.package, d.version, p.summary),
                 )
-                .with_evidence(format!("known in {} from {} until {}; source: {}", p.package, p.from, p.until, p.source));
+                .with_evidence(format!(
+                    "known in {} from {} until {}; source: {}",
+                    p.package, p.from, p.until, p.source
+                ));
                 if !p.explain.is_empty() {
                     f = f.with_evidence(format!("see `agora-doctor explain {}`", p.explain));
                 }
@@ -473,16 +497,25 @@ fn known_problem_findings(inventory: &[Dependency]) -> Vec<ScanFinding> {
 
 fn electron_findings(manifests: &[Manifest], inventory: &[Dependency]) -> Vec<ScanFinding> {
     let mut out = Vec::new();
-    for m in manifests.iter().filter(|m| m.deps.contains_key("agora-electron-sdk")) {
-        let Some(wanted) = &m.agora_electron_version else { continue };
+    for m in manifests
+        .iter()
+        .filter(|m| m.deps.contains_key("agora-electron-sdk"))
+    {
+        let Some(wanted) = &m.agora_electron_version else {
+            continue;
+        };
         // The installed Electron: the lock file beside this manifest, else the manifest's range.
         let installed = inventory
             .iter()
             .find(|d| d.package == "electron" && d.locked && dir_of(&d.file) == m.dir)
             .map(|d| d.version.clone())
             .or_else(|| m.deps.get("electron").cloned());
-        let (Some(installed), Some(w)) = (installed, version_of(wanted)) else { continue };
-        let Some(i) = version_of(&installed) else { continue };
+        let (Some(installed), Some(w)) = (installed, version_of(wanted)) else {
+            continue;
+        };
+        let Some(i) = version_of(&installed) else {
+            continue;
+        };
         if i.0 != w.0 {
             let f = Finding::new(
                 "scan.deps.electron_mismatch",
@@ -505,7 +538,10 @@ fn is_native_rtc(d: &Dependency) -> bool {
 
 fn is_native_rtm(d: &Dependency) -> bool {
     let p = d.package.as_str();
-    p.starts_with("AgoraRtm") || p.starts_with("ShengwangRtm") || p.starts_with("io.agora:agora-rtm") || p.starts_with("io.agora.rtm:")
+    p.starts_with("AgoraRtm")
+        || p.starts_with("ShengwangRtm")
+        || p.starts_with("io.agora:agora-rtm")
+        || p.starts_with("io.agora.rtm:")
 }
 
 fn aosl_findings(inventory: &[Dependency]) -> Vec<ScanFinding> {
@@ -575,7 +611,10 @@ mod tests {
         assert_eq!(pod_deps(&pods).len(), 2);
         let gradle = file("app/build.gradle", "dependencies {\n  implementation 'io.agora.rtc:full-sdk:4.5.0'\n  implementation \"io.agora:agora-rtm:2.2.1\"\n}\n");
         assert_eq!(gradle_deps(&gradle).len(), 2);
-        let pubspec = file("pubspec.yaml", "dependencies:\n  flutter:\n    sdk: flutter\n  agora_rtc_engine: ^6.3.2\n");
+        let pubspec = file(
+            "pubspec.yaml",
+            "dependencies:\n  flutter:\n    sdk: flutter\n  agora_rtc_engine: ^6.3.2\n",
+        );
         assert_eq!(pub_deps(&pubspec)[0].version, "^6.3.2");
     }
 }

@@ -75,8 +75,31 @@ pub struct Analysis {
     pub certificates: Vec<String>,
 }
 
-/// Analyse files already read: pure, `now` in unix seconds.
-pub fn analyse(files: &[walk::SourceFile], now: u64) -> Analysis {
+/// `f` over every item on up to `threads` threads, results in the items' order.
+pub fn par_flat_map<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    f: impl Fn(&T) -> Vec<R> + Sync,
+) -> Vec<R> {
+    let chunk = items.len().div_ceil(threads.max(1)).max(64);
+    if items.len() <= chunk {
+        return items.iter().flat_map(&f).collect();
+    }
+    let f = &f;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| s.spawn(move || part.iter().flat_map(f).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    })
+}
+
+/// Analyse files already read: pure, `now` in unix seconds, on up to `threads` threads.
+pub fn analyse(files: &[walk::SourceFile], now: u64, threads: usize) -> Analysis {
     let deps = deps::read(files);
     let server_roots: BTreeSet<String> = deps
         .manifests
@@ -84,13 +107,21 @@ pub fn analyse(files: &[walk::SourceFile], now: u64) -> Analysis {
         .filter(|m| m.is_server())
         .map(|m| m.dir.clone())
         .collect();
-    let values: Vec<config::Value> = files.iter().flat_map(config::extract).collect();
+    let values: Vec<config::Value> = par_flat_map(files, threads, config::extract);
     let mut findings = config::findings(&values, &server_roots, now);
     findings.extend(deps.findings);
-    findings.extend(patterns::findings(files));
+    findings.extend(patterns::findings(files, threads));
     findings.sort_by(|a, b| {
-        (a.file.as_deref().unwrap_or(""), a.line.unwrap_or(0), &a.finding.key)
-            .cmp(&(b.file.as_deref().unwrap_or(""), b.line.unwrap_or(0), &b.finding.key))
+        (
+            a.file.as_deref().unwrap_or(""),
+            a.line.unwrap_or(0),
+            &a.finding.key,
+        )
+            .cmp(&(
+                b.file.as_deref().unwrap_or(""),
+                b.line.unwrap_or(0),
+                &b.finding.key,
+            ))
     });
     findings.dedup();
     Analysis {
@@ -114,7 +145,7 @@ pub struct ScanOptions {
 /// Walk `root` and analyse it. The only I/O is reading files; the clock comes in as `now`.
 pub fn scan(root: &Path, options: ScanOptions, now: u64) -> (ScanReport, Vec<String>) {
     let walked = walk::walk(root, options.all, options.threads);
-    let analysis = analyse(&walked.files, now);
+    let analysis = analyse(&walked.files, now, options.threads);
     let mut counts = Counts::default();
     for f in &analysis.findings {
         match f.finding.status {
@@ -125,7 +156,9 @@ pub fn scan(root: &Path, options: ScanOptions, now: u64) -> (ScanReport, Vec<Str
             Status::Error => counts.error += 1,
         }
     }
-    let exit_code = crate::report::outcome_of(analysis.findings.iter().map(|f| &f.finding), options.strict).code();
+    let exit_code =
+        crate::report::outcome_of(analysis.findings.iter().map(|f| &f.finding), options.strict)
+            .code();
     let report = ScanReport {
         schema: SCHEMA,
         root: root.display().to_string(),

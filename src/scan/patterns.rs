@@ -94,14 +94,19 @@ pub fn patterns() -> &'static [Pattern] {
                     "fail" => Status::Fail,
                     other => panic!("data/patterns.toml {}: status {other:?}", p.key),
                 };
-                let opt = |what: &str, r: &Option<String>| r.as_deref().map(|r| compile(what, &p.key, r));
+                let opt =
+                    |what: &str, r: &Option<String>| r.as_deref().map(|r| compile(what, &p.key, r));
                 Pattern {
                     regex: compile("regex", &p.key, &p.regex),
                     line_excludes: opt("line_excludes", &p.line_excludes),
                     file_requires: opt("file_requires", &p.file_requires),
                     file_unless: opt("file_unless", &p.file_unless),
                     project_unless: opt("project_unless", &p.project_unless),
-                    examples: p.example.into_iter().map(|e| (e.file, e.bad, e.good)).collect(),
+                    examples: p
+                        .example
+                        .into_iter()
+                        .map(|e| (e.file, e.bad, e.good))
+                        .collect(),
                     key: p.key,
                     status,
                     files: p.files,
@@ -129,7 +134,10 @@ impl Pattern {
             return Vec::new();
         }
         let text = &file.text;
-        if self.file_requires.as_ref().is_some_and(|r| !r.is_match(text))
+        if self
+            .file_requires
+            .as_ref()
+            .is_some_and(|r| !r.is_match(text))
             || self.file_unless.as_ref().is_some_and(|r| r.is_match(text))
         {
             return Vec::new();
@@ -137,14 +145,20 @@ impl Pattern {
         let mut out = Vec::new();
         for m in self.regex.find_iter(text) {
             let start = text[..m.start()].rfind('\n').map_or(0, |i| i + 1);
-            let end = text[m.end()..].find('\n').map_or(text.len(), |i| m.end() + i);
+            let end = text[m.end()..]
+                .find('\n')
+                .map_or(text.len(), |i| m.end() + i);
             let line = &text[start..end];
             let trimmed = line.trim_start();
             // A commented-out line is not code that runs.
             if trimmed.starts_with("//") || trimmed.starts_with("/*") || trimmed.starts_with('*') {
                 continue;
             }
-            if self.line_excludes.as_ref().is_some_and(|r| r.is_match(line)) {
+            if self
+                .line_excludes
+                .as_ref()
+                .is_some_and(|r| r.is_match(line))
+            {
                 continue;
             }
             out.push(m.start());
@@ -172,20 +186,30 @@ impl Pattern {
     }
 }
 
-/// Every pattern hit in the project.
-pub fn findings(files: &[SourceFile]) -> Vec<ScanFinding> {
-    let mut out = Vec::new();
-    for p in patterns() {
-        let project_has_unless = p
-            .project_unless
-            .as_ref()
-            .is_some_and(|r| files.iter().any(|f| r.is_match(&f.text)));
-        for file in files {
-            for offset in p.hits(file, project_has_unless) {
-                out.push(p.finding(file, offset));
-            }
-        }
-    }
+/// Every pattern hit in the project, on up to `threads` threads.
+pub fn findings(files: &[SourceFile], threads: usize) -> Vec<ScanFinding> {
+    let silenced: Vec<bool> = patterns()
+        .iter()
+        .map(|p| {
+            p.project_unless
+                .as_ref()
+                .is_some_and(|r| files.iter().any(|f| r.is_match(&f.text)))
+        })
+        .collect();
+    let mut out = super::par_flat_map(files, threads, |file| {
+        patterns()
+            .iter()
+            .zip(&silenced)
+            .flat_map(|(p, silenced)| {
+                p.hits(file, *silenced)
+                    .into_iter()
+                    .map(|offset| p.finding(file, offset))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    });
+    // Pattern order within the project, as before: callers sort by file and line anyway.
+    out.sort_by(|a, b| a.file.cmp(&b.file).then(a.line.cmp(&b.line)));
     out
 }
 
@@ -207,9 +231,21 @@ mod tests {
             assert!(!p.examples.is_empty(), "{} has no example", p.key);
             for (name, bad, good) in &p.examples {
                 let bad_file = file(name, bad);
-                assert!(p.applies_to(&bad_file.path), "{}: example file {name} not covered", p.key);
-                assert!(!p.hits(&bad_file, false).is_empty(), "{}: bad example did not hit:\n{bad}", p.key);
-                assert!(p.hits(&file(name, good), false).is_empty(), "{}: good example hit:\n{good}", p.key);
+                assert!(
+                    p.applies_to(&bad_file.path),
+                    "{}: example file {name} not covered",
+                    p.key
+                );
+                assert!(
+                    !p.hits(&bad_file, false).is_empty(),
+                    "{}: bad example did not hit:\n{bad}",
+                    p.key
+                );
+                assert!(
+                    p.hits(&file(name, good), false).is_empty(),
+                    "{}: good example hit:\n{good}",
+                    p.key
+                );
             }
         }
     }
@@ -221,9 +257,21 @@ mod tests {
             .find(|p| p.key == "scan.code.token_never_renewed")
             .unwrap();
         let fetcher = file("a.js", "const token = await fetchToken(channel);\nawait client.join(appId, channel, token, uid);\n");
-        assert_eq!(findings(std::slice::from_ref(&fetcher)).iter().filter(|f| f.finding.key == renew.key).count(), 1);
+        assert_eq!(
+            findings(std::slice::from_ref(&fetcher), 2)
+                .iter()
+                .filter(|f| f.finding.key == renew.key)
+                .count(),
+            1
+        );
         let handler = file("b.js", "client.on('token-privilege-will-expire', renew);\n");
-        assert_eq!(findings(&[fetcher, handler]).iter().filter(|f| f.finding.key == renew.key).count(), 0);
+        assert_eq!(
+            findings(&[fetcher, handler], 2)
+                .iter()
+                .filter(|f| f.finding.key == renew.key)
+                .count(),
+            0
+        );
     }
 
     #[test]

@@ -47,9 +47,34 @@ const BINARY_SNIFF: usize = 8 * 1024;
 
 /// File name endings `scan` reads; everything else (images, fonts, archives) is passed over silently.
 const SOURCE_EXTENSIONS: &[&str] = &[
-    "js", "jsx", "mjs", "cjs", "ts", "tsx", "vue", "svelte", "html", "htm", "json", "yaml", "yml",
-    "dart", "kt", "kts", "java", "swift", "m", "mm", "h", "gradle", "properties", "xml", "plist",
-    "toml", "env", "lock",
+    "js",
+    "jsx",
+    "mjs",
+    "cjs",
+    "ts",
+    "tsx",
+    "vue",
+    "svelte",
+    "html",
+    "htm",
+    "json",
+    "yaml",
+    "yml",
+    "dart",
+    "kt",
+    "kts",
+    "java",
+    "swift",
+    "m",
+    "mm",
+    "h",
+    "gradle",
+    "properties",
+    "xml",
+    "plist",
+    "toml",
+    "env",
+    "lock",
 ];
 /// Whole file names read whatever their extension.
 const SOURCE_NAMES: &[&str] = &["Podfile", "Podfile.lock", "yarn.lock", "Gemfile"];
@@ -167,7 +192,11 @@ fn read_one(root: &Path, path: &Path, name: &str) -> Read1 {
         return note(rel, "too large", format!("more than {limit} bytes"));
     }
     if memchr::memchr(0, &bytes[..bytes.len().min(BINARY_SNIFF)]).is_some() {
-        return note(rel, "binary", format!("{} bytes, NUL byte near the start", bytes.len()));
+        return note(
+            rel,
+            "binary",
+            format!("{} bytes, NUL byte near the start", bytes.len()),
+        );
     }
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
@@ -280,8 +309,16 @@ mod tests {
     #[test]
     fn source_names() {
         for yes in [
-            "main.js", ".env", ".env.local", "pubspec.yaml", "Podfile", "build.gradle",
-            "strings.xml", "Config.swift", "package-lock.json", "yarn.lock",
+            "main.js",
+            ".env",
+            ".env.local",
+            "pubspec.yaml",
+            "Podfile",
+            "build.gradle",
+            "strings.xml",
+            "Config.swift",
+            "package-lock.json",
+            "yarn.lock",
         ] {
             assert!(is_source_name(yes), "{yes}");
         }
