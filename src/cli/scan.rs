@@ -23,7 +23,8 @@ pub struct ScanArgs {
     #[arg(long)]
     pub strict: bool,
 
-    /// Judge token expiry at this time instead of the clock (RFC 3339 or unix seconds).
+    /// Judge token expiry at this instant (RFC 3339 or unix seconds) instead of the tool's clock
+    /// (the system clock, or AGORA_DOCTOR_NOW when set).
     #[arg(long, value_name = "TIME")]
     pub now: Option<String>,
 }

@@ -5,26 +5,8 @@ use std::fmt::Write as _;
 
 use colored::Colorize;
 
-use crate::report::Status;
+use super::style::{mark_word, plural};
 use crate::scan::ScanReport;
-
-fn mark(status: Status) -> String {
-    match status {
-        Status::Pass => "✓ pass".green().to_string(),
-        Status::Skip => "- skip".dimmed().to_string(),
-        Status::Warn => "! warn".yellow().to_string(),
-        Status::Fail => "✗ fail".red().to_string(),
-        Status::Error => "E error".red().bold().to_string(),
-    }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
-}
 
 /// The closing line: the counts behind the exit code (`-q` prints only this line).
 pub fn summary_line(report: &ScanReport) -> String {
@@ -33,24 +15,24 @@ pub fn summary_line(report: &ScanReport) -> String {
     let files = format!(
         "{} file{} read",
         report.files_scanned,
-        plural(report.files_scanned)
+        plural(report.files_scanned as u64)
     );
     if problems == 0 {
         return format!("no problems found ({files})");
     }
     let mut parts = Vec::new();
     if c.fail > 0 {
-        parts.push(format!("{} failure{}", c.fail, plural(c.fail)));
+        parts.push(format!("{} failure{}", c.fail, plural(c.fail as u64)));
     }
     if c.error > 0 {
-        parts.push(format!("{} error{}", c.error, plural(c.error)));
+        parts.push(format!("{} error{}", c.error, plural(c.error as u64)));
     }
     if c.warn > 0 {
-        parts.push(format!("{} warning{}", c.warn, plural(c.warn)));
+        parts.push(format!("{} warning{}", c.warn, plural(c.warn as u64)));
     }
     format!(
         "{problems} problem{}: {} ({files}); `agora-doctor explain <key>` says more",
-        plural(problems),
+        plural(problems as u64),
         parts.join(", ")
     )
 }
@@ -75,7 +57,7 @@ pub fn human(report: &ScanReport, verbose: bool) -> String {
         let _ = writeln!(
             out,
             "{:<8} {}  {}",
-            mark(f.finding.status),
+            mark_word(f.finding.status),
             f.finding.summary,
             format!("[{}]", f.finding.key).dimmed()
         );
@@ -114,7 +96,7 @@ pub fn human(report: &ScanReport, verbose: bool) -> String {
                 out,
                 "note: {} file{} not read ({}); -v lists them",
                 report.skipped.len(),
-                plural(report.skipped.len()),
+                plural(report.skipped.len() as u64),
                 list.join(", ")
             );
         }
