@@ -265,3 +265,62 @@ fn tsv_kinds_have_the_documented_counts() {
         assert_eq!(counts.get(k), Some(&n), "kind {k}");
     }
 }
+
+/// A sample value for a placeholder in a cited command, so the command can be parsed.
+fn sample(placeholder: &str) -> &'static str {
+    match placeholder {
+        "APP_ID" | "ID" => "970CA35de60c44645bbae8a215061b33",
+        "UID" | "N" => "1",
+        "URL" | "PAGE" | "PAGE_URL" => "https://example.com/",
+        "check" => "config",
+        _ => "x",
+    }
+}
+
+/// Every `agora-doctor …` command the catalog cites (in backticks) parses with the real CLI, with its
+/// placeholders (`<APP_ID>`, `…`, `C`) filled in: a citation of a command that does not exist, or of
+/// a flag it does not have, fails here.
+#[test]
+fn every_cited_command_parses() {
+    use clap::Parser;
+    let mut checked = 0;
+    let mut bad = Vec::new();
+    for e in catalog() {
+        let prose = [e.summary.as_str(), e.fix.as_str()]
+            .into_iter()
+            .chain(e.causes.iter().map(String::as_str))
+            .chain(e.check_with.iter().map(String::as_str))
+            .collect::<Vec<_>>()
+            .join("\n");
+        for cited in prose.split('`').skip(1).step_by(2) {
+            let Some(rest) = cited.strip_prefix("agora-doctor ") else {
+                continue;
+            };
+            let mut args = vec!["agora-doctor".to_string()];
+            for word in rest.split_whitespace() {
+                let word = word.trim_matches(|c| c == '"' || c == '\'');
+                let after_flag = args.last().is_some_and(|a| a.starts_with("--"));
+                let filled = match word.strip_prefix('<').and_then(|w| w.strip_suffix('>')) {
+                    Some(p) => sample(p).to_string(),
+                    // `…` after a flag is its value; anywhere else it means "and more arguments".
+                    None if word == "…" && after_flag => "x".to_string(),
+                    None if word == "…" => continue,
+                    None if word == "$TOKEN" => "x".to_string(),
+                    // A bare upper-case placeholder after a flag (`--uid N`, `--channel C`).
+                    None if after_flag && word.bytes().all(|b| b.is_ascii_uppercase() || b == b'_') => {
+                        sample(word).to_string()
+                    }
+                    None => word.to_string(),
+                };
+                args.push(filled);
+            }
+            if let Err(err) = agora_doctor::cli::Cli::try_parse_from(&args) {
+                let first = err.to_string().lines().next().unwrap_or_default().to_string();
+                bad.push(format!("{}: `{cited}`: {first}", e.key));
+            }
+            checked += 1;
+        }
+    }
+    assert!(bad.is_empty(), "cited commands that do not parse:\n{}", bad.join("\n"));
+    assert!(checked > 300, "only {checked} cited commands found");
+}
