@@ -36,6 +36,12 @@ fn corpus() -> Vec<Item> {
             for k in ["platform", "version", "cause"] {
                 field(k);
             }
+            let form = field("form");
+            assert!(
+                form == "output" || form == "prose",
+                "line {}: form is `output` (printed by a program) or `prose` (the developer's words)",
+                n + 1
+            );
             Item {
                 id: field("id"),
                 sdk: field("sdk"),

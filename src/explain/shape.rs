@@ -38,8 +38,10 @@ pub fn context(text: &str) -> Context {
                 .expect("regex"),
             Regex::new(r"(?i)agorartc(?:error|exception|_n|sdk)|agora-sdk|agora-rtc-sdk|\bclient\.join\b|\[client-")
                 .expect("regex"),
+            // The last two alternatives are the native SDK's own agorasdk.log layouts:
+            // `ERROR   (16:41:51: 78 |    0)   3494; [cm] …` (3.x) and `…][12345][E][file.cpp:12] …`.
             Regex::new(
-                r"(?i)\bon_?error\b|joinchannel|rtcengine|onconnectionstatechanged|e/flutter|agora_sdk|agorartckit|io\.agora\.rtc|agora_rtc_engine|react-native-agora|\bnative\b",
+                r"(?i)\bon_?error\b|joinchannel|rtcengine|onconnectionstatechanged|e/flutter|agora_sdk|agorartckit|io\.agora\.rtc|agora_rtc_engine|react-native-agora|\bnative\b|^(?:info|warn|error|debug|fatal)\s+\(\d\d:\d\d:\d\d:\s*\d+\s*\||\]\[[ewidf]\]\[",
             )
             .expect("regex"),
         ]
@@ -163,9 +165,10 @@ fn labelled_numbers(text: &str) -> Vec<(usize, Label, i64)> {
     let [forward, backward, wrapper] = RE.get_or_init(|| {
         [
             // label, an optional quote and separator (`:`, `=`, `：`, `(`, spaces, `err `), optional
-            // quotes or markdown, the number, then no further digit.
+            // quotes or markdown, the number, then no further digit, and no `.` or `:` going on
+            // (`4.3.0` is a version, `ERROR   (10:00:16` a native log line's time).
             Regex::new(
-                r#"(?i)(?:\b(?P<label>on_?\s?error|error[\s_]?code|errcode|err(?:or)?|code|on_?\s?warning|warning|warn|reason|state|fail(?:ed)?|returns?|returned|response\s+is|result)\b|(?P<zh>错误码|错误))['"]?\s*(?:[:=：(]\s*|\s+)?(?:err(?:or)?\s+)?['"`*]*\s*(?P<num>[-+]?\d{1,8})(?:[^0-9.]|\.(?:\s|$)|$)"#,
+                r#"(?i)(?:\b(?P<label>on_?\s?error|error[\s_]?code|errcode|err(?:or)?|code|on_?\s?warning|warning|warn|reason|state|fail(?:ed)?|returns?|returned|response\s+is|result)\b|(?P<zh>错误码|错误))['"]?\s*(?:[:=：(]\s*|\s+)?(?:err(?:or)?\s+)?['"`*]*\s*(?P<num>[-+]?\d{1,8})(?:[^0-9.:]|[.:](?:\s|$)|$)"#,
             )
             .expect("regex"),
             // `got 110 error`, `110 error when …`

@@ -78,7 +78,54 @@ pub fn entry_human(res: &Resolution, ctx: &OutputContext) -> String {
             for e in rest {
                 let _ = writeln!(s, "  {} — {} ({})", e.key, e.title, e.kind.label());
             }
+            s.push_str(&ask_which(first, rest));
         }
+    }
+    s
+}
+
+/// The question back for a spelling several families use: which SDK printed it, and how to ask for
+/// each meaning. The answer above is only the most common meaning, so this is never left implicit.
+fn ask_which(first: &Entry, rest: &[&Entry]) -> String {
+    let mut s = String::new();
+    let products: Vec<&str> = std::iter::once(first)
+        .chain(rest.iter().copied())
+        .map(|e| match e.product() {
+            crate::explain::Product::Rtc => "RTC",
+            crate::explain::Product::Rtm => "Signaling (RTM)",
+        })
+        .collect();
+    let mixed = products.iter().any(|p| *p != products[0]);
+    let _ = writeln!(
+        s,
+        "\n{} {}",
+        "Which SDK printed it?".bold(),
+        if mixed {
+            "RTC and Signaling (RTM) use this number for different errors; the answer above is the RTC meaning."
+        } else {
+            "The answer above is the most common meaning."
+        }
+    );
+    let _ = writeln!(
+        s,
+        "  Paste the whole line (its words tell the SDKs apart), or ask for one family:"
+    );
+    let mut seen = Vec::new();
+    for e in std::iter::once(first).chain(rest.iter().copied()) {
+        if seen.contains(&e.kind)
+            || e.value.is_empty()
+            || matches!(e.kind, crate::explain::Kind::Message | crate::explain::Kind::Finding)
+        {
+            continue;
+        }
+        seen.push(e.kind);
+        let _ = writeln!(
+            s,
+            "  agora-doctor explain {} {}   ({})",
+            e.kind.as_str(),
+            e.value,
+            e.kind.label()
+        );
     }
     s
 }
