@@ -31,6 +31,10 @@ pub struct Resolution {
     pub matched_by: MatchedBy,
     /// The answer first.
     pub entries: Vec<&'static Entry>,
+    /// The language of the app that printed a pasted line (`Dart`, `Kotlin`, `Swift`, `JS`), when
+    /// its words say; a fix written differently per language is then shown in that language only.
+    #[serde(skip)]
+    pub language: Option<&'static str>,
 }
 
 /// Spelling prefixes the SDKs put in front of the same constant (errors.md §1): stripping them gives
@@ -256,6 +260,7 @@ fn resolve_exact(q: &str, kinds: Option<&[Kind]>) -> Option<Resolution> {
         let n: u64 = num.parse().ok()?;
         let found = pick(idx.numbers.get(&n)?, kinds);
         return (!found.is_empty()).then_some(Resolution {
+            language: None,
             matched_by: MatchedBy::Number,
             entries: found,
         });
@@ -270,6 +275,7 @@ fn resolve_exact(q: &str, kinds: Option<&[Kind]>) -> Option<Resolution> {
                 let found = pick(list, kinds);
                 if !found.is_empty() {
                     return Some(Resolution {
+                        language: None,
                         matched_by: MatchedBy::Name,
                         entries: found,
                     });
@@ -298,6 +304,7 @@ pub fn resolve(query: &str) -> Option<Resolution> {
     let cat = catalog();
     if let Some(&i) = index().keys.get(&q.to_ascii_lowercase()) {
         return Some(Resolution {
+            language: None,
             matched_by: MatchedBy::Key,
             entries: vec![&cat[i]],
         });
@@ -321,6 +328,7 @@ pub fn resolve(query: &str) -> Option<Resolution> {
                 MatchedBy::Line
             },
             entries: answer.entries.into_iter().map(|i| &cat[i]).collect(),
+            language: super::shape::language(q),
         });
     }
     None

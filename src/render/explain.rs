@@ -18,6 +18,30 @@ pub const SCHEMA_LOG: &str = "agora-doctor/explain-log/v1";
 
 /// One entry in full, as human text (no trailing blank line).
 pub fn entry_block(e: &Entry) -> String {
+    entry_block_in(e, None)
+}
+
+/// The paragraphs of a fix to show for a paste in `language`: the common ones and that language's
+/// (`Dart: …`); every paragraph when the language is unknown or the fix has none for it.
+fn fix_for(fix: &str, language: Option<&str>) -> String {
+    const LANGUAGES: [&str; 4] = ["Kotlin: ", "Swift: ", "Dart: ", "JS: "];
+    let paragraphs: Vec<&str> = fix.split("\n\n").collect();
+    let Some(lang) = language else {
+        return fix.to_string();
+    };
+    let mine = format!("{lang}: ");
+    if !paragraphs.iter().any(|p| p.starts_with(&mine)) {
+        return fix.to_string();
+    }
+    paragraphs
+        .into_iter()
+        .filter(|p| p.starts_with(&mine) || !LANGUAGES.iter().any(|l| p.starts_with(l)))
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// [`entry_block`] for a paste whose app is written in `language` (the fix in that language only).
+pub fn entry_block_in(e: &Entry, language: Option<&str>) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "{} {}", e.key.bold(), format!("— {}", e.title).bold());
     let mut meta = vec![e.kind.label().to_string()];
@@ -39,7 +63,11 @@ pub fn entry_block(e: &Entry) -> String {
         let _ = writeln!(s, "  {}. {c}", i + 1);
     }
     let _ = writeln!(s, "\n{}", "Fix".bold());
-    let _ = writeln!(s, "  {}", e.fix.replace("\n\n", "\n\n  "));
+    let _ = writeln!(
+        s,
+        "  {}",
+        fix_for(&e.fix, language).replace("\n\n", "\n\n  ")
+    );
     let _ = writeln!(s, "\n{}", "Check with".bold());
     for c in &e.check_with {
         let _ = writeln!(s, "  - {c}");
@@ -58,7 +86,7 @@ pub fn entry_human(res: &Resolution, ctx: &OutputContext) -> String {
         let _ = writeln!(s, "{} — {}", first.key, first.title);
         return s;
     }
-    s.push_str(&entry_block(first));
+    s.push_str(&entry_block_in(first, res.language));
     if rest.is_empty() {
         return s;
     }
@@ -66,7 +94,7 @@ pub fn entry_human(res: &Resolution, ctx: &OutputContext) -> String {
         MatchedBy::Line => {
             for e in rest {
                 let _ = writeln!(s, "\n{}\n", "The same line also reports:".bold());
-                s.push_str(&entry_block(e));
+                s.push_str(&entry_block_in(e, res.language));
             }
         }
         _ => {
