@@ -1,8 +1,6 @@
 //! `agora-doctor report`: a Markdown document for a support ticket, run on the simulated edge, with
 //! every secret (certificate, token, signature) redacted.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use agora_doctor::support::{redact, secrets_of, REDACTED};
 use agora_token_core::{build::rtc_007, build::Role, decode};
 use assert_cmd::Command;
@@ -11,10 +9,7 @@ const APP_ID: &str = "970CA35de60c44645bbae8a215061b33";
 const CERTIFICATE: &str = "5CFd2fd1755d40ecb72977518be15d3b";
 
 fn fresh_token() -> String {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as u32;
+    let now = agora_clock::unix() as u32;
     rtc_007(
         APP_ID,
         CERTIFICATE,
