@@ -307,7 +307,9 @@ fn every_cited_command_parses() {
                     None if word == "…" => continue,
                     None if word == "$TOKEN" => "x".to_string(),
                     // A bare upper-case placeholder after a flag (`--uid N`, `--channel C`).
-                    None if after_flag && word.bytes().all(|b| b.is_ascii_uppercase() || b == b'_') => {
+                    None if after_flag
+                        && word.bytes().all(|b| b.is_ascii_uppercase() || b == b'_') =>
+                    {
                         sample(word).to_string()
                     }
                     None => word.to_string(),
@@ -315,12 +317,21 @@ fn every_cited_command_parses() {
                 args.push(filled);
             }
             if let Err(err) = agora_doctor::cli::Cli::try_parse_from(&args) {
-                let first = err.to_string().lines().next().unwrap_or_default().to_string();
+                let first = err
+                    .to_string()
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .to_string();
                 bad.push(format!("{}: `{cited}`: {first}", e.key));
             }
             checked += 1;
         }
     }
-    assert!(bad.is_empty(), "cited commands that do not parse:\n{}", bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "cited commands that do not parse:\n{}",
+        bad.join("\n")
+    );
     assert!(checked > 300, "only {checked} cited commands found");
 }

@@ -56,7 +56,11 @@ fn corpus() -> Vec<Item> {
 #[test]
 fn the_corpus_is_real_material_with_links_and_known_causes() {
     let items = corpus();
-    assert!(items.len() >= 150, "{} items; the corpus needs 150", items.len());
+    assert!(
+        items.len() >= 150,
+        "{} items; the corpus needs 150",
+        items.len()
+    );
     let keys: Vec<&str> = catalog().iter().map(|e| e.key.as_str()).collect();
     let mut ids = std::collections::BTreeSet::new();
     for i in &items {
@@ -83,7 +87,10 @@ fn explain_names_the_settled_cause_for_at_least_95_percent_of_the_corpus() {
     let mut misses = Vec::new();
     for i in &items {
         let got = resolve(&i.message);
-        let first = got.as_ref().and_then(|r| r.entries.first()).map(|e| e.key.as_str());
+        let first = got
+            .as_ref()
+            .and_then(|r| r.entries.first())
+            .map(|e| e.key.as_str());
         let tally = per_sdk.entry(&i.sdk).or_default();
         tally.1 += 1;
         // An ambiguous number is answered with every meaning and a question back; it names the

@@ -79,14 +79,19 @@ fn every_error_in_a_mixed_android_flutter_web_native_log_is_found() {
         expected.entry(key.to_string()).or_default().push(line_no);
         *sdks.entry(sdk.to_string()).or_default() += 1;
     }
-    for platform in ["android", "flutter", "web-4.x", "ios", "rtm-1.x", "electron", "unity"] {
+    for platform in [
+        "android", "flutter", "web-4.x", "ios", "rtm-1.x", "electron", "unity",
+    ] {
         assert!(
             sdks.get(platform).copied().unwrap_or(0) >= 2,
             "the mixed log has too few {platform} lines: {sdks:?}"
         );
     }
     let total: usize = expected.values().map(Vec::len).sum();
-    assert!(total >= 90, "only {total} error lines built from the corpus");
+    assert!(
+        total >= 90,
+        "only {total} error lines built from the corpus"
+    );
 
     // Left for reading when this test fails.
     let kept = Path::new(env!("CARGO_TARGET_TMPDIR")).join("explain-mixed.log");
@@ -112,7 +117,10 @@ fn every_error_in_a_mixed_android_flutter_web_native_log_is_found() {
             ));
         }
     }
-    let extra: Vec<&&str> = found.keys().filter(|k| !expected.contains_key(**k)).collect();
+    let extra: Vec<&&str> = found
+        .keys()
+        .filter(|k| !expected.contains_key(**k))
+        .collect();
     assert!(
         missing.is_empty() && extra.is_empty(),
         "{total} error lines; not found as written:\n{}\nreported but not written: {extra:?}",

@@ -22,10 +22,19 @@ fn a_bare_number_two_products_use_is_answered_with_a_question_back() {
     let out = explain().arg("Error Code 5").assert().success();
     let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
     assert!(text.contains("Which SDK printed it?"), "{text}");
-    assert!(text.contains("agora-doctor explain native-error 5"), "{text}");
-    assert!(text.contains("agora-doctor explain rtm-login-error 5"), "{text}");
+    assert!(
+        text.contains("agora-doctor explain native-error 5"),
+        "{text}"
+    );
+    assert!(
+        text.contains("agora-doctor explain rtm-login-error 5"),
+        "{text}"
+    );
     // Each suggested question resolves to its family.
-    assert_eq!(first_key("rtm-login-error 5"), "rtm1.login_err_invalid_token");
+    assert_eq!(
+        first_key("rtm-login-error 5"),
+        "rtm1.login_err_invalid_token"
+    );
     assert_eq!(first_key("native-error 5"), "native.err_refused");
 }
 
@@ -58,10 +67,19 @@ fn the_fix_is_spelled_for_the_language_of_the_paste() {
         .assert()
         .success();
     let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
-    assert!(text.contains("Dart: `await engine.leaveChannel();`"), "{text}");
-    assert!(!text.contains("Kotlin:") && !text.contains("Swift:"), "{text}");
+    assert!(
+        text.contains("Dart: `await engine.leaveChannel();`"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Kotlin:") && !text.contains("Swift:"),
+        "{text}"
+    );
     // With no language in the query, every spelling is shown.
-    let out = explain().arg("ERR_JOIN_CHANNEL_REJECTED").assert().success();
+    let out = explain()
+        .arg("ERR_JOIN_CHANNEL_REJECTED")
+        .assert()
+        .success();
     let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
     for lang in ["Kotlin:", "Swift:", "Dart:", "JS:"] {
         assert!(text.contains(lang), "{lang} missing: {text}");

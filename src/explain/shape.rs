@@ -81,7 +81,10 @@ pub fn language(text: &str) -> Option<&'static str> {
             ),
         ]
     });
-    langs.iter().find(|(re, _)| re.is_match(text)).map(|(_, l)| *l)
+    langs
+        .iter()
+        .find(|(re, _)| re.is_match(text))
+        .map(|(_, l)| *l)
 }
 
 /// What a number's label says it is.
@@ -363,8 +366,14 @@ mod tests {
 
     #[test]
     fn enum_members_resolve_in_every_wrapper_spelling() {
-        assert_eq!(keys("onError: ErrorCode.InvalidToken"), ["native.err_invalid_token"]);
-        assert_eq!(keys("ErrorCodeType.errInvalidToken"), ["native.err_invalid_token"]);
+        assert_eq!(
+            keys("onError: ErrorCode.InvalidToken"),
+            ["native.err_invalid_token"]
+        );
+        assert_eq!(
+            keys("ErrorCodeType.errInvalidToken"),
+            ["native.err_invalid_token"]
+        );
         assert_eq!(
             keys("reason: ConnectionChangedReasonType.connectionChangedInvalidToken"),
             ["native.connection_changed_invalid_token"]

@@ -142,7 +142,10 @@ fn ask_which(first: &Entry, rest: &[&Entry]) -> String {
     for e in std::iter::once(first).chain(rest.iter().copied()) {
         if seen.contains(&e.kind)
             || e.value.is_empty()
-            || matches!(e.kind, crate::explain::Kind::Message | crate::explain::Kind::Finding)
+            || matches!(
+                e.kind,
+                crate::explain::Kind::Message | crate::explain::Kind::Finding
+            )
         {
             continue;
         }
