@@ -1,45 +1,33 @@
-//! Runs `agora-doctor explain`: reads the query or log, computes the result, hands it to the renderer.
+//! Computes `agora-doctor explain`: reads the query or log (stdin through the [`Env`]) and
+//! computes the result; `lib::run` renders and writes it.
 
 use std::fs::File;
-use std::io::{self, Read};
 
 use crate::cli::ExplainArgs;
-use crate::explain::{catalog, resolve, scan, suggest};
-use crate::render::explain as view;
-use crate::render::{print_error, write_stdout, OutputContext};
+use crate::env::Env;
+use crate::explain::{resolve, scan, suggest};
+use crate::report::{Computed, Report};
 use crate::Outcome;
 
-/// Run the command.
-pub fn run(args: ExplainArgs, ctx: &OutputContext) -> Outcome {
-    let text = if args.list {
-        if args.json {
-            view::list_json(catalog())
-        } else {
-            view::list_human(catalog(), ctx)
-        }
+/// Compute the command's document, or say why it could not run.
+pub fn compute(args: ExplainArgs, env: &Env) -> Result<Computed, String> {
+    if args.list {
+        Ok(Computed::new(Report::ExplainList, Outcome::Ok))
     } else if let Some(path) = &args.log {
         let report = if path == "-" {
-            scan::scan_log(io::stdin().lock())
+            env.with_stdin(|stdin| scan::scan_log(stdin))
         } else {
             match File::open(path) {
                 Ok(f) => scan::scan_log(f),
                 Err(e) => {
-                    print_error(&format!(
+                    return Err(format!(
                         "cannot open log file {path}: {e}; pass a readable file, or `-` to read stdin"
                     ));
-                    return Outcome::CouldNotRun;
                 }
             }
         };
-        let report = match report {
-            Ok(r) => r,
-            Err(e) => {
-                print_error(&format!(
-                    "cannot read log {path}: {e}; check the file and try again"
-                ));
-                return Outcome::CouldNotRun;
-            }
-        };
+        let report = report
+            .map_err(|e| format!("cannot read log {path}: {e}; check the file and try again"))?;
         let source = if path == "-" {
             "<stdin>"
         } else {
@@ -50,38 +38,33 @@ pub fn run(args: ExplainArgs, ctx: &OutputContext) -> Outcome {
         } else {
             Outcome::Findings
         };
-        let text = if args.json {
-            view::log_json(source, &report)
-        } else {
-            view::log_human(source, &report, ctx)
-        };
-        return finish(&text, outcome);
+        Ok(Computed::new(
+            Report::ExplainLog {
+                source: source.to_string(),
+                log: report,
+            },
+            outcome,
+        ))
     } else {
         let query = if args.query.len() == 1 && args.query[0] == "-" {
             let mut s = String::new();
-            if let Err(e) = io::stdin().lock().read_to_string(&mut s) {
-                print_error(&format!(
-                    "cannot read the query from stdin: {e}; pass it as an argument instead"
-                ));
-                return Outcome::CouldNotRun;
-            }
+            env.with_stdin(|stdin| stdin.read_to_string(&mut s))
+                .map_err(|e| {
+                    format!("cannot read the query from stdin: {e}; pass it as an argument instead")
+                })?;
             s
         } else {
             args.query.join(" ")
         };
         match resolve(&query) {
-            Some(res) => {
-                if args.json {
-                    view::entry_json(&query, &res)
-                } else {
-                    view::entry_human(&res, ctx)
-                }
-            }
+            Some(resolution) => Ok(Computed::new(
+                Report::ExplainEntry { query, resolution },
+                Outcome::Ok,
+            )),
             None => {
                 let shown = query.trim();
                 if shown.is_empty() {
-                    print_error("the query is empty; pass an error code, message or console line (or `--list`)");
-                    return Outcome::CouldNotRun;
+                    return Err("the query is empty; pass an error code, message or console line (or `--list`)".to_string());
                 }
                 let hint = match suggest(shown).as_slice() {
                     [] => String::new(),
@@ -93,15 +76,13 @@ pub fn run(args: ExplainArgs, ctx: &OutputContext) -> Outcome {
                             .join(", ")
                     ),
                 };
-                print_error(&format!(
+                Err(format!(
                     "nothing in the catalog matches {};{hint} `agora-doctor explain --list` shows every entry",
                     abbreviate(shown)
-                ));
-                return Outcome::CouldNotRun;
+                ))
             }
         }
-    };
-    finish(&text, Outcome::Ok)
+    }
 }
 
 /// Longest query echoed whole in an error; a pasted megabyte would bury the message.
@@ -114,14 +95,4 @@ fn abbreviate(query: &str) -> String {
     }
     let head: String = query.chars().take(60).collect();
     format!("{head:?}… ({} bytes)", query.len())
-}
-
-fn finish(text: &str, outcome: Outcome) -> Outcome {
-    match write_stdout(text) {
-        Ok(()) => outcome,
-        Err(e) => {
-            print_error(&format!("cannot write to stdout: {e}"));
-            Outcome::CouldNotRun
-        }
-    }
 }

@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 
 use crate::explain::scan::LogReport;
 use crate::explain::{Entry, MatchedBy, Resolution};
+use crate::render::style::plural;
 use crate::render::OutputContext;
 
 /// Schema id of `explain <QUERY> --json`.
@@ -87,6 +88,14 @@ pub fn entry_human(res: &Resolution, ctx: &OutputContext) -> String {
         return s;
     }
     s.push_str(&entry_block_in(first, res.language));
+    if ctx.verbose {
+        // `-v`: how the query was matched, as the JSON's `matched_by` says it.
+        let by = serde_json::to_value(res.matched_by)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        let _ = writeln!(s, "\nmatched by: {by}");
+    }
     if rest.is_empty() {
         return s;
     }
@@ -105,6 +114,9 @@ pub fn entry_human(res: &Resolution, ctx: &OutputContext) -> String {
             );
             for e in rest {
                 let _ = writeln!(s, "  {} — {} ({})", e.key, e.title, e.kind.label());
+                if ctx.verbose {
+                    let _ = writeln!(s, "    {}", e.headline());
+                }
             }
             s.push_str(&ask_which(first, rest));
         }
@@ -256,7 +268,15 @@ pub fn log_human(source: &str, report: &LogReport, ctx: &OutputContext) -> Strin
         let _ = writeln!(s, "    {times}, {lines}");
         let _ = writeln!(s, "    {}:{}: {}", source, f.first_line, f.line);
         let _ = writeln!(s, "    {}", e.headline());
-        let _ = writeln!(s, "    {} {}", "fix:".green(), first_line_of(&e.fix));
+        if ctx.verbose {
+            // `-v`: the whole fix, not only its first line.
+            let _ = writeln!(s, "    {}", "fix:".green());
+            for line in e.fix.lines() {
+                let _ = writeln!(s, "      {line}");
+            }
+        } else {
+            let _ = writeln!(s, "    {} {}", "fix:".green(), first_line_of(&e.fix));
+        }
         let _ = writeln!(s, "    more: agora-doctor explain {}", e.key);
     }
     let n = report.errors.len();
@@ -273,8 +293,8 @@ pub fn log_human(source: &str, report: &LogReport, ctx: &OutputContext) -> Strin
             s,
             "{} distinct error{} on {total} line{} of {} in {source}",
             n,
-            if n == 1 { "" } else { "s" },
-            if total == 1 { "" } else { "s" },
+            plural(n as u64),
+            plural(total),
             report.lines
         );
     }

@@ -20,6 +20,7 @@ pub mod decode;
 pub mod diagnose;
 pub mod finding;
 pub mod keys;
+pub mod mint;
 pub mod model;
 pub mod time;
 pub mod validate;
