@@ -25,14 +25,18 @@ pub fn compute(args: ScanArgs, env: &Env) -> Result<Computed, String> {
     };
     match std::fs::metadata(&args.dir) {
         Ok(m) if m.is_dir() => {}
-        Ok(_) => return Err(format!(
+        Ok(_) => {
+            return Err(format!(
             "{} is not a folder; pass the app project's folder (default: the current directory)",
             args.dir.display()
-        )),
-        Err(e) => return Err(format!(
+        ))
+        }
+        Err(e) => {
+            return Err(format!(
             "cannot read {}: {e}; pass the app project's folder (default: the current directory)",
             args.dir.display()
-        )),
+        ))
+        }
     }
     let options = ScanOptions {
         all: args.all,
