@@ -16,6 +16,7 @@ pub mod native;
 pub mod probe;
 pub mod render;
 pub mod report;
+pub mod scan;
 pub mod token;
 pub mod token_server;
 
@@ -45,6 +46,7 @@ pub fn run(cli: cli::Cli) -> Outcome {
         cli::Command::Probe(args) => probe::command::compute(*args, &env),
         cli::Command::Join(args) => join::command::compute(args, &env),
         cli::Command::Report(args) => report::command::compute(*args, &env),
+        cli::Command::Scan(args) => scan::command::compute(args, &env),
         cli::Command::Completions(args) => Ok(text(cli_docs::completions(args.shell))),
         cli::Command::Man => Ok(text(cli_docs::man_page())),
     };

@@ -8,6 +8,7 @@ pub mod explain;
 pub mod join;
 pub mod probe;
 pub mod report;
+pub mod scan;
 pub mod token;
 pub mod token_server;
 
@@ -16,6 +17,7 @@ pub use explain::ExplainArgs;
 pub use join::JoinArgs;
 pub use probe::ProbeArgs;
 pub use report::ReportArgs;
+pub use scan::ScanArgs;
 pub use token::TokenArgs;
 pub use token_server::TokenServerArgs;
 
@@ -82,6 +84,8 @@ pub enum Command {
     Join(JoinArgs),
     /// Write a paste-ready Markdown report (probe, token, log scan, versions) with secrets redacted.
     Report(Box<ReportArgs>),
+    /// Read an app project (config, tokens, SDK versions, code patterns, dev-server scripts); runs nothing.
+    Scan(ScanArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish) to stdout.
     Completions(CompletionsArgs),
     /// Print the man page (roff) to stdout, e.g. `agora-doctor man > agora-doctor.1`.
@@ -101,6 +105,7 @@ impl Command {
             Command::Join(args) => args.json,
             Command::TokenServer(args) => args.json,
             Command::Report(args) => args.probe.json,
+            Command::Scan(args) => args.json,
             Command::Completions(_) | Command::Man => false,
         }
     }

@@ -10,6 +10,7 @@ use std::io::{self, Write};
 
 pub mod probe;
 pub mod report;
+pub mod scan;
 pub mod style;
 
 use crate::cli::ColorChoice;
@@ -44,6 +45,9 @@ pub fn render(report: &Report, format: Format, ctx: &OutputContext) -> String {
         Report::TokenServer(r) => token_server::human(r, ctx),
         Report::Support(r) if json => report::json(r),
         Report::Support(r) => report::render_markdown(r),
+        Report::Scan(r) if json => scan::json(r),
+        Report::Scan(r) if ctx.quiet => format!("{}\n", scan::summary_line(r)),
+        Report::Scan(r) => scan::human(r, ctx.verbose),
         Report::Text(text) => text.clone(),
     }
 }

@@ -119,6 +119,8 @@ pub enum Report {
     TokenServer(Box<crate::token_server::report::TokenServerReport>),
     /// `report`.
     Support(crate::report::SupportReport),
+    /// `scan`.
+    Scan(crate::scan::ScanReport),
     /// Generated text written as is (completions, the man page).
     Text(String),
 }

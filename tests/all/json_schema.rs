@@ -166,6 +166,17 @@ fn every_json_document_kind_validates_against_its_published_schema() {
         &[],
         None,
     ));
+    seen.insert(validated(
+        &[
+            "scan",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/scan/web-react"),
+            "--json",
+            "--now",
+            "2026-11-25T00:00:00Z",
+        ],
+        &[],
+        None,
+    ));
 
     let published: BTreeSet<String> = schemas().keys().cloned().collect();
     assert_eq!(
