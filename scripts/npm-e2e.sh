@@ -19,7 +19,11 @@ bash scripts/setup.d/45-verdaccio.sh
 work=$(mktemp -d)
 registry_pid=""
 cleanup() {
-  [ -n "$registry_pid" ] && kill "$registry_pid" 2>/dev/null && wait "$registry_pid" 2>/dev/null
+  # The registry's own exit status (143 after the kill) must not become this script's under set -e.
+  if [ -n "$registry_pid" ]; then
+    kill "$registry_pid" 2>/dev/null || true
+    wait "$registry_pid" 2>/dev/null || true
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
