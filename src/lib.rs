@@ -16,7 +16,9 @@ pub mod native;
 pub mod probe;
 pub mod render;
 pub mod report;
+pub mod scan;
 pub mod token;
+pub mod token_server;
 
 pub use report::Outcome;
 
@@ -39,10 +41,12 @@ pub fn run(cli: cli::Cli) -> Outcome {
     };
     let computed = match cli.command {
         cli::Command::Token(args) => token::command::compute(args, &env),
+        cli::Command::TokenServer(args) => token_server::compute(*args, &env),
         cli::Command::Explain(args) => explain::command::compute(args, &env),
         cli::Command::Probe(args) => probe::command::compute(*args, &env),
         cli::Command::Join(args) => join::command::compute(args, &env),
         cli::Command::Report(args) => report::command::compute(*args, &env),
+        cli::Command::Scan(args) => scan::command::compute(args, &env),
         cli::Command::Completions(args) => Ok(text(cli_docs::completions(args.shell))),
         cli::Command::Man => Ok(text(cli_docs::man_page())),
     };

@@ -8,14 +8,18 @@ pub mod explain;
 pub mod join;
 pub mod probe;
 pub mod report;
+pub mod scan;
 pub mod token;
+pub mod token_server;
 
 pub use completions::CompletionsArgs;
 pub use explain::ExplainArgs;
 pub use join::JoinArgs;
 pub use probe::ProbeArgs;
 pub use report::ReportArgs;
+pub use scan::ScanArgs;
 pub use token::TokenArgs;
+pub use token_server::TokenServerArgs;
 
 /// Why an Agora voice app does not work, and proof that it does before a demo.
 #[derive(Debug, Parser)]
@@ -70,6 +74,8 @@ fn from_env(matches: &ArgMatches) -> Vec<String> {
 pub enum Command {
     /// Decode, verify and check an Agora 006/007 token, or build one for a test setup.
     Token(Box<TokenArgs>),
+    /// Ask your token server for tokens the way your app will, and judge every answer (token, CORS, TLS, latency).
+    TokenServer(Box<TokenServerArgs>),
     /// Explain an Agora error code, message or pasted console line; scan a log for errors.
     Explain(ExplainArgs),
     /// Run every pre-demo check at once (network, clock, secure context, page, devices, join).
@@ -78,6 +84,8 @@ pub enum Command {
     Join(JoinArgs),
     /// Write a paste-ready Markdown report (probe, token, log scan, versions) with secrets redacted.
     Report(Box<ReportArgs>),
+    /// Read an app project (config, tokens, SDK versions, code patterns, dev-server scripts); runs nothing.
+    Scan(ScanArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish) to stdout.
     Completions(CompletionsArgs),
     /// Print the man page (roff) to stdout, e.g. `agora-doctor man > agora-doctor.1`.
@@ -95,7 +103,9 @@ impl Command {
             Command::Explain(args) => args.json,
             Command::Probe(args) => args.json,
             Command::Join(args) => args.json,
+            Command::TokenServer(args) => args.json,
             Command::Report(args) => args.probe.json,
+            Command::Scan(args) => args.json,
             Command::Completions(_) | Command::Man => false,
         }
     }

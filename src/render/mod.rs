@@ -4,11 +4,13 @@
 
 pub mod explain;
 pub mod token;
+pub mod token_server;
 
 use std::io::{self, Write};
 
 pub mod probe;
 pub mod report;
+pub mod scan;
 pub mod style;
 
 use crate::cli::ColorChoice;
@@ -39,8 +41,13 @@ pub fn render(report: &Report, format: Format, ctx: &OutputContext) -> String {
         Report::ProbeChecks => probe::list_checks(crate::probe::CHECKS, json),
         Report::Join(r) if json => join::json(r),
         Report::Join(r) => join::human(r, ctx),
+        Report::TokenServer(r) if json => token_server::json(r),
+        Report::TokenServer(r) => token_server::human(r, ctx),
         Report::Support(r) if json => report::json(r),
         Report::Support(r) => report::render_markdown(r),
+        Report::Scan(r) if json => scan::json(r),
+        Report::Scan(r) if ctx.quiet => format!("{}\n", scan::summary_line(r)),
+        Report::Scan(r) => scan::human(r, ctx.verbose),
         Report::Text(text) => text.clone(),
     }
 }
@@ -108,4 +115,9 @@ pub fn print_error(message: &str) {
 /// Print a warning about how the tool was called (not a finding) to stderr, as is.
 pub fn print_warning(message: &str) {
     let _ = writeln!(io::stderr(), "{message}");
+}
+
+/// Print a progress line for slow work (a download, a build) to stderr, so stdout stays the report.
+pub fn print_progress(message: &str) {
+    let _ = writeln!(io::stderr(), "agora-doctor: {message}");
 }

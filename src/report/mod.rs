@@ -115,8 +115,12 @@ pub enum Report {
     ProbeChecks,
     /// `join`.
     Join(crate::join::JoinReport),
+    /// `token-server`.
+    TokenServer(Box<crate::token_server::report::TokenServerReport>),
     /// `report`.
     Support(crate::report::SupportReport),
+    /// `scan`.
+    Scan(crate::scan::ScanReport),
     /// Generated text written as is (completions, the man page).
     Text(String),
 }

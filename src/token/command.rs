@@ -8,7 +8,7 @@ use agora_token_core::{self as core, keys, Expectation, Role, User};
 use super::certificate::{self, CertSource, Certificate, CERT_ENV};
 use super::examples;
 use super::report::{self, ExpectationView, Instant, Summary, TokenReport, SCHEMA};
-use super::{parse_time, TokenError};
+use super::TokenError;
 use crate::cli::token::{Example, RoleArg, TokenArgs, TokenCommand};
 use crate::env::Env;
 use crate::report::{Computed, Finding, Redaction, Report, Status};
@@ -56,16 +56,23 @@ pub fn compute(args: Box<TokenArgs>, env: &Env) -> Result<Computed, String> {
     }
 }
 
-/// Replace every occurrence of the certificate with `[certificate]` (belt and braces: no code path
-/// is meant to print it, this guarantees it).
+/// Replace every occurrence of the certificate, in any letter case, with `[certificate]` (belt
+/// and braces: no code path is meant to print it, this guarantees it). A certificate copied into
+/// a project may be in mixed case (`scan` quotes project text); it is the same secret to a reader.
 pub fn redact(text: &str, secret: Option<&str>) -> String {
     match secret {
         Some(s) if !s.is_empty() => {
-            let mut out = text.replace(s, "[certificate]");
-            // The same certificate in the other letter case is the same secret to a reader.
-            for variant in [s.to_ascii_lowercase(), s.to_ascii_uppercase()] {
-                out = out.replace(&variant, "[certificate]");
+            // ASCII lowering keeps every byte offset, so a match in `lower` is one in `text`.
+            let lower = text.to_ascii_lowercase();
+            let needle = s.to_ascii_lowercase();
+            let mut out = String::with_capacity(text.len());
+            let mut last = 0;
+            for (i, _) in lower.match_indices(&needle) {
+                out.push_str(&text[last..i]);
+                out.push_str("[certificate]");
+                last = i + needle.len();
             }
+            out.push_str(&text[last..]);
             out
         }
         _ => text.to_string(),
@@ -101,9 +108,10 @@ fn check(
     if let Some(c) = &cert {
         *secret = Some(c.expose().to_string());
     }
-    let now = match &args.now {
-        Some(v) => parse_time("--now", v)?,
-        None => clock,
+    let now = match (&args.at, &args.now) {
+        (Some(v), _) => super::parse_at("--at", v, clock)?,
+        (None, Some(v)) => super::parse_at("--now", v, clock)?,
+        (None, None) => clock,
     };
     let on_command_line = cert
         .as_ref()
@@ -153,7 +161,7 @@ fn check(
     let tokens: Vec<report::TokenResult> = inputs
         .into_iter()
         .map(|(source, raw)| {
-            let mut c = core::check(&raw, &exp, now);
+            let mut c = core::check_for(&raw, &exp, args.service.map(|s| s.service_use()), now);
             if on_command_line {
                 c.findings.insert(
                     0,
@@ -182,6 +190,7 @@ fn check(
     let report = TokenReport {
         schema: SCHEMA,
         now: Instant::at(now),
+        asked_at: args.at.as_ref().map(|_| clock),
         expectation: ExpectationView {
             channel: exp.channel.clone(),
             uid: match &exp.user {
@@ -194,6 +203,7 @@ fn check(
             },
             app_id: exp.app_id.clone(),
             role: exp.role.map(role_name),
+            service: args.service.map(|s| s.service_use().name()),
             certificate: cert.as_ref().map_or(CertSource::None, |c| c.source),
             strict: args.strict,
         },
@@ -213,4 +223,19 @@ fn example_name(e: Example) -> String {
     e.to_possible_value()
         .map(|v| v.get_name().to_string())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod redact_tests {
+    use super::redact;
+
+    #[test]
+    fn redaction_ignores_letter_case() {
+        let cert = "5CFd2fd1755d40ecb72977518be15d3b";
+        let text = "a 5cfd2fd1755d40ecb72977518be15d3b b 5CFD2FD1755D40ECB72977518BE15D3B c 5CFd2fd1755d40ecb72977518be15d3b";
+        assert_eq!(
+            redact(text, Some(cert)),
+            "a [certificate] b [certificate] c [certificate]"
+        );
+    }
 }

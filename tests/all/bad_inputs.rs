@@ -280,6 +280,119 @@ fn cases() -> Vec<Case> {
             &["token.surrounding_whitespace"],
             |_| tok_strict(&format!("{GOOD_006}\n")),
         ),
+        // Pastes with something around the token, and things that are not Agora tokens.
+        case(
+            "token inside a JSON body",
+            1,
+            Stdout,
+            &["token.wrapped", "JSON body", "fix:"],
+            |_| tok(&format!("{{\"token\":\"{GOOD_007}\"}}")),
+        ),
+        case(
+            "token with a Bearer prefix",
+            1,
+            Stdout,
+            &["token.wrapped", "Bearer", "fix:"],
+            |_| tok(&format!("Bearer {GOOD_006}")),
+        ),
+        case(
+            "token pasted twice",
+            1,
+            Stdout,
+            &["token.pasted_twice", "fix:"],
+            |_| tok(&format!("{GOOD_007}{GOOD_007}")),
+        ),
+        case(
+            "token masked in the middle",
+            1,
+            Stdout,
+            &["token.masked", "fix:"],
+            |_| tok(&format!("{}****{}", &GOOD_007[..30], &GOOD_007[60..])),
+        ),
+        case(
+            "a JWT as the token",
+            1,
+            Stdout,
+            &["token.jwt", "fix:"],
+            |_| tok("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIn0.c2ln"),
+        ),
+        case(
+            "token --service unknown",
+            2,
+            Stderr,
+            &["--service", "possible values"],
+            |_| a(&["token", GOOD_007, "--service", "video"]),
+        ),
+        case(
+            "token build --expire absolute time",
+            2,
+            Stderr,
+            &["--expire 1796402040", "absolute unix time", "1h"],
+            |_| {
+                a(&[
+                    "token",
+                    "build",
+                    "--app-id",
+                    APP_ID,
+                    "--channel",
+                    "c",
+                    "--uid",
+                    "1",
+                    "--expire",
+                    "1796402040",
+                ])
+            },
+        )
+        .cert_env(),
+        // token-server: bad templates, servers that are down or stall.
+        case(
+            "token-server template not a URL",
+            2,
+            Stderr,
+            &["URL_TEMPLATE", "not a URL", "pass e.g."],
+            |_| a(&["token-server", "tokens/{channel}"]),
+        ),
+        case(
+            "token-server template not http",
+            2,
+            Stderr,
+            &["URL_TEMPLATE", "http or https"],
+            |_| a(&["token-server", "ftp://127.0.0.1/{channel}"]),
+        ),
+        case(
+            "token-server --timeout 0",
+            2,
+            Stderr,
+            &["--timeout", "between 0 and 600"],
+            |_| a(&["token-server", "http://127.0.0.1:9/", "--timeout", "0"]),
+        ),
+        case(
+            "token-server refused",
+            1,
+            Stdout,
+            &["token_server.unreachable", "fix:"],
+            |x| {
+                a(&[
+                    "token-server",
+                    &format!("http://127.0.0.1:{}/rtc/{{channel}}", x.closed_port),
+                ])
+            },
+        ),
+        case(
+            "token-server accepts and never answers",
+            1,
+            Stdout,
+            &["token_server.unreachable", "timed out", "fix:"],
+            |x| {
+                a(&[
+                    "token-server",
+                    &format!("http://{}/rtc/{{channel}}", x.stalled),
+                    "--timeout",
+                    "1",
+                ])
+            },
+        )
+        .cert_env(),
         // Huge and binary inputs.
         case(
             "10 MB token on stdin",

@@ -68,8 +68,8 @@ fn arguments(command: &str) -> Vec<String> {
         }
         if is_placeholder(w) {
             args.push("1".into());
-        } else if w.contains('|') && !w.starts_with('-') {
-            // `rtc|rtm`: alternatives, any one will do.
+        } else if w.contains('|') && (!w.starts_with('-') || w.starts_with("--")) {
+            // `rtc|rtm`, `--flow|--room`: alternatives, any one will do.
             args.push(w.split('|').next().unwrap_or_default().to_string());
         } else {
             args.push(w.clone());
@@ -104,12 +104,21 @@ fn suggestions(origin: &str, text: &str, out: &mut Vec<(String, String)>) {
         }
     }
     let mut in_sh = false;
+    // A shell line ending in `\` goes on in the next one: join them before reading the command.
+    let mut joined = String::new();
     for line in text.lines() {
         if line.starts_with("```") {
             in_sh = line.trim() == "```sh";
+            joined.clear();
             continue;
         }
         if in_sh {
+            if let Some(head) = line.strip_suffix('\\') {
+                joined.push_str(head);
+                continue;
+            }
+            joined.push_str(line);
+            let line = std::mem::take(&mut joined);
             let line = line.split(" #").next().unwrap_or_default();
             if let Some(at) = line.find("agora-doctor ") {
                 out.push((

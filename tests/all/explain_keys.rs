@@ -44,6 +44,14 @@ const CONTRACT_TOKEN_KEYS: &[&str] = &[
     "token.signature_valid",
     "token.signature_unchecked",
     "token.certificate_on_command_line",
+    "token.json_escaped",
+    "token.wrapped",
+    "token.pasted_twice",
+    "token.masked",
+    "token.jwt",
+    "token.other_vendor",
+    "token.no_rtm_service",
+    "token.service_missing",
 ];
 
 fn assert_documented(keys: &[&str]) {

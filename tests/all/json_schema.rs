@@ -149,6 +149,35 @@ fn every_json_document_kind_validates_against_its_published_schema() {
         None,
     ));
 
+    // token-server against a port nothing listens on: the report still has every field.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    seen.insert(validated(
+        &[
+            "token-server",
+            &format!("http://127.0.0.1:{closed}/rtc/{{channel}}/{{role}}/uid/{{uid}}"),
+            "--json",
+            "--timeout",
+            "2",
+        ],
+        &[],
+        None,
+    ));
+    seen.insert(validated(
+        &[
+            "scan",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/scan/web-react"),
+            "--json",
+            "--now",
+            "2026-11-25T00:00:00Z",
+        ],
+        &[],
+        None,
+    ));
+
     let published: BTreeSet<String> = schemas().keys().cloned().collect();
     assert_eq!(
         seen, published,

@@ -3,6 +3,7 @@
 
 mod common;
 
+mod agora_values;
 mod bad_inputs;
 mod browser_flow;
 mod browser_probe;
@@ -13,8 +14,11 @@ mod cli_docs;
 mod command_examples;
 mod explain_catalog;
 mod explain_cli;
+mod explain_corpus;
 mod explain_keys;
 mod explain_log_scan;
+mod explain_mixed_log;
+mod explain_paste_shapes;
 mod explain_seed;
 mod explain_snapshots;
 mod join_cli;
@@ -30,6 +34,9 @@ mod probe_runner;
 mod probe_secure_context;
 mod probe_sim;
 mod readme_samples;
+mod scan;
+mod scan_keys;
+mod scan_walk;
 mod secrets;
 mod support_report;
 mod token_cli;

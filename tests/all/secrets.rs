@@ -14,6 +14,11 @@ const CERT: &str = "5CFd2fd1755d40ecb72977518be15d3b";
 const APP_ID: &str = "970CA35de60c44645bbae8a215061b33";
 const NOW: &str = "2026-11-25T00:00:00Z";
 const GOOD_007: &str = "007eJxTYDj0ULOL6fF6t8A5nJnarL7XvFcdWJTnuHzmnFUeIjwbGRMVGBINk4ySjVNMUk3TzAzMDS2MLI0TTZJMk81SzFMt0iwNGFTZsgX4GBiMKtkYGBkYGVgYGBlAfCYwyQwmWcAkD0NJanGJbnJGYl5eag4rg6GRsYkpALXkHrE=";
+/// Fixture projects whose files hold CERT (fixtures/scan/).
+const SCAN_WEB: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/scan/web-react");
+const SCAN_IOS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/scan/ios");
+const SCAN_FLUTTER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/scan/flutter");
+const SCAN_CLEAN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/scan/clean");
 /// A hang check, not a speed goal.
 const HANG_TIMEOUT: Duration = Duration::from_secs(120);
 
@@ -173,6 +178,72 @@ fn runs(signed: &str) -> Vec<Run> {
             ],
             ALL,
         ),
+        run(
+            &[
+                "token",
+                s,
+                "--now",
+                NOW,
+                "--service",
+                "rtm",
+                "--account",
+                "7",
+                "-v",
+            ],
+            ALL,
+        ),
+        run(
+            &[
+                "token",
+                &format!("{{\"token\":\"{s}\"}}"),
+                "--now",
+                NOW,
+                "--channel",
+                "demo",
+                "--uid",
+                "7",
+                "--json",
+                "-v",
+            ],
+            ALL,
+        ),
+        run(&["token", &format!("Bearer {s}"), "--now", NOW, "-v"], ALL),
+        run(
+            &[
+                "token",
+                "build",
+                "--app-id",
+                APP_ID,
+                "--channel",
+                "demo",
+                "--uid",
+                "7",
+                "--expire",
+                "1796402040",
+            ],
+            ALL,
+        ),
+        run(
+            &[
+                "token-server",
+                "http://127.0.0.1:9/rtc/{channel}/{role}/uid/{uid}",
+                "--timeout",
+                "2",
+                "-v",
+            ],
+            ALL,
+        ),
+        run(
+            &[
+                "token-server",
+                "http://127.0.0.1:9/rtc/{channel}/{role}/uid/{uid}",
+                "--timeout",
+                "2",
+                "--json",
+            ],
+            ALL,
+        ),
+        run(&["token-server", "not a url", "-v"], ALL),
         run(&["probe", "--sim", "-v"], ENV_FILE),
         run(&["probe", "--sim", "--json"], ENV_FILE),
         run(
@@ -227,6 +298,13 @@ fn runs(signed: &str) -> Vec<Run> {
             ENV,
         ),
         run(&["explain", "--list"], ENV),
+        // scan reads the certificate from the project itself (these fixtures hold CERT in client
+        // code, and the clean one on its token server); it must never print it.
+        run(&["scan", SCAN_WEB, "-v"], ENV),
+        run(&["scan", SCAN_WEB, "--json"], ENV),
+        run(&["scan", SCAN_IOS, "--json", "-v"], ENV),
+        run(&["scan", SCAN_FLUTTER, "-v", "--all"], ENV),
+        run(&["scan", SCAN_CLEAN, "--json"], ENV),
     ]
 }
 

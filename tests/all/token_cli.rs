@@ -145,7 +145,7 @@ fn json_has_every_field_even_when_nothing_decodes() {
         .stdout
         .clone();
     let v = json_of(&out);
-    assert_eq!(v["schema"], "agora-doctor/token/v1");
+    assert_eq!(v["schema"], "agora-doctor/token/v2");
     for k in ["now", "expectation", "tokens", "summary", "exit_code"] {
         assert!(v.get(k).is_some(), "missing {k}");
     }

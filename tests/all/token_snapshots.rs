@@ -61,7 +61,7 @@ fn json_output_of_every_fixture() {
     for f in &fixtures() {
         let (out, code) = run(f, true);
         let v: Value = common::schema::parse_json_output(out.as_bytes());
-        assert_eq!(v["schema"], "agora-doctor/token/v1");
+        assert_eq!(v["schema"], "agora-doctor/token/v2");
         assert_eq!(
             v["exit_code"].as_i64(),
             Some(i64::from(code)),
