@@ -10,6 +10,7 @@ pub mod explain;
 pub mod join;
 pub mod native;
 pub mod probe;
+pub mod redact;
 pub mod render;
 pub mod report;
 pub mod support;
