@@ -8,6 +8,7 @@ pub mod cli;
 pub mod cli_docs;
 pub mod explain;
 pub mod join;
+pub mod logfile;
 pub mod native;
 pub mod probe;
 pub mod redact;

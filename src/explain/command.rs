@@ -1,12 +1,14 @@
 //! Runs `agora-doctor explain`: reads the query or log, computes the result, hands it to the renderer.
 
-use std::fs::File;
 use std::io::{self, Read};
 
 use crate::cli::ExplainArgs;
 use crate::explain::{catalog, resolve, scan, suggest};
+use crate::logfile;
+use crate::redact::Redactor;
 use crate::render::explain as view;
 use crate::render::{print_error, write_stdout, OutputContext};
+use crate::token::certificate::CERT_ENV;
 use crate::Outcome;
 
 /// Run the command.
@@ -18,20 +20,14 @@ pub fn run(args: ExplainArgs, ctx: &OutputContext) -> Outcome {
             view::list_human(catalog(), ctx)
         }
     } else if let Some(path) = &args.log {
-        let report = if path == "-" {
-            scan::scan_log(io::stdin().lock())
-        } else {
-            match File::open(path) {
-                Ok(f) => scan::scan_log(f),
-                Err(e) => {
-                    print_error(&format!(
-                        "cannot open log file {path}: {e}; pass a readable file, or `-` to read stdin"
-                    ));
-                    return Outcome::CouldNotRun;
-                }
+        let source = match logfile::open(path) {
+            Ok(source) => source,
+            Err(e) => {
+                print_error(&e.to_string());
+                return Outcome::CouldNotRun;
             }
         };
-        let report = match report {
+        let mut report = match scan::scan_log(source.reader) {
             Ok(r) => r,
             Err(e) => {
                 print_error(&format!(
@@ -40,11 +36,12 @@ pub fn run(args: ExplainArgs, ctx: &OutputContext) -> Outcome {
                 return Outcome::CouldNotRun;
             }
         };
-        let source = if path == "-" {
-            "<stdin>"
-        } else {
-            path.as_str()
-        };
+        // The quoted lines are the user's own text: tokens and certificates in them are removed.
+        let redactor = Redactor::new(&std::env::var(CERT_ENV).into_iter().collect::<Vec<_>>());
+        for error in &mut report.errors {
+            error.line = redactor.text_only(&error.line);
+        }
+        let source = source.name.as_str();
         let outcome = if report.errors.is_empty() {
             Outcome::Ok
         } else {

@@ -25,6 +25,8 @@ pub const CERT_ENV: &str = "AGORA_APP_CERTIFICATE";
 /// Run the command.
 pub fn run(args: JoinArgs, ctx: &OutputContext) -> Outcome {
     let json = args.json;
+    let redactor =
+        crate::probe::command::run_redactor(args.token.as_deref(), args.cert_file.as_deref());
     let prepared = match prepare(args) {
         Ok(p) => p,
         Err(message) => {
@@ -45,10 +47,11 @@ pub fn run(args: JoinArgs, ctx: &OutputContext) -> Outcome {
     let report = runtime.block_on(run_cycle(&prepared.options));
     // The simulated edge (if any) stops only after the cycle has released everything.
     drop(prepared.edge);
+    // Evidence may quote the SDK and the edge, which may quote the token: redacted like a report.
     let text = if json {
-        render::join::json(&report)
+        redactor.json_text(&render::join::json(&report), &mut Default::default())
     } else {
-        render::join::human(&report, ctx)
+        redactor.text_only(&render::join::human(&report, ctx))
     };
     if let Err(e) = write_stdout(&text) {
         print_error(&format!("could not write the report: {e}"));

@@ -11,7 +11,9 @@ use super::profile::{Endpoint, Profile};
 use super::runner::{run_checks, CheckSpec, Progress};
 use super::{ProbeReport, CHECKS};
 use crate::cli::ProbeArgs;
+use crate::redact::{Redactions, Redactor};
 use crate::render::{print_error, probe as render, write_stdout, OutputContext};
+use crate::token::certificate::CERT_ENV;
 use crate::Outcome;
 
 /// A bad input that stops the run before any check (exit 2).
@@ -57,8 +59,9 @@ pub fn run(args: ProbeArgs, ctx: &OutputContext) -> Outcome {
     }
     match execute(&args, ctx) {
         Ok(report) => {
+            let redactor = run_redactor(args.token.as_deref(), args.cert_file.as_deref());
             let text = if args.json {
-                render::json(&report)
+                redactor.json_text(&render::json(&report), &mut Redactions::default())
             } else if ctx.quiet {
                 let simulated = if report.simulated {
                     " [simulated edge, a test double]"
@@ -67,7 +70,7 @@ pub fn run(args: ProbeArgs, ctx: &OutputContext) -> Outcome {
                 };
                 format!("{}{simulated}\n", render::summary_line(&report))
             } else {
-                render::human(&report)
+                redactor.text_only(&render::human(&report))
             };
             let outcome = if report.exit_code == 0 {
                 Outcome::Ok
@@ -81,6 +84,23 @@ pub fn run(args: ProbeArgs, ctx: &OutputContext) -> Outcome {
             Outcome::CouldNotRun
         }
     }
+}
+
+/// The redactor for a run's output: every token and certificate shape, plus the secrets this run
+/// was given (the token, its repaired form and signature, AGORA_APP_CERTIFICATE, --cert-file).
+pub fn run_redactor(token: Option<&str>, cert_file: Option<&std::path::Path>) -> Redactor {
+    let mut certificates: Vec<String> = std::env::var(CERT_ENV).into_iter().collect();
+    if let Some(cert) = cert_file.and_then(|p| std::fs::read_to_string(p).ok()) {
+        certificates.push(cert);
+    }
+    let certificates: Vec<&str> = certificates.iter().map(String::as_str).collect();
+    let diagnosis = token.map(agora_token_core::diagnose);
+    Redactor::for_inputs(
+        token,
+        diagnosis.as_ref().and_then(|d| d.token.as_ref()),
+        diagnosis.as_ref().and_then(|d| d.repaired.as_deref()),
+        &certificates,
+    )
 }
 
 fn finish(written: std::io::Result<()>, outcome: Outcome) -> Outcome {

@@ -1,12 +1,15 @@
 //! Markdown for `agora-doctor report`: headings, tables and fenced blocks that paste cleanly into a
-//! GitHub issue or a support ticket. Secrets are removed afterwards by `support::redact`.
+//! GitHub issue or a support ticket, and the same report as JSON (`report --json`). Secrets are
+//! removed afterwards by [`crate::redact`], whose counts [`render_redactions`] shows.
 
 use std::fmt::Write;
 
 use chrono::DateTime;
+use serde_json::{json, Value};
 
+use crate::redact::Redactions;
 use crate::report::Status;
-use crate::support::SupportReport;
+use crate::support::{SupportReport, SCHEMA};
 
 /// Render the whole report.
 pub fn render_markdown(report: &SupportReport) -> String {
@@ -97,11 +100,17 @@ pub fn render_markdown(report: &SupportReport) -> String {
         let _ = writeln!(md);
     }
 
-    if let Some((name, log)) = &report.log {
+    if let Some(scanned) = &report.log {
+        let log = &scanned.report;
+        let read_as = if scanned.read_as.is_empty() {
+            String::new()
+        } else {
+            format!(" (read as {})", scanned.read_as.join(", "))
+        };
         let _ = writeln!(
             md,
-            "## Log `{}`\n\n{} lines scanned, {} distinct Agora errors.\n",
-            name,
+            "## Log `{}`{read_as}\n\n{} lines scanned, {} distinct Agora errors.\n",
+            scanned.name,
             log.lines,
             log.errors.len()
         );
@@ -126,6 +135,59 @@ pub fn render_markdown(report: &SupportReport) -> String {
     }
     let _ = writeln!(md, "```");
     md
+}
+
+/// The closing section: what redaction removed, and how many times.
+pub fn render_redactions(redactions: &Redactions) -> String {
+    let mut md = String::from("\n## Redacted\n\n");
+    let rows = redactions.rows();
+    if rows.is_empty() {
+        md.push_str(
+            "Nothing needed redacting: no token, no certificate and no given secret appeared.\n",
+        );
+        return md;
+    }
+    let _ = writeln!(md, "| what | times |\n|---|---|");
+    for row in rows {
+        let _ = writeln!(md, "| {} | {} |", cell(row.what), row.count);
+    }
+    let _ = writeln!(
+        md,
+        "\nEach is shown as `[redacted …]`; App IDs, channels, uids and times stay readable."
+    );
+    md
+}
+
+/// The report as one JSON document (schema [`SCHEMA`]), before redaction; the caller adds
+/// `redactions` after redacting.
+pub fn render_json(report: &SupportReport) -> Value {
+    let log = report.log.as_ref().map(|scanned| {
+        json!({
+            "source": scanned.name,
+            "read_as": scanned.read_as,
+            "lines": scanned.report.lines,
+            "bytes": scanned.report.bytes,
+            "errors": scanned.report.errors.iter().map(|e| json!({
+                "key": e.entry.key,
+                "title": e.entry.title,
+                "count": e.count,
+                "first_line": e.first_line,
+                "last_line": e.last_line,
+                "line": e.line,
+                "summary": e.entry.summary,
+                "fix": e.entry.fix,
+            })).collect::<Vec<_>>(),
+        })
+    });
+    json!({
+        "schema": SCHEMA,
+        "versions": report.versions,
+        "probe": report.probe,
+        "token": report.token,
+        "log": log,
+        "reproduce": report.reproduce,
+        "redactions": [],
+    })
 }
 
 fn mark(status: Status) -> &'static str {

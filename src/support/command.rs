@@ -1,28 +1,24 @@
 //! Runs `agora-doctor report`: probe, token fields, log scan, versions; render, redact, write.
 
-use std::fs::File;
-use std::io;
-use std::path::Path;
-
 use agora_token_core::diagnose;
 
-use super::{redact, secrets_of, SupportReport, TokenSummary, Versions};
+use super::{ScannedLog, SupportReport, TokenSummary, Versions};
 use crate::cli::ReportArgs;
-use crate::explain::scan::{scan_log, LogReport};
-use crate::probe::command::execute;
-use crate::render::{print_error, support::render_markdown, write_stdout, OutputContext};
+use crate::explain::scan::scan_log;
+use crate::logfile;
+use crate::probe::command::{execute, run_redactor};
+use crate::redact::Redactions;
+use crate::render::support::{render_json, render_markdown, render_redactions};
+use crate::render::{print_error, write_stdout, OutputContext};
 use crate::Outcome;
 
 /// Run the command.
 pub fn run(args: ReportArgs, ctx: &OutputContext) -> Outcome {
     let log = match &args.log {
-        Some(path) => match read_log(path) {
-            Ok(report) => Some((path.display().to_string(), report)),
-            Err(e) => {
-                print_error(&format!(
-                    "could not read the log {}: {e}; pass a readable file or `-` for stdin",
-                    path.display()
-                ));
+        Some(path) => match read_log(&path.display().to_string()) {
+            Ok(log) => Some(log),
+            Err(message) => {
+                print_error(&message);
                 return Outcome::CouldNotRun;
             }
         },
@@ -49,25 +45,26 @@ pub fn run(args: ReportArgs, ctx: &OutputContext) -> Outcome {
         reproduce: reproduce_commands(&args),
         probe,
     };
-    let mut secrets = secrets_of(
-        args.probe.token.as_deref(),
-        decoded,
-        std::env::var("AGORA_APP_CERTIFICATE").ok().as_deref(),
-    );
-    if let Some(repaired) = diagnosis.as_ref().and_then(|d| d.repaired.clone()) {
-        secrets.push(repaired);
-    }
-    if let Some(path) = &args.probe.cert_file {
-        if let Ok(cert) = std::fs::read_to_string(path) {
-            secrets.push(cert.trim().to_owned());
-        }
-    }
-    let text = redact(&render_markdown(&report), &secrets);
+    let redactor = run_redactor(args.probe.token.as_deref(), args.probe.cert_file.as_deref());
+    // Everything rendered is redacted, then the count of what was removed is added.
+    let mut redactions = Redactions::default();
+    let text = if args.probe.json {
+        let mut doc = render_json(&report);
+        redactor.json_value(&mut doc, &mut redactions);
+        doc["redactions"] = serde_json::to_value(redactions.rows()).unwrap_or_default();
+        let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+        text.push('\n');
+        text
+    } else {
+        let mut text = redactor.text(&render_markdown(&report), &mut redactions);
+        text.push_str(&render_redactions(&redactions));
+        text
+    };
     let outcome = if report.probe.exit_code != 0
         || report
             .log
             .as_ref()
-            .is_some_and(|(_, l)| !l.errors.is_empty())
+            .is_some_and(|l| !l.report.errors.is_empty())
     {
         Outcome::Findings
     } else {
@@ -88,15 +85,18 @@ pub fn run(args: ReportArgs, ctx: &OutputContext) -> Outcome {
     }
 }
 
-fn read_log(path: &Path) -> io::Result<LogReport> {
-    if path == Path::new("-") {
-        return scan_log(io::stdin().lock());
+/// Open (any encoding `logfile` reads) and scan the log; the error names the file and a next step.
+fn read_log(path: &str) -> Result<ScannedLog, String> {
+    let source = logfile::open(path).map_err(|e| e.to_string())?;
+    let name = source.name.clone();
+    match scan_log(source.reader) {
+        Ok(report) => Ok(ScannedLog {
+            name,
+            read_as: source.read_as,
+            report,
+        }),
+        Err(source) => Err(logfile::LogError::Read { name, source }.to_string()),
     }
-    let file = File::open(path)?;
-    if file.metadata()?.is_dir() {
-        return Err(io::Error::other("it is a directory"));
-    }
-    scan_log(file)
 }
 
 /// The commands that reproduce each part, with the token and certificate as placeholders.

@@ -1,20 +1,22 @@
 //! `agora-doctor report`: one paste-ready Markdown document for a support ticket or a GitHub issue.
 //! It runs the probe (whose config check carries every token finding), decodes the token's public
 //! fields, scans a log, records the versions involved and the commands to reproduce — then removes
-//! every secret: the certificate, the token string and its signature never reach the document.
+//! every secret with [`crate::redact`] (the certificate, every token shape, the signature) and says
+//! what it removed and how many times.
 
 pub mod command;
 pub mod versions;
 
 use agora_token_core::{Token, Token007};
+use serde::Serialize;
 
 use crate::explain::scan::LogReport;
 use crate::probe::ProbeReport;
 
 pub use versions::Versions;
 
-/// What replaces a secret in the report.
-pub const REDACTED: &str = "[redacted]";
+/// The schema id of `report --json`.
+pub const SCHEMA: &str = "agora-doctor/report/v1";
 
 /// Everything the report shows, before rendering.
 #[derive(Debug, Clone)]
@@ -25,14 +27,25 @@ pub struct SupportReport {
     pub probe: ProbeReport,
     /// The token's public fields, when a token was given and decodes.
     pub token: Option<TokenSummary>,
-    /// The log scan, when a log was given: its name and what was found.
-    pub log: Option<(String, LogReport)>,
+    /// The log scan, when a log was given.
+    pub log: Option<ScannedLog>,
     /// Commands that reproduce this report, with secrets as placeholders.
     pub reproduce: Vec<String>,
 }
 
+/// A log that was scanned: its name, how it was decoded, what was found.
+#[derive(Debug, Clone)]
+pub struct ScannedLog {
+    /// The file name as given (`<stdin>` for `-`).
+    pub name: String,
+    /// How it was read (`gzip`, `UTF-16 LE`, …); empty for plain UTF-8.
+    pub read_as: Vec<&'static str>,
+    /// What the scan found.
+    pub report: LogReport,
+}
+
 /// The public fields of a token: what it grants, to whom, until when. Never the signature.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TokenSummary {
     /// `006` or `007`.
     pub version: &'static str,
@@ -105,47 +118,4 @@ fn privileges(list: impl Iterator<Item = (u16, Option<&'static str>, u32)>) -> S
     } else {
         items.join(", ")
     }
-}
-
-/// Replace every occurrence of each secret in `text` with [`REDACTED`]. Secrets shorter than 8
-/// characters are ignored: they cannot be told apart from ordinary words.
-pub fn redact(text: &str, secrets: &[String]) -> String {
-    let mut secrets: Vec<&String> = secrets.iter().filter(|s| s.len() >= 8).collect();
-    // Longest first, so a secret that contains another is replaced whole.
-    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    let mut out = text.to_owned();
-    for secret in secrets {
-        if out.contains(secret.as_str()) {
-            out = out.replace(secret.as_str(), REDACTED);
-        }
-    }
-    out
-}
-
-/// The strings that must never appear in a report for this token and certificate: the token as
-/// given and as repaired, the signature in hex and base64, and the certificate.
-pub fn secrets_of(
-    raw_token: Option<&str>,
-    token: Option<&Token>,
-    certificate: Option<&str>,
-) -> Vec<String> {
-    use base64::Engine;
-    let mut out = Vec::new();
-    if let Some(raw) = raw_token {
-        out.push(raw.trim().to_owned());
-        // The base64 body carries the signature too; a long run of it is as good as the token.
-        if raw.trim().len() > 3 {
-            out.push(raw.trim()[3..].to_owned());
-        }
-    }
-    if let Some(token) = token {
-        let signature = token.signature();
-        out.push(hex::encode(signature));
-        out.push(hex::encode_upper(signature));
-        out.push(base64::engine::general_purpose::STANDARD.encode(signature));
-    }
-    if let Some(certificate) = certificate {
-        out.push(certificate.trim().to_owned());
-    }
-    out
 }

@@ -14,7 +14,7 @@ const BROWSER_VERSION_TIMEOUT: Duration = Duration::from_secs(5);
 const BROWSERS: [&str; 3] = ["chromium", "chromium-browser", "google-chrome"];
 
 /// Versions of everything involved in a run.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Versions {
     /// This tool.
     pub agora_doctor: String,

@@ -11,6 +11,7 @@ use super::examples;
 use super::report::{self, ExpectationView, Instant, Summary, TokenReport, SCHEMA};
 use super::{parse_time, TokenError};
 use crate::cli::token::{Example, RoleArg, TokenArgs, TokenCommand};
+use crate::redact::Redactor;
 use crate::render::{self, print_error, OutputContext};
 use crate::report::{Finding, Status};
 use crate::Outcome;
@@ -58,19 +59,12 @@ pub fn run(args: Box<TokenArgs>, ctx: &OutputContext) -> Outcome {
     }
 }
 
-/// Replace every occurrence of the certificate with `[certificate]` (belt and braces: no code path
-/// is meant to print it, this guarantees it).
+/// Remove the certificate from text this command prints (belt and braces: no code path is meant to
+/// print it, this guarantees it). Only the given secret goes: tokens are this command's subject.
 pub fn redact(text: &str, secret: Option<&str>) -> String {
     match secret {
-        Some(s) if !s.is_empty() => {
-            let mut out = text.replace(s, "[certificate]");
-            // The same certificate in the other letter case is the same secret to a reader.
-            for variant in [s.to_ascii_lowercase(), s.to_ascii_uppercase()] {
-                out = out.replace(&variant, "[certificate]");
-            }
-            out
-        }
-        _ => text.to_string(),
+        Some(s) => Redactor::new(&[s]).given_only(text),
+        None => text.to_string(),
     }
 }
 
