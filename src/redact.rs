@@ -476,26 +476,41 @@ fn find_token(text: &str, start: usize) -> Option<Found> {
     let (mut any_url, mut any_json, mut any_space, mut any_break) = (url, json, false, false);
     let mut at = end;
     for _ in 0..MAX_PIECES {
-        let gap_end = bytes[at..]
+        let gap_len = bytes[at..]
             .iter()
             .take(MAX_GAP + 1)
-            .position(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
-            .map(|n| at + n);
-        let Some(gap_end) = gap_end.filter(|&g| g > at && g - at <= MAX_GAP) else {
+            .take_while(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+            .count();
+        if gap_len == 0 || gap_len > MAX_GAP {
             break;
-        };
+        }
+        let gap_end = at + gap_len;
+        let gap = &text[at..gap_end];
+        // A token ending in `+` ends in spaces: the gap's first spaces may be its last characters.
+        if gap.starts_with(' ') {
+            let mut trailing = spaced.clone();
+            for n in 1..=gap.bytes().take_while(|b| *b == b' ').count() {
+                trailing.push('+');
+                if decodes(&trailing) {
+                    return Some(Found {
+                        end: at + n,
+                        kind: Redaction::TokenSpaced,
+                    });
+                }
+            }
+        }
         let (piece_end, url, json) = token_run(bytes, gap_end);
         if piece_end == gap_end {
             break;
         }
-        let gap = &text[at..gap_end];
-        let one_space = gap == " ";
-        any_break |= !one_space;
-        any_space |= one_space;
+        // Spaces only: each was a `+` (`++` became two spaces); anything else is a line break.
+        let spaces = gap.bytes().all(|b| b == b' ');
+        any_break |= !spaces;
+        any_space |= spaces;
         any_url |= url;
         any_json |= json;
-        if one_space {
-            spaced.push('+');
+        if spaces {
+            spaced.extend(std::iter::repeat_n('+', gap.len()));
         }
         normalize(&text[gap_end..piece_end], &mut spaced);
         normalize(&text[gap_end..piece_end], &mut joined);
@@ -682,6 +697,38 @@ mod tests {
         let spaced = T006.replace('+', " ");
         let (out, _) = redact(&format!("t={spaced} channel demo"));
         assert_eq!(out, "t=[redacted token] channel demo");
+    }
+
+    #[test]
+    fn a_spaced_token_ending_in_plus_loses_its_trailing_spaces_too() {
+        // Regression (found by the property test): `…Si+` became `…Si ` and the join stopped early.
+        let token = (0..100_000)
+            .map(|salt| {
+                agora_token_core::build::rtc_007(
+                    APP_ID,
+                    CERT,
+                    "demo",
+                    "7",
+                    agora_token_core::build::Role::Publisher,
+                    1_700_000_000,
+                    600,
+                    600,
+                    salt,
+                )
+                .unwrap()
+            })
+            .find(|t| t.ends_with('+') && t.contains("++"))
+            .expect("some salt gives a token ending in `+` and holding `++`");
+        let spaced = token.replace('+', " ");
+        for (text, rest) in [
+            (format!("t={spaced}"), ""),
+            (format!("t={spaced} failed"), " failed"),
+            (format!("t={spaced}\nnext"), "\nnext"),
+        ] {
+            let (out, tally) = redact(&text);
+            assert_eq!(out, format!("t=[redacted token]{rest}"), "{text:?}");
+            assert_eq!(tally.count(Redaction::TokenSpaced), 1);
+        }
     }
 
     #[test]
