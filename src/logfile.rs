@@ -3,11 +3,13 @@
 //! Windows tools save text. What comes out is one UTF-8 byte stream for the scanner, read lazily so
 //! a large log never sits whole in memory.
 //!
-//! Text that cannot be decoded is refused with an error naming the file and a next step, never
-//! scanned as if it were clean: other compressions (zstd, xz, bzip2, zip), UTF-32, and data with
-//! NUL bytes near its start (binary, or UTF-16 saved without a byte-order mark). The NUL sniff
-//! looks at the first 8000 bytes, as git's `buffer_is_binary` does
-//! (<https://github.com/git/git/blob/master/xdiff-interface.c>).
+//! UTF-16 saved without a byte-order mark is recognised by where its NUL bytes fall (every second
+//! byte of mostly-ASCII text, the statistic Windows' `IsTextUnicode` uses:
+//! <https://learn.microsoft.com/windows/win32/api/winbase/nf-winbase-istextunicode>) and decoded too.
+//! What cannot be decoded is refused with an error naming the file and a next step, never scanned as
+//! if it were clean: other compressions (zstd, xz, bzip2, zip) and UTF-32. Other bytes (binary
+//! garbage around a pasted error, a sparse file) are scanned as they are: an error line inside them
+//! is still found.
 
 use std::fs::File;
 use std::io::{self, Cursor, Read};
@@ -78,14 +80,6 @@ pub enum LogError {
         /// The path as given.
         name: String,
     },
-    /// NUL bytes: binary, or UTF-16 without a byte-order mark.
-    #[error("the log {name} is not text: byte {offset} is NUL (binary data, or UTF-16 saved without a byte-order mark); save it as UTF-8, or convert it: `iconv -f UTF-16LE -t UTF-8 {name} > log.txt`")]
-    NotText {
-        /// The path as given.
-        name: String,
-        /// Offset of the first NUL in the decoded text.
-        offset: usize,
-    },
 }
 
 /// Open `path` (`-` = stdin) for scanning.
@@ -151,13 +145,26 @@ fn text(
             name: name.to_owned(),
         });
     }
+    let utf16 = if head.starts_with(&[0xff, 0xfe]) || head.starts_with(&[0xfe, 0xff]) {
+        let big_endian = head[0] == 0xfe;
+        read_as.push(if big_endian { "UTF-16 BE" } else { "UTF-16 LE" });
+        Some((big_endian, 2))
+    } else {
+        let guess = utf16_without_bom(&head);
+        if let Some(big_endian) = guess {
+            read_as.push(if big_endian {
+                "UTF-16 BE without BOM"
+            } else {
+                "UTF-16 LE without BOM"
+            });
+        }
+        guess.map(|big_endian| (big_endian, 0))
+    };
     let (head, reader): (Vec<u8>, Box<dyn Read>) = if let Some(body) = head.strip_prefix(&[0xef, 0xbb, 0xbf]) {
         read_as.push("UTF-8 with BOM");
         (body.to_vec(), rest)
-    } else if head.starts_with(&[0xff, 0xfe]) || head.starts_with(&[0xfe, 0xff]) {
-        let big_endian = head[0] == 0xfe;
-        read_as.push(if big_endian { "UTF-16 BE" } else { "UTF-16 LE" });
-        let utf16 = Utf16Reader::new(Cursor::new(head[2..].to_vec()).chain(rest), big_endian);
+    } else if let Some((big_endian, bom)) = utf16 {
+        let utf16 = Utf16Reader::new(Cursor::new(head[bom..].to_vec()).chain(rest), big_endian);
         sniff(Box::new(utf16)).map_err(|source| LogError::Read {
             name: name.to_owned(),
             source,
@@ -165,17 +172,37 @@ fn text(
     } else {
         (head, rest)
     };
-    if let Some(offset) = memchr::memchr(0, &head) {
-        return Err(LogError::NotText {
-            name: name.to_owned(),
-            offset,
-        });
-    }
     Ok(LogSource {
         name: name.to_owned(),
         read_as,
         reader: Box::new(Cursor::new(head).chain(reader)),
     })
+}
+
+/// UTF-16 without a byte-order mark: in mostly-ASCII text every second byte is NUL, on the odd
+/// positions for little endian, the even ones for big endian, and almost never on the others.
+/// Returns whether it is big endian.
+fn utf16_without_bom(head: &[u8]) -> Option<bool> {
+    let pairs = head.len() / 2;
+    if pairs < 8 {
+        return None;
+    }
+    let nul_at = |parity: usize| {
+        head.iter()
+            .skip(parity)
+            .step_by(2)
+            .take(pairs)
+            .filter(|b| **b == 0)
+            .count()
+    };
+    let (even, odd) = (nul_at(0), nul_at(1));
+    let mostly = |n: usize| n * 10 >= pairs * 7;
+    let hardly = |n: usize| n * 50 <= pairs;
+    match (mostly(even) && hardly(odd), mostly(odd) && hardly(even)) {
+        (true, false) => Some(true),
+        (false, true) => Some(false),
+        _ => None,
+    }
 }
 
 /// Read up to [`SNIFF`] bytes (fewer only at the end of the input).
@@ -334,10 +361,23 @@ mod tests {
     }
 
     #[test]
+    fn utf16_without_a_bom_is_recognised_and_binary_is_left_alone() {
+        let text = "Agora-SDK [ERROR]: dynamic key expired\r\n";
+        for big_endian in [false, true] {
+            let (got, read_as) = read(utf16(text, big_endian)[2..].to_vec()).unwrap();
+            assert_eq!(got, text);
+            assert_eq!(read_as.len(), 1);
+            assert!(read_as[0].ends_with("without BOM"));
+        }
+        // Zeros (a sparse file) and garbage are scanned as bytes: an error inside is still found.
+        let mut zeros = vec![0u8; 4096];
+        zeros.extend_from_slice(text.as_bytes());
+        assert_eq!(read(zeros.clone()).unwrap().0.as_bytes(), zeros.as_slice());
+    }
+
+    #[test]
     fn undecodable_input_is_refused_with_the_file_named() {
-        let utf16_without_bom = utf16("dynamic key expired\n", false)[2..].to_vec();
         for (bytes, words) in [
-            (utf16_without_bom, "byte 1 is NUL"),
             (vec![0xff, 0xfe, 0, 0, b'a', 0, 0, 0], "UTF-32"),
             (vec![0x28, 0xb5, 0x2f, 0xfd, 1, 2], "zstd-compressed"),
             (vec![0x1f, 0x8b, 8, 0, 0, 0], "gzip -t x.log"),

@@ -187,6 +187,7 @@ fn every_log_encoding_reads_like_the_plain_file() {
         ("web-3.x-crlf.utf8-bom.log", vec!["UTF-8 with BOM"]),
         ("web-3.x-crlf.log.gz", vec!["gzip"]),
         ("web-3.x-crlf.utf16le-bom.log.gz", vec!["gzip", "UTF-16 LE"]),
+        ("web-3.x-crlf.utf16le-no-bom.log", vec!["UTF-16 LE without BOM"]),
     ] {
         let path = fixture(&format!("encoded/{file}"));
         let explained = json_of(&["explain", "--log", &path, "--json"]);
@@ -211,7 +212,7 @@ fn every_log_encoding_reads_like_the_plain_file() {
 /// as a clean log.
 #[test]
 fn an_undecodable_log_is_refused_not_reported_clean() {
-    let path = fixture("encoded/web-3.x-crlf.utf16le-no-bom.log");
+    let path = fixture("encoded/web-3.x-crlf.utf32le-bom.log");
     for args in [
         vec!["explain", "--log", path.as_str()],
         vec!["report", "--sim", "--only", "clock", "--log", path.as_str()],
@@ -221,7 +222,7 @@ fn an_undecodable_log_is_refused_not_reported_clean() {
         assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
         assert!(out.stdout.is_empty(), "{args:?} printed a report");
         assert!(
-            stderr.contains("utf16le-no-bom.log") && stderr.contains("iconv -f UTF-16LE"),
+            stderr.contains("utf32le-bom.log") && stderr.contains("iconv -f UTF-32"),
             "{stderr}"
         );
     }
