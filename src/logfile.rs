@@ -160,18 +160,19 @@ fn text(
         }
         guess.map(|big_endian| (big_endian, 0))
     };
-    let (head, reader): (Vec<u8>, Box<dyn Read>) = if let Some(body) = head.strip_prefix(&[0xef, 0xbb, 0xbf]) {
-        read_as.push("UTF-8 with BOM");
-        (body.to_vec(), rest)
-    } else if let Some((big_endian, bom)) = utf16 {
-        let utf16 = Utf16Reader::new(Cursor::new(head[bom..].to_vec()).chain(rest), big_endian);
-        sniff(Box::new(utf16)).map_err(|source| LogError::Read {
-            name: name.to_owned(),
-            source,
-        })?
-    } else {
-        (head, rest)
-    };
+    let (head, reader): (Vec<u8>, Box<dyn Read>) =
+        if let Some(body) = head.strip_prefix(&[0xef, 0xbb, 0xbf]) {
+            read_as.push("UTF-8 with BOM");
+            (body.to_vec(), rest)
+        } else if let Some((big_endian, bom)) = utf16 {
+            let utf16 = Utf16Reader::new(Cursor::new(head[bom..].to_vec()).chain(rest), big_endian);
+            sniff(Box::new(utf16)).map_err(|source| LogError::Read {
+                name: name.to_owned(),
+                source,
+            })?
+        } else {
+            (head, rest)
+        };
     Ok(LogSource {
         name: name.to_owned(),
         read_as,
@@ -217,9 +218,9 @@ struct GzipErrors<R>(R);
 
 impl<R: Read> Read for GzipErrors<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.0.read(buf).map_err(|e| {
-            io::Error::new(e.kind(), format!("the gzip data does not inflate ({e})"))
-        })
+        self.0
+            .read(buf)
+            .map_err(|e| io::Error::new(e.kind(), format!("the gzip data does not inflate ({e})")))
     }
 }
 
@@ -278,8 +279,11 @@ impl<R: Read> Utf16Reader<R> {
         if self.eof && !self.raw.is_empty() {
             // An odd byte at the very end.
             self.raw.clear();
-            self.out
-                .extend_from_slice(char::REPLACEMENT_CHARACTER.encode_utf8(&mut utf8).as_bytes());
+            self.out.extend_from_slice(
+                char::REPLACEMENT_CHARACTER
+                    .encode_utf8(&mut utf8)
+                    .as_bytes(),
+            );
         }
     }
 }
@@ -395,7 +399,10 @@ mod tests {
                     .to_string()
                 }
             };
-            assert!(message.contains("x.log") && message.contains(words), "{message}");
+            assert!(
+                message.contains("x.log") && message.contains(words),
+                "{message}"
+            );
         }
     }
 }

@@ -563,7 +563,14 @@ fn redact_tokens(text: &str, tally: &mut Redactions) -> String {
 // ---- pass 2: certificates by position ----
 
 /// Keys that name an App ID: a 32-hex value after one of these is public.
-const APP_ID_KEYS: &[&str] = &["appid", "app_id", "app-id", "app id", "vendorkey", "vendor_key"];
+const APP_ID_KEYS: &[&str] = &[
+    "appid",
+    "app_id",
+    "app-id",
+    "app id",
+    "vendorkey",
+    "vendor_key",
+];
 
 /// Whether the 32-hex string at `bytes[start..start + 32]` stands in a certificate position.
 fn certificate_position(text: &str, start: usize) -> bool {
@@ -677,10 +684,22 @@ mod tests {
             let url = percent_encode(token, false);
             let cases = [
                 (format!("join with token {token} failed"), Redaction::Token),
-                (format!("GET /join?token={url}&uid=7"), Redaction::TokenUrlEncoded),
-                (format!("token={} uid=7", token.replace('+', " ")), Redaction::TokenSpaced),
-                (format!("{{\"token\":\"{}\"}}", token.replace('/', "\\/")), Redaction::TokenJsonEscaped),
-                (format!("token:\n{}\n{}\nnext", &token[..40], &token[40..]), Redaction::TokenSplit),
+                (
+                    format!("GET /join?token={url}&uid=7"),
+                    Redaction::TokenUrlEncoded,
+                ),
+                (
+                    format!("token={} uid=7", token.replace('+', " ")),
+                    Redaction::TokenSpaced,
+                ),
+                (
+                    format!("{{\"token\":\"{}\"}}", token.replace('/', "\\/")),
+                    Redaction::TokenJsonEscaped,
+                ),
+                (
+                    format!("token:\n{}\n{}\nnext", &token[..40], &token[40..]),
+                    Redaction::TokenSplit,
+                ),
             ];
             for (text, kind) in cases {
                 let (out, tally) = redact(&text);
@@ -761,7 +780,10 @@ mod tests {
             format!("RtcTokenBuilder.buildTokenWithUid(\"{APP_ID}\", \"{CERT}\", \"demo\", 0)"),
         ] {
             let (out, tally) = redact(&line);
-            assert!(!out.to_lowercase().contains(&CERT.to_lowercase()), "{line} → {out}");
+            assert!(
+                !out.to_lowercase().contains(&CERT.to_lowercase()),
+                "{line} → {out}"
+            );
             assert_eq!(tally.count(Redaction::Certificate), 1, "{line} → {out}");
             if line.contains(APP_ID) {
                 assert!(out.contains(APP_ID), "the App ID must stay: {out}");

@@ -60,7 +60,12 @@ fn kept_and_expected(check: &Value) -> (f64, f64) {
         .to_owned();
     let seconds = |after: &str| -> f64 {
         let rest = line.split(after).nth(1).unwrap();
-        rest.trim_start().split(' ').next().unwrap().parse().unwrap()
+        rest.trim_start()
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
     };
     (seconds("kept ("), seconds("audio of"))
 }
@@ -80,7 +85,10 @@ fn known_tone_is_measured_within_one_db() {
     );
     // Regression: a working source kept only about a third of the expected samples.
     let (kept, wanted) = kept_and_expected(&check);
-    assert!(kept >= wanted && wanted >= 1.0, "{kept} s kept of {wanted} s: {check:#}");
+    assert!(
+        kept >= wanted && wanted >= 1.0,
+        "{kept} s kept of {wanted} s: {check:#}"
+    );
 }
 
 /// Regression: PulseAudio's `module-sine-source` was called "held by another program" although
@@ -99,7 +107,10 @@ fn a_slow_starting_source_is_measured_not_called_busy() {
         "measured {measured:.2} dBFS, the sine source is {expected:.2} dBFS"
     );
     let (kept, wanted) = kept_and_expected(&check);
-    assert!(kept >= wanted && wanted >= 1.0, "{kept} s kept of {wanted} s: {check:#}");
+    assert!(
+        kept >= wanted && wanted >= 1.0,
+        "{kept} s kept of {wanted} s: {check:#}"
+    );
 }
 
 #[test]

@@ -151,9 +151,28 @@ fn token_strategy() -> impl Strategy<Value = String> {
         .prop_map(|(v006, cert, channel, uid, issued, expire, salt)| {
             let uid = uid.to_string();
             if v006 {
-                rtc_006(APP_ID, &cert, &channel, &uid, Role::Publisher, issued, issued + expire, salt)
+                rtc_006(
+                    APP_ID,
+                    &cert,
+                    &channel,
+                    &uid,
+                    Role::Publisher,
+                    issued,
+                    issued + expire,
+                    salt,
+                )
             } else {
-                rtc_007(APP_ID, &cert, &channel, &uid, Role::Publisher, issued, expire, expire, salt)
+                rtc_007(
+                    APP_ID,
+                    &cert,
+                    &channel,
+                    &uid,
+                    Role::Publisher,
+                    issued,
+                    expire,
+                    expire,
+                    salt,
+                )
             }
             .unwrap()
         })
@@ -187,7 +206,9 @@ fn planted_token() -> impl Strategy<Value = Planted> {
             let mut forbidden = windows(&text, skip);
             forbidden.extend(windows(&token, skip));
             Planted {
-                text: TOKEN_CONTEXTS[context].replace("{}", &text).replace("APPID", APP_ID),
+                text: TOKEN_CONTEXTS[context]
+                    .replace("{}", &text)
+                    .replace("APPID", APP_ID),
                 forbidden,
                 forbidden_hex: vec![],
             }
@@ -226,7 +247,12 @@ fn leaks(output: &str, planted: &[Planted]) -> Vec<String> {
     let lower = output.to_lowercase();
     let mut found = Vec::new();
     for p in planted {
-        found.extend(p.forbidden.iter().filter(|w| output.contains(w.as_str())).cloned());
+        found.extend(
+            p.forbidden
+                .iter()
+                .filter(|w| output.contains(w.as_str()))
+                .cloned(),
+        );
         found.extend(
             p.forbidden_hex
                 .iter()
@@ -262,7 +288,10 @@ fn report(log: &std::path::Path, json: bool, token: &str, cert: &str) -> (i32, S
     if json {
         cmd.arg("--json");
     }
-    let out = cmd.timeout(std::time::Duration::from_secs(120)).output().unwrap();
+    let out = cmd
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .unwrap();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -288,7 +288,9 @@ fn check(r: &Run, via: Via, cert_file: &str, token: &str) -> Result<(), String> 
         let body = &token[3..];
         let shapes = [
             body.to_owned(),
-            body.replace('+', "%2B").replace('/', "%2F").replace('=', "%3D"),
+            body.replace('+', "%2B")
+                .replace('/', "%2F")
+                .replace('=', "%3D"),
             body.replace('+', " "),
         ];
         for shape in &shapes {
@@ -296,7 +298,9 @@ fn check(r: &Run, via: Via, cert_file: &str, token: &str) -> Result<(), String> 
             for window in chars.windows(20) {
                 let window: String = window.iter().collect();
                 if stdout.contains(&window) {
-                    return Err(format!("{what}: the token's `{window}` is on stdout:\n{stdout}"));
+                    return Err(format!(
+                        "{what}: the token's `{window}` is on stdout:\n{stdout}"
+                    ));
                 }
             }
         }
@@ -359,8 +363,15 @@ fn leaky_log(token: &str) -> String {
             CERT.to_uppercase()
         ),
         format!("{} token {token}", error("DYNAMIC_USE_STATIC_KEY")),
-        format!("{} GET /rtc?token={url}&uid=7", error("INVALID_CHANNEL_NAME")),
-        format!("{} token={}", error("DYNAMIC_KEY_TIMEOUT"), token.replace('+', " ")),
+        format!(
+            "{} GET /rtc?token={url}&uid=7",
+            error("INVALID_CHANNEL_NAME")
+        ),
+        format!(
+            "{} token={}",
+            error("DYNAMIC_KEY_TIMEOUT"),
+            token.replace('+', " ")
+        ),
     ]
     .join("\n")
         + "\n"

@@ -158,8 +158,17 @@ fn fixture(name: &str) -> String {
 #[test]
 fn every_log_encoding_reads_like_the_plain_file() {
     let json_of = |args: &[&str]| -> serde_json::Value {
-        let out = Command::cargo_bin("agora-doctor").unwrap().args(args).output().unwrap();
-        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let out = Command::cargo_bin("agora-doctor")
+            .unwrap()
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         serde_json::from_slice(&out.stdout).unwrap()
     };
     let summary = |log: &serde_json::Value| -> Vec<(String, u64, u64, u64, String)> {
@@ -187,14 +196,23 @@ fn every_log_encoding_reads_like_the_plain_file() {
         ("web-3.x-crlf.utf8-bom.log", vec!["UTF-8 with BOM"]),
         ("web-3.x-crlf.log.gz", vec!["gzip"]),
         ("web-3.x-crlf.utf16le-bom.log.gz", vec!["gzip", "UTF-16 LE"]),
-        ("web-3.x-crlf.utf16le-no-bom.log", vec!["UTF-16 LE without BOM"]),
+        (
+            "web-3.x-crlf.utf16le-no-bom.log",
+            vec!["UTF-16 LE without BOM"],
+        ),
     ] {
         let path = fixture(&format!("encoded/{file}"));
         let explained = json_of(&["explain", "--log", &path, "--json"]);
         assert_eq!(summary(&explained), expected, "explain --log {file}");
-        let report = json_of(&["report", "--sim", "--only", "clock", "--json", "--log", &path]);
+        let report = json_of(&[
+            "report", "--sim", "--only", "clock", "--json", "--log", &path,
+        ]);
         assert_eq!(summary(&report["log"]), expected, "report --log {file}");
-        assert_eq!(report["log"]["read_as"], serde_json::json!(read_as), "{file}");
+        assert_eq!(
+            report["log"]["read_as"],
+            serde_json::json!(read_as),
+            "{file}"
+        );
         let markdown = Command::cargo_bin("agora-doctor")
             .unwrap()
             .args(["report", "--sim", "--only", "clock", "--log", &path])
@@ -217,7 +235,11 @@ fn an_undecodable_log_is_refused_not_reported_clean() {
         vec!["explain", "--log", path.as_str()],
         vec!["report", "--sim", "--only", "clock", "--log", path.as_str()],
     ] {
-        let out = Command::cargo_bin("agora-doctor").unwrap().args(&args).output().unwrap();
+        let out = Command::cargo_bin("agora-doctor")
+            .unwrap()
+            .args(&args)
+            .output()
+            .unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
         assert!(out.stdout.is_empty(), "{args:?} printed a report");

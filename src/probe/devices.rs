@@ -213,7 +213,11 @@ fn capture_inner(options: &DeviceOptions) -> Result<Capture, CaptureError> {
     let per_second = f64::from(config.sample_rate) * f64::from(config.channels);
     let plan = Plan {
         discard: (options.discard.as_secs_f64() * per_second) as usize,
-        keep: (options.capture.saturating_sub(options.discard).as_secs_f64() * per_second) as usize,
+        keep: (options
+            .capture
+            .saturating_sub(options.discard)
+            .as_secs_f64()
+            * per_second) as usize,
     };
     let shared = Arc::new((Mutex::new(Progress::default()), Condvar::new()));
     let errors: Arc<Mutex<Vec<String>>> = Arc::new(Mutex::new(Vec::new()));
@@ -310,7 +314,10 @@ where
             }
             progress.first_buffer.get_or_insert_with(Instant::now);
             // The first samples are often empty or ramping up (probe.md §4.5): drop them.
-            let skip = plan.discard.saturating_sub(progress.delivered).min(data.len());
+            let skip = plan
+                .discard
+                .saturating_sub(progress.delivered)
+                .min(data.len());
             progress.delivered += data.len();
             let room = plan.keep.saturating_sub(progress.kept.len());
             progress
