@@ -6,6 +6,7 @@
 pub mod browser;
 pub mod cli;
 pub mod cli_docs;
+pub mod env;
 pub mod explain;
 pub mod join;
 pub mod logfile;
@@ -21,6 +22,10 @@ pub use report::Outcome;
 
 /// Run one parsed command line and say how it ended.
 pub fn run(cli: cli::Cli) -> Outcome {
+    if let Err(message) = env::install_clock() {
+        render::print_error(&message);
+        return Outcome::CouldNotRun;
+    }
     let ctx = render::OutputContext::from_choice(cli.color, cli.quiet, cli.verbose);
     match cli.command {
         cli::Command::Token(args) => token::command::run(args, &ctx),

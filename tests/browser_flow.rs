@@ -60,10 +60,7 @@ fn finding<'a>(check: &'a Value, key: &str) -> &'a Value {
 }
 
 fn now() -> u32 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as u32
+    agora_clock::unix() as u32
 }
 
 /// The number N in "got N audio packets".

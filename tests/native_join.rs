@@ -7,7 +7,7 @@ mod native_common;
 
 use std::net::TcpListener;
 use std::path::PathBuf;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use agora_doctor::join::sim::{SimEdge, SIM_APP_ID};
 use agora_doctor::join::{run_cycle, JoinOptions, JoinReport, SdkChoice};
@@ -19,10 +19,7 @@ use native_common::{incomplete_double, sdk_double, TempDir};
 const CHANNEL: &str = "native-test";
 
 fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
+    agora_clock::unix()
 }
 
 fn options(edge: &SimEdge, lib: PathBuf, token: Option<String>) -> JoinOptions {

@@ -186,11 +186,7 @@ fn expired_token_is_refused_by_the_simulated_access_point() {
     let edge = edge(Fault::None);
     let project = edge.project().clone();
     // Issued two hours ago for one hour: expired by Agora's rules.
-    let issued = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as u32
-        - 7200;
+    let issued = agora_clock::unix() as u32 - 7200;
     let token = agora_token_core::rtc_007(
         &project.app_id,
         &project.app_certificate,
@@ -225,10 +221,7 @@ fn access_point_answers_with_agora_gateway_reasons() {
     use agora_sim::edge::{ApRequest, GatewayReason};
     let edge = edge(Fault::None);
     let project = edge.project().clone();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
+    let now = agora_clock::unix();
     let good = agora_token_core::rtc_007(
         &project.app_id,
         &project.app_certificate,

@@ -3,6 +3,10 @@
 //! `sample-numbers:` the whole stdout with every run of digits replaced (ports, timings, dates), the
 //! checkout's path shown as `.`, a clock offset's direction ignored and runs of spaces as one
 //! (and the `--sim` flow's SDK getStats error, which depends on timing, left out).
+//!
+//! Every sample runs on the tool's fixed clock (`AGORA_DOCTOR_NOW`, [`README_NOW`]), so the samples
+//! never rot with the calendar; a second test moves this machine's clock years ahead with
+//! libfaketime and proves the output does not change.
 
 mod common;
 #[path = "common/native.rs"]
@@ -122,27 +126,84 @@ fn numbers_blurred(s: &str) -> String {
     out
 }
 
+/// The instant the README's samples were taken at: every sample runs on this clock.
+const README_NOW: &str = "2026-11-25T12:00:00Z";
+
+/// `probe --sim` runs the Web SDK flow in Chromium (the README shows it; its microphone is
+/// Chromium's synthetic one under --sim), so it must not be opted out as other tests are.
+fn probe_sim(args: &[String]) -> bool {
+    args.first().is_some_and(|a| a == "probe") && args.iter().any(|a| a == "--sim")
+}
+
 #[test]
 fn readme_samples_match_real_output() {
-    let samples = samples();
-    assert!(samples.len() >= 5, "the README lost its tested samples");
+    check_samples(samples(), None);
+}
+
+/// This machine's clock five years ahead (libfaketime, ticking) changes nothing the README shows:
+/// the tool reads the time from its own clock, which `AGORA_DOCTOR_NOW` fixes. Chromium is not
+/// run under libfaketime, so the one sample that drives it is left to the test above.
+#[test]
+fn readme_samples_hold_with_this_machines_clock_years_ahead() {
+    let faketime = std::process::Command::new("faketime")
+        .args(["-f", "+5y", "date", "+%Y"])
+        .output()
+        .expect("faketime is installed (scripts/apt/clock.txt)");
+    let year: i32 = String::from_utf8_lossy(&faketime.stdout)
+        .trim()
+        .parse()
+        .unwrap();
+    let real: i32 = chrono_year_now();
+    assert!(
+        year >= real + 4,
+        "faketime moved the clock to {year}, not ~5 years ahead of {real}"
+    );
+    let samples: Vec<Sample> = samples()
+        .into_iter()
+        .filter(|s| !probe_sim(&s.args))
+        .collect();
+    assert!(samples.len() >= 4, "the README lost its tested samples");
+    check_samples(samples, Some(&["-f", "+5y"]));
+}
+
+/// This year by this machine's clock (only to check that faketime moved it).
+fn chrono_year_now() -> i32 {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    1970 + (secs / 31_556_952) as i32
+}
+
+/// Run each sample (under `faketime ARGS…` when given) and compare it with the README.
+fn check_samples(samples: Vec<Sample>, faketime: Option<&[&str]>) {
+    assert!(samples.len() >= 4, "the README lost its tested samples");
     if samples.iter().any(|s| s.args.iter().any(|a| a == "--sim")) {
         // `probe --sim` and `join --sim` load the SDK double next to the binary.
         native::sdk_double();
     }
-    // `probe --sim` runs the Web SDK flow in Chromium (the README shows it; its microphone is
-    // Chromium's synthetic one under --sim), so it must not be opted out as other tests are.
-    let probe_sim = |args: &[String]| {
-        args.first().is_some_and(|a| a == "probe") && args.iter().any(|a| a == "--sim")
-    };
     for sample in samples {
-        let mut cmd = doctor();
+        let mut cmd = match faketime {
+            None => doctor(),
+            Some(args) => {
+                let mut cmd = assert_cmd::Command::new("faketime");
+                cmd.args(args)
+                    .arg(assert_cmd::cargo::cargo_bin("agora-doctor"))
+                    .env_remove("AGORA_APP_CERTIFICATE")
+                    .env("AGORA_DOCTOR_NO_BROWSER", "1")
+                    .env("TERM", "dumb")
+                    // Timers and timeouts keep this machine's monotonic clock.
+                    .env("FAKETIME_DONT_FAKE_MONOTONIC", "1");
+                cmd
+            }
+        };
         if probe_sim(&sample.args) {
             cmd.env_remove("AGORA_DOCTOR_NO_BROWSER");
         }
         let out = cmd
             .args(&sample.args)
             .env("NO_COLOR", "1")
+            .env("AGORA_DOCTOR_NOW", README_NOW)
             .output()
             .unwrap();
         let actual = String::from_utf8_lossy(&out.stdout).trim_end().to_owned();

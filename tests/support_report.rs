@@ -2,8 +2,6 @@
 //! every secret (certificate, token, signature) redacted and the redactions counted; `--log` in
 //! every encoding Windows and log rotation produce.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use agora_doctor::redact::{secrets_of, Redactor};
 use agora_token_core::{build::rtc_007, build::Role, decode};
 use assert_cmd::Command;
@@ -12,10 +10,7 @@ const APP_ID: &str = "970CA35de60c44645bbae8a215061b33";
 const CERTIFICATE: &str = "5CFd2fd1755d40ecb72977518be15d3b";
 
 fn fresh_token() -> String {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as u32;
+    let now = agora_clock::unix() as u32;
     rtc_007(
         APP_ID,
         CERTIFICATE,

@@ -12,7 +12,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use crate::native_wire::{is_timeout, Message};
 
@@ -232,9 +232,7 @@ fn serve(mut stream: TcpStream, shared: Arc<Shared>) {
     else {
         return;
     };
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+    let now = agora_clock::unix();
     if let Err(reason) = admit(&shared.cfg, &app_id, &token, &channel, &uid, now) {
         shared.refusals.fetch_add(1, Ordering::Relaxed);
         let _ = Message::Refused { reason }.write_to(&mut stream);

@@ -297,10 +297,7 @@ async fn ap_v2(State(shared): State<Arc<Shared>>, mut form: Multipart) -> Respon
 }
 
 fn answer(shared: &Shared, request: ApRequest) -> Response {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
+    let now = agora_clock::unix();
     let code = ap::judge(&shared.config, &request, now);
     let uid = if request.uid != 0 {
         request.uid

@@ -4,7 +4,7 @@
 
 use std::io::Read;
 use std::net::{SocketAddr, TcpListener};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use agora_sim::native::RelayFault;
 use agora_token_core::{rtc_007, uid_text, Role};
@@ -78,9 +78,7 @@ pub struct Prepared {
 }
 
 fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
+    agora_clock::unix()
 }
 
 fn seconds(what: &str, v: f64, max: f64) -> Result<Duration, String> {

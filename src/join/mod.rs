@@ -342,9 +342,7 @@ pub fn refusal_finding(
 /// wrong). The certificate is not needed: channel, uid, App ID and expiry are read from the token.
 fn token_evidence(token: &str, opts: &JoinOptions) -> Vec<String> {
     use agora_token_core::{check, Expectation, User};
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+    let now = agora_clock::unix();
     let expectation = Expectation {
         channel: Some(opts.channel.clone()),
         user: opts.uid.parse().ok().map(User::Uid),

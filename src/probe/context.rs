@@ -145,7 +145,7 @@ impl ProbeContext {
             extra_roots,
             devices: DeviceOptions::default(),
             sim: None,
-            now: SystemTime::now,
+            now: agora_clock::now,
         }
     }
 }

@@ -2,7 +2,6 @@
 //! asks the pure core for a check of each token, and hands the report to the renderer.
 
 use std::io::{self, BufRead};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use agora_token_core::{self as core, keys, Expectation, Role, User};
 
@@ -22,10 +21,7 @@ pub const CERT_ARGUMENT_WARNING: &str = "warning: --cert puts the App Certificat
 /// Run the command: the edges (environment, stdin, clock) are read here and nowhere deeper.
 pub fn run(args: Box<TokenArgs>, ctx: &OutputContext) -> Outcome {
     let env_cert = std::env::var(CERT_ENV).ok();
-    let clock = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
+    let clock = agora_clock::unix();
     let stdin = io::stdin();
     let mut input = stdin.lock();
     // Every value that may be the certificate is redacted from any output, errors included, even

@@ -157,10 +157,7 @@ pub fn error_message(result: &serde_json::Value) -> String {
 
 /// Unix seconds now.
 pub fn now() -> u32 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("clock after 1970")
-        .as_secs() as u32
+    agora_clock::unix() as u32
 }
 
 /// Assert that `agora-doctor explain` resolves what the SDK printed to the catalog entry `key`.

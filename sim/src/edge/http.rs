@@ -184,7 +184,7 @@ impl EdgeService {
 
     /// The simulated server's clock: this machine's, moved by the configured offset.
     fn now(&self) -> SystemTime {
-        let real = SystemTime::now();
+        let real = agora_clock::now();
         let offset = Duration::from_millis(self.clock_offset_ms.unsigned_abs());
         if self.clock_offset_ms >= 0 {
             real + offset
