@@ -6,14 +6,14 @@
 use std::time::Instant;
 
 use agora_doctor::cli::ProbeArgs;
+use agora_doctor::env::Env;
 use agora_doctor::probe::command::execute;
-use agora_doctor::render::OutputContext;
 
 /// Rounds measured (each starts its own simulated edge, like `probe --sim` does).
 const ROUNDS: usize = 15;
 
 fn main() {
-    let output = OutputContext::plain();
+    let output = Env::fixed(&[], "");
     let args = ProbeArgs {
         sim: true,
         // Exactly what a newcomer runs first: every check, endpoints on the simulated edge.

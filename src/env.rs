@@ -1,23 +1,114 @@
-//! The process environment the tool reads before any command runs: today, the clock.
+//! The process environment, read once before any command runs: the variables, the clock, stdin and
+//! whether the standard streams are terminals. Commands receive an [`Env`]; they never read
+//! `std::env`, the clock or stdin themselves, so a test can build an `Env` and fix all of it.
 //!
 //! `AGORA_DOCTOR_NOW` (RFC 3339 or unix seconds) places the whole run, the simulated edge included,
 //! at that instant (see the `agora-clock` crate): a report can be reproduced later, and the test
 //! suite compares outputs that mention dates without depending on today's.
 
+use std::collections::BTreeMap;
+use std::io::{self, BufRead, IsTerminal};
+use std::sync::Mutex;
 use std::time::{Duration, UNIX_EPOCH};
 
 /// The variable that sets the tool's clock.
 pub const NOW_ENV: &str = "AGORA_DOCTOR_NOW";
+/// The variable holding the App Certificate.
+pub const CERT_ENV: &str = "AGORA_APP_CERTIFICATE";
+/// The variable holding the App ID (clap reads it for `--app-id`; `--sim` ignores it).
+pub const APP_ID_ENV: &str = "AGORA_APP_ID";
 
-/// Set the process clock from `AGORA_DOCTOR_NOW` when it is present.
-pub fn install_clock() -> Result<(), String> {
-    let Some(value) = std::env::var_os(NOW_ENV) else {
-        return Ok(());
-    };
-    let text = value.to_string_lossy();
-    let unix = crate::token::parse_time("AGORA_DOCTOR_NOW", &text).map_err(|_| {
-        format!("{NOW_ENV}={text:?} is not a time: give RFC 3339 (2026-12-05T10:00:00Z) or unix seconds, or unset it")
-    })?;
-    agora_clock::set(UNIX_EPOCH + Duration::from_secs(unix));
-    Ok(())
+/// Everything the tool reads from its process, once.
+pub struct Env {
+    vars: BTreeMap<String, String>,
+    stdin: Mutex<Box<dyn BufRead + Send>>,
+    /// Whether stdout is a terminal (colour `auto`).
+    pub stdout_is_terminal: bool,
+    /// Whether stderr is a terminal (spinners only then).
+    pub stderr_is_terminal: bool,
+    /// Arguments whose value clap took from an environment variable (e.g. `app_id` from
+    /// `AGORA_APP_ID`), not from the command line.
+    pub from_env: Vec<String>,
+}
+
+impl std::fmt::Debug for Env {
+    // The variables hold secrets (the App Certificate): list their names only.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Env")
+            .field("vars", &self.vars.keys().collect::<Vec<_>>())
+            .field("stdout_is_terminal", &self.stdout_is_terminal)
+            .field("stderr_is_terminal", &self.stderr_is_terminal)
+            .field("from_env", &self.from_env)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Env {
+    /// Read this process's environment and set the clock from `AGORA_DOCTOR_NOW`.
+    pub fn from_process(from_env: Vec<String>) -> Result<Env, String> {
+        let vars = std::env::vars_os()
+            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+            .collect();
+        let env = Env {
+            vars,
+            stdin: Mutex::new(Box::new(io::BufReader::new(io::stdin()))),
+            stdout_is_terminal: io::stdout().is_terminal(),
+            stderr_is_terminal: io::stderr().is_terminal(),
+            from_env,
+        };
+        env.install_clock()?;
+        Ok(env)
+    }
+
+    /// An environment for tests: these variables, this stdin, no terminal.
+    pub fn fixed(vars: &[(&str, &str)], stdin: &str) -> Env {
+        Env {
+            vars: vars
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            stdin: Mutex::new(Box::new(io::Cursor::new(stdin.as_bytes().to_vec()))),
+            stdout_is_terminal: false,
+            stderr_is_terminal: false,
+            from_env: Vec::new(),
+        }
+    }
+
+    /// A variable's value, when set and valid UTF-8.
+    pub fn var(&self, name: &str) -> Option<&str> {
+        self.vars.get(name).map(String::as_str)
+    }
+
+    /// A variable's value when set to something other than blanks.
+    pub fn non_blank(&self, name: &str) -> Option<&str> {
+        self.var(name).filter(|v| !v.trim().is_empty())
+    }
+
+    /// Whether clap took argument `id`'s value from its environment variable.
+    pub fn came_from_env(&self, id: &str) -> bool {
+        self.from_env.iter().any(|i| i == id)
+    }
+
+    /// The tool's clock: unix seconds now (fixed by `AGORA_DOCTOR_NOW` when set).
+    pub fn now(&self) -> u64 {
+        agora_clock::unix()
+    }
+
+    /// Run `f` with stdin (read by at most one input of a run: a token list, a certificate, a log).
+    pub fn with_stdin<T>(&self, f: impl FnOnce(&mut dyn BufRead) -> T) -> T {
+        let mut guard = self.stdin.lock().unwrap_or_else(|e| e.into_inner());
+        f(guard.as_mut())
+    }
+
+    /// Set the process clock from `AGORA_DOCTOR_NOW` when it is present.
+    fn install_clock(&self) -> Result<(), String> {
+        let Some(text) = self.var(NOW_ENV) else {
+            return Ok(());
+        };
+        let unix = crate::token::parse_time("AGORA_DOCTOR_NOW", text).map_err(|_| {
+            format!("{NOW_ENV}={text:?} is not a time: give RFC 3339 (2026-12-05T10:00:00Z) or unix seconds, or unset it")
+        })?;
+        agora_clock::set(UNIX_EPOCH + Duration::from_secs(unix));
+        Ok(())
+    }
 }

@@ -1,13 +1,16 @@
 //! agora-doctor: why an Agora voice app does not work, and proof that it does before a demo.
 //!
-//! One dispatch from the parsed command line to each command; every command computes a report, a
-//! renderer writes it, and the result maps to an exit code (see [`Outcome`]).
+//! One pipeline ([`run`]): read the process [`env::Env`] once; each command resolves its inputs
+//! against it ([`inputs::Inputs::resolve`]) and computes a typed report ([`report::Computed`]);
+//! then `run` alone chooses the renderer, redacts, writes, and maps the result to an exit code
+//! (see [`Outcome`]). Nothing else writes a command's result to stdout (`tests/all/pipeline.rs`).
 
 pub mod browser;
 pub mod cli;
 pub mod cli_docs;
 pub mod env;
 pub mod explain;
+pub mod inputs;
 pub mod join;
 pub mod logfile;
 pub mod native;
@@ -15,36 +18,122 @@ pub mod probe;
 pub mod redact;
 pub mod render;
 pub mod report;
-pub mod support;
+pub mod scan;
 pub mod token;
+pub mod token_server;
 
 pub use report::Outcome;
 
+use redact::{Redactions, Redactor};
+use report::{Computed, Destination, Failure, Format, Redaction, Report};
+
 /// Run one parsed command line and say how it ended.
 pub fn run(cli: cli::Cli) -> Outcome {
-    if let Err(message) = env::install_clock() {
-        render::print_error(&message);
-        return Outcome::CouldNotRun;
-    }
-    let ctx = render::OutputContext::from_choice(cli.color, cli.quiet, cli.verbose);
-    match cli.command {
-        cli::Command::Token(args) => token::command::run(args, &ctx),
-        cli::Command::Explain(args) => explain::command::run(args, &ctx),
-        cli::Command::Probe(args) => probe::command::run(*args, &ctx),
-        cli::Command::Join(args) => join::command::run(args, &ctx),
-        cli::Command::Report(args) => support::command::run(*args, &ctx),
-        cli::Command::Completions(args) => print_text(&cli_docs::completions(args.shell)),
-        cli::Command::Man => print_text(&cli_docs::man_page()),
+    let env = match env::Env::from_process(cli.from_env.clone()) {
+        Ok(env) => env,
+        Err(message) => {
+            render::print_error(&message);
+            return Outcome::CouldNotRun;
+        }
+    };
+    let ctx = render::OutputContext::from_choice(cli.color, cli.quiet, cli.verbose, &env);
+    let format = if cli.command.wants_json() {
+        Format::Json
+    } else {
+        Format::Human
+    };
+    let computed = match cli.command {
+        cli::Command::Token(args) => token::command::compute(args, &env),
+        cli::Command::TokenServer(args) => token_server::compute(*args, &env),
+        cli::Command::Explain(args) => explain::command::compute(args, &env).map_err(Failure::from),
+        cli::Command::Probe(args) => probe::command::compute(*args, &env),
+        cli::Command::Join(args) => join::command::compute(args, &env),
+        cli::Command::Report(args) => report::command::compute(*args, &env),
+        cli::Command::Scan(args) => scan::command::compute(args, &env).map_err(Failure::from),
+        cli::Command::Completions(args) => Ok(text(cli_docs::completions(args.shell))),
+        cli::Command::Man => Ok(text(cli_docs::man_page())),
+    };
+    match computed {
+        Ok(computed) => {
+            let redactor = redactor(computed.redaction.clone(), &env);
+            write(computed, format, &ctx, &redactor)
+        }
+        Err(failure) => {
+            let redactor = redactor(failure.redaction, &env);
+            render::print_error(&redactor.text_only(&failure.message));
+            Outcome::CouldNotRun
+        }
     }
 }
 
-/// Write generated text to stdout; a write failure other than a closed pipe is a could-not-run.
-fn print_text(text: &str) -> Outcome {
-    match render::write_stdout(text) {
-        Ok(()) => Outcome::Ok,
-        Err(e) => {
-            render::print_error(&format!("could not write to stdout: {e}"));
+/// The one redactor of a run: what the command asked for, plus the environment's certificate,
+/// which never appears in any output or error, whatever the command.
+fn redactor(redaction: Redaction, env: &env::Env) -> Redactor {
+    redaction
+        .with(env.non_blank(env::CERT_ENV).map(str::to_owned))
+        .redactor()
+}
+
+fn text(text: String) -> Computed {
+    Computed::new(Report::Text(text), Outcome::Ok)
+}
+
+/// Render, redact and write a computed document; a write failure other than a closed pipe is a
+/// could-not-run.
+fn write(
+    computed: Computed,
+    format: Format,
+    ctx: &render::OutputContext,
+    redactor: &Redactor,
+) -> Outcome {
+    for warning in &computed.warnings {
+        render::print_warning(&redactor.text_only(warning));
+    }
+    let mut report = computed.report;
+    let mut counted = Redactions::default();
+    let mut text = redact(
+        redactor,
+        render::render(&report, format, ctx),
+        format,
+        &mut counted,
+    );
+    // The support report says what was removed from it: the counts of a first rendering go into
+    // the document, which is rendered and redacted again (the counts themselves hold no secret).
+    if let Report::Support(support) = &mut report {
+        support.redactions = counted.rows();
+        text = redact(
+            redactor,
+            render::render(&report, format, ctx),
+            format,
+            &mut Redactions::default(),
+        );
+    }
+    let written = match &computed.destination {
+        Destination::Stdout => render::write_stdout(&text).map_err(|e| ("stdout".to_owned(), e)),
+        Destination::File(path) => {
+            std::fs::write(path, text).map_err(|e| (path.display().to_string(), e))
+        }
+    };
+    match written {
+        Ok(()) => computed.outcome,
+        Err((target, e)) => {
+            let hint = match computed.destination {
+                Destination::File(_) => "; pass --out with a writable path",
+                Destination::Stdout => "",
+            };
+            render::print_error(&format!(
+                "could not write the report to {target}: {e}{hint}"
+            ));
             Outcome::CouldNotRun
         }
+    }
+}
+
+/// Take the secrets out of rendered text, counting them; a JSON document stays valid and keeps
+/// its layout (only its strings change).
+fn redact(redactor: &Redactor, text: String, format: Format, counted: &mut Redactions) -> String {
+    match format {
+        Format::Json => redactor.json_text(&text, counted),
+        Format::Human => redactor.text(&text, counted),
     }
 }

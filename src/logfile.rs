@@ -17,20 +17,22 @@ use std::io::{self, Cursor, Read};
 use flate2::read::MultiGzDecoder;
 use thiserror::Error;
 
+use crate::env::Env;
+
 /// How many bytes are sniffed for compression magic, byte-order marks and NUL bytes.
 const SNIFF: usize = 8000;
 
 /// A log opened for scanning.
-pub struct LogSource {
+pub struct LogSource<'a> {
     /// What the user called it (`<stdin>` for `-`).
     pub name: String,
     /// How it was read, e.g. `gzip, UTF-16 LE` (empty for plain UTF-8).
     pub read_as: Vec<&'static str>,
     /// UTF-8 bytes of the log.
-    pub reader: Box<dyn Read>,
+    pub reader: Box<dyn Read + 'a>,
 }
 
-impl std::fmt::Debug for LogSource {
+impl std::fmt::Debug for LogSource<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LogSource")
             .field("name", &self.name)
@@ -82,10 +84,15 @@ pub enum LogError {
     },
 }
 
-/// Open `path` (`-` = stdin) for scanning.
-pub fn open(path: &str) -> Result<LogSource, LogError> {
+/// Open `path` (`-` = the run's stdin, read through the [`Env`]) and hand the decoded log to
+/// `read`, which reads it once (the scanner streams it in large chunks).
+pub fn with_log<T>(
+    path: &str,
+    env: &Env,
+    read: impl FnOnce(LogSource<'_>) -> T,
+) -> Result<T, LogError> {
     if path == "-" {
-        return decode("<stdin>", Box::new(io::stdin()));
+        return env.with_stdin(|stdin| Ok(read(decode("<stdin>", Box::new(stdin))?)));
     }
     let file = File::open(path).map_err(|source| LogError::Open {
         name: path.to_owned(),
@@ -96,11 +103,11 @@ pub fn open(path: &str) -> Result<LogSource, LogError> {
             name: path.to_owned(),
         });
     }
-    decode(path, Box::new(file))
+    Ok(read(decode(path, Box::new(file))?))
 }
 
 /// Decode raw log bytes (pure apart from reading `raw`): gzip, byte-order marks, UTF-16.
-pub fn decode(name: &str, raw: Box<dyn Read>) -> Result<LogSource, LogError> {
+pub fn decode<'a>(name: &str, raw: Box<dyn Read + 'a>) -> Result<LogSource<'a>, LogError> {
     let mut read_as = Vec::new();
     let read_err = |source| LogError::Read {
         name: name.to_owned(),
@@ -133,12 +140,12 @@ const COMPRESSIONS: [(&[u8], &str, &str); 4] = [
     (b"PK\x03\x04", "zip", "unzip"),
 ];
 
-fn text(
+fn text<'a>(
     name: &str,
     head: Vec<u8>,
-    rest: Box<dyn Read>,
+    rest: Box<dyn Read + 'a>,
     mut read_as: Vec<&'static str>,
-) -> Result<LogSource, LogError> {
+) -> Result<LogSource<'a>, LogError> {
     let utf32 = head.starts_with(&[0xff, 0xfe, 0, 0]) || head.starts_with(&[0, 0, 0xfe, 0xff]);
     if utf32 {
         return Err(LogError::Utf32 {
@@ -160,7 +167,7 @@ fn text(
         }
         guess.map(|big_endian| (big_endian, 0))
     };
-    let (head, reader): (Vec<u8>, Box<dyn Read>) =
+    let (head, reader): (Vec<u8>, Box<dyn Read + 'a>) =
         if let Some(body) = head.strip_prefix(&[0xef, 0xbb, 0xbf]) {
             read_as.push("UTF-8 with BOM");
             (body.to_vec(), rest)
@@ -207,7 +214,7 @@ fn utf16_without_bom(head: &[u8]) -> Option<bool> {
 }
 
 /// Read up to [`SNIFF`] bytes (fewer only at the end of the input).
-fn sniff(mut raw: Box<dyn Read>) -> io::Result<(Vec<u8>, Box<dyn Read>)> {
+fn sniff<'a>(mut raw: Box<dyn Read + 'a>) -> io::Result<(Vec<u8>, Box<dyn Read + 'a>)> {
     let mut head = Vec::with_capacity(SNIFF);
     (&mut raw).take(SNIFF as u64).read_to_end(&mut head)?;
     Ok((head, raw))

@@ -154,6 +154,9 @@ impl Redactions {
 #[derive(Debug, Clone)]
 pub struct Redactor {
     given: Option<AhoCorasick>,
+    /// Whether token shapes and certificate positions go too (passes 1 and 2), not only the given
+    /// secrets (pass 3).
+    shapes: bool,
 }
 
 impl Default for Redactor {
@@ -191,7 +194,17 @@ impl Redactor {
                 .build(&patterns)
                 .expect("literal patterns of bounded size always build")
         });
-        Redactor { given }
+        Redactor {
+            given,
+            shapes: true,
+        }
+    }
+
+    /// The same redactor removing only the given secrets (for output whose subject is a token,
+    /// such as `token`'s own: the token stays, the certificate goes).
+    pub fn given_only(mut self) -> Self {
+        self.shapes = false;
+        self
     }
 
     /// A redactor for a run given this raw token (and its decoded form) and certificate: the
@@ -207,14 +220,12 @@ impl Redactor {
 
     /// Redact `text`, counting what was removed into `tally`.
     pub fn text(&self, text: &str, tally: &mut Redactions) -> String {
+        if !self.shapes {
+            return self.redact_given(text.to_owned(), tally);
+        }
         let out = redact_tokens(text, tally);
         let out = redact_certificates(&out, tally);
         self.redact_given(out, tally)
-    }
-
-    /// Remove only the given secrets (for output whose subject is a token, such as `token`'s own).
-    pub fn given_only(&self, text: &str) -> String {
-        self.redact_given(text.to_owned(), &mut Redactions::default())
     }
 
     /// Redact `text` when nobody needs the counts.

@@ -15,3 +15,4 @@ pub const SIMULATED_LABEL: &str = "simulated Agora edge (a test double, not Agor
 pub mod native;
 pub mod native_wire;
 pub mod web;
+pub mod world;

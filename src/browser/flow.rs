@@ -354,7 +354,7 @@ fn step_finding(key: &str, step: &str, answer: Answer, took: Duration, ok: &str)
 }
 
 fn failed(key: &str, step: &str, message: &str, took: Duration) -> Finding {
-    super::check::explained(
+    crate::probe::checks::browser::explained(
         Finding::new(key, Status::Fail, format!("{step} failed: {message}"))
             .with_evidence(format!("the SDK answered after {} ms", took.as_millis())),
         message,
@@ -423,7 +423,7 @@ fn console_errors(lines: &[ConsoleEntry], simulated: bool) -> Vec<Finding> {
         )
     };
     for text in &seen {
-        finding = finding.with_evidence(super::check::shorten(text));
+        finding = finding.with_evidence(crate::probe::checks::browser::shorten(text));
         if let Some(entry) = crate::explain::lookup(text) {
             finding = finding.with_evidence(format!(
                 "  agora-doctor explain {}: {}",

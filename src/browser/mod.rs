@@ -6,7 +6,6 @@
 //! kernel kills it even if this process dies by a signal it cannot handle (SIGKILL). chromiumoxide
 //! then attaches to the DevTools socket Chromium prints. Recipe and traps: `shared/research/browser-driver.md`.
 
-pub mod check;
 mod console;
 pub mod flow;
 

@@ -55,7 +55,7 @@ pub struct JoinArgs {
     #[arg(long, value_enum, requires = "sim")]
     pub sim_fault: Option<SimFault>,
 
-    /// Print the report as JSON (schema `agora-doctor.join/1`).
+    /// Print the report as JSON (schema `agora-doctor/join/v2`).
     #[arg(long)]
     pub json: bool,
 }

@@ -78,7 +78,8 @@ pub struct ProbeArgs {
     #[arg(long)]
     pub list_checks: bool,
 
-    /// Print one JSON document (schema `agora-doctor.probe.v1`, see the README).
+    /// Print one JSON document (schema `agora-doctor/probe/v2`; under `report`:
+    /// `agora-doctor/report/v2`; see the README).
     #[arg(long)]
     pub json: bool,
 

@@ -48,6 +48,11 @@ pub struct TokenArgs {
     #[arg(long, value_enum)]
     pub role: Option<RoleArg>,
 
+    /// What the app does with the token (default: what the token is for; rtc when --channel is
+    /// given). An RTC token used for RTM login, and the reverse, is named as such.
+    #[arg(long, value_enum)]
+    pub service: Option<UseArg>,
+
     /// Evaluate times at this instant (RFC 3339, e.g. 2026-11-25T10:00:00Z, or unix seconds)
     /// instead of the system clock, for reproducible output.
     #[arg(long)]
@@ -157,6 +162,41 @@ pub enum ServiceArg {
     Rtc,
     /// Signaling (RTM login).
     Rtm,
+}
+
+/// `token --service`: what the app does with the token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum UseArg {
+    /// Join an RTC channel (voice/video).
+    Rtc,
+    /// Log in to RTM (Signaling).
+    Rtm,
+    /// Log in to Chat.
+    Chat,
+    /// Media streaming.
+    Streaming,
+    /// FPA.
+    Fpa,
+    /// FCDN.
+    Fcdn,
+    /// Flexible Classroom (APaaS).
+    Apaas,
+}
+
+impl UseArg {
+    /// The core's name for it.
+    pub fn service_use(self) -> agora_token_core::ServiceUse {
+        use agora_token_core::ServiceUse as S;
+        match self {
+            UseArg::Rtc => S::Rtc,
+            UseArg::Rtm => S::Rtm,
+            UseArg::Chat => S::Chat,
+            UseArg::Streaming => S::Streaming,
+            UseArg::Fpa => S::Fpa,
+            UseArg::Fcdn => S::Fcdn,
+            UseArg::Apaas => S::Apaas,
+        }
+    }
 }
 
 /// `--format`.

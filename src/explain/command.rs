@@ -1,84 +1,63 @@
-//! Runs `agora-doctor explain`: reads the query or log, computes the result, hands it to the renderer.
-
-use std::io::{self, Read};
+//! Computes `agora-doctor explain`: reads the query or log (stdin through the [`Env`]) and
+//! computes the result; `lib::run` renders and writes it.
 
 use crate::cli::ExplainArgs;
-use crate::explain::{catalog, resolve, scan, suggest};
-use crate::logfile;
-use crate::redact::Redactor;
-use crate::render::explain as view;
-use crate::render::{print_error, write_stdout, OutputContext};
-use crate::token::certificate::CERT_ENV;
+use crate::env::Env;
+use crate::explain::{resolve, scan, suggest};
+use crate::logfile::{self, LogError};
+use crate::report::{Computed, Redaction, Report};
 use crate::Outcome;
 
-/// Run the command.
-pub fn run(args: ExplainArgs, ctx: &OutputContext) -> Outcome {
-    let text = if args.list {
-        if args.json {
-            view::list_json(catalog())
-        } else {
-            view::list_human(catalog(), ctx)
-        }
+/// Compute the command's document, or say why it could not run.
+pub fn compute(args: ExplainArgs, env: &Env) -> Result<Computed, String> {
+    if args.list {
+        Ok(Computed::new(Report::ExplainList, Outcome::Ok))
     } else if let Some(path) = &args.log {
-        let source = match logfile::open(path) {
-            Ok(source) => source,
-            Err(e) => {
-                print_error(&e.to_string());
-                return Outcome::CouldNotRun;
-            }
-        };
-        let mut report = match scan::scan_log(source.reader) {
-            Ok(r) => r,
-            Err(e) => {
-                print_error(&format!(
-                    "cannot read log {path}: {e}; check the file and try again"
-                ));
-                return Outcome::CouldNotRun;
-            }
-        };
-        // The quoted lines are the user's own text: tokens and certificates in them are removed.
-        let redactor = Redactor::new(&std::env::var(CERT_ENV).into_iter().collect::<Vec<_>>());
-        for error in &mut report.errors {
-            error.line = redactor.text_only(&error.line);
-        }
-        let source = source.name.as_str();
+        // Read once through the decoder (gzip, byte-order marks, UTF-16), then one streaming scan.
+        let (source, scanned) = logfile::with_log(path, env, |log| {
+            let scanned = scan::scan_log(log.reader).map_err(|source| LogError::Read {
+                name: log.name.clone(),
+                source,
+            });
+            (log.name, scanned)
+        })
+        .map_err(|e| e.to_string())?;
+        let report = scanned.map_err(|e| e.to_string())?;
         let outcome = if report.errors.is_empty() {
             Outcome::Ok
         } else {
             Outcome::Findings
         };
-        let text = if args.json {
-            view::log_json(source, &report)
-        } else {
-            view::log_human(source, &report, ctx)
-        };
-        return finish(&text, outcome);
+        let mut computed = Computed::new(
+            Report::ExplainLog {
+                source,
+                log: report,
+            },
+            outcome,
+        );
+        // The quoted lines are the user's own text, meant to be pasted: no token or certificate.
+        computed.redaction = Redaction::Public(Vec::new());
+        Ok(computed)
     } else {
         let query = if args.query.len() == 1 && args.query[0] == "-" {
             let mut s = String::new();
-            if let Err(e) = io::stdin().lock().read_to_string(&mut s) {
-                print_error(&format!(
-                    "cannot read the query from stdin: {e}; pass it as an argument instead"
-                ));
-                return Outcome::CouldNotRun;
-            }
+            env.with_stdin(|stdin| stdin.read_to_string(&mut s))
+                .map_err(|e| {
+                    format!("cannot read the query from stdin: {e}; pass it as an argument instead")
+                })?;
             s
         } else {
             args.query.join(" ")
         };
         match resolve(&query) {
-            Some(res) => {
-                if args.json {
-                    view::entry_json(&query, &res)
-                } else {
-                    view::entry_human(&res, ctx)
-                }
-            }
+            Some(resolution) => Ok(Computed::new(
+                Report::ExplainEntry { query, resolution },
+                Outcome::Ok,
+            )),
             None => {
                 let shown = query.trim();
                 if shown.is_empty() {
-                    print_error("the query is empty; pass an error code, message or console line (or `--list`)");
-                    return Outcome::CouldNotRun;
+                    return Err("the query is empty; pass an error code, message or console line (or `--list`)".to_string());
                 }
                 let hint = match suggest(shown).as_slice() {
                     [] => String::new(),
@@ -90,15 +69,13 @@ pub fn run(args: ExplainArgs, ctx: &OutputContext) -> Outcome {
                             .join(", ")
                     ),
                 };
-                print_error(&format!(
+                Err(format!(
                     "nothing in the catalog matches {};{hint} `agora-doctor explain --list` shows every entry",
                     abbreviate(shown)
-                ));
-                return Outcome::CouldNotRun;
+                ))
             }
         }
-    };
-    finish(&text, Outcome::Ok)
+    }
 }
 
 /// Longest query echoed whole in an error; a pasted megabyte would bury the message.
@@ -111,14 +88,4 @@ fn abbreviate(query: &str) -> String {
     }
     let head: String = query.chars().take(60).collect();
     format!("{head:?}… ({} bytes)", query.len())
-}
-
-fn finish(text: &str, outcome: Outcome) -> Outcome {
-    match write_stdout(text) {
-        Ok(()) => outcome,
-        Err(e) => {
-            print_error(&format!("cannot write to stdout: {e}"));
-            Outcome::CouldNotRun
-        }
-    }
 }

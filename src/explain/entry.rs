@@ -29,11 +29,16 @@ pub enum Kind {
     WebConnectionState,
     /// A native `CONNECTION_STATE_TYPE` value.
     ConnectionState,
+    /// A Signaling (RTM) 1.x login error code (`LOGIN_ERR_INVALID_TOKEN`, 5); the same small numbers
+    /// mean other things in RTC, so a paste needs RTM context to land here.
+    RtmLoginError,
+    /// A Signaling (RTM) 2.x `RTM_ERROR_CODE` (`RTM_ERROR_LOGIN_REJECTED`, -10012).
+    RtmError,
 }
 
 impl Kind {
     /// Every kind, in lookup priority order (first wins when a spelling is shared).
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 12] = [
         Kind::Finding,
         Kind::Message,
         Kind::WebCode,
@@ -44,6 +49,8 @@ impl Kind {
         Kind::ConnectionReason,
         Kind::WebConnectionState,
         Kind::ConnectionState,
+        Kind::RtmLoginError,
+        Kind::RtmError,
     ];
 
     /// The spelling used in front matter, JSON and the TSV's `kind` column.
@@ -59,6 +66,8 @@ impl Kind {
             Kind::ConnectionReason => "connection-reason",
             Kind::WebConnectionState => "web-connection-state",
             Kind::ConnectionState => "connection-state",
+            Kind::RtmLoginError => "rtm-login-error",
+            Kind::RtmError => "rtm-error",
         }
     }
 
@@ -75,8 +84,19 @@ impl Kind {
             Kind::ConnectionReason => "native connection-changed reason",
             Kind::WebConnectionState => "Web SDK connection state",
             Kind::ConnectionState => "native connection state",
+            Kind::RtmLoginError => "Signaling (RTM) 1.x login error",
+            Kind::RtmError => "Signaling (RTM) 2.x error code",
         }
     }
+}
+
+/// The Agora product an entry belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Product {
+    /// Real-time voice and video (Web SDK, native SDKs and their wrappers).
+    Rtc,
+    /// Signaling, formerly Real-time Messaging (RTM) 1.x and 2.x.
+    Rtm,
 }
 
 /// One documented error, code, message or finding.
@@ -99,6 +119,7 @@ pub struct Entry {
     /// Identifiers recognised inside a pasted line or log as a generic match (`AgoraRTCError TIMEOUT`).
     pub codes: Vec<String>,
     /// Message texts recognised inside a pasted line or log; they beat `codes` (most specific wins).
+    /// A trailing `*` makes a text a prefix (`Library not loaded: @rpath/Agora*`).
     pub patterns: Vec<String>,
     /// Since when, or why, the code is retired or legacy; `None` for current codes.
     pub retired: Option<String>,
@@ -113,6 +134,16 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// Which product printed it: RTC (Web, native and their wrappers) or Signaling (RTM). One number
+    /// means different things in each, so an ambiguous paste is answered per product.
+    pub fn product(&self) -> Product {
+        match self.kind {
+            Kind::RtmLoginError | Kind::RtmError => Product::Rtm,
+            _ if self.sdk.starts_with("rtm") => Product::Rtm,
+            _ => Product::Rtc,
+        }
+    }
+
     /// Whether the code is retired or legacy (kept so old logs still explain).
     pub fn is_legacy(&self) -> bool {
         self.retired.is_some()

@@ -4,6 +4,7 @@
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
 
 use super::entry::Entry;
+use super::shape::ShapeAnswer;
 
 /// How specific a literal is: message texts beat bare codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -14,9 +15,34 @@ pub enum Tier {
     Code,
 }
 
-/// Shapes that carry a number instead of a name (errors.md §3 step 6): the line is handed to
-/// [`super::query::shape_entries`] when nothing more specific matched.
-pub const SHAPE_TRIGGERS: [&str; 3] = ["PlatformException(", "AgoraRtcException(", "error_code: "];
+/// Words that announce a number or enum member instead of a catalog spelling (`onError: 110`,
+/// `errorCode=-2`, `PlatformException(17`, `reason 8`; see [`super::shape`]). In a log only lines
+/// holding one of them (or a catalog literal) are looked at, so they are chosen to be rare in quiet
+/// lines: the benchmark's noise (`connection state change`, `audio level`, ICE states) holds none.
+pub const SHAPE_TRIGGERS: [&str; 22] = [
+    "PlatformException(",
+    "AgoraRtcException(",
+    "error_code: ",
+    "onError",
+    "OnError",
+    "onWarning",
+    "rrorCode",
+    "rror code",
+    "rror Code",
+    "err=",
+    "err: ",
+    "rror ",
+    "rror: ",
+    "reason",
+    "Reason",
+    "onConnectionStateChanged",
+    "login fail",
+    "Warning ",
+    "warning: ",
+    "错误码",
+    "ErrorCodeType.",
+    "ConnectionChangedReasonType.",
+];
 
 /// Index of a shape trigger in `literals` (no entry of its own).
 const SHAPE: usize = usize::MAX;
@@ -36,6 +62,18 @@ pub struct Matcher {
     ac: AhoCorasick,
     literals: Vec<Literal>,
     texts: Vec<String>,
+    // Pasted queries are short: their shapes are parsed whether or not a trigger word appears.
+    always_shapes: bool,
+}
+
+/// What one line holds, before ranking.
+struct LineHits {
+    /// Entries named by message texts, left to right, nested texts dropped.
+    patterns: Vec<usize>,
+    /// The innermost code literal: (byte offset, entry).
+    code: Option<(usize, usize)>,
+    /// A shape trigger appears in the line.
+    shape: bool,
 }
 
 fn is_word(b: u8) -> bool {
@@ -55,6 +93,12 @@ impl Matcher {
                 .map(|p| (p, Tier::Pattern))
                 .chain(e.codes.iter().map(|c| (c, Tier::Code)));
             for (text, tier) in tiers {
+                // A trailing `*` marks a prefix (`Library not loaded: @rpath/Agora*` for every
+                // Agora framework): its end needs no word boundary.
+                let (text, prefix) = match text.strip_suffix('*') {
+                    Some(t) => (t, true),
+                    None => (text.as_str(), false),
+                };
                 let b = text.as_bytes();
                 if b.is_empty() {
                     continue;
@@ -63,9 +107,9 @@ impl Matcher {
                     entry: i,
                     tier,
                     word_start: is_word(b[0]),
-                    word_end: is_word(b[b.len() - 1]),
+                    word_end: !prefix && is_word(b[b.len() - 1]),
                 });
-                texts.push(text.clone());
+                texts.push(text.to_string());
             }
         }
         for t in SHAPE_TRIGGERS {
@@ -88,6 +132,7 @@ impl Matcher {
             ac,
             literals,
             texts,
+            always_shapes: case_insensitive,
         }
     }
 
@@ -106,12 +151,36 @@ impl Matcher {
 
     /// The entries one line is about, most specific first; empty when it mentions none.
     ///
-    /// Rule (errors.md §3's parse order, generalised): message texts beat codes; a text lying inside
-    /// a longer matched text is dropped (`TOKEN_EXPIRE: dynamic key expired` beats `dynamic key
-    /// expired`); several distinct texts (services joined with ` | `) are all reported, left to
-    /// right. With no text, the innermost (rightmost) code wins, as errors.md says to take the
-    /// innermost `AgoraRTCError <CODE>`.
+    /// Rule (errors.md §3's parse order, generalised): message texts beat everything; a text lying
+    /// inside a longer matched text is dropped (`TOKEN_EXPIRE: dynamic key expired` beats `dynamic key
+    /// expired`); several distinct texts (services joined with ` | `) are all reported, left to right.
+    /// With no text, the paste shapes decide ([`super::shape::answer`]): a labelled error number, then
+    /// the innermost (rightmost) code literal, as errors.md says to take the innermost
+    /// `AgoraRTCError <CODE>`, or an SDK enum member, then reasons, then states.
     pub fn classify(&self, line: &[u8]) -> Vec<usize> {
+        self.classify_detailed(line).entries
+    }
+
+    /// [`Matcher::classify`], also saying whether the answer is one meaning of a number several
+    /// products use (the paste did not say which SDK printed it).
+    pub fn classify_detailed(&self, line: &[u8]) -> ShapeAnswer {
+        let hits = self.hits(line);
+        if !hits.patterns.is_empty() {
+            return ShapeAnswer {
+                entries: hits.patterns,
+                ambiguous: false,
+            };
+        }
+        if hits.shape || self.always_shapes {
+            return super::shape::answer(&String::from_utf8_lossy(line), hits.code);
+        }
+        ShapeAnswer {
+            entries: hits.code.map(|(_, e)| e).into_iter().collect(),
+            ambiguous: false,
+        }
+    }
+
+    fn hits(&self, line: &[u8]) -> LineHits {
         let mut hits: Vec<(usize, usize, usize)> = Vec::new(); // (start, end, literal)
         let mut shape = false;
         for m in self.ac.find_overlapping_iter(Input::new(line)) {
@@ -132,34 +201,35 @@ impl Matcher {
             .iter()
             .filter(|h| self.literals[h.2].tier == Tier::Pattern)
             .collect();
-        let mut out: Vec<usize> = Vec::new();
-        if !texts.is_empty() {
-            let mut kept: Vec<&(usize, usize, usize)> = texts
-                .iter()
-                .filter(|h| {
-                    !texts.iter().any(|o| {
-                        o.0 <= h.0
-                            && h.1 <= o.1
-                            && (o.1 - o.0) > (h.1 - h.0)
-                            && self.literals[o.2].entry != self.literals[h.2].entry
-                    })
+        let mut patterns: Vec<usize> = Vec::new();
+        let mut kept: Vec<&(usize, usize, usize)> = texts
+            .iter()
+            .filter(|h| {
+                !texts.iter().any(|o| {
+                    o.0 <= h.0
+                        && h.1 <= o.1
+                        && (o.1 - o.0) > (h.1 - h.0)
+                        && self.literals[o.2].entry != self.literals[h.2].entry
                 })
-                .copied()
-                .collect();
-            kept.sort_by_key(|h| (h.0, h.1));
-            for h in kept {
-                let e = self.literals[h.2].entry;
-                if !out.contains(&e) {
-                    out.push(e);
-                }
+            })
+            .copied()
+            .collect();
+        kept.sort_by_key(|h| (h.0, h.1));
+        for h in kept {
+            let e = self.literals[h.2].entry;
+            if !patterns.contains(&e) {
+                patterns.push(e);
             }
-            return out;
         }
-        if let Some(h) = hits.iter().max_by_key(|h| (h.1, h.1 - h.0)) {
-            out.push(self.literals[h.2].entry);
-        } else if shape {
-            out.extend(super::query::shape_entries(&String::from_utf8_lossy(line)));
+        let code = hits
+            .iter()
+            .filter(|h| self.literals[h.2].tier == Tier::Code)
+            .max_by_key(|h| (h.1, h.1 - h.0))
+            .map(|h| (h.0, self.literals[h.2].entry));
+        LineHits {
+            patterns,
+            code,
+            shape,
         }
-        out
     }
 }

@@ -1,5 +1,6 @@
 //! `explain`: the error catalog (one markdown file per entry, embedded by an ordered registry), query
-//! resolution for codes, names, numbers and pasted console lines, and the streaming log scanner.
+//! resolution for codes, names, numbers, pasted console lines and the other shapes developers paste
+//! (`shape`), and the streaming log scanner for console exports and native SDK logs.
 
 pub mod command;
 pub mod entry;
@@ -7,10 +8,11 @@ pub mod matcher;
 pub mod query;
 pub mod registry;
 pub mod scan;
+pub mod shape;
 
 use std::sync::OnceLock;
 
-pub use entry::{parse_entry, CatalogError, Entry, Kind};
+pub use entry::{parse_entry, CatalogError, Entry, Kind, Product};
 pub use query::{lookup, resolve, suggest, MatchedBy, Resolution};
 
 use matcher::Matcher;

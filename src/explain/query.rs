@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use regex::Regex;
 use serde::Serialize;
 
 use super::entry::{Entry, Kind};
@@ -32,12 +31,18 @@ pub struct Resolution {
     pub matched_by: MatchedBy,
     /// The answer first.
     pub entries: Vec<&'static Entry>,
+    /// The language of the app that printed a pasted line (`Dart`, `Kotlin`, `Swift`, `JS`), when
+    /// its words say; a fix written differently per language is then shown in that language only.
+    #[serde(skip)]
+    pub language: Option<&'static str>,
 }
 
 /// Spelling prefixes the SDKs put in front of the same constant (errors.md §1): stripping them gives
 /// `invalid_token` → `ERR_INVALID_TOKEN`.
-const PREFIXES: [&str; 6] = [
+const PREFIXES: [&str; 8] = [
     "AGORA_ERROR_CODE_",
+    "LOGIN_ERR_",
+    "RTM_ERROR_",
     "AGORA_RTC_ERROR_CODE_",
     "ERR_",
     "CONNECTION_CHANGED_",
@@ -46,7 +51,11 @@ const PREFIXES: [&str; 6] = [
 ];
 
 /// Words a query may start with to pick one family (`reason 8`, `gateway 110`, `disconnect UID_BANNED`).
-const QUALIFIERS: [(&str, &[Kind]); 22] = [
+const QUALIFIERS: [(&str, &[Kind]); 26] = [
+    ("rtm", &[Kind::RtmLoginError, Kind::RtmError]),
+    ("signaling", &[Kind::RtmLoginError, Kind::RtmError]),
+    ("rtm-login-error", &[Kind::RtmLoginError]),
+    ("rtm-error", &[Kind::RtmError]),
     ("connection-changed-reason", &[Kind::ConnectionReason]),
     ("disconnect-reason", &[Kind::WebDisconnectReason]),
     ("native-connection-state", &[Kind::ConnectionState]),
@@ -128,19 +137,23 @@ struct Index {
     names: HashMap<String, Vec<usize>>,
     // names with their family prefix stripped (`INVALID_TOKEN`), a weaker match
     derived: HashMap<String, Vec<usize>>,
-    // numeric values → entries
-    numbers: HashMap<i64, Vec<usize>>,
+    // numeric values without their sign → entries: APIs return native codes negated (`-17`) while
+    // Signaling 2.x codes are negative by definition (`-10012`); no two families' values collide
+    // once the sign is dropped, within a family.
+    numbers: HashMap<u64, Vec<usize>>,
 }
 
 /// Who owns a bare number: the issue's `110` is the native error first (the gateway's 110 and the
 /// connection-changed reasons follow as "also").
-const NUMBER_PRIORITY: [Kind; 6] = [
+const NUMBER_PRIORITY: [Kind; 8] = [
     Kind::NativeError,
     Kind::GatewayReason,
     Kind::GatewayJoinCode,
     Kind::ConnectionReason,
     Kind::ConnectionState,
     Kind::Message,
+    Kind::RtmLoginError,
+    Kind::RtmError,
 ];
 
 fn priority(e: &Entry) -> usize {
@@ -188,7 +201,7 @@ fn index() -> &'static Index {
                 }
             }
             if let Ok(n) = e.value.parse::<i64>() {
-                idx.numbers.entry(n).or_default().push(i);
+                idx.numbers.entry(n.unsigned_abs()).or_default().push(i);
             }
         }
         let order = |v: &mut Vec<usize>| {
@@ -244,9 +257,10 @@ fn resolve_exact(q: &str, kinds: Option<&[Kind]>) -> Option<Resolution> {
     let idx = index();
     let num = q.trim().trim_start_matches(['-', '+']);
     if !num.is_empty() && num.bytes().all(|b| b.is_ascii_digit()) {
-        let n: i64 = num.parse().ok()?;
+        let n: u64 = num.parse().ok()?;
         let found = pick(idx.numbers.get(&n)?, kinds);
         return (!found.is_empty()).then_some(Resolution {
+            language: None,
             matched_by: MatchedBy::Number,
             entries: found,
         });
@@ -261,6 +275,7 @@ fn resolve_exact(q: &str, kinds: Option<&[Kind]>) -> Option<Resolution> {
                 let found = pick(list, kinds);
                 if !found.is_empty() {
                     return Some(Resolution {
+                        language: None,
                         matched_by: MatchedBy::Name,
                         entries: found,
                     });
@@ -275,8 +290,9 @@ fn resolve_exact(q: &str, kinds: Option<&[Kind]>) -> Option<Resolution> {
 ///
 /// Order: the entry key; a kind-qualified query (`reason 8`); a name, alias or number (shared
 /// spellings go to the family in [`Kind::ALL`] order, the others follow as "also"); then, for a
-/// pasted line, the codes and message texts inside it, most specific first; then the Flutter
-/// `PlatformException(17, …)` / `AgoraRtcException(-17, …)` and gateway `error_code: 110` shapes.
+/// pasted line or block, the message texts inside it, then the shapes of [`super::shape`] (labelled
+/// numbers such as `onError: 110` read in the paste's product context, code literals, SDK enum
+/// members), most specific first.
 pub fn resolve(query: &str) -> Option<Resolution> {
     let q = query
         .trim()
@@ -288,6 +304,7 @@ pub fn resolve(query: &str) -> Option<Resolution> {
     let cat = catalog();
     if let Some(&i) = index().keys.get(&q.to_ascii_lowercase()) {
         return Some(Resolution {
+            language: None,
             matched_by: MatchedBy::Key,
             entries: vec![&cat[i]],
         });
@@ -300,57 +317,56 @@ pub fn resolve(query: &str) -> Option<Resolution> {
     if let Some(r) = resolve_exact(q, None) {
         return Some(r);
     }
-    let found: Vec<&'static Entry> = entries_matcher_ci()
-        .classify(q.as_bytes())
-        .into_iter()
-        .map(|i| &cat[i])
-        .collect();
-    if !found.is_empty() {
+    let answer = entries_matcher_ci().classify_detailed(q.as_bytes());
+    if !answer.entries.is_empty() {
         return Some(Resolution {
-            matched_by: MatchedBy::Line,
-            entries: found,
-        });
-    }
-    let found = shape_entries(q);
-    if !found.is_empty() {
-        return Some(Resolution {
-            matched_by: MatchedBy::Line,
-            entries: found.into_iter().map(|i| &cat[i]).collect(),
+            // A number several products use, with nothing in the paste saying which SDK printed it:
+            // answered like a bare number, every meaning listed, so the renderer asks which.
+            matched_by: if answer.ambiguous {
+                MatchedBy::Number
+            } else {
+                MatchedBy::Line
+            },
+            entries: answer.entries.into_iter().map(|i| &cat[i]).collect(),
+            language: super::shape::language(q),
         });
     }
     None
 }
 
-/// Entries (indices into the catalog) named by number in the Flutter `PlatformException(17, …)` /
-/// `AgoraRtcException(-17, …)` shapes or the gateway's `error_code: 110` warning; empty if none.
-pub(crate) fn shape_entries(line: &str) -> Vec<usize> {
-    static SHAPES: OnceLock<[(Regex, &'static [Kind]); 2]> = OnceLock::new();
-    let shapes = SHAPES.get_or_init(|| {
-        [
-            (
-                Regex::new(r"(?:PlatformException|AgoraRtcException)\(\s*(-?\d+)").expect("regex"),
-                &[Kind::NativeError][..],
-            ),
-            (
-                Regex::new(r"error_code: (\d+)").expect("regex"),
-                &[Kind::GatewayJoinCode][..],
-            ),
-        ]
-    });
+/// The entry of `family` whose value is `n` (sign dropped), if any.
+pub(crate) fn family_number(n: u64, family: Kind) -> Option<usize> {
     let cat = catalog();
-    for (re, kinds) in shapes {
-        if let Some(c) = re.captures(line) {
-            if let Some(r) = resolve_exact(&c[1], Some(kinds)) {
-                return r
-                    .entries
-                    .iter()
-                    .take(1)
-                    .filter_map(|e| cat.iter().position(|x| std::ptr::eq(x, *e)))
-                    .collect();
-            }
-        }
+    index()
+        .numbers
+        .get(&n)?
+        .iter()
+        .copied()
+        .find(|&i| cat[i].kind == family)
+}
+
+/// The entry whose official name is exactly `constant` (`DEVICE_NOT_FOUND`), if any.
+pub(crate) fn exact_name(constant: &str) -> Option<usize> {
+    index()
+        .names
+        .get(&normalise(constant))
+        .and_then(|list| list.first().copied())
+}
+
+/// The entry one identifier names (`InvalidToken`, `errInvalidToken`, `AgoraErrorCodeNoPermission`),
+/// by name or alias, then with its family prefix stripped; `None` if it names nothing.
+pub(crate) fn resolve_name(identifier: &str) -> Option<usize> {
+    let idx = index();
+    let n = normalise(identifier);
+    if n.is_empty() {
+        return None;
     }
-    Vec::new()
+    [&idx.names, &idx.derived].iter().find_map(|map| {
+        [Some(n.as_str()), strip_prefixes(&n)]
+            .into_iter()
+            .flatten()
+            .find_map(|probe| map.get(probe).and_then(|list| list.first().copied()))
+    })
 }
 
 /// The entry a key or any alias, name, number or pasted line resolves to.

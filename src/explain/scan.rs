@@ -169,7 +169,11 @@ fn scan_chunk(matcher: &Matcher, data: &[u8], newlines_before: u64, tally: &mut 
         counted_to = start;
         let line_no = newlines_before + newlines + 1;
         let line = &data[start..end];
-        for entry in matcher.classify(line) {
+        let answer = matcher.classify_detailed(line);
+        // A number several products use, in a line that does not say which SDK wrote it: the log
+        // counts its most common meaning once rather than every meaning.
+        let keep = if answer.ambiguous { 1 } else { usize::MAX };
+        for &entry in answer.entries.iter().take(keep) {
             tally.record(entry, line_no, line);
         }
         pos = end + 1;

@@ -1,84 +1,69 @@
-//! Runs `agora-doctor join`: turn the arguments into [`JoinOptions`] (building tokens from the
-//! certificate, or setting up the simulated edge for `--sim`), run the cycle, render, map to an exit
-//! code: 0 joined (warnings allowed), 1 a step failed, 2 could not run (bad input, no SDK found).
+//! Computes `agora-doctor join`: resolve the inputs into [`JoinOptions`] (building tokens from the
+//! certificate, or the simulated world's for `--sim`), run the cycle, and say how it ended: 0 joined
+//! (warnings allowed) or skipped (no SDK found), 1 a step failed, 2 could not run (bad input).
 
-use std::io::Read;
 use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
 use std::time::Duration;
 
 use agora_sim::native::RelayFault;
-use agora_token_core::{rtc_007, uid_text, Role};
+use agora_sim::world::SimWorld;
+use agora_token_core::mint::publisher_token;
+use agora_token_core::uid_text;
 
-use super::sim::{self, SimEdge};
+use super::sim;
 use super::{run_cycle, JoinOptions, JoinReport, SdkChoice};
 use crate::cli::join::{JoinArgs, SimFault};
+use crate::env::Env;
+use crate::inputs::{given_secrets, Asked, Inputs};
 use crate::native::loader::ENV_VAR;
-use crate::render::{self, print_error, write_stdout, OutputContext};
-use crate::report::Status;
+use crate::report::{Computed, Failure, Redaction, Report};
 use crate::Outcome;
 
-/// Lifetime of tokens built from the certificate for one run (seconds).
-pub const BUILT_TOKEN_LIFETIME: u32 = 600;
-/// Environment variable holding the App Certificate.
-pub const CERT_ENV: &str = "AGORA_APP_CERTIFICATE";
-
-/// Run the command.
-pub fn run(args: JoinArgs, ctx: &OutputContext) -> Outcome {
-    let json = args.json;
-    let redactor =
-        crate::probe::command::run_redactor(args.token.as_deref(), args.cert_file.as_deref());
-    let prepared = match prepare(args) {
-        Ok(p) => p,
-        Err(message) => {
-            print_error(&message);
-            return Outcome::CouldNotRun;
-        }
+/// Compute the command's report (running the cycle), or say why it could not run.
+pub fn compute(args: JoinArgs, env: &Env) -> Result<Computed, Failure> {
+    // Evidence may quote the SDK and the edge, which may quote the token: redacted like a report.
+    let redaction = Redaction::Public(given_secrets(
+        &Asked {
+            token: args.token.as_deref(),
+            cert_file: args.cert_file.as_deref(),
+            ..Asked::default()
+        },
+        env,
+    ));
+    let failed = |message: String| Failure {
+        message,
+        redaction: redaction.clone(),
     };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
+    let prepared = prepare(args, env).map_err(failed)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            print_error(&format!("could not start the async runtime: {e}"));
-            return Outcome::CouldNotRun;
-        }
-    };
-    let report = runtime.block_on(run_cycle(&prepared.options));
-    // The simulated edge (if any) stops only after the cycle has released everything.
-    drop(prepared.edge);
-    // Evidence may quote the SDK and the edge, which may quote the token: redacted like a report.
-    let text = if json {
-        redactor.json_text(&render::join::json(&report), &mut Default::default())
-    } else {
-        redactor.text_only(&render::join::human(&report, ctx))
-    };
-    if let Err(e) = write_stdout(&text) {
-        print_error(&format!("could not write the report: {e}"));
-        return Outcome::CouldNotRun;
-    }
-    outcome(&report)
+        .map_err(|e| failed(format!("could not start the async runtime: {e}")))?;
+    let mut report = runtime.block_on(run_cycle(&prepared.options));
+    // The simulated world (if any) stops only after the cycle has released everything.
+    drop(prepared.world);
+    report.notes = prepared.notes;
+    let outcome = outcome(&report);
+    let mut computed = Computed::new(Report::Join(report), outcome);
+    computed.redaction = redaction;
+    Ok(computed)
 }
 
-/// The exit outcome of a report: skip (no SDK) = could not run, fail/error = findings.
+/// The exit outcome of a report: as in `probe`, a skip (nothing tried, e.g. no SDK found) is not a
+/// failure; fail/error = findings.
 pub fn outcome(report: &JoinReport) -> Outcome {
-    match report.finding.status {
-        Status::Pass | Status::Warn => Outcome::Ok,
-        Status::Skip => Outcome::CouldNotRun,
-        Status::Fail | Status::Error => Outcome::Findings,
-    }
+    crate::report::outcome_of([&report.finding], false)
 }
 
 /// Options plus whatever must stay alive while they are used.
 pub struct Prepared {
     /// The cycle's options.
     pub options: JoinOptions,
-    /// The simulated edge, for `--sim`.
-    pub edge: Option<SimEdge>,
-}
-
-fn now() -> u64 {
-    agora_clock::unix()
+    /// The simulated world, for `--sim`.
+    pub world: Option<Arc<SimWorld>>,
+    /// What the input resolution decided that the user should know.
+    pub notes: Vec<String>,
 }
 
 fn seconds(what: &str, v: f64, max: f64) -> Result<Duration, String> {
@@ -91,95 +76,66 @@ fn seconds(what: &str, v: f64, max: f64) -> Result<Duration, String> {
     }
 }
 
-fn read_certificate(args: &JoinArgs) -> Result<Option<String>, String> {
-    let raw = match &args.cert_file {
-        Some(p) if p.as_os_str() == "-" => {
-            let mut s = String::new();
-            std::io::stdin()
-                .read_to_string(&mut s)
-                .map_err(|e| format!("could not read the App Certificate from standard input: {e}"))?;
-            s
-        }
-        Some(p) => std::fs::read_to_string(p).map_err(|e| {
-            format!("could not read --cert-file {}: {e}; pass a file holding the 32-character App Certificate", p.display())
-        })?,
-        None => match std::env::var(CERT_ENV) {
-            Ok(v) => v,
-            Err(_) => return Ok(None),
-        },
-    };
-    let cert = raw.trim().to_string();
-    if cert.len() != 32 || !cert.chars().all(|c| c.is_ascii_hexdigit()) {
-        // Never echo the value: it is a secret even when malformed.
-        return Err(format!(
-            "the App Certificate ({} characters) is not 32 hex characters; copy it again from the Agora console",
-            cert.len()
-        ));
-    }
-    Ok(Some(cert))
-}
-
 fn parse_uid(uid: &str) -> Result<u32, String> {
     uid.parse::<u32>()
         .map_err(|_| format!("--uid {uid:?} is not a number from 0 to 4294967295"))
 }
 
-/// Turn arguments into options (pure apart from reading the certificate and starting the sim edge).
-pub fn prepare(args: JoinArgs) -> Result<Prepared, String> {
+/// Turn arguments into options: the inputs are resolved once (under `--sim` that starts the
+/// simulated world, whose project mints the tokens).
+pub fn prepare(args: JoinArgs, env: &Env) -> Result<Prepared, String> {
     let connect_timeout = seconds("timeout", args.timeout, 3600.0)?;
     let tone = seconds("tone-secs", args.tone_secs, 60.0)?;
     let uid_num = parse_uid(&args.uid)?;
-    let certificate = read_certificate(&args)?;
-    let now = now();
-    if args.sim {
-        let app_id = args
-            .app_id
-            .clone()
-            .unwrap_or_else(|| sim::SIM_APP_ID.to_string());
-        let channel = args
-            .channel
-            .clone()
-            .unwrap_or_else(|| sim::SIM_CHANNEL.to_string());
-        let fault = match args.sim_fault {
+    let asked = Asked {
+        sim: args.sim,
+        app_id: args.app_id.as_deref(),
+        token: args.token.as_deref(),
+        channel: args.channel.as_deref(),
+        uid: Some(args.uid.as_str()),
+        cert_file: args.cert_file.as_deref(),
+        relay_fault: match args.sim_fault {
             Some(SimFault::Stall) => RelayFault::Stall,
             _ => RelayFault::None,
-        };
-        let edge = SimEdge::start(&app_id, certificate, fault)
-            .map_err(|e| format!("could not start the simulated edge on 127.0.0.1: {e}"))?;
+        },
+        ..Asked::default()
+    };
+    let inputs = Inputs::resolve(&asked, env).map_err(|e| e.to_string())?;
+    let now = env.now();
+    if let Some(world) = inputs.world().cloned() {
+        let channel = inputs.channel.clone().unwrap_or_default();
         let relay = if args.sim_fault == Some(SimFault::Down) {
             unused_loopback_addr().map_err(|e| format!("could not reserve a loopback port: {e}"))?
         } else {
-            edge.addr()
+            world.relay_addr()
         };
-        let (token, listen_token) = match (&args.token, args.sim_fault) {
-            (Some(t), _) => (Some(t.clone()), None),
-            (None, Some(SimFault::Expired)) => (
-                Some(edge.token_with(&channel, uid_num, now - 7200, 3600)),
-                Some(edge.token(&channel, 0, now)),
+        let uid = uid_text(uid_num);
+        let (token, listen_token) = match (inputs.token_minted, args.sim_fault) {
+            (false, _) => (inputs.token.clone(), None),
+            (true, Some(SimFault::Expired)) => (
+                Some(world.mint_for(&channel, &uid, now - 7200, 3600)),
+                Some(world.mint(&channel, "", now)),
             ),
-            (None, _) => (
-                Some(edge.token(&channel, uid_num, now)),
-                Some(edge.token(&channel, 0, now)),
-            ),
+            (true, _) => (inputs.token.clone(), Some(world.mint(&channel, "", now))),
         };
         let sdk = match args.sdk.clone() {
-            Some(p) => Some(p),
-            None => Some(sim::double_path().ok_or_else(|| {
+            Some(p) => p,
+            None => sim::double_path().ok_or_else(|| {
                 format!(
                     "the SDK double ({}) is not next to this executable; build it with `cargo build -p agora-sdk-double` or pass --sdk",
                     sim::DOUBLE_LIBRARY
                 )
-            })?),
+            })?,
         };
         let options = JoinOptions {
-            app_id,
+            app_id: inputs.app_id.clone().unwrap_or_default(),
             token,
             listen_token,
             channel,
             uid: args.uid.clone(),
             listen_uid: "0".into(),
             sdk: SdkChoice {
-                flag: sdk,
+                flag: Some(sdk),
                 env: None,
                 ld_library_path: None,
             },
@@ -190,32 +146,23 @@ pub fn prepare(args: JoinArgs) -> Result<Prepared, String> {
         };
         return Ok(Prepared {
             options,
-            edge: Some(edge),
+            world: Some(world),
+            notes: inputs.notes,
         });
     }
-    let app_id = args.app_id.clone().ok_or(
+    let app_id = inputs.app_id.clone().ok_or(
         "--app-id (or AGORA_APP_ID) is required; use --sim to try the cycle against the SDK double",
     )?;
-    let channel = args
+    let channel = inputs
         .channel
         .clone()
         .ok_or("--channel is required: the channel to join")?;
-    let (token, listen_token) = match (&args.token, &certificate) {
+    let (token, listen_token) = match (&inputs.token, &inputs.certificate) {
         (Some(t), _) => (Some(t.clone()), None),
         (None, Some(cert)) => {
             let build = |uid: u32| {
-                rtc_007(
-                    &app_id,
-                    cert,
-                    &channel,
-                    &uid_text(uid),
-                    Role::Publisher,
-                    now as u32,
-                    BUILT_TOKEN_LIFETIME,
-                    BUILT_TOKEN_LIFETIME,
-                    (now as u32).wrapping_mul(2_654_435_761) | 1,
-                )
-                .map_err(|e| format!("could not build a token for App ID {app_id}: {e}"))
+                publisher_token(&app_id, cert.expose(), &channel, &uid_text(uid), now)
+                    .map_err(|e| format!("could not build a token for App ID {app_id}: {e}"))
             };
             (Some(build(uid_num)?), Some(build(0)?))
         }
@@ -231,15 +178,16 @@ pub fn prepare(args: JoinArgs) -> Result<Prepared, String> {
             listen_uid: "0".into(),
             sdk: SdkChoice {
                 flag: args.sdk.clone(),
-                env: std::env::var_os(ENV_VAR),
-                ld_library_path: std::env::var_os("LD_LIBRARY_PATH"),
+                env: env.var(ENV_VAR).map(Into::into),
+                ld_library_path: env.var("LD_LIBRARY_PATH").map(Into::into),
             },
             listen: args.listen,
             connect_timeout,
             tone,
             sim_relay: None,
         },
-        edge: None,
+        world: None,
+        notes: inputs.notes,
     })
 }
 

@@ -2,7 +2,6 @@
 //! service, connect, (optionally) have a second connection listen, publish a 440 Hz tone, check it was
 //! heard, unpublish, disconnect, release — each step timed. Every failure maps to a `probe.join.*` key.
 
-pub mod check;
 pub mod command;
 pub mod sim;
 
@@ -23,7 +22,7 @@ use crate::native::{
 use crate::report::{Finding, Status};
 
 /// Version of the `--json` document.
-pub const SCHEMA: &str = "agora-doctor.join/1";
+pub const SCHEMA: &str = "agora-doctor/join/v2";
 /// Default wait for `on_connected` / `on_connection_failure` (the SDK itself retries for 20 minutes;
 /// a probe needs its own deadline).
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -110,9 +109,11 @@ pub struct LibraryInfo {
     pub source: &'static str,
 }
 
-/// The whole result of one cycle.
+/// The whole result of one cycle; its serde form is the `--json` document.
 #[derive(Debug, Clone, Serialize)]
 pub struct JoinReport {
+    /// Always [`SCHEMA`].
+    pub schema: &'static str,
     /// Whether this ran against the SDK double and simulated relay (a test double, not Agora).
     pub simulated: bool,
     /// The library loaded, when one was.
@@ -129,10 +130,14 @@ pub struct JoinReport {
     pub events: Vec<String>,
     /// What the listener measured, when it listened.
     pub hearing: Option<Hearing>,
-    /// The verdict.
+    /// The verdict (its key, status, summary, evidence and fix are top-level fields in JSON).
+    #[serde(flatten)]
     pub finding: Finding,
     /// Total wall time in milliseconds.
     pub total_ms: u64,
+    /// What the input resolution decided that the user should know (e.g. `--sim` ignored
+    /// `AGORA_APP_ID`).
+    pub notes: Vec<String>,
 }
 
 struct Recorder {
@@ -202,6 +207,7 @@ pub async fn run_cycle(opts: &JoinOptions) -> JoinReport {
         _ => finding,
     };
     JoinReport {
+        schema: SCHEMA,
         simulated: opts.sim_relay.is_some(),
         library: rec.library,
         channel: opts.channel.clone(),
@@ -212,6 +218,7 @@ pub async fn run_cycle(opts: &JoinOptions) -> JoinReport {
         hearing: rec.hearing,
         finding,
         total_ms: started.elapsed().as_millis() as u64,
+        notes: Vec::new(),
     }
 }
 
@@ -290,7 +297,7 @@ pub fn refusal_finding(
             }
             f.with_fix(format!(
                 "Build a token for App ID {}, channel \"{}\" and uid {} with the project's certificate \
-                 (`agora-doctor token build`), or run `agora-doctor token check` on yours",
+                 (`agora-doctor token build`), or run `agora-doctor token YOUR_TOKEN` on yours",
                 opts.app_id, opts.channel, opts.uid
             ))
         }
@@ -299,7 +306,7 @@ pub fn refusal_finding(
             Status::Fail,
             format!("{who} was refused: the token has expired"),
         )
-        .with_fix("Build a fresh token; `agora-doctor token check` shows when yours expired"),
+        .with_fix("Build a fresh token; `agora-doctor token YOUR_TOKEN` shows when yours expired"),
         reason::INVALID_APP_ID => Finding::new(
             "probe.join.app_id_invalid",
             Status::Fail,

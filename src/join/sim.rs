@@ -1,24 +1,13 @@
-//! Running the join cycle against TEST DOUBLES: the SDK double (`libagora_sdk_double.so`, built from
-//! `sdk-double/`) and the simulated relay (`agora_sim::native`). Never Agora's service or SDK; every
-//! report made this way says `simulated`.
+//! Running the join cycle against TEST DOUBLES: where the SDK double (`libagora_sdk_double.so`, built
+//! from `sdk-double/`) is. The simulated relay and the project it serves are the simulated world's
+//! (`agora_sim::world`). Never Agora's service or SDK; every report made this way says `simulated`.
 
-use std::collections::hash_map::RandomState;
-use std::hash::{BuildHasher, Hasher};
-use std::io;
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-
-use agora_sim::native::{NativeRelay, RelayConfig, RelayFault};
-use agora_token_core::{rtc_007, uid_text, Role};
 
 /// File name of the SDK double (deliberately not Agora's `libagora_rtc_sdk.so`).
 pub const DOUBLE_LIBRARY: &str = "libagora_sdk_double.so";
-/// The simulated project's App ID when none is given (obviously not a real one).
-pub const SIM_APP_ID: &str = "00000000000000000000000000051a1d";
-/// The channel used when none is given.
-pub const SIM_CHANNEL: &str = "agora-doctor-sim";
-/// Lifetime of the tokens the simulated project issues (seconds).
-pub const SIM_TOKEN_LIFETIME: u32 = 600;
+/// The channel used when none is given (the simulated world's).
+pub const SIM_CHANNEL: &str = agora_sim::world::SIM_CHANNEL;
 
 /// Where the SDK double is: beside the running executable (cargo puts `cdylib`s in `target/<profile>/`
 /// next to binaries) or one level up (test executables live in `target/<profile>/deps/`).
@@ -35,87 +24,9 @@ pub fn double_near(exe: &Path) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// A 32-hex-character certificate, random per run (std's per-process random hasher keys).
-pub fn random_certificate() -> String {
-    let a = RandomState::new().build_hasher().finish();
-    let mut h = RandomState::new().build_hasher();
-    h.write_u64(a);
-    format!("{a:016x}{:016x}", h.finish())
-}
-
-/// A running simulated project: relay + App ID + certificate (never printed).
-pub struct SimEdge {
-    relay: NativeRelay,
-    app_id: String,
-    certificate: String,
-}
-
-impl SimEdge {
-    /// Start a relay for `app_id` in secure mode with `certificate` (random when `None`).
-    pub fn start(
-        app_id: &str,
-        certificate: Option<String>,
-        fault: RelayFault,
-    ) -> io::Result<SimEdge> {
-        let certificate = certificate.unwrap_or_else(random_certificate);
-        let relay = NativeRelay::start(RelayConfig {
-            app_id: app_id.to_string(),
-            certificate: Some(certificate.clone()),
-            fault,
-        })?;
-        Ok(SimEdge {
-            relay,
-            app_id: app_id.to_string(),
-            certificate,
-        })
-    }
-
-    /// The relay's address (what the SDK double is pointed at).
-    pub fn addr(&self) -> SocketAddr {
-        self.relay.addr()
-    }
-
-    /// The relay itself (counters for tests).
-    pub fn relay(&self) -> &NativeRelay {
-        &self.relay
-    }
-
-    /// A token for `channel`/`uid` issued at `now` by this project, valid [`SIM_TOKEN_LIFETIME`].
-    pub fn token(&self, channel: &str, uid: u32, now: u64) -> String {
-        self.token_with(channel, uid, now, SIM_TOKEN_LIFETIME)
-    }
-
-    /// A token with a chosen lifetime (issued at `now`).
-    pub fn token_with(&self, channel: &str, uid: u32, now: u64, lifetime: u32) -> String {
-        let salt = (now as u32).wrapping_mul(2_654_435_761) | 1;
-        rtc_007(
-            &self.app_id,
-            &self.certificate,
-            channel,
-            &uid_text(uid),
-            Role::Publisher,
-            now as u32,
-            lifetime,
-            lifetime,
-            salt,
-        )
-        // Building fails only for a malformed App ID or certificate, which this type never holds
-        // for a valid App ID; an empty token then simply gets refused (reason 8).
-        .unwrap_or_default()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn certificates_are_32_hex_and_differ() {
-        let a = random_certificate();
-        assert_eq!(a.len(), 32);
-        assert!(a.chars().all(|c| c.is_ascii_hexdigit()));
-        assert_ne!(a, random_certificate());
-    }
 
     #[test]
     fn the_double_is_found_next_to_or_above_the_executable() {

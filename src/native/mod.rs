@@ -11,6 +11,7 @@
 //!   releases in the documented order.
 //! - [`tone`]: the 440 Hz test tone and the measurement that says whether it was heard (pure).
 
+#![allow(unsafe_code)]
 #![deny(unsafe_op_in_unsafe_fn)]
 #![deny(clippy::undocumented_unsafe_blocks)]
 

@@ -1,19 +1,20 @@
-//! Runs `agora-doctor probe`: turn arguments into a context (starting the simulated edge for
-//! `--sim`), run the checks with a spinner on a terminal, render, and map the result to an exit code.
+//! Computes `agora-doctor probe`: resolve the inputs (starting the simulated world for `--sim`),
+//! build the checks' context, run the checks with a spinner on a terminal, and assemble the report;
+//! `lib::run` renders it and maps it to an exit code.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::context::{ProbeContext, ProbeInputs, Secret, SimInfo};
+use super::context::{Certificate, ProbeContext, ProbeInputs, SimInfo};
 use super::profile::{Endpoint, Profile};
 use super::runner::{run_checks, CheckSpec, Progress};
 use super::{ProbeReport, CHECKS};
 use crate::cli::ProbeArgs;
-use crate::redact::{Redactions, Redactor};
-use crate::render::{print_error, probe as render, write_stdout, OutputContext};
-use crate::token::certificate::CERT_ENV;
+use crate::env::Env;
+use crate::inputs::{given_secrets, uid_text, Asked, InputError, Inputs, Target};
+use crate::report::{Computed, Failure, Redaction, Report};
 use crate::Outcome;
 
 /// A bad input that stops the run before any check (exit 2).
@@ -35,82 +36,34 @@ pub enum ProbeError {
         "--url `{0}` is not a URL; pass it as the browser shows it, e.g. http://localhost:5173/"
     )]
     BadUrl(String),
-    /// The certificate file cannot be read.
-    #[error("--cert-file {path}: {reason}; pass a file holding the 32-hex-digit App Certificate, or set AGORA_APP_CERTIFICATE")]
-    CertFile {
-        /// The path.
-        path: String,
-        /// Why.
-        reason: String,
-    },
-    /// The simulated edge did not start.
-    #[error("could not start the simulated edge: {0}; check that loopback (127.0.0.1) is usable")]
-    Sim(String),
+    /// The certificate cannot be read, or the simulated world did not start.
+    #[error(transparent)]
+    Inputs(#[from] InputError),
     /// The async runtime did not start.
     #[error("could not start the async runtime: {0}")]
     Runtime(String),
 }
 
-/// Run the command.
-pub fn run(args: ProbeArgs, ctx: &OutputContext) -> Outcome {
+/// Compute the command's document: the check list (`--list-checks`, nothing runs) or a probe run.
+pub fn compute(args: ProbeArgs, env: &Env) -> Result<Computed, Failure> {
     if args.list_checks {
-        let text = render::list_checks(CHECKS, args.json);
-        return finish(write_stdout(&text), Outcome::Ok);
+        return Ok(Computed::new(Report::ProbeChecks, Outcome::Ok));
     }
-    match execute(&args, ctx) {
-        Ok(report) => {
-            let redactor = run_redactor(args.token.as_deref(), args.cert_file.as_deref());
-            let text = if args.json {
-                redactor.json_text(&render::json(&report), &mut Redactions::default())
-            } else if ctx.quiet {
-                let simulated = if report.simulated {
-                    " [simulated edge, a test double]"
-                } else {
-                    ""
-                };
-                format!("{}{simulated}\n", render::summary_line(&report))
-            } else {
-                redactor.text_only(&render::human(&report))
-            };
-            let outcome = if report.exit_code == 0 {
-                Outcome::Ok
-            } else {
-                Outcome::Findings
-            };
-            finish(write_stdout(&text), outcome)
-        }
-        Err(e) => {
-            print_error(&e.to_string());
-            Outcome::CouldNotRun
-        }
-    }
-}
-
-/// The redactor for a run's output: every token and certificate shape, plus the secrets this run
-/// was given (the token, its repaired form and signature, AGORA_APP_CERTIFICATE, --cert-file).
-pub fn run_redactor(token: Option<&str>, cert_file: Option<&std::path::Path>) -> Redactor {
-    let mut certificates: Vec<String> = std::env::var(CERT_ENV).into_iter().collect();
-    if let Some(cert) = cert_file.and_then(|p| std::fs::read_to_string(p).ok()) {
-        certificates.push(cert);
-    }
-    let certificates: Vec<&str> = certificates.iter().map(String::as_str).collect();
-    let diagnosis = token.map(agora_token_core::diagnose);
-    Redactor::for_inputs(
-        token,
-        diagnosis.as_ref().and_then(|d| d.token.as_ref()),
-        diagnosis.as_ref().and_then(|d| d.repaired.as_deref()),
-        &certificates,
-    )
-}
-
-fn finish(written: std::io::Result<()>, outcome: Outcome) -> Outcome {
-    match written {
-        Ok(()) => outcome,
-        Err(e) => {
-            print_error(&format!("could not write the report to stdout: {e}"));
-            Outcome::CouldNotRun
-        }
-    }
+    // Evidence may quote the SDK, the edge and the page, which may quote the token: the output is
+    // redacted like a report, and so is an error.
+    let redaction = Redaction::Public(given_secrets(&asked(&args), env));
+    let report = execute(&args, env).map_err(|e| Failure {
+        message: e.to_string(),
+        redaction: redaction.clone(),
+    })?;
+    let outcome = if report.exit_code == 0 {
+        Outcome::Ok
+    } else {
+        Outcome::Findings
+    };
+    let mut computed = Computed::new(Report::Probe(report), outcome);
+    computed.redaction = redaction;
+    Ok(computed)
 }
 
 /// Which checks `--only` selects (all when empty), in registry order.
@@ -132,28 +85,21 @@ pub fn select(only: &[String]) -> Result<Vec<CheckSpec>, ProbeError> {
         .collect())
 }
 
-fn read_certificate(args: &ProbeArgs) -> Result<Option<Secret>, ProbeError> {
-    if let Some(path) = &args.cert_file {
-        let text = if path.as_os_str() == "-" {
-            let mut s = String::new();
-            std::io::Read::read_to_string(&mut std::io::stdin(), &mut s).map(|_| s)
-        } else {
-            std::fs::read_to_string(path)
-        }
-        .map_err(|e| ProbeError::CertFile {
-            path: path.display().to_string(),
-            reason: e.to_string(),
-        })?;
-        return Ok(Some(Secret::new(text.trim())));
+/// The part of the arguments every command that talks to Agora shares.
+pub fn asked(args: &ProbeArgs) -> Asked<'_> {
+    Asked {
+        sim: args.sim,
+        app_id: args.app_id.as_deref(),
+        token: args.token.as_deref(),
+        channel: args.channel.as_deref(),
+        uid: args.uid.as_deref(),
+        cert_file: args.cert_file.as_deref(),
+        ..Asked::default()
     }
-    Ok(std::env::var("AGORA_APP_CERTIFICATE")
-        .ok()
-        .filter(|s| !s.trim().is_empty())
-        .map(|s| Secret::new(s.trim())))
 }
 
-/// Build the context, run the checks and assemble the report.
-pub fn execute(args: &ProbeArgs, output: &OutputContext) -> Result<ProbeReport, ProbeError> {
+/// Resolve the inputs, build the context, run the checks and assemble the report.
+pub fn execute(args: &ProbeArgs, env: &Env) -> Result<ProbeReport, ProbeError> {
     let specs = select(&args.only)?;
     if let Some(url) = &args.url {
         url::Url::parse(url.trim()).map_err(|_| ProbeError::BadUrl(url.clone()))?;
@@ -178,15 +124,24 @@ pub fn execute(args: &ProbeArgs, output: &OutputContext) -> Result<ProbeReport, 
             flag: "--stun",
             reason,
         })?;
+    // Under --sim this starts the simulated world; it lives as long as `resolved`.
+    let resolved = Inputs::resolve(&asked(args), env)?;
     let inputs = ProbeInputs {
-        app_id: args.app_id.clone(),
-        token: args.token.clone(),
-        channel: args.channel.clone(),
-        uid: args.uid.clone(),
+        app_id: resolved.app_id.clone(),
+        token: resolved.token.clone(),
+        token_minted: resolved.token_minted,
+        channel: resolved.channel.clone(),
+        uid: resolved.uid.clone(),
         url: args.url.clone(),
-        app_certificate: read_certificate(args)?,
+        app_certificate: resolved.certificate.clone(),
         chrome_flags: args.chrome_flags.clone(),
         sdk: args.sdk.clone(),
+        sdk_env: env.var(crate::native::loader::ENV_VAR).map(Into::into),
+        ld_library_path: env.var("LD_LIBRARY_PATH").map(Into::into),
+        proxies: super::network::PROXY_VARS
+            .iter()
+            .filter_map(|var| Some((var.to_string(), env.var(var)?.to_string())))
+            .collect(),
         browser: args.browser,
         flow: args.flow,
         no_browser: args.no_browser,
@@ -198,30 +153,28 @@ pub fn execute(args: &ProbeArgs, output: &OutputContext) -> Result<ProbeReport, 
         .build()
         .map_err(|e| ProbeError::Runtime(e.to_string()))?;
 
-    // The simulated edge lives as long as this function: dropping it stops its servers.
-    let mut _edge = None;
-    let mut ctx = if args.sim {
-        let edge = agora_sim::edge::SimEdge::start().map_err(|e| ProbeError::Sim(e.to_string()))?;
-        let ctx = sim_context(&edge, inputs, args);
-        _edge = Some(edge);
-        ctx
-    } else {
-        let mut profile = Profile::agora().with_edges(edges.clone());
-        if let Some(stun) = stun.clone() {
-            profile = profile.with_stun(stun);
+    let mut ctx = match &resolved.target {
+        Target::Simulated(world) => {
+            let mut ctx = simulated_context(world.edge(), inputs, &args.only);
+            ctx.profile.native_relay = Some(world.relay_addr());
+            // Explicit endpoints still win over the sim's, so a test can aim one check elsewhere.
+            ctx.profile = ctx.profile.clone().with_edges(edges);
+            if let Some(stun) = stun {
+                ctx.profile = ctx.profile.clone().with_stun(stun);
+            }
+            ctx
         }
-        ProbeContext::new(inputs, profile, Vec::new())
+        Target::Agora => {
+            let mut profile = Profile::agora().with_edges(edges);
+            if let Some(stun) = stun {
+                profile = profile.with_stun(stun);
+            }
+            ProbeContext::new(inputs, profile, Vec::new())
+        }
     };
-    if args.sim {
-        // Explicit endpoints still win over the sim's, so a test can aim one check elsewhere.
-        ctx.profile = ctx.profile.clone().with_edges(edges);
-        if let Some(stun) = stun {
-            ctx.profile = ctx.profile.clone().with_stun(stun);
-        }
-    }
     ctx.devices.device = args.device.clone();
     let started = Instant::now();
-    let spinner = (output.stderr_is_terminal && !args.json).then(|| Spinner::start(specs.len()));
+    let spinner = (env.stderr_is_terminal && !args.json).then(|| Spinner::start(specs.len()));
     let checks = runtime.block_on(run_checks(
         Arc::new(ctx.clone()),
         &specs,
@@ -233,37 +186,58 @@ pub fn execute(args: &ProbeArgs, output: &OutputContext) -> Result<ProbeReport, 
     let wall = started.elapsed();
     // Checks that overran were aborted; do not wait for stragglers on blocking threads.
     runtime.shutdown_timeout(Duration::from_millis(100));
-    Ok(ProbeReport::new(
+    let mut report = ProbeReport::new(
         ctx.profile.label.clone(),
         ctx.profile.simulated,
         args.strict,
         checks,
         wall,
-    ))
+    );
+    report.notes = resolved.notes.clone();
+    Ok(report)
 }
 
-/// A context pointing every check at `edge` (the simulated edge, a double).
+/// A context pointing every check at `edge` (the simulated edge, a double), for tests that start
+/// an edge with a fault themselves.
 pub fn sim_context(
     edge: &agora_sim::edge::SimEdge,
-    mut inputs: ProbeInputs,
+    inputs: ProbeInputs,
     args: &ProbeArgs,
+) -> ProbeContext {
+    simulated_context(edge, inputs, &args.only)
+}
+
+/// A context pointing every check at `edge`, with what the user left open filled from the edge's
+/// project (App ID, certificate, channel, a minted token) the way [`Inputs::resolve`] does.
+fn simulated_context(
+    edge: &agora_sim::edge::SimEdge,
+    mut inputs: ProbeInputs,
+    only: &[String],
 ) -> ProbeContext {
     let profile = Profile::simulated(
         edge.describe(),
         edge.https_addr().port(),
         edge.udp_addr().port(),
     );
+    let project = edge.project();
     if inputs.app_id.is_none() {
-        inputs.app_id = Some(edge.project().app_id.clone());
+        inputs.app_id = Some(project.app_id.clone());
+    }
+    if inputs.app_certificate.is_none() {
+        inputs.app_certificate = Some(Certificate::simulated(&project.app_certificate));
+    }
+    let channel = inputs
+        .channel
+        .get_or_insert_with(|| agora_sim::world::SIM_CHANNEL.to_string())
+        .clone();
+    if inputs.token.is_none() {
+        let now = agora_clock::unix();
+        inputs.token = inputs.mint(&channel, &uid_text(inputs.uid.as_deref()), now);
+        inputs.token_minted = inputs.token.is_some();
     }
     if inputs.url.is_none() {
         // The page checks judge the simulated edge's demo page (a double of a well-set-up page).
         inputs.url = Some(edge.demo_page_url());
-    }
-    if inputs.app_certificate.is_none()
-        && inputs.app_id.as_deref() == Some(edge.project().app_id.as_str())
-    {
-        inputs.app_certificate = Some(Secret::new(edge.project().app_certificate.clone()));
     }
     let profile = profile.with_clock_http(Endpoint::new("localhost", edge.http_addr().port()));
     let mut ctx = ProbeContext::new(inputs, profile, vec![edge.ca_der()]);
@@ -271,7 +245,7 @@ pub fn sim_context(
         https: edge.https_addr(),
         label: edge.describe(),
     });
-    let devices_selected = args.only.iter().any(|o| o.trim() == "devices");
+    let devices_selected = only.iter().any(|o| o.trim() == "devices");
     if !devices_selected {
         ctx.devices.skip_hint = Some(
             "--sim simulates Agora's edge, not this machine's microphone; run `agora-doctor probe --only devices` (about 2 s)".to_string(),

@@ -8,28 +8,7 @@ use rustls::pki_types::CertificateDer;
 use rustls::RootCertStore;
 
 use super::profile::Profile;
-
-/// A secret (an App Certificate): never printed, never in JSON, never in Debug output.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wrap a secret value.
-    pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
-    }
-
-    /// The secret itself, for the code that signs or verifies with it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Secret(<hidden>)")
-    }
-}
+pub use crate::token::certificate::Certificate;
 
 /// What the user passed.
 #[derive(Debug, Clone, Default)]
@@ -44,8 +23,11 @@ pub struct ProbeInputs {
     pub uid: Option<String>,
     /// `--url`: the page the Web SDK runs on.
     pub url: Option<String>,
-    /// The App Certificate (from `AGORA_APP_CERTIFICATE` or `--cert-file`), to verify signatures.
-    pub app_certificate: Option<Secret>,
+    /// The App Certificate (from `AGORA_APP_CERTIFICATE` or `--cert-file`, or the simulated
+    /// project's), to verify signatures and mint tokens.
+    pub app_certificate: Option<Certificate>,
+    /// True when `token` was minted by the simulated project rather than given.
+    pub token_minted: bool,
     /// Chrome flags the user runs with (`--unsafely-treat-insecure-origin-as-secure=…`).
     pub chrome_flags: Vec<String>,
     /// `--browser`: open `--url` in headless Chromium (the browser check).
@@ -58,6 +40,12 @@ pub struct ProbeInputs {
     pub chromium: Option<std::path::PathBuf>,
     /// `--sdk`: Agora's native SDK library or its directory (the join check).
     pub sdk: Option<std::path::PathBuf>,
+    /// `AGORA_SDK_LIB`, read once from the environment (the join check's next place to look).
+    pub sdk_env: Option<std::ffi::OsString>,
+    /// `LD_LIBRARY_PATH`, read once from the environment (the join check's search).
+    pub ld_library_path: Option<std::ffi::OsString>,
+    /// The proxy variables that are set (`HTTPS_PROXY=…`), read once from the environment.
+    pub proxies: Vec<(String, String)>,
 }
 
 /// How the devices check captures.
@@ -110,6 +98,20 @@ pub struct ProbeContext {
     pub sim: Option<SimInfo>,
     /// This machine's clock (tests may fix it).
     pub now: fn() -> SystemTime,
+}
+
+impl ProbeInputs {
+    /// A publisher token for `channel` and `uid` (text; "" = any uid) minted from the App ID and
+    /// the certificate (the user's, or the simulated project's); `None` without both.
+    pub fn mint(&self, channel: &str, uid: &str, now: u64) -> Option<String> {
+        crate::inputs::mint(
+            self.app_id.as_deref()?,
+            self.app_certificate.as_ref()?,
+            channel,
+            uid,
+            now,
+        )
+    }
 }
 
 impl ProbeContext {

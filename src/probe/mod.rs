@@ -1,39 +1,40 @@
 //! `agora-doctor probe`: every pre-demo check at once. The runner ([`runner`]) starts all selected
 //! checks concurrently on tokio, each under its own budget, and reports them in the fixed order of
 //! [`CHECKS`]; one file per check computes a [`runner::CheckOutput`] from a shared
-//! [`context::ProbeContext`]. `--sim` points every check at the simulated edge (`agora-sim`, a test
-//! double) started in-process.
+//! [`context::ProbeContext`]. Every check lives in [`checks`]; the engines they drive live beside
+//! (`crate::join`, `crate::browser`, `crate::native`, [`http_steps`], [`stun`]). `--sim` points every
+//! check at the simulated world (`agora_sim::world`, a test double) started in-process: its endpoints
+//! are in the context's profile, its project's credentials and token in the context's inputs.
 //!
 //! # Adding a check (the `join` and `browser` checks plug in here)
 //!
-//! 1. Write `src/<area>/…` (e.g. `src/native/`, `src/browser/`) with an async entry point that takes
-//!    `Arc<ProbeContext>` and returns [`runner::CheckOutput`]; blocking or FFI work goes through
+//! 1. Write `src/probe/checks/<id>.rs` (its engine, if any, beside `probe/`, e.g. `src/native/`) with
+//!    an async entry point that takes `Arc<ProbeContext>` and returns [`runner::CheckOutput`]; blocking or FFI work goes through
 //!    `tokio::task::spawn_blocking` inside it. Missing inputs: return [`runner::CheckOutput::skip`]
 //!    with a hint naming the flag to pass. Keys: `probe.<id>.<what>`, one catalog entry each.
 //! 2. Add one `pub const SPEC: CheckSpec = CheckSpec { id: "join", title, inputs, budget, run }` next to
 //!    it (see [`clock::SPEC`]) and one line in [`CHECKS`] below, at the place it should be shown.
 //! 3. Inputs it needs that are not in [`context::ProbeInputs`] yet: add a field there and a flag in
-//!    `src/cli/probe.rs`; `--sim` support: read [`context::ProbeContext::sim`].
+//!    `src/cli/probe.rs`. A check takes endpoints from the profile and tokens from the inputs; it does
+//!    not ask whether the run is simulated.
 //!
 //! Nothing else changes: `--only`, `--list-checks`, JSON, exit codes and the spinner follow the
 //! registry.
 
-pub mod clock;
+pub mod checks;
 pub mod command;
-pub mod config;
 pub mod context;
-pub mod devices;
-pub mod net;
-pub mod network;
-pub mod page;
+pub mod http_steps;
 pub mod profile;
 pub mod runner;
-pub mod secure_context;
 pub mod stun;
+
+// The checks by their short paths (`probe::config`, …), as other modules and tests name them.
+pub use checks::{clock, config, devices, network, page, secure_context};
 
 use serde::Serialize;
 
-pub use context::{ProbeContext, ProbeInputs, Secret};
+pub use context::{Certificate, ProbeContext, ProbeInputs};
 pub use profile::{Endpoint, Profile, Timeouts};
 pub use runner::{run_checks, CheckOutput, CheckReport, CheckSpec};
 
@@ -47,12 +48,15 @@ pub const CHECKS: &[CheckSpec] = &[
     secure_context::SPEC,
     page::SPEC,
     devices::SPEC,
-    crate::join::check::SPEC,
-    crate::browser::check::SPEC,
+    checks::join::SPEC,
+    checks::browser::SPEC,
 ];
 
 /// The JSON schema id of a probe report (documented in the README).
-pub const SCHEMA: &str = "agora-doctor.probe.v1";
+pub const SCHEMA: &str = "agora-doctor/probe/v2";
+
+/// The JSON schema id of `--list-checks --json`.
+pub const CHECKS_SCHEMA: &str = "agora-doctor/probe-checks/v2";
 
 /// The result of one probe run.
 #[derive(Debug, Clone, Serialize)]
@@ -73,6 +77,9 @@ pub struct ProbeReport {
     pub wall_ms: u64,
     /// The exit code this report leads to (0, 1).
     pub exit_code: u8,
+    /// What the input resolution decided that the user should know (e.g. `--sim` ignored
+    /// `AGORA_APP_ID` and `AGORA_APP_CERTIFICATE`).
+    pub notes: Vec<String>,
 }
 
 /// Number of checks per status.
@@ -123,6 +130,7 @@ impl ProbeReport {
             counts,
             wall_ms: wall.as_millis() as u64,
             exit_code,
+            notes: Vec::new(),
         }
     }
 

@@ -148,6 +148,11 @@ pub struct Profile {
     pub timeouts: Timeouts,
     /// Spacing of the clock check's samples (shorter on loopback, gentler on real servers).
     pub clock_spacing: Duration,
+    /// An access point that answers `/ap/v1/choose` the way Agora's gateway judges an App ID,
+    /// channel and token (the simulated edge serves one; Agora's own speaks a binary protocol).
+    pub access_point: Option<Endpoint>,
+    /// The relay the SDK double joins through (the simulated world's), instead of Agora's edge.
+    pub native_relay: Option<std::net::SocketAddr>,
 }
 
 impl Profile {
@@ -169,6 +174,8 @@ impl Profile {
                 .unwrap_or_else(|_| Endpoint::new("stun.l.google.com", 19302)),
             timeouts: Timeouts::REAL,
             clock_spacing: Duration::from_millis(50),
+            access_point: None,
+            native_relay: None,
         }
     }
 
@@ -180,10 +187,12 @@ impl Profile {
             simulated: true,
             clock: https.clone(),
             clock_http: None,
+            access_point: Some(https.clone()),
             https: vec![https],
             stun: Endpoint::new("127.0.0.1", udp_port),
             timeouts: Timeouts::SIM,
             clock_spacing: Duration::from_millis(10),
+            native_relay: None,
         }
     }
 

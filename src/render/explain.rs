@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 
 use crate::explain::scan::LogReport;
 use crate::explain::{Entry, MatchedBy, Resolution};
+use crate::render::style::plural;
 use crate::render::OutputContext;
 
 /// Schema id of `explain <QUERY> --json`.
@@ -18,6 +19,30 @@ pub const SCHEMA_LOG: &str = "agora-doctor/explain-log/v1";
 
 /// One entry in full, as human text (no trailing blank line).
 pub fn entry_block(e: &Entry) -> String {
+    entry_block_in(e, None)
+}
+
+/// The paragraphs of a fix to show for a paste in `language`: the common ones and that language's
+/// (`Dart: …`); every paragraph when the language is unknown or the fix has none for it.
+fn fix_for(fix: &str, language: Option<&str>) -> String {
+    const LANGUAGES: [&str; 4] = ["Kotlin: ", "Swift: ", "Dart: ", "JS: "];
+    let paragraphs: Vec<&str> = fix.split("\n\n").collect();
+    let Some(lang) = language else {
+        return fix.to_string();
+    };
+    let mine = format!("{lang}: ");
+    if !paragraphs.iter().any(|p| p.starts_with(&mine)) {
+        return fix.to_string();
+    }
+    paragraphs
+        .into_iter()
+        .filter(|p| p.starts_with(&mine) || !LANGUAGES.iter().any(|l| p.starts_with(l)))
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// [`entry_block`] for a paste whose app is written in `language` (the fix in that language only).
+pub fn entry_block_in(e: &Entry, language: Option<&str>) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "{} {}", e.key.bold(), format!("— {}", e.title).bold());
     let mut meta = vec![e.kind.label().to_string()];
@@ -39,7 +64,11 @@ pub fn entry_block(e: &Entry) -> String {
         let _ = writeln!(s, "  {}. {c}", i + 1);
     }
     let _ = writeln!(s, "\n{}", "Fix".bold());
-    let _ = writeln!(s, "  {}", e.fix.replace("\n\n", "\n\n  "));
+    let _ = writeln!(
+        s,
+        "  {}",
+        fix_for(&e.fix, language).replace("\n\n", "\n\n  ")
+    );
     let _ = writeln!(s, "\n{}", "Check with".bold());
     for c in &e.check_with {
         let _ = writeln!(s, "  - {c}");
@@ -58,7 +87,15 @@ pub fn entry_human(res: &Resolution, ctx: &OutputContext) -> String {
         let _ = writeln!(s, "{} — {}", first.key, first.title);
         return s;
     }
-    s.push_str(&entry_block(first));
+    s.push_str(&entry_block_in(first, res.language));
+    if ctx.verbose {
+        // `-v`: how the query was matched, as the JSON's `matched_by` says it.
+        let by = serde_json::to_value(res.matched_by)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        let _ = writeln!(s, "\nmatched by: {by}");
+    }
     if rest.is_empty() {
         return s;
     }
@@ -66,7 +103,7 @@ pub fn entry_human(res: &Resolution, ctx: &OutputContext) -> String {
         MatchedBy::Line => {
             for e in rest {
                 let _ = writeln!(s, "\n{}\n", "The same line also reports:".bold());
-                s.push_str(&entry_block(e));
+                s.push_str(&entry_block_in(e, res.language));
             }
         }
         _ => {
@@ -77,8 +114,61 @@ pub fn entry_human(res: &Resolution, ctx: &OutputContext) -> String {
             );
             for e in rest {
                 let _ = writeln!(s, "  {} — {} ({})", e.key, e.title, e.kind.label());
+                if ctx.verbose {
+                    let _ = writeln!(s, "    {}", e.headline());
+                }
             }
+            s.push_str(&ask_which(first, rest));
         }
+    }
+    s
+}
+
+/// The question back for a spelling several families use: which SDK printed it, and how to ask for
+/// each meaning. The answer above is only the most common meaning, so this is never left implicit.
+fn ask_which(first: &Entry, rest: &[&Entry]) -> String {
+    let mut s = String::new();
+    let products: Vec<&str> = std::iter::once(first)
+        .chain(rest.iter().copied())
+        .map(|e| match e.product() {
+            crate::explain::Product::Rtc => "RTC",
+            crate::explain::Product::Rtm => "Signaling (RTM)",
+        })
+        .collect();
+    let mixed = products.iter().any(|p| *p != products[0]);
+    let _ = writeln!(
+        s,
+        "\n{} {}",
+        "Which SDK printed it?".bold(),
+        if mixed {
+            "RTC and Signaling (RTM) use this number for different errors; the answer above is the RTC meaning."
+        } else {
+            "The answer above is the most common meaning."
+        }
+    );
+    let _ = writeln!(
+        s,
+        "  Paste the whole line (its words tell the SDKs apart), or ask for one family:"
+    );
+    let mut seen = Vec::new();
+    for e in std::iter::once(first).chain(rest.iter().copied()) {
+        if seen.contains(&e.kind)
+            || e.value.is_empty()
+            || matches!(
+                e.kind,
+                crate::explain::Kind::Message | crate::explain::Kind::Finding
+            )
+        {
+            continue;
+        }
+        seen.push(e.kind);
+        let _ = writeln!(
+            s,
+            "  agora-doctor explain {} {}   ({})",
+            e.kind.as_str(),
+            e.value,
+            e.kind.label()
+        );
     }
     s
 }
@@ -178,7 +268,15 @@ pub fn log_human(source: &str, report: &LogReport, ctx: &OutputContext) -> Strin
         let _ = writeln!(s, "    {times}, {lines}");
         let _ = writeln!(s, "    {}:{}: {}", source, f.first_line, f.line);
         let _ = writeln!(s, "    {}", e.headline());
-        let _ = writeln!(s, "    {} {}", "fix:".green(), first_line_of(&e.fix));
+        if ctx.verbose {
+            // `-v`: the whole fix, not only its first line.
+            let _ = writeln!(s, "    {}", "fix:".green());
+            for line in e.fix.lines() {
+                let _ = writeln!(s, "      {line}");
+            }
+        } else {
+            let _ = writeln!(s, "    {} {}", "fix:".green(), first_line_of(&e.fix));
+        }
         let _ = writeln!(s, "    more: agora-doctor explain {}", e.key);
     }
     let n = report.errors.len();
@@ -195,8 +293,8 @@ pub fn log_human(source: &str, report: &LogReport, ctx: &OutputContext) -> Strin
             s,
             "{} distinct error{} on {total} line{} of {} in {source}",
             n,
-            if n == 1 { "" } else { "s" },
-            if total == 1 { "" } else { "s" },
+            plural(n as u64),
+            plural(total),
             report.lines
         );
     }

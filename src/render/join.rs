@@ -2,32 +2,9 @@
 
 use std::fmt::Write;
 
-use colored::Colorize;
-use serde_json::json;
-
+use super::style::{label, mark};
 use super::OutputContext;
-use crate::join::{JoinReport, SCHEMA};
-use crate::report::Status;
-
-fn mark(status: Status) -> String {
-    match status {
-        Status::Pass => "✓".green().to_string(),
-        Status::Skip => "-".dimmed().to_string(),
-        Status::Warn => "!".yellow().to_string(),
-        Status::Fail => "✗".red().to_string(),
-        Status::Error => "✗".red().bold().to_string(),
-    }
-}
-
-fn label(status: Status) -> String {
-    let text = status.as_str().to_uppercase();
-    match status {
-        Status::Pass => text.green().bold().to_string(),
-        Status::Skip => text.dimmed().to_string(),
-        Status::Warn => text.yellow().bold().to_string(),
-        Status::Fail | Status::Error => text.red().bold().to_string(),
-    }
-}
+use crate::join::JoinReport;
 
 /// Human output (colour only as `ctx` allows; `colored` was set up by the context).
 pub fn human(r: &JoinReport, ctx: &OutputContext) -> String {
@@ -36,6 +13,9 @@ pub fn human(r: &JoinReport, ctx: &OutputContext) -> String {
     let _ = writeln!(out, "join  {}  {}", label(f.status), f.summary);
     if ctx.quiet {
         return out;
+    }
+    for note in &r.notes {
+        let _ = writeln!(out, "  note: {note}");
     }
     if r.simulated {
         let _ = writeln!(
@@ -83,26 +63,9 @@ pub fn human(r: &JoinReport, ctx: &OutputContext) -> String {
     out
 }
 
-/// The JSON document (every field always present; no colour).
+/// The JSON document: the report's own serde form (every field always present; no colour).
 pub fn json(r: &JoinReport) -> String {
-    let doc = json!({
-        "schema": SCHEMA,
-        "simulated": r.simulated,
-        "status": r.finding.status,
-        "key": r.finding.key,
-        "summary": r.finding.summary,
-        "evidence": r.finding.evidence,
-        "fix": r.finding.fix,
-        "library": r.library,
-        "channel": r.channel,
-        "uid": r.uid,
-        "assigned_uid": r.assigned_uid,
-        "steps": r.steps,
-        "events": r.events,
-        "hearing": r.hearing,
-        "total_ms": r.total_ms,
-    });
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_string());
+    let mut s = serde_json::to_string_pretty(r).unwrap_or_else(|_| "{}".to_string());
     s.push('\n');
     s
 }

@@ -1,16 +1,56 @@
-//! Rendering: the only code that writes a report to stdout. Colour is decided once, here.
+//! Rendering: every report type to text ([`render`]), and the two writers `lib::run` uses (stdout
+//! for documents, stderr for tool errors). Colour is decided once, here. Renderers import the report
+//! types; the reports never import a renderer.
 
 pub mod explain;
 pub mod token;
+pub mod token_server;
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 
 pub mod probe;
-pub mod support;
+pub mod report;
+pub mod scan;
+pub mod style;
 
 use crate::cli::ColorChoice;
+use crate::env::Env;
+use crate::report::{Format, Report};
 
 pub mod join;
+
+/// The text of a report in a format (`Format::Json` where the command offers `--json`).
+pub fn render(report: &Report, format: Format, ctx: &OutputContext) -> String {
+    let json = format == Format::Json;
+    match report {
+        Report::Token(r) if json => token::json(r),
+        Report::Token(r) => token::human(r, ctx),
+        Report::TokenBuild(b) if json => token::build_json(b),
+        Report::TokenBuild(b) => token::build_human(b),
+        Report::ExplainEntry { query, resolution } if json => {
+            explain::entry_json(query, resolution)
+        }
+        Report::ExplainEntry { resolution, .. } => explain::entry_human(resolution, ctx),
+        Report::ExplainList if json => explain::list_json(crate::explain::catalog()),
+        Report::ExplainList => explain::list_human(crate::explain::catalog(), ctx),
+        Report::ExplainLog { source, log } if json => explain::log_json(source, log),
+        Report::ExplainLog { source, log } => explain::log_human(source, log, ctx),
+        Report::Probe(r) if json => probe::json(r),
+        Report::Probe(r) if ctx.quiet => probe::quiet(r),
+        Report::Probe(r) => probe::human(r, ctx),
+        Report::ProbeChecks => probe::list_checks(crate::probe::CHECKS, json),
+        Report::Join(r) if json => join::json(r),
+        Report::Join(r) => join::human(r, ctx),
+        Report::TokenServer(r) if json => token_server::json(r),
+        Report::TokenServer(r) => token_server::human(r, ctx),
+        Report::Support(r) if json => report::json(r),
+        Report::Support(r) => report::render_markdown(r),
+        Report::Scan(r) if json => scan::json(r),
+        Report::Scan(r) if ctx.quiet => format!("{}\n", scan::summary_line(r)),
+        Report::Scan(r) => scan::human(r, ctx.verbose),
+        Report::Text(text) => text.clone(),
+    }
+}
 
 /// How output should look, decided once per run.
 #[derive(Debug, Clone, Copy)]
@@ -27,20 +67,20 @@ pub struct OutputContext {
 
 impl OutputContext {
     /// Decide colour (once per run) from `--color`, `NO_COLOR`, `TERM` and whether stdout is a terminal.
-    pub fn from_choice(choice: ColorChoice, quiet: bool, verbose: bool) -> Self {
+    pub fn from_choice(choice: ColorChoice, quiet: bool, verbose: bool, env: &Env) -> Self {
         let color = match choice {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
             ColorChoice::Auto => {
-                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                    && std::env::var("TERM").map_or(true, |t| t != "dumb")
-                    && io::stdout().is_terminal()
+                env.var("NO_COLOR").is_none_or(str::is_empty)
+                    && env.var("TERM") != Some("dumb")
+                    && env.stdout_is_terminal
             }
         };
         colored::control::set_override(color);
         OutputContext {
             color,
-            stderr_is_terminal: io::stderr().is_terminal(),
+            stderr_is_terminal: env.stderr_is_terminal,
             quiet,
             verbose,
         }
@@ -70,4 +110,9 @@ pub fn write_stdout(text: &str) -> io::Result<()> {
 /// Print a tool error ("could not run") to stderr, naming the bad input and the next step.
 pub fn print_error(message: &str) {
     let _ = writeln!(io::stderr(), "agora-doctor: error: {message}");
+}
+
+/// Print a warning about how the tool was called (not a finding) to stderr, as is.
+pub fn print_warning(message: &str) {
+    let _ = writeln!(io::stderr(), "{message}");
 }

@@ -6,19 +6,11 @@ use std::fmt::Write as _;
 use colored::Colorize;
 use serde::Serialize;
 
+use super::style::{mark_word, plural};
+use super::OutputContext;
 use crate::probe::runner::CheckSpec;
 use crate::probe::ProbeReport;
 use crate::report::{Finding, Status};
-
-fn mark(status: Status) -> String {
-    match status {
-        Status::Pass => "✓ pass".green().to_string(),
-        Status::Skip => "- skip".dimmed().to_string(),
-        Status::Warn => "! warn".yellow().to_string(),
-        Status::Fail => "✗ fail".red().to_string(),
-        Status::Error => "E error".red().bold().to_string(),
-    }
-}
 
 fn write_finding_body(out: &mut String, f: &Finding, indent: &str) {
     for line in &f.evidence {
@@ -39,32 +31,42 @@ pub fn summary_line(report: &ProbeReport) -> String {
         format!(
             "{} check{}: {} passed, {} skipped — no problems ({time})",
             report.checks.len(),
-            plural(report.checks.len()),
+            plural(report.checks.len() as u64),
             c.pass,
             c.skip
         )
     } else {
         let mut parts = Vec::new();
         if c.fail > 0 {
-            parts.push(format!("{} failure{}", c.fail, plural(c.fail)));
+            parts.push(format!("{} failure{}", c.fail, plural(c.fail as u64)));
         }
         if c.error > 0 {
-            parts.push(format!("{} error{}", c.error, plural(c.error)));
+            parts.push(format!("{} error{}", c.error, plural(c.error as u64)));
         }
         if c.warn > 0 {
-            parts.push(format!("{} warning{}", c.warn, plural(c.warn)));
+            parts.push(format!("{} warning{}", c.warn, plural(c.warn as u64)));
         }
         format!(
             "{problems} problem{}: {} ({time}); `agora-doctor explain <key>` says more",
-            plural(problems),
+            plural(problems as u64),
             parts.join(", ")
         )
     };
     summary
 }
 
-/// The human report.
-pub fn human(report: &ProbeReport) -> String {
+/// `-q`: the summary line alone, marked when the run used the simulated edge (a test double).
+pub fn quiet(report: &ProbeReport) -> String {
+    let simulated = if report.simulated {
+        " [simulated edge, a test double]"
+    } else {
+        ""
+    };
+    format!("{}{simulated}\n", summary_line(report))
+}
+
+/// The human report (`-v` adds the evidence of findings that passed).
+pub fn human(report: &ProbeReport, ctx: &OutputContext) -> String {
     let mut out = String::new();
     let target = if report.simulated {
         format!("{} {}", "SIMULATED:".yellow().bold(), report.target)
@@ -72,11 +74,14 @@ pub fn human(report: &ProbeReport) -> String {
         report.target.clone()
     };
     let _ = writeln!(out, "agora-doctor probe — {target}");
+    for note in &report.notes {
+        let _ = writeln!(out, "{} {note}", "note:".bold());
+    }
     for check in &report.checks {
         let _ = writeln!(
             out,
             "{:<8} {:<15} {}  {}",
-            mark(check.status),
+            mark_word(check.status),
             check.id,
             check.summary,
             format!("[{}]", check.key).dimmed()
@@ -100,11 +105,11 @@ pub fn human(report: &ProbeReport) -> String {
             let _ = writeln!(
                 out,
                 "{indent}{} {}  {}",
-                mark(f.status),
+                mark_word(f.status),
                 f.summary,
                 format!("[{}]", f.key).dimmed()
             );
-            if f.status != Status::Pass || f.key != check.key {
+            if f.status != Status::Pass || f.key != check.key || ctx.verbose {
                 write_finding_body(&mut out, f, &format!("{indent}    "));
             }
         }
@@ -117,14 +122,6 @@ pub fn human(report: &ProbeReport) -> String {
         );
     }
     out
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
 }
 
 /// The JSON report.
@@ -156,7 +153,7 @@ struct CheckList {
 pub fn list_checks(specs: &[CheckSpec], as_json: bool) -> String {
     if as_json {
         let list = CheckList {
-            schema: "agora-doctor.probe-checks.v1",
+            schema: crate::probe::CHECKS_SCHEMA,
             checks: specs
                 .iter()
                 .map(|s| ListedCheck {

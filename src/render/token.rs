@@ -3,6 +3,8 @@
 use std::fmt::Write as _;
 
 use agora_token_core::time::{duration, relative};
+
+use super::style::{mark, plural, rfc3339};
 use colored::Colorize;
 
 use super::OutputContext;
@@ -29,22 +31,12 @@ pub fn build_human(built: &Built) -> String {
     format!("{}\n", built.token)
 }
 
-fn mark(status: Status) -> String {
-    match status {
-        Status::Pass => "✓".green().to_string(),
-        Status::Skip => "-".dimmed().to_string(),
-        Status::Warn => "!".yellow().bold().to_string(),
-        Status::Fail => "✗".red().bold().to_string(),
-        Status::Error => "✗".red().bold().to_string(),
-    }
-}
-
 fn at(i: &Instant, now: u64) -> String {
     format!("{} ({})", time_text(i), relative(i.unix, now))
 }
 
 fn time_text(i: &Instant) -> String {
-    agora_token_core::time::rfc3339(i.unix)
+    rfc3339(i.unix)
 }
 
 /// The summary line that explains the exit code.
@@ -52,13 +44,17 @@ pub fn summary_line(s: &Summary, strict: bool) -> String {
     let problems = s.failures + s.warnings;
     let mut parts = Vec::new();
     if s.failures > 0 {
-        parts.push(format!("{} failure{}", s.failures, plural(s.failures)));
+        parts.push(format!(
+            "{} failure{}",
+            s.failures,
+            plural(s.failures as u64)
+        ));
     }
     if s.warnings > 0 {
         parts.push(format!(
             "{} warning{}{}",
             s.warnings,
-            plural(s.warnings),
+            plural(s.warnings as u64),
             if strict { " (strict)" } else { "" }
         ));
     }
@@ -67,7 +63,7 @@ pub fn summary_line(s: &Summary, strict: bool) -> String {
     } else {
         let t = format!(
             "{problems} problem{}: {}",
-            plural(problems),
+            plural(problems as u64),
             parts.join(", ")
         );
         if s.failures > 0 || strict {
@@ -85,14 +81,6 @@ pub fn summary_line(s: &Summary, strict: bool) -> String {
         "{head}{tokens} ({} passed, {} skipped)",
         s.passed, s.skipped
     )
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
 }
 
 /// The report as text for a person. Colour (if any) was decided once in [`OutputContext`].

@@ -12,7 +12,7 @@ use super::command::CERT_ARGUMENT_WARNING;
 use super::report::Instant;
 use super::{parse_duration, parse_time, TokenError};
 use crate::cli::token::{BuildArgs, FormatArg, RoleArg, ServiceArg};
-use crate::render::{self, OutputContext};
+use crate::report::{Computed, Report};
 use crate::Outcome;
 
 /// The JSON schema name of [`Built`].
@@ -60,22 +60,17 @@ fn random_salt() -> u32 {
     (h % 99_999_999) as u32 + 1
 }
 
-/// Build the token and render it.
-pub fn run(
+/// Build the token.
+pub fn compute(
     args: &BuildArgs,
-    ctx: &OutputContext,
     env_cert: Option<String>,
     stdin: &mut dyn BufRead,
     clock: u64,
     secret: &mut Option<String>,
-) -> Result<Outcome, TokenError> {
-    let _ = ctx;
+) -> Result<Computed, TokenError> {
     let cert =
         certificate::resolve(&args.cert, env_cert, stdin)?.ok_or(TokenError::NoCertificate)?;
     *secret = Some(cert.expose().to_string());
-    if cert.source == CertSource::Argument {
-        eprintln!("{CERT_ARGUMENT_WARNING}");
-    }
     let expire = parse_duration(&args.expire)?;
     let issued = match &args.issued_at {
         Some(v) => parse_time("--issued-at", v)?,
@@ -177,11 +172,9 @@ pub fn run(
         salt,
         certificate: cert.source,
     };
-    let text = if args.json {
-        render::token::build_json(&built)
-    } else {
-        render::token::build_human(&built)
-    };
-    render::write_stdout(&super::command::redact(&text, secret.as_deref()))?;
-    Ok(Outcome::Ok)
+    let mut computed = Computed::new(Report::TokenBuild(built), Outcome::Ok);
+    if cert.source == CertSource::Argument {
+        computed.warnings.push(CERT_ARGUMENT_WARNING.to_string());
+    }
+    Ok(computed)
 }

@@ -1,8 +1,10 @@
-//! Where the App Certificate comes from (environment, file, stdin or, discouraged, an argument).
-//! The value never leaves this module except as the verification key; only its source is shown.
+//! Where the App Certificate comes from (environment, file, stdin or, discouraged, an argument):
+//! the one reader and the one validation every command uses (`token`, `probe`, `join`, `report`),
+//! and the one secret type, [`Certificate`]. The value never leaves this module except as the
+//! signing or verification key; only its source is shown.
 
 use std::io::BufRead;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
@@ -28,6 +30,8 @@ pub enum CertSource {
     Argument,
     /// The built-in sample certificate of `--example`.
     Example,
+    /// The simulated project's certificate (`--sim`; a test double's, made for the run).
+    Simulated,
 }
 
 /// A certificate and its source. `Debug` is redacted.
@@ -56,10 +60,32 @@ impl Certificate {
         }
     }
 
+    /// The simulated project's certificate (`--sim`).
+    pub fn simulated(value: &str) -> Self {
+        Certificate {
+            value: value.to_string(),
+            source: CertSource::Simulated,
+        }
+    }
+
     /// The certificate text (the HMAC key). Only for verification and building.
     pub fn expose(&self) -> &str {
         &self.value
     }
+}
+
+/// Every place a certificate may come from, strongest first: a file (`-` = stdin), stdin, a plain
+/// argument, then the environment variable's value.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CertSources<'a> {
+    /// `--cert-file PATH` (`-` reads stdin).
+    pub file: Option<&'a Path>,
+    /// `--cert-stdin`.
+    pub stdin: bool,
+    /// `--cert VALUE`.
+    pub argument: Option<&'a str>,
+    /// `AGORA_APP_CERTIFICATE`'s value.
+    pub env: Option<&'a str>,
 }
 
 /// Resolve the certificate from the flags, then the environment value given (`env_value`).
@@ -69,28 +95,51 @@ pub fn resolve(
     env_value: Option<String>,
     stdin: &mut dyn BufRead,
 ) -> Result<Option<Certificate>, TokenError> {
-    let (raw, source, origin) = if let Some(path) = &args.cert_file {
-        let text = std::fs::read_to_string(path).map_err(|e| TokenError::CertFile {
-            path: path.clone(),
-            // The full OS error, not its kind: "uncategorized error" helps nobody.
-            reason: e.to_string(),
-        })?;
-        (first_line(&text), CertSource::File, describe_file(path))
-    } else if args.cert_stdin {
+    read(
+        CertSources {
+            file: args.cert_file.as_deref(),
+            stdin: args.cert_stdin,
+            argument: args.cert.as_deref(),
+            env: env_value.as_deref(),
+        },
+        stdin,
+    )
+}
+
+/// Read and validate the certificate (the first line, trimmed: 32 hexadecimal digits).
+pub fn read(
+    sources: CertSources<'_>,
+    stdin: &mut dyn BufRead,
+) -> Result<Option<Certificate>, TokenError> {
+    let read_stdin = |stdin: &mut dyn BufRead| {
         let mut line = String::new();
         stdin
             .read_line(&mut line)
             .map_err(|e| TokenError::CertStdin {
                 reason: e.to_string(),
             })?;
-        (first_line(&line), CertSource::Stdin, "stdin".to_string())
-    } else if let Some(value) = &args.cert {
+        Ok::<_, TokenError>((first_line(&line), CertSource::Stdin, "stdin".to_string()))
+    };
+    let (raw, source, origin) = if let Some(path) = sources.file {
+        if path.as_os_str() == "-" {
+            read_stdin(stdin)?
+        } else {
+            let text = std::fs::read_to_string(path).map_err(|e| TokenError::CertFile {
+                path: path.to_path_buf(),
+                // The full OS error, not its kind: "uncategorized error" helps nobody.
+                reason: e.to_string(),
+            })?;
+            (first_line(&text), CertSource::File, describe_file(path))
+        }
+    } else if sources.stdin {
+        read_stdin(stdin)?
+    } else if let Some(value) = sources.argument {
         (
             value.trim().to_string(),
             CertSource::Argument,
             "--cert".to_string(),
         )
-    } else if let Some(value) = env_value.filter(|v| !v.trim().is_empty()) {
+    } else if let Some(value) = sources.env.filter(|v| !v.trim().is_empty()) {
         (
             value.trim().to_string(),
             CertSource::Env,

@@ -1,7 +1,7 @@
 //! Runs `agora-doctor token`: gathers the token(s), the expectation, the certificate and the clock,
 //! asks the pure core for a check of each token, and hands the report to the renderer.
 
-use std::io::{self, BufRead};
+use std::io::BufRead;
 
 use agora_token_core::{self as core, keys, Expectation, Role, User};
 
@@ -10,20 +10,18 @@ use super::examples;
 use super::report::{self, ExpectationView, Instant, Summary, TokenReport, SCHEMA};
 use super::{parse_time, TokenError};
 use crate::cli::token::{Example, RoleArg, TokenArgs, TokenCommand};
-use crate::redact::Redactor;
-use crate::render::{self, print_error, OutputContext};
-use crate::report::{Finding, Status};
+use crate::env::Env;
+use crate::report::{Computed, Failure, Finding, Redaction, Report, Status};
 use crate::Outcome;
 
 /// The warning printed to stderr when the certificate is passed as a plain argument.
 pub const CERT_ARGUMENT_WARNING: &str = "warning: --cert puts the App Certificate in shell history and process lists; prefer AGORA_APP_CERTIFICATE or --cert-file PATH";
 
-/// Run the command: the edges (environment, stdin, clock) are read here and nowhere deeper.
-pub fn run(args: Box<TokenArgs>, ctx: &OutputContext) -> Outcome {
-    let env_cert = std::env::var(CERT_ENV).ok();
-    let clock = agora_clock::unix();
-    let stdin = io::stdin();
-    let mut input = stdin.lock();
+/// Compute the command's document from the [`Env`] (variables, stdin, clock), or say why it could
+/// not run; both carry the certificates `lib::run` must take out.
+pub fn compute(args: Box<TokenArgs>, env: &Env) -> Result<Computed, Failure> {
+    let env_cert = env.var(CERT_ENV).map(str::to_string);
+    let clock = env.now();
     // Every value that may be the certificate is redacted from any output, errors included, even
     // before it has been validated.
     let cert_arg = match &args.command {
@@ -36,31 +34,22 @@ pub fn run(args: Box<TokenArgs>, ctx: &OutputContext) -> Outcome {
         .chain(cert_arg.iter())
         .map(|s| s.trim().to_string())
         .collect();
-    let result = match args.command {
+    let result = env.with_stdin(|input| match args.command {
         Some(TokenCommand::Build(ref b)) => {
-            super::build::run(b, ctx, env_cert, &mut input, clock, &mut secret)
+            super::build::compute(b, env_cert, input, clock, &mut secret)
         }
-        None => check(&args, ctx, env_cert, &mut input, clock, &mut secret),
-    };
+        None => check(&args, env_cert, input, clock, &mut secret),
+    });
+    let secrets: Vec<String> = early.iter().cloned().chain(secret.clone()).collect();
     match result {
-        Ok(outcome) => outcome,
-        Err(e) => {
-            let mut text = e.to_string();
-            for s in early.iter().map(String::as_str).chain(secret.as_deref()) {
-                text = redact(&text, Some(s));
-            }
-            print_error(&text);
-            Outcome::CouldNotRun
+        Ok(mut computed) => {
+            computed.redaction = Redaction::Certificates(secrets);
+            Ok(computed)
         }
-    }
-}
-
-/// Remove the certificate from text this command prints (belt and braces: no code path is meant to
-/// print it, this guarantees it). Only the given secret goes: tokens are this command's subject.
-pub fn redact(text: &str, secret: Option<&str>) -> String {
-    match secret {
-        Some(s) => Redactor::new(&[s]).given_only(text),
-        None => text.to_string(),
+        Err(e) => Err(Failure {
+            message: e.to_string(),
+            redaction: Redaction::Certificates(secrets),
+        }),
     }
 }
 
@@ -80,12 +69,11 @@ fn role_name(r: Role) -> &'static str {
 
 fn check(
     args: &TokenArgs,
-    ctx: &OutputContext,
     env_cert: Option<String>,
     stdin: &mut dyn BufRead,
     clock: u64,
     secret: &mut Option<String>,
-) -> Result<Outcome, TokenError> {
+) -> Result<Computed, TokenError> {
     let reads_tokens_from_stdin = args.token.as_deref() == Some("-");
     if reads_tokens_from_stdin && args.cert.cert_stdin {
         return Err(TokenError::StdinTwice);
@@ -101,9 +89,6 @@ fn check(
     let on_command_line = cert
         .as_ref()
         .is_some_and(|c| c.source == CertSource::Argument);
-    if on_command_line {
-        eprintln!("{CERT_ARGUMENT_WARNING}");
-    }
 
     let mut exp = Expectation {
         channel: args.channel.clone(),
@@ -149,7 +134,7 @@ fn check(
     let tokens: Vec<report::TokenResult> = inputs
         .into_iter()
         .map(|(source, raw)| {
-            let mut c = core::check(&raw, &exp, now);
+            let mut c = core::check_for(&raw, &exp, args.service.map(|s| s.service_use()), now);
             if on_command_line {
                 c.findings.insert(
                     0,
@@ -190,6 +175,7 @@ fn check(
             },
             app_id: exp.app_id.clone(),
             role: exp.role.map(role_name),
+            service: args.service.map(|s| s.service_use().name()),
             certificate: cert.as_ref().map_or(CertSource::None, |c| c.source),
             strict: args.strict,
         },
@@ -197,13 +183,11 @@ fn check(
         summary,
         exit_code: outcome.code(),
     };
-    let text = if args.json {
-        render::token::json(&report)
-    } else {
-        render::token::human(&report, ctx)
-    };
-    render::write_stdout(&redact(&text, secret.as_deref()))?;
-    Ok(outcome)
+    let mut computed = Computed::new(Report::Token(report), outcome);
+    if on_command_line {
+        computed.warnings.push(CERT_ARGUMENT_WARNING.to_string());
+    }
+    Ok(computed)
 }
 
 fn example_name(e: Example) -> String {

@@ -30,6 +30,14 @@ pub enum TokenError {
         /// What was given.
         value: String,
     },
+    /// `--expire` is an absolute unix time where a lifetime is expected.
+    #[error("--expire {value} looks like an absolute unix time ({date}), but --expire takes a lifetime such as 3600 or 1h: AccessToken2 (007) builders take seconds from now, only the old 006 builders took an absolute privilegeExpiredTs; pass --expire 1h (or the seconds left until that date)")]
+    ExpireAbsolute {
+        /// What was given.
+        value: String,
+        /// That value read as a date.
+        date: String,
+    },
     /// The certificate file could not be read.
     #[error(
         "cannot read the certificate file {path:?}: {reason}; check the path and its permissions"
@@ -116,5 +124,12 @@ pub fn parse_duration(value: &str) -> Result<u32, TokenError> {
         _ => (v, 1),
     };
     let n: u32 = num.trim().parse().map_err(|_| bad())?;
-    n.checked_mul(mult).ok_or_else(bad)
+    let secs = n.checked_mul(mult).ok_or_else(bad)?;
+    if mult == 1 && secs >= agora_token_core::validate::ABSOLUTE_LOOKING_SECS {
+        return Err(TokenError::ExpireAbsolute {
+            value: value.to_string(),
+            date: agora_token_core::time::rfc3339(u64::from(secs)),
+        });
+    }
+    Ok(secs)
 }

@@ -8,7 +8,7 @@ use super::certificate::CertSource;
 use crate::report::{Finding, Status};
 
 /// The JSON schema name of [`TokenReport`].
-pub const SCHEMA: &str = "agora-doctor/token/v1";
+pub const SCHEMA: &str = "agora-doctor/token/v2";
 
 /// The whole result of one `agora-doctor token` run.
 #[derive(Debug, Clone, Serialize)]
@@ -69,6 +69,8 @@ pub struct ExpectationView {
     pub app_id: Option<String>,
     /// `--role`.
     pub role: Option<&'static str>,
+    /// `--service`, or `null` when the use was inferred from the token (see the findings).
+    pub service: Option<&'static str>,
     /// Where the certificate came from (`none` when absent). Its value is never included.
     pub certificate: CertSource,
     /// `--strict`.

@@ -72,6 +72,18 @@ pub enum Code {
     SurroundingQuotes,
     /// Leading/trailing whitespace.
     SurroundingWhitespace,
+    /// JSON escapes (`\/`) left in the token ([`crate::examine`]).
+    JsonEscaped,
+    /// The token inside other text: a JSON body, a header, a URL, a config or log line.
+    Wrapped,
+    /// The same token (or two tokens) pasted back to back.
+    PastedTwice,
+    /// The middle was masked (`****`, `....`) before pasting.
+    Masked,
+    /// A JSON Web Token where the Agora token belongs.
+    Jwt,
+    /// Another vendor's RTC token.
+    OtherVendor,
 }
 
 impl Code {
@@ -103,6 +115,12 @@ impl Code {
             Code::BadUtf8 => keys::BAD_UTF8,
             Code::SurroundingQuotes => keys::SURROUNDING_QUOTES,
             Code::SurroundingWhitespace => keys::SURROUNDING_WHITESPACE,
+            Code::JsonEscaped => keys::JSON_ESCAPED,
+            Code::Wrapped => keys::WRAPPED,
+            Code::PastedTwice => keys::PASTED_TWICE,
+            Code::Masked => keys::MASKED,
+            Code::Jwt => keys::JWT,
+            Code::OtherVendor => keys::OTHER_VENDOR,
         }
     }
 

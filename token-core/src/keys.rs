@@ -45,6 +45,14 @@ pub const FINDING_KEYS: &[&str] = &[
     SIGNATURE_VALID,
     SIGNATURE_UNCHECKED,
     CERTIFICATE_ON_COMMAND_LINE,
+    JSON_ESCAPED,
+    WRAPPED,
+    PASTED_TWICE,
+    MASKED,
+    JWT,
+    OTHER_VENDOR,
+    NO_RTM_SERVICE,
+    SERVICE_MISSING,
 ];
 
 /// Empty or whitespace-only token.
@@ -127,3 +135,19 @@ pub const SIGNATURE_VALID: &str = "token.signature_valid";
 pub const SIGNATURE_UNCHECKED: &str = "token.signature_unchecked";
 /// The certificate was passed as a plain command-line argument.
 pub const CERTIFICATE_ON_COMMAND_LINE: &str = "token.certificate_on_command_line";
+/// JSON escapes (`\/`) left in a token copied out of a JSON text.
+pub const JSON_ESCAPED: &str = "token.json_escaped";
+/// The token was pasted with what surrounded it (JSON body, header, URL, config or log line).
+pub const WRAPPED: &str = "token.wrapped";
+/// The same token, or two tokens, pasted back to back.
+pub const PASTED_TWICE: &str = "token.pasted_twice";
+/// The middle of the token was masked before it was pasted.
+pub const MASKED: &str = "token.masked";
+/// A JSON Web Token where the Agora token belongs.
+pub const JWT: &str = "token.jwt";
+/// Another vendor's RTC token (Twilio, LiveKit, ZEGOCLOUD, Tencent TRTC, …).
+pub const OTHER_VENDOR: &str = "token.other_vendor";
+/// The token has no RTM service, but it is used to log in to RTM (Signaling).
+pub const NO_RTM_SERVICE: &str = "token.no_rtm_service";
+/// The token lacks the service the app uses it for (Chat, FPA, …).
+pub const SERVICE_MISSING: &str = "token.service_missing";

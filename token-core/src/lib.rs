@@ -18,8 +18,10 @@
 pub mod build;
 pub mod decode;
 pub mod diagnose;
+pub mod examine;
 pub mod finding;
 pub mod keys;
+pub mod mint;
 pub mod model;
 pub mod time;
 pub mod validate;
@@ -32,8 +34,12 @@ pub use build::{
 };
 pub use decode::{decode, DecodeError};
 pub use diagnose::{diagnose, Code, Diagnosis};
+pub use examine::examine;
 pub use finding::{Finding, Status};
 pub use keys::FINDING_KEYS;
 pub use model::*;
-pub use validate::{check, diagnosis_finding, validate, Check, Expectation, User};
+pub use validate::{
+    check, check_for, diagnosis_finding, inferred_use, validate, validate_for, Check, Expectation,
+    ServiceUse, User,
+};
 pub use verify::{crc32, sign_006, sign_007, uid_text, verify, verify_006, verify_007};

@@ -1,7 +1,8 @@
 //! Validation: a decoded token + what the user asked + `now` → findings. Pure; never reads a clock.
 
 use crate::build::Role;
-use crate::diagnose::{diagnose, Code, Diagnosis};
+use crate::diagnose::{Code, Diagnosis};
+use crate::examine::examine;
 use crate::finding::{Finding, Status};
 use crate::keys;
 use crate::model::*;
@@ -83,13 +84,19 @@ pub struct Check {
 
 /// Diagnose `raw`, then validate whatever decodes (the repaired token where a repair is certain).
 pub fn check(raw: &str, exp: &Expectation, now: u64) -> Check {
-    let diagnosis = diagnose(raw);
+    check_for(raw, exp, None, now)
+}
+
+/// [`check`] for a stated use (`--service`): the services the token must hold for it. `None` infers
+/// the use from the token (RTC when it has an RTC service and whenever a channel is asked).
+pub fn check_for(raw: &str, exp: &Expectation, service: Option<ServiceUse>, now: u64) -> Check {
+    let diagnosis = examine(raw);
     let mut findings = Vec::new();
     if let Some(f) = diagnosis_finding(&diagnosis) {
         findings.push(f);
     }
     if let Some(token) = &diagnosis.token {
-        findings.extend(validate(token, exp, now));
+        findings.extend(validate_for(token, exp, service, now));
     }
     Check {
         diagnosis,
@@ -112,7 +119,7 @@ pub fn diagnosis_finding(d: &Diagnosis) -> Option<Finding> {
         Code::EmbeddedWhitespace => "remove the line breaks: copy the token as one line",
         Code::Truncated => "copy the whole token again (a complete 006 token is 115+ characters, a 007 token usually 150+)",
         Code::LegacyDynamicKey => "build an AccessToken2 (007) with the current token builders (npm agora-token, AgoraIO/Tools)",
-        Code::UnknownVersion => "a token starts with `006` or `007`: copy it again including the first characters",
+        Code::UnknownVersion => "pass an Agora token: it starts with `006` or `007` (this text is something else, or lost its first characters)",
         Code::Base64urlAlphabet => "send the token as issued (standard base64); do not convert it to URL-safe base64",
         Code::MissingPadding => "keep the `=` at the end of the token",
         Code::BadBase64 => "copy the token again exactly as the token server returned it",
@@ -123,6 +130,12 @@ pub fn diagnosis_finding(d: &Diagnosis) -> Option<Finding> {
         Code::BadUtf8 => "build the token again from UTF-8 text",
         Code::SurroundingQuotes => "remove the quotes: pass the token string itself",
         Code::SurroundingWhitespace => "trim the token (e.g. `token.trim()`) before joining",
+        Code::JsonEscaped => "parse the JSON (JSON.parse / response.json()) and pass the string value: it has plain `/`",
+        Code::Wrapped => "pass only the token string to join/login (read the field, header value or parameter first)",
+        Code::PastedTwice => "pass the token once",
+        Code::Masked => "paste the whole token privately (never in public), or check it here: agora-doctor reads it locally",
+        Code::Jwt => "fetch an Agora token (006/007) from your token server and pass that to join; your app's own JWT only authenticates the request to that server",
+        Code::OtherVendor => "build an Agora token with Agora's builders (npm agora-token, AgoraIO/Tools) for an Agora App ID",
     };
     let mut f = Finding::new(d.code.key(), Status::Fail, d.detail.clone()).with_fix(fix);
     if d.repaired.is_some() {
@@ -131,15 +144,139 @@ pub fn diagnosis_finding(d: &Diagnosis) -> Option<Finding> {
     Some(f)
 }
 
+/// What the app does with the token (`--service`): the service the token must carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServiceUse {
+    /// Join an RTC channel (voice/video).
+    Rtc,
+    /// Log in to RTM (Signaling); 007 service 2 or 8 (RTM2), 006 privilege 1000.
+    Rtm,
+    /// Log in to Chat (007 service 5).
+    Chat,
+    /// Media streaming (007 service 3).
+    Streaming,
+    /// FPA (007 service 4).
+    Fpa,
+    /// FCDN (007 service 6).
+    Fcdn,
+    /// Flexible Classroom / APaaS (007 service 7).
+    Apaas,
+}
+
+impl ServiceUse {
+    /// The lowercase name (`rtc`, `rtm`, …), as `--service` takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ServiceUse::Rtc => "rtc",
+            ServiceUse::Rtm => "rtm",
+            ServiceUse::Chat => "chat",
+            ServiceUse::Streaming => "streaming",
+            ServiceUse::Fpa => "fpa",
+            ServiceUse::Fcdn => "fcdn",
+            ServiceUse::Apaas => "apaas",
+        }
+    }
+
+    /// The 007 service types that serve this use.
+    fn types(self) -> &'static [u16] {
+        match self {
+            ServiceUse::Rtc => &[SERVICE_RTC],
+            ServiceUse::Rtm => &[SERVICE_RTM, SERVICE_RTM2],
+            ServiceUse::Chat => &[SERVICE_CHAT],
+            ServiceUse::Streaming => &[SERVICE_STREAMING],
+            ServiceUse::Fpa => &[SERVICE_FPA],
+            ServiceUse::Fcdn => &[SERVICE_FCDN],
+            ServiceUse::Apaas => &[SERVICE_APAAS],
+        }
+    }
+}
+
+/// The use a token is checked for when the user does not say: RTC whenever a channel is asked or
+/// the token can join one, else the first service the token carries.
+pub fn inferred_use(token: &Token, exp: &Expectation) -> ServiceUse {
+    if exp.channel.is_some() {
+        return ServiceUse::Rtc;
+    }
+    match token {
+        Token::V006(t) if t.is_rtm() => ServiceUse::Rtm,
+        Token::V006(_) => ServiceUse::Rtc,
+        Token::V007(t) => {
+            let has = |u: ServiceUse| {
+                t.services
+                    .iter()
+                    .any(|s| u.types().contains(&s.service_type))
+            };
+            [
+                ServiceUse::Rtc,
+                ServiceUse::Rtm,
+                ServiceUse::Chat,
+                ServiceUse::Streaming,
+                ServiceUse::Fcdn,
+                ServiceUse::Apaas,
+                ServiceUse::Fpa,
+            ]
+            .into_iter()
+            .find(|u| has(*u))
+            .unwrap_or(ServiceUse::Rtc)
+        }
+    }
+}
+
 /// Check a decoded token against the expectation at `now` (unix seconds).
 pub fn validate(token: &Token, exp: &Expectation, now: u64) -> Vec<Finding> {
+    validate_for(token, exp, None, now)
+}
+
+/// [`validate`] for a stated use (`None`: [`inferred_use`]).
+pub fn validate_for(
+    token: &Token,
+    exp: &Expectation,
+    service: Option<ServiceUse>,
+    now: u64,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     check_app_id(token, exp, &mut out);
+    let use_ = service.unwrap_or_else(|| inferred_use(token, exp));
+    if service.is_none() && use_ != ServiceUse::Rtc {
+        out.push(
+            Finding::new(
+                keys::NO_RTC_SERVICE,
+                Status::Skip,
+                format!(
+                    "this is {} token, not an RTC token: checked for {} (it cannot join a channel)",
+                    article(use_),
+                    use_.name().to_ascii_uppercase()
+                ),
+            )
+            .with_fix("pass --service to say what the app does with the token (and --channel to check joining)"),
+        );
+    }
     match token {
-        Token::V006(t) => validate_006(t, exp, now, &mut out),
-        Token::V007(t) => validate_007(t, exp, now, &mut out),
+        Token::V006(t) => validate_006(t, exp, use_, now, &mut out),
+        Token::V007(t) => validate_007(t, exp, use_, now, &mut out),
     }
     out
+}
+
+fn article(u: ServiceUse) -> String {
+    match u {
+        ServiceUse::Rtm => "an RTM (Signaling)".into(),
+        ServiceUse::Apaas => "an APaaS".into(),
+        ServiceUse::Fpa => "an FPA".into(),
+        ServiceUse::Fcdn => "an FCDN".into(),
+        other => format!("a {}", other.name()),
+    }
+}
+
+/// The most common service confusion, named (tokens.md §2.2, AgoraIO/RTM#128, #186).
+fn rtc_for_rtm() -> Finding {
+    Finding::new(
+        keys::NO_RTM_SERVICE,
+        Status::Fail,
+        "this is an RTC token: it joins channels but cannot log in to RTM (Signaling)",
+    )
+    .with_evidence("RTM login needs an RTM service (007 type 2) or the 006 rtmLogin privilege (1000); the Console's temporary tokens are RTC tokens")
+    .with_fix("build an RTM token with RtmTokenBuilder.buildToken(appId, certificate, userId, expire) for the RTM user id, or buildTokenWithRtm for one token that does both")
 }
 
 fn check_app_id(token: &Token, exp: &Expectation, out: &mut Vec<Finding>) {
@@ -205,6 +342,15 @@ fn channel_name_findings(name: &str, out: &mut Vec<Finding>) {
             .with_evidence(format!("allowed: a-z A-Z 0-9 and {CHANNEL_SYMBOLS:?}"))
             .with_fix("use only the allowed characters (e.g. map names to an ASCII id)"),
         );
+    } else if name.trim() != name {
+        out.push(
+            Finding::new(
+                keys::CHANNEL_NAME_INVALID,
+                Status::Warn,
+                format!("channel name {name:?} starts or ends with a space: allowed, but usually a copy mistake, and \"demo \" and \"demo\" are different channels"),
+            )
+            .with_fix("trim the channel name in the app and on the token server"),
+        );
     } else if len == MAX_CHANNEL_BYTES {
         out.push(
             Finding::new(
@@ -244,8 +390,32 @@ fn signature_finding(valid: bool, how: &str) -> Finding {
     }
 }
 
-fn validate_006(t: &Token006, exp: &Expectation, now: u64, out: &mut Vec<Finding>) {
+fn validate_006(
+    t: &Token006,
+    exp: &Expectation,
+    use_: ServiceUse,
+    now: u64,
+    out: &mut Vec<Finding>,
+) {
     let rtm = t.is_rtm();
+    match use_ {
+        ServiceUse::Rtc => {}
+        ServiceUse::Rtm if rtm => return validate_006_rtm(t, exp, now, out),
+        ServiceUse::Rtm => out.push(rtc_for_rtm()),
+        other => out.push(
+            Finding::new(
+                keys::SERVICE_MISSING,
+                Status::Fail,
+                format!(
+                    "006 tokens carry RTC or RTM privileges only: this one cannot be used for {}",
+                    other.name()
+                ),
+            )
+            .with_fix(
+                "build an AccessToken2 (007) with the builder for that service (npm agora-token)",
+            ),
+        ),
+    }
     let join = t.privileges.iter().find(|p| p.id == PRIVILEGE_JOIN_CHANNEL);
     // Channel (006 stores only its CRC-32).
     match &exp.channel {
@@ -283,9 +453,10 @@ fn validate_006(t: &Token006, exp: &Expectation, now: u64, out: &mut Vec<Finding
                     .into_iter()
                     .find(|v| crc32(v) == t.crc_channel_name)
                 {
-                    f = f.with_evidence(format!(
-                        "the token is for {v:?} (its CRC-32 matches): case or spaces differ"
-                    ));
+                    let how = channel_difference(ch, &v).unwrap_or("case or spaces differ");
+                    f.summary =
+                        format!("the token is for channel {v:?}, the app joins {ch:?}: {how}");
+                    f = f.with_evidence(format!("the token's CRC-32 matches {v:?}"));
                 }
                 out.push(f);
             }
@@ -297,10 +468,10 @@ fn validate_006(t: &Token006, exp: &Expectation, now: u64, out: &mut Vec<Finding
             Finding::new(
                 keys::NO_RTC_SERVICE,
                 Status::Fail,
-                "this is an RTM (Signaling) token: it cannot join an RTC channel",
+                "this is an RTM (Signaling) token: it logs in to RTM but cannot join an RTC channel",
             )
             .with_evidence("privilege 1000 (rtmLogin) only; the channel slot holds the RTM user id")
-            .with_fix("build an RTC token (RtcTokenBuilder) for joining channels"),
+            .with_fix("build an RTC token (RtcTokenBuilder) for joining channels; pass --service rtm if this token is for RTM login"),
         );
     } else if join.is_none() {
         out.push(
@@ -312,9 +483,11 @@ fn validate_006(t: &Token006, exp: &Expectation, now: u64, out: &mut Vec<Finding
             .with_fix("build an RTC token with RtcTokenBuilder"),
         );
     }
+    // A wildcard token (uid 0) was signed with the empty uid text whatever uid later joins with it
+    // (tokens.md §2.1): verify with "" so the most common token is verified too.
     let signed_uid: Option<String> = match &exp.user {
+        _ if t.crc_uid == 0 || rtm => Some(String::new()),
         Some(u) => Some(u.signed_text()),
-        None if t.crc_uid == 0 || rtm => Some(String::new()),
         None => None,
     };
     if !rtm {
@@ -335,15 +508,10 @@ fn validate_006(t: &Token006, exp: &Expectation, now: u64, out: &mut Vec<Finding
             ),
         );
     } else {
-        out.push(Finding::new(
-            keys::EXPIRED,
-            Status::Pass,
-            format!(
-                "token valid until {} ({})",
-                rfc3339(ts),
-                crate::time::relative(ts, now)
-            ),
-        ));
+        let key = join
+            .filter(|p| p.value > DURATION_LIKE_MAX && !rtm)
+            .map(|p| ("joinChannel".to_string(), u64::from(p.value)));
+        out.push(headline(key, ts, now));
     }
     let mut durations: Vec<(String, u32)> = Vec::new();
     let mut ended: Vec<(String, u64, bool)> = Vec::new();
@@ -421,6 +589,41 @@ fn validate_006(t: &Token006, exp: &Expectation, now: u64, out: &mut Vec<Finding
     }
 }
 
+/// The validity headline: when the token stops working for its use, which is the end of the key
+/// privilege (join, login) when that comes before the token's own end (Agora FAQ "token usage":
+/// privilege period versus token validity).
+fn headline(key_privilege: Option<(String, u64)>, end: u64, now: u64) -> Finding {
+    let rel = |at| crate::time::relative(at, now);
+    match key_privilege {
+        Some((name, pend)) if pend < end && pend >= now => Finding::new(
+            keys::EXPIRED,
+            Status::Pass,
+            format!(
+                "valid until {} ({}), when its {name} privilege ends; the token itself lasts until {} ({})",
+                rfc3339(pend),
+                rel(pend),
+                rfc3339(end),
+                rel(end)
+            ),
+        ),
+        Some((name, pend)) if pend < end => Finding::new(
+            keys::EXPIRED,
+            Status::Warn,
+            format!(
+                "the token itself lasts until {} ({}), but its {name} privilege ended {}",
+                rfc3339(end),
+                rel(end),
+                both(pend, now)
+            ),
+        ),
+        _ => Finding::new(
+            keys::EXPIRED,
+            Status::Pass,
+            format!("token valid until {} ({})", rfc3339(end), rel(end)),
+        ),
+    }
+}
+
 /// Group names by a value, keeping first-seen order.
 fn group<V: PartialEq + Copy>(items: impl Iterator<Item = (V, String)>) -> Vec<(V, Vec<String>)> {
     let mut out: Vec<(V, Vec<String>)> = Vec::new();
@@ -461,6 +664,19 @@ fn push_ended(ended: &[(String, u64, bool)], now: u64, out: &mut Vec<Finding>, f
     }
 }
 
+/// How two channel names that do not match are nearly the same, in words.
+fn channel_difference(asked: &str, actual: &str) -> Option<&'static str> {
+    if asked == actual {
+        None
+    } else if asked.trim() == actual.trim() || asked.replace(' ', "") == actual.replace(' ', "") {
+        Some("they differ only by a space")
+    } else if asked.eq_ignore_ascii_case(actual) {
+        Some("they differ only in letter case")
+    } else {
+        None
+    }
+}
+
 /// Spellings a channel name is often confused with (case, surrounding spaces).
 fn near_miss(name: &str) -> Vec<String> {
     let mut first_upper = name.to_string();
@@ -472,6 +688,9 @@ fn near_miss(name: &str) -> Vec<String> {
         name.to_ascii_lowercase(),
         name.to_ascii_uppercase(),
         name.trim().to_string(),
+        format!("{name} "),
+        format!(" {name}"),
+        name.replace(' ', ""),
         first_upper,
     ]
     .into_iter()
@@ -533,6 +752,80 @@ fn uid_findings_006(t: &Token006, exp: &Expectation, out: &mut Vec<Finding>) {
     }
 }
 
+/// The RTM user id the user said they log in with (`--account`, or `--uid` as text).
+fn rtm_user(exp: &Expectation) -> Option<String> {
+    match &exp.user {
+        Some(User::Account(a)) => Some(a.clone()),
+        Some(User::Uid(n)) => Some(n.to_string()),
+        None => None,
+    }
+}
+
+/// A 006 RTM token: the user id sits in the channel slot, the uid slot is empty, the only privilege
+/// is rtmLogin (1000) whose time Agora ignores; it lasts until `ts` (tokens.md §2.2).
+fn validate_006_rtm(t: &Token006, exp: &Expectation, now: u64, out: &mut Vec<Finding>) {
+    let user = rtm_user(exp);
+    match &user {
+        None => out.push(Finding::new(
+            keys::UID_MISMATCH,
+            Status::Skip,
+            format!(
+                "006 RTM tokens hold only a CRC-32 of the RTM user id ({}); pass --account to compare",
+                t.crc_channel_name
+            ),
+        )),
+        Some(u) if crc32(u) == t.crc_channel_name => out.push(
+            Finding::new(keys::UID_MISMATCH, Status::Pass, format!("RTM user id {u:?} matches"))
+                .with_evidence(format!("006 RTM stores a CRC-32 of the user id in the channel slot: crc32({u:?}) = {}", t.crc_channel_name)),
+        ),
+        Some(u) => out.push(
+            Finding::new(keys::UID_MISMATCH, Status::Fail, format!("the RTM token is not for user id {u:?}"))
+                .with_evidence(format!("crc32({u:?}) = {}, the token holds {}", crc32(u), t.crc_channel_name))
+                .with_fix("build the RTM token for exactly the user id the app passes to login"),
+        ),
+    }
+    if exp.channel.is_some() {
+        out.push(Finding::new(
+            keys::CHANNEL_MISMATCH,
+            Status::Skip,
+            "RTM login tokens are not tied to a channel: --channel is not compared",
+        ));
+    }
+    let ts = u64::from(t.ts);
+    if ts < now {
+        out.push(
+            Finding::new(
+                keys::EXPIRED,
+                Status::Fail,
+                format!("token expired {}", both(ts, now)),
+            )
+            .with_fix(
+                "build a new RTM token; renew it before it expires (onTokenPrivilegeWillExpire)",
+            ),
+        );
+    } else {
+        out.push(headline(None, ts, now));
+    }
+    match (&exp.certificate, &user) {
+        (None, _) => out.push(missing_cert_finding()),
+        (Some(_), None) => out.push(
+            Finding::new(keys::SIGNATURE_UNCHECKED, Status::Skip, "006 RTM signature not checked: it covers the user id, which the token does not contain")
+                .with_fix("pass --account USER_ID"),
+        ),
+        (Some(cert), Some(u)) => {
+            let valid = verify_006(t, cert, u, "");
+            if valid || crc32(u) == t.crc_channel_name {
+                out.push(signature_finding(valid, &format!(" (signed for RTM user id {u:?})")));
+            } else {
+                out.push(
+                    Finding::new(keys::SIGNATURE_UNCHECKED, Status::Skip, "006 RTM signature not checked: it covers the user id, and the one given does not match the token")
+                        .with_fix("fix the user id mismatch first, then check again with the same certificate"),
+                );
+            }
+        }
+    }
+}
+
 fn uid_out_of_range(n: u64) -> Finding {
     Finding::new(
         keys::ACCOUNT_TYPE_CONFUSION,
@@ -591,7 +884,13 @@ fn publish_findings(can_publish: bool, exp: &Expectation, has_rtc: bool, out: &m
     }
 }
 
-fn validate_007(t: &Token007, exp: &Expectation, now: u64, out: &mut Vec<Finding>) {
+fn validate_007(
+    t: &Token007,
+    exp: &Expectation,
+    use_: ServiceUse,
+    now: u64,
+    out: &mut Vec<Finding>,
+) {
     let rtcs: Vec<(&str, &str, &Service)> = t.rtc_services().collect();
     if let Some(u) = &t.unknown_service {
         out.push(
@@ -613,7 +912,16 @@ fn validate_007(t: &Token007, exp: &Expectation, now: u64, out: &mut Vec<Finding
         Some(ch) => rtcs.iter().find(|(c, _, _)| c == ch).or(rtcs.first()),
         None => rtcs.first(),
     };
-    if rtcs.is_empty() {
+    let used: Option<&Service> = if use_ == ServiceUse::Rtc {
+        chosen.map(|c| c.2)
+    } else {
+        t.services
+            .iter()
+            .find(|s| use_.types().contains(&s.service_type))
+    };
+    if use_ != ServiceUse::Rtc {
+        service_identity_007(t, used, exp, use_, out);
+    } else if rtcs.is_empty() {
         let names: Vec<String> = t
             .services
             .iter()
@@ -638,6 +946,13 @@ fn validate_007(t: &Token007, exp: &Expectation, now: u64, out: &mut Vec<Finding
             }
         ))
         .with_fix("build an RTC token (RtcTokenBuilder.buildTokenWithUid / buildTokenWithRtm)");
+        if t.services
+            .iter()
+            .any(|s| ServiceUse::Rtm.types().contains(&s.service_type))
+        {
+            f.summary = "this is an RTM (Signaling) token: it logs in to RTM but has no RTC service, so it cannot join a channel".into();
+            f = f.with_evidence("pass --service rtm if this token is for RTM login");
+        }
         if t.unknown_service.is_some() {
             f = f.with_evidence("services after an unknown type cannot be decoded");
         }
@@ -674,11 +989,11 @@ fn validate_007(t: &Token007, exp: &Expectation, now: u64, out: &mut Vec<Finding
                         format!("the token is for channel {}, the app joins {ch:?}", inside.join(", ")),
                     )
                     .with_fix("build the token for exactly the channel name the app joins (case and spaces matter)");
-                    if rtcs
-                        .iter()
-                        .any(|(c, _, _)| c.trim() == ch.trim() || c.eq_ignore_ascii_case(ch))
-                    {
-                        f = f.with_evidence("they differ only in letter case or surrounding spaces, which still matters");
+                    if let Some(how) = rtcs.iter().find_map(|(c, _, _)| channel_difference(ch, c)) {
+                        f.summary = format!("{}: {how}", f.summary);
+                        f = f.with_evidence(
+                            "Agora compares channel names byte for byte: case and spaces matter",
+                        );
                     }
                     out.push(f);
                 }
@@ -725,12 +1040,14 @@ fn validate_007(t: &Token007, exp: &Expectation, now: u64, out: &mut Vec<Finding
                 keys::EXPIRE_LOOKS_ABSOLUTE,
                 Status::Fail,
                 format!(
-                    "expire is {} s ({}): an absolute timestamp was passed where 007 wants seconds",
+                    "expire is {} s ({}): an absolute time ({}) was passed where 007 wants seconds",
                     t.expire,
-                    duration(u64::from(t.expire))
+                    duration(u64::from(t.expire)),
+                    rfc3339(u64::from(t.expire))
                 ),
             )
-            .with_fix("pass a lifetime in seconds (e.g. 3600), not Date.now()/1000 + 3600"),
+            .with_evidence("the 006 builders (agora-access-token) took privilegeExpiredTs as an absolute unix time; the 007 builders (agora-token) take tokenExpire and privilegeExpire in seconds from now: code ported between them keeps the old value")
+            .with_fix("pass a lifetime in seconds (e.g. 3600), not Math.floor(Date.now()/1000) + 3600"),
         );
     } else if t.expire > MAX_LIFETIME_SECS {
         out.push(
@@ -782,15 +1099,17 @@ fn validate_007(t: &Token007, exp: &Expectation, now: u64, out: &mut Vec<Finding
             ),
         );
     } else {
-        out.push(Finding::new(
-            keys::EXPIRED,
-            Status::Pass,
-            format!(
-                "token valid until {} ({})",
-                rfc3339(end),
-                crate::time::relative(end, now)
-            ),
-        ));
+        let key = used.and_then(|s| {
+            let p = s.privilege(1)?;
+            let pend = t.privilege_ends_at(p)?;
+            (p.value < ABSOLUTE_LOOKING_SECS).then(|| {
+                (
+                    format!("{} {}", s.name, p.name.unwrap_or("privilege 1")),
+                    pend,
+                )
+            })
+        });
+        out.push(headline(key, end, now));
     }
     let mut absolute: Vec<(String, u32)> = Vec::new();
     let mut ended: Vec<(String, u64, bool)> = Vec::new();
@@ -811,7 +1130,12 @@ fn validate_007(t: &Token007, exp: &Expectation, now: u64, out: &mut Vec<Finding
             }
             let pend = u64::from(t.issue_ts) + u64::from(p.value);
             if !expired && pend < now {
-                let important = s.service_type == SERVICE_RTC && p.id <= PRIVILEGE_PUBLISH_DATA;
+                let important = match use_ {
+                    ServiceUse::Rtc => {
+                        s.service_type == SERVICE_RTC && p.id <= PRIVILEGE_PUBLISH_DATA
+                    }
+                    other => other.types().contains(&s.service_type),
+                };
                 ended.push((pname, pend, important));
             }
         }
@@ -835,7 +1159,7 @@ fn validate_007(t: &Token007, exp: &Expectation, now: u64, out: &mut Vec<Finding
         out,
         "renew the token when the SDK fires token-privilege-will-expire, or build it with longer privileges",
     );
-    if let Some((_, _, s)) = chosen {
+    if let (ServiceUse::Rtc, Some((_, _, s))) = (use_, chosen) {
         publish_findings(
             s.privilege(PRIVILEGE_PUBLISH_AUDIO).is_some(),
             exp,
@@ -847,6 +1171,94 @@ fn validate_007(t: &Token007, exp: &Expectation, now: u64, out: &mut Vec<Finding
     match &exp.certificate {
         None => out.push(missing_cert_finding()),
         Some(cert) => out.push(signature_finding(verify_007(t, cert), "")),
+    }
+}
+
+/// Identity checks of a 007 token used for something other than joining a channel.
+fn service_identity_007(
+    t: &Token007,
+    used: Option<&Service>,
+    exp: &Expectation,
+    use_: ServiceUse,
+    out: &mut Vec<Finding>,
+) {
+    let Some(s) = used else {
+        let names: Vec<&str> = t.services.iter().map(|s| s.name).collect();
+        let has_rtc = t.services.iter().any(|s| s.service_type == SERVICE_RTC);
+        let f = if use_ == ServiceUse::Rtm && has_rtc {
+            rtc_for_rtm()
+        } else {
+            Finding::new(
+                if use_ == ServiceUse::Rtm {
+                    keys::NO_RTM_SERVICE
+                } else {
+                    keys::SERVICE_MISSING
+                },
+                Status::Fail,
+                format!(
+                    "the token has no {} service: it cannot be used for {}",
+                    use_.name(),
+                    use_.name()
+                ),
+            )
+            .with_fix(format!(
+                "build the token with the {} builder (npm agora-token, AgoraIO/Tools)",
+                use_.name()
+            ))
+        };
+        out.push(f.with_evidence(format!(
+            "services in the token: {}",
+            if names.is_empty() {
+                "none".to_string()
+            } else {
+                names.join(", ")
+            }
+        )));
+        return;
+    };
+    let inside: Option<&str> = match &s.fields {
+        ServiceFields::Rtm { user_id } | ServiceFields::Chat { user_id } => Some(user_id),
+        ServiceFields::Rtm2 { user_id, .. } => Some(user_id),
+        ServiceFields::Streaming { account, .. } | ServiceFields::Fcdn { account, .. } => {
+            Some(account)
+        }
+        ServiceFields::Apaas { user_uuid, .. } => Some(user_uuid),
+        _ => None,
+    };
+    let Some(inside) = inside else { return };
+    if s.service_type == SERVICE_CHAT && inside.is_empty() {
+        out.push(Finding::new(
+            keys::UID_MISMATCH,
+            Status::Pass,
+            "Chat app token (privilege app): not tied to a user",
+        ));
+        return;
+    }
+    match rtm_user(exp) {
+        None => out.push(Finding::new(
+            keys::UID_MISMATCH,
+            Status::Skip,
+            format!(
+                "the {} service is for user id {inside:?}; pass --account to compare",
+                s.name
+            ),
+        )),
+        Some(u) if u == inside => out.push(Finding::new(
+            keys::UID_MISMATCH,
+            Status::Pass,
+            format!("{} user id {u:?} matches", s.name),
+        )),
+        Some(u) => out.push(
+            Finding::new(
+                keys::UID_MISMATCH,
+                Status::Fail,
+                format!(
+                    "the token's {} service is for user id {inside:?}, the app logs in as {u:?}",
+                    s.name
+                ),
+            )
+            .with_fix("build the token for exactly the user id the app logs in with"),
+        ),
     }
 }
 

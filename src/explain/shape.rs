@@ -1,0 +1,388 @@
+//! Paste shapes: the ways developers paste a code without its catalog spelling. A number with a label
+//! (`onError: 110`, `Error code = 101`, `err 17`, `errorCode=-2`, `code: 110`, `"code":110`,
+//! `onConnectionStateChanged(state: 5, reason: 3)`, `Warning 106`, `返回错误码-8`), an SDK enum member
+//! (`ErrorCode.InvalidToken`, `ErrorCodeType.errInvalidToken`, `AgoraErrorCodeNoPermission`), and the
+//! wrapper exceptions (`PlatformException(17, …)`, `AgoraRtcException(-17, …)`). Which family a number
+//! belongs to depends on the product that printed it: RTC native, the Web SDK, or Signaling (RTM) use
+//! the same small numbers for different errors, so the paste's own words pick the family, and a number
+//! with no such words is answered with every meaning (the caller asks which SDK printed it).
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::catalog;
+use super::entry::Kind;
+use super::query::{family_number, resolve_name};
+
+/// Which SDK a paste comes from, judged from its own words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    /// Signaling (RTM) 1.x or 2.x: `AgoraRtmClient`, `agora_rtm`, `RtmUnauthenticatedError`, `login`.
+    Rtm,
+    /// The Web SDK: `AgoraRTCError`, `Agora-SDK [`, `agora-rtc-sdk`.
+    Web,
+    /// A native RTC SDK or a wrapper: `onError`, `joinChannel`, `RtcEngine`, `E/flutter`, `AGORA_SDK`.
+    Native,
+    /// Nothing says which.
+    Unknown,
+}
+
+/// The product words of a paste. RTM is checked first: its pastes mention the client or `login`, words
+/// RTC pastes do not use (RTC joins a channel; only Signaling logs in).
+pub fn context(text: &str) -> Context {
+    static RE: OnceLock<[Regex; 3]> = OnceLock::new();
+    let [rtm, web, native] = RE.get_or_init(|| {
+        [
+            Regex::new(r"(?i)(?:\b|_|agora)rtm|\bsignaling\b|\blog ?in\b|\blogout\b|\blogin(?:ed)?\b")
+                .expect("regex"),
+            Regex::new(r"(?i)agorartc(?:error|exception|_n|sdk)|agora-sdk|agora-rtc-sdk|\bclient\.join\b|\[client-")
+                .expect("regex"),
+            // The last two alternatives are the native SDK's own agorasdk.log layouts:
+            // `ERROR   (16:41:51: 78 |    0)   3494; [cm] …` (3.x) and `…][12345][E][file.cpp:12] …`.
+            Regex::new(
+                r"(?i)\bon_?error\b|joinchannel|rtcengine|onconnectionstatechanged|e/flutter|agora_sdk|agorartckit|io\.agora\.rtc|agora_rtc_engine|react-native-agora|\bnative\b|^(?:info|warn|error|debug|fatal)\s+\(\d\d:\d\d:\d\d:\s*\d+\s*\||\]\[[ewidf]\]\[",
+            )
+            .expect("regex"),
+        ]
+    });
+    if rtm.is_match(text) {
+        Context::Rtm
+    } else if web.is_match(text) {
+        Context::Web
+    } else if native.is_match(text) {
+        Context::Native
+    } else {
+        Context::Unknown
+    }
+}
+
+/// The programming language of the app that printed a paste, for the platform's own spelling of a
+/// fix: catalog fixes hold paragraphs starting `Kotlin: `, `Swift: `, `Dart: ` or `JS: `.
+pub fn language(text: &str) -> Option<&'static str> {
+    static RE: OnceLock<[(Regex, &'static str); 4]> = OnceLock::new();
+    let langs = RE.get_or_init(|| {
+        [
+            (
+                Regex::new(r"(?i)e/flutter|\.dart\b|platformexception|agorartcexception\(|errorcodetype\.|agora_rtc_engine|agora_rtm|package:").expect("regex"),
+                "Dart",
+            ),
+            (
+                Regex::new(r"java\.lang\.|E/AndroidRuntime|\bio\.agora\.|\.kt:\d|\.java:\d").expect("regex"),
+                "Kotlin",
+            ),
+            (
+                Regex::new(r"AgoraRtcEngineKit|AgoraErrorCode|AgoraRtcKit|\bdyld\b|\.swift:\d|didOccurError").expect("regex"),
+                "Swift",
+            ),
+            (
+                Regex::new(r"(?i)agora-sdk|agorartcerror|agorartc_n|react-native|uncaught|\.js:\d|\.tsx?:\d|node_modules").expect("regex"),
+                "JS",
+            ),
+        ]
+    });
+    langs
+        .iter()
+        .find(|(re, _)| re.is_match(text))
+        .map(|(_, l)| *l)
+}
+
+/// What a number's label says it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Label {
+    /// `onError`, `error code`, `err`, `code`, `failed`, `returns`, `错误码`: an error code.
+    Error,
+    /// `warning`, `onWarning`: a native warning (the gateway family's 1xx values).
+    Warning,
+    /// `error_code`: the Web SDK gateway's JSON field (`{"error_code":110,…}`).
+    Gateway,
+    /// `reason`: a connection-changed reason.
+    Reason,
+    /// `state`: a connection state.
+    State,
+}
+
+/// How strongly a finding answers the paste: lower is better. Message texts (the matcher's patterns)
+/// beat everything and never reach this module.
+const RANK_ERROR_NUMBER: u8 = 1;
+const RANK_CODE: u8 = 2;
+const RANK_REASON: u8 = 3;
+const RANK_STATE: u8 = 4;
+
+/// One candidate answer found in a paste.
+struct Found {
+    rank: u8,
+    at: usize,
+    entries: Vec<usize>,
+    /// The number fits several products and nothing in the paste says which.
+    ambiguous: bool,
+}
+
+/// The entries a pasted line or block is about, best first, with whether the first answer is a
+/// number several products use (the caller says so instead of guessing silently).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ShapeAnswer {
+    /// Catalog indices, best first, no repeats.
+    pub entries: Vec<usize>,
+    /// The first answer is one of several meanings of a bare number.
+    pub ambiguous: bool,
+}
+
+/// Labelled numbers, enum members and the code literal the matcher found (`code`, its byte offset),
+/// ranked: error numbers, then codes and enum members, then reasons, then states (dropped when
+/// anything else was found); earlier first.
+pub fn answer(text: &str, code: Option<(usize, usize)>) -> ShapeAnswer {
+    let ctx = context(text);
+    let mut found: Vec<Found> = Vec::new();
+    for (at, label, n) in labelled_numbers(text) {
+        let (entries, ambiguous) = number_entries(label, n, ctx);
+        if entries.is_empty() {
+            continue;
+        }
+        let rank = match label {
+            Label::Error | Label::Warning | Label::Gateway => RANK_ERROR_NUMBER,
+            Label::Reason => RANK_REASON,
+            Label::State => RANK_STATE,
+        };
+        found.push(Found {
+            rank,
+            at,
+            entries,
+            ambiguous,
+        });
+    }
+    for (at, entry) in enum_members(text) {
+        found.push(Found {
+            rank: RANK_CODE,
+            at,
+            entries: vec![entry],
+            ambiguous: false,
+        });
+    }
+    if let Some((at, entry)) = code {
+        found.push(Found {
+            rank: RANK_CODE,
+            at,
+            entries: vec![entry],
+            ambiguous: false,
+        });
+    }
+    found.sort_by_key(|f| (f.rank, f.at));
+    // A state (`FAILED`) only says that something went wrong; the reason or error next to it says
+    // what, so a state is the answer only when nothing else is.
+    if found.iter().any(|f| f.rank < RANK_STATE) {
+        found.retain(|f| f.rank < RANK_STATE);
+    }
+    let mut out = ShapeAnswer {
+        ambiguous: found.first().is_some_and(|f| f.ambiguous),
+        ..ShapeAnswer::default()
+    };
+    for f in &found {
+        // An ambiguous number lists its other meanings right after its first one; other findings
+        // follow.
+        for &e in &f.entries {
+            if !out.entries.contains(&e) {
+                out.entries.push(e);
+            }
+        }
+    }
+    out
+}
+
+/// `(byte offset, label, value)` of every labelled number, in order.
+fn labelled_numbers(text: &str) -> Vec<(usize, Label, i64)> {
+    static RE: OnceLock<[Regex; 3]> = OnceLock::new();
+    let [forward, backward, wrapper] = RE.get_or_init(|| {
+        [
+            // label, an optional quote and separator (`:`, `=`, `：`, `(`, spaces, `err `), optional
+            // quotes or markdown, the number, then no further digit, and no `.` or `:` going on
+            // (`4.3.0` is a version, `ERROR   (10:00:16` a native log line's time).
+            Regex::new(
+                r#"(?i)(?:\b(?P<label>on_?\s?error|error[\s_]?code|errcode|err(?:or)?|code|on_?\s?warning|warning|warn|reason|state|fail(?:ed)?|returns?|returned|response\s+is|result)\b|(?P<zh>错误码|错误))['"]?\s*(?:[:=：(]\s*|\s+)?(?:err(?:or)?\s+)?['"`*]*\s*(?P<num>[-+]?\d{1,8})(?:[^0-9.:]|[.:](?:\s|$)|$)"#,
+            )
+            .expect("regex"),
+            // `got 110 error`, `110 error when …`
+            Regex::new(r"(?i)(?:^|[^\w.:-])(?P<num>-?\d{1,8})['`*]*\s+err(?:or)?\b").expect("regex"),
+            // Flutter 5.x `PlatformException(17, …)`, Flutter 6.x `AgoraRtcException(-17, …)`.
+            Regex::new(r"(?:PlatformException|AgoraRtcException)\(\s*(?P<num>-?\d{1,8})").expect("regex"),
+        ]
+    });
+    let mut out = Vec::new();
+    for c in forward.captures_iter(text) {
+        let label = match c.name("label").map(|m| m.as_str().to_ascii_lowercase()) {
+            Some(l) if l.contains("warn") => Label::Warning,
+            Some(l) if l == "error_code" => Label::Gateway,
+            Some(l) if l == "reason" => Label::Reason,
+            Some(l) if l == "state" => Label::State,
+            _ => Label::Error,
+        };
+        let m = c.name("num").expect("group");
+        if let Ok(n) = m.as_str().parse::<i64>() {
+            out.push((m.start(), label, n));
+        }
+    }
+    for re in [backward, wrapper] {
+        for c in re.captures_iter(text) {
+            let m = c.name("num").expect("group");
+            if let Ok(n) = m.as_str().parse::<i64>() {
+                out.push((m.start(), Label::Error, n));
+            }
+        }
+    }
+    out.sort_by_key(|x| x.0);
+    out
+}
+
+/// Entries for one labelled number in a context; `true` when it is several products' meanings.
+fn number_entries(label: Label, n: i64, ctx: Context) -> (Vec<usize>, bool) {
+    let abs = n.unsigned_abs();
+    let families: &[Kind] = match label {
+        Label::Reason => &[Kind::ConnectionReason],
+        Label::State => &[Kind::ConnectionState],
+        Label::Warning | Label::Gateway => &[Kind::GatewayJoinCode],
+        // Signaling 2.x codes (-10001 …) and access-point codes (2010005 …) are unique to their
+        // family, whatever the context.
+        Label::Error if (10_000..20_000).contains(&abs) => &[Kind::RtmError],
+        Label::Error if abs >= 1_000_000 => &[Kind::GatewayReason],
+        Label::Error => match ctx {
+            Context::Rtm => &[Kind::RtmLoginError],
+            // Web SDK 3.x and the FAQ print gateway codes (`ERR_NO_AUTHORIZED(110)`).
+            Context::Web => &[Kind::GatewayJoinCode, Kind::NativeError],
+            Context::Native => &[Kind::NativeError],
+            Context::Unknown => &[Kind::NativeError, Kind::RtmLoginError],
+        },
+    };
+    let mut entries = Vec::new();
+    for kind in families {
+        if let Some(e) = family_number(abs, *kind) {
+            entries.push(e);
+        }
+    }
+    let cat = catalog();
+    let products: std::collections::BTreeSet<_> = entries
+        .iter()
+        .map(|&i| format!("{:?}", cat[i].product()))
+        .collect();
+    let ambiguous = ctx == Context::Unknown && products.len() > 1;
+    if !ambiguous && ctx != Context::Unknown {
+        entries.truncate(1);
+    }
+    (entries, ambiguous)
+}
+
+/// SDK enum members written the wrapper's way (see below), and upper-case constants that are an
+/// entry's exact name (`` `DEVICE_NOT_FOUND` ``, `UID_CONFLICT error occurred`).
+fn enum_members(text: &str) -> Vec<(usize, usize)> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| Regex::new(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b").expect("regex"));
+    let mut out = wrapper_members(text);
+    for m in re.find_iter(text) {
+        if let Some(e) = super::query::exact_name(m.as_str()) {
+            out.push((m.start(), e));
+        }
+    }
+    out
+}
+
+/// SDK enum members written the wrapper's way: `ErrorCode.InvalidToken` (Flutter 3-5, React Native),
+/// `ErrorCodeType.errInvalidToken`, `ConnectionChangedReasonType.connectionChangedInvalidToken`
+/// (Flutter 6), and the iOS/macOS constants `AgoraErrorCodeNoPermission`, `AgoraRtmLoginErrorInvalidToken`.
+fn wrapper_members(text: &str) -> Vec<(usize, usize)> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(
+            r"\b(?:(?:ErrorCode(?:Type)?|ConnectionChangedReason(?:Type)?|ConnectionState(?:Type)?|ConnectionChangeReason|LoginError(?:Code)?|RtmLoginErrorCode|RtmErrorCode)\.(?P<member>[A-Za-z][A-Za-z0-9_]*)|(?P<constant>Agora(?:Rtm)?(?:ErrorCode|LoginError|ConnectionChangedReason|ConnectionState)[A-Z][A-Za-z0-9]*|(?:err|conn(?:ection)?Changed)[A-Z][A-Za-z0-9]*))",
+        )
+        .expect("regex")
+    });
+    let mut out = Vec::new();
+    for c in re.captures_iter(text) {
+        let m = c
+            .name("member")
+            .or_else(|| c.name("constant"))
+            .expect("one group matches");
+        if let Some(e) = resolve_name(m.as_str()) {
+            out.push((m.start(), e));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(text: &str) -> Vec<String> {
+        answer(text, None)
+            .entries
+            .iter()
+            .map(|&i| catalog()[i].key.clone())
+            .collect()
+    }
+
+    #[test]
+    fn a_labelled_number_in_each_paste_shape_finds_its_entry() {
+        for text in [
+            "onError: 110",
+            "onError：110",
+            "Error code = 110",
+            "error code: -110",
+            "errorCode=-110",
+            "err 110",
+            "OnError err: 110, msg: ",
+            "{\"code\":110}",
+            "i got 110 error",
+        ] {
+            assert_eq!(
+                keys(text).first().map(String::as_str),
+                Some("native.err_invalid_token"),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_reason_explains_a_state_change_and_a_lone_state_is_still_explained() {
+        assert_eq!(
+            keys("onConnectionStateChanged(state: 5, reason: 3)"),
+            ["native.connection_changed_banned_by_server"]
+        );
+        assert_eq!(
+            keys("onConnectionStateChanged(state: 5)"),
+            ["native.connection_state_failed"]
+        );
+    }
+
+    #[test]
+    fn rtm_words_pick_the_signaling_meaning_of_a_small_number() {
+        assert_eq!(
+            keys("Unhandled Exception: login failed errorCode:5"),
+            ["rtm1.login_err_invalid_token"]
+        );
+        let bare = answer("Error Code 5", None);
+        assert!(bare.ambiguous);
+        assert!(bare.entries.len() >= 2);
+    }
+
+    #[test]
+    fn enum_members_resolve_in_every_wrapper_spelling() {
+        assert_eq!(
+            keys("onError: ErrorCode.InvalidToken"),
+            ["native.err_invalid_token"]
+        );
+        assert_eq!(
+            keys("ErrorCodeType.errInvalidToken"),
+            ["native.err_invalid_token"]
+        );
+        assert_eq!(
+            keys("reason: ConnectionChangedReasonType.connectionChangedInvalidToken"),
+            ["native.connection_changed_invalid_token"]
+        );
+    }
+
+    #[test]
+    fn timestamps_and_ids_are_not_codes() {
+        assert!(keys("14:55:14:88 Agora-SDK [INFO]: [client-f541a] join number: 1").is_empty());
+        assert!(keys("ui_dart_state.cc(177)").is_empty());
+    }
+}

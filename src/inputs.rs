@@ -1,0 +1,259 @@
+//! The inputs of a run that talks to Agora (`probe`, `join`, `report`), resolved once against the
+//! [`Env`]: the App ID, the App Certificate (one reader: [`crate::token::certificate`]), the token,
+//! the channel and uid, and the target — Agora itself, or the simulated world (`--sim`).
+//!
+//! Under `--sim` there is one simulated project ([`SimWorld`]): its App ID, its certificate and its
+//! channel, and it mints every token. The environment's `AGORA_APP_ID` and `AGORA_APP_CERTIFICATE`
+//! (which the tool recommends exporting for real runs) are ignored, and the report says so; what the
+//! command line names explicitly (`--app-id`, `--cert-file`, `--channel`) becomes the simulated
+//! project's, so `probe --sim`, `join --sim`, `report --sim` and the browser flow judge the same
+//! project the same way.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use agora_sim::edge::{Fault, SimError};
+use agora_sim::native::RelayFault;
+use agora_sim::world::{SimWorld, WorldConfig};
+
+use crate::env::{Env, APP_ID_ENV, CERT_ENV};
+use crate::token::certificate::{self, CertSources, Certificate};
+use crate::token::TokenError;
+
+/// What the user asked for, as `probe` and `join` share it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Asked<'a> {
+    /// `--sim`.
+    pub sim: bool,
+    /// `--app-id` (or `AGORA_APP_ID`, see [`Env::came_from_env`]).
+    pub app_id: Option<&'a str>,
+    /// `--token`.
+    pub token: Option<&'a str>,
+    /// `--channel`.
+    pub channel: Option<&'a str>,
+    /// `--uid`.
+    pub uid: Option<&'a str>,
+    /// `--cert-file`.
+    pub cert_file: Option<&'a Path>,
+    /// A fault the simulated edge injects (`--sim` only).
+    pub edge_fault: Fault,
+    /// A fault the simulated native relay injects (`--sim` only).
+    pub relay_fault: RelayFault,
+}
+
+/// Where the run's requests go.
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// Agora's own service.
+    Agora,
+    /// The simulated world (a test double), shared by every check of the run.
+    Simulated(Arc<SimWorld>),
+}
+
+/// A bad input that stops the run before anything is tried (exit 2).
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    /// The certificate cannot be read or is not 32 hex digits.
+    #[error(transparent)]
+    Certificate(#[from] TokenError),
+    /// The simulated world did not start.
+    #[error("could not start the simulated edge: {0}; check that loopback (127.0.0.1) is usable")]
+    Sim(#[from] SimError),
+}
+
+/// The secrets a run was given, for the redactor: the token (as given and repaired, its body and
+/// its signature) and every certificate it may have read (the environment's, `--cert-file`'s),
+/// whether or not they turn out valid.
+pub fn given_secrets(asked: &Asked<'_>, env: &Env) -> Vec<String> {
+    let mut certificates: Vec<String> = env
+        .non_blank(CERT_ENV)
+        .map(str::to_owned)
+        .into_iter()
+        .collect();
+    if let Some(cert) = asked
+        .cert_file
+        .and_then(|p| std::fs::read_to_string(p).ok())
+    {
+        certificates.push(cert);
+    }
+    let certificates: Vec<&str> = certificates.iter().map(String::as_str).collect();
+    let diagnosis = asked.token.map(agora_token_core::diagnose);
+    crate::redact::secrets_of(
+        asked.token,
+        diagnosis.as_ref().and_then(|d| d.token.as_ref()),
+        diagnosis.as_ref().and_then(|d| d.repaired.as_deref()),
+        &certificates,
+    )
+}
+
+/// The resolved inputs.
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    /// The App ID (under `--sim`: the simulated project's).
+    pub app_id: Option<String>,
+    /// The App Certificate (under `--sim`: the simulated project's).
+    pub certificate: Option<Certificate>,
+    /// The token to join with: given, or minted by the simulated project.
+    pub token: Option<String>,
+    /// True when [`Inputs::token`] was minted by the simulated project, not given.
+    pub token_minted: bool,
+    /// The channel (under `--sim`: the simulated project's unless given).
+    pub channel: Option<String>,
+    /// The uid or user account.
+    pub uid: Option<String>,
+    /// Agora or the simulated world.
+    pub target: Target,
+    /// What the resolution decided that the user should know (shown in every report of the run).
+    pub notes: Vec<String>,
+}
+
+impl Inputs {
+    /// Resolve the inputs once; under `--sim` this starts the simulated world.
+    pub fn resolve(asked: &Asked<'_>, env: &Env) -> Result<Inputs, InputError> {
+        if !asked.sim {
+            let certificate = env.with_stdin(|stdin| {
+                certificate::read(
+                    CertSources {
+                        file: asked.cert_file,
+                        env: env.var(CERT_ENV),
+                        ..CertSources::default()
+                    },
+                    stdin,
+                )
+            })?;
+            return Ok(Inputs {
+                app_id: asked.app_id.map(str::to_string),
+                certificate,
+                token: asked.token.map(str::to_string),
+                token_minted: false,
+                channel: asked.channel.map(str::to_string),
+                uid: asked.uid.map(str::to_string),
+                target: Target::Agora,
+                notes: Vec::new(),
+            });
+        }
+        let mut notes = Vec::new();
+        let app_id_from_env = asked.app_id.is_some() && env.came_from_env("app_id");
+        let ignored: Vec<&str> = [
+            app_id_from_env.then_some(APP_ID_ENV),
+            env.non_blank(CERT_ENV).map(|_| CERT_ENV),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if !ignored.is_empty() {
+            notes.push(format!(
+                "--sim ignored {} from the environment: the simulated edge hosts its own project; pass --app-id or --cert-file to make yours the simulated project's, or drop --sim to test your project against Agora",
+                ignored.join(" and ")
+            ));
+        }
+        let explicit_app_id = asked.app_id.filter(|_| !app_id_from_env);
+        // Only an explicit file names the simulated project's certificate; the variable is ignored.
+        let certificate = match asked.cert_file {
+            Some(_) => env.with_stdin(|stdin| {
+                certificate::read(
+                    CertSources {
+                        file: asked.cert_file,
+                        ..CertSources::default()
+                    },
+                    stdin,
+                )
+            })?,
+            None => None,
+        };
+        let world = SimWorld::start(WorldConfig {
+            app_id: explicit_app_id.map(str::to_string),
+            app_certificate: certificate.as_ref().map(|c| c.expose().to_string()),
+            channel: asked.channel.map(str::to_string),
+            edge_fault: asked.edge_fault,
+            relay_fault: asked.relay_fault,
+        })?;
+        if let Some(app_id) = explicit_app_id {
+            let signer = if certificate.is_some() {
+                "the certificate from --cert-file"
+            } else {
+                "a certificate made for this run"
+            };
+            notes.push(format!(
+                "the simulated project uses App ID {app_id} from --app-id, with {signer}"
+            ));
+        }
+        if asked.token.is_some() && certificate.is_none() {
+            notes.push(
+                "under --sim the simulated project judges --token with its own certificate, made for this run: a token your server signed cannot pass; drop --token to let the simulated project mint one, pass --cert-file with the certificate that signed it, or drop --sim to test it against Agora"
+                    .to_string(),
+            );
+        }
+        let mut inputs = Inputs {
+            app_id: None,
+            certificate,
+            token: asked.token.map(str::to_string),
+            token_minted: false,
+            channel: asked.channel.map(str::to_string),
+            uid: asked.uid.map(str::to_string),
+            target: Target::Agora,
+            notes,
+        };
+        inputs.adopt_world(&world, env.now());
+        inputs.target = Target::Simulated(Arc::new(world));
+        Ok(inputs)
+    }
+
+    /// Fill what the user left open from the simulated world's project, and mint the token when
+    /// none was given.
+    pub fn adopt_world(&mut self, world: &SimWorld, now: u64) {
+        let project = world.project();
+        self.app_id = Some(project.app_id.clone());
+        if self.certificate.is_none() {
+            self.certificate = Some(Certificate::simulated(&project.app_certificate));
+        }
+        let channel = self
+            .channel
+            .get_or_insert_with(|| world.channel().to_string())
+            .clone();
+        if self.token.is_none() {
+            self.token = Some(world.mint(&channel, &uid_text(self.uid.as_deref()), now));
+            self.token_minted = true;
+        }
+    }
+
+    /// A publisher token for `channel` and `uid` (text; "" = any uid) minted from the App ID and
+    /// certificate (the user's, or the simulated project's), valid
+    /// [`agora_token_core::mint::MINTED_LIFETIME`]; `None` without both.
+    pub fn mint(&self, channel: &str, uid: &str, now: u64) -> Option<String> {
+        mint(
+            self.app_id.as_deref()?,
+            self.certificate.as_ref()?,
+            channel,
+            uid,
+            now,
+        )
+    }
+
+    /// The simulated world, under `--sim`.
+    pub fn world(&self) -> Option<&Arc<SimWorld>> {
+        match &self.target {
+            Target::Simulated(world) => Some(world),
+            Target::Agora => None,
+        }
+    }
+}
+
+/// [`Inputs::mint`] for a given App ID and certificate.
+pub fn mint(
+    app_id: &str,
+    certificate: &Certificate,
+    channel: &str,
+    uid: &str,
+    now: u64,
+) -> Option<String> {
+    agora_token_core::mint::publisher_token(app_id, certificate.expose(), channel, uid, now).ok()
+}
+
+/// The uid as a token carries it: "" for none or 0 (any uid), else the text given.
+pub fn uid_text(uid: Option<&str>) -> String {
+    match uid.map(str::trim) {
+        None | Some("0") | Some("") => String::new(),
+        Some(u) => u.to_string(),
+    }
+}

@@ -1,0 +1,136 @@
+//! Probe's `join` check: the native join cycle ([`crate::join::run_cycle`]) as one entry of the probe
+//! runner, with a listening second connection. When the profile names a relay (`probe --sim`: the
+//! simulated world's) it runs through the SDK double (test doubles), and says so; otherwise against
+//! the user's SDK and project.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use agora_token_core::uid_text;
+
+use crate::join::sim;
+use crate::join::{run_cycle, JoinOptions, JoinReport, SdkChoice, DISCONNECT_WAIT, HEAR_GRACE};
+use crate::probe::runner::{CheckOutput, CheckSpec};
+use crate::probe::ProbeContext;
+use crate::report::{Finding, Status};
+
+/// Registry entry.
+pub const SPEC: CheckSpec = CheckSpec {
+    id: "join",
+    title: "Join, publish and leave through the native SDK",
+    inputs: "--app-id, --channel, --token or the App Certificate, --sdk/AGORA_SDK_LIB (under --sim: the SDK double)",
+    budget,
+    run: |ctx| Box::pin(run(ctx)),
+};
+
+/// Wait for each connection to be accepted or refused (the SDK itself retries for 20 minutes).
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(8);
+/// Tone published by the check (long enough to measure, short enough for a probe).
+pub const TONE: Duration = Duration::from_secs(1);
+
+fn budget(_ctx: &ProbeContext) -> Duration {
+    // Two connections may each wait their full deadline, then the tone, the grace, two leaves.
+    CONNECT_TIMEOUT * 2 + TONE + HEAR_GRACE + DISCONNECT_WAIT * 2 + Duration::from_secs(2)
+}
+
+fn unix(now: SystemTime) -> u64 {
+    now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+/// Run the check: against the relay the profile names (the simulated world's, through the SDK
+/// double) or Agora's edge (through the user's SDK).
+pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
+    let inputs = &ctx.inputs;
+    let now = unix((ctx.now)());
+    let uid_text_in = inputs.uid.clone().unwrap_or_else(|| "0".to_string());
+    let Ok(uid) = uid_text_in.parse::<u32>() else {
+        return missing(format!(
+            "the native SDK joins with a numeric uid; --uid {uid_text_in:?} is not one"
+        ));
+    };
+    let relay = ctx.profile.native_relay;
+    let sdk = match relay {
+        // A relay only the SDK double can reach: the double, unless --sdk names another library.
+        Some(_) => match inputs.sdk.clone().or_else(sim::double_path) {
+            Some(double) => SdkChoice {
+                flag: Some(double),
+                env: None,
+                ld_library_path: None,
+            },
+            None => {
+                return missing(format!(
+                    "the SDK double ({}) is not next to this executable; build it with `cargo build -p agora-sdk-double`",
+                    sim::DOUBLE_LIBRARY
+                ))
+            }
+        },
+        None => SdkChoice {
+            flag: inputs.sdk.clone(),
+            env: inputs.sdk_env.clone(),
+            ld_library_path: inputs.ld_library_path.clone(),
+        },
+    };
+    let (Some(app_id), Some(channel)) = (inputs.app_id.clone(), inputs.channel.clone()) else {
+        return missing("the join check needs --app-id and --channel".to_string());
+    };
+    let token = inputs
+        .token
+        .clone()
+        .or_else(|| inputs.mint(&channel, &uid_text(uid), now));
+    // A second connection needs its own token: uid 0 minted from the certificate, or the user's
+    // token when no certificate was given (works when that token is for uid 0).
+    let listen_token = inputs.mint(&channel, "", now).or_else(|| token.clone());
+    let options = JoinOptions {
+        app_id,
+        token,
+        listen_token,
+        channel,
+        uid: uid.to_string(),
+        listen_uid: "0".into(),
+        sdk,
+        listen: true,
+        connect_timeout: CONNECT_TIMEOUT,
+        tone: TONE,
+        sim_relay: relay,
+    };
+    output(&run_cycle(&options).await)
+}
+
+fn missing(summary: String) -> CheckOutput {
+    CheckOutput::single(
+        Finding::new("probe.join.inputs_missing", Status::Skip, summary).with_fix(
+            "pass --app-id, --channel and a token or the App Certificate (or run with --sim)",
+        ),
+    )
+}
+
+/// The check's output: the cycle's verdict, with the simulation label and per-step timings as evidence.
+pub fn output(report: &JoinReport) -> CheckOutput {
+    let mut headline = report.finding.clone();
+    let mut evidence = Vec::new();
+    if report.simulated {
+        evidence.push(
+            "simulated: SDK double + simulated relay on loopback (test doubles, not Agora's SDK or service)"
+                .to_string(),
+        );
+    }
+    if let Some(lib) = &report.library {
+        evidence.push(format!(
+            "library: {} ({})",
+            lib.path,
+            lib.version.as_deref().unwrap_or("version unknown")
+        ));
+    }
+    for s in &report.steps {
+        evidence.push(format!(
+            "step {}: {} ms, {} — {}",
+            s.name,
+            s.ms,
+            s.status.as_str(),
+            s.detail
+        ));
+    }
+    evidence.append(&mut headline.evidence);
+    headline.evidence = evidence;
+    CheckOutput::single(headline)
+}

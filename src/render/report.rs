@@ -1,0 +1,182 @@
+//! Markdown for `agora-doctor report`: headings, tables and fenced blocks that paste cleanly into a
+//! GitHub issue or a support ticket, and the same report as JSON (`report --json`). Secrets are
+//! removed afterwards by `lib::run` with [`crate::redact`], whose counts the closing section shows.
+
+use std::fmt::Write;
+
+use super::style::{mark_emoji, rfc3339};
+
+use crate::redact::RedactionCount;
+use crate::report::Status;
+use crate::report::SupportReport;
+
+/// `report --json`: the report's own serde form (schema `agora-doctor/report/v2`), redacted by
+/// `lib::run` like the Markdown.
+pub fn json(report: &SupportReport) -> String {
+    let mut text = serde_json::to_string_pretty(report).unwrap_or_else(|e| {
+        format!(
+            "{{\"schema\":\"{}\",\"error\":\"{e}\"}}",
+            crate::report::document::SCHEMA
+        )
+    });
+    text.push('\n');
+    text
+}
+
+/// Render the whole report.
+pub fn render_markdown(report: &SupportReport) -> String {
+    let mut md = String::new();
+    let probe = &report.probe;
+    let _ = writeln!(md, "# agora-doctor report\n");
+    if probe.simulated {
+        let _ = writeln!(
+            md,
+            "> This run talked to a **simulated Agora edge** on loopback (a test double), not to Agora.\n"
+        );
+    }
+    for note in &probe.notes {
+        let _ = writeln!(md, "> Note: {note}\n");
+    }
+    let c = &probe.counts;
+    let _ = writeln!(
+        md,
+        "**Result:** {} checks: {} passed, {} warnings, {} failed, {} errors, {} skipped (exit code {}).\n",
+        probe.checks.len(),
+        c.pass,
+        c.warn,
+        c.fail,
+        c.error,
+        c.skip,
+        probe.exit_code
+    );
+
+    let v = &report.versions;
+    let _ = writeln!(md, "## Versions\n\n| component | version |\n|---|---|");
+    let _ = writeln!(md, "| agora-doctor | {} |", cell(&v.agora_doctor));
+    let _ = writeln!(md, "| OS | {} |", cell(&v.os));
+    let unknown = |o: &Option<String>, none: &str| o.clone().unwrap_or_else(|| none.to_owned());
+    let _ = writeln!(
+        md,
+        "| Chromium | {} |",
+        cell(&unknown(&v.chromium, "not installed"))
+    );
+    let _ = writeln!(
+        md,
+        "| Agora Web SDK (page) | {} |",
+        cell(&unknown(&v.web_sdk, "not checked (pass --url)"))
+    );
+    let _ = writeln!(
+        md,
+        "| Agora native SDK | {} |",
+        cell(&unknown(&v.native_sdk, "not loaded"))
+    );
+    let _ = writeln!(md, "| endpoints | {} |\n", cell(&probe.target));
+
+    if let Some(token) = &report.token {
+        let _ = writeln!(
+            md,
+            "## Token (public fields; signature redacted)\n\n| field | value |\n|---|---|"
+        );
+        let _ = writeln!(md, "| format | {} |", token.version);
+        let _ = writeln!(md, "| App ID | {} |", cell(&token.app_id));
+        if let Some(issued) = token.issued_at {
+            let _ = writeln!(md, "| issued | {} |", time(issued));
+        }
+        let _ = writeln!(md, "| expires | {} |", time(token.expires_at));
+        for service in &token.services {
+            let _ = writeln!(md, "| service | {} |", cell(service));
+        }
+        let _ = writeln!(md, "| signature | [redacted] |\n");
+    }
+
+    let _ = writeln!(md, "## Checks\n");
+    for check in &probe.checks {
+        let _ = writeln!(
+            md,
+            "### {} `{}` — {}\n\n{}  \nexplain: `agora-doctor explain {}`\n",
+            mark_emoji(check.status),
+            check.id,
+            check.title,
+            check.summary,
+            check.key
+        );
+        for line in &check.evidence {
+            let _ = writeln!(md, "- {line}");
+        }
+        for f in check.findings.iter().filter(|f| f.status != Status::Pass) {
+            let _ = writeln!(md, "- {} {} (`{}`)", mark_emoji(f.status), f.summary, f.key);
+            if let Some(fix) = &f.fix {
+                let _ = writeln!(md, "  - fix: {fix}");
+            }
+        }
+        if let Some(fix) = &check.fix {
+            let _ = writeln!(md, "\n**Fix:** {fix}");
+        }
+        let _ = writeln!(md);
+    }
+
+    if let Some(section) = &report.log {
+        let (name, log) = (&section.name, &section.report);
+        let read_as = if section.read_as.is_empty() {
+            String::new()
+        } else {
+            format!(" (read as {})", section.read_as.join(", "))
+        };
+        let _ = writeln!(
+            md,
+            "## Log `{}`{read_as}\n\n{} lines scanned, {} distinct Agora errors.\n",
+            name,
+            log.lines,
+            log.errors.len()
+        );
+        for e in &log.errors {
+            let _ = writeln!(
+                md,
+                "### `{}` — {} time(s), lines {}–{}\n\n```text\n{}\n```\n\n{}\n\n**Fix:** {}\n",
+                e.entry.key,
+                e.count,
+                e.first_line,
+                e.last_line,
+                e.line.replace("```", "'''"),
+                e.entry.summary,
+                e.entry.fix
+            );
+        }
+    }
+
+    let _ = writeln!(md, "## Reproduce\n\n```sh");
+    for command in &report.reproduce {
+        let _ = writeln!(md, "{command}");
+    }
+    let _ = writeln!(md, "```");
+    redactions(&mut md, &report.redactions);
+    md
+}
+
+/// The closing section: what redaction removed, and how many times.
+fn redactions(md: &mut String, rows: &[RedactionCount]) {
+    md.push_str("\n## Redacted\n\n");
+    if rows.is_empty() {
+        md.push_str(
+            "Nothing needed redacting: no token, no certificate and no given secret appeared.\n",
+        );
+        return;
+    }
+    let _ = writeln!(md, "| what | times |\n|---|---|");
+    for row in rows {
+        let _ = writeln!(md, "| {} | {} |", cell(row.what), row.count);
+    }
+    let _ = writeln!(
+        md,
+        "\nEach is shown as `[redacted …]`; App IDs, channels, uids and times stay readable."
+    );
+}
+
+/// A table cell: pipes and line breaks would break the table.
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+fn time(unix: u64) -> String {
+    format!("{} ({unix})", rfc3339(unix))
+}

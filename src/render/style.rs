@@ -1,0 +1,65 @@
+//! How statuses, counts and times look, in one place for every renderer: the status marks (a
+//! symbol for text, a symbol and word for probe's columns, an emoji for Markdown), plurals, and
+//! times (RFC 3339 from the token core, so every document writes a time the same way).
+
+use colored::Colorize;
+
+use crate::report::Status;
+
+/// The status as one coloured symbol: ✓ - ! ✗.
+pub fn mark(status: Status) -> String {
+    match status {
+        Status::Pass => "✓".green().to_string(),
+        Status::Skip => "-".dimmed().to_string(),
+        Status::Warn => "!".yellow().bold().to_string(),
+        Status::Fail => "✗".red().bold().to_string(),
+        Status::Error => "✗".red().bold().to_string(),
+    }
+}
+
+/// The status as a symbol and its word, for aligned columns: `✓ pass`, `E error`.
+pub fn mark_word(status: Status) -> String {
+    match status {
+        Status::Pass => "✓ pass".green().to_string(),
+        Status::Skip => "- skip".dimmed().to_string(),
+        Status::Warn => "! warn".yellow().to_string(),
+        Status::Fail => "✗ fail".red().to_string(),
+        Status::Error => "E error".red().bold().to_string(),
+    }
+}
+
+/// The status as an emoji, for Markdown (no ANSI colour there).
+pub fn mark_emoji(status: Status) -> &'static str {
+    match status {
+        Status::Pass => "✅",
+        Status::Skip => "⏭️",
+        Status::Warn => "⚠️",
+        Status::Fail => "❌",
+        Status::Error => "💥",
+    }
+}
+
+/// The status word in capitals, coloured: `PASS`, `FAIL`.
+pub fn label(status: Status) -> String {
+    let text = status.as_str().to_uppercase();
+    match status {
+        Status::Pass => text.green().bold().to_string(),
+        Status::Skip => text.dimmed().to_string(),
+        Status::Warn => text.yellow().bold().to_string(),
+        Status::Fail | Status::Error => text.red().bold().to_string(),
+    }
+}
+
+/// The plural ending for a count: "" for one, "s" otherwise.
+pub fn plural<N: Into<u64>>(n: N) -> &'static str {
+    if n.into() == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// A unix time as RFC 3339 UTC (`2026-11-23T09:12:00Z`).
+pub fn rfc3339(unix: u64) -> String {
+    agora_token_core::time::rfc3339(unix)
+}

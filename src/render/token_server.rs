@@ -1,0 +1,126 @@
+//! Renders the `token-server` report (human text or JSON).
+
+use std::fmt::Write as _;
+
+use colored::Colorize;
+
+use super::OutputContext;
+use crate::report::{Finding, Status};
+use crate::token_server::report::{Summary, TokenServerReport};
+
+/// The report as one JSON document (pretty, newline-terminated, never coloured).
+pub fn json(report: &TokenServerReport) -> String {
+    let mut s = serde_json::to_string_pretty(report).expect("report serialises");
+    s.push('\n');
+    s
+}
+
+fn mark(status: Status) -> String {
+    match status {
+        Status::Pass => "✓".green().to_string(),
+        Status::Skip => "-".dimmed().to_string(),
+        Status::Warn => "!".yellow().bold().to_string(),
+        Status::Fail | Status::Error => "✗".red().bold().to_string(),
+    }
+}
+
+fn finding_line(out: &mut String, f: &Finding, ctx: &OutputContext) {
+    let _ = writeln!(
+        out,
+        "  {} {}  {}",
+        mark(f.status),
+        f.summary,
+        format!("[{}]", f.key).dimmed()
+    );
+    let detail = ctx.verbose || !matches!(f.status, Status::Pass | Status::Skip);
+    if detail {
+        for e in &f.evidence {
+            let _ = writeln!(out, "      {e}");
+        }
+        if let Some(fix) = &f.fix {
+            let _ = writeln!(out, "      {} {fix}", "fix:".bold());
+        }
+    }
+}
+
+/// The line that explains the exit code.
+pub fn summary_line(s: &Summary, strict: bool) -> String {
+    let problems = s.failures + s.warnings;
+    let head = if problems == 0 {
+        "no problems".green().bold().to_string()
+    } else {
+        let t = format!(
+            "{problems} problem(s): {} failure(s), {} warning(s)",
+            s.failures, s.warnings
+        );
+        if s.failures > 0 || strict {
+            t.red().bold().to_string()
+        } else {
+            t.yellow().bold().to_string()
+        }
+    };
+    format!(
+        "{head} in {} request(s) ({} passed, {} skipped)",
+        s.requests, s.passed, s.skipped
+    )
+}
+
+/// The report as text for a person.
+pub fn human(r: &TokenServerReport, ctx: &OutputContext) -> String {
+    let mut out = String::new();
+    let strict = r.exit_code == 1 && r.summary.failures == 0;
+    if ctx.quiet {
+        let _ = writeln!(out, "{}", summary_line(&r.summary, strict));
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "{} {} ({} tokens, origin {}) at {}",
+        "Token server".bold(),
+        r.template,
+        r.service.to_ascii_uppercase(),
+        r.origin,
+        agora_token_core::time::rfc3339(r.now.unix)
+    );
+    for q in &r.requests {
+        out.push('\n');
+        let who = match (&q.asked.account, q.asked.uid) {
+            (Some(a), _) => format!("account {a:?}"),
+            (None, Some(u)) => format!("uid {u}"),
+            _ => String::new(),
+        };
+        let what = match (&q.asked.channel, q.asked.role) {
+            (Some(c), Some(role)) => {
+                format!("channel {c:?}, {who}, {role}, {} s", q.asked.expire_seconds)
+            }
+            _ => format!("{who}, {} s", q.asked.expire_seconds),
+        };
+        let _ = writeln!(out, "{} {what}", "Asked".bold());
+        let _ = writeln!(out, "  GET {}", q.url);
+        if let (Some(s), Some(ms)) = (q.status, q.latency_ms) {
+            let _ = writeln!(
+                out,
+                "  HTTP {s} in {ms} ms{}{}",
+                q.content_type
+                    .as_deref()
+                    .map(|c| format!(", {c}"))
+                    .unwrap_or_default(),
+                q.token_preview
+                    .as_deref()
+                    .map(|p| format!(", token {p}"))
+                    .unwrap_or_default()
+            );
+        }
+        for f in &q.findings {
+            finding_line(&mut out, f, ctx);
+        }
+    }
+    out.push('\n');
+    let _ = writeln!(out, "{}", "What a browser needs".bold());
+    for f in &r.browser {
+        finding_line(&mut out, f, ctx);
+    }
+    out.push('\n');
+    let _ = writeln!(out, "{}", summary_line(&r.summary, strict));
+    out
+}

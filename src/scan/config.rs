@@ -1,0 +1,578 @@
+//! Configuration in code and env files: App IDs, App Certificates, tokens, channels and uids found in
+//! source (`.env*`, JSON/YAML, JS/TS, Dart, Kotlin/Java, Swift/Objective-C, Android and Apple XML),
+//! and the findings they lead to. Each token is checked by the token core against the App ID, channel
+//! and uid found beside it; a certificate in client-side code is a failure and its value is never
+//! copied into anything this module returns.
+
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
+use agora_token_core::{self as core, Expectation, User};
+use regex::Regex;
+
+use super::walk::SourceFile;
+use super::ScanFinding;
+use crate::report::{Finding, Status};
+
+/// Env-variable prefixes that bundlers copy into the client bundle (Vite, Create React App,
+/// Next.js, Expo, Vue CLI, SvelteKit): a certificate under one of them ships to every browser.
+pub const PUBLIC_ENV_PREFIXES: &[&str] = &[
+    "VITE_",
+    "REACT_APP_",
+    "NEXT_PUBLIC_",
+    "EXPO_PUBLIC_",
+    "VUE_APP_",
+    "PUBLIC_",
+];
+
+/// Folder names whose code runs on a server, where a certificate belongs.
+pub const SERVER_DIRS: &[&str] = &[
+    "server",
+    "servers",
+    "backend",
+    "api",
+    "functions",
+    "lambda",
+    "token-server",
+    "token_server",
+    "tokenserver",
+    "cloud-functions",
+];
+
+/// What a value is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    /// An App ID (or something assigned to an App ID name).
+    AppId,
+    /// An App Certificate (32 hex characters under a certificate-like name).
+    Certificate,
+    /// An access token (006/007 shape, or a token-like value under a token name).
+    Token,
+    /// A channel name.
+    Channel,
+    /// A uid or user account.
+    Uid,
+}
+
+/// One configuration value found in a file.
+#[derive(Debug, Clone)]
+pub struct Value {
+    /// What it is.
+    pub kind: Kind,
+    /// The name it is assigned to (may be empty for a bare token).
+    pub name: String,
+    /// The value as written (never rendered for certificates and tokens).
+    pub value: String,
+    /// File, relative to the scanned root.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+}
+
+impl Value {
+    fn at(&self) -> String {
+        format!("{}:{}", self.file, self.line)
+    }
+}
+
+fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
+    cell.get_or_init(|| Regex::new(pattern).expect("valid built-in regex"))
+}
+
+/// A token by its shape: `006` + 32-hex App ID + base64, or `007` + base64 of a zlib stream (`eJ`).
+fn token_shape() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(&R, r"(?:006[0-9a-fA-F]{32}|007eJ)[A-Za-z0-9+/]{16,}={0,2}")
+}
+
+/// `name = "value"`, `name: "value"`, `"name": "value"`, `let name: String = "value"`, `@"value"`.
+fn quoted_assignment() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(
+        &R,
+        r#"["']?([A-Za-z_$][\w$.-]*)["']?[ \t]*(?::[ \t]*[A-Za-z_][\w<>?\[\]]*[ \t]*)?(?:=|:|=>|:=)[ \t]*@?["'`]([^"'`\r\n]{0,2048})["'`]"#,
+    )
+}
+
+/// The name a value on the same line is assigned to (`token: "`, `TOKEN=`, `let token = '`).
+fn name_before() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(
+        &R,
+        r#"([A-Za-z_$][\w$.-]*)["']?\s*(?::\s*[A-Za-z_][\w<>?]*\s*)?(?:=|:|=>)\s*@?["'`]?$"#,
+    )
+}
+
+/// `name = 12345` / `uid: 42` (numbers, for uids).
+fn numeric_assignment() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(
+        &R,
+        r#"["']?([A-Za-z_$][\w$]*)["']?[ \t]*(?::[ \t]*[A-Za-z_][\w?]*[ \t]*)?(?:=|:)[ \t]*(\d{1,12})\b"#,
+    )
+}
+
+/// `NAME=value` / `name: value` lines of env, YAML and properties files (unquoted values).
+fn bare_assignment() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(
+        &R,
+        r#"(?m)^[ \t]*(?:export[ \t]+)?([A-Za-z_][\w.-]*)[ \t]*[:=][ \t]*([^\s"'#,;]+)[ \t]*(?:#.*)?$"#,
+    )
+}
+
+/// Android `res/values/*.xml`: `<string name="agora_app_id">…</string>`.
+fn android_string() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(&R, r#"<string\s+name="([^"]+)"[^>]*>([^<]*)</string>"#)
+}
+
+/// Apple property lists: `<key>AgoraAppId</key> <string>…</string>`.
+fn plist_string() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(&R, r"<key>([^<]+)</key>\s*<string>([^<]*)</string>")
+}
+
+fn is_hex32(s: &str) -> bool {
+    s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn normalized(name: &str) -> String {
+    let mut n = name.to_string();
+    for p in PUBLIC_ENV_PREFIXES {
+        if let Some(rest) = n.strip_prefix(p) {
+            n = rest.to_string();
+            break;
+        }
+    }
+    n.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
+
+/// What a name says its value is (`None`: not configuration scan cares about).
+pub fn classify(name: &str) -> Option<Kind> {
+    let n = normalized(name);
+    // `customerSecret` is the RESTful API's secret, not the certificate; other services' secrets do
+    // not name the app or Agora.
+    let secret = n.contains("secret")
+        && !n.contains("customer")
+        && (n.contains("app") || n.contains("agora"));
+    if n.contains("cert") || secret {
+        Some(Kind::Certificate)
+    } else if n.contains("appid") {
+        Some(Kind::AppId)
+    } else if n.contains("token") {
+        Some(Kind::Token)
+    } else if n.ends_with("channel")
+        || n.ends_with("channelname")
+        || n == "channelid"
+        || n == "roomid"
+    {
+        Some(Kind::Channel)
+    } else if n == "uid"
+        || n.ends_with("rtcuid")
+        || n == "userid"
+        || n == "useraccount"
+        || n == "agorauid"
+    {
+        Some(Kind::Uid)
+    } else {
+        None
+    }
+}
+
+fn is_env_like(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name == ".env"
+        || name.starts_with(".env.")
+        || name.ends_with(".yaml")
+        || name.ends_with(".yml")
+        || name.ends_with(".properties")
+        || name.ends_with(".env")
+}
+
+/// Every configuration value in one file, in order of appearance.
+pub fn extract(file: &SourceFile) -> Vec<Value> {
+    let text = &file.text;
+    // Cheap gate: files mentioning none of the words skip every regex.
+    static GATE: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
+    let gate = GATE.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build([
+                "app", "cert", "token", "channel", "uid", "secret", "006", "007", "user", "room",
+            ])
+            .expect("gate words")
+    });
+    if !gate.is_match(text) {
+        return Vec::new();
+    }
+    // Other services have App IDs and certificates too (Firebase, Facebook, TLS pins): a name that
+    // does not say Agora counts only in a file that does, or when the value has the App ID's shape.
+    static AGORA: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
+    let agora = AGORA.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["agora"])
+            .expect("agora")
+    });
+    let mentions_agora = agora.is_match(text);
+    let mut found: Vec<(usize, Kind, String, String)> = Vec::new();
+    let mut token_spans: Vec<(usize, usize)> = Vec::new();
+    let mut push = |offset: usize, name: &str, value: &str, numeric: bool| {
+        let Some(kind) = classify(name) else {
+            return;
+        };
+        let value = value.trim();
+        let says_agora = mentions_agora || normalized(name).contains("agora");
+        let keep = match kind {
+            Kind::Certificate => {
+                is_hex32(value) && (says_agora || normalized(name).contains("appcert"))
+            }
+            Kind::AppId => {
+                !value.contains("${")
+                    && !value.starts_with("process.env")
+                    && (says_agora || is_hex32(value))
+            }
+            Kind::Token => false, // tokens are taken by shape below
+            Kind::Channel => !numeric && !value.is_empty() && !value.contains("${"),
+            Kind::Uid => !value.is_empty() && !value.contains("${"),
+        };
+        if keep {
+            found.push((offset, kind, name.to_string(), value.to_string()));
+        }
+    };
+    for c in quoted_assignment().captures_iter(text) {
+        push(c.get(0).map_or(0, |m| m.start()), &c[1], &c[2], false);
+    }
+    for c in numeric_assignment().captures_iter(text) {
+        if classify(&c[1]) == Some(Kind::Uid) {
+            push(c.get(0).map_or(0, |m| m.start()), &c[1], &c[2], true);
+        }
+    }
+    if is_env_like(&file.path) {
+        for c in bare_assignment().captures_iter(text) {
+            push(c.get(0).map_or(0, |m| m.start()), &c[1], &c[2], false);
+        }
+    }
+    if file.path.ends_with(".xml") {
+        for c in android_string().captures_iter(text) {
+            push(c.get(0).map_or(0, |m| m.start()), &c[1], &c[2], false);
+        }
+    }
+    if file.path.ends_with(".plist") {
+        for c in plist_string().captures_iter(text) {
+            push(c.get(0).map_or(0, |m| m.start()), &c[1], &c[2], false);
+        }
+    }
+    // Tokens by shape, with the name they are assigned to when there is one on the same line.
+    for m in token_shape().find_iter(text) {
+        token_spans.push((m.start(), m.end()));
+        let line_start = text[..m.start()].rfind('\n').map_or(0, |i| i + 1);
+        let before = &text[line_start..m.start()];
+        let name = name_before()
+            .captures(before)
+            .map(|c| c[1].to_string())
+            .unwrap_or_default();
+        found.push((m.start(), Kind::Token, name, m.as_str().to_string()));
+    }
+    // A certificate-named value that is also inside a token is part of that token, not a value.
+    found.retain(|(off, kind, _, _)| {
+        *kind == Kind::Token || !token_spans.iter().any(|(s, e)| off >= s && off < e)
+    });
+    found.sort_by_key(|f| f.0);
+    found.dedup_by(|a, b| a.1 == b.1 && a.3 == b.3 && line_of(text, a.0) == line_of(text, b.0));
+    found
+        .into_iter()
+        .map(|(off, kind, name, value)| Value {
+            kind,
+            name,
+            value,
+            file: file.path.clone(),
+            line: line_of(text, off),
+        })
+        .collect()
+}
+
+/// 1-based line of a byte offset.
+pub fn line_of(text: &str, offset: usize) -> usize {
+    bytecount::count(&text.as_bytes()[..offset.min(text.len())], b'\n') + 1
+}
+
+/// Where a file's code runs, as far as its path and project say.
+pub fn is_server_side(path: &str, server_roots: &BTreeSet<String>) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let mut parts: Vec<&str> = lower.split('/').collect();
+    let name = parts.pop().unwrap_or("");
+    if parts.iter().any(|p| SERVER_DIRS.contains(p)) {
+        return true;
+    }
+    let stem = name.split('.').next().unwrap_or("");
+    if ["server", "token-server", "tokenserver", "token_server"].contains(&stem) {
+        return true;
+    }
+    // A package that builds tokens and has no client SDK is a server, and so is every file in it
+    // (native sources excepted: they are an app whatever sits beside them).
+    !is_native(path)
+        && server_roots
+            .iter()
+            .any(|root| root.is_empty() || path.starts_with(&format!("{root}/")))
+}
+
+fn is_native(path: &str) -> bool {
+    [
+        ".dart", ".kt", ".java", ".swift", ".m", ".mm", ".plist", ".xml", ".gradle",
+    ]
+    .iter()
+    .any(|e| path.ends_with(e))
+}
+
+fn public_env(name: &str) -> bool {
+    PUBLIC_ENV_PREFIXES.iter().any(|p| name.starts_with(p))
+}
+
+/// The value of `kind` to compare a token at `token` with: one from the same file (nearest line
+/// first), else the project's only distinct one. `None` when there is none or it is ambiguous.
+fn beside<'a>(values: &'a [Value], kind: Kind, token: &Value) -> Option<&'a Value> {
+    let same_file = values
+        .iter()
+        .filter(|v| v.kind == kind && v.file == token.file)
+        .min_by_key(|v| v.line.abs_diff(token.line));
+    if same_file.is_some() {
+        return same_file;
+    }
+    let all: Vec<&Value> = values.iter().filter(|v| v.kind == kind).collect();
+    let distinct: BTreeSet<&str> = all.iter().map(|v| v.value.as_str()).collect();
+    if distinct.len() == 1 {
+        all.first().copied()
+    } else {
+        None
+    }
+}
+
+fn placeholder(value: &str) -> bool {
+    let l = value.to_ascii_lowercase();
+    [
+        "your", "xxx", "<", "here", "insert", "replace", "app_id", "app-id", "appid", "todo",
+        "changeme",
+    ]
+    .iter()
+    .any(|w| l.contains(w))
+}
+
+/// The findings on the configuration values of a whole project, at `now` (unix seconds).
+pub fn findings(values: &[Value], server_roots: &BTreeSet<String>, now: u64) -> Vec<ScanFinding> {
+    let mut out = Vec::new();
+    let certificates: Vec<&Value> = values
+        .iter()
+        .filter(|v| v.kind == Kind::Certificate)
+        .collect();
+    for cert in &certificates {
+        if is_server_side(&cert.file, server_roots) && !public_env(&cert.name) {
+            continue;
+        }
+        let mut f = Finding::new(
+            "scan.config.certificate_in_client",
+            Status::Fail,
+            format!("an App Certificate is in client-side code (`{}`)", cert.name),
+        )
+        .with_evidence("the value is not shown: 32 hexadecimal characters under a certificate name")
+        .with_evidence("anyone who has the app (or opens the page's sources) can read it and build tokens for any channel and uid of this project");
+        if public_env(&cert.name) {
+            f = f.with_evidence(format!(
+                "the `{}` prefix makes the bundler copy this variable into the client bundle",
+                PUBLIC_ENV_PREFIXES
+                    .iter()
+                    .find(|p| cert.name.starts_with(*p))
+                    .copied()
+                    .unwrap_or("")
+            ));
+        }
+        f = f.with_fix("move token building to a server (Agora's token builders: npm agora-token, github.com/AgoraIO/Tools) and have the app fetch a token from it; then create a new certificate in the Console, because this one is published");
+        out.push(located(f, cert));
+    }
+    let cert_values: BTreeSet<&str> = certificates.iter().map(|c| c.value.as_str()).collect();
+    for app_id in values.iter().filter(|v| v.kind == Kind::AppId) {
+        if cert_values.contains(app_id.value.as_str()) || is_hex32(&app_id.value) {
+            continue;
+        }
+        let f = if app_id.value.is_empty() {
+            Finding::new(
+                "scan.config.app_id_invalid",
+                Status::Fail,
+                format!("`{}` is an empty App ID", app_id.name),
+            )
+            .with_evidence("Web SDK 4.24.8 rejects it with `INVALID_PARAMS: Invalid appid`; 4.3.0 has no check and the page's tab crashed in tests")
+            .with_fix("set the App ID of your project from the Agora Console (32 hexadecimal characters)")
+        } else if placeholder(&app_id.value) {
+            Finding::new(
+                "scan.config.app_id_placeholder",
+                Status::Warn,
+                format!("`{}` is still the tutorial's placeholder ({:?})", app_id.name, app_id.value),
+            )
+            .with_fix("put the App ID of your project from the Agora Console here (32 hexadecimal characters), or read it from configuration")
+        } else {
+            Finding::new(
+                "scan.config.app_id_invalid",
+                Status::Fail,
+                format!(
+                    "`{}` = {:?} is not an App ID: an App ID is 32 hexadecimal characters",
+                    app_id.name, app_id.value
+                ),
+            )
+            .with_fix(
+                "copy the App ID again from the Agora Console (Project Management → your project)",
+            )
+        };
+        out.push(located(f, app_id));
+    }
+    let the_certificate = {
+        let distinct: BTreeSet<&str> = cert_values.iter().copied().collect();
+        (distinct.len() == 1).then(|| distinct.into_iter().next().unwrap_or("").to_string())
+    };
+    for token in values.iter().filter(|v| v.kind == Kind::Token) {
+        out.extend(token_findings(
+            token,
+            values,
+            the_certificate.as_deref(),
+            now,
+        ));
+    }
+    out
+}
+
+fn located(finding: Finding, at: &Value) -> ScanFinding {
+    ScanFinding {
+        finding: finding.with_evidence(format!("at {}", at.at())),
+        file: Some(at.file.clone()),
+        line: Some(at.line),
+    }
+}
+
+fn token_findings(
+    token: &Value,
+    values: &[Value],
+    certificate: Option<&str>,
+    now: u64,
+) -> Vec<ScanFinding> {
+    let app_id = beside(values, Kind::AppId, token).filter(|v| is_hex32(&v.value));
+    let channel = beside(values, Kind::Channel, token);
+    let uid = beside(values, Kind::Uid, token);
+    let user = uid.map(|u| match u.value.parse::<u64>() {
+        Ok(n) => User::Uid(n),
+        Err(_) => User::Account(u.value.clone()),
+    });
+    let exp = Expectation {
+        channel: channel.map(|c| c.value.clone()),
+        user,
+        app_id: app_id.map(|a| a.value.clone()),
+        role: None,
+        certificate: certificate.map(str::to_string),
+    };
+    let check = core::check(&token.value, &exp, now);
+    let version = token.value.get(..3).unwrap_or("");
+    let named = if token.name.is_empty() {
+        String::new()
+    } else {
+        format!(" `{}`", token.name)
+    };
+    let mut context = vec![format!(
+        "token{named} at {} ({version}…, {} characters; not shown)",
+        token.at(),
+        token.value.len()
+    )];
+    for (what, v) in [("App ID", app_id), ("channel", channel), ("uid", uid)] {
+        if let Some(v) = v {
+            let shown = if what == "App ID" {
+                v.value.clone()
+            } else {
+                format!("{:?}", v.value)
+            };
+            context.push(format!(
+                "compared with {what} {shown} from {} (`{}`)",
+                v.at(),
+                v.name
+            ));
+        }
+    }
+    check
+        .findings
+        .into_iter()
+        .filter(|f| matches!(f.status, Status::Warn | Status::Fail | Status::Error))
+        .map(|mut f| {
+            f.summary = format!("hard-coded token{named}: {}", f.summary);
+            let mut evidence = context.clone();
+            evidence.append(&mut f.evidence);
+            f.evidence = evidence;
+            ScanFinding {
+                finding: f,
+                file: Some(token.file.clone()),
+                line: Some(token.line),
+            }
+        })
+        .collect()
+}
+
+/// Every certificate value among `values` (for the renderer's last-line redaction).
+pub fn certificate_values(values: &[Value]) -> Vec<String> {
+    values
+        .iter()
+        .filter(|v| v.kind == Kind::Certificate)
+        .map(|v| v.value.clone())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, text: &str) -> SourceFile {
+        SourceFile {
+            path: path.into(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn finds_values_in_each_language() {
+        let cases = [
+            ("a.js", "const options = { appId: \"970CA35de60c44645bbae8a215061b33\", channel: \"demo\", uid: 42 };", vec![Kind::AppId, Kind::Channel, Kind::Uid]),
+            (".env", "VITE_AGORA_APP_ID=970CA35de60c44645bbae8a215061b33\nVITE_AGORA_APP_CERTIFICATE=5CFd2fd1755d40ecb72977518be15d3b\n", vec![Kind::AppId, Kind::Certificate]),
+            ("lib/config.dart", "const String appId = '970CA35de60c44645bbae8a215061b33';\nconst channelName = 'test';", vec![Kind::AppId, Kind::Channel]),
+            ("Config.kt", "const val APP_CERTIFICATE = \"5CFd2fd1755d40ecb72977518be15d3b\"", vec![Kind::Certificate]),
+            ("Config.swift", "static let appId: String = \"970CA35de60c44645bbae8a215061b33\"", vec![Kind::AppId]),
+            ("res/values/strings.xml", "<string name=\"agora_app_id\">970CA35de60c44645bbae8a215061b33</string>", vec![Kind::AppId]),
+            ("Info.plist", "<key>AgoraAppId</key>\n<string>970CA35de60c44645bbae8a215061b33</string>", vec![Kind::AppId]),
+        ];
+        for (path, text, kinds) in cases {
+            let got: Vec<Kind> = extract(&file(path, text)).iter().map(|v| v.kind).collect();
+            assert_eq!(got, kinds, "{path}");
+        }
+    }
+
+    #[test]
+    fn other_services_app_ids_and_secrets_are_not_agoras() {
+        let text = "const firebaseConfig = { appId: \"1:123:web:abc\", clientSecret: \"0123456789abcdef0123456789abcdef\" };";
+        assert!(extract(&file("src/firebase.js", text)).is_empty());
+        let agora = "import AgoraRTC from 'agora-rtc-sdk-ng';\nconst appId = \"YOUR APP ID\";";
+        assert_eq!(extract(&file("src/a.js", agora)).len(), 1);
+    }
+
+    #[test]
+    fn a_certificate_name_with_a_non_hex_value_is_not_a_certificate() {
+        assert!(extract(&file("a.js", "certFile: \"cert.pem\"")).is_empty());
+    }
+
+    #[test]
+    fn server_side_paths() {
+        let none = BTreeSet::new();
+        assert!(is_server_side("server/index.js", &none));
+        assert!(is_server_side("token-server.js", &none));
+        assert!(!is_server_side("src/main.js", &none));
+        let roots: BTreeSet<String> = ["tokens".to_string()].into();
+        assert!(is_server_side("tokens/index.js", &roots));
+        assert!(!is_server_side("app/lib/main.dart", &roots));
+    }
+}

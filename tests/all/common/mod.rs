@@ -1,0 +1,101 @@
+//! Helpers shared by the integration tests: the binary under test with a clean environment, and
+//! the token fixtures.
+
+#![allow(dead_code)]
+
+pub mod browser;
+pub mod native;
+pub mod probe;
+pub mod pulse;
+pub mod schema;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// `agora-doctor` with no inherited certificate, colour or terminal influence, and without
+/// Chromium: `probe --sim` would otherwise run the web flow in every test that uses it
+/// (tests/browser_flow.rs and the README sample run it, with `env_remove("AGORA_DOCTOR_NO_BROWSER")`).
+pub fn doctor() -> Command {
+    let mut cmd = Command::cargo_bin("agora-doctor").expect("binary built");
+    cmd.env_remove("AGORA_APP_CERTIFICATE")
+        .env_remove("NO_COLOR")
+        .env("AGORA_DOCTOR_NO_BROWSER", "1")
+        .env("TERM", "dumb");
+    cmd
+}
+
+/// One `fixtures/tokens/*.json` file.
+pub struct Fixture {
+    /// File stem.
+    pub name: String,
+    /// The token exactly as pasted.
+    pub token: String,
+    /// Extra arguments (channel, uid, …).
+    pub args: Vec<String>,
+    /// `--now`.
+    pub now: String,
+    /// Certificate given through AGORA_APP_CERTIFICATE, if any.
+    pub certificate: Option<String>,
+}
+
+/// Every token fixture, sorted by name.
+pub fn fixtures() -> Vec<Fixture> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/tokens");
+    let mut out: Vec<Fixture> = std::fs::read_dir(dir)
+        .expect("fixtures/tokens exists")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .map(|p| {
+            let v: Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+            Fixture {
+                name: p.file_stem().unwrap().to_string_lossy().into_owned(),
+                token: v["token"].as_str().unwrap().to_string(),
+                args: v["args"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|a| a.as_str().unwrap().to_string())
+                    .collect(),
+                now: v["now"].as_str().unwrap().to_string(),
+                certificate: v["certificate"].as_str().map(str::to_string),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
+/// Every test vector line, parsed.
+pub fn vectors() -> Vec<Value> {
+    include_str!("../../../fixtures/vectors/tokens.jsonl")
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// Run `check` on every item, split over two threads (the items are independent processes), and
+/// return every error message.
+pub fn errors_on_two_threads<T: Sync>(
+    items: &[T],
+    check: impl Fn(&T) -> Result<(), String> + Sync,
+) -> Vec<String> {
+    let check = &check;
+    std::thread::scope(|s| {
+        let (left, right) = items.split_at(items.len() / 2);
+        let handles: Vec<_> = [left, right]
+            .into_iter()
+            .map(|part| {
+                s.spawn(move || {
+                    part.iter()
+                        .filter_map(|i| check(i).err())
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    })
+}

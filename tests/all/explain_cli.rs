@@ -1,0 +1,322 @@
+//! The `agora-doctor explain` binary: exit codes, `-` for stdin, did-you-mean, `--list`, `--json` and
+//! `--log` on the fixture logs under `fixtures/logs/`.
+
+use crate::common::schema;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn explain() -> Command {
+    let mut c = Command::cargo_bin("agora-doctor").expect("binary");
+    c.arg("--color").arg("never").arg("explain");
+    c
+}
+
+fn json_of(out: &[u8]) -> Value {
+    schema::parse_json_output(out)
+}
+
+fn log(name: &str) -> String {
+    format!("{}/fixtures/logs/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn a_known_number_exits_0_and_lists_its_other_meanings() {
+    explain()
+        .arg("110")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("native.err_invalid_token"))
+        .stdout(predicate::str::contains("gateway.err_no_authorized"));
+}
+
+#[test]
+fn negative_numbers_are_queries_not_flags() {
+    explain()
+        .arg("-17")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with(
+            "native.err_join_channel_rejected",
+        ));
+}
+
+#[test]
+fn dash_reads_a_pasted_line_from_stdin() {
+    explain()
+        .arg("-")
+        .write_stdin("Choose server https://webrtc2-ap-web-1.agora.io/api/v1 failed, message: AgoraRTCError CAN_NOT_GET_GATEWAY_SERVER: dynamic key expired, retry: false\n")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("ap.dynamic_key_expired"));
+}
+
+#[test]
+fn several_words_are_one_query() {
+    explain()
+        .args(["dynamic", "key", "expired"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("ap.dynamic_key_expired"));
+}
+
+#[test]
+fn unknown_input_exits_2_with_did_you_mean() {
+    explain()
+        .arg("dynamik key expird")
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("did you mean"))
+        .stderr(predicate::str::contains("DYNAMIC_KEY_EXPIRED"))
+        .stderr(predicate::str::contains("--list"));
+}
+
+#[test]
+fn empty_stdin_query_exits_2() {
+    explain()
+        .arg("-")
+        .write_stdin("  \n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("empty"));
+}
+
+#[test]
+fn no_query_exits_2() {
+    explain().assert().code(2);
+}
+
+#[test]
+fn json_entry_has_every_field() {
+    let out = explain()
+        .args(["token.expired", "--json"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let v = json_of(&out);
+    assert_eq!(v["schema"], "agora-doctor/explain/v1");
+    assert_eq!(v["matched_by"], "key");
+    let e = &v["entries"][0];
+    for field in [
+        "key",
+        "title",
+        "sdk",
+        "kind",
+        "value",
+        "names",
+        "aliases",
+        "codes",
+        "patterns",
+        "legacy",
+        "retired",
+        "summary",
+        "causes",
+        "fix",
+        "check_with",
+    ] {
+        assert!(e.get(field).is_some(), "missing field {field}");
+    }
+    assert_eq!(e["key"], "token.expired");
+    assert_eq!(e["kind"], "finding");
+    assert!(e["causes"].as_array().is_some_and(|c| !c.is_empty()));
+}
+
+#[test]
+fn list_has_one_line_per_entry() {
+    let n = agora_doctor::explain::catalog().len();
+    let out = explain()
+        .arg("--list")
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).expect("utf-8");
+    assert_eq!(
+        text.lines().count(),
+        n + 1,
+        "one line per entry plus the total"
+    );
+    assert!(text.lines().any(|l| l.starts_with("token.expired ")));
+}
+
+#[test]
+fn list_json_parses_and_counts() {
+    let out = explain()
+        .args(["--list", "--json"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let v = json_of(&out);
+    assert_eq!(v["schema"], "agora-doctor/explain-list/v1");
+    let entries = v["entries"].as_array().expect("entries");
+    assert_eq!(v["count"].as_u64(), Some(entries.len() as u64));
+    assert_eq!(entries.len(), agora_doctor::explain::catalog().len());
+}
+
+#[test]
+fn log_with_errors_exits_1_and_reports_counts_and_lines() {
+    let out = explain()
+        .args(["--log", &log("web-4.3-console.log"), "--json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v = json_of(&out);
+    assert_eq!(v["schema"], "agora-doctor/explain-log/v1");
+    assert_eq!(v["lines"], 15);
+    let got: Vec<(String, u64, u64, u64)> = v["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| {
+            (
+                e["key"].as_str().expect("key").to_string(),
+                e["count"].as_u64().expect("count"),
+                e["first_line"].as_u64().expect("first"),
+                e["last_line"].as_u64().expect("last"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("ap.dynamic_key_expired".to_string(), 4, 5, 8),
+            ("msg.publish_before_join".to_string(), 1, 10, 10),
+            ("msg.remove_of_null".to_string(), 1, 13, 13),
+        ]
+    );
+    assert!(v["errors"][0]["line"]
+        .as_str()
+        .expect("line")
+        .contains("webrtc2-ap-web-1.agora.io"));
+}
+
+#[test]
+fn log_in_the_4_7_format_finds_the_reason_not_just_the_code() {
+    let out = explain()
+        .args(["--log", &log("web-4.24-console.log"), "--json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v = json_of(&out);
+    let keys: Vec<&str> = v["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| e["key"].as_str().expect("key"))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "ap.dynamic_use_static_key",
+            "web.not_readable",
+            "gateway.err_no_authorized"
+        ]
+    );
+    assert_eq!(v["errors"][0]["count"], 3);
+}
+
+#[test]
+fn log_with_crlf_line_ends_from_web_3x() {
+    let out = explain()
+        .args(["--log", &log("web-3.x-crlf.log"), "--json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v = json_of(&out);
+    assert_eq!(v["errors"][0]["key"], "ap.dynamic_use_static_key");
+    assert_eq!(v["errors"][0]["first_line"], 3);
+    assert_eq!(v["errors"][0]["last_line"], 4);
+    assert!(!v["errors"][0]["line"]
+        .as_str()
+        .expect("line")
+        .ends_with('\r'));
+}
+
+#[test]
+fn log_of_native_and_flutter_lines() {
+    let out = explain()
+        .args(["--log", &log("native-flutter.log"), "--json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let keys: Vec<String> = json_of(&out)["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| e["key"].as_str().expect("key").to_string())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "native.err_join_channel_rejected",
+            "native.connection_changed_invalid_token",
+            "native.err_invalid_token"
+        ]
+    );
+}
+
+#[test]
+fn clean_log_exits_0() {
+    explain()
+        .args(["--log", &log("clean.log")])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("no Agora errors in 5 lines"));
+}
+
+#[test]
+fn log_from_stdin() {
+    let text = std::fs::read(log("web-4.3-console.log")).expect("fixture");
+    explain()
+        .args(["--log", "-"])
+        .write_stdin(text)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("<stdin>:5:"))
+        .stdout(predicate::str::contains(
+            "3 distinct errors on 6 lines of 15",
+        ));
+}
+
+#[test]
+fn unreadable_log_exits_2_naming_the_file() {
+    explain()
+        .args(["--log", "/nonexistent/console.log"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("/nonexistent/console.log"));
+}
+
+#[test]
+fn quiet_prints_only_the_line_behind_the_exit_code() {
+    let out = explain().args(["110"]).arg("-q").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(text.starts_with("native.err_invalid_token — "), "{text}");
+
+    let out = explain()
+        .args(["--log", &log("web-4.24-console.log"), "-q"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(text.contains("distinct error"), "{text}");
+}

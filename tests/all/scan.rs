@@ -1,0 +1,309 @@
+//! `agora-doctor scan` on the fixture projects under fixtures/scan/ (one per platform, a copy of the
+//! seed's tutorial page, and a clean project): each finding appears with the right status and
+//! nothing else does; the exit code follows; the certificate never appears in any output mode.
+
+use std::collections::BTreeSet;
+
+use crate::common::{self, doctor};
+use serde_json::Value;
+
+/// Tokens in the fixtures were built for 2026-11-24T12:00Z (+24 h) and 2026-11-01 (006, +24 h).
+const NOW: &str = "2026-11-25T00:00:00Z";
+/// The certificate written into the fixtures' client code (and into the clean project's server).
+const CERT: &str = "5CFd2fd1755d40ecb72977518be15d3b";
+
+fn fixture(name: &str) -> String {
+    format!("{}/fixtures/scan/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Run `scan --json` on a fixture; returns (exit code, document).
+fn scan_json(name: &str, extra: &[&str]) -> (i32, Value) {
+    scan_json_at(name, NOW, extra)
+}
+
+fn scan_json_at(name: &str, now: &str, extra: &[&str]) -> (i32, Value) {
+    let out = doctor()
+        .args(["scan", &fixture(name), "--json", "--now", now])
+        .args(extra)
+        .output()
+        .unwrap();
+    let doc = common::schema::parse_json_output(&out.stdout);
+    (out.status.code().unwrap_or(-1), doc)
+}
+
+fn findings(doc: &Value) -> BTreeSet<(String, String)> {
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["key"].as_str().unwrap().to_string(),
+                f["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// (fixture, every (key, status) it must give and nothing else, exit code)
+/// A fixture, every (key, status) it must give, its exit code.
+type Expected = (&'static str, &'static [(&'static str, &'static str)], i32);
+
+const EXPECTED: &[Expected] = &[
+    (
+        "seed-tutorial",
+        &[
+            ("scan.config.app_id_placeholder", "warn"),
+            ("scan.code.remove_without_check", "warn"),
+        ],
+        0,
+    ),
+    (
+        "web-react",
+        &[
+            ("scan.config.certificate_in_client", "fail"),
+            ("token.app_id_mismatch", "fail"),
+            ("token.console_temporary", "warn"),
+            ("scan.deps.wrapper_bundles_sdk", "warn"),
+            ("scan.serve.lan_http", "warn"),
+            ("scan.code.subscribe_without_media_type", "fail"),
+            ("scan.code.publish_not_awaited", "warn"),
+        ],
+        1,
+    ),
+    (
+        "web-duplicate",
+        &[
+            ("scan.code.join_empty_token", "fail"),
+            ("scan.deps.web_sdk_duplicate", "warn"),
+            ("scan.serve.lan_http", "warn"),
+        ],
+        1,
+    ),
+    (
+        "react-native",
+        &[
+            ("token.channel_mismatch", "fail"),
+            ("token.console_temporary", "warn"),
+            ("scan.code.token_never_renewed", "warn"),
+        ],
+        1,
+    ),
+    ("electron", &[("scan.deps.electron_mismatch", "fail")], 1),
+    (
+        "android",
+        &[
+            ("token.uid_mismatch", "fail"),
+            ("token.console_temporary", "warn"),
+            ("scan.deps.rtm_rtc_aosl_conflict", "warn"),
+        ],
+        1,
+    ),
+    (
+        "ios",
+        &[
+            ("scan.config.certificate_in_client", "fail"),
+            ("token.no_rtc_service", "fail"),
+            ("token.console_temporary", "warn"),
+            ("scan.deps.rtm_rtc_aosl_conflict", "warn"),
+        ],
+        1,
+    ),
+    (
+        "flutter",
+        &[
+            ("scan.config.certificate_in_client", "fail"),
+            ("token.expired", "fail"),
+            ("scan.deps.known_problem", "warn"),
+        ],
+        1,
+    ),
+    ("clean", &[], 0),
+];
+
+#[test]
+fn each_fixture_gives_its_findings_with_their_status_and_nothing_else() {
+    for (name, expected, code) in EXPECTED {
+        let (exit, doc) = scan_json(name, &[]);
+        let want: BTreeSet<(String, String)> = expected
+            .iter()
+            .map(|(k, s)| (k.to_string(), s.to_string()))
+            .collect();
+        assert_eq!(findings(&doc), want, "{name}: {doc:#}");
+        assert_eq!(exit, *code, "{name}: exit code");
+        assert_eq!(doc["exit_code"], *code, "{name}: exit_code field");
+    }
+}
+
+#[test]
+fn a_clean_project_gives_no_finding_even_with_a_certificate_on_its_server() {
+    let (exit, doc) = scan_json("clean", &["--strict"]);
+    assert_eq!(exit, 0);
+    assert!(doc["findings"].as_array().unwrap().is_empty(), "{doc:#}");
+    // The token server's .env holds the certificate: server-side, so no finding; the SDK is listed.
+    assert!(doc["files_scanned"].as_u64().unwrap() >= 6);
+    assert!(doc["dependencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["package"] == "agora-rtc-sdk-ng"
+            && d["version"] == "4.24.8"
+            && d["locked"] == true));
+}
+
+#[test]
+fn strict_turns_the_seed_tutorials_warnings_into_exit_1() {
+    assert_eq!(scan_json("seed-tutorial", &[]).0, 0);
+    assert_eq!(scan_json("seed-tutorial", &["--strict"]).0, 1);
+}
+
+#[test]
+fn the_seed_tutorials_remove_call_is_found_where_the_page_puts_it() {
+    let (_, doc) = scan_json("seed-tutorial", &[]);
+    let hit = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["key"] == "scan.code.remove_without_check")
+        .expect("the remove finding");
+    let main = std::fs::read_to_string(fixture("seed-tutorial/main.js")).unwrap();
+    let line = hit["line"].as_u64().unwrap() as usize;
+    assert_eq!(hit["file"], "main.js");
+    assert_eq!(
+        main.lines().nth(line - 1).unwrap().trim(),
+        "document.getElementById(user.uid).remove()"
+    );
+}
+
+/// The fixture's code is the page's code: every line of main.js (after the style import the page
+/// tells the reader to keep) appears in the page copy.
+#[test]
+fn the_seed_fixture_code_comes_from_the_page() {
+    let page = std::fs::read_to_string(fixture("seed-tutorial/guide.md")).unwrap();
+    assert!(page.contains("https://github.com/divanov11/Voice-Chat-Rooms/"));
+    let main = std::fs::read_to_string(fixture("seed-tutorial/main.js")).unwrap();
+    for line in main.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        assert!(page.contains(line), "not on the page: {line}");
+    }
+}
+
+#[test]
+fn every_finding_names_a_file_and_an_explain_key_that_resolves() {
+    for (name, _, _) in EXPECTED {
+        let (_, doc) = scan_json(name, &[]);
+        for f in doc["findings"].as_array().unwrap() {
+            let key = f["key"].as_str().unwrap();
+            assert!(
+                agora_doctor::explain::lookup(key).is_some_and(|e| e.key == key),
+                "{key}"
+            );
+            assert!(f["file"].is_string(), "{name}: {f}");
+            assert!(f["fix"].is_string(), "{name}: {key} has no fix");
+        }
+    }
+}
+
+#[test]
+fn human_output_shows_the_sdks_each_finding_and_the_closing_line() {
+    let out = doctor()
+        .args(["scan", &fixture("flutter"), "--now", NOW])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("agora_rtc_engine 4.2.1 (locked in pubspec.lock)"),
+        "{text}"
+    );
+    assert!(text.contains("[token.expired]"), "{text}");
+    assert!(text.contains("fix:"), "{text}");
+    assert!(
+        text.trim_end()
+            .ends_with("`agora-doctor explain <key>` says more"),
+        "{text}"
+    );
+    let quiet = doctor()
+        .args(["scan", &fixture("flutter"), "--now", NOW, "-q"])
+        .output()
+        .unwrap();
+    let quiet = String::from_utf8(quiet.stdout).unwrap();
+    assert_eq!(quiet.lines().count(), 1, "{quiet}");
+    assert!(
+        quiet.starts_with("3 problems: 2 failures, 1 warning"),
+        "{quiet}"
+    );
+}
+
+#[test]
+fn expiry_is_judged_at_the_given_time() {
+    // Before the 006 token's expiry the same project has no expired token.
+    let (_, doc) = scan_json_at("flutter", "2026-11-01T10:00:00Z", &[]);
+    assert!(
+        !findings(&doc).iter().any(|(k, _)| k == "token.expired"),
+        "{doc:#}"
+    );
+}
+
+#[test]
+fn without_now_expiry_is_judged_at_the_tools_clock() {
+    // No --now: AGORA_DOCTOR_NOW sets the clock the tokens are judged at, as in every command.
+    let at = |now: &str| {
+        let out = doctor()
+            .args(["scan", &fixture("flutter"), "--json"])
+            .env("AGORA_DOCTOR_NOW", now)
+            .output()
+            .unwrap();
+        common::schema::parse_json_output(&out.stdout)
+    };
+    let before = at("2026-11-01T10:00:00Z");
+    assert_eq!(before["now"], "2026-11-01T10:00:00Z", "{before:#}");
+    assert!(!findings(&before).contains(&("token.expired".into(), "fail".into())));
+    let after = at(NOW);
+    assert_eq!(after["now"], NOW, "{after:#}");
+    assert!(findings(&after).contains(&("token.expired".into(), "fail".into())));
+    // --now still wins over the clock.
+    let out = doctor()
+        .args(["scan", &fixture("flutter"), "--json", "--now", NOW])
+        .env("AGORA_DOCTOR_NOW", "2026-11-01T10:00:00Z")
+        .output()
+        .unwrap();
+    assert_eq!(common::schema::parse_json_output(&out.stdout)["now"], NOW);
+}
+
+#[test]
+fn the_certificate_is_never_printed_in_any_mode() {
+    for (name, _, _) in EXPECTED {
+        for mode in [&[][..], &["-v"], &["--json"], &["-q"], &["--json", "--all"]] {
+            let out = doctor()
+                .args(["scan", &fixture(name), "--now", NOW])
+                .args(mode)
+                .output()
+                .unwrap();
+            for text in [&out.stdout, &out.stderr] {
+                let text = String::from_utf8_lossy(text).to_lowercase();
+                assert!(
+                    !text.contains(&CERT.to_lowercase()),
+                    "{name} {mode:?}: {text}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_missing_folder_is_a_could_not_run_naming_it() {
+    let out = doctor()
+        .args(["scan", "/nonexistent/app-project"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("/nonexistent/app-project") && err.contains("folder"),
+        "{err}"
+    );
+    let out = doctor()
+        .args(["scan", &fixture("seed-tutorial"), "--now", "yesterday"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
