@@ -8,7 +8,7 @@ use agora_token_core::{self as core, keys, Expectation, Role, User};
 use super::certificate::{self, CertSource, Certificate, CERT_ENV};
 use super::examples;
 use super::report::{self, ExpectationView, Instant, Summary, TokenReport, SCHEMA};
-use super::{parse_time, TokenError};
+use super::TokenError;
 use crate::cli::token::{Example, RoleArg, TokenArgs, TokenCommand};
 use crate::env::Env;
 use crate::report::{Computed, Failure, Finding, Redaction, Report, Status};
@@ -82,9 +82,10 @@ fn check(
     if let Some(c) = &cert {
         *secret = Some(c.expose().to_string());
     }
-    let now = match &args.now {
-        Some(v) => parse_time("--now", v)?,
-        None => clock,
+    let now = match (&args.at, &args.now) {
+        (Some(v), _) => super::parse_at("--at", v, clock)?,
+        (None, Some(v)) => super::parse_at("--now", v, clock)?,
+        (None, None) => clock,
     };
     let on_command_line = cert
         .as_ref()
@@ -163,6 +164,7 @@ fn check(
     let report = TokenReport {
         schema: SCHEMA,
         now: Instant::at(now),
+        asked_at: args.at.as_ref().map(|_| clock),
         expectation: ExpectationView {
             channel: exp.channel.clone(),
             uid: match &exp.user {

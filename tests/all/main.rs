@@ -3,6 +3,7 @@
 
 mod common;
 
+mod agora_values;
 mod bad_inputs;
 mod browser_flow;
 mod browser_probe;
