@@ -416,9 +416,76 @@ fn normalize(raw: &str, into: &mut String) {
 /// Whether `candidate` is a token the token command decodes (as given or repaired), with nothing
 /// after its last field.
 fn decodes(candidate: &str) -> bool {
-    diagnose(candidate)
-        .token
-        .is_some_and(|t| t.trailing_bytes() == 0)
+    !hopeless(candidate)
+        && diagnose(candidate)
+            .token
+            .is_some_and(|t| t.trailing_bytes() == 0)
+}
+
+/// Whether no text starting with `prefix` can be a token that [`decodes`], whatever follows it.
+///
+/// Every way `diagnose` reaches a token ends in `decode` of the text or of a repair of it: `%XX`
+/// decoded, spaces as `+`, whitespace removed, the URL-safe alphabet mapped back (`-` → `+`,
+/// `_` → `/`), `=` padding appended. Up to the first `%`, whitespace or other non-graphic byte,
+/// the prefix comes through each repair as it is or with the alphabet mapped, so what `decode`
+/// demands of those characters can be checked on the prefix alone:
+/// - `007`: the body is base64 of a zlib stream (token-core `decode_007`, RFC 1950 §2.2), so its
+///   first three characters carry a zlib header: compression method 8, window at most 32 KiB,
+///   `(CMF * 256 + FLG) % 31 == 0`;
+/// - `006`: 32 hex digits of App ID, then a base64 body opening with the signature length, a
+///   little-endian 32 (token-core `decode_006`).
+///
+/// A `false` only means "decode and see"; `true` is never wrong, so skipping the decoding of every
+/// join of such a prefix changes no result (the fuzz target `redact` runs both ways' checks).
+fn hopeless(prefix: &str) -> bool {
+    let b = prefix.as_bytes();
+    let fixed = b
+        .iter()
+        .position(|&c| c == b'%' || !c.is_ascii_graphic())
+        .unwrap_or(b.len());
+    let b = &b[..fixed];
+    let url_safe = |c: u8| match c {
+        b'-' => b'+',
+        b'_' => b'/',
+        c => c,
+    };
+    // The 16 leading bits of the base64 text `chars` (three characters), in either alphabet.
+    let leading_16 = |chars: &[u8]| -> [Option<u16>; 2] {
+        [false, true].map(|mapped| {
+            let mut bits = 0u32;
+            for &c in chars {
+                let c = if mapped { url_safe(c) } else { c };
+                bits = bits << 6 | u32::from(base64_value(c)?);
+            }
+            u16::try_from(bits >> 2).ok()
+        })
+    };
+    match b.get(..3) {
+        Some(b"007") if b.len() >= 6 => !leading_16(&b[3..6]).into_iter().flatten().any(|h| {
+            let [cmf, flg] = h.to_be_bytes();
+            cmf & 0x0f == 8 && cmf >> 4 <= 7 && (u16::from(cmf) * 256 + u16::from(flg)) % 31 == 0
+        }),
+        Some(b"006") if b.len() >= V006_HEADER + 3 => {
+            !b[3..V006_HEADER].iter().all(u8::is_ascii_hexdigit)
+                || !leading_16(&b[V006_HEADER..V006_HEADER + 3])
+                    .into_iter()
+                    .flatten()
+                    .any(|h| u16::from_le_bytes(h.to_be_bytes()) == 32)
+        }
+        _ => false,
+    }
+}
+
+/// The value of one character of the standard base64 alphabet.
+fn base64_value(c: u8) -> Option<u8> {
+    match c {
+        b'A'..=b'Z' => Some(c - b'A'),
+        b'a'..=b'z' => Some(c - b'a' + 26),
+        b'0'..=b'9' => Some(c - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    }
 }
 
 /// Whether a token may start at `i`: `006`/`007` not glued to a word before it (a `%XX` escape
@@ -462,6 +529,14 @@ fn find_token(text: &str, start: usize) -> Option<Found> {
     let (end, url, json) = token_run(bytes, start);
     let mut whole = String::new();
     normalize(&text[start..end], &mut whole);
+    if hopeless(&whole) {
+        // Nothing that starts like this decodes, whatever pieces follow: the same answer the
+        // joins below would reach, without decoding each of them.
+        return looks_like_token(&whole).then_some(Found {
+            end,
+            kind: Redaction::TokenDamaged,
+        });
+    }
     let encoded = |split: bool, spaced: bool, url: bool, json: bool| {
         if split {
             Redaction::TokenSplit
@@ -487,6 +562,10 @@ fn find_token(text: &str, start: usize) -> Option<Found> {
     let (mut any_url, mut any_json, mut any_space, mut any_break) = (url, json, false, false);
     let mut at = end;
     for _ in 0..MAX_PIECES {
+        // Every join tried from here on extends `spaced` or `joined`.
+        if hopeless(&spaced) && hopeless(&joined) {
+            break;
+        }
         let gap_len = bytes[at..]
             .iter()
             .take(MAX_GAP + 1)
@@ -598,7 +677,9 @@ fn certificate_position(text: &str, start: usize) -> bool {
         }
     }
     // The second 32-hex argument of a token builder call (appId, appCertificate, …).
-    let line_before = text[line_start..start].to_ascii_lowercase();
+    // No lower-cased copy of the line: a long line with many 32-hex values would copy it once per
+    // value. Only the callee's name is compared without letter case.
+    let line_before = &text[line_start..start];
     if let Some(open) = line_before.rfind('(') {
         let callee = &line_before[..open];
         let args = &line_before[open + 1..];
@@ -606,7 +687,11 @@ fn certificate_position(text: &str, start: usize) -> bool {
             .trim_end()
             .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
             .next()
-            .is_some_and(|name| name.contains("token"));
+            .is_some_and(|name| {
+                name.as_bytes()
+                    .windows(5)
+                    .any(|w| w.eq_ignore_ascii_case(b"token"))
+            });
         if builder && hex32_runs(args).count() == 1 {
             return true;
         }
@@ -817,6 +902,68 @@ mod tests {
             "a [redacted secret] b [redacted secret] c Secret\\/Value 1234 short"
         );
         assert_eq!(tally.count(Redaction::GivenSecret), 2);
+    }
+
+    /// `hopeless` skips decoding; it must never call a real token's prefix hopeless, in any shape
+    /// the redactor normalizes (whole, URL-safe alphabet, `+` as spaces joined back, cut short).
+    #[test]
+    fn no_prefix_of_a_real_token_is_hopeless() {
+        use agora_token_core::build::{rtc_006, rtc_007, Role};
+        let mut tokens = vec![T006.to_owned(), T007.to_owned()];
+        for salt in 0..200 {
+            tokens.push(
+                rtc_007(
+                    APP_ID,
+                    CERT,
+                    "demo",
+                    &salt.to_string(),
+                    Role::Publisher,
+                    1_700_000_000,
+                    600,
+                    600,
+                    salt,
+                )
+                .unwrap(),
+            );
+            tokens.push(
+                rtc_006(
+                    APP_ID,
+                    CERT,
+                    &format!("channel-{salt}"),
+                    &salt.to_string(),
+                    Role::Publisher,
+                    1_700_000_000,
+                    1_700_000_000 + salt,
+                    salt,
+                )
+                .unwrap(),
+            );
+        }
+        for token in &tokens {
+            assert!(decodes(token), "{token}");
+            let url_safe = token.replace('+', "-").replace('/', "_");
+            for shape in [token.as_str(), url_safe.as_str()] {
+                for end in 0..=shape.len() {
+                    assert!(!hopeless(&shape[..end]), "{shape} cut at {end}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn garbage_after_a_version_prefix_is_hopeless_and_skipped() {
+        for text in [
+            "007abcdefghijklmnop",
+            "007eJAxyz",
+            "006970CA35de60c44645bbae8a215061b33ZZZZZZ",
+            "006970CA35de60c44645bbae8a215061bXXIABxyz",
+        ] {
+            assert!(hopeless(text), "{text}");
+        }
+        // Too short to judge, or a `%` or space a repair may change: decode and see.
+        for text in ["007eJ", "007%65Jx", "007 eJx", "006970CA35de60c"] {
+            assert!(!hopeless(text), "{text}");
+        }
     }
 
     #[test]
