@@ -16,24 +16,39 @@ use super::{run_cycle, JoinOptions, JoinReport, SdkChoice};
 use crate::browser::web_sdk;
 use crate::cli::join::{JoinArgs, SimFault};
 use crate::env::Env;
-use crate::inputs::{Asked, Inputs};
+use crate::inputs::{given_secrets, Asked, Inputs};
 use crate::native::loader::ENV_VAR;
-use crate::report::{Computed, Report};
+use crate::report::{Computed, Failure, Redaction, Report};
 use crate::Outcome;
 
 /// Compute the command's report (running the cycle), or say why it could not run.
-pub fn compute(args: JoinArgs, env: &Env) -> Result<Computed, String> {
-    let prepared = prepare(args, env)?;
+pub fn compute(args: JoinArgs, env: &Env) -> Result<Computed, Failure> {
+    // Evidence may quote the SDK and the edge, which may quote the token: redacted like a report.
+    let redaction = Redaction::Public(given_secrets(
+        &Asked {
+            token: args.token.as_deref(),
+            cert_file: args.cert_file.as_deref(),
+            ..Asked::default()
+        },
+        env,
+    ));
+    let failed = |message: String| Failure {
+        message,
+        redaction: redaction.clone(),
+    };
+    let prepared = prepare(args, env).map_err(failed)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| format!("could not start the async runtime: {e}"))?;
+        .map_err(|e| failed(format!("could not start the async runtime: {e}")))?;
     let mut report = runtime.block_on(run_cycle(&prepared.options));
     // The simulated world (if any) stops only after the cycle has released everything.
     drop(prepared.world);
     report.notes = prepared.notes;
     let outcome = outcome(&report);
-    Ok(Computed::new(Report::Join(report), outcome))
+    let mut computed = Computed::new(Report::Join(report), outcome);
+    computed.redaction = redaction;
+    Ok(computed)
 }
 
 /// The exit outcome of a report: as in `probe`, a skip (nothing tried, e.g. no SDK found) is not a

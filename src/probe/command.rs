@@ -14,8 +14,8 @@ use super::{ProbeReport, CHECKS};
 use crate::browser::web_sdk;
 use crate::cli::ProbeArgs;
 use crate::env::Env;
-use crate::inputs::{uid_text, Asked, InputError, Inputs, Target};
-use crate::report::{Computed, Report};
+use crate::inputs::{given_secrets, uid_text, Asked, InputError, Inputs, Target};
+use crate::report::{Computed, Failure, Redaction, Report};
 use crate::Outcome;
 
 /// A bad input that stops the run before any check (exit 2).
@@ -46,17 +46,25 @@ pub enum ProbeError {
 }
 
 /// Compute the command's document: the check list (`--list-checks`, nothing runs) or a probe run.
-pub fn compute(args: ProbeArgs, env: &Env) -> Result<Computed, String> {
+pub fn compute(args: ProbeArgs, env: &Env) -> Result<Computed, Failure> {
     if args.list_checks {
         return Ok(Computed::new(Report::ProbeChecks, Outcome::Ok));
     }
-    let report = execute(&args, env).map_err(|e| e.to_string())?;
+    // Evidence may quote the SDK, the edge and the page, which may quote the token: the output is
+    // redacted like a report, and so is an error.
+    let redaction = Redaction::Public(given_secrets(&asked(&args), env));
+    let report = execute(&args, env).map_err(|e| Failure {
+        message: e.to_string(),
+        redaction: redaction.clone(),
+    })?;
     let outcome = if report.exit_code == 0 {
         Outcome::Ok
     } else {
         Outcome::Findings
     };
-    Ok(Computed::new(Report::Probe(report), outcome))
+    let mut computed = Computed::new(Report::Probe(report), outcome);
+    computed.redaction = redaction;
+    Ok(computed)
 }
 
 /// Which checks `--only` selects (all when empty), in registry order.

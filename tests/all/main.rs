@@ -34,6 +34,7 @@ mod probe_runner;
 mod probe_secure_context;
 mod probe_sim;
 mod readme_samples;
+mod report_redaction;
 mod scan;
 mod scan_keys;
 mod scan_walk;
