@@ -15,6 +15,7 @@
 mod ap;
 mod gateway;
 mod media;
+mod ortc;
 mod tls;
 mod token;
 
@@ -104,6 +105,8 @@ pub(crate) struct Shared {
     pub(crate) rooms: gateway::Rooms,
     /// What each publisher's media end received, kept after unpublish so callers can read it.
     pub(crate) media: MediaLog,
+    /// The UDP port every 4.24 client's transport shares.
+    pub(crate) hub: ortc::Hub,
     /// Next uid to grant a join that asked for uid 0.
     next_uid: AtomicU32,
     /// Flipped on drop; every connection task watches it so nothing outlives the edge.
@@ -139,6 +142,7 @@ impl WebEdge {
         let http_addr = http.local_addr().map_err(WebEdgeError::Bind)?;
         let tls_addr = tls.local_addr().map_err(WebEdgeError::Bind)?;
         let acceptor = tls::acceptor()?;
+        let (hub, hub_task) = ortc::Hub::start().await.map_err(WebEdgeError::Bind)?;
         let shared = Arc::new(Shared {
             config,
             pages,
@@ -146,6 +150,7 @@ impl WebEdge {
             ap_log: Mutex::new(Vec::new()),
             rooms: gateway::Rooms::default(),
             media: MediaLog::default(),
+            hub,
             next_uid: AtomicU32::new(FIRST_GRANTED_UID),
             shutdown: tokio::sync::watch::channel(false).0,
         });
@@ -177,7 +182,7 @@ impl WebEdge {
             http_addr,
             tls_addr,
             shared,
-            tasks: vec![plain, secure],
+            tasks: vec![plain, secure, hub_task],
         })
     }
 

@@ -1,8 +1,9 @@
-//! The seed's voice room on Web SDK 4.3.0 in real Chromium: two participants, each in a browser
-//! context of its own, join the same channel through the simulated edge (access point, WSS gateway,
-//! and a media end forwarding audio like an SFU); A speaks a 440 Hz tone, B subscribes and hears it
-//! (level and frequency measured on B's page); A unpublishes and leaves, B sees both. The seed's
-//! `user-left` handler bug is reproduced and explained.
+//! The seed's voice room in real Chromium, on Web SDK 4.3.0 (the seed's) and 4.24.8 (the current
+//! one): two participants, each in a browser context of its own, join the same channel through the
+//! simulated edge (access point, WSS gateway, and a media end forwarding audio like an SFU); A speaks
+//! a 440 Hz tone, B subscribes and hears it (level and frequency measured on B's page); A unpublishes
+//! and leaves, B sees both. The seed's `user-left` handler bug is reproduced and explained. Each
+//! scenario is one function run once per SDK version.
 
 use crate::common::browser as common;
 
@@ -92,10 +93,19 @@ fn number_before(text: &str, unit: &str) -> f64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_4_3_0_b_hears_a_through_all_eight_interactions() {
+    b_hears_a_through_all_eight_interactions("4.3.0").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_4_24_8_b_hears_a_through_all_eight_interactions() {
+    b_hears_a_through_all_eight_interactions("4.24.8").await;
+}
+
+async fn b_hears_a_through_all_eight_interactions(sdk: &str) {
     let pulse = Pulse::start();
     let edge = edge(true).await;
     let chromium = room_chromium(&pulse).await;
-    let url = demo_url(&edge, "localhost", "4.3.0");
+    let url = demo_url(&edge, "localhost", sdk);
     let alice = chromium
         .open_isolated(&url, STEP)
         .await
@@ -104,6 +114,7 @@ async fn on_4_3_0_b_hears_a_through_all_eight_interactions() {
         .open_isolated(&url, STEP)
         .await
         .expect("page B loads");
+    assert_eq!(eval(&alice, "AgoraRTC.VERSION").await, Value::from(sdk));
     // Separate browser contexts: what one page stores, the other does not see.
     eval(&alice, "localStorage.setItem('who', 'A'), 1").await;
     assert_eq!(eval(&bob, "localStorage.getItem('who')").await, Value::Null);
@@ -164,12 +175,22 @@ async fn on_4_3_0_b_hears_a_through_all_eight_interactions() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_pages_on_4_3_0_see_each_other_join_and_leave() {
+    two_pages_see_each_other_join_and_leave("4.3.0").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_pages_on_4_24_8_see_each_other_join_and_leave() {
+    two_pages_see_each_other_join_and_leave("4.24.8").await;
+}
+
+async fn two_pages_see_each_other_join_and_leave(sdk: &str) {
     let pulse = Pulse::start();
     let edge = edge(true).await;
     let chromium = chromium(&pulse).await;
-    let url = demo_url(&edge, "localhost", "4.3.0");
+    let url = demo_url(&edge, "localhost", sdk);
     let alice = chromium.open(&url, STEP).await.expect("page A loads");
     let bob = chromium.open(&url, STEP).await.expect("page B loads");
+    assert_eq!(eval(&bob, "AgoraRTC.VERSION").await, Value::from(sdk));
 
     let join = |uid: u32| {
         format!(

@@ -211,8 +211,12 @@ pub(crate) fn uid_from_ticket(ticket: &str) -> Option<u32> {
     ticket.strip_prefix("sim-")?.split('-').next()?.parse().ok()
 }
 
+/// The gateway's host name below the page's `setLocalAccessPointsV2` domain (4.24).
+pub const GATEWAY_PREFIX: &str = "edge";
+
 /// The answer body for `request` judged `code`; `uid` is the uid granted (when accepted), the gateway
-/// is `localhost:gateway_port`; `now` is Unix seconds.
+/// is `localhost:gateway_port` (4.3.0) or `edge.<the page's domain>:gateway_port` (4.24); `now` is
+/// Unix seconds.
 pub fn response_body(
     request: &ApRequest,
     code: ApCode,
@@ -255,7 +259,12 @@ pub fn response_body(
                         // SDK asks for alongside is answered as available.
                         "code": if main { code.0 } else { 0 },
                         "flag": flag_of(id),
-                        "edges_services": if main && ok { json!([{ "ip": "localhost", "port": gateway_port }]) } else { json!([]) },
+                        // A `domain_prefix` instead of an `ip`: the SDK then connects to
+                        // `wss://edge.<domain>:port` (the page's domain is `localhost`, which
+                        // Chromium resolves to loopback) and, finding no IP to use as the media
+                        // candidate, takes the candidates of `join_v3`'s answer (bundle: "Using
+                        // candidates from gateway."), so media can have its own UDP port.
+                        "edges_services": if main && ok { json!([{ "domain_prefix": GATEWAY_PREFIX, "port": gateway_port }]) } else { json!([]) },
                         "uid": uid,
                         "cid": cid,
                         "cname": request.channel,

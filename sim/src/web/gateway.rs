@@ -1,14 +1,14 @@
-//! The simulated WSS gateway for Web SDK 4.3.0: completes `join_v2`; answers `publish` and
-//! `subscribe` offers with a real WebRTC media end each ([`super::media`]: ICE-lite, DTLS, SRTP on
-//! loopback UDP) that forwards a publisher's audio to its subscribers; answers `unpublish`,
-//! `unsubscribe`, `leave` and `ping`; and tells everyone in a channel what the others do, with the
-//! pushes the real edge sends: `on_user_online`, `on_add_audio_stream`, `on_remove_stream`,
-//! `on_user_offline`.
+//! The simulated WSS gateway for both Web SDK generations: completes 4.3.0's `join_v2` and 4.24's
+//! `join_v3`; answers `publish` and `subscribe` with a real WebRTC media end (ICE-lite, DTLS, SRTP on
+//! loopback UDP) that forwards a publisher's audio to its subscribers: per SDP offer for 4.3.0
+//! ([`super::media`]), on the client's one transport set up from `join_v3`'s ORTC parameters for
+//! 4.24 ([`super::ortc`]); answers `unpublish`, `unsubscribe`, `leave` and `ping`; and tells everyone
+//! in a channel what the others do, with the pushes the real edge sends: `on_user_online`,
+//! `on_add_audio_stream`, `on_remove_stream`, `on_user_offline`.
 //!
 //! Frames are JSON text: request `{"_id","_type","_message"}`, answer `{"_id","_result","_message"}`,
-//! push `{"_type","_message"}`. What each message carries is in the repository's
-//! `docs/web-sdk-wire.md`. 4.24's `join_v3` (which needs an ORTC endpoint) is refused with
-//! `K_SERVICE_NOT_READY`.
+//! push `{"_type","_message"}`. What each message carries, for each generation, is in the
+//! repository's `docs/web-sdk-wire.md`.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -19,13 +19,17 @@ use serde_json::{json, Value};
 use tokio::sync::mpsc;
 
 use super::media::{self, Forward};
+use super::ortc;
 use super::Shared;
 
 /// Why a user left, as the SDK's `user-left` handler receives it.
 const REASON_QUIT: &str = "Quit";
 /// A socket that closed without `leave`: what Agora reports after its keep-alive runs out.
 const REASON_TIMEOUT: &str = "ServerTimeOut";
-/// Gateway error code the SDK treats as "try again later": our answer to `join_v3`.
+/// `K_TICKET_INVALID`: our answer to a join whose access-point ticket names no uid.
+const K_TICKET_INVALID: u64 = 7;
+/// `K_SERVICE_NOT_READY` (the SDK retries): our answer to a `join_v3` whose ORTC parameters we
+/// cannot use.
 const K_SERVICE_NOT_READY: u64 = 9;
 /// `ERR_PUBLISH_REQUEST_INVALID`: our answer to a `publish` whose offer cannot be answered.
 const ERR_PUBLISH_REQUEST_INVALID: u64 = 2020;
@@ -38,7 +42,31 @@ type Outbox = mpsc::UnboundedSender<String>;
 /// One user in a channel: where to push frames, and their audio while they publish.
 struct Member {
     outbox: Outbox,
-    audio: Option<Forward>,
+    audio: Option<Audio>,
+}
+
+/// A user's published audio: the channel its frames go to and, for 4.24, the SSRC it is sent under
+/// (the SDK subscribes by it).
+#[derive(Clone)]
+struct Audio {
+    forward: Forward,
+    ssrc: Option<u32>,
+}
+
+/// The `cname` the edge announces for `uid`'s streams.
+fn cname(uid: u32) -> String {
+    format!("uid{uid}")
+}
+
+/// `on_add_audio_stream` for `uid`: 4.3.0 reads `uid`, `uint_id`, `audio`; 4.24 also `ssrcId` (which
+/// it subscribes by) and `cname`.
+fn audio_added(uid: u32, ssrc: Option<u32>) -> String {
+    let mut message = json!({ "uid": uid, "uint_id": uid, "audio": true });
+    if let Some(ssrc) = ssrc {
+        message["ssrcId"] = json!(ssrc);
+        message["cname"] = json!(cname(uid));
+    }
+    push("on_add_audio_stream", message)
 }
 
 /// Who is in which channel, with a way to push frames to each.
@@ -63,15 +91,15 @@ impl Rooms {
     }
 
     /// Add `uid` to `channel`; tell the others; return the uids already there and whether each
-    /// publishes audio.
-    fn enter(&self, channel: &str, uid: u32, outbox: Outbox) -> Vec<(u32, bool)> {
+    /// publishes audio (and under which SSRC, for 4.24).
+    fn enter(&self, channel: &str, uid: u32, outbox: Outbox) -> Vec<(u32, Option<Option<u32>>)> {
         let mut channels = self.lock();
         let room = channels.entry(channel.to_string()).or_default();
         let online = push("on_user_online", json!({ "uid": uid }));
         let mut peers = Vec::new();
         for (&peer, member) in room.iter() {
             if peer != uid {
-                peers.push((peer, member.audio.is_some()));
+                peers.push((peer, member.audio.as_ref().map(|a| a.ssrc)));
                 let _ = member.outbox.send(online.clone());
             }
         }
@@ -96,23 +124,20 @@ impl Rooms {
         }
     }
 
-    /// `uid` publishes audio through `forward` (`None`: stopped); tell the others as the real edge
-    /// does (`on_add_audio_stream` / `on_remove_stream`).
-    fn set_audio(&self, channel: &str, uid: u32, forward: Option<Forward>) {
+    /// `uid` publishes `audio` (`None`: stopped); tell the others as the real edge does
+    /// (`on_add_audio_stream` / `on_remove_stream`).
+    fn set_audio(&self, channel: &str, uid: u32, audio: Option<Audio>) {
         let announce = {
             let mut channels = self.lock();
             let Some(member) = channels.get_mut(channel).and_then(|r| r.get_mut(&uid)) else {
                 return;
             };
             let was = member.audio.is_some();
-            let now = forward.is_some();
-            member.audio = forward;
-            match (was, now) {
-                (false, true) => Some(push(
-                    "on_add_audio_stream",
-                    json!({ "uid": uid, "uint_id": uid, "audio": true }),
-                )),
-                (true, false) => Some(push(
+            let ssrc = audio.as_ref().map(|a| a.ssrc);
+            member.audio = audio;
+            match (was, ssrc) {
+                (false, Some(ssrc)) => Some(audio_added(uid, ssrc)),
+                (true, None) => Some(push(
                     "on_remove_stream",
                     json!({ "uid": uid, "uint_id": uid }),
                 )),
@@ -124,19 +149,22 @@ impl Rooms {
         }
     }
 
-    /// A receiver of `publisher`'s audio in `channel`, while it publishes.
+    /// A receiver of `publisher`'s audio in `channel`, while it publishes, with its SSRC (4.24).
     fn listen(
         &self,
         channel: &str,
         publisher: u32,
-    ) -> Option<tokio::sync::broadcast::Receiver<Arc<media::Frame>>> {
+    ) -> Option<(
+        tokio::sync::broadcast::Receiver<Arc<media::Frame>>,
+        Option<u32>,
+    )> {
         let channels = self.lock();
         channels
             .get(channel)?
             .get(&publisher)?
             .audio
             .as_ref()
-            .map(Forward::subscribe)
+            .map(|a| (a.forward.subscribe(), a.ssrc))
     }
 
     /// Remove `uid` from `channel` and tell the others why.
@@ -184,11 +212,16 @@ struct Connection {
     published: Vec<media::Publication>,
     /// Its subscriptions by publisher uid; dropping one stops its media end.
     subscribed: HashMap<u32, media::Publication>,
+    /// 4.24: the client's one transport, from `join_v3`; dropping it stops its media end.
+    transport: Option<ortc::Transport>,
 }
 
 impl Connection {
     fn unpublish(&mut self, shared: &Shared) {
         self.published.clear();
+        if let Some(transport) = &self.transport {
+            transport.unpublish();
+        }
         if let Some((channel, uid)) = &self.joined {
             shared.rooms.set_audio(channel, *uid, None);
         }
@@ -197,6 +230,7 @@ impl Connection {
     fn leave(&mut self, shared: &Shared, reason: &str) {
         self.published.clear();
         self.subscribed.clear();
+        self.transport = None;
         if let Some((channel, uid)) = self.joined.take() {
             shared.rooms.exit(&channel, uid, reason);
         }
@@ -230,40 +264,63 @@ pub(crate) async fn session(shared: Arc<Shared>, socket: WebSocket) {
         let id = request["_id"].clone();
         let message = &request["_message"];
         match request["_type"].as_str().unwrap_or_default() {
-            "join_v2" => {
+            kind @ ("join_v2" | "join_v3") => {
                 let channel = message["channel_name"]
                     .as_str()
                     .unwrap_or_default()
                     .to_string();
                 let Some(uid) = uid_of_join(message) else {
-                    let _ = outbox.send(refuse(&id, 7, "K_TICKET_INVALID"));
+                    let _ = outbox.send(refuse(&id, K_TICKET_INVALID, "K_TICKET_INVALID"));
                     continue;
                 };
+                let mut joined = json!({
+                    "uid": uid,
+                    "cid": super::ap::channel_id(&channel),
+                    "vid": "1",
+                    "rejoin_token": super::ap::ticket(uid, &channel),
+                });
+                if kind == "join_v3" {
+                    // 4.24 builds its remote description from our half of the ORTC exchange and
+                    // waits for ICE + DTLS on it before `join()` resolves.
+                    match shared
+                        .hub
+                        .open(&message["ortc"], shared.shutdown.subscribe())
+                    {
+                        Ok((transport, ortc)) => {
+                            conn.transport = Some(transport);
+                            joined["ortc"] = ortc;
+                        }
+                        Err(why) => {
+                            let _ = outbox.send(refuse(&id, K_SERVICE_NOT_READY, &why));
+                            continue;
+                        }
+                    }
+                }
                 let peers = shared.rooms.enter(&channel, uid, outbox.clone());
-                let _ = outbox.send(answer(
-                    &id,
-                    json!({
-                        "uid": uid,
-                        "cid": super::ap::channel_id(&channel),
-                        "vid": "1",
-                        "rejoin_token": super::ap::ticket(uid, &channel),
-                    }),
-                ));
-                // 4.3.0 reads `peers` only from a rejoin answer; after a first join it learns who is
-                // already there, and who of them speaks, from pushes.
+                let _ = outbox.send(answer(&id, joined));
+                // Both generations read `peers` only from a rejoin answer; after a first join they
+                // learn who is already there, and who of them speaks, from pushes.
                 for (peer, speaks) in peers {
                     let _ = outbox.send(push("on_user_online", json!({ "uid": peer })));
-                    if speaks {
-                        let _ = outbox.send(push(
-                            "on_add_audio_stream",
-                            json!({ "uid": peer, "uint_id": peer, "audio": true }),
-                        ));
+                    if let Some(ssrc) = speaks {
+                        let _ = outbox.send(audio_added(peer, ssrc));
                     }
                 }
                 conn.joined = Some((channel, uid));
             }
-            "join_v3" => {
-                let _ = outbox.send(refuse(&id, K_SERVICE_NOT_READY, "K_SERVICE_NOT_READY"));
+            "publish" if conn.transport.is_some() => {
+                match publish_ortc(&shared, message, &conn) {
+                    Ok((audio, ortc)) => {
+                        // The SDK reads `_message._message.ortc` (bundle: `gateway.publish`).
+                        let _ = outbox.send(answer(&id, json!({ "_message": { "ortc": ortc } })));
+                        if let Some((channel, uid)) = &conn.joined {
+                            shared.rooms.set_audio(channel, *uid, Some(audio));
+                        }
+                    }
+                    Err(why) => {
+                        let _ = outbox.send(refuse(&id, ERR_PUBLISH_REQUEST_INVALID, &why));
+                    }
+                }
             }
             "publish" => match publish(&shared, message, conn.joined.as_ref()).await {
                 Ok((answer_sdp, publication, forward)) => {
@@ -272,13 +329,28 @@ pub(crate) async fn session(shared: Arc<Shared>, socket: WebSocket) {
                     let sdp = json!({ "messageType": "ANSWER", "sdp": answer_sdp }).to_string();
                     let _ = outbox.send(answer(&id, json!({ "sdp": sdp })));
                     if let Some((channel, uid)) = &conn.joined {
-                        shared.rooms.set_audio(channel, *uid, Some(forward));
+                        let audio = Audio {
+                            forward,
+                            ssrc: None,
+                        };
+                        shared.rooms.set_audio(channel, *uid, Some(audio));
                     }
                 }
                 Err(why) => {
                     let _ = outbox.send(refuse(&id, ERR_PUBLISH_REQUEST_INVALID, &why));
                 }
             },
+            "subscribe" if conn.transport.is_some() => {
+                match subscribe_ortc(&shared, message, &conn) {
+                    Ok(subscribed) => {
+                        // Read back as `_message._message` (bundle: `gateway.subscribe`).
+                        let _ = outbox.send(answer(&id, json!({ "_message": subscribed })));
+                    }
+                    Err(why) => {
+                        let _ = outbox.send(refuse(&id, ERR_SUBSCRIBE_REQUEST_INVALID, &why));
+                    }
+                }
+            }
             "subscribe" => match subscribe(&shared, message, conn.joined.as_ref()).await {
                 Ok((answer_sdp, publication, publisher)) => {
                     conn.subscribed.insert(publisher, publication);
@@ -292,6 +364,9 @@ pub(crate) async fn session(shared: Arc<Shared>, socket: WebSocket) {
             "unsubscribe" => {
                 if let Some(publisher) = stream_id(message) {
                     conn.subscribed.remove(&publisher);
+                    if let Some(transport) = &conn.transport {
+                        transport.unsubscribe(publisher);
+                    }
                 }
                 let _ = outbox.send(answer(&id, json!({})));
             }
@@ -365,7 +440,7 @@ async fn subscribe(
         return Err("subscribe before join_v2".into());
     };
     let publisher = stream_id(message).ok_or("subscribe without stream_id")?;
-    let source = shared
+    let (source, _) = shared
         .rooms
         .listen(channel, publisher)
         .ok_or_else(|| format!("uid {publisher} publishes no audio here"))?;
@@ -382,6 +457,71 @@ async fn subscribe(
     Ok((answer_sdp, publication, publisher))
 }
 
+/// 4.24's `publish`: `ortc` lists each track as `{stream_type, attributes, ssrcs: [{ssrcId}]}`;
+/// the audio one is received on the client's transport by its SSRC. Returns the audio as the room
+/// announces it and the `ortc` list the SDK reads back (`stream_type` and `attributes`).
+fn publish_ortc(
+    shared: &Shared,
+    message: &Value,
+    conn: &Connection,
+) -> Result<(Audio, Value), String> {
+    let (Some((_, uid)), Some(transport)) = (&conn.joined, &conn.transport) else {
+        return Err("publish before join_v3".into());
+    };
+    let tracks = message["ortc"]
+        .as_array()
+        .ok_or("publish without an ortc list")?;
+    let audio = tracks
+        .iter()
+        .find(|t| t["stream_type"] == "audio")
+        .ok_or("publish without an audio track (the double carries audio only)")?;
+    let ssrc = audio["ssrcs"][0]["ssrcId"]
+        .as_u64()
+        .and_then(|s| u32::try_from(s).ok())
+        .ok_or("published audio without ssrcs[0].ssrcId")?;
+    let forward = media::forward_channel();
+    let counters = Arc::new(media::Counters::default());
+    shared.media.record(*uid, counters.clone());
+    transport.publish(ssrc, forward.clone(), counters);
+    let echoed: Vec<Value> = tracks
+        .iter()
+        .map(|t| json!({ "stream_type": t["stream_type"], "attributes": t["attributes"] }))
+        .collect();
+    Ok((
+        Audio {
+            forward,
+            ssrc: Some(ssrc),
+        },
+        Value::from(echoed),
+    ))
+}
+
+/// 4.24's `subscribe`: `{stream_id, stream_type, ssrcId}`; the publisher's frames are sent on the
+/// subscriber's transport under the SSRC `on_add_audio_stream` announced (the SDK has already put
+/// it in its remote description). Returns what the answer carries.
+fn subscribe_ortc(shared: &Shared, message: &Value, conn: &Connection) -> Result<Value, String> {
+    let (Some((channel, uid)), Some(transport)) = (&conn.joined, &conn.transport) else {
+        return Err("subscribe before join_v3".into());
+    };
+    let publisher = stream_id(message).ok_or("subscribe without stream_id")?;
+    let (source, ssrc) = shared
+        .rooms
+        .listen(channel, publisher)
+        .ok_or_else(|| format!("uid {publisher} publishes no audio here"))?;
+    let ssrc = ssrc.ok_or_else(|| format!("uid {publisher} publishes through 4.3.0"))?;
+    let counters = Arc::new(media::Counters::default());
+    shared
+        .media
+        .record_delivery(*uid, publisher, counters.clone());
+    transport.subscribe(publisher, ssrc, source, counters);
+    Ok(json!({
+        "ssrcId": ssrc,
+        "cname": cname(publisher),
+        "uint_id": publisher,
+        "ortc": [{ "stream_type": "audio", "ssrcs": [{ "ssrcId": ssrc }], "attributes": {} }],
+    }))
+}
+
 /// The publisher a `subscribe`/`unsubscribe` names (`stream_id`: its uid, a number or a string).
 fn stream_id(message: &Value) -> Option<u32> {
     match &message["stream_id"] {
@@ -391,7 +531,7 @@ fn stream_id(message: &Value) -> Option<u32> {
     }
 }
 
-/// The uid the access point granted, carried back in `join_v2`'s `ap_response`.
+/// The uid the access point granted, carried back in `join_v2`/`join_v3`'s `ap_response`.
 fn uid_of_join(message: &Value) -> Option<u32> {
     let ap = &message["ap_response"];
     ap["ticket"]

@@ -41,7 +41,23 @@ pub(crate) struct Frame {
     time: MediaTime,
     /// When it arrived (the wallclock str0m's writer wants; see `MediaData::network_time`).
     arrived: Instant,
-    data: Arc<[u8]>,
+    pub(crate) data: Arc<[u8]>,
+}
+
+impl Frame {
+    pub(crate) fn new(
+        params: PayloadParams,
+        time: MediaTime,
+        arrived: Instant,
+        data: Arc<[u8]>,
+    ) -> Frame {
+        Frame {
+            params,
+            time,
+            arrived,
+            data,
+        }
+    }
 }
 
 /// Where a publisher's frames go: every subscriber holds a receiver.
@@ -81,7 +97,11 @@ impl Counters {
         }
     }
 
-    fn count(&self, bytes: usize) {
+    pub(crate) fn set_connected(&self) {
+        self.connected.store(true, Ordering::Relaxed);
+    }
+
+    pub(crate) fn count(&self, bytes: usize) {
         self.audio_packets.fetch_add(1, Ordering::Relaxed);
         self.audio_bytes.fetch_add(bytes as u64, Ordering::Relaxed);
     }
@@ -107,7 +127,7 @@ impl Drop for Publication {
     }
 }
 
-fn crypto() -> Arc<str0m::crypto::CryptoProvider> {
+pub(crate) fn crypto() -> Arc<str0m::crypto::CryptoProvider> {
     static PROVIDER: OnceLock<Arc<str0m::crypto::CryptoProvider>> = OnceLock::new();
     PROVIDER
         .get_or_init(|| Arc::new(str0m::crypto::from_feature_flags()))
@@ -239,7 +259,7 @@ async fn drive(mut rtc: Rtc, socket: UdpSocket, local: SocketAddr, role: Role, s
 
 /// Write one forwarded frame on the subscriber's audio m-line under its own payload type; whether
 /// it was accepted (before ICE connects str0m drops media, and an unmatched codec is skipped).
-fn write(rtc: &mut Rtc, mid: Mid, frame: &Frame) -> bool {
+pub(crate) fn write(rtc: &mut Rtc, mid: Mid, frame: &Frame) -> bool {
     if !rtc.is_connected() {
         return false;
     }

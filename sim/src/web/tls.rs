@@ -9,7 +9,7 @@ use tokio_rustls::TlsAcceptor;
 use super::WebEdgeError;
 
 /// Names the certificate covers: the loopback names a browser may use for the edge.
-const NAMES: &[&str] = &["localhost", "127.0.0.1", "*.agora.test"];
+const NAMES: &[&str] = &["localhost", "127.0.0.1", "edge.localhost"];
 
 /// A TLS acceptor with a fresh self-signed certificate (never written to disk).
 pub(crate) fn acceptor() -> Result<TlsAcceptor, WebEdgeError> {
