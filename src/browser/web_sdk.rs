@@ -7,8 +7,9 @@
 //! when it is on `PATH` (progress on stderr); otherwise nothing, with the one command that fixes it.
 //!
 //! Under `--sim` the page joins through the simulated Web edge, which speaks the access point and
-//! gateway protocol of SDK 4.0–4.6 (`sim/src/web.rs`); a project's 4.7+ SDK is then named and passed
-//! over, since its joins need a media endpoint the double does not have.
+//! gateway protocol of SDK 4.0–4.6 and of 4.24 (`sim/src/web.rs`, `docs/web-sdk-wire.md`); a
+//! project's SDK of another line (4.7–4.23, 4.25+) is then named and passed over, since the double's
+//! answers were verified against those two only.
 
 use std::ffi::OsString;
 use std::os::fd::AsFd;
@@ -22,8 +23,9 @@ use crate::env::Env;
 
 /// The package name on npm.
 pub const PACKAGE: &str = "agora-rtc-sdk-ng";
-/// The version downloaded for `--sim` (the one the simulated Web edge carries through a join).
-pub const SIM_VERSION: &str = "4.3.0";
+/// The version downloaded for `--sim`: the current one, which the simulated Web edge carries
+/// through the whole voice room (so does 4.3.0, the seed's).
+pub const SIM_VERSION: &str = CURRENT_VERSION;
 /// The version downloaded for the built-in page talking to Agora (pinned in fixtures/web's lock file).
 pub const CURRENT_VERSION: &str = "4.24.8";
 /// `--web-sdk`'s environment variable.
@@ -110,7 +112,7 @@ pub struct Search {
     pub cache: Option<PathBuf>,
     /// `npm` on `PATH`.
     pub npm: Option<PathBuf>,
-    /// Under `--sim`: only 4.0–4.6 can join.
+    /// Under `--sim`: only what [`sim_can_join`] admits.
     pub sim: bool,
 }
 
@@ -224,10 +226,12 @@ fn package_json(dir: &Path) -> Result<PackageJson, String> {
 }
 
 /// Whether the simulated Web edge can carry a join of this version: 4.0–4.6 (the `/api/v1` access
-/// point and the WSS gateway; 4.7+ join through `join_v3`).
+/// point and `join_v2` with an SDP offer per stream) and 4.24 (the `/api/v2` access point and
+/// `join_v3` with ORTC parameters, one transport per client). The lines between also join through
+/// `join_v3`, but the double's answers were checked against 4.24.8's bundle and browser only.
 pub fn sim_can_join(version: &str) -> bool {
     let mut parts = version.split('.').map(|p| p.parse::<u32>().ok());
-    matches!((parts.next(), parts.next()), (Some(Some(4)), Some(Some(minor))) if minor <= 6)
+    matches!((parts.next(), parts.next()), (Some(Some(4)), Some(Some(minor))) if minor <= 6 || minor == 24)
 }
 
 /// The first usable Web SDK without downloading: flag, project, package, cache. `Err` carries what
@@ -273,7 +277,7 @@ pub fn find(search: &Search) -> Result<WebSdk, Vec<String>> {
         match read_package(&dir) {
             Ok((version, _)) if search.sim && !sim_can_join(&version) => {
                 passed_over.push(format!(
-                    "{} ({}) has Agora Web SDK {version}: not used under --sim, whose simulated Web edge carries joins of 4.0-4.6 only",
+                    "{} ({}) has Agora Web SDK {version}: not used under --sim, whose simulated Web edge carries joins of 4.0-4.6 and 4.24 only",
                     dir.display(),
                     source.as_str()
                 ));
@@ -460,14 +464,14 @@ mod tests {
     }
 
     #[test]
-    fn under_sim_a_4_24_project_is_passed_over_for_the_cache_and_said() {
+    fn under_sim_a_project_on_an_unverified_line_is_passed_over_for_the_cache_and_said() {
         let project = tempfile::tempdir().unwrap();
-        package(project.path(), "4.24.8", true);
+        package(project.path(), "4.22.0", true);
         let cache = tempfile::tempdir().unwrap();
         package(
             &cache.path().join("web-sdk").join(SIM_VERSION),
-            "4.3.0",
-            false,
+            SIM_VERSION,
+            true,
         );
         let found = find(&Search {
             cwd: Some(project.path().to_path_buf()),
@@ -477,8 +481,8 @@ mod tests {
         })
         .unwrap();
         assert_eq!(found.source, Source::Cache);
-        assert_eq!(found.version, "4.3.0");
-        assert!(found.passed_over[0].contains("4.24.8"), "{found:?}");
+        assert_eq!(found.version, "4.24.8");
+        assert!(found.passed_over[0].contains("4.22.0"), "{found:?}");
         // Without --sim the project's own version wins.
         let found = find(&Search {
             cwd: Some(project.path().to_path_buf()),
@@ -488,7 +492,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             (found.source, found.version.as_str()),
-            (Source::Project, "4.24.8")
+            (Source::Project, "4.22.0")
         );
     }
 
@@ -552,7 +556,7 @@ mod tests {
         assert_eq!(
             fix_command(&with_npm),
             format!(
-                "npm install --prefix {}/cache/web-sdk/4.3.0 agora-rtc-sdk-ng@4.3.0",
+                "npm install --prefix {}/cache/web-sdk/4.24.8 agora-rtc-sdk-ng@4.24.8",
                 empty.path().display()
             )
         );
@@ -563,7 +567,8 @@ mod tests {
         assert!(sim_can_join("4.3.0"));
         assert!(sim_can_join("4.6.2"));
         assert!(!sim_can_join("4.7.0"));
-        assert!(!sim_can_join("4.24.8"));
+        assert!(sim_can_join("4.24.8"));
+        assert!(!sim_can_join("4.23.0"));
         assert!(!sim_can_join("unknown"));
     }
 

@@ -1,8 +1,9 @@
 //! `probe --sim`'s browser check runs the seed's voice room (two participants: join, user-joined,
 //! publish, user-published → subscribe → play → heard, unpublish, user-unpublished, leave, user-left)
-//! in real Chromium with the real SDK 4.3.0 against the simulated Web edge (a test double): a good
-//! token passes every interaction and B hears A's tone through the edge; an expired or wrong-channel
-//! token for B fails B's join with the SDK's message, explained. `--flow --url` drives the user's
+//! in real Chromium with the real SDK, 4.24.8 (what `--sim` uses by default) and 4.3.0 (the seed's),
+//! against the simulated Web edge (a test double): a good token passes every interaction and B hears
+//! A's tone through the edge; an expired or wrong-channel token for B fails B's join with the SDK's
+//! message, explained. Each of those scenarios is one function run once per SDK version. `--flow --url` drives the user's
 //! page (not labelled simulated) with the real microphone, a PulseAudio virtual one playing a tone;
 //! no Chromium or no SDK files skip.
 
@@ -22,9 +23,15 @@ const CERTIFICATE: &str = "fedcba9876543210fedcba9876543210";
 const CHANNEL: &str = "flow-room";
 
 /// Run `probe --sim --only browser ARGS` with Chromium allowed, on a machine with no sound server
-/// (PULSE_SERVER points nowhere): no real microphone at all.
+/// (PULSE_SERVER points nowhere): no real microphone at all; the default Web SDK (4.24.8).
 fn probe(args: &[&str]) -> (i32, String) {
+    probe_on(common::CURRENT_SDK, args)
+}
+
+/// [`probe`] with Web SDK `sdk` (fixtures/web's 4.3.0 or 4.24.8).
+fn probe_on(sdk: &str, args: &[&str]) -> (i32, String) {
     let out = doctor()
+        .env("AGORA_DOCTOR_WEB_SDK", common::web_sdk_package(sdk))
         .args(["probe", "--sim", "--only", "browser", "--app-id", APP_ID])
         .args(["--channel", CHANNEL])
         .args(args)
@@ -92,9 +99,18 @@ const ROOM_KEYS: &[&str] = &[
 ];
 
 #[test]
-fn a_good_token_runs_the_whole_room_and_b_hears_a_on_the_simulated_edge() {
+fn on_4_24_8_a_good_token_runs_the_whole_room_and_b_hears_a_on_the_simulated_edge() {
+    a_good_token_runs_the_whole_room_and_b_hears_a_on_the_simulated_edge("4.24.8");
+}
+
+#[test]
+fn on_4_3_0_a_good_token_runs_the_whole_room_and_b_hears_a_on_the_simulated_edge() {
+    a_good_token_runs_the_whole_room_and_b_hears_a_on_the_simulated_edge("4.3.0");
+}
+
+fn a_good_token_runs_the_whole_room_and_b_hears_a_on_the_simulated_edge(sdk: &str) {
     // No --token: the check builds one from the certificate, as the native join check does.
-    let (code, stdout) = probe(&["--json"]);
+    let (code, stdout) = probe_on(sdk, &["--json"]);
     let check = browser_check(&stdout);
     assert_eq!(code, 0, "{check:#}");
     let join = finding(&check, "probe.browser.room_join");
@@ -151,13 +167,24 @@ fn a_good_token_runs_the_whole_room_and_b_hears_a_on_the_simulated_edge() {
         "the headline says where the flow ran: {check:#}"
     );
     // The built-in page (served from the binary) loaded the SDK given with AGORA_DOCTOR_WEB_SDK.
-    let sdk = finding(&check, "probe.browser.web_sdk");
-    let evidence = sdk["evidence"].to_string();
-    assert!(evidence.contains("version: 4.3.0"), "{sdk:#}");
-    assert!(evidence.contains("source: flag"), "{sdk:#}");
+    let version = sdk;
+    let found = finding(&check, "probe.browser.web_sdk");
+    let evidence = found["evidence"].to_string();
+    assert!(
+        evidence.contains(&format!("version: {version}")),
+        "{found:#}"
+    );
+    assert!(evidence.contains("source: flag"), "{found:#}");
+    assert!(
+        check["summary"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("Agora Web SDK {version} ")),
+        "{check:#}"
+    );
 
     // Humans see the same, labelled as the simulated edge.
-    let (code, text) = probe(&["--color", "never"]);
+    let (code, text) = probe_on(version, &["--color", "never"]);
     assert_eq!(code, 0, "{text}");
     assert!(text.contains("SIMULATED"), "{text}");
     assert!(
@@ -209,8 +236,8 @@ fn the_flow_prefers_chromiums_headless_shell_and_passes_in_the_full_browser_too(
 
 /// B's join fails with `token` (the user's token is B's; A, the speaker, gets one from the
 /// certificate): the SDK's message, explained, and the rest of the room not run.
-fn assert_b_refused(token: &str, sdk_says: &str) {
-    let (code, stdout) = probe(&["--json", "--token", token]);
+fn assert_b_refused(sdk: &str, token: &str, sdk_says: &str) {
+    let (code, stdout) = probe_on(sdk, &["--json", "--token", token]);
     let check = browser_check(&stdout);
     assert_eq!(code, 1, "{check:#}");
     assert_eq!(check["status"], "fail");
@@ -239,7 +266,16 @@ fn assert_b_refused(token: &str, sdk_says: &str) {
 }
 
 #[test]
-fn a_token_for_another_channel_fails_bs_join_with_invalid_token_explained() {
+fn on_4_24_8_a_token_for_another_channel_fails_bs_join_with_invalid_token_explained() {
+    a_token_for_another_channel_fails_bs_join_with_invalid_token_explained("4.24.8");
+}
+
+#[test]
+fn on_4_3_0_a_token_for_another_channel_fails_bs_join_with_invalid_token_explained() {
+    a_token_for_another_channel_fails_bs_join_with_invalid_token_explained("4.3.0");
+}
+
+fn a_token_for_another_channel_fails_bs_join_with_invalid_token_explained(sdk: &str) {
     let token = rtc_007(
         APP_ID,
         CERTIFICATE,
@@ -252,11 +288,20 @@ fn a_token_for_another_channel_fails_bs_join_with_invalid_token_explained() {
         12,
     )
     .unwrap();
-    assert_b_refused(&token, "invalid token, authorized failed");
+    assert_b_refused(sdk, &token, "invalid token, authorized failed");
 }
 
 #[test]
-fn an_expired_token_fails_bs_join_with_dynamic_key_expired_explained() {
+fn on_4_24_8_an_expired_token_fails_bs_join_with_dynamic_key_expired_explained() {
+    an_expired_token_fails_bs_join_with_dynamic_key_expired_explained("4.24.8");
+}
+
+#[test]
+fn on_4_3_0_an_expired_token_fails_bs_join_with_dynamic_key_expired_explained() {
+    an_expired_token_fails_bs_join_with_dynamic_key_expired_explained("4.3.0");
+}
+
+fn an_expired_token_fails_bs_join_with_dynamic_key_expired_explained(sdk: &str) {
     // Issued two hours ago for one hour: signed correctly, expired an hour ago.
     let issued = now() - 7200;
     let token = rtc_007(
@@ -271,7 +316,7 @@ fn an_expired_token_fails_bs_join_with_dynamic_key_expired_explained() {
         11,
     )
     .unwrap();
-    assert_b_refused(&token, "dynamic key expired");
+    assert_b_refused(sdk, &token, "dynamic key expired");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -493,7 +493,7 @@ impl Client {
                         data.params,
                         data.time,
                         data.network_time,
-                        data.data.into(),
+                        data.data,
                     )));
                 }
             }

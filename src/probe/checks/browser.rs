@@ -48,10 +48,6 @@ chromium, about 1 s slower to start and load; `sudo apt-get install chromium-hea
 /// Under --sim, Chromium captures from its own synthetic audio source instead of a real device.
 const SIM_FAKE_MICROPHONE_FLAG: &str = "--use-fake-device-for-media-stream";
 
-/// The SDK the simulated Web edge can carry through a join: 4.3.0 (4.24's `join_v3` needs an ORTC
-/// media endpoint the double does not have, web-sdk.md §4b).
-const SIM_SDK: &str = "4.3.0";
-
 /// What the in-page script reports (see [`PROBE_SCRIPT`]).
 #[derive(Debug, Default, Deserialize, PartialEq)]
 struct PageFacts {
@@ -117,6 +113,8 @@ struct Pages {
     /// may load while DevTools attaches, needs no settle wait, and its probe script may run
     /// beside the flow. A user's page (`--url`, even under --sim) gets none of that.
     own_page: bool,
+    /// Under --sim, the version of the Web SDK the built-in page loads (said in the headline).
+    sim_sdk: Option<String>,
 }
 
 /// Run the check.
@@ -173,6 +171,7 @@ pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
     let needs_builtin = flow_wanted && (ctx.sim.is_some() || user_url.is_none());
     let mut edge = None;
     let mut sdk_finding = None;
+    let mut sdk_version = None;
     if needs_builtin {
         let search = ctx.inputs.web_sdk.clone();
         let resolved = tokio::task::spawn_blocking(move || web_sdk::resolve(&search))
@@ -214,6 +213,7 @@ pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
             },
         };
         sdk_finding = Some(web_sdk_finding(&sdk));
+        sdk_version = Some(sdk.version.clone());
         let pages = demo_page::files(&sdk);
         match agora_sim::web::WebEdge::start_with_pages(config, pages).await {
             Ok(e) => edge = Some(e),
@@ -229,7 +229,7 @@ pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
             }
         }
     }
-    let mut pages = pages(&ctx, user_url, edge.as_ref());
+    let mut pages = pages(&ctx, user_url, edge.as_ref(), sdk_version);
     if shell_missing {
         pages.notes.push(HEADLESS_SHELL_HINT.to_string());
     }
@@ -329,6 +329,7 @@ async fn inspect_only(
         speaker: None,
         notes: Vec::new(),
         own_page: false,
+        sim_sdk: None,
     };
     match inspect(&options, &pages, false, None).await {
         Ok(output) => output,
@@ -341,14 +342,21 @@ fn pages(
     ctx: &ProbeContext,
     user_url: Option<String>,
     edge: Option<&agora_sim::web::WebEdge>,
+    sim_sdk_found: Option<String>,
 ) -> Pages {
     let sim = ctx.sim.is_some();
     let mut notes = Vec::new();
+    // The page's `?sdk=` only picks the path it loads the bundle from; both paths serve the SDK
+    // found (demo_page), and the page itself adapts to the version it loaded.
+    let sim_sdk = sim_sdk_found
+        .clone()
+        .unwrap_or_else(|| web_sdk::SIM_VERSION.to_string());
     let builtin = edge.map(|edge| {
         if sim {
             format!(
-                "http://localhost:{}/index.html?sdk={SIM_SDK}&ap={}",
+                "http://localhost:{}/index.html?sdk={}&ap={}",
                 edge.http_addr().port(),
+                sim_sdk,
                 edge.ap_host_port()
             )
         } else {
@@ -357,7 +365,7 @@ fn pages(
     });
     if sim {
         notes.push(format!(
-            "simulated: Agora Web SDK {SIM_SDK} on the built-in demo page, against the simulated Web edge (access point, WSS gateway and a media end on loopback: a test double, not Agora)"
+            "simulated: Agora Web SDK {sim_sdk} on the built-in demo page, against the simulated Web edge (access point, WSS gateway and a media end on loopback: a test double, not Agora)"
         ));
     } else if builtin.is_some() {
         notes.push(
@@ -390,6 +398,7 @@ fn pages(
         speaker,
         notes,
         own_page,
+        sim_sdk: sim.then_some(sim_sdk),
     }
 }
 
@@ -550,11 +559,13 @@ async fn inspect(
         let ran = matches!(pages.flow, Some(Ok(_)));
         let summary = match (ran, sim) {
             (true, true) if pages.speaker.is_some() => format!(
-                "Agora Web SDK {SIM_SDK} in headless Chromium: two participants joined, A spoke, B heard it, A unpublished and left, on the simulated Web edge (a test double)"
+                "Agora Web SDK {} in headless Chromium: two participants joined, A spoke, B heard it, A unpublished and left, on the simulated Web edge (a test double)",
+                pages.sim_sdk.as_deref().unwrap_or(web_sdk::SIM_VERSION)
             ),
             (true, false) if pages.speaker.is_some() => "the page works in headless Chromium, and the voice room passed: two participants joined, A spoke, B heard it, A unpublished and left".to_string(),
             (true, true) => format!(
-                "Agora Web SDK {SIM_SDK} in headless Chromium joined, published, unpublished and left on the simulated Web edge (a test double)"
+                "Agora Web SDK {} in headless Chromium joined, published, unpublished and left on the simulated Web edge (a test double)",
+                pages.sim_sdk.as_deref().unwrap_or(web_sdk::SIM_VERSION)
             ),
             (true, false) => "the page works in headless Chromium, and join → publish → unpublish → leave passed".to_string(),
             (false, _) => "the page works in headless Chromium: secure, SDK loaded, microphone visible, no console errors".to_string(),

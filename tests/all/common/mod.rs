@@ -15,15 +15,16 @@ use serde_json::Value;
 /// `agora-doctor` with no inherited certificate, colour or terminal influence, and without
 /// Chromium: `probe --sim` would otherwise run the web flow in every test that uses it
 /// (tests/browser_flow.rs and the README sample run it, with `env_remove("AGORA_DOCTOR_NO_BROWSER")`).
-/// The Web SDK is the one `npm ci` put under fixtures/web ([`WEB_SDK_430`]), so no test ever
-/// downloads it (tests/web_sdk_sources.rs covers the other sources).
+/// The Web SDK is the current one `npm ci` put under fixtures/web ([`WEB_SDK_424`], what `--sim`
+/// downloads when nothing else is found), so no test ever downloads it (tests/web_sdk_sources.rs
+/// covers the other sources; a test wanting the seed's 4.3.0 sets [`WEB_SDK_430`]).
 pub fn doctor() -> Command {
     let mut cmd = Command::cargo_bin("agora-doctor").expect("binary built");
     cmd.env_remove("AGORA_APP_CERTIFICATE")
         .env_remove("NO_COLOR")
         .env_remove("AGORA_DOCTOR_PACKAGED_WEB_SDK")
         .env("AGORA_DOCTOR_NO_BROWSER", "1")
-        .env("AGORA_DOCTOR_WEB_SDK", WEB_SDK_430)
+        .env("AGORA_DOCTOR_WEB_SDK", WEB_SDK_424)
         .env("TERM", "dumb");
     cmd
 }
@@ -33,6 +34,24 @@ pub const WEB_SDK_430: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/fixtures/web/node_modules/agora-rtc-sdk-ng-430"
 );
+
+/// The Agora Web SDK 4.24.8 package `npm ci` installs under fixtures/web.
+pub const WEB_SDK_424: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/fixtures/web/node_modules/agora-rtc-sdk-ng-424"
+);
+
+/// The Web SDK `probe --sim` uses when nothing else is found (`web_sdk::SIM_VERSION`).
+pub const CURRENT_SDK: &str = "4.24.8";
+
+/// The fixtures/web package of Web SDK `version` (`4.3.0` or `4.24.8`).
+pub fn web_sdk_package(version: &str) -> &'static str {
+    match version {
+        "4.3.0" => WEB_SDK_430,
+        "4.24.8" => WEB_SDK_424,
+        other => panic!("fixtures/web carries no Web SDK {other}"),
+    }
+}
 
 /// One `fixtures/tokens/*.json` file.
 pub struct Fixture {
