@@ -94,6 +94,16 @@ pub struct ApExchange {
     pub code: ApCode,
 }
 
+/// One request an SDK sent the gateway (keep-alive `ping`s left out), kept so tests can see what the
+/// real SDK sent: its `_type` and its `_message` as received.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GatewayRequest {
+    /// `join_v2`, `join_v3`, `publish`, `subscribe`, …
+    pub kind: String,
+    /// The request's `_message`.
+    pub message: serde_json::Value,
+}
+
 /// State shared by every connection.
 pub(crate) struct Shared {
     pub(crate) config: WebEdgeConfig,
@@ -102,6 +112,7 @@ pub(crate) struct Shared {
     /// Port of the TLS listener: the gateway address handed out by the access point.
     pub(crate) tls_port: u16,
     pub(crate) ap_log: Mutex<Vec<ApExchange>>,
+    pub(crate) gateway_log: Mutex<Vec<GatewayRequest>>,
     pub(crate) rooms: gateway::Rooms,
     /// What each publisher's media end received, kept after unpublish so callers can read it.
     pub(crate) media: MediaLog,
@@ -148,6 +159,7 @@ impl WebEdge {
             pages,
             tls_port: tls_addr.port(),
             ap_log: Mutex::new(Vec::new()),
+            gateway_log: Mutex::new(Vec::new()),
             rooms: gateway::Rooms::default(),
             media: MediaLog::default(),
             hub,
@@ -206,6 +218,15 @@ impl WebEdge {
     pub fn ap_exchanges(&self) -> Vec<ApExchange> {
         self.shared
             .ap_log
+            .lock()
+            .map(|log| log.clone())
+            .unwrap_or_default()
+    }
+
+    /// Every gateway request answered so far (all connections, oldest first; no `ping`).
+    pub fn gateway_requests(&self) -> Vec<GatewayRequest> {
+        self.shared
+            .gateway_log
             .lock()
             .map(|log| log.clone())
             .unwrap_or_default()

@@ -168,9 +168,60 @@ async fn b_hears_a_through_all_eight_interactions(sdk: &str) {
         bob.console()
     );
     assert!(edge.members("room").is_empty());
+    assert_the_wire(sdk, &edge.gateway_requests());
     alice.close().await;
     bob.close().await;
     chromium.close().await;
+}
+
+/// What each SDK sent the gateway through the room, as docs/web-sdk-wire.md describes it.
+fn assert_the_wire(sdk: &str, requests: &[agora_sim::web::GatewayRequest]) {
+    let all = |kind: &str| -> Vec<&Value> {
+        requests
+            .iter()
+            .filter(|r| r.kind == kind)
+            .map(|r| &r.message)
+            .collect()
+    };
+    let one = |kind: &str| -> &Value {
+        all(kind)
+            .first()
+            .copied()
+            .unwrap_or_else(|| panic!("no {kind} in {requests:#?}"))
+    };
+    assert_eq!(all("leave").len(), 2, "{requests:#?}");
+    assert_eq!(one("subscribe")["stream_id"], 2001);
+    if sdk == "4.3.0" {
+        assert_eq!(all("join_v2").len(), 2, "{requests:#?}");
+        assert!(one("publish")["sdp"]
+            .as_str()
+            .is_some_and(|s| s.contains("OFFER")));
+        assert!(one("subscribe")["sdp"].is_string());
+        return;
+    }
+    // 4.24: each join carries the browser's half of the ORTC exchange.
+    let joins = all("join_v3");
+    assert_eq!(joins.len(), 2, "{requests:#?}");
+    for join in joins {
+        let ortc = &join["ortc"];
+        assert!(ortc["iceParameters"]["iceUfrag"].is_string(), "{ortc:#}");
+        assert!(ortc["iceParameters"]["icePwd"].is_string(), "{ortc:#}");
+        assert_eq!(
+            ortc["dtlsParameters"]["fingerprints"][0]["hashFunction"],
+            "sha-256"
+        );
+        let opus = ortc["rtpCapabilities"]["sendrecv"]["audioCodecs"]
+            .as_array()
+            .and_then(|c| c.iter().find(|c| c["rtpMap"]["encodingName"] == "opus"));
+        assert!(opus.is_some(), "{ortc:#}");
+    }
+    // publish names the track's SSRC; subscribe and unpublish come back to the same one.
+    let published = &one("publish")["ortc"][0];
+    assert_eq!(published["stream_type"], "audio", "{published:#}");
+    let ssrc = &published["ssrcs"][0]["ssrcId"];
+    assert!(ssrc.is_u64(), "{published:#}");
+    assert_eq!(&one("subscribe")["ssrcId"], ssrc);
+    assert_eq!(&one("unpublish")["ortc"][0]["ssrcs"][0]["ssrcId"], ssrc);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

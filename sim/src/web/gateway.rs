@@ -263,7 +263,16 @@ pub(crate) async fn session(shared: Arc<Shared>, socket: WebSocket) {
         };
         let id = request["_id"].clone();
         let message = &request["_message"];
-        match request["_type"].as_str().unwrap_or_default() {
+        let kind = request["_type"].as_str().unwrap_or_default();
+        if kind != "ping" {
+            if let Ok(mut log) = shared.gateway_log.lock() {
+                log.push(super::GatewayRequest {
+                    kind: kind.to_string(),
+                    message: message.clone(),
+                });
+            }
+        }
+        match kind {
             kind @ ("join_v2" | "join_v3") => {
                 let channel = message["channel_name"]
                     .as_str()
