@@ -1,6 +1,7 @@
 //! The Web SDK's side of the simulated edge (a TEST DOUBLE): the access points of both SDK
-//! generations, the WSS gateway 4.3.0 joins through with its media end (a small SFU forwarding each
-//! publisher's audio to its subscribers), and a plain page server for the demo page.
+//! generations, the WSS gateway both join through with their media ends (a small SFU forwarding each
+//! publisher's audio to its subscribers: per SDP offer for 4.3.0, one ORTC transport per client on a
+//! shared UDP port for 4.24), and a plain page server for the demo page.
 //!
 //! One [`WebEdge`] listens on two loopback ports: `http_addr` serves files (the demo page and the SDK
 //! bundles from `node_modules`) over plain HTTP, so `http://localhost` pages are secure contexts and a
