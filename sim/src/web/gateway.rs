@@ -289,8 +289,9 @@ pub(crate) async fn session(shared: Arc<Shared>, socket: WebSocket) {
                     "rejoin_token": super::ap::ticket(uid, &channel),
                 });
                 if kind == "join_v3" {
-                    // 4.24 builds its remote description from our half of the ORTC exchange and
-                    // waits for ICE + DTLS on it before `join()` resolves.
+                    // 4.24 builds its remote description from our half of the ORTC exchange (it
+                    // reads `ortc` as soon as the answer arrives) and connects to it in the
+                    // background; publishing waits for that connection.
                     match shared
                         .hub
                         .open(&message["ortc"], shared.shutdown.subscribe())
