@@ -61,6 +61,31 @@ pub enum InputError {
     Sim(#[from] SimError),
 }
 
+/// The secrets a run was given, for the redactor: the token (as given and repaired, its body and
+/// its signature) and every certificate it may have read (the environment's, `--cert-file`'s),
+/// whether or not they turn out valid.
+pub fn given_secrets(asked: &Asked<'_>, env: &Env) -> Vec<String> {
+    let mut certificates: Vec<String> = env
+        .non_blank(CERT_ENV)
+        .map(str::to_owned)
+        .into_iter()
+        .collect();
+    if let Some(cert) = asked
+        .cert_file
+        .and_then(|p| std::fs::read_to_string(p).ok())
+    {
+        certificates.push(cert);
+    }
+    let certificates: Vec<&str> = certificates.iter().map(String::as_str).collect();
+    let diagnosis = asked.token.map(agora_token_core::diagnose);
+    crate::redact::secrets_of(
+        asked.token,
+        diagnosis.as_ref().and_then(|d| d.token.as_ref()),
+        diagnosis.as_ref().and_then(|d| d.repaired.as_deref()),
+        &certificates,
+    )
+}
+
 /// The resolved inputs.
 #[derive(Debug, Clone)]
 pub struct Inputs {

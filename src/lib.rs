@@ -12,8 +12,10 @@ pub mod env;
 pub mod explain;
 pub mod inputs;
 pub mod join;
+pub mod logfile;
 pub mod native;
 pub mod probe;
+pub mod redact;
 pub mod render;
 pub mod report;
 pub mod scan;
@@ -22,7 +24,8 @@ pub mod token_server;
 
 pub use report::Outcome;
 
-use report::{Computed, Destination, Format, Redaction, Report};
+use redact::{Redactions, Redactor};
+use report::{Computed, Destination, Failure, Format, Redaction, Report};
 
 /// Run one parsed command line and say how it ended.
 pub fn run(cli: cli::Cli) -> Outcome {
@@ -42,21 +45,33 @@ pub fn run(cli: cli::Cli) -> Outcome {
     let computed = match cli.command {
         cli::Command::Token(args) => token::command::compute(args, &env),
         cli::Command::TokenServer(args) => token_server::compute(*args, &env),
-        cli::Command::Explain(args) => explain::command::compute(args, &env),
+        cli::Command::Explain(args) => explain::command::compute(args, &env).map_err(Failure::from),
         cli::Command::Probe(args) => probe::command::compute(*args, &env),
         cli::Command::Join(args) => join::command::compute(args, &env),
         cli::Command::Report(args) => report::command::compute(*args, &env),
-        cli::Command::Scan(args) => scan::command::compute(args, &env),
+        cli::Command::Scan(args) => scan::command::compute(args, &env).map_err(Failure::from),
         cli::Command::Completions(args) => Ok(text(cli_docs::completions(args.shell))),
         cli::Command::Man => Ok(text(cli_docs::man_page())),
     };
     match computed {
-        Ok(computed) => write(computed, format, &ctx),
-        Err(message) => {
-            render::print_error(&message);
+        Ok(computed) => {
+            let redactor = redactor(computed.redaction.clone(), &env);
+            write(computed, format, &ctx, &redactor)
+        }
+        Err(failure) => {
+            let redactor = redactor(failure.redaction, &env);
+            render::print_error(&redactor.text_only(&failure.message));
             Outcome::CouldNotRun
         }
     }
+}
+
+/// The one redactor of a run: what the command asked for, plus the environment's certificate,
+/// which never appears in any output or error, whatever the command.
+fn redactor(redaction: Redaction, env: &env::Env) -> Redactor {
+    redaction
+        .with(env.non_blank(env::CERT_ENV).map(str::to_owned))
+        .redactor()
 }
 
 fn text(text: String) -> Computed {
@@ -65,14 +80,34 @@ fn text(text: String) -> Computed {
 
 /// Render, redact and write a computed document; a write failure other than a closed pipe is a
 /// could-not-run.
-fn write(computed: Computed, format: Format, ctx: &render::OutputContext) -> Outcome {
+fn write(
+    computed: Computed,
+    format: Format,
+    ctx: &render::OutputContext,
+    redactor: &Redactor,
+) -> Outcome {
     for warning in &computed.warnings {
-        render::print_warning(warning);
+        render::print_warning(&redactor.text_only(warning));
     }
-    let text = redact(
-        render::render(&computed.report, format, ctx),
-        &computed.redaction,
+    let mut report = computed.report;
+    let mut counted = Redactions::default();
+    let mut text = redact(
+        redactor,
+        render::render(&report, format, ctx),
+        format,
+        &mut counted,
     );
+    // The support report says what was removed from it: the counts of a first rendering go into
+    // the document, which is rendered and redacted again (the counts themselves hold no secret).
+    if let Report::Support(support) = &mut report {
+        support.redactions = counted.rows();
+        text = redact(
+            redactor,
+            render::render(&report, format, ctx),
+            format,
+            &mut Redactions::default(),
+        );
+    }
     let written = match &computed.destination {
         Destination::Stdout => render::write_stdout(&text).map_err(|e| ("stdout".to_owned(), e)),
         Destination::File(path) => {
@@ -94,13 +129,11 @@ fn write(computed: Computed, format: Format, ctx: &render::OutputContext) -> Out
     }
 }
 
-/// Take the secrets out of the text (the token command's redactor or the support report's).
-fn redact(text: String, redaction: &Redaction) -> String {
-    match redaction {
-        Redaction::None => text,
-        Redaction::Certificates(secrets) => secrets.iter().fold(text, |text, secret| {
-            token::command::redact(&text, Some(secret))
-        }),
-        Redaction::Secrets(secrets) => report::redact(&text, secrets),
+/// Take the secrets out of rendered text, counting them; a JSON document stays valid and keeps
+/// its layout (only its strings change).
+fn redact(redactor: &Redactor, text: String, format: Format, counted: &mut Redactions) -> String {
+    match format {
+        Format::Json => redactor.json_text(&text, counted),
+        Format::Human => redactor.text(&text, counted),
     }
 }

@@ -6,6 +6,10 @@
 //! made-up host mapped to loopback is not; `tls_addr` serves the same routes over HTTPS with a
 //! certificate made at start, which the SDK needs because it builds `https://`/`wss://` URLs itself.
 //! Browsers reach it with `--ignore-certificate-errors` (the certificate is self-signed).
+//!
+//! Besides a folder (`page_root`), the page server can serve [`PageFiles`]: URL paths mapped to bytes
+//! held in memory (an installed tool carries its demo page inside its binary) or to one file each
+//! (the Web SDK bundle found on this machine, whatever folder it is in).
 
 mod ap;
 mod gateway;
@@ -55,6 +59,19 @@ impl std::fmt::Debug for WebEdgeConfig {
     }
 }
 
+/// One file the page server serves at a fixed URL path.
+#[derive(Debug, Clone)]
+pub enum PageFile {
+    /// Bytes held in memory (e.g. built into the binary with `include_bytes!`).
+    Memory(&'static [u8]),
+    /// A file on disk, read on each request.
+    Disk(PathBuf),
+}
+
+/// URL paths (without the leading `/`, e.g. `index.html`) and what is served there; looked up
+/// before `page_root`.
+pub type PageFiles = std::collections::HashMap<String, PageFile>;
+
 /// Failures starting the simulated edge.
 #[derive(Debug, thiserror::Error)]
 pub enum WebEdgeError {
@@ -78,6 +95,8 @@ pub struct ApExchange {
 /// State shared by every connection.
 pub(crate) struct Shared {
     pub(crate) config: WebEdgeConfig,
+    /// Files served at fixed paths before `config.page_root` is looked at.
+    pages: PageFiles,
     /// Port of the TLS listener: the gateway address handed out by the access point.
     pub(crate) tls_port: u16,
     pub(crate) ap_log: Mutex<Vec<ApExchange>>,
@@ -102,6 +121,14 @@ impl WebEdge {
     /// Bind two loopback ports and start serving. Must be called inside a tokio runtime; the
     /// servers run on it until the `WebEdge` is dropped.
     pub async fn start(config: WebEdgeConfig) -> Result<WebEdge, WebEdgeError> {
+        WebEdge::start_with_pages(config, PageFiles::new()).await
+    }
+
+    /// [`WebEdge::start`], also serving `pages` (looked up before `config.page_root`).
+    pub async fn start_with_pages(
+        config: WebEdgeConfig,
+        pages: PageFiles,
+    ) -> Result<WebEdge, WebEdgeError> {
         let http = TcpListener::bind("127.0.0.1:0")
             .await
             .map_err(WebEdgeError::Bind)?;
@@ -113,6 +140,7 @@ impl WebEdge {
         let acceptor = tls::acceptor()?;
         let shared = Arc::new(Shared {
             config,
+            pages,
             tls_port: tls_addr.port(),
             ap_log: Mutex::new(Vec::new()),
             rooms: gateway::Rooms::default(),
@@ -333,33 +361,52 @@ async fn fallback(
     if method != Method::GET && method != Method::HEAD {
         return StatusCode::METHOD_NOT_ALLOWED.into_response();
     }
-    let Some(root) = shared.config.page_root.as_deref() else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let Some(path) = file_under(root, uri.path()) else {
-        return StatusCode::NOT_FOUND.into_response();
+    let relative = page_path(uri.path());
+    let path = match shared.pages.get(&relative) {
+        Some(PageFile::Memory(bytes)) => {
+            return file_response(Path::new(&relative), bytes.to_vec());
+        }
+        Some(PageFile::Disk(path)) => path.clone(),
+        None => {
+            let Some(root) = shared.config.page_root.as_deref() else {
+                return StatusCode::NOT_FOUND.into_response();
+            };
+            let Some(path) = file_under(root, uri.path()) else {
+                return StatusCode::NOT_FOUND.into_response();
+            };
+            path
+        }
     };
     match tokio::fs::read(&path).await {
-        Ok(bytes) => (
-            [(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static(content_type(&path)),
-            )],
-            bytes,
-        )
-            .into_response(),
+        Ok(bytes) => file_response(&path, bytes),
         Err(_) => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+fn file_response(path: &Path, bytes: Vec<u8>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(content_type(path)),
+        )],
+        bytes,
+    )
+        .into_response()
+}
+
+/// A URL path as a relative file path, `index.html` for a folder.
+fn page_path(url_path: &str) -> String {
+    let relative = url_path.trim_start_matches('/');
+    if relative.is_empty() || relative.ends_with('/') {
+        format!("{relative}index.html")
+    } else {
+        relative.to_string()
     }
 }
 
 /// Map a URL path onto a file under `root`, refusing anything that climbs out of it.
 fn file_under(root: &Path, url_path: &str) -> Option<PathBuf> {
-    let relative = url_path.trim_start_matches('/');
-    let relative = if relative.is_empty() || relative.ends_with('/') {
-        format!("{relative}index.html")
-    } else {
-        relative.to_string()
-    };
+    let relative = page_path(url_path);
     let relative = Path::new(&relative);
     if relative
         .components()

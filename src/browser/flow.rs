@@ -5,7 +5,6 @@
 //! `demo.<step>()` resolves to `{ok: true, …}` or `{error: {name, code, message}}`; it never throws,
 //! so a thrown error or a timeout here means the page or the SDK hung, and says so.
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use agora_sim::web::{MediaReceived, WebEdge};
@@ -28,27 +27,10 @@ const FIRST_AUDIO_WAIT: Duration = Duration::from_millis(3000);
 /// Everything the flow may take: four steps, the microphone look-up, the hold.
 pub const FLOW_BUDGET: Duration = Duration::from_secs(15 * 5 + 2);
 
-/// The SDK files the built-in demo page loads (both generations), relative to its folder.
-const SDK_FILES: &[&str] = &[
-    "node_modules/agora-rtc-sdk-ng-430/AgoraRTC_N-production.js",
-    "node_modules/agora-rtc-sdk-ng-424/AgoraRTC_N-production.full.js",
-];
-/// Overrides where the built-in demo page lives (an installed binary has no checkout beside it).
-pub const WEB_ROOT_ENV: &str = "AGORA_DOCTOR_WEB_ROOT";
-/// What a user runs when the demo page's SDK files are missing.
-pub const SDK_HINT: &str = "install the demo page's Agora Web SDK files: `npm ci` in fixtures/web \
-(scripts/setup.d/40-web.sh does it), or point AGORA_DOCTOR_WEB_ROOT at a folder holding them";
-
-/// The built-in demo page's folder, when it and the SDK files it loads are there.
-pub fn demo_page_root() -> Option<PathBuf> {
-    let root = std::env::var_os(WEB_ROOT_ENV)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/web")));
-    let complete = root.join("index.html").is_file()
-        && root.join("demo.js").is_file()
-        && SDK_FILES.iter().all(|f| root.join(f).is_file());
-    complete.then_some(root)
-}
+/// What a user runs when no Web SDK was found for the built-in demo page.
+pub const SDK_HINT: &str =
+    "`npm install agora-rtc-sdk-ng` in your project, or pass --web-sdk PATH \
+(the agora-rtc-sdk-ng folder); with npm installed agora-doctor downloads it by itself";
 
 /// Who joins where, and how the result is labelled.
 #[derive(Debug, Clone)]

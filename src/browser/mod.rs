@@ -7,7 +7,9 @@
 //! then attaches to the DevTools socket Chromium prints. Recipe and traps: `shared/research/browser-driver.md`.
 
 mod console;
+pub mod demo_page;
 pub mod flow;
+pub mod web_sdk;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

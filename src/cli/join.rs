@@ -22,8 +22,9 @@ pub struct JoinArgs {
     #[arg(long, value_name = "PATH")]
     pub cert_file: Option<PathBuf>,
 
-    /// Channel to join. With --sim, defaults to `agora-doctor-sim`.
-    #[arg(long)]
+    /// Channel to join (any name Agora accepts, also one beginning with `-`). With --sim, defaults
+    /// to `agora-doctor-sim`.
+    #[arg(long, allow_hyphen_values = true)]
     pub channel: Option<String>,
 
     /// Publisher uid (decimal; 0 lets the server assign one).

@@ -19,12 +19,12 @@ pub struct ProbeArgs {
     #[arg(long, value_name = "TOKEN")]
     pub token: Option<String>,
 
-    /// The channel the token is for.
-    #[arg(long, value_name = "NAME")]
+    /// The channel the token is for (any name Agora accepts, also one beginning with `-`).
+    #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
     pub channel: Option<String>,
 
     /// The uid (number) or user account the token is for.
-    #[arg(long, value_name = "UID")]
+    #[arg(long, value_name = "UID", allow_hyphen_values = true)]
     pub uid: Option<String>,
 
     /// Read the App Certificate from this file (`-` = stdin) to verify token signatures; the
@@ -32,14 +32,21 @@ pub struct ProbeArgs {
     #[arg(long, value_name = "PATH")]
     pub cert_file: Option<PathBuf>,
 
-    /// The page your Web SDK app runs on (secure-context and page checks).
     /// Agora's native SDK for the join check: `libagora_rtc_sdk.so` or the `agora_sdk` directory
     /// (otherwise AGORA_SDK_LIB, LD_LIBRARY_PATH, ./agora_sdk/, the system library search).
     #[arg(long, value_name = "PATH")]
     pub sdk: Option<PathBuf>,
 
+    /// The page your Web SDK app runs on (secure-context and page checks); without a scheme,
+    /// `http://` is assumed (and said).
     #[arg(long, value_name = "URL")]
     pub url: Option<String>,
+
+    /// The Agora Web SDK the built-in demo page loads: an `agora-rtc-sdk-ng` folder or its
+    /// AgoraRTC_N-production.js (otherwise: your project's node_modules from here upwards, then a
+    /// one-time download with npm into the cache).
+    #[arg(long, value_name = "PATH", env = "AGORA_DOCTOR_WEB_SDK")]
+    pub web_sdk: Option<PathBuf>,
 
     /// Also open --url in headless Chromium: secure context, the SDK's checkSystemRequirements(),
     /// microphones, SDK version, console errors explained (the browser check).
@@ -79,7 +86,7 @@ pub struct ProbeArgs {
     pub list_checks: bool,
 
     /// Print one JSON document (schema `agora-doctor/probe/v2`; under `report`:
-    /// `agora-doctor/report/v1`; see the README).
+    /// `agora-doctor/report/v2`; see the README).
     #[arg(long)]
     pub json: bool,
 

@@ -28,8 +28,8 @@ pub struct TokenArgs {
     #[arg(long, value_enum, conflicts_with = "token")]
     pub example: Option<Example>,
 
-    /// The channel the app joins.
-    #[arg(long)]
+    /// The channel the app joins (any name Agora accepts, also one beginning with `-`).
+    #[arg(long, allow_hyphen_values = true)]
     pub channel: Option<String>,
 
     /// The numeric uid the app joins with (0 = let the server assign).
@@ -37,7 +37,7 @@ pub struct TokenArgs {
     pub uid: Option<u64>,
 
     /// The string user account the app joins with.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub account: Option<String>,
 
     /// The App ID the app uses (compared with the one inside the token).
@@ -53,9 +53,25 @@ pub struct TokenArgs {
     #[arg(long, value_enum)]
     pub service: Option<UseArg>,
 
-    /// Evaluate times at this instant (RFC 3339, e.g. 2026-11-25T10:00:00Z, or unix seconds)
-    /// instead of the system clock, for reproducible output.
-    #[arg(long)]
+    /// Judge the token at this time instead of now: "will it still work at the demo?", answered
+    /// in a line of its own. A time (2026-12-05T10:00 in this machine's time zone,
+    /// 2026-12-05T10:00:00Z, or unix seconds) or one relative to now (+18h, +2d, +1d6h, -30m).
+    #[arg(
+        long,
+        value_name = "TIME",
+        allow_hyphen_values = true,
+        conflicts_with = "now"
+    )]
+    pub at: Option<String>,
+
+    /// Evaluate times at this instant, in the forms --at takes, without --at's verdict line: for
+    /// reproducible output.
+    #[arg(
+        long,
+        value_name = "TIME",
+        allow_hyphen_values = true,
+        hide_short_help = true
+    )]
     pub now: Option<String>,
 
     #[command(flatten)]
@@ -102,8 +118,8 @@ pub struct BuildArgs {
     #[arg(long)]
     pub app_id: String,
 
-    /// The channel (RTC tokens).
-    #[arg(long)]
+    /// The channel (RTC tokens; any name Agora accepts, also one beginning with `-`).
+    #[arg(long, allow_hyphen_values = true)]
     pub channel: Option<String>,
 
     /// Numeric uid (0 = any uid may join). For RTM, the user id.
@@ -111,7 +127,7 @@ pub struct BuildArgs {
     pub uid: Option<u64>,
 
     /// String user account. For RTM, the user id.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub account: Option<String>,
 
     /// Lifetime: seconds, or with a unit: 90s, 30m, 1h, 1d.

@@ -1,12 +1,11 @@
 //! Computes `agora-doctor explain`: reads the query or log (stdin through the [`Env`]) and
 //! computes the result; `lib::run` renders and writes it.
 
-use std::fs::File;
-
 use crate::cli::ExplainArgs;
 use crate::env::Env;
 use crate::explain::{resolve, scan, suggest};
-use crate::report::{Computed, Report};
+use crate::logfile::{self, LogError};
+use crate::report::{Computed, Redaction, Report};
 use crate::Outcome;
 
 /// Compute the command's document, or say why it could not run.
@@ -14,37 +13,31 @@ pub fn compute(args: ExplainArgs, env: &Env) -> Result<Computed, String> {
     if args.list {
         Ok(Computed::new(Report::ExplainList, Outcome::Ok))
     } else if let Some(path) = &args.log {
-        let report = if path == "-" {
-            env.with_stdin(|stdin| scan::scan_log(stdin))
-        } else {
-            match File::open(path) {
-                Ok(f) => scan::scan_log(f),
-                Err(e) => {
-                    return Err(format!(
-                        "cannot open log file {path}: {e}; pass a readable file, or `-` to read stdin"
-                    ));
-                }
-            }
-        };
-        let report = report
-            .map_err(|e| format!("cannot read log {path}: {e}; check the file and try again"))?;
-        let source = if path == "-" {
-            "<stdin>"
-        } else {
-            path.as_str()
-        };
+        // Read once through the decoder (gzip, byte-order marks, UTF-16), then one streaming scan.
+        let (source, scanned) = logfile::with_log(path, env, |log| {
+            let scanned = scan::scan_log(log.reader).map_err(|source| LogError::Read {
+                name: log.name.clone(),
+                source,
+            });
+            (log.name, scanned)
+        })
+        .map_err(|e| e.to_string())?;
+        let report = scanned.map_err(|e| e.to_string())?;
         let outcome = if report.errors.is_empty() {
             Outcome::Ok
         } else {
             Outcome::Findings
         };
-        Ok(Computed::new(
+        let mut computed = Computed::new(
             Report::ExplainLog {
-                source: source.to_string(),
+                source,
                 log: report,
             },
             outcome,
-        ))
+        );
+        // The quoted lines are the user's own text, meant to be pasted: no token or certificate.
+        computed.redaction = Redaction::Public(Vec::new());
+        Ok(computed)
     } else {
         let query = if args.query.len() == 1 && args.query[0] == "-" {
             let mut s = String::new();

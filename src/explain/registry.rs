@@ -526,6 +526,7 @@ registry! {
     "probe.browser.flow_unpublish",
     "probe.browser.flow_leave",
     "probe.browser.flow_skipped",
+    "probe.browser.web_sdk",
     "probe.browser.flow_console",
 
     // scan: findings of `agora-doctor scan` (src/scan/).

@@ -13,26 +13,42 @@ use agora_token_core::uid_text;
 
 use super::sim;
 use super::{run_cycle, JoinOptions, JoinReport, SdkChoice};
+use crate::browser::web_sdk;
 use crate::cli::join::{JoinArgs, SimFault};
 use crate::env::Env;
-use crate::inputs::{Asked, Inputs};
+use crate::inputs::{given_secrets, Asked, Inputs};
 use crate::native::loader::ENV_VAR;
-use crate::report::{Computed, Report};
+use crate::report::{Computed, Failure, Redaction, Report};
 use crate::Outcome;
 
 /// Compute the command's report (running the cycle), or say why it could not run.
-pub fn compute(args: JoinArgs, env: &Env) -> Result<Computed, String> {
-    let prepared = prepare(args, env)?;
+pub fn compute(args: JoinArgs, env: &Env) -> Result<Computed, Failure> {
+    // Evidence may quote the SDK and the edge, which may quote the token: redacted like a report.
+    let redaction = Redaction::Public(given_secrets(
+        &Asked {
+            token: args.token.as_deref(),
+            cert_file: args.cert_file.as_deref(),
+            ..Asked::default()
+        },
+        env,
+    ));
+    let failed = |message: String| Failure {
+        message,
+        redaction: redaction.clone(),
+    };
+    let prepared = prepare(args, env).map_err(failed)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| format!("could not start the async runtime: {e}"))?;
+        .map_err(|e| failed(format!("could not start the async runtime: {e}")))?;
     let mut report = runtime.block_on(run_cycle(&prepared.options));
     // The simulated world (if any) stops only after the cycle has released everything.
     drop(prepared.world);
     report.notes = prepared.notes;
     let outcome = outcome(&report);
-    Ok(Computed::new(Report::Join(report), outcome))
+    let mut computed = Computed::new(Report::Join(report), outcome);
+    computed.redaction = redaction;
+    Ok(computed)
 }
 
 /// The exit outcome of a report: as in `probe`, a skip (nothing tried, e.g. no SDK found) is not a
@@ -105,9 +121,9 @@ pub fn prepare(args: JoinArgs, env: &Env) -> Result<Prepared, String> {
         };
         let sdk = match args.sdk.clone() {
             Some(p) => p,
-            None => sim::double_path().ok_or_else(|| {
+            None => sim::double_path(web_sdk::env_cache_dir(env).as_deref()).ok_or_else(|| {
                 format!(
-                    "the SDK double ({}) is not next to this executable; build it with `cargo build -p agora-sdk-double` or pass --sdk",
+                    "the SDK double ({}) is not next to this executable and the copy this binary carries could not be written to the cache or the temporary folder; set AGORA_DOCTOR_CACHE to a writable folder, or pass --sdk",
                     sim::DOUBLE_LIBRARY
                 )
             })?,

@@ -11,10 +11,11 @@ use super::context::{Certificate, ProbeContext, ProbeInputs, SimInfo};
 use super::profile::{Endpoint, Profile};
 use super::runner::{run_checks, CheckSpec, Progress};
 use super::{ProbeReport, CHECKS};
+use crate::browser::web_sdk;
 use crate::cli::ProbeArgs;
 use crate::env::Env;
-use crate::inputs::{uid_text, Asked, InputError, Inputs, Target};
-use crate::report::{Computed, Report};
+use crate::inputs::{given_secrets, uid_text, Asked, InputError, Inputs, Target};
+use crate::report::{Computed, Failure, Redaction, Report};
 use crate::Outcome;
 
 /// A bad input that stops the run before any check (exit 2).
@@ -45,17 +46,25 @@ pub enum ProbeError {
 }
 
 /// Compute the command's document: the check list (`--list-checks`, nothing runs) or a probe run.
-pub fn compute(args: ProbeArgs, env: &Env) -> Result<Computed, String> {
+pub fn compute(args: ProbeArgs, env: &Env) -> Result<Computed, Failure> {
     if args.list_checks {
         return Ok(Computed::new(Report::ProbeChecks, Outcome::Ok));
     }
-    let report = execute(&args, env).map_err(|e| e.to_string())?;
+    // Evidence may quote the SDK, the edge and the page, which may quote the token: the output is
+    // redacted like a report, and so is an error.
+    let redaction = Redaction::Public(given_secrets(&asked(&args), env));
+    let report = execute(&args, env).map_err(|e| Failure {
+        message: e.to_string(),
+        redaction: redaction.clone(),
+    })?;
     let outcome = if report.exit_code == 0 {
         Outcome::Ok
     } else {
         Outcome::Findings
     };
-    Ok(Computed::new(Report::Probe(report), outcome))
+    let mut computed = Computed::new(Report::Probe(report), outcome);
+    computed.redaction = redaction;
+    Ok(computed)
 }
 
 /// Which checks `--only` selects (all when empty), in registry order.
@@ -90,12 +99,38 @@ pub fn asked(args: &ProbeArgs) -> Asked<'_> {
     }
 }
 
+/// `--url` as the page address it means: a URL with a scheme as it is; without `://`
+/// (`localhost:3000`, `demo.example.com/room`) as `http://…`, which `url` would otherwise read as a
+/// made-up `localhost:` scheme. Returns the address and whether `http://` was assumed; `None` when
+/// it is no URL even then.
+pub fn read_url(typed: &str) -> Option<(String, bool)> {
+    let typed = typed.trim();
+    if typed.contains("://") {
+        return url::Url::parse(typed).ok().map(|u| (u.to_string(), false));
+    }
+    let url = url::Url::parse(&format!("http://{typed}")).ok()?;
+    // A host name alone reads as a page address only when it looks like one: localhost, an IP
+    // address, a dotted name, or a port given (`notaurl` is more likely a typo than a host).
+    let looks_like_host = match url.host()? {
+        url::Host::Domain(name) => {
+            name == "localhost" || name.contains('.') || url.port().is_some()
+        }
+        url::Host::Ipv4(_) | url::Host::Ipv6(_) => true,
+    };
+    looks_like_host.then(|| (url.to_string(), true))
+}
+
 /// Resolve the inputs, build the context, run the checks and assemble the report.
 pub fn execute(args: &ProbeArgs, env: &Env) -> Result<ProbeReport, ProbeError> {
     let specs = select(&args.only)?;
-    if let Some(url) = &args.url {
-        url::Url::parse(url.trim()).map_err(|_| ProbeError::BadUrl(url.clone()))?;
-    }
+    let (url, url_typed) = match &args.url {
+        Some(typed) => {
+            let (read, assumed) =
+                read_url(typed).ok_or_else(|| ProbeError::BadUrl(typed.clone()))?;
+            (Some(read), assumed.then(|| typed.trim().to_string()))
+        }
+        None => (None, None),
+    };
     let edges = args
         .edge
         .iter()
@@ -124,10 +159,13 @@ pub fn execute(args: &ProbeArgs, env: &Env) -> Result<ProbeReport, ProbeError> {
         token_minted: resolved.token_minted,
         channel: resolved.channel.clone(),
         uid: resolved.uid.clone(),
-        url: args.url.clone(),
+        url,
+        url_typed,
         app_certificate: resolved.certificate.clone(),
         chrome_flags: args.chrome_flags.clone(),
         sdk: args.sdk.clone(),
+        web_sdk: web_sdk::Search::from_env(args.web_sdk.clone(), args.sim, env),
+        cache_dir: web_sdk::env_cache_dir(env),
         sdk_env: env.var(crate::native::loader::ENV_VAR).map(Into::into),
         ld_library_path: env.var("LD_LIBRARY_PATH").map(Into::into),
         proxies: super::network::PROXY_VARS
@@ -268,5 +306,33 @@ impl Progress for Spinner {
     fn finished(&self, id: &str, done: usize, total: usize) {
         self.bar
             .set_message(format!("{done}/{total} checks done (last: {id})…"));
+    }
+}
+
+#[cfg(test)]
+mod url_tests {
+    use super::read_url;
+
+    #[test]
+    fn a_url_without_a_scheme_is_read_as_http() {
+        assert_eq!(
+            read_url("localhost:3000"),
+            Some(("http://localhost:3000/".to_string(), true))
+        );
+        assert_eq!(
+            read_url("demo.example.com/room?x=1"),
+            Some(("http://demo.example.com/room?x=1".to_string(), true))
+        );
+        assert_eq!(
+            read_url("https://demo.example.com"),
+            Some(("https://demo.example.com/".to_string(), false))
+        );
+        assert_eq!(read_url("http://"), None);
+        assert_eq!(read_url("notaurl"), None);
+        assert_eq!(
+            read_url("192.168.1.5:3000/room"),
+            Some(("http://192.168.1.5:3000/room".to_string(), true))
+        );
+        assert_eq!(read_url(""), None);
     }
 }

@@ -21,8 +21,10 @@ pub struct ProbeInputs {
     pub channel: Option<String>,
     /// `--uid` (a number or a user account string).
     pub uid: Option<String>,
-    /// `--url`: the page the Web SDK runs on.
+    /// `--url`: the page the Web SDK runs on (with `http://` added when typed without a scheme).
     pub url: Option<String>,
+    /// `--url` as typed, when it had no scheme and `http://` was assumed (said in the output).
+    pub url_typed: Option<String>,
     /// The App Certificate (from `AGORA_APP_CERTIFICATE` or `--cert-file`, or the simulated
     /// project's), to verify signatures and mint tokens.
     pub app_certificate: Option<Certificate>,
@@ -40,6 +42,11 @@ pub struct ProbeInputs {
     pub chromium: Option<std::path::PathBuf>,
     /// `--sdk`: Agora's native SDK library or its directory (the join check).
     pub sdk: Option<std::path::PathBuf>,
+    /// Where the Agora Web SDK the built-in demo page loads is looked for (`--web-sdk` first; see
+    /// `browser::web_sdk`).
+    pub web_sdk: crate::browser::web_sdk::Search,
+    /// agora-doctor's cache folder (the carried SDK double is written there).
+    pub cache_dir: Option<std::path::PathBuf>,
     /// `AGORA_SDK_LIB`, read once from the environment (the join check's next place to look).
     pub sdk_env: Option<std::ffi::OsString>,
     /// `LD_LIBRARY_PATH`, read once from the environment (the join check's search).
@@ -126,6 +133,15 @@ impl ProbeContext {
         (self.inputs.url.as_deref() == Some(demo.as_str())).then(|| {
             "page: the simulated edge's demo page (a double), since no --url was given".to_string()
         })
+    }
+
+    /// When `--url` was typed without a scheme, the words saying how it was read.
+    pub fn url_scheme_note(&self) -> Option<String> {
+        let typed = self.inputs.url_typed.as_deref()?;
+        let read = self.inputs.url.as_deref()?;
+        Some(format!(
+            "--url {typed} has no scheme: read as {read} (http:// assumed; type https:// if the page is served over TLS)"
+        ))
     }
 
     /// A context for the given inputs and profile with Mozilla's roots plus `extra_roots`.

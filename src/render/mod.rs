@@ -116,3 +116,8 @@ pub fn print_error(message: &str) {
 pub fn print_warning(message: &str) {
     let _ = writeln!(io::stderr(), "{message}");
 }
+
+/// Print a progress line for slow work (a download, a build) to stderr, so stdout stays the report.
+pub fn print_progress(message: &str) {
+    let _ = writeln!(io::stderr(), "agora-doctor: {message}");
+}

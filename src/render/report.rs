@@ -1,14 +1,16 @@
 //! Markdown for `agora-doctor report`: headings, tables and fenced blocks that paste cleanly into a
-//! GitHub issue or a support ticket. Secrets are removed afterwards by `lib::run` (`report::redact`).
+//! GitHub issue or a support ticket, and the same report as JSON (`report --json`). Secrets are
+//! removed afterwards by `lib::run` with [`crate::redact`], whose counts the closing section shows.
 
 use std::fmt::Write;
 
 use super::style::{mark_emoji, rfc3339};
 
+use crate::redact::RedactionCount;
 use crate::report::Status;
 use crate::report::SupportReport;
 
-/// `report --json`: the report's own serde form (schema `agora-doctor/report/v1`), redacted by
+/// `report --json`: the report's own serde form (schema `agora-doctor/report/v2`), redacted by
 /// `lib::run` like the Markdown.
 pub fn json(report: &SupportReport) -> String {
     let mut text = serde_json::to_string_pretty(report).unwrap_or_else(|e| {
@@ -115,9 +117,14 @@ pub fn render_markdown(report: &SupportReport) -> String {
 
     if let Some(section) = &report.log {
         let (name, log) = (&section.name, &section.report);
+        let read_as = if section.read_as.is_empty() {
+            String::new()
+        } else {
+            format!(" (read as {})", section.read_as.join(", "))
+        };
         let _ = writeln!(
             md,
-            "## Log `{}`\n\n{} lines scanned, {} distinct Agora errors.\n",
+            "## Log `{}`{read_as}\n\n{} lines scanned, {} distinct Agora errors.\n",
             name,
             log.lines,
             log.errors.len()
@@ -142,7 +149,27 @@ pub fn render_markdown(report: &SupportReport) -> String {
         let _ = writeln!(md, "{command}");
     }
     let _ = writeln!(md, "```");
+    redactions(&mut md, &report.redactions);
     md
+}
+
+/// The closing section: what redaction removed, and how many times.
+fn redactions(md: &mut String, rows: &[RedactionCount]) {
+    md.push_str("\n## Redacted\n\n");
+    if rows.is_empty() {
+        md.push_str(
+            "Nothing needed redacting: no token, no certificate and no given secret appeared.\n",
+        );
+        return;
+    }
+    let _ = writeln!(md, "| what | times |\n|---|---|");
+    for row in rows {
+        let _ = writeln!(md, "| {} | {} |", cell(row.what), row.count);
+    }
+    let _ = writeln!(
+        md,
+        "\nEach is shown as `[redacted …]`; App IDs, channels, uids and times stay readable."
+    );
 }
 
 /// A table cell: pipes and line breaks would break the table.

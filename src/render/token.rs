@@ -91,14 +91,57 @@ pub fn human(report: &TokenReport, ctx: &OutputContext) -> String {
         let _ = writeln!(out, "{}", summary_line(&report.summary, strict));
         return out;
     }
-    let _ = writeln!(out, "{} at {}", "Checked".bold(), time_text(&report.now));
+    match report.asked_at {
+        Some(clock) => {
+            let _ = writeln!(
+                out,
+                "{} at {} ({} from now, --at)",
+                "Checked".bold(),
+                time_text(&report.now),
+                relative(report.now.unix, clock)
+            );
+        }
+        None => {
+            let _ = writeln!(out, "{} at {}", "Checked".bold(), time_text(&report.now));
+        }
+    }
     for t in &report.tokens {
         out.push('\n');
         token_block(&mut out, t, report.now.unix, ctx);
+        if report.asked_at.is_some() {
+            let _ = writeln!(out, "{}", at_verdict(t, &report.now));
+        }
     }
     out.push('\n');
     let _ = writeln!(out, "{}", summary_line(&report.summary, strict));
     out
+}
+
+/// `--at`'s answer: will this token work at that time?
+fn at_verdict(t: &TokenResult, at: &Instant) -> String {
+    let when = time_text(at);
+    let expiry = t.findings.iter().find(|f| f.key == "token.expired");
+    let ends = t.decoded.as_ref().map(|d| d.expires_at.unix);
+    let head = "At".bold();
+    match (expiry, ends) {
+        (Some(f), Some(end)) if f.status == Status::Fail => format!(
+            "{head} {when}: this token will {} (it expires at {}, {} before)",
+            "no longer work".red().bold(),
+            agora_token_core::time::rfc3339(end),
+            duration(at.unix.saturating_sub(end))
+        ),
+        (Some(_), Some(end)) if t.verdict == "ok" => format!(
+            "{head} {when}: this token will {} (valid until {}, {} later)",
+            "still work".green().bold(),
+            agora_token_core::time::rfc3339(end),
+            duration(end.saturating_sub(at.unix))
+        ),
+        (Some(_), Some(end)) => format!(
+            "{head} {when}: this token is still valid then (until {}), but it fails the checks above",
+            agora_token_core::time::rfc3339(end)
+        ),
+        _ => format!("{head} {when}: this token will not work (see the checks above)"),
+    }
 }
 
 fn token_block(out: &mut String, t: &TokenResult, now: u64, ctx: &OutputContext) {

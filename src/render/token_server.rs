@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use colored::Colorize;
 
+use super::style::mark;
 use super::OutputContext;
 use crate::report::{Finding, Status};
 use crate::token_server::report::{Summary, TokenServerReport};
@@ -13,15 +14,6 @@ pub fn json(report: &TokenServerReport) -> String {
     let mut s = serde_json::to_string_pretty(report).expect("report serialises");
     s.push('\n');
     s
-}
-
-fn mark(status: Status) -> String {
-    match status {
-        Status::Pass => "✓".green().to_string(),
-        Status::Skip => "-".dimmed().to_string(),
-        Status::Warn => "!".yellow().bold().to_string(),
-        Status::Fail | Status::Error => "✗".red().bold().to_string(),
-    }
 }
 
 fn finding_line(out: &mut String, f: &Finding, ctx: &OutputContext) {

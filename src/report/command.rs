@@ -1,63 +1,48 @@
 //! Computes `agora-doctor report`: probe, token fields, log scan, versions, and the secrets to
 //! redact; `lib::run` renders (Markdown or JSON), redacts and writes it.
 
-use std::fs::File;
-use std::io;
-use std::path::Path;
-
 use agora_token_core::diagnose;
 
-use super::document::{secrets_of, LogSection, SupportReport, TokenSummary, SCHEMA};
+use super::document::{LogSection, SupportReport, TokenSummary, SCHEMA};
 use super::Versions;
 use crate::cli::ReportArgs;
 use crate::env::Env;
-use crate::explain::scan::{scan_log, LogReport};
-use crate::probe::command::execute;
-use crate::report::{Computed, Destination, Redaction, Report};
+use crate::explain::scan::scan_log;
+use crate::inputs::given_secrets;
+use crate::logfile::{self, LogError};
+use crate::probe::command::{asked, execute};
+use crate::report::{Computed, Destination, Failure, Redaction, Report};
 use crate::Outcome;
 
 /// Compute the command's document: the check list (`--list-checks`, nothing runs) or the report
 /// (Markdown, or JSON with `--json`), with the secrets `lib::run` must take out of it.
-pub fn compute(args: ReportArgs, env: &Env) -> Result<Computed, String> {
+pub fn compute(args: ReportArgs, env: &Env) -> Result<Computed, Failure> {
     if args.probe.list_checks {
         return Ok(Computed::new(Report::ProbeChecks, Outcome::Ok));
     }
+    // Safe to paste in public: every token shape, certificate and given secret goes, from the
+    // document and from an error alike.
+    let redaction = Redaction::Public(given_secrets(&asked(&args.probe), env));
+    let failed = |message: String| Failure {
+        message,
+        redaction: redaction.clone(),
+    };
     let log = match &args.log {
-        Some(path) => match read_log(path, env) {
-            Ok(report) => Some((path.display().to_string(), report)),
-            Err(e) => {
-                return Err(format!(
-                    "could not read the log {}: {e}; pass a readable file or `-` for stdin",
-                    path.display()
-                ));
-            }
-        },
+        Some(path) => Some(read_log(&path.display().to_string(), env).map_err(failed)?),
         None => None,
     };
-    let probe = execute(&args.probe, env).map_err(|e| e.to_string())?;
+    let probe = execute(&args.probe, env).map_err(|e| failed(e.to_string()))?;
     let diagnosis = args.probe.token.as_deref().map(diagnose);
     let decoded = diagnosis.as_ref().and_then(|d| d.token.as_ref());
     let report = SupportReport {
         schema: SCHEMA,
         versions: Versions::collect(&probe),
         token: decoded.map(TokenSummary::of),
-        log: log.map(|(name, report)| LogSection { name, report }),
+        log,
         reproduce: reproduce_commands(&args),
         probe,
+        redactions: Vec::new(),
     };
-    let mut secrets = secrets_of(
-        args.probe.token.as_deref(),
-        decoded,
-        env.var(crate::env::CERT_ENV),
-    );
-    if let Some(repaired) = diagnosis.as_ref().and_then(|d| d.repaired.clone()) {
-        secrets.push(repaired);
-    }
-    if let Some(path) = &args.probe.cert_file {
-        if let Ok(cert) = std::fs::read_to_string(path) {
-            secrets.push(cert.trim().to_owned());
-        }
-    }
     let outcome = if report.probe.exit_code != 0
         || report
             .log
@@ -69,22 +54,28 @@ pub fn compute(args: ReportArgs, env: &Env) -> Result<Computed, String> {
         Outcome::Ok
     };
     let mut computed = Computed::new(Report::Support(report), outcome);
-    computed.redaction = Redaction::Secrets(secrets);
+    computed.redaction = redaction;
     if let Some(path) = &args.out {
         computed.destination = Destination::File(path.clone());
     }
     Ok(computed)
 }
 
-fn read_log(path: &Path, env: &Env) -> io::Result<LogReport> {
-    if path == Path::new("-") {
-        return env.with_stdin(|stdin| scan_log(stdin));
-    }
-    let file = File::open(path)?;
-    if file.metadata()?.is_dir() {
-        return Err(io::Error::other("it is a directory"));
-    }
-    scan_log(file)
+/// Open (any encoding `logfile` reads) and scan the log; the error names the file and a next step.
+fn read_log(path: &str, env: &Env) -> Result<LogSection, String> {
+    logfile::with_log(path, env, |log| match scan_log(log.reader) {
+        Ok(report) => Ok(LogSection {
+            name: log.name,
+            read_as: log.read_as,
+            report,
+        }),
+        Err(source) => Err(LogError::Read {
+            name: log.name,
+            source,
+        }),
+    })
+    .and_then(|scanned| scanned)
+    .map_err(|e| e.to_string())
 }
 
 /// The commands that reproduce each part, with the token and certificate as placeholders.

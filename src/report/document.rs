@@ -1,22 +1,20 @@
 //! The `report` command's document: one paste-ready Markdown (or JSON) document for a support ticket
 //! or a GitHub issue. It holds the probe run (whose config check carries every token finding), the
-//! token's public fields, a log scan, the versions involved and the commands to reproduce; the
-//! secrets to remove are listed here too: the certificate, the token string and its signature never
-//! reach the document.
+//! token's public fields, a log scan, the versions involved and the commands to reproduce. `lib::run`
+//! removes every secret with [`crate::redact`] (the certificate, every token shape, the signature)
+//! and the document says what was removed and how many times.
 
 use agora_token_core::{Token, Token007};
 use serde::Serialize;
 
 use crate::explain::scan::LogReport;
 use crate::probe::ProbeReport;
+use crate::redact::RedactionCount;
 
 pub use super::versions::Versions;
 
-/// What replaces a secret in the report.
-pub const REDACTED: &str = "[redacted]";
-
 /// The JSON schema id of `report --json` (documented in the README).
-pub const SCHEMA: &str = "agora-doctor/report/v1";
+pub const SCHEMA: &str = "agora-doctor/report/v2";
 
 /// Everything the report shows, before rendering; its serde form is the `--json` document.
 #[derive(Debug, Clone, Serialize)]
@@ -33,13 +31,17 @@ pub struct SupportReport {
     pub log: Option<LogSection>,
     /// Commands that reproduce this report, with secrets as placeholders.
     pub reproduce: Vec<String>,
+    /// What redaction removed from the document, by kind (filled in by `lib::run`, which redacts).
+    pub redactions: Vec<RedactionCount>,
 }
 
-/// A scanned log: its name and what was found.
+/// A scanned log: its name, how it was decoded and what was found.
 #[derive(Debug, Clone, Serialize)]
 pub struct LogSection {
-    /// The file as given (`-` = stdin).
+    /// The file as given (`<stdin>` for `-`).
     pub name: String,
+    /// How it was read (`gzip`, `UTF-16 LE`, …); empty for plain UTF-8.
+    pub read_as: Vec<&'static str>,
     /// The scan.
     pub report: LogReport,
 }
@@ -118,47 +120,4 @@ fn privileges(list: impl Iterator<Item = (u16, Option<&'static str>, u32)>) -> S
     } else {
         items.join(", ")
     }
-}
-
-/// Replace every occurrence of each secret in `text` with [`REDACTED`]. Secrets shorter than 8
-/// characters are ignored: they cannot be told apart from ordinary words.
-pub fn redact(text: &str, secrets: &[String]) -> String {
-    let mut secrets: Vec<&String> = secrets.iter().filter(|s| s.len() >= 8).collect();
-    // Longest first, so a secret that contains another is replaced whole.
-    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    let mut out = text.to_owned();
-    for secret in secrets {
-        if out.contains(secret.as_str()) {
-            out = out.replace(secret.as_str(), REDACTED);
-        }
-    }
-    out
-}
-
-/// The strings that must never appear in a report for this token and certificate: the token as
-/// given and as repaired, the signature in hex and base64, and the certificate.
-pub fn secrets_of(
-    raw_token: Option<&str>,
-    token: Option<&Token>,
-    certificate: Option<&str>,
-) -> Vec<String> {
-    use base64::Engine;
-    let mut out = Vec::new();
-    if let Some(raw) = raw_token {
-        out.push(raw.trim().to_owned());
-        // The base64 body carries the signature too; a long run of it is as good as the token.
-        if raw.trim().len() > 3 {
-            out.push(raw.trim()[3..].to_owned());
-        }
-    }
-    if let Some(token) = token {
-        let signature = token.signature();
-        out.push(hex::encode(signature));
-        out.push(hex::encode_upper(signature));
-        out.push(base64::engine::general_purpose::STANDARD.encode(signature));
-    }
-    if let Some(certificate) = certificate {
-        out.push(certificate.trim().to_owned());
-    }
-    out
 }

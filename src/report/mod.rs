@@ -6,7 +6,7 @@ pub mod command;
 pub mod document;
 pub mod versions;
 
-pub use document::{redact, secrets_of, LogSection, SupportReport, TokenSummary, REDACTED};
+pub use document::{LogSection, SupportReport, TokenSummary};
 pub use versions::Versions;
 
 /// How a command ended; maps one-to-one onto the process exit code (documented in the README).
@@ -125,17 +125,64 @@ pub enum Report {
     Text(String),
 }
 
-/// Which secrets the written text must not contain (the two redactors: the token command's,
-/// which names what it replaced, and the support report's).
+/// What must be taken out of a command's written text and its error messages; `lib::run` applies
+/// it with the one redactor ([`crate::redact`]), adding the certificate from the environment.
 #[derive(Debug, Clone, Default)]
 pub enum Redaction {
-    /// Nothing secret can be in the text.
+    /// Nothing secret can be in the text beyond the environment's certificate.
     #[default]
     None,
-    /// Certificates, each replaced with `[certificate]` in any letter case.
+    /// These secrets only (certificates, in any letter case or encoding): the text's subject may
+    /// be a token (`token`, `token build`), which stays.
     Certificates(Vec<String>),
-    /// Tokens, signatures and certificates, each replaced with `[redacted]`.
-    Secrets(Vec<String>),
+    /// Text meant to be pasted in public (`report`, `probe`, `join`, `explain --log`): every token
+    /// shape, every 32-hex value in a certificate position, and these secrets (the token as given
+    /// and repaired, its signature, the certificates).
+    Public(Vec<String>),
+}
+
+impl Redaction {
+    /// The same redaction with `more` secrets added.
+    pub fn with(self, more: impl IntoIterator<Item = String>) -> Redaction {
+        match self {
+            Redaction::None => Redaction::Certificates(more.into_iter().collect()),
+            Redaction::Certificates(mut s) => {
+                s.extend(more);
+                Redaction::Certificates(s)
+            }
+            Redaction::Public(mut s) => {
+                s.extend(more);
+                Redaction::Public(s)
+            }
+        }
+    }
+
+    /// The redactor that applies it.
+    pub fn redactor(&self) -> crate::redact::Redactor {
+        match self {
+            Redaction::None => crate::redact::Redactor::default(),
+            Redaction::Certificates(s) => crate::redact::Redactor::new(s).given_only(),
+            Redaction::Public(s) => crate::redact::Redactor::new(s),
+        }
+    }
+}
+
+/// Why a command could not run, with what its message must not show.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    /// The message for stderr (it names the bad input and a next step).
+    pub message: String,
+    /// Secrets the message must not show.
+    pub redaction: Redaction,
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Failure {
+            message,
+            redaction: Redaction::None,
+        }
+    }
 }
 
 /// Where a rendered document goes.

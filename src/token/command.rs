@@ -8,18 +8,18 @@ use agora_token_core::{self as core, keys, Expectation, Role, User};
 use super::certificate::{self, CertSource, Certificate, CERT_ENV};
 use super::examples;
 use super::report::{self, ExpectationView, Instant, Summary, TokenReport, SCHEMA};
-use super::{parse_time, TokenError};
+use super::TokenError;
 use crate::cli::token::{Example, RoleArg, TokenArgs, TokenCommand};
 use crate::env::Env;
-use crate::report::{Computed, Finding, Redaction, Report, Status};
+use crate::report::{Computed, Failure, Finding, Redaction, Report, Status};
 use crate::Outcome;
 
 /// The warning printed to stderr when the certificate is passed as a plain argument.
 pub const CERT_ARGUMENT_WARNING: &str = "warning: --cert puts the App Certificate in shell history and process lists; prefer AGORA_APP_CERTIFICATE or --cert-file PATH";
 
 /// Compute the command's document from the [`Env`] (variables, stdin, clock), or say why it could
-/// not run (the message already redacted).
-pub fn compute(args: Box<TokenArgs>, env: &Env) -> Result<Computed, String> {
+/// not run; both carry the certificates `lib::run` must take out.
+pub fn compute(args: Box<TokenArgs>, env: &Env) -> Result<Computed, Failure> {
     let env_cert = env.var(CERT_ENV).map(str::to_string);
     let clock = env.now();
     // Every value that may be the certificate is redacted from any output, errors included, even
@@ -46,36 +46,10 @@ pub fn compute(args: Box<TokenArgs>, env: &Env) -> Result<Computed, String> {
             computed.redaction = Redaction::Certificates(secrets);
             Ok(computed)
         }
-        Err(e) => {
-            let mut text = e.to_string();
-            for s in &secrets {
-                text = redact(&text, Some(s));
-            }
-            Err(text)
-        }
-    }
-}
-
-/// Replace every occurrence of the certificate, in any letter case, with `[certificate]` (belt
-/// and braces: no code path is meant to print it, this guarantees it). A certificate copied into
-/// a project may be in mixed case (`scan` quotes project text); it is the same secret to a reader.
-pub fn redact(text: &str, secret: Option<&str>) -> String {
-    match secret {
-        Some(s) if !s.is_empty() => {
-            // ASCII lowering keeps every byte offset, so a match in `lower` is one in `text`.
-            let lower = text.to_ascii_lowercase();
-            let needle = s.to_ascii_lowercase();
-            let mut out = String::with_capacity(text.len());
-            let mut last = 0;
-            for (i, _) in lower.match_indices(&needle) {
-                out.push_str(&text[last..i]);
-                out.push_str("[certificate]");
-                last = i + needle.len();
-            }
-            out.push_str(&text[last..]);
-            out
-        }
-        _ => text.to_string(),
+        Err(e) => Err(Failure {
+            message: e.to_string(),
+            redaction: Redaction::Certificates(secrets),
+        }),
     }
 }
 
@@ -108,9 +82,10 @@ fn check(
     if let Some(c) = &cert {
         *secret = Some(c.expose().to_string());
     }
-    let now = match &args.now {
-        Some(v) => parse_time("--now", v)?,
-        None => clock,
+    let now = match (&args.at, &args.now) {
+        (Some(v), _) => super::parse_at("--at", v, clock)?,
+        (None, Some(v)) => super::parse_at("--now", v, clock)?,
+        (None, None) => clock,
     };
     let on_command_line = cert
         .as_ref()
@@ -189,6 +164,7 @@ fn check(
     let report = TokenReport {
         schema: SCHEMA,
         now: Instant::at(now),
+        asked_at: args.at.as_ref().map(|_| clock),
         expectation: ExpectationView {
             channel: exp.channel.clone(),
             uid: match &exp.user {
@@ -221,19 +197,4 @@ fn example_name(e: Example) -> String {
     e.to_possible_value()
         .map(|v| v.get_name().to_string())
         .unwrap_or_default()
-}
-
-#[cfg(test)]
-mod redact_tests {
-    use super::redact;
-
-    #[test]
-    fn redaction_ignores_letter_case() {
-        let cert = "5CFd2fd1755d40ecb72977518be15d3b";
-        let text = "a 5cfd2fd1755d40ecb72977518be15d3b b 5CFD2FD1755D40ECB72977518BE15D3B c 5CFd2fd1755d40ecb72977518be15d3b";
-        assert_eq!(
-            redact(text, Some(cert)),
-            "a [certificate] b [certificate] c [certificate]"
-        );
-    }
 }

@@ -16,8 +16,8 @@ use thiserror::Error;
 /// contain the certificate.
 #[derive(Debug, Error)]
 pub enum TokenError {
-    /// `--now` / `--issued-at` is not a time.
-    #[error("{flag} {value:?} is not a time; use RFC 3339 (2026-11-25T10:00:00Z) or unix seconds")]
+    /// `--at` / `--issued-at` is not a time.
+    #[error("{flag} {value:?} is not a time; use RFC 3339 (2026-11-25T10:00:00Z), unix seconds{}", if *flag == "--at" || *flag == "--now" { ", 2026-11-25T10:00 (local time) or +18h / +2d / -30m from now" } else { "" })]
     BadTime {
         /// Which flag.
         flag: &'static str,
@@ -110,6 +110,67 @@ pub fn parse_time(flag: &'static str, value: &str) -> Result<u64, TokenError> {
     u64::try_from(t.timestamp()).map_err(|_| bad())
 }
 
+/// Parse `--at`: [`parse_time`]'s forms, a local time without seconds or zone
+/// (`2026-12-05T10:00`, `2026-12-05 10:00:00`: this machine's time zone), or a time relative to
+/// `clock` (`+18h`, `-30m`, `+1d6h`).
+pub fn parse_at(flag: &'static str, value: &str, clock: u64) -> Result<u64, TokenError> {
+    let bad = || TokenError::BadTime {
+        flag,
+        value: value.to_string(),
+    };
+    let v = value.trim();
+    if let Some(sign) = v.chars().next().filter(|c| *c == '+' || *c == '-') {
+        let seconds = parse_span(&v[1..]).ok_or_else(bad)?;
+        return if sign == '+' {
+            clock.checked_add(seconds).ok_or_else(bad)
+        } else {
+            clock.checked_sub(seconds).ok_or_else(bad)
+        };
+    }
+    if let Ok(t) = parse_time(flag, v) {
+        return Ok(t);
+    }
+    let local = [
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%d %H:%M:%S",
+    ]
+    .iter()
+    .find_map(|f| chrono::NaiveDateTime::parse_from_str(v, f).ok())
+    .ok_or_else(bad)?;
+    let t = local
+        .and_local_timezone(chrono::Local)
+        .earliest()
+        .ok_or_else(bad)?;
+    u64::try_from(t.timestamp()).map_err(|_| bad())
+}
+
+/// `18h`, `90m`, `1d6h`, `45s`: a sum of numbers each with a unit (s, m, h, d, w).
+fn parse_span(text: &str) -> Option<u64> {
+    let mut total: u64 = 0;
+    let mut number = String::new();
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            number.push(c);
+            continue;
+        }
+        let unit = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86_400,
+            'w' => 604_800,
+            _ => return None,
+        };
+        let n: u64 = number.parse().ok()?;
+        total = total.checked_add(n.checked_mul(unit)?)?;
+        number.clear();
+    }
+    // A trailing number without a unit, or nothing at all, is not a span.
+    (number.is_empty() && !text.is_empty()).then_some(total)
+}
+
 /// Parse `--expire`: `3600`, `90s`, `30m`, `1h`, `2d`.
 pub fn parse_duration(value: &str) -> Result<u32, TokenError> {
     let bad = || TokenError::BadExpire {
@@ -132,4 +193,52 @@ pub fn parse_duration(value: &str) -> Result<u32, TokenError> {
         });
     }
     Ok(secs)
+}
+
+#[cfg(test)]
+mod at_tests {
+    use super::*;
+
+    const CLOCK: u64 = 1_764_921_600; // 2025-12-05T08:00:00Z
+
+    #[test]
+    fn relative_times_count_from_the_clock() {
+        assert_eq!(parse_at("--at", "+18h", CLOCK).unwrap(), CLOCK + 18 * 3600);
+        assert_eq!(parse_at("--at", "+1d6h", CLOCK).unwrap(), CLOCK + 30 * 3600);
+        assert_eq!(parse_at("--at", "-30m", CLOCK).unwrap(), CLOCK - 1800);
+        assert_eq!(parse_at("--at", "+2w", CLOCK).unwrap(), CLOCK + 14 * 86_400);
+        for bad in ["+", "+18", "+18x", "18h", "+h", "tomorrow"] {
+            assert!(parse_at("--at", bad, CLOCK).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn absolute_times_keep_their_forms() {
+        assert_eq!(
+            parse_at("--at", "2026-12-05T10:00:00Z", CLOCK).unwrap(),
+            1_796_464_800
+        );
+        assert_eq!(
+            parse_at("--at", "1796464800", CLOCK).unwrap(),
+            1_796_464_800
+        );
+        // Without a zone: this machine's local time, whatever zone the test runs in.
+        let local = chrono::NaiveDate::from_ymd_opt(2026, 12, 5)
+            .unwrap()
+            .and_hms_opt(10, 0, 0)
+            .unwrap()
+            .and_local_timezone(chrono::Local)
+            .earliest()
+            .unwrap()
+            .timestamp() as u64;
+        assert_eq!(parse_at("--at", "2026-12-05T10:00", CLOCK).unwrap(), local);
+        assert_eq!(
+            parse_at("--at", "2026-12-05 10:00:00", CLOCK).unwrap(),
+            local
+        );
+        let err = parse_at("--at", "next tuesday", CLOCK)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("+18h"), "{err}");
+    }
 }

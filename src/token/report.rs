@@ -17,6 +17,10 @@ pub struct TokenReport {
     pub schema: &'static str,
     /// The instant times were evaluated at.
     pub now: Instant,
+    /// The tool's clock when `--at` moved the instant above (`None`: judged now). Not in the JSON,
+    /// whose `now` is already that instant.
+    #[serde(skip)]
+    pub asked_at: Option<u64>,
     /// What the user asked.
     pub expectation: ExpectationView,
     /// One entry per token checked (stdin gives one per line).

@@ -16,9 +16,8 @@ use agora_token_core::{Expectation, Role, ServiceUse, User};
 use crate::cli::token::RoleArg;
 use crate::cli::token_server::{ServerServiceArg, TokenServerArgs};
 use crate::env::Env;
-use crate::report::{Computed, Finding, Redaction, Report, Status};
+use crate::report::{Computed, Failure, Finding, Redaction, Report, Status};
 use crate::token::certificate::{self, CertSource, CERT_ENV};
-use crate::token::command::redact;
 use crate::token::parse_time;
 use crate::token::report::Instant;
 use crate::Outcome;
@@ -26,7 +25,7 @@ use report::{Asked, RequestResult, Summary, TokenServerReport, SCHEMA};
 use template::{fill, Fill};
 
 /// Compute the command's report; `lib::run` renders, redacts the certificate and writes it.
-pub fn compute(args: TokenServerArgs, env: &Env) -> Result<Computed, String> {
+pub fn compute(args: TokenServerArgs, env: &Env) -> Result<Computed, Failure> {
     let env_cert = env.var(CERT_ENV).map(str::to_string);
     // Every value that may be the certificate is redacted from any output, errors included, even
     // before it has been validated.
@@ -49,9 +48,10 @@ pub fn compute(args: TokenServerArgs, env: &Env) -> Result<Computed, String> {
             computed.redaction = Redaction::Certificates(secrets);
             Ok(computed)
         }
-        Err(message) => Err(secrets
-            .iter()
-            .fold(message, |text, s| redact(&text, Some(s)))),
+        Err(message) => Err(Failure {
+            message,
+            redaction: Redaction::Certificates(secrets),
+        }),
     }
 }
 

@@ -118,6 +118,11 @@ fn a_good_token_joins_publishes_unpublishes_and_leaves_on_the_simulated_edge() {
         check["evidence"].to_string().contains("simulated Web edge"),
         "the headline says where the flow ran: {check:#}"
     );
+    // The built-in page (served from the binary) loaded the SDK given with AGORA_DOCTOR_WEB_SDK.
+    let sdk = finding(&check, "probe.browser.web_sdk");
+    let evidence = sdk["evidence"].to_string();
+    assert!(evidence.contains("version: 4.3.0"), "{sdk:#}");
+    assert!(evidence.contains("source: flag"), "{sdk:#}");
 
     // Humans see the same, labelled as the simulated edge.
     let (code, text) = probe(&["--color", "never"]);
@@ -289,19 +294,25 @@ async fn flow_with_url_drives_that_page_and_skips_a_page_without_the_demo_api() 
 
 #[test]
 fn missing_chromium_or_sdk_files_skip_with_the_install_hint() {
-    let run = |extra: &[&str], env: Option<(&str, &str)>| {
+    let empty = tempfile::tempdir().unwrap();
+    let run = |extra: &[&str], no_sdk: bool| {
         let mut cmd = doctor();
         cmd.args(["probe", "--sim", "--only", "browser", "--json"])
             .args(extra)
             .env_remove("AGORA_DOCTOR_NO_BROWSER");
-        if let Some((k, v)) = env {
-            cmd.env(k, v);
+        if no_sdk {
+            // No SDK anywhere: none given, none in the (empty) working directory, an empty cache,
+            // and no npm on PATH to download one.
+            cmd.env_remove("AGORA_DOCTOR_WEB_SDK")
+                .current_dir(empty.path())
+                .env("AGORA_DOCTOR_CACHE", empty.path().join("cache"))
+                .env("PATH", empty.path());
         }
         let out = cmd.output().unwrap();
         assert_eq!(out.status.code(), Some(0), "a skip is not a failure");
         browser_check(&String::from_utf8_lossy(&out.stdout))
     };
-    let check = run(&["--chromium", "/nonexistent/chromium"], None);
+    let check = run(&["--chromium", "/nonexistent/chromium"], false);
     assert_eq!(check["status"], "skip", "{check:#}");
     assert_eq!(check["key"], "probe.browser.no_chromium");
     assert!(
@@ -312,11 +323,14 @@ fn missing_chromium_or_sdk_files_skip_with_the_install_hint() {
         "{check:#}"
     );
 
-    let check = run(&[], Some(("AGORA_DOCTOR_WEB_ROOT", "/nonexistent/web")));
+    let check = run(&[], true);
     assert_eq!(check["status"], "skip", "{check:#}");
     assert_eq!(check["key"], "probe.browser.flow_skipped");
     assert!(
-        check["fix"].as_str().unwrap().contains("npm ci"),
+        check["fix"]
+            .as_str()
+            .unwrap()
+            .contains("sudo apt-get install npm"),
         "{check:#}"
     );
 }

@@ -3,6 +3,7 @@
 
 mod common;
 
+mod agora_values;
 mod bad_inputs;
 mod browser_flow;
 mod browser_probe;
@@ -32,6 +33,7 @@ mod probe_runner;
 mod probe_secure_context;
 mod probe_sim;
 mod readme_samples;
+mod report_redaction;
 mod scan;
 mod scan_keys;
 mod scan_walk;

@@ -1,7 +1,8 @@
 //! The devices check against a real capture device the test starts for itself: a private PulseAudio
 //! with a null sink and a remap source fed a known sox tone (no kernel sound modules needed). Covers
-//! the measured level (±1 dB of the tone's), silence (muted source), busy (suspended source) and no
-//! device (no sound server).
+//! the measured level (±1 dB of the tone's), every expected sample kept, a source that starts slowly
+//! (PulseAudio's own sine source), silence (muted source), busy (suspended source) and no device (no
+//! sound server).
 
 use crate::common::pulse;
 use crate::common::schema;
@@ -45,6 +46,28 @@ fn rms_dbfs(check: &Value) -> f64 {
     after.split(' ').next().unwrap().parse().unwrap()
 }
 
+/// Samples kept and expected, from "… 72000 samples kept (0.75 s of audio of 1.50 s expected; …".
+fn kept_and_expected(check: &Value) -> (f64, f64) {
+    let line = check["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e.as_str())
+        .find(|e| e.contains("samples kept"))
+        .unwrap_or_else(|| panic!("no sample count in {check:#}"))
+        .to_owned();
+    let seconds = |after: &str| -> f64 {
+        let rest = line.split(after).nth(1).unwrap();
+        rest.trim_start()
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    (seconds("kept ("), seconds("audio of"))
+}
+
 #[test]
 fn known_tone_is_measured_within_one_db() {
     let mut pulse = Pulse::start();
@@ -57,6 +80,34 @@ fn known_tone_is_measured_within_one_db() {
     assert!(
         (measured - expected).abs() <= 1.0,
         "measured {measured:.2} dBFS, tone is {expected:.2} dBFS"
+    );
+    // Regression: a working source kept only about a third of the expected samples.
+    let (kept, wanted) = kept_and_expected(&check);
+    assert!(
+        kept >= wanted && wanted >= 1.0,
+        "{kept} s kept of {wanted} s: {check:#}"
+    );
+}
+
+/// Regression: PulseAudio's `module-sine-source` was called "held by another program" although
+/// `arecord` reads it: it delivers a burst, then nothing for longer than the old capture window.
+#[test]
+fn a_slow_starting_source_is_measured_not_called_busy() {
+    let pulse = Pulse::start();
+    pulse.sine_source();
+    let (code, check) = devices_check(&pulse.env());
+    assert_eq!(check["key"], "probe.devices.ok", "{check:#}");
+    assert_eq!(code, 0);
+    let measured = rms_dbfs(&check);
+    let expected = sine_dbfs(0.5);
+    assert!(
+        (measured - expected).abs() <= 1.0,
+        "measured {measured:.2} dBFS, the sine source is {expected:.2} dBFS"
+    );
+    let (kept, wanted) = kept_and_expected(&check);
+    assert!(
+        kept >= wanted && wanted >= 1.0,
+        "{kept} s kept of {wanted} s: {check:#}"
     );
 }
 

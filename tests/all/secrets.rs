@@ -69,7 +69,7 @@ fn signed_token() -> String {
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
-fn runs(signed: &str) -> Vec<Run> {
+fn runs(signed: &str, log: &str) -> Vec<Run> {
     let s = signed;
     vec![
         run(
@@ -292,6 +292,20 @@ fn runs(signed: &str) -> Vec<Run> {
             ENV_FILE,
         ),
         run(&["report", "--sim"], ENV_FILE),
+        // A log that holds the certificate and the token the way real logs do: the report quotes
+        // its error lines, so every one of them must come out redacted, in Markdown and in JSON.
+        run(
+            &["report", "--sim", "--only", "config", "--log", log],
+            ENV_FILE,
+        ),
+        run(
+            &[
+                "report", "--sim", "--only", "config", "--json", "--token", s, "--log", log,
+            ],
+            ENV_FILE,
+        ),
+        run(&["explain", "--log", log], ENV),
+        run(&["explain", "--log", log, "--json"], ENV),
         run(&["explain", "110", "-v"], ENV),
         run(
             &["explain", "token.certificate_on_command_line", "--json"],
@@ -308,7 +322,7 @@ fn runs(signed: &str) -> Vec<Run> {
     ]
 }
 
-fn check(r: &Run, via: Via, cert_file: &str) -> Result<(), String> {
+fn check(r: &Run, via: Via, cert_file: &str, token: &str) -> Result<(), String> {
     let mut cmd = doctor();
     cmd.env_remove("AGORA_APP_ID")
         .env_remove("AGORA_SDK_LIB")
@@ -346,6 +360,31 @@ fn check(r: &Run, via: Via, cert_file: &str) -> Result<(), String> {
             }
         }
     }
+    if r.args.iter().any(|a| a == "--log") {
+        // The log's token, in any of its shapes there, must be gone too: no 20 characters of it.
+        let body = &token[3..];
+        let shapes = [
+            body.to_owned(),
+            body.replace('+', "%2B")
+                .replace('/', "%2F")
+                .replace('=', "%3D"),
+            body.replace('+', " "),
+        ];
+        for shape in &shapes {
+            let chars: Vec<char> = shape.chars().collect();
+            for window in chars.windows(20) {
+                let window: String = window.iter().collect();
+                if stdout.contains(&window) {
+                    return Err(format!(
+                        "{what}: the token's `{window}` is on stdout:\n{stdout}"
+                    ));
+                }
+            }
+        }
+        if !stdout.contains("[redacted") {
+            return Err(format!("{what}: nothing was redacted:\n{stdout}"));
+        }
+    }
     if r.args.iter().any(|a| a == "--json") && !out.stdout.is_empty() {
         // Parsed (and schema-checked); then every string in it is checked too.
         let doc = common::schema::parse_json_output(&out.stdout);
@@ -366,14 +405,53 @@ fn no_command_ever_prints_the_certificate() {
     std::fs::write(&cert_file, format!("{CERT}\n")).unwrap();
     let cert_file = cert_file.to_string_lossy().into_owned();
     let signed = signed_token();
-    let runs = runs(&signed);
+    let log = dir.path().join("console.log");
+    std::fs::write(&log, leaky_log(&signed)).unwrap();
+    let runs = runs(&signed, &log.to_string_lossy());
     let jobs: Vec<(&Run, Via)> = runs
         .iter()
         .flat_map(|r| r.vias.iter().map(move |v| (r, *v)))
         .collect();
     assert!(jobs.len() >= 50, "{} runs", jobs.len());
-    let failures = common::errors_on_two_threads(&jobs, |(r, v)| check(r, *v, &cert_file));
+    let failures = common::errors_on_two_threads(&jobs, |(r, v)| check(r, *v, &cert_file, &signed));
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// A console log holding the certificate and a token on error lines, as real logs do: bare, in an
+/// assignment in another letter case, URL-encoded, with `+` as spaces.
+fn leaky_log(token: &str) -> String {
+    let error = |name: &str| {
+        format!("Agora-SDK [ERROR]: [client-1] Get server node failed [{name}] https://webrtc2-ap-web-1.agora.io/api/v1 {name}")
+    };
+    let url: String = token
+        .replace('+', "%2B")
+        .replace('/', "%2F")
+        .replace('=', "%3D");
+    [
+        format!("{} cert was {CERT}", error("DYNAMIC_KEY_EXPIRED")),
+        format!(
+            "{} AGORA_APP_CERTIFICATE={} node server.js",
+            error("INVALID_VENDOR_KEY"),
+            CERT.to_lowercase()
+        ),
+        format!(
+            "{} const appCertificate = \"{}\";",
+            error("NO_AUTHORIZED"),
+            CERT.to_uppercase()
+        ),
+        format!("{} token {token}", error("DYNAMIC_USE_STATIC_KEY")),
+        format!(
+            "{} GET /rtc?token={url}&uid=7",
+            error("INVALID_CHANNEL_NAME")
+        ),
+        format!(
+            "{} token={}",
+            error("DYNAMIC_KEY_TIMEOUT"),
+            token.replace('+', " ")
+        ),
+    ]
+    .join("\n")
+        + "\n"
 }
 
 /// The check above can fail: text that really is printed is found. (A log line is echoed as it is,

@@ -1,7 +1,8 @@
 //! `agora-doctor report`: a Markdown document for a support ticket, run on the simulated edge, with
-//! every secret (certificate, token, signature) redacted.
+//! every secret (certificate, token, signature) redacted and the redactions counted; `--log` in
+//! every encoding Windows and log rotation produce.
 
-use agora_doctor::report::{redact, secrets_of, REDACTED};
+use agora_doctor::redact::{secrets_of, Redactor};
 use agora_token_core::{build::rtc_007, build::Role, decode};
 use assert_cmd::Command;
 
@@ -34,7 +35,7 @@ fn report_on_the_sim_redacts_the_certificate_token_and_signature() {
     std::fs::write(
         &log,
         format!(
-            "join with token {token}\nAgora-SDK [WARNING]: [client-42fb7] Choose server https://webrtc2-ap-web-1.agora.io/api/v1 failed, message: AgoraRTCError CAN_NOT_GET_GATEWAY_SERVER: dynamic key expired, retry: false\ncert was {CERTIFICATE}\n"
+            "join with token {token}\nAgora-SDK [WARNING]: [client-42fb7] Choose server https://webrtc2-ap-web-1.agora.io/api/v1 failed, message: AgoraRTCError CAN_NOT_GET_GATEWAY_SERVER: dynamic key expired, retry: false, token={token} cert was {CERTIFICATE}\n"
         ),
     )
     .unwrap();
@@ -77,7 +78,7 @@ fn report_on_the_sim_redacts_the_certificate_token_and_signature() {
     assert!(stdout.contains(APP_ID), "public fields may stay");
     assert!(stdout.contains("agora-doctor token \"$TOKEN\" --channel demo"));
 
-    for secret in secrets_of(Some(&token), Some(&decoded), Some(CERTIFICATE)) {
+    for secret in secrets_of(Some(&token), Some(&decoded), None, &[CERTIFICATE]) {
         assert!(
             !stdout.contains(&secret),
             "secret survived in stdout: {secret}"
@@ -88,8 +89,12 @@ fn report_on_the_sim_redacts_the_certificate_token_and_signature() {
         );
     }
     assert!(
-        stdout.contains(REDACTED),
-        "the log lines holding secrets are redacted, not dropped"
+        stdout.contains("retry: false, token=[redacted token] cert was [redacted certificate]"),
+        "the log lines holding secrets are redacted, not dropped:\n{stdout}"
+    );
+    assert!(
+        stdout.contains("## Redacted\n\n| what | times |"),
+        "the report says what it redacted:\n{stdout}"
     );
 }
 
@@ -131,14 +136,122 @@ fn report_writes_to_out_file_and_names_an_unreadable_log() {
 }
 
 #[test]
-fn redact_replaces_longest_secrets_first_and_ignores_short_ones() {
-    let secrets = vec![
-        "abcdefgh".to_owned(),
-        "abcdefghijkl".to_owned(),
-        "abc".to_owned(),
-    ];
+fn given_secrets_longest_first_and_short_ones_ignored() {
+    let redactor = Redactor::new(&["abcdefgh", "abcdefghijkl", "abc"]);
     assert_eq!(
-        redact("x abcdefghijkl y abcdefgh z abc", &secrets),
-        format!("x {REDACTED} y {REDACTED} z abc")
+        redactor.text_only("x abcdefghijkl y ABCDEFGH z abc"),
+        "x [redacted secret] y [redacted secret] z abc"
     );
+}
+
+fn fixture(name: &str) -> String {
+    format!("{}/fixtures/logs/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `report --log` and `explain --log` read the same console log saved as UTF-16 LE/BE with a BOM,
+/// UTF-8 with a BOM, CRLF and gzip (fixtures/logs/encoded/) exactly as the plain file.
+#[test]
+fn every_log_encoding_reads_like_the_plain_file() {
+    let json_of = |args: &[&str]| -> serde_json::Value {
+        let out = Command::cargo_bin("agora-doctor")
+            .unwrap()
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        crate::common::schema::parse_json_output(&out.stdout)
+    };
+    // `explain --log --json` lists errors with their key; `report --json` nests the scan (and
+    // each error's whole entry) under `log.report`.
+    let summary = |log: &serde_json::Value| -> Vec<(String, u64, u64, u64, String)> {
+        let errors = if log["report"].is_object() {
+            &log["report"]["errors"]
+        } else {
+            &log["errors"]
+        };
+        errors
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["key"]
+                        .as_str()
+                        .or(e["entry"]["key"].as_str())
+                        .unwrap()
+                        .to_owned(),
+                    e["count"].as_u64().unwrap(),
+                    e["first_line"].as_u64().unwrap(),
+                    e["last_line"].as_u64().unwrap(),
+                    e["line"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let plain = fixture("web-3.x-crlf.log");
+    let expected = summary(&json_of(&["explain", "--log", &plain, "--json"]));
+    assert!(!expected.is_empty() && !expected[0].4.ends_with('\r'));
+    for (file, read_as) in [
+        ("web-3.x-crlf.utf16le-bom.log", vec!["UTF-16 LE"]),
+        ("web-3.x-crlf.utf16be-bom.log", vec!["UTF-16 BE"]),
+        ("web-3.x-crlf.utf8-bom.log", vec!["UTF-8 with BOM"]),
+        ("web-3.x-crlf.log.gz", vec!["gzip"]),
+        ("web-3.x-crlf.utf16le-bom.log.gz", vec!["gzip", "UTF-16 LE"]),
+        (
+            "web-3.x-crlf.utf16le-no-bom.log",
+            vec!["UTF-16 LE without BOM"],
+        ),
+    ] {
+        let path = fixture(&format!("encoded/{file}"));
+        let explained = json_of(&["explain", "--log", &path, "--json"]);
+        assert_eq!(summary(&explained), expected, "explain --log {file}");
+        let report = json_of(&[
+            "report", "--sim", "--only", "clock", "--json", "--log", &path,
+        ]);
+        assert_eq!(summary(&report["log"]), expected, "report --log {file}");
+        assert_eq!(
+            report["log"]["read_as"],
+            serde_json::json!(read_as),
+            "{file}"
+        );
+        let markdown = Command::cargo_bin("agora-doctor")
+            .unwrap()
+            .args(["report", "--sim", "--only", "clock", "--log", &path])
+            .output()
+            .unwrap();
+        let markdown = String::from_utf8_lossy(&markdown.stdout);
+        assert!(
+            markdown.contains(&format!("(read as {})", read_as.join(", "))),
+            "{file}: {markdown}"
+        );
+    }
+}
+
+/// Text that cannot be decoded is refused (exit 2, the file named, a next step), never reported
+/// as a clean log.
+#[test]
+fn an_undecodable_log_is_refused_not_reported_clean() {
+    let path = fixture("encoded/web-3.x-crlf.utf32le-bom.log");
+    for args in [
+        vec!["explain", "--log", path.as_str()],
+        vec!["report", "--sim", "--only", "clock", "--log", path.as_str()],
+    ] {
+        let out = Command::cargo_bin("agora-doctor")
+            .unwrap()
+            .args(&args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "{args:?} printed a report");
+        assert!(
+            stderr.contains("utf32le-bom.log") && stderr.contains("iconv -f UTF-32"),
+            "{stderr}"
+        );
+    }
 }

@@ -9,8 +9,8 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::browser::{
-    find_chromium, find_headless_shell, flow, BrowserError, Chromium, ConsoleEntry, LaunchOptions,
-    INSTALL_HINT,
+    demo_page, find_chromium, find_headless_shell, flow, web_sdk, BrowserError, Chromium,
+    ConsoleEntry, LaunchOptions, INSTALL_HINT,
 };
 use crate::probe::runner::{CheckOutput, CheckSpec};
 use crate::probe::ProbeContext;
@@ -161,18 +161,32 @@ pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
     // The built-in demo page: the flow's page under --sim, and the page at all without --url.
     let needs_builtin = flow_wanted && (ctx.sim.is_some() || user_url.is_none());
     let mut edge = None;
+    let mut sdk_finding = None;
     if needs_builtin {
-        let Some(root) = flow::demo_page_root() else {
-            let missing = Finding::new(
-                "probe.browser.flow_skipped",
-                Status::Skip,
-                "the built-in demo page's Agora Web SDK files are missing, so the flow did not run",
-            )
-            .with_fix(flow::SDK_HINT);
-            match &user_url {
-                None => return CheckOutput::single(missing),
-                Some(_) => {
-                    return inspect_only(&ctx, executable, user_url, Some(missing)).await;
+        let search = ctx.inputs.web_sdk.clone();
+        let resolved = tokio::task::spawn_blocking(move || web_sdk::resolve(&search))
+            .await
+            .unwrap_or_else(|e| {
+                Err(web_sdk::Missing {
+                    why: format!("the Web SDK search stopped: {e}"),
+                    fix: flow::SDK_HINT.into(),
+                })
+            });
+        let sdk = match resolved {
+            Ok(sdk) => sdk,
+            Err(missing) => {
+                let missing = Finding::new(
+                    "probe.browser.flow_skipped",
+                    Status::Skip,
+                    "no Agora Web SDK for the built-in demo page, so the flow did not run",
+                )
+                .with_evidence(missing.why)
+                .with_fix(missing.fix);
+                match &user_url {
+                    None => return CheckOutput::single(missing),
+                    Some(_) => {
+                        return inspect_only(&ctx, executable, user_url, Some(missing)).await;
+                    }
                 }
             }
         };
@@ -186,9 +200,12 @@ pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
                 .as_ref()
                 .filter(|_| ctx.sim.is_some())
                 .map(|c| c.expose().to_string()),
-            page_root: Some(root),
+            // The page itself is built into the binary (demo_page), served from memory.
+            page_root: None,
         };
-        match agora_sim::web::WebEdge::start(config).await {
+        sdk_finding = Some(web_sdk_finding(&sdk));
+        let pages = demo_page::files(&sdk);
+        match agora_sim::web::WebEdge::start_with_pages(config, pages).await {
             Ok(e) => edge = Some(e),
             Err(e) => {
                 return CheckOutput::single(
@@ -224,10 +241,35 @@ pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
         ..LaunchOptions::default()
     };
     let url = pages.inspect.clone();
-    match inspect(&options, &pages, ctx.sim.is_some(), edge.as_ref()).await {
+    let mut output = match inspect(&options, &pages, ctx.sim.is_some(), edge.as_ref()).await {
         Ok(output) => output,
         Err(e) => CheckOutput::single(failure(&url, e)),
+    };
+    if let Some(finding) = sdk_finding {
+        output.details.insert(0, finding);
     }
+    output
+}
+
+/// Which Web SDK the built-in page loaded and where it came from (`--json` carries it as the
+/// `version:`, `source:` and `path:` evidence lines).
+fn web_sdk_finding(sdk: &web_sdk::WebSdk) -> Finding {
+    let mut finding = Finding::new(
+        "probe.browser.web_sdk",
+        Status::Pass,
+        format!(
+            "the built-in demo page loads Agora Web SDK {} from {}",
+            sdk.version,
+            sdk.source.describe()
+        ),
+    )
+    .with_evidence(format!("version: {}", sdk.version))
+    .with_evidence(format!("source: {}", sdk.source.as_str()))
+    .with_evidence(format!("path: {}", sdk.bundle.display()));
+    for note in &sdk.passed_over {
+        finding = finding.with_evidence(format!("passed over: {note}"));
+    }
+    finding
 }
 
 /// Which Chromium opens the pages, and whether the headless shell was wanted but missing (said in
@@ -338,7 +380,11 @@ fn plan(ctx: &ProbeContext) -> Result<flow::FlowPlan, Finding> {
             Status::Skip,
             "the flow needs --app-id and --channel, so it did not run",
         )
-        .with_fix("pass --app-id ID --channel NAME and --token T (or the App Certificate through AGORA_APP_CERTIFICATE or --cert-file), or run with --sim"));
+        .with_fix(if sim {
+            "pass --app-id ID --channel NAME and --token T (or the App Certificate through AGORA_APP_CERTIFICATE or --cert-file)"
+        } else {
+            "pass --app-id ID --channel NAME and --token T (or the App Certificate through AGORA_APP_CERTIFICATE or --cert-file), or run with --sim"
+        }));
     };
     let now = (ctx.now)()
         .duration_since(std::time::UNIX_EPOCH)

@@ -2,8 +2,14 @@
 //! PipeWire through their ALSA plugins), open the default one (or `--device`), capture about 2 s,
 //! drop the first 0.5 s, and report the level in dBFS: silent, quiet, clipping, busy, no device.
 //! "Listed" is never enough: cpal lists `default` even when it cannot open (probe.md §4.5).
+//!
+//! Time is counted in samples from the first buffer the device delivers, not from the moment the
+//! stream opened: a PulseAudio source that starts slowly (`module-sine-source` delivers its first
+//! buffer seconds after the stream opens, while `arecord` reads it fine) gets [`START_GRACE`] to
+//! begin, then every expected sample is waited for. Only a device that delivers nothing within the
+//! grace is called busy.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
@@ -18,12 +24,19 @@ pub const SPEC: CheckSpec = CheckSpec {
     id: "devices",
     title: "Microphone on this machine",
     inputs: "none (--device NAME picks a capture device; skipped under --sim unless selected with --only)",
-    budget: |ctx| ctx.devices.capture + OPEN_ALLOWANCE,
+    budget: |ctx| START_GRACE + ctx.devices.capture * LATE_FACTOR + OPEN_ALLOWANCE,
     run: |ctx| Box::pin(run(ctx)),
 };
 
 /// Time allowed on top of the capture for opening the device and closing it.
 const OPEN_ALLOWANCE: Duration = Duration::from_secs(3);
+/// How long a device may take to deliver its first buffer. PulseAudio's `module-sine-source`
+/// through ALSA's pulse plugin took about 2.5 s here (measured with this check, 2026-12-04); a source
+/// that delivers nothing in 6 s is suspended or held.
+pub const START_GRACE: Duration = Duration::from_secs(6);
+/// Once audio flows, the capture may take this many times its nominal length before it is cut
+/// short (delivery comes in bursts; the samples, not the wall clock, say how much was captured).
+const LATE_FACTOR: u32 = 2;
 /// Below this RMS the input is digital silence (muted, no permission, or a dead source).
 pub const SILENT_DBFS: f64 = -90.0;
 /// Below this RMS a real microphone in a room is implausibly quiet (input volume near zero);
@@ -98,8 +111,12 @@ pub struct Capture {
     pub format: String,
     /// Measured level.
     pub level: Level,
-    /// How long samples were kept for.
+    /// How much audio was kept (samples ÷ rate ÷ channels).
     pub kept: Duration,
+    /// How much audio the capture meant to keep.
+    pub expected: Duration,
+    /// When the first buffer arrived after the stream started (`None`: never).
+    pub first_buffer: Option<Duration>,
     /// Stream errors reported during capture.
     pub stream_errors: Vec<String>,
 }
@@ -192,17 +209,25 @@ fn capture_inner(options: &DeviceOptions) -> Result<Capture, CaptureError> {
         config.channels,
         config.sample_rate
     );
-    let kept: Arc<Mutex<Vec<f32>>> = Arc::new(Mutex::new(Vec::new()));
+    // Sample counts, not wall time, decide what is discarded and what is kept (all channels).
+    let per_second = f64::from(config.sample_rate) * f64::from(config.channels);
+    let plan = Plan {
+        discard: (options.discard.as_secs_f64() * per_second) as usize,
+        keep: (options
+            .capture
+            .saturating_sub(options.discard)
+            .as_secs_f64()
+            * per_second) as usize,
+    };
+    let shared = Arc::new((Mutex::new(Progress::default()), Condvar::new()));
     let errors: Arc<Mutex<Vec<String>>> = Arc::new(Mutex::new(Vec::new()));
-    let started = Instant::now();
-    let discard = options.discard;
     let stream = match supported.sample_format() {
-        cpal::SampleFormat::F32 => build::<f32>(&device, config, &kept, &errors, started, discard),
-        cpal::SampleFormat::I16 => build::<i16>(&device, config, &kept, &errors, started, discard),
-        cpal::SampleFormat::I32 => build::<i32>(&device, config, &kept, &errors, started, discard),
-        cpal::SampleFormat::U16 => build::<u16>(&device, config, &kept, &errors, started, discard),
-        cpal::SampleFormat::U8 => build::<u8>(&device, config, &kept, &errors, started, discard),
-        cpal::SampleFormat::F64 => build::<f64>(&device, config, &kept, &errors, started, discard),
+        cpal::SampleFormat::F32 => build::<f32>(&device, config, &shared, &errors, plan),
+        cpal::SampleFormat::I16 => build::<i16>(&device, config, &shared, &errors, plan),
+        cpal::SampleFormat::I32 => build::<i32>(&device, config, &shared, &errors, plan),
+        cpal::SampleFormat::U16 => build::<u16>(&device, config, &shared, &errors, plan),
+        cpal::SampleFormat::U8 => build::<u8>(&device, config, &shared, &errors, plan),
+        cpal::SampleFormat::F64 => build::<f64>(&device, config, &shared, &errors, plan),
         other => {
             return Err(CaptureError::Other(format!(
                 "unsupported sample format {other:?}"
@@ -210,44 +235,96 @@ fn capture_inner(options: &DeviceOptions) -> Result<Capture, CaptureError> {
         }
     }
     .map_err(|e| classify(&e))?;
+    let opened = Instant::now();
     stream.play().map_err(|e| classify(&e))?;
-    std::thread::sleep(options.capture.saturating_sub(started.elapsed()));
+    let (lock, delivered) = &*shared;
+    let mut progress = lock.lock().unwrap_or_else(|e| e.into_inner());
+    let late = options.capture * LATE_FACTOR;
+    loop {
+        let deadline = match progress.first_buffer {
+            None => opened + START_GRACE,
+            Some(first) => first + late,
+        };
+        let now = Instant::now();
+        if progress.kept.len() >= plan.keep || now >= deadline {
+            break;
+        }
+        progress = delivered
+            .wait_timeout(progress, deadline - now)
+            .map(|(guard, _)| guard)
+            .unwrap_or_else(|e| e.into_inner().0);
+    }
+    let samples = std::mem::take(&mut progress.kept);
+    let first_buffer = progress.first_buffer.map(|t| t.duration_since(opened));
+    drop(progress);
     drop(stream);
-    let samples = kept.lock().map(|s| s.clone()).unwrap_or_default();
     let stream_errors = errors.lock().map(|e| e.clone()).unwrap_or_default();
     Ok(Capture {
         device: name,
         listed,
         format,
+        kept: Duration::from_secs_f64(samples.len() as f64 / per_second),
+        expected: Duration::from_secs_f64(plan.keep as f64 / per_second),
+        first_buffer,
         level: measure(&samples),
-        kept: options.capture.saturating_sub(discard),
         stream_errors,
     })
+}
+
+/// How many samples (all channels) to drop after the first buffer, then how many to keep.
+#[derive(Debug, Clone, Copy)]
+struct Plan {
+    discard: usize,
+    keep: usize,
+}
+
+/// What the audio callback has seen so far.
+#[derive(Debug, Default)]
+struct Progress {
+    /// When the first buffer arrived.
+    first_buffer: Option<Instant>,
+    /// Samples delivered so far, discarded ones included.
+    delivered: usize,
+    /// Samples kept for the measurement.
+    kept: Vec<f32>,
 }
 
 fn build<T>(
     device: &cpal::Device,
     config: cpal::StreamConfig,
-    kept: &Arc<Mutex<Vec<f32>>>,
+    shared: &Arc<(Mutex<Progress>, Condvar)>,
     errors: &Arc<Mutex<Vec<String>>>,
-    started: Instant,
-    discard: Duration,
+    plan: Plan,
 ) -> Result<cpal::Stream, cpal::Error>
 where
     T: SizedSample + Sample,
     f32: FromSample<T>,
 {
-    let kept = kept.clone();
+    let shared = shared.clone();
     let errors = errors.clone();
     device.build_input_stream::<T, _, _>(
         config,
         move |data: &[T], _| {
-            // The first buffers are often empty or ramping up (probe.md §4.5): drop them.
-            if started.elapsed() < discard {
+            let (lock, delivered) = &*shared;
+            let Ok(mut progress) = lock.lock() else {
+                return;
+            };
+            if data.is_empty() {
                 return;
             }
-            if let Ok(mut kept) = kept.lock() {
-                kept.extend(data.iter().map(|s| f32::from_sample(*s)));
+            progress.first_buffer.get_or_insert_with(Instant::now);
+            // The first samples are often empty or ramping up (probe.md §4.5): drop them.
+            let skip = plan
+                .discard
+                .saturating_sub(progress.delivered)
+                .min(data.len());
+            progress.delivered += data.len();
+            let room = plan.keep.saturating_sub(progress.kept.len());
+            progress
+                .kept
+                .extend(data[skip..].iter().take(room).map(|s| f32::from_sample(*s)));
+            if progress.kept.len() >= plan.keep {
+                delivered.notify_all();
             }
         },
         move |e| {
@@ -309,9 +386,14 @@ pub fn verdict(result: &Result<Capture, CaptureError>) -> Finding {
     let evidence = [
         format!("device: {} ({})", capture.device, capture.format),
         format!(
-            "{} samples kept over {:.1} s; RMS {:.2} dBFS, peak {:.3} ({:.2} dBFS), clipped {:.2} %",
+            "{} samples kept ({:.2} s of audio of {:.2} s expected; first buffer {}); RMS {:.2} dBFS, peak {:.3} ({:.2} dBFS), clipped {:.2} %",
             level.samples,
             capture.kept.as_secs_f64(),
+            capture.expected.as_secs_f64(),
+            capture.first_buffer.map_or_else(
+                || format!("never, in {:.1} s", START_GRACE.as_secs_f64()),
+                |t| format!("{:.2} s after the stream started", t.as_secs_f64())
+            ),
             level.rms_dbfs,
             level.peak,
             peak_db,
@@ -331,16 +413,19 @@ pub fn verdict(result: &Result<Capture, CaptureError>) -> Finding {
         f
     };
     if level.samples == 0 {
+        let summary = match capture.first_buffer {
+            None => format!(
+                "{} opened but delivered no audio in {:.1} s: it is suspended or held by another program",
+                capture.device,
+                START_GRACE.as_secs_f64()
+            ),
+            Some(_) => format!(
+                "{} delivered a moment of audio, then stopped: it was suspended or taken by another program",
+                capture.device
+            ),
+        };
         return with_evidence(
-            Finding::new(
-                "probe.devices.busy",
-                Status::Fail,
-                format!(
-                    "{} opened but delivered no audio in {:.1} s: it is suspended or held by another program",
-                    capture.device,
-                    capture.kept.as_secs_f64()
-                ),
-            )
+            Finding::new("probe.devices.busy", Status::Fail, summary)
             .with_fix("close the program holding the microphone, or resume the source (`pactl suspend-source <name> 0`)"),
         );
     }

@@ -43,25 +43,33 @@ pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
     let inputs = &ctx.inputs;
     let now = unix((ctx.now)());
     let uid_text_in = inputs.uid.clone().unwrap_or_else(|| "0".to_string());
-    let Ok(uid) = uid_text_in.parse::<u32>() else {
-        return missing(format!(
-            "the native SDK joins with a numeric uid; --uid {uid_text_in:?} is not one"
-        ));
-    };
     let relay = ctx.profile.native_relay;
+    let Ok(uid) = uid_text_in.parse::<u32>() else {
+        return missing(
+            format!("the native SDK joins with a numeric uid; --uid {uid_text_in:?} is not one"),
+            relay.is_some(),
+        );
+    };
     let sdk = match relay {
         // A relay only the SDK double can reach: the double, unless --sdk names another library.
-        Some(_) => match inputs.sdk.clone().or_else(sim::double_path) {
+        Some(_) => match inputs
+            .sdk
+            .clone()
+            .or_else(|| sim::double_path(inputs.cache_dir.as_deref()))
+        {
             Some(double) => SdkChoice {
                 flag: Some(double),
                 env: None,
                 ld_library_path: None,
             },
             None => {
-                return missing(format!(
-                    "the SDK double ({}) is not next to this executable; build it with `cargo build -p agora-sdk-double`",
-                    sim::DOUBLE_LIBRARY
-                ))
+                return missing(
+                    format!(
+                        "the SDK double ({}) is not next to this executable and the copy this binary carries could not be written to the cache or the temporary folder; set AGORA_DOCTOR_CACHE to a writable folder",
+                        sim::DOUBLE_LIBRARY
+                    ),
+                    true,
+                )
             }
         },
         None => SdkChoice {
@@ -71,7 +79,10 @@ pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
         },
     };
     let (Some(app_id), Some(channel)) = (inputs.app_id.clone(), inputs.channel.clone()) else {
-        return missing("the join check needs --app-id and --channel".to_string());
+        return missing(
+            "the join check needs --app-id and --channel".to_string(),
+            relay.is_some(),
+        );
     };
     let token = inputs
         .token
@@ -96,12 +107,19 @@ pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
     output(&run_cycle(&options).await)
 }
 
-fn missing(summary: String) -> CheckOutput {
+fn missing(summary: String, sim: bool) -> CheckOutput {
     CheckOutput::single(
-        Finding::new("probe.join.inputs_missing", Status::Skip, summary).with_fix(
-            "pass --app-id, --channel and a token or the App Certificate (or run with --sim)",
-        ),
+        Finding::new("probe.join.inputs_missing", Status::Skip, summary).with_fix(missing_fix(sim)),
     )
+}
+
+/// What to do about a missing input; `--sim` is suggested only to a run that is not using it.
+fn missing_fix(sim: bool) -> &'static str {
+    if sim {
+        "pass a numeric --uid (the native SDK joins with numbers), or drop --uid"
+    } else {
+        "pass --app-id, --channel and a token or the App Certificate (or run with --sim)"
+    }
 }
 
 /// The check's output: the cycle's verdict, with the simulation label and per-step timings as evidence.
@@ -133,4 +151,15 @@ pub fn output(report: &JoinReport) -> CheckOutput {
     evidence.append(&mut headline.evidence);
     headline.evidence = evidence;
     CheckOutput::single(headline)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sim_run_is_never_told_to_run_with_sim() {
+        assert!(!missing_fix(true).contains("--sim"));
+        assert!(missing_fix(false).contains("--sim"));
+    }
 }

@@ -69,7 +69,7 @@ async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
         Ok(output) => output,
         Err(finding) => CheckOutput::single(finding),
     };
-    if let Some(note) = ctx.url_note() {
+    if let Some(note) = ctx.url_note().or_else(|| ctx.url_scheme_note()) {
         output.headline.evidence.insert(0, note);
     }
     output

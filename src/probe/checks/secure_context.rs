@@ -312,7 +312,7 @@ async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
     };
     let flags = Flags::parse(&ctx.inputs.chrome_flags);
     let mut headline = finding(url, &flags);
-    if let Some(note) = ctx.url_note() {
+    if let Some(note) = ctx.url_note().or_else(|| ctx.url_scheme_note()) {
         headline.evidence.insert(0, note);
     }
     CheckOutput::single(headline)

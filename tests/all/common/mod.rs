@@ -15,14 +15,24 @@ use serde_json::Value;
 /// `agora-doctor` with no inherited certificate, colour or terminal influence, and without
 /// Chromium: `probe --sim` would otherwise run the web flow in every test that uses it
 /// (tests/browser_flow.rs and the README sample run it, with `env_remove("AGORA_DOCTOR_NO_BROWSER")`).
+/// The Web SDK is the one `npm ci` put under fixtures/web ([`WEB_SDK_430`]), so no test ever
+/// downloads it (tests/web_sdk_sources.rs covers the other sources).
 pub fn doctor() -> Command {
     let mut cmd = Command::cargo_bin("agora-doctor").expect("binary built");
     cmd.env_remove("AGORA_APP_CERTIFICATE")
         .env_remove("NO_COLOR")
+        .env_remove("AGORA_DOCTOR_PACKAGED_WEB_SDK")
         .env("AGORA_DOCTOR_NO_BROWSER", "1")
+        .env("AGORA_DOCTOR_WEB_SDK", WEB_SDK_430)
         .env("TERM", "dumb");
     cmd
 }
+
+/// The Agora Web SDK 4.3.0 package `npm ci` installs under fixtures/web (scripts/setup.d/40-web.sh).
+pub const WEB_SDK_430: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/fixtures/web/node_modules/agora-rtc-sdk-ng-430"
+);
 
 /// One `fixtures/tokens/*.json` file.
 pub struct Fixture {
