@@ -4,7 +4,9 @@
 
 use colored::Colorize;
 
-use crate::report::Status;
+use std::fmt::Write as _;
+
+use crate::report::{Finding, Status};
 
 /// The status as one coloured symbol: ✓ - ! ✗.
 pub fn mark(status: Status) -> String {
@@ -62,4 +64,28 @@ pub fn plural<N: Into<u64>>(n: N) -> &'static str {
 /// A unix time as RFC 3339 UTC (`2026-11-23T09:12:00Z`).
 pub fn rfc3339(unix: u64) -> String {
     agora_token_core::time::rfc3339(unix)
+}
+
+/// One finding as `token` and `token-server` list them: mark, summary and key; then, unless it passed
+/// or was skipped (or `verbose`), its evidence and fix. A skip's fix is shown too: it says what would
+/// let the check run.
+pub fn finding_lines(out: &mut String, f: &Finding, verbose: bool) {
+    let _ = writeln!(
+        out,
+        "  {} {}  {}",
+        mark(f.status),
+        f.summary,
+        format!("[{}]", f.key).dimmed()
+    );
+    let detail = verbose || !matches!(f.status, Status::Pass | Status::Skip);
+    if detail {
+        for e in &f.evidence {
+            let _ = writeln!(out, "      {e}");
+        }
+    }
+    if let Some(fix) = &f.fix {
+        if detail || f.status == Status::Skip {
+            let _ = writeln!(out, "      {} {fix}", "fix:".bold());
+        }
+    }
 }

@@ -4,11 +4,11 @@ use std::fmt::Write as _;
 
 use agora_token_core::time::{duration, relative};
 
-use super::style::{mark, plural, rfc3339};
+use super::style::{finding_lines, plural, rfc3339};
 use colored::Colorize;
 
 use super::OutputContext;
-use crate::report::{Finding, Status};
+use crate::report::Status;
 use crate::token::build::Built;
 use crate::token::report::{Decoded, Instant, PrivilegeView, Summary, TokenReport, TokenResult};
 
@@ -164,7 +164,7 @@ fn token_block(out: &mut String, t: &TokenResult, now: u64, ctx: &OutputContext)
     }
     let _ = writeln!(out, "{}", "Checks".bold());
     for f in &t.findings {
-        finding_line(out, f, ctx);
+        finding_lines(out, f, ctx.verbose);
     }
 }
 
@@ -307,26 +307,5 @@ fn decoded_block(out: &mut String, d: &Decoded, now: u64) {
             "Trailing",
             format!("{} byte(s) after the token data", d.trailing_bytes),
         );
-    }
-}
-
-fn finding_line(out: &mut String, f: &Finding, ctx: &OutputContext) {
-    let _ = writeln!(
-        out,
-        "  {} {}  {}",
-        mark(f.status),
-        f.summary,
-        format!("[{}]", f.key).dimmed()
-    );
-    let detail = ctx.verbose || !matches!(f.status, Status::Pass | Status::Skip);
-    if detail {
-        for e in &f.evidence {
-            let _ = writeln!(out, "      {e}");
-        }
-    }
-    if let Some(fix) = &f.fix {
-        if detail || f.status == Status::Skip {
-            let _ = writeln!(out, "      {} {fix}", "fix:".bold());
-        }
     }
 }

@@ -4,9 +4,8 @@ use std::fmt::Write as _;
 
 use colored::Colorize;
 
-use super::style::mark;
+use super::style::finding_lines;
 use super::OutputContext;
-use crate::report::{Finding, Status};
 use crate::token_server::report::{Summary, TokenServerReport};
 
 /// The report as one JSON document (pretty, newline-terminated, never coloured).
@@ -14,25 +13,6 @@ pub fn json(report: &TokenServerReport) -> String {
     let mut s = serde_json::to_string_pretty(report).expect("report serialises");
     s.push('\n');
     s
-}
-
-fn finding_line(out: &mut String, f: &Finding, ctx: &OutputContext) {
-    let _ = writeln!(
-        out,
-        "  {} {}  {}",
-        mark(f.status),
-        f.summary,
-        format!("[{}]", f.key).dimmed()
-    );
-    let detail = ctx.verbose || !matches!(f.status, Status::Pass | Status::Skip);
-    if detail {
-        for e in &f.evidence {
-            let _ = writeln!(out, "      {e}");
-        }
-        if let Some(fix) = &f.fix {
-            let _ = writeln!(out, "      {} {fix}", "fix:".bold());
-        }
-    }
 }
 
 /// The line that explains the exit code.
@@ -104,13 +84,13 @@ pub fn human(r: &TokenServerReport, ctx: &OutputContext) -> String {
             );
         }
         for f in &q.findings {
-            finding_line(&mut out, f, ctx);
+            finding_lines(&mut out, f, ctx.verbose);
         }
     }
     out.push('\n');
     let _ = writeln!(out, "{}", "What a browser needs".bold());
     for f in &r.browser {
-        finding_line(&mut out, f, ctx);
+        finding_lines(&mut out, f, ctx.verbose);
     }
     out.push('\n');
     let _ = writeln!(out, "{}", summary_line(&r.summary, strict));

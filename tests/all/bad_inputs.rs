@@ -82,6 +82,8 @@ impl Case {
 /// Files, ports and servers the cases point at; all torn down when the test ends.
 struct Ctx {
     dir: tempfile::TempDir,
+    /// Keeps `closed_port` bound (and refusing) until the matrix is done.
+    _closed: socket2::Socket,
     closed_port: u16,
     stalled: String,
     garbage: Vec<u8>,
@@ -688,10 +690,21 @@ fn cases() -> Vec<Case> {
     ]
 }
 
-/// A port nothing listens on: bind, read the port, close.
-fn closed_port() -> u16 {
-    let l = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-    l.local_addr().unwrap().port()
+/// A port that refuses connections for as long as the returned socket lives: bound but never
+/// listening, so the kernel answers a SYN with a reset, and no other test's server can be given the
+/// same port meanwhile (a port merely closed again could be, and then it would answer).
+fn closed_port() -> (socket2::Socket, u16) {
+    use socket2::{Domain, Socket, Type};
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, None).expect("a TCP socket");
+    let loopback: std::net::SocketAddr = "127.0.0.1:0".parse().unwrap();
+    socket.bind(&loopback.into()).expect("bind loopback");
+    let port = socket
+        .local_addr()
+        .ok()
+        .and_then(|a| a.as_socket())
+        .expect("a bound IPv4 address")
+        .port();
+    (socket, port)
 }
 
 /// A server that accepts every connection and never writes a byte; connections are kept open
@@ -721,9 +734,11 @@ fn context() -> Ctx {
     f.set_len(SPARSE_LOG_BYTES).unwrap();
     std::io::Seek::seek(&mut f, std::io::SeekFrom::End(0)).unwrap();
     f.write_all(format!("\n{ERROR_LINE}\n").as_bytes()).unwrap();
+    let (closed, closed_port) = closed_port();
     Ctx {
         dir,
-        closed_port: closed_port(),
+        _closed: closed,
+        closed_port,
         stalled: stalled_server(),
         garbage,
     }
