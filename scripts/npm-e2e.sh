@@ -2,8 +2,8 @@
 # The install paths a user takes, each from an empty directory outside the checkout:
 #  1. the npm package: a real npm registry (verdaccio, scripts/verdaccio, installed by
 #     scripts/setup.d/45-verdaccio.sh) on 127.0.0.1:<free port>, storage in a temporary folder, no
-#     uplinks (it never reaches the internet); the Web SDK 4.3.0 the package depends on and the package
-#     (scripts/npm-pack.sh) are published there, installed into an empty folder, and run with
+#     uplinks (it never reaches the internet); the Web SDK 4.24.8 the package depends on (with its
+#     dependencies, from fixtures/web's lock) and the package (scripts/npm-pack.sh) are published there, installed into an empty folder, and run with
 #     `npx agora-doctor token --example expired` (exit 1) and `npx agora-doctor probe --sim`;
 #  2. the `cargo install`ed binary (first argument): `probe --sim`, whose Web SDK it downloads with
 #     npm, from that loopback registry, into an empty cache (then the next run uses the cache).
@@ -63,7 +63,18 @@ export HOME="$work/home" XDG_CACHE_HOME="$work/xdg-cache"
 mkdir -p "$HOME"
 unset AGORA_DOCTOR_WEB_SDK AGORA_DOCTOR_CACHE AGORA_DOCTOR_NO_BROWSER
 
-npm publish --loglevel=error "$repo/fixtures/web/node_modules/agora-rtc-sdk-ng-430" >/dev/null
+# The Web SDK the package depends on (the current 4.24.8) with every package it needs, and the
+# article's 4.3.0, as fixtures/web's lock installed them; --ignore-scripts because an installed
+# folder is not a source tree (several packages' prepublish scripts would try to build it).
+fixtures="$repo/fixtures/web"
+node -e '
+  const lock = require(process.argv[1] + "/package-lock.json");
+  for (const path of Object.keys(lock.packages))
+    if (path && !/agora-rtc-sdk-ng-4\d+$/.test(path)) console.log(process.argv[1] + "/" + path);' "$fixtures" |
+  xargs -P 4 -I{} npm publish --ignore-scripts --loglevel=error {} >/dev/null
+for sdk in agora-rtc-sdk-ng-430 agora-rtc-sdk-ng-424; do
+  npm publish --ignore-scripts --loglevel=error "$fixtures/node_modules/$sdk" >/dev/null
+done
 tarball=$(scripts/npm-pack.sh "$packaged")
 npm publish --loglevel=error "$tarball" >/dev/null
 
