@@ -42,5 +42,8 @@ mod secrets;
 mod support_report;
 mod token_cli;
 mod token_roundtrip;
+mod token_server;
+mod token_services;
 mod token_snapshots;
 mod token_vectors;
+mod token_wild;

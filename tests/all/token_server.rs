@@ -3,7 +3,7 @@
 //! scripts/setup.d/45-token-server.sh) on 127.0.0.1 with a free port, plus deliberately broken
 //! variants. The good server passes; each broken one is named by its fault.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;

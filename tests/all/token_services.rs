@@ -3,7 +3,7 @@
 //! and the multi-service builders) are verified through `agora-doctor token --service … --account …`,
 //! and a wrong account, a wrong certificate and an RTC-only token for RTM are each named.
 
-mod common;
+use crate::common;
 
 use common::{doctor, vectors};
 use serde_json::Value;

@@ -2,13 +2,13 @@
 //! version and App ID, every damaged paste and impostor is named, with the library and through
 //! `agora-doctor token - --json`.
 
-mod common;
+use crate::common;
 
 use agora_token_core::{examine, Code, Expectation};
 use serde_json::Value;
 
 fn corpus() -> Vec<Value> {
-    include_str!("../fixtures/tokens-wild/corpus.jsonl")
+    include_str!("../../fixtures/tokens-wild/corpus.jsonl")
         .lines()
         .filter(|l| !l.trim().is_empty())
         .map(|l| serde_json::from_str(l).unwrap())
