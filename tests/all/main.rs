@@ -39,6 +39,7 @@ mod scan;
 mod scan_keys;
 mod scan_walk;
 mod secrets;
+mod suite;
 mod support_report;
 mod token_cli;
 mod token_roundtrip;
