@@ -29,6 +29,8 @@ pub struct Asked<'a> {
     pub app_id: Option<&'a str>,
     /// `--token`.
     pub token: Option<&'a str>,
+    /// `--token-server`: the URL template of the user's token server, asked for the tokens.
+    pub token_server: Option<&'a str>,
     /// `--channel`.
     pub channel: Option<&'a str>,
     /// `--uid`.
@@ -59,6 +61,9 @@ pub enum InputError {
     /// The simulated world did not start.
     #[error("could not start the simulated edge: {0}; check that loopback (127.0.0.1) is usable")]
     Sim(#[from] SimError),
+    /// `--token-server` gave no token (the message names the URL and the next step).
+    #[error("{0}")]
+    TokenServer(String),
 }
 
 /// The secrets a run was given, for the redactor: the token (as given and repaired, its body and
@@ -93,8 +98,10 @@ pub struct Inputs {
     pub app_id: Option<String>,
     /// The App Certificate (under `--sim`: the simulated project's).
     pub certificate: Option<Certificate>,
-    /// The token to join with: given, or minted by the simulated project.
+    /// The token to join with: given, from the token server, or minted by the simulated project.
     pub token: Option<String>,
+    /// The room's other participant's token (for uid 0) when the token server gave the tokens.
+    pub speaker_token: Option<String>,
     /// True when [`Inputs::token`] was minted by the simulated project, not given.
     pub token_minted: bool,
     /// The channel (under `--sim`: the simulated project's unless given).
@@ -121,16 +128,24 @@ impl Inputs {
                     stdin,
                 )
             })?;
-            return Ok(Inputs {
+            let mut inputs = Inputs {
                 app_id: asked.app_id.map(str::to_string),
                 certificate,
                 token: asked.token.map(str::to_string),
+                speaker_token: None,
                 token_minted: false,
                 channel: asked.channel.map(str::to_string),
                 uid: asked.uid.map(str::to_string),
                 target: Target::Agora,
                 notes: Vec::new(),
-            });
+            };
+            if let Some(template) = asked.token_server {
+                // Without --channel there is nothing to ask for; the checks then say what is missing.
+                if let Some(channel) = inputs.channel.clone() {
+                    inputs.ask_token_server(template, &channel)?;
+                }
+            }
+            return Ok(inputs);
         }
         let mut notes = Vec::new();
         let app_id_from_env = asked.app_id.is_some() && env.came_from_env("app_id");
@@ -178,25 +193,65 @@ impl Inputs {
                 "the simulated project uses App ID {app_id} from --app-id, with {signer}"
             ));
         }
-        if asked.token.is_some() && certificate.is_none() {
-            notes.push(
-                "under --sim the simulated project judges --token with its own certificate, made for this run: a token your server signed cannot pass; drop --token to let the simulated project mint one, pass --cert-file with the certificate that signed it, or drop --sim to test it against Agora"
-                    .to_string(),
-            );
+        if (asked.token.is_some() || asked.token_server.is_some()) && certificate.is_none() {
+            let given = if asked.token.is_some() {
+                "--token"
+            } else {
+                "the tokens from --token-server"
+            };
+            notes.push(format!(
+                "under --sim the simulated project judges {given} with its own certificate, made for this run: a token your server signed cannot pass; pass --app-id and --cert-file with your project's App ID and the certificate that signed it, drop them to let the simulated project mint its own, or drop --sim to test against Agora"
+            ));
         }
         let mut inputs = Inputs {
             app_id: None,
             certificate,
             token: asked.token.map(str::to_string),
+            speaker_token: None,
             token_minted: false,
             channel: asked.channel.map(str::to_string),
             uid: asked.uid.map(str::to_string),
             target: Target::Agora,
             notes,
         };
+        if let Some(template) = asked.token_server {
+            let channel = asked.channel.unwrap_or(world.channel()).to_string();
+            inputs.ask_token_server(template, &channel)?;
+        }
         inputs.adopt_world(&world, env.now());
         inputs.target = Target::Simulated(Arc::new(world));
         Ok(inputs)
+    }
+
+    /// Ask the user's token server for the run's tokens as their app does: a publisher token for
+    /// the uid (or uid 0), and one for uid 0 for the room's other participant when the uid is not 0.
+    fn ask_token_server(&mut self, template: &str, channel: &str) -> Result<(), InputError> {
+        let asked_uid = uid_text(self.uid.as_deref());
+        let user = if asked_uid.is_empty() {
+            "0"
+        } else {
+            asked_uid.as_str()
+        };
+        let ask = |user: &str| {
+            crate::token_server::ask::publisher_token(template, channel, user)
+                .map_err(InputError::TokenServer)
+        };
+        let token = ask(user)?;
+        self.speaker_token = Some(if user == "0" {
+            token.clone()
+        } else {
+            ask("0")?
+        });
+        self.token = Some(token);
+        let asked_for = if user == "0" {
+            "uid 0, for both participants of the room".to_string()
+        } else {
+            format!("uid {user}, and uid 0 for the room's other participant")
+        };
+        self.notes.push(format!(
+            "the tokens came from your token server ({template}), asked for channel {channel} as a publisher: {asked_for}"
+        ));
+        Ok(())
     }
 
     /// Fill what the user left open from the simulated world's project, and mint the token when

@@ -19,6 +19,13 @@ pub struct ProbeArgs {
     #[arg(long, value_name = "TOKEN")]
     pub token: Option<String>,
 
+    /// Your token server, as a URL template (placeholders as `agora-doctor token-server` takes them,
+    /// e.g. 'http://localhost:8080/rtc/{channel}/{role}/{tokentype}/{uid}?expiry={expire}'): the
+    /// run asks it for the tokens it joins with, the way your app does (a publisher token for
+    /// --uid, or uid 0, and uid 0 for the room's other participant), instead of --token.
+    #[arg(long, value_name = "URL_TEMPLATE", conflicts_with = "token")]
+    pub token_server: Option<String>,
+
     /// The channel the token is for (any name Agora accepts, also one beginning with `-`).
     #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
     pub channel: Option<String>,

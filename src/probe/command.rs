@@ -92,6 +92,7 @@ pub fn asked(args: &ProbeArgs) -> Asked<'_> {
         sim: args.sim,
         app_id: args.app_id.as_deref(),
         token: args.token.as_deref(),
+        token_server: args.token_server.as_deref(),
         channel: args.channel.as_deref(),
         uid: args.uid.as_deref(),
         cert_file: args.cert_file.as_deref(),
@@ -156,6 +157,7 @@ pub fn execute(args: &ProbeArgs, env: &Env) -> Result<ProbeReport, ProbeError> {
     let inputs = ProbeInputs {
         app_id: resolved.app_id.clone(),
         token: resolved.token.clone(),
+        speaker_token: resolved.speaker_token.clone(),
         token_minted: resolved.token_minted,
         channel: resolved.channel.clone(),
         uid: resolved.uid.clone(),

@@ -15,8 +15,10 @@ pub use crate::token::certificate::Certificate;
 pub struct ProbeInputs {
     /// `--app-id`.
     pub app_id: Option<String>,
-    /// `--token`.
+    /// `--token`, or B's token from `--token-server`.
     pub token: Option<String>,
+    /// The room's other participant's (A's) token from `--token-server`, for uid 0.
+    pub speaker_token: Option<String>,
     /// `--channel`.
     pub channel: Option<String>,
     /// `--uid` (a number or a user account string).

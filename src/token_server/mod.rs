@@ -4,6 +4,7 @@
 //! certificate is given), and check what a browser needs (TLS, CORS and its preflight, latency).
 //! Network work is in [`fetch`], judgement in [`judge`] (pure), rendering in `render::token_server`.
 
+pub mod ask;
 pub mod fetch;
 pub mod judge;
 pub mod report;

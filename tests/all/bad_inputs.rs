@@ -690,23 +690,6 @@ fn cases() -> Vec<Case> {
     ]
 }
 
-/// A port that refuses connections for as long as the returned socket lives: bound but never
-/// listening, so the kernel answers a SYN with a reset, and no other test's server can be given the
-/// same port meanwhile (a port merely closed again could be, and then it would answer).
-fn closed_port() -> (socket2::Socket, u16) {
-    use socket2::{Domain, Socket, Type};
-    let socket = Socket::new(Domain::IPV4, Type::STREAM, None).expect("a TCP socket");
-    let loopback: std::net::SocketAddr = "127.0.0.1:0".parse().unwrap();
-    socket.bind(&loopback.into()).expect("bind loopback");
-    let port = socket
-        .local_addr()
-        .ok()
-        .and_then(|a| a.as_socket())
-        .expect("a bound IPv4 address")
-        .port();
-    (socket, port)
-}
-
 /// A server that accepts every connection and never writes a byte; connections are kept open
 /// until the test process ends (the listener thread is detached, the test binary exits after).
 fn stalled_server() -> String {
@@ -734,7 +717,7 @@ fn context() -> Ctx {
     f.set_len(SPARSE_LOG_BYTES).unwrap();
     std::io::Seek::seek(&mut f, std::io::SeekFrom::End(0)).unwrap();
     f.write_all(format!("\n{ERROR_LINE}\n").as_bytes()).unwrap();
-    let (closed, closed_port) = closed_port();
+    let (closed, closed_port) = common::closed_port();
     Ctx {
         dir,
         _closed: closed,

@@ -33,6 +33,7 @@ mod probe_page;
 mod probe_runner;
 mod probe_secure_context;
 mod probe_sim;
+mod probe_token_server;
 mod readme_samples;
 mod report_redaction;
 mod scan;

@@ -403,17 +403,22 @@ fn pages(
 }
 
 /// A's plan in the room: same project and channel as B (`listener`), a uid the edge assigns, and a
-/// token of its own for any uid: minted by the simulated world under `--sim`, else from the
-/// certificate when it is known (else B's token, which then must admit any uid).
+/// token of its own for any uid: the user's token server's (`--token-server`), else minted by the
+/// simulated world under `--sim`, else from the certificate when it is known (else B's token, which
+/// then must admit any uid).
 fn speaker_plan(ctx: &ProbeContext, listener: &flow::FlowPlan) -> flow::FlowPlan {
     let now = (ctx.now)()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    let token = match &ctx.sim {
-        Some(sim) => Some(sim.world.mint(&listener.channel, "", now)),
-        None => ctx.inputs.mint(&listener.channel, "", now),
-    }
-    .or_else(|| listener.token.clone());
+    let token = ctx
+        .inputs
+        .speaker_token
+        .clone()
+        .or_else(|| match &ctx.sim {
+            Some(sim) => Some(sim.world.mint(&listener.channel, "", now)),
+            None => ctx.inputs.mint(&listener.channel, "", now),
+        })
+        .or_else(|| listener.token.clone());
     flow::FlowPlan {
         uid: None,
         token,

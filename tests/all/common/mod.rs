@@ -8,6 +8,7 @@ pub mod native;
 pub mod probe;
 pub mod pulse;
 pub mod schema;
+pub mod token_server;
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -127,4 +128,21 @@ pub fn errors_on_two_threads<T: Sync>(
             .flat_map(|h| h.join().unwrap())
             .collect()
     })
+}
+
+/// A port that refuses connections for as long as the returned socket lives: bound but never
+/// listening, so the kernel answers a SYN with a reset, and no other test's server can be given the
+/// same port meanwhile (a port merely closed again could be, and then it would answer).
+pub fn closed_port() -> (socket2::Socket, u16) {
+    use socket2::{Domain, Socket, Type};
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, None).expect("a TCP socket");
+    let loopback: std::net::SocketAddr = "127.0.0.1:0".parse().unwrap();
+    socket.bind(&loopback.into()).expect("bind loopback");
+    let port = socket
+        .local_addr()
+        .ok()
+        .and_then(|a| a.as_socket())
+        .expect("a bound IPv4 address")
+        .port();
+    (socket, port)
 }
