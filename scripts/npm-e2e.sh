@@ -3,8 +3,9 @@
 #  1. the npm package: a real npm registry (verdaccio, scripts/verdaccio, installed by
 #     scripts/setup.d/45-verdaccio.sh) on 127.0.0.1:<free port>, storage in a temporary folder, no
 #     uplinks (it never reaches the internet); the Web SDK 4.24.8 the package depends on (with its
-#     dependencies, from fixtures/web's lock) and the package (scripts/npm-pack.sh) are published there, installed into an empty folder, and run with
-#     `npx agora-doctor token --example expired` (exit 1) and `npx agora-doctor probe --sim`;
+#     dependencies, from fixtures/web's lock) and the package (scripts/npm-pack.sh) are published
+#     there, installed into an empty folder, and run with `npx agora-doctor token --example expired`
+#     (exit 1) and `npx agora-doctor probe --sim`;
 #  2. the `cargo install`ed binary (first argument): `probe --sim`, whose Web SDK it downloads with
 #     npm, from that loopback registry, into an empty cache (then the next run uses the cache).
 # With Chromium installed every probe check passes (devices is a skip under --sim by design).

@@ -232,17 +232,12 @@ impl Inputs {
         } else {
             asked_uid.as_str()
         };
-        let ask = |user: &str| {
-            crate::token_server::ask::publisher_token(template, channel, user)
-                .map_err(InputError::TokenServer)
-        };
-        let token = ask(user)?;
-        self.speaker_token = Some(if user == "0" {
-            token.clone()
-        } else {
-            ask("0")?
-        });
-        self.token = Some(token);
+        // uid 0 admits any uid, so one token serves both participants when B's uid is 0.
+        let users: &[&str] = if user == "0" { &["0"] } else { &[user, "0"] };
+        let tokens = crate::token_server::ask::publisher_tokens(template, channel, users)
+            .map_err(InputError::TokenServer)?;
+        self.token = tokens.first().cloned();
+        self.speaker_token = tokens.last().cloned();
         let asked_for = if user == "0" {
             "uid 0, for both participants of the room".to_string()
         } else {

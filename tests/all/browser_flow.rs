@@ -30,16 +30,13 @@ fn probe(args: &[&str]) -> (i32, String) {
 
 /// [`probe`] with Web SDK `sdk` (fixtures/web's 4.3.0 or 4.24.8).
 fn probe_on(sdk: &str, args: &[&str]) -> (i32, String) {
-    let out = doctor()
+    let out = common::doctor_with_browser()
         .env("AGORA_DOCTOR_WEB_SDK", common::web_sdk_package(sdk))
         .args(["probe", "--sim", "--only", "browser", "--app-id", APP_ID])
         .args(["--channel", CHANNEL])
         .args(args)
         .args(["--cert-file", "-"])
         .write_stdin(format!("{CERTIFICATE}\n"))
-        .env_remove("AGORA_DOCTOR_NO_BROWSER")
-        .env("PULSE_SERVER", "unix:/nonexistent/agora-doctor-test/native")
-        .timeout(std::time::Duration::from_secs(150))
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();

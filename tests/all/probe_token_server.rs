@@ -14,7 +14,7 @@ use serde_json::Value;
 /// `probe --sim --only config,browser` with the server's project as the simulated one, Chromium
 /// allowed, no sound server (the room uses Chromium's synthetic devices).
 fn probe(template: &str, extra: &[&str]) -> (i32, Value, String) {
-    let out = doctor()
+    let out = common::doctor_with_browser()
         .args(["probe", "--sim", "--json", "--only", "config,browser"])
         .args([
             "--app-id",
@@ -26,9 +26,6 @@ fn probe(template: &str, extra: &[&str]) -> (i32, Value, String) {
         ])
         .args(extra)
         .write_stdin(format!("{CERT}\n"))
-        .env_remove("AGORA_DOCTOR_NO_BROWSER")
-        .env("PULSE_SERVER", "unix:/nonexistent/agora-doctor-test/native")
-        .timeout(std::time::Duration::from_secs(150))
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();

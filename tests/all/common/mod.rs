@@ -30,6 +30,17 @@ pub fn doctor() -> Command {
     cmd
 }
 
+/// [`doctor`] for `probe` runs that start Chromium (the web flow, the room) on a machine with no
+/// sound server (`PULSE_SERVER` points nowhere, so Chromium's synthetic devices are all there is),
+/// bounded against a hang.
+pub fn doctor_with_browser() -> Command {
+    let mut cmd = doctor();
+    cmd.env_remove("AGORA_DOCTOR_NO_BROWSER")
+        .env("PULSE_SERVER", "unix:/nonexistent/agora-doctor-test/native")
+        .timeout(std::time::Duration::from_secs(150));
+    cmd
+}
+
 /// The Agora Web SDK 4.3.0 package `npm ci` installs under fixtures/web (scripts/setup.d/40-web.sh).
 pub const WEB_SDK_430: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
