@@ -14,6 +14,14 @@ use crate::env::Env;
 use crate::report::{Computed, Failure, Finding, Redaction, Report, Status};
 use crate::Outcome;
 
+/// The longest token text checked. An Agora token is a few hundred bytes: a 007 token with every
+/// service and privilege, a long channel name and user account stays under 2 KB (the layout in
+/// docs/ and token-core's `build`); 16 KiB leaves room for every pasted shape (URL-encoded, JSON-
+/// escaped, split over lines) and keeps a pasted file from costing memory in the repairs.
+pub const MAX_TOKEN_INPUT: usize = 16 * 1024;
+/// The most tokens one `token -` run checks: every report is kept until the summary is written.
+pub const MAX_STDIN_TOKENS: usize = 20_000;
+
 /// The warning printed to stderr when the certificate is passed as a plain argument.
 pub const CERT_ARGUMENT_WARNING: &str = "warning: --cert puts the App Certificate in shell history and process lists; prefer AGORA_APP_CERTIFICATE or --cert-file PATH";
 
@@ -115,19 +123,53 @@ fn check(
         }
         inputs.push((format!("example {}", example_name(example)), s.token));
     } else if reads_tokens_from_stdin {
-        for (i, line) in stdin.lines().enumerate() {
-            let line = line.map_err(|e| TokenError::Stdin {
-                reason: format!("line {}: {e}", i + 1),
+        let mut number = 0;
+        loop {
+            number += 1;
+            let mut bytes = Vec::new();
+            // One byte past the limit (and the line break) tells a long line from a full one.
+            let read = std::io::Read::take(&mut *stdin, MAX_TOKEN_INPUT as u64 + 2)
+                .read_until(b'\n', &mut bytes)
+                .map_err(|e| TokenError::Stdin {
+                    reason: format!("line {number}: {e}"),
+                })?;
+            if read == 0 {
+                break;
+            }
+            while matches!(bytes.last(), Some(b'\n' | b'\r')) {
+                bytes.pop();
+            }
+            let origin = format!("stdin line {number}");
+            if bytes.len() > MAX_TOKEN_INPUT {
+                return Err(TokenError::TooLong {
+                    origin,
+                    len: bytes.len(),
+                    max: MAX_TOKEN_INPUT,
+                });
+            }
+            let line = String::from_utf8(bytes).map_err(|_| TokenError::Stdin {
+                reason: format!("line {number} is not UTF-8 text"),
             })?;
-            let line = line.strip_suffix('\r').unwrap_or(&line).to_string();
             if !line.is_empty() {
-                inputs.push((format!("stdin line {}", i + 1), line));
+                if inputs.len() == MAX_STDIN_TOKENS {
+                    return Err(TokenError::TooManyTokens {
+                        max: MAX_STDIN_TOKENS,
+                    });
+                }
+                inputs.push((origin, line));
             }
         }
         if inputs.is_empty() {
             inputs.push(("stdin (no lines)".into(), String::new()));
         }
     } else if let Some(t) = &args.token {
+        if t.len() > MAX_TOKEN_INPUT {
+            return Err(TokenError::TooLong {
+                origin: "the argument".into(),
+                len: t.len(),
+                max: MAX_TOKEN_INPUT,
+            });
+        }
         inputs.push(("argument".into(), t.clone()));
     }
     exp.certificate = cert.as_ref().map(|c| c.expose().to_string());
