@@ -28,7 +28,6 @@ const STRONG_KEYS: &[&str] = &[
     "password",
     "passwd",
     "pwd",
-    "pass",
     "secret",
     "secretkey",
     "secretaccesskey",
@@ -55,6 +54,19 @@ const STRONG_KEYS: &[&str] = &[
     "cert",
     "primarycertificate",
     "secondarycertificate",
+];
+
+/// Keys that label a secret with a space alone (`cert 5a4f…`, `Customer Secret b52e…`): only
+/// these, since after most words a space begins prose (`✓ pass localhost:443: reachable`).
+const SPACED_KEYS: &[&str] = &[
+    "cert",
+    "certificate",
+    "appcertificate",
+    "secret",
+    "password",
+    "passwd",
+    "customerid",
+    "customersecret",
 ];
 
 /// Keys whose value is redacted only when it looks like a secret (has a digit or both letter cases
@@ -297,7 +309,7 @@ fn labelled(bytes: &[u8], start: usize) -> Option<(usize, usize, Redaction)> {
             return None;
         }
         i = spaces(i);
-    } else if !(strong && i > key_end) {
+    } else if !(i > key_end && SPACED_KEYS.contains(&normal(start..key_end).as_str())) {
         return None;
     }
     let quote = match bytes.get(i) {
@@ -550,6 +562,8 @@ mod tests {
             "password = config.password",
             "token: null",
             "at io.agora.rtc2.internal.RtcEngineImpl.joinChannel(RtcEngineImpl.java:1234)",
+            "✓ pass localhost:36179: reachable in 68 ms (HTTP 200)",
+            "step key 12 of 30: done",
             "/home/User1/Projects/MyVoiceApp2/node_modules/agora-rtc-sdk-ng/AgoraRTC_N.js",
             "commit 4f8c1d2e3b4a59687f6e5d4c3b2a19081726354a",
             "https://docs.agora.io/en/video-calling/reference/error-codes?platform=web",

@@ -81,12 +81,6 @@ pub enum TokenError {
         /// The limit.
         max: usize,
     },
-    /// `token -` was given more tokens than one run checks.
-    #[error("stdin holds more than {max} tokens; one run checks at most {max} (memory stays bounded): split the input")]
-    TooManyTokens {
-        /// The limit.
-        max: usize,
-    },
     /// `token build` needs a certificate.
     #[error("token build needs the App Certificate: set AGORA_APP_CERTIFICATE, or pass --cert-file PATH or --cert-stdin")]
     NoCertificate,

@@ -366,3 +366,63 @@ fn a_token_longer_than_any_agora_token_is_refused() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("stdin line 2"), "{err}");
 }
+
+/// Regression: `token -` kept every report until stdin ended (100k tokens: 527 MB, first byte after
+/// 5 s). Each token's part is written as soon as its line is read: the first answer comes while
+/// stdin is still open, in text and in JSON, and the JSON document is whole at the end.
+#[test]
+fn token_stdin_answers_each_line_while_stdin_is_still_open() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::{Command as Std, Stdio};
+    for json in [false, true] {
+        let mut cmd = Std::new(assert_cmd::cargo::cargo_bin("agora-doctor"));
+        cmd.args(["token", "-", "--color", "never"])
+            .env_remove("AGORA_APP_CERTIFICATE")
+            .env("AGORA_DOCTOR_NOW", "2026-11-25T00:00:00Z")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped());
+        if json {
+            cmd.arg("--json");
+        }
+        let mut child = cmd.spawn().unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        writeln!(stdin, "{T006}").unwrap();
+        stdin.flush().unwrap();
+        // Read until the first token's part shows; stdin stays open meanwhile. A hang here (the
+        // old behaviour) is caught by the watchdog below.
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let reader = std::thread::spawn(move || {
+            let mut lines = BufReader::new(stdout).lines();
+            let mut seen = String::new();
+            for line in lines.by_ref() {
+                let line = line.unwrap();
+                seen.push_str(&line);
+                seen.push('\n');
+                if line.contains("stdin line 1") {
+                    tx.send(()).unwrap();
+                    break;
+                }
+            }
+            for line in lines {
+                seen.push_str(&line.unwrap());
+                seen.push('\n');
+            }
+            seen
+        });
+        let first = rx.recv_timeout(BOUND);
+        writeln!(stdin, "{T007}").unwrap();
+        drop(stdin);
+        let status = child.wait().unwrap();
+        let seen = reader.join().unwrap();
+        assert!(first.is_ok(), "no answer while stdin was open:\n{seen}");
+        // Both official vectors are long expired: a finding, not a could-not-run.
+        assert_eq!(status.code(), Some(1), "{seen}");
+        assert!(seen.contains("stdin line 2"), "{seen}");
+        if json {
+            let doc: serde_json::Value = serde_json::from_str(&seen).expect("one JSON document");
+            assert_eq!(doc["tokens"].as_array().map(Vec::len), Some(2), "{seen}");
+            assert_eq!(doc["summary"]["tokens"], 2, "{seen}");
+        }
+    }
+}
