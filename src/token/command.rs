@@ -295,7 +295,7 @@ fn check_into(
                 });
             }
             let line = String::from_utf8(bytes).map_err(|_| TokenError::Stdin {
-                reason: format!("line {number} is not UTF-8 text"),
+                reason: format!("line {number} is not valid UTF-8 text"),
             })?;
             if !line.is_empty() {
                 any = true;

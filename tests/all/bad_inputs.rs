@@ -398,9 +398,9 @@ fn cases() -> Vec<Case> {
         // Huge and binary inputs.
         case(
             "10 MB token on stdin",
-            1,
-            Stdout,
-            &["stdin line 1", "fix:"],
+            2,
+            Stderr,
+            &["stdin line 1", "no Agora token is longer than"],
             |_| a(&["token", "-", "--now", NOW]),
         )
         .stdin(|_| format!("007{}\n", "A".repeat(HUGE_INPUT_BYTES)).into_bytes()),
