@@ -1,0 +1,217 @@
+//! Input that is not what it claims, or that never ends: a log that is an image, compressed, NUL
+//! bytes or a device; a FIFO nobody writes; an endless stdin; a file name that is not UTF-8. Each is
+//! refused with exit 2 saying what it looked like (or read, when it is a log after all), and no run
+//! waits without bound.
+
+use crate::common;
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::os::unix::ffi::OsStringExt;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use common::doctor;
+
+/// A hang check: every case here ends in seconds; a hang would run into this.
+const HANG_TIMEOUT: Duration = Duration::from_secs(90);
+const ERROR_LINE: &str = "AgoraRTCError CAN_NOT_GET_GATEWAY_SERVER: dynamic key expired";
+
+/// Run `explain --log PATH` and return (exit code, stderr).
+fn explain_log(path: &Path) -> (Option<i32>, String) {
+    let out = doctor()
+        .arg("explain")
+        .arg("--log")
+        .arg(path)
+        .timeout(HANG_TIMEOUT)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(bytes).unwrap();
+    gz.finish().unwrap()
+}
+
+/// Regression: a PNG, random bytes, .lzma/.xz/zstd files, 2 GB of zeros and gzipped zeros were
+/// "✓ no Agora errors", exit 0.
+#[test]
+fn a_log_that_is_not_text_is_refused_saying_what_it_looked_like() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, bytes: &[u8]| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    };
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    png.extend((0..4000u32).map(|i| (i * 7) as u8));
+    let random: Vec<u8> = (0..200_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let mut lzma = vec![
+        0x5d, 0, 0, 0x80, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    ];
+    lzma.extend(&random[..1000]);
+    let mut xz = b"\xfd7zXZ\0".to_vec();
+    xz.extend(&random[..1000]);
+    let mut zstd = vec![0x28, 0xb5, 0x2f, 0xfd];
+    zstd.extend(&random[..1000]);
+    // 2 GB of zeros, sparse: nothing is written to the disk.
+    let zeros = dir.path().join("zeros.log");
+    std::fs::File::create(&zeros)
+        .unwrap()
+        .set_len(2 << 30)
+        .unwrap();
+    let cases = [
+        (write("screenshot.png", &png), "a PNG image"),
+        (write("random.log", &random), "binary data"),
+        (write("app.log.lzma", &lzma), "lzma-compressed"),
+        (write("app.log.xz", &xz), "xz-compressed"),
+        (write("app.log.zst", &zstd), "zstd-compressed"),
+        (zeros, "all NUL bytes"),
+        (
+            write("zeros.log.gz", &gzip(&vec![0u8; 100 << 20])),
+            "all NUL bytes",
+        ),
+    ];
+    for (path, words) in &cases {
+        let started = Instant::now();
+        let (code, stderr) = explain_log(path);
+        assert_eq!(code, Some(2), "{}: {stderr}", path.display());
+        let name = path.file_name().unwrap().to_string_lossy();
+        assert!(
+            stderr.contains(words) && stderr.contains(&*name) && stderr.contains("pass "),
+            "{}: {stderr}",
+            path.display()
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "{name} took long"
+        );
+    }
+    // report --log refuses it the same way, before probing anything.
+    let out = doctor()
+        .args(["report", "--sim", "--only", "config", "--log"])
+        .arg(&cases[0].0)
+        .timeout(HANG_TIMEOUT)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("a PNG image"), "{stderr}");
+    // Random bytes around a real error line are still scanned: the error is what counts.
+    let mut around = random.clone();
+    around.extend(format!("\n{ERROR_LINE}\n").as_bytes());
+    around.extend(&random);
+    let out = doctor()
+        .args(["explain", "--log"])
+        .arg(write("around.log", &around))
+        .timeout(HANG_TIMEOUT)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ap.dynamic_key_expired"));
+}
+
+/// Regression: `--log /dev/zero`, `/dev/urandom` and a FIFO without a writer hung past 60 s.
+#[test]
+fn a_device_or_a_fifo_without_a_writer_is_refused_without_hanging() {
+    for device in ["/dev/zero", "/dev/urandom"] {
+        let (code, stderr) = explain_log(Path::new(device));
+        assert_eq!(code, Some(2), "{device}: {stderr}");
+        assert!(
+            stderr.contains(device) && stderr.contains("a character device"),
+            "{stderr}"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("console.log");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let started = Instant::now();
+    let (code, stderr) = explain_log(&fifo);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("nothing wrote to the pipe"), "{stderr}");
+    assert!(started.elapsed() < Duration::from_secs(30));
+}
+
+/// Regression: `explain --log -` read an endless stdin of NUL bytes to its end (never).
+#[test]
+fn endless_nul_bytes_on_stdin_are_refused_at_the_limit() {
+    let out = doctor()
+        .args(["explain", "--log", "-"])
+        .write_stdin(vec![0u8; 80 << 20])
+        .timeout(HANG_TIMEOUT)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("<stdin>") && stderr.contains("all NUL bytes (its first 64 MiB)"),
+        "{stderr}"
+    );
+}
+
+/// Regression: `explain -` read stdin to its end whatever its size (9-19 GB in 20 s on an endless
+/// pipe).
+#[test]
+fn explain_query_on_stdin_is_bounded_and_says_so() {
+    let out = doctor()
+        .args(["explain", "-"])
+        .write_stdin("q".repeat(17 << 20))
+        .timeout(HANG_TIMEOUT)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("longer than 16 MiB") && stderr.contains("explain --log -"),
+        "{stderr}"
+    );
+    assert!(stderr.len() < 1000);
+}
+
+/// Regression: a log whose file name is not UTF-8 was refused (explain) or "not found" (report).
+#[test]
+fn a_log_whose_name_is_not_utf8_is_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = OsString::from_vec(b"console-\xff\xfe.log".to_vec());
+    let path = dir.path().join(&name);
+    std::fs::write(&path, format!("{ERROR_LINE}\n")).unwrap();
+    let out = doctor()
+        .args(["explain", "--log"])
+        .arg(&path)
+        .timeout(HANG_TIMEOUT)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("ap.dynamic_key_expired"), "{stdout}");
+    let out = doctor()
+        .args(["report", "--sim", "--only", "config", "--log"])
+        .arg(&path)
+        .timeout(HANG_TIMEOUT)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("ap.dynamic_key_expired"), "{stdout}");
+}
