@@ -90,7 +90,7 @@ pub struct ProbeArgs {
     pub chrome_flags: Vec<String>,
 
     /// Run only these checks (repeatable or comma-separated; see --list-checks).
-    #[arg(long, value_name = "CHECK", value_delimiter = ',')]
+    #[arg(long, value_name = "CHECK", value_delimiter = ',', value_parser = check_id)]
     pub only: Vec<String>,
 
     /// List the checks and what each needs, then exit.
@@ -111,15 +111,36 @@ pub struct ProbeArgs {
         long,
         value_name = "HOST:PORT",
         env = "AGORA_DOCTOR_EDGE",
-        value_delimiter = ','
+        value_delimiter = ',',
+        value_parser = endpoint
     )]
     pub edge: Vec<String>,
 
     /// Use this STUN server for the UDP probe (HOST:PORT).
-    #[arg(long, value_name = "HOST:PORT", env = "AGORA_DOCTOR_STUN")]
+    #[arg(long, value_name = "HOST:PORT", env = "AGORA_DOCTOR_STUN", value_parser = endpoint)]
     pub stun: Option<String>,
 
     /// Capture from this audio device instead of the default one (a name from the devices check).
     #[arg(long, value_name = "NAME")]
     pub device: Option<String>,
+}
+
+/// `--edge`, `--stun`: refused at argument time unless a host and a port (an empty value, as a
+/// trailing comma or `--edge ''` gives, included: it would fall back to Agora's own endpoints).
+fn endpoint(text: &str) -> Result<String, String> {
+    crate::probe::profile::Endpoint::parse(text).map(|e| e.to_string())
+}
+
+/// `--only`: a check's id (an empty value would select every check).
+fn check_id(text: &str) -> Result<String, String> {
+    let id = text.trim().replace('-', "_");
+    if id.is_empty() {
+        return Err("is empty; name a check (run `agora-doctor probe --list-checks` to see them), or leave --only out to run them all".to_string());
+    }
+    if !crate::probe::CHECKS.iter().any(|c| c.id == id) {
+        return Err(format!(
+            "`{text}` is no check; run `agora-doctor probe --list-checks` to see them"
+        ));
+    }
+    Ok(id)
 }

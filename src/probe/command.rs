@@ -69,11 +69,7 @@ pub fn compute(args: ProbeArgs, env: &Env) -> Result<Computed, Failure> {
 
 /// Which checks `--only` selects (all when empty), in registry order.
 pub fn select(only: &[String]) -> Result<Vec<CheckSpec>, ProbeError> {
-    let wanted: Vec<String> = only
-        .iter()
-        .map(|s| s.trim().replace('-', "_"))
-        .filter(|s| !s.is_empty())
-        .collect();
+    let wanted: Vec<String> = only.iter().map(|s| s.trim().replace('-', "_")).collect();
     for id in &wanted {
         if !CHECKS.iter().any(|c| c.id == id) {
             return Err(ProbeError::UnknownCheck(id.clone()));
@@ -132,10 +128,11 @@ pub fn execute(args: &ProbeArgs, env: &Env) -> Result<ProbeReport, ProbeError> {
         }
         None => (None, None),
     };
+    // Empty values are refused too (clap refuses them first): an empty `--edge` would mean
+    // Agora's own endpoints, an empty `--only` every check.
     let edges = args
         .edge
         .iter()
-        .filter(|e| !e.trim().is_empty())
         .map(|e| Endpoint::parse(e))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|reason| ProbeError::BadEndpoint {
@@ -145,7 +142,6 @@ pub fn execute(args: &ProbeArgs, env: &Env) -> Result<ProbeReport, ProbeError> {
     let stun = args
         .stun
         .as_deref()
-        .filter(|s| !s.trim().is_empty())
         .map(Endpoint::parse)
         .transpose()
         .map_err(|reason| ProbeError::BadEndpoint {

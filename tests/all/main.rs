@@ -21,6 +21,7 @@ mod explain_mixed_log;
 mod explain_paste_shapes;
 mod explain_seed;
 mod explain_snapshots;
+mod flag_values;
 mod input_bounds;
 mod join_cli;
 mod json_schema;

@@ -1,0 +1,94 @@
+//! Flag values are judged before any work starts: a value that cannot be meant is refused with
+//! exit 2, the value named and a next step, and nothing runs (no check, no request, no DNS).
+
+use crate::common;
+
+use std::time::{Duration, Instant};
+
+use common::doctor;
+
+/// Refusals come from argument parsing: well under this even in a debug build.
+const QUICK: Duration = Duration::from_secs(20);
+
+/// Run `args`, expect exit 2 with every word of `words` on stderr and nothing on stdout.
+fn refused(args: &[&str], envs: &[(&str, &str)], words: &[&str]) {
+    let started = Instant::now();
+    let mut cmd = doctor();
+    cmd.args(args).timeout(QUICK * 3);
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {stdout}{stderr}");
+    for w in words {
+        assert!(stderr.contains(w), "{args:?} lacks {w:?}: {stderr}");
+    }
+    assert!(stdout.is_empty(), "{args:?} ran: {stdout}");
+    assert!(
+        started.elapsed() < QUICK,
+        "{args:?} took {:?}",
+        started.elapsed()
+    );
+}
+
+/// Regression: `--edge` with a space, a scheme, user info, `999.1.1.1` or a trailing comma was run
+/// (exit 1 on a DNS failure); `--edge ''` silently used Agora's real endpoints; `--only ''` ran
+/// every check; `--stun` took the same values.
+#[test]
+fn bad_edge_stun_and_only_values_are_refused_before_anything_runs() {
+    let loopback_stun = ["--stun", "127.0.0.1:9"];
+    for (edge, words) in [
+        ("exa mple.com:443", &["exa mple.com:443", "HOST:PORT"][..]),
+        (
+            "https://ap.example.com:443",
+            &["https://ap.example.com:443", "scheme", "ap.example.com:443"],
+        ),
+        ("user:pw@127.0.0.1:443", &["user info", "HOST:PORT"]),
+        ("999.1.1.1:443", &["999.1.1.1", "not an IPv4 address"]),
+        ("127.0.0.1:9,", &["--edge", "empty", "HOST:PORT"]),
+        ("", &["--edge", "empty", "HOST:PORT"]),
+    ] {
+        let mut args = vec!["probe", "--only", "network", "--edge", edge];
+        args.extend(loopback_stun);
+        refused(&args, &[], words);
+    }
+    // The same values from the environment.
+    refused(
+        &["probe", "--only", "network", "--stun", "127.0.0.1:9"],
+        &[("AGORA_DOCTOR_EDGE", "https://ap.example.com:443")],
+        &["scheme"],
+    );
+    for stun in ["999.1.1.1:3478", "", "stun:stun.l.google.com:19302"] {
+        refused(
+            &[
+                "probe",
+                "--only",
+                "network",
+                "--edge",
+                "127.0.0.1:9",
+                "--stun",
+                stun,
+            ],
+            &[],
+            &["--stun"],
+        );
+    }
+    refused(
+        &["probe", "--only", "", "--edge", "127.0.0.1:9"],
+        &[],
+        &["--only", "empty", "--list-checks"],
+    );
+    refused(
+        &["probe", "--only", "network,", "--edge", "127.0.0.1:9"],
+        &[],
+        &["--only", "empty"],
+    );
+    // report takes probe's flags and judges them the same way.
+    refused(
+        &["report", "--sim", "--edge", "999.1.1.1:443"],
+        &[],
+        &["999.1.1.1"],
+    );
+}
