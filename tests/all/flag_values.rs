@@ -92,3 +92,30 @@ fn bad_edge_stun_and_only_values_are_refused_before_anything_runs() {
         &["999.1.1.1"],
     );
 }
+
+/// Regression: a non-UTF-8 AGORA_APP_CERTIFICATE or AGORA_DOCTOR_NOW was silently ignored (the
+/// token then judged without its certificate, or at the real time).
+#[test]
+fn a_non_utf8_certificate_or_clock_variable_is_an_error() {
+    use std::ffi::OsString;
+    use std::os::unix::ffi::OsStringExt;
+    const TOKEN: &str = "007eJxTYDj0ULOL6fF6t8A5nJnarL7XvFcdWJTnuHzmnFUeIjwbGRMVGBINk4ySjVNMUk3TzAzMDS2MLI0TTZJMk81SzFMt0iwNGFTZsgX4GBiMKtkYGBkYGVgYGBlAfCYwyQwmWcAkD0NJanGJbnJGYl5eag4rg6GRsYkpALXkHrE=";
+    for name in ["AGORA_APP_CERTIFICATE", "AGORA_DOCTOR_NOW"] {
+        let out = doctor()
+            .args(["token", TOKEN])
+            .env(
+                name,
+                OsString::from_vec(b"5CFd2fd1755d40ec\xffb72977518be15d3b".to_vec()),
+            )
+            .timeout(QUICK)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+        assert!(
+            stderr.contains(name) && stderr.contains("not valid UTF-8"),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("5CFd2fd"), "the value is quoted: {stderr}");
+    }
+}
