@@ -215,3 +215,85 @@ fn a_log_whose_name_is_not_utf8_is_opened() {
     );
     assert!(stdout.contains("ap.dynamic_key_expired"), "{stdout}");
 }
+
+/// The characters no output may carry raw: C0 controls but line feed and tab, DEL, C1 controls,
+/// bidirectional overrides.
+fn raw_controls(text: &str) -> Vec<char> {
+    text.chars()
+        .filter(|c| {
+            matches!(c, '\0'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        })
+        .collect()
+}
+
+/// Regression: ESC sequences, BEL, C1 controls and U+202E from a log went raw to the terminal and
+/// into report.md.
+#[test]
+fn terminal_control_bytes_from_a_log_are_escaped_visibly() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = format!("{ERROR_LINE} \u{1b}]0;owned\u{7} \u{1b}[2J \u{202e}gpj.exe \u{9b}31m");
+    let log = dir.path().join("console.log");
+    std::fs::write(&log, format!("{line}\n")).unwrap();
+    for colour in ["never", "always"] {
+        let out = doctor()
+            .args(["explain", "--color", colour, "--log"])
+            .arg(&log)
+            .timeout(HANG_TIMEOUT)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{stdout}");
+        if colour == "never" {
+            assert!(raw_controls(&stdout).is_empty(), "{stdout:?}");
+        } else {
+            // Our own colours stay; nothing else that is a control does.
+            assert!(stdout.contains("\u{1b}["), "no colour: {stdout:?}");
+            let without_sgr = regex::Regex::new("\u{1b}\\[[0-9;]*m")
+                .unwrap()
+                .replace_all(&stdout, "");
+            assert!(raw_controls(&without_sgr).is_empty(), "{stdout:?}");
+        }
+        for shown in [
+            r"\x1b]0;owned\x07",
+            r"\x1b[2J",
+            r"\u{202e}gpj.exe",
+            r"\u{9b}31m",
+        ] {
+            assert!(stdout.contains(shown), "{shown} not shown: {stdout:?}");
+        }
+    }
+    // JSON: the raw text is safe, the parsed line is the log's own.
+    let out = doctor()
+        .args(["explain", "--json", "--log"])
+        .arg(&log)
+        .timeout(HANG_TIMEOUT)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(raw_controls(&stdout).is_empty(), "{stdout:?}");
+    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert!(doc.to_string().contains("gpj.exe"));
+    assert!(
+        doc.to_string().contains('\u{202e}'),
+        "the parsed value keeps the character"
+    );
+    // report.md, written by --out.
+    let md = dir.path().join("report.md");
+    let out = doctor()
+        .args(["report", "--sim", "--only", "config", "--log"])
+        .arg(&log)
+        .arg("--out")
+        .arg(&md)
+        .timeout(HANG_TIMEOUT)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = std::fs::read_to_string(&md).unwrap();
+    assert!(report.contains("gpj.exe"), "{report}");
+    assert!(raw_controls(&report).is_empty(), "{report:?}");
+}
