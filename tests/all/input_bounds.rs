@@ -297,3 +297,55 @@ fn terminal_control_bytes_from_a_log_are_escaped_visibly() {
     assert!(report.contains("gpj.exe"), "{report}");
     assert!(raw_controls(&report).is_empty(), "{report:?}");
 }
+
+/// Regression: `scan` of a folder it cannot list said "no problems found (0 files read)", exit 0.
+/// Root reads any folder, so as root the run is made as `nobody` (setpriv, from util-linux).
+#[test]
+fn scan_of_a_folder_it_cannot_read_says_so() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let project = dir.path().join("project");
+    std::fs::create_dir(&project).unwrap();
+    std::fs::write(project.join("app.js"), "AgoraRTC.createClient()\n").unwrap();
+    std::fs::set_permissions(&project, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let binary = assert_cmd::cargo::cargo_bin("agora-doctor");
+    // /proc/self belongs to this process's effective user.
+    let root = std::os::unix::fs::MetadataExt::uid(&std::fs::metadata("/proc/self").unwrap()) == 0;
+    let mut cmd = if root {
+        let setpriv = Path::new("/usr/bin/setpriv");
+        if !setpriv.is_file() {
+            std::fs::set_permissions(&project, std::fs::Permissions::from_mode(0o755)).unwrap();
+            eprintln!("skipped the unreadable-folder assertion: running as root without setpriv to become nobody");
+            return;
+        }
+        let mut c = std::process::Command::new(setpriv);
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(&binary);
+        c
+    } else {
+        std::process::Command::new(&binary)
+    };
+    let out = cmd
+        .arg("scan")
+        .arg(&project)
+        .env("AGORA_DOCTOR_NO_BROWSER", "1")
+        .output()
+        .unwrap();
+    std::fs::set_permissions(&project, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
+    assert!(
+        stderr.contains("cannot read the folder") && stderr.contains("project"),
+        "{stderr}"
+    );
+    assert!(!stdout.contains("no problems found"), "{stdout}");
+    // A folder that does not exist is an error as well.
+    let out = doctor()
+        .arg("scan")
+        .arg(dir.path().join("missing"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
