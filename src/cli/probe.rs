@@ -23,7 +23,12 @@ pub struct ProbeArgs {
     /// e.g. 'http://localhost:8080/rtc/{channel}/{role}/{tokentype}/{uid}?expiry={expire}'): the
     /// run asks it for the tokens it joins with, the way your app does (a publisher token for
     /// --uid, or uid 0, and uid 0 for the room's other participant), instead of --token.
-    #[arg(long, value_name = "URL_TEMPLATE", conflicts_with = "token")]
+    #[arg(
+        long,
+        value_name = "URL_TEMPLATE",
+        conflicts_with = "token",
+        value_parser = crate::token_server::template::check
+    )]
     pub token_server: Option<String>,
 
     /// The channel the token is for (any name Agora accepts, also one beginning with `-`).

@@ -119,3 +119,88 @@ fn a_non_utf8_certificate_or_clock_variable_is_an_error() {
         assert!(!stderr.contains("5CFd2fd"), "the value is quoted: {stderr}");
     }
 }
+
+/// Regression: `--at 9223372036854775807` was accepted; "`--timeout 0` is not … between 0 and 600"
+/// contradicted itself; an unknown `{nope}` placeholder was sent to the token server literally.
+#[test]
+fn times_timeouts_and_placeholders_out_of_their_range_are_refused() {
+    const TOKEN: &str = "007eJxTYDj0ULOL6fF6t8A5nJnarL7XvFcdWJTnuHzmnFUeIjwbGRMVGBINk4ySjVNMUk3TzAzMDS2MLI0TTZJMk81SzFMt0iwNGFTZsgX4GBiMKtkYGBkYGVgYGBlAfCYwyQwmWcAkD0NJanGJbnJGYl5eag4rg6GRsYkpALXkHrE=";
+    for at in [
+        "9223372036854775807",
+        "10000-01-01T00:00:00Z",
+        "+300000y",
+        "-1",
+    ] {
+        let out = doctor()
+            .args(["token", TOKEN, &format!("--at={at}")])
+            .timeout(QUICK)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "--at {at}: {stderr}");
+        assert!(stderr.contains("--at"), "{stderr}");
+    }
+    refused(
+        &["token", TOKEN, "--at", "9223372036854775807"],
+        &[],
+        &["9223372036854775807", "1970 to 9999"],
+    );
+    refused(
+        &["token", TOKEN],
+        &[("AGORA_DOCTOR_NOW", "9223372036854775807")],
+        &["AGORA_DOCTOR_NOW"],
+    );
+    // The edges of the range are times.
+    for at in ["0", "253402300799", "9999-12-31T23:59:59Z"] {
+        let out = doctor()
+            .args(["token", TOKEN, "--at", at])
+            .timeout(QUICK)
+            .output()
+            .unwrap();
+        assert_ne!(out.status.code(), Some(2), "--at {at}");
+    }
+    for timeout in ["0", "-1", "601", "NaN"] {
+        let out = doctor()
+            .args([
+                "token-server",
+                "http://127.0.0.1:9/{channel}",
+                &format!("--timeout={timeout}"),
+            ])
+            .timeout(QUICK)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains("--timeout") && !stderr.contains("between 0"),
+            "{stderr}"
+        );
+    }
+    refused(
+        &["token-server", "http://127.0.0.1:9/", "--timeout", "0"],
+        &[],
+        &["more than 0 and at most 600 seconds"],
+    );
+    refused(
+        &["join", "--sim", "--timeout", "0"],
+        &[],
+        &["more than 0 and at most"],
+    );
+    for args in [
+        &["token-server", "http://127.0.0.1:9/rtc/{nope}/{uid}"][..],
+        &[
+            "probe",
+            "--sim",
+            "--only",
+            "config",
+            "--token-server",
+            "http://127.0.0.1:9/rtc/{nope}/{uid}",
+        ],
+    ] {
+        refused(
+            args,
+            &[],
+            &["{nope}", "{channel}", "{tokentype}", "{expire}"],
+        );
+    }
+}
