@@ -349,3 +349,105 @@ fn scan_of_a_folder_it_cannot_read_says_so() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// A TLS server on loopback that presents `cert_pem` (with `key_pem`) and then closes; it serves
+/// until the test process ends.
+fn tls_server(cert_pem: &[u8], key_pem: &[u8]) -> u16 {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(cert_pem)
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let key = PrivateKeyDer::from_pem_slice(key_pem).unwrap();
+    let config = std::sync::Arc::new(
+        rustls::ServerConfig::builder_with_provider(std::sync::Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .unwrap(),
+    );
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for tcp in listener.incoming().flatten() {
+            let config = config.clone();
+            std::thread::spawn(move || {
+                let conn = rustls::ServerConnection::new(config).unwrap();
+                let mut tls = rustls::StreamOwned::new(conn, tcp);
+                let _ = std::io::Read::read(&mut tls, &mut [0u8; 1024]);
+            });
+        }
+    });
+    port
+}
+
+/// Regression: a CA certificate served as the server's own showed as a raw `CaUsedAsEndEntity`.
+#[test]
+fn a_ca_certificate_used_as_a_server_certificate_is_said_in_plain_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = (dir.path().join("ca.pem"), dir.path().join("ca.key"));
+    let made = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-days",
+            "30",
+            "-subj",
+            "/CN=localhost test CA",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "subjectAltName=DNS:localhost,IP:127.0.0.1",
+            "-keyout",
+        ])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("openssl runs");
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let port = tls_server(
+        &std::fs::read(&cert).unwrap(),
+        &std::fs::read(&key).unwrap(),
+    );
+    let out = doctor()
+        .args([
+            "probe",
+            "--only",
+            "network",
+            "--stun",
+            "127.0.0.1:9",
+            "--edge",
+        ])
+        .arg(format!("127.0.0.1:{port}"))
+        .timeout(HANG_TIMEOUT)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("presented a CA certificate") && stdout.contains("signed by that CA"),
+        "{stdout}"
+    );
+    // token-server says it the same way.
+    let out = doctor()
+        .arg("token-server")
+        .arg(format!("https://127.0.0.1:{port}/rtc/{{channel}}/{{uid}}"))
+        .timeout(HANG_TIMEOUT)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("presented a CA certificate"), "{stdout}");
+}

@@ -122,7 +122,12 @@ fn error_chain(e: &dyn std::error::Error) -> String {
         }
         source = s.source();
     }
-    parts.join(": ")
+    let chain = parts.join(": ");
+    // webpki's certificate errors arrive as bare names (`Other(OtherError(CaUsedAsEndEntity))`).
+    match crate::probe::http_steps::plain_certificate_reason(&chain) {
+        Some(plain) => format!("{chain} — {plain}"),
+        None => chain,
+    }
 }
 
 async fn inspect(ctx: &ProbeContext, url: &Url) -> Result<CheckOutput, Finding> {
