@@ -117,6 +117,15 @@ pub enum BrowserError {
     /// A page call did not finish in time.
     #[error("the page did not answer within {0:?}")]
     Timeout(Duration),
+    /// Chromium runs, but the page did not finish loading (no load event) in time: a page that
+    /// stalls or never ends.
+    #[error("Chromium started, but {url} did not finish loading within {} s", .after.as_secs())]
+    LoadTimeout {
+        /// The URL asked for.
+        url: String,
+        /// The bound.
+        after: Duration,
+    },
 }
 
 /// How to launch Chromium.

@@ -26,6 +26,7 @@ mod input_bounds;
 mod join_cli;
 mod json_schema;
 mod native_join;
+mod page_bounds;
 mod pipeline;
 mod probe_cli;
 mod probe_devices;
