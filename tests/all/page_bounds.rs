@@ -104,3 +104,86 @@ fn a_page_that_stalls_in_chromium_is_a_page_timeout_naming_the_url() {
         "{text}"
     );
 }
+
+/// The Chromium profile folders under `tmp`.
+fn profiles(tmp: &std::path::Path) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(tmp)
+        .map(|dir| {
+            dir.flatten()
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with("agora-doctor-chromium-"))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Processes whose command line names `needle` (Chromium's carry its profile folder).
+fn processes_naming(needle: &str) -> usize {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter(|e| {
+            std::fs::read(e.path().join("cmdline"))
+                .is_ok_and(|c| String::from_utf8_lossy(&c).contains(needle))
+        })
+        .count()
+}
+
+/// Regression: an interrupted `probe` left its Chromium profile in the temporary folder (mode 0755,
+/// DevToolsActivePort 0644). The profile is 0700 and, on SIGINT, SIGTERM and SIGHUP alike, gone
+/// with Chromium when the run ends with 128 + the signal's number.
+#[test]
+fn an_interrupted_run_leaves_no_chromium_profile() {
+    use nix::sys::signal::Signal;
+    use std::os::unix::fs::PermissionsExt;
+    for signal in [Signal::SIGTERM, Signal::SIGINT, Signal::SIGHUP] {
+        let tmp = tempfile::tempdir().unwrap();
+        let url = serve(Body::Stall);
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("agora-doctor"));
+        cmd.args(["probe", "--only", "browser", "--browser", "--url", &url])
+            .env("TMPDIR", tmp.path())
+            .env_remove("AGORA_DOCTOR_NO_BROWSER")
+            .env("PULSE_SERVER", "unix:/nonexistent/agora-doctor-test/native")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        let mut child = cmd.spawn().unwrap();
+        // Wait until Chromium runs in its profile (it writes DevToolsActivePort when it listens).
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        let profile = loop {
+            let found = profiles(tmp.path())
+                .into_iter()
+                .find(|p| p.join("DevToolsActivePort").exists());
+            if let Some(p) = found {
+                break p;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "Chromium did not start"
+            );
+            assert!(child.try_wait().unwrap().is_none(), "the run ended early");
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        let mode = std::fs::metadata(&profile).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700, "{signal}: profile mode {mode:o}");
+        let name = profile.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(processes_naming(&name) > 0, "Chromium runs in {name}");
+        nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), signal).unwrap();
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(128 + signal as i32), "{signal}");
+        assert!(profiles(tmp.path()).is_empty(), "{signal}: profile left");
+        let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().flatten().collect();
+        assert!(
+            left.is_empty(),
+            "{signal}: left in the temporary folder: {left:?}"
+        );
+        // Chromium goes with it (killed by group; let the kernel reap it).
+        let gone = (0..100).any(|_| {
+            std::thread::sleep(Duration::from_millis(50));
+            processes_naming(&name) == 0
+        });
+        assert!(gone, "{signal}: Chromium still runs");
+    }
+}
