@@ -117,8 +117,28 @@ pub fn read_url(typed: &str) -> Option<(String, bool)> {
     looks_like_host.then(|| (url.to_string(), true))
 }
 
+/// Judge every flag value that needs no work (`--only`, `--url`, `--edge`, `--stun`) so that a
+/// command can refuse them before it reads, resolves or starts anything (`report` reads its log
+/// after this).
+pub fn check_flags(args: &ProbeArgs) -> Result<(), ProbeError> {
+    select(&args.only)?;
+    if let Some(typed) = &args.url {
+        read_url(typed).ok_or_else(|| ProbeError::BadUrl(typed.clone()))?;
+    }
+    for (flag, value) in args
+        .edge
+        .iter()
+        .map(|e| ("--edge", e))
+        .chain(args.stun.iter().map(|s| ("--stun", s)))
+    {
+        Endpoint::parse(value).map_err(|reason| ProbeError::BadEndpoint { flag, reason })?;
+    }
+    Ok(())
+}
+
 /// Resolve the inputs, build the context, run the checks and assemble the report.
 pub fn execute(args: &ProbeArgs, env: &Env) -> Result<ProbeReport, ProbeError> {
+    check_flags(args)?;
     let specs = select(&args.only)?;
     let (url, url_typed) = match &args.url {
         Some(typed) => {

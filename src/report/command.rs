@@ -11,7 +11,7 @@ use crate::explain::command::refuse_binary;
 use crate::explain::scan::scan_log;
 use crate::inputs::given_secrets;
 use crate::logfile::{self, LogError};
-use crate::probe::command::{asked, execute};
+use crate::probe::command::{asked, check_flags, execute};
 use crate::report::{Computed, Destination, Failure, Redaction, Report};
 use crate::Outcome;
 
@@ -28,6 +28,8 @@ pub fn compute(args: ReportArgs, env: &Env) -> Result<Computed, Failure> {
         message,
         redaction: redaction.clone(),
     };
+    // Every flag is judged before the log is read.
+    check_flags(&args.probe).map_err(|e| failed(e.to_string()))?;
     let log = match &args.log {
         Some(path) => Some(read_log(path, env).map_err(failed)?),
         None => None,

@@ -204,3 +204,22 @@ fn times_timeouts_and_placeholders_out_of_their_range_are_refused() {
         );
     }
 }
+
+/// Regression: `report` read its whole log (a FIFO here: it waits for a writer) before it judged
+/// `--url`.
+#[test]
+fn report_judges_its_flags_before_it_reads_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("console.log");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let fifo = fifo.to_string_lossy().into_owned();
+    refused(
+        &["report", "--sim", "--url", "notaurl", "--log", &fifo],
+        &[],
+        &["--url", "notaurl"],
+    );
+}
