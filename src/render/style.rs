@@ -189,7 +189,7 @@ mod control_tests {
         ));
         let json = serde_json::to_string(&serde_json::json!({ "line": log })).unwrap();
         let safe = escape_json_controls(&json);
-        assert!(!safe.chars().any(|c| is_control(c)), "{safe}");
+        assert!(!safe.chars().any(is_control), "{safe}");
         let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
         assert_eq!(back["line"], log);
     }

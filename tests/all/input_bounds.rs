@@ -234,6 +234,7 @@ fn terminal_control_bytes_from_a_log_are_escaped_visibly() {
     let line = format!("{ERROR_LINE} \u{1b}]0;owned\u{7} \u{1b}[2J \u{202e}gpj.exe \u{9b}31m");
     let log = dir.path().join("console.log");
     std::fs::write(&log, format!("{line}\n")).unwrap();
+    let sgr = regex::Regex::new("\u{1b}\\[[0-9;]*m").unwrap();
     for colour in ["never", "always"] {
         let out = doctor()
             .args(["explain", "--color", colour, "--log"])
@@ -248,9 +249,7 @@ fn terminal_control_bytes_from_a_log_are_escaped_visibly() {
         } else {
             // Our own colours stay; nothing else that is a control does.
             assert!(stdout.contains("\u{1b}["), "no colour: {stdout:?}");
-            let without_sgr = regex::Regex::new("\u{1b}\\[[0-9;]*m")
-                .unwrap()
-                .replace_all(&stdout, "");
+            let without_sgr = sgr.replace_all(&stdout, "");
             assert!(raw_controls(&without_sgr).is_empty(), "{stdout:?}");
         }
         for shown in [
