@@ -221,6 +221,13 @@ fn write(
             &mut Redactions::default(),
         );
     }
+    // Text from outside (a log line, a console message) never drives the terminal or lands raw in
+    // report.md: control characters are written visibly; only our own colours stay.
+    let keep_colour = ctx.color && matches!(computed.destination, Destination::Stdout);
+    let text = match format {
+        Format::Json => render::style::escape_json_controls(&text).into_owned(),
+        Format::Human => render::style::escape_controls(&text, keep_colour).into_owned(),
+    };
     let written = match &computed.destination {
         Destination::Stdout => render::write_stdout(&text).map_err(|e| ("stdout".to_owned(), e)),
         Destination::File(path) => {

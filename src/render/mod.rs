@@ -109,15 +109,18 @@ pub fn write_stdout(text: &str) -> io::Result<()> {
 
 /// Print a tool error ("could not run") to stderr, naming the bad input and the next step.
 pub fn print_error(message: &str) {
+    let message = style::escape_controls(message, false);
     let _ = writeln!(io::stderr(), "agora-doctor: error: {message}");
 }
 
 /// Print a warning about how the tool was called (not a finding) to stderr, as is.
 pub fn print_warning(message: &str) {
+    let message = style::escape_controls(message, false);
     let _ = writeln!(io::stderr(), "{message}");
 }
 
 /// Print a progress line for slow work (a download, a build) to stderr, so stdout stays the report.
 pub fn print_progress(message: &str) {
+    let message = style::escape_controls(message, false);
     let _ = writeln!(io::stderr(), "agora-doctor: {message}");
 }

@@ -365,7 +365,7 @@ fn cases() -> Vec<Case> {
             "token-server --timeout 0",
             2,
             Stderr,
-            &["--timeout", "between 0 and 600"],
+            &["--timeout", "more than 0 and at most 600"],
             |_| a(&["token-server", "http://127.0.0.1:9/", "--timeout", "0"]),
         ),
         case(
