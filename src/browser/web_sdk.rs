@@ -408,11 +408,8 @@ pub fn resolve(search: &Search) -> Result<WebSdk, Missing> {
                 .into(),
         });
     }
-    let prefix = match search.private_download_prefix() {
-        Ok(prefix) => prefix,
-        // Already said in `passed_over` by `find`.
-        Err(_) => None,
-    };
+    // A refused cache was already said in `passed_over` by `find`.
+    let prefix = search.private_download_prefix().unwrap_or_default();
     let (Some(npm), Some(prefix)) = (&search.npm, prefix) else {
         let mut why = vec![format!(
             "no {PACKAGE} in the working directory's node_modules (or above it), none cached, and no npm to download it"
