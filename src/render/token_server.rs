@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use colored::Colorize;
 
-use super::style::finding_lines;
+use super::style::{count, finding_lines};
 use super::OutputContext;
 use crate::token_server::report::{Summary, TokenServerReport};
 
@@ -22,8 +22,10 @@ pub fn summary_line(s: &Summary, strict: bool) -> String {
         "no problems".green().bold().to_string()
     } else {
         let t = format!(
-            "{problems} problem(s): {} failure(s), {} warning(s)",
-            s.failures, s.warnings
+            "{}: {}, {}",
+            count(problems as u64, "problem"),
+            count(s.failures as u64, "failure"),
+            count(s.warnings as u64, "warning")
         );
         if s.failures > 0 || strict {
             t.red().bold().to_string()
@@ -32,8 +34,10 @@ pub fn summary_line(s: &Summary, strict: bool) -> String {
         }
     };
     format!(
-        "{head} in {} request(s) ({} passed, {} skipped)",
-        s.requests, s.passed, s.skipped
+        "{head} in {} ({} passed, {} skipped)",
+        count(s.requests as u64, "request"),
+        s.passed,
+        s.skipped
     )
 }
 

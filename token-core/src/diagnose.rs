@@ -275,7 +275,11 @@ pub fn diagnose(raw: &str) -> Diagnosis {
             let n = t.matches(' ').count();
             return repaired(
                 Code::PlusBecameSpace,
-                format!("{n} `+` character(s) turned into spaces (a token put in a URL without encoding)"),
+                format!(
+                    "{} turned into {} (a token put in a URL without encoding)",
+                    crate::words::count(n as u64, "`+` character"),
+                    if n == 1 { "a space" } else { "spaces" }
+                ),
                 fixed,
                 tok,
             );
@@ -296,8 +300,9 @@ pub fn diagnose(raw: &str) -> Diagnosis {
         Ok(tok) if tok.trailing_bytes() > 0 => Diagnosis {
             code: Code::TrailingBytes,
             detail: format!(
-                "{} byte(s) follow the end of the token data (it was altered or joined with something)",
-                tok.trailing_bytes()
+                "{} follow{} the end of the token data (it was altered or joined with something)",
+                crate::words::count(tok.trailing_bytes() as u64, "byte"),
+                if tok.trailing_bytes() == 1 { "s" } else { "" }
             ),
             repaired: None,
             token: Some(tok),

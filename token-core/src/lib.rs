@@ -26,6 +26,7 @@ pub mod model;
 pub mod time;
 pub mod validate;
 pub mod verify;
+pub mod words;
 mod wire;
 
 pub use build::{

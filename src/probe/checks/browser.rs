@@ -14,6 +14,7 @@ use crate::browser::{
 };
 use crate::probe::runner::{CheckOutput, CheckSpec};
 use crate::probe::ProbeContext;
+use agora_token_core::words::count;
 use crate::report::{Finding, Status};
 
 /// The registry entry (`src/probe/mod.rs` lists it).
@@ -710,11 +711,11 @@ fn judge(chromium: &str, facts: &PageFacts, console: &[ConsoleEntry], sim: bool)
         (Some(mics), _) if !mics.is_empty() => {
             let summary = if sim {
                 format!(
-                    "the page sees {} microphone(s): Chromium's synthetic one ({SIM_FAKE_MICROPHONE_FLAG}), since --sim does not test this machine's microphone",
-                    mics.len()
+                    "the page sees {}: Chromium's synthetic one ({SIM_FAKE_MICROPHONE_FLAG}), since --sim does not test this machine's microphone",
+                    count(mics.len() as u64, "microphone")
                 )
             } else {
-                format!("the page sees {} microphone(s)", mics.len())
+                format!("the page sees {}", count(mics.len() as u64, "microphone"))
             };
             let mut f = Finding::new("probe.browser.ok", Status::Pass, summary);
             for m in mics {
