@@ -212,7 +212,11 @@ fn compute_report(
         requests.push(result);
     }
 
-    let mut browser = vec![judge::tls(parsed.scheme(), loopback)];
+    let mut browser = vec![judge::tls(
+        parsed.scheme(),
+        loopback,
+        first_answer.is_some(),
+    )];
     if let Some(a) = &first_answer {
         browser.push(judge::cors(a.allow_origin.as_deref(), &args.origin));
         let pre = runtime.block_on(fetch::preflight(&client, &requests[0].url, &args.origin));

@@ -162,3 +162,22 @@ fn a_server_that_is_not_there_is_unreachable_not_a_hang() {
     assert_eq!(code, 1);
     assert!(has(&doc, "token_server.unreachable", "fail"), "{doc:#}");
 }
+
+/// Regression: with no answer at all, `https: TLS handshake and certificate accepted` still passed;
+/// a check that was not performed is a skip.
+#[test]
+fn tls_is_not_passed_when_no_request_got_an_answer() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (code, doc) = run(
+        &format!("https://127.0.0.1:{port}{RTC}"),
+        &["--timeout", "2"],
+    );
+    assert_eq!(code, 1);
+    assert!(has(&doc, "token_server.unreachable", "fail"), "{doc:#}");
+    assert!(has(&doc, "token_server.tls", "skip"), "{doc:#}");
+    assert!(!has(&doc, "token_server.tls", "pass"), "{doc:#}");
+}
