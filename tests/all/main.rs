@@ -49,3 +49,4 @@ mod token_services;
 mod token_snapshots;
 mod token_vectors;
 mod token_wild;
+mod web_sdk_download;

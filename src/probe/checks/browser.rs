@@ -34,6 +34,10 @@ pub const SPEC: CheckSpec = CheckSpec {
     run: |ctx| Box::pin(run(ctx)),
 };
 
+/// Keys of a skip that means "asked for, but a prerequisite was missing" (not "not asked for"):
+/// the summary line names them.
+pub const NOT_RUN_KEYS: &[&str] = &["probe.browser.flow_skipped", "probe.browser.no_chromium"];
+
 /// Whole check: Chromium start (~0.5 s), page load, SDK calls, and the settle time below.
 const BUDGET: Duration = Duration::from_secs(40);
 /// Page load deadline (the load event).
@@ -181,6 +185,7 @@ pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
                 Err(web_sdk::Missing {
                     why: format!("the Web SDK search stopped: {e}"),
                     fix: flow::SDK_HINT.into(),
+                    short: "the Web SDK search stopped".into(),
                 })
             });
         let sdk = match resolved {
@@ -189,7 +194,10 @@ pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
                 let missing = Finding::new(
                     "probe.browser.flow_skipped",
                     Status::Skip,
-                    "no Agora Web SDK for the built-in demo page, so the flow did not run",
+                    format!(
+                        "no Agora Web SDK for the built-in demo page ({}), so the flow did not run",
+                        missing.short
+                    ),
                 )
                 .with_evidence(missing.why)
                 .with_fix(missing.fix);
