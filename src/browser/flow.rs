@@ -11,8 +11,8 @@ use agora_sim::web::{MediaReceived, WebEdge};
 use serde_json::{json, Value};
 
 use super::{ConsoleEntry, Tab};
-use agora_token_core::words::count;
 use crate::report::{Finding, Status};
+use agora_token_core::words::count;
 
 /// Deadline of one step. The SDK retries an unreachable access point forever (web-sdk.md §1a), so
 /// a join that has not settled by then never will on its own.
@@ -459,11 +459,7 @@ mod tests {
         let found = console_errors(&lines, false);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].status, Status::Warn);
-        assert!(
-            found[0].summary.contains("2 error lines"),
-            "{:?}",
-            found[0]
-        );
+        assert!(found[0].summary.contains("2 error lines"), "{:?}", found[0]);
         assert_eq!(found[0].evidence, vec!["TypeError: x".to_string()]);
         assert!(console_errors(&lines[2..], false).is_empty());
         // Under --sim an unknown error still counts.

@@ -402,16 +402,17 @@ pub fn resolve(search: &Search) -> Result<WebSdk, Missing> {
             short: "--web-sdk names no Agora Web SDK".into(),
         });
     }
-    let (Some(npm), Some(prefix), Some(failure_file)) = (
-        &search.npm,
-        search.download_prefix(),
-        search.failure_file(),
-    ) else {
+    let (Some(npm), Some(prefix), Some(failure_file)) =
+        (&search.npm, search.download_prefix(), search.failure_file())
+    else {
         let mut why = vec![format!(
             "no {PACKAGE} in the working directory's node_modules (or above it), none cached, and no npm to download it"
         )];
         why.extend(passed_over);
-        return Err(missing(why.join("; "), "no Agora Web SDK and no npm to download it".into()));
+        return Err(missing(
+            why.join("; "),
+            "no Agora Web SDK and no npm to download it".into(),
+        ));
     };
     let package = format!("{PACKAGE}@{}", search.wanted_version());
     // A download that failed a moment ago fails again: say so at once instead of waiting for npm.
@@ -526,9 +527,10 @@ impl NpmLog {
     /// npm's own words for the failure, or `fallback`.
     fn failure(&self, fallback: String) -> NpmFailure {
         let short = match self.code.as_deref() {
-            Some("ECONNREFUSED" | "ENOTFOUND" | "EAI_AGAIN" | "ETIMEDOUT" | "ECONNRESET" | "ENETUNREACH") => {
-                "npm could not reach its registry".to_string()
-            }
+            Some(
+                "ECONNREFUSED" | "ENOTFOUND" | "EAI_AGAIN" | "ETIMEDOUT" | "ECONNRESET"
+                | "ENETUNREACH",
+            ) => "npm could not reach its registry".to_string(),
             Some("E404") => "npm's registry has no such package".to_string(),
             _ => "npm failed".to_string(),
         };
@@ -590,15 +592,24 @@ fn npm_install(
         })?;
     let (lines_tx, lines) = mpsc::channel::<String>();
     let readers: Vec<_> = [
-        child.stdout.take().map(|o| Box::new(o) as Box<dyn std::io::Read + Send>),
-        child.stderr.take().map(|e| Box::new(e) as Box<dyn std::io::Read + Send>),
+        child
+            .stdout
+            .take()
+            .map(|o| Box::new(o) as Box<dyn std::io::Read + Send>),
+        child
+            .stderr
+            .take()
+            .map(|e| Box::new(e) as Box<dyn std::io::Read + Send>),
     ]
     .into_iter()
     .flatten()
     .map(|stream| {
         let tx = lines_tx.clone();
         std::thread::spawn(move || {
-            for line in std::io::BufReader::new(stream).lines().map_while(Result::ok) {
+            for line in std::io::BufReader::new(stream)
+                .lines()
+                .map_while(Result::ok)
+            {
                 if tx.send(line).is_err() {
                     break;
                 }
@@ -853,7 +864,12 @@ mod tests {
         let first = resolve(&search).unwrap_err();
         assert_eq!(first.short, "npm could not reach its registry", "{first:?}");
         assert!(first.why.contains("ECONNREFUSED 127.0.0.1:9"), "{first:?}");
-        let runs = || std::fs::read_to_string(dir.path().join("ran")).unwrap().lines().count();
+        let runs = || {
+            std::fs::read_to_string(dir.path().join("ran"))
+                .unwrap()
+                .lines()
+                .count()
+        };
         assert_eq!(runs(), 1);
         let later = Search {
             now: search.now + 600,
@@ -866,7 +882,11 @@ mod tests {
         assert!(second.fix.contains("delete"), "{second:?}");
         // After a while (or with the clock moved back) npm is tried again.
         for now in [search.now + RETRY_AFTER_SECS, search.now - 1] {
-            resolve(&Search { now, ..search.clone() }).unwrap_err();
+            resolve(&Search {
+                now,
+                ..search.clone()
+            })
+            .unwrap_err();
         }
         assert_eq!(runs(), 3);
     }

@@ -117,7 +117,6 @@ pub fn print_warning(message: &str) {
     let _ = writeln!(io::stderr(), "{message}");
 }
 
-
 /// One progress line on stderr for slow work: rewritten in place on a terminal as the work
 /// advances, otherwise printed once when it starts and once when it ends (a log keeps two lines,
 /// not one per step).

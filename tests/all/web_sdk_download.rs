@@ -71,8 +71,7 @@ fn with_npms_registry_unreachable_probe_sim_goes_on_says_why_and_does_not_wait_a
     );
     let summary = summary_line(&stdout);
     assert!(
-        summary.contains("the browser check did not run")
-            && summary.contains("download failed"),
+        summary.contains("the browser check did not run") && summary.contains("download failed"),
         "{stdout}"
     );
 }

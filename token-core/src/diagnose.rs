@@ -308,11 +308,25 @@ pub fn diagnose(raw: &str) -> Diagnosis {
             token: Some(tok),
             error: None,
         },
-        Ok(tok) if quoted => repaired(Code::SurroundingQuotes, "the token is wrapped in quotes", t.to_string(), tok),
-        Ok(tok) if ws => {
-            repaired(Code::SurroundingWhitespace, "the token has spaces or a line break around it", t.to_string(), tok)
-        }
-        Ok(tok) => Diagnosis { code: Code::Ok, detail: String::new(), repaired: None, token: Some(tok), error: None },
+        Ok(tok) if quoted => repaired(
+            Code::SurroundingQuotes,
+            "the token is wrapped in quotes",
+            t.to_string(),
+            tok,
+        ),
+        Ok(tok) if ws => repaired(
+            Code::SurroundingWhitespace,
+            "the token has spaces or a line break around it",
+            t.to_string(),
+            tok,
+        ),
+        Ok(tok) => Diagnosis {
+            code: Code::Ok,
+            detail: String::new(),
+            repaired: None,
+            token: Some(tok),
+            error: None,
+        },
         Err(e) => classify(t, e),
     }
 }

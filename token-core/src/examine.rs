@@ -444,7 +444,12 @@ fn volcengine(t: &str) -> Option<Diagnosis> {
         return None;
     }
     let bytes = STANDARD.decode(body.get(24..)?).ok()?;
-    let u16_at = |i: usize| Some(usize::from(u16::from_le_bytes([*bytes.get(i)?, *bytes.get(i + 1)?])));
+    let u16_at = |i: usize| {
+        Some(usize::from(u16::from_le_bytes([
+            *bytes.get(i)?,
+            *bytes.get(i + 1)?,
+        ])))
+    };
     let msg = u16_at(0)?;
     // nonce, issued, expiry (3 × u32) and two length-prefixed strings at least.
     if msg < 16 || u16_at(2 + msg)? != 32 || bytes.len() != 2 + msg + 2 + 32 {

@@ -26,8 +26,8 @@ pub mod model;
 pub mod time;
 pub mod validate;
 pub mod verify;
-pub mod words;
 mod wire;
+pub mod words;
 
 pub use build::{
     build_006, build_007, rebuild_007, rtc_006, rtc_007, rtc_service, rtm_006, rtm_007,

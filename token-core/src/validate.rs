@@ -1359,7 +1359,18 @@ mod tests {
     /// although publishing works unless the project enables co-host authentication.
     #[test]
     fn a_join_only_token_is_described_not_blamed_unless_the_user_publishes() {
-        let t = rtc_007(APP, CERT, "demo", "42", Role::Subscriber, ISSUED, 3600, 3600, 1).unwrap();
+        let t = rtc_007(
+            APP,
+            CERT,
+            "demo",
+            "42",
+            Role::Subscriber,
+            ISSUED,
+            3600,
+            3600,
+            1,
+        )
+        .unwrap();
         let exp = Expectation {
             channel: Some("demo".into()),
             ..Default::default()
@@ -1367,7 +1378,10 @@ mod tests {
         let f = findings(&t, &exp);
         let publish = f.iter().find(|f| f.key == keys::CANNOT_PUBLISH).unwrap();
         assert_eq!(publish.status, Status::Skip, "{publish:?}");
-        assert!(publish.summary.contains("co-host authentication"), "{publish:?}");
+        assert!(
+            publish.summary.contains("co-host authentication"),
+            "{publish:?}"
+        );
         assert!(!f.iter().any(|f| f.status == Status::Warn), "{f:?}");
         let publisher = Expectation {
             role: Some(Role::Publisher),
@@ -1383,7 +1397,18 @@ mod tests {
     #[test]
     fn an_absolute_expire_is_judged_once_with_what_agora_reads() {
         let expire = 1_662_489_342;
-        let t = rtc_007(APP, CERT, "demo", "42", Role::Publisher, ISSUED, expire, 3600, 1).unwrap();
+        let t = rtc_007(
+            APP,
+            CERT,
+            "demo",
+            "42",
+            Role::Publisher,
+            ISSUED,
+            expire,
+            3600,
+            1,
+        )
+        .unwrap();
         let f = findings(&t, &Expectation::default());
         assert!(
             !f.iter().any(|f| f.key == keys::EXPIRED),

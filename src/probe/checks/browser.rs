@@ -14,8 +14,8 @@ use crate::browser::{
 };
 use crate::probe::runner::{CheckOutput, CheckSpec};
 use crate::probe::ProbeContext;
-use agora_token_core::words::count;
 use crate::report::{Finding, Status};
+use agora_token_core::words::count;
 
 /// The registry entry (`src/probe/mod.rs` lists it).
 pub const SPEC: CheckSpec = CheckSpec {

@@ -10,8 +10,8 @@ use url::Url;
 
 use crate::probe::context::ProbeContext;
 use crate::probe::runner::{CheckOutput, CheckSpec};
-use agora_token_core::words::count;
 use crate::report::{Finding, Status};
+use agora_token_core::words::count;
 
 /// Registry entry.
 pub const SPEC: CheckSpec = CheckSpec {
