@@ -114,7 +114,8 @@ pub struct CertArgs {
 #[derive(Debug, Subcommand)]
 pub enum TokenCommand {
     /// Build a 006 or 007 token for a test setup (byte-identical to Agora's builders given the same
-    /// salt and issue time).
+    /// salt and issue time). The App Certificate is required: AGORA_APP_CERTIFICATE, --cert-file
+    /// PATH or --cert-stdin.
     Build(BuildArgs),
 }
 

@@ -34,6 +34,7 @@ mod probe_runner;
 mod probe_secure_context;
 mod probe_sim;
 mod probe_token_server;
+mod readme_facts;
 mod readme_samples;
 mod report_redaction;
 mod scan;
