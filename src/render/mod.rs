@@ -112,6 +112,11 @@ pub fn print_error(message: &str) {
     let _ = writeln!(io::stderr(), "agora-doctor: error: {message}");
 }
 
+/// Print a note about what the run did outside stdout (a file written) to stderr.
+pub fn print_note(message: &str) {
+    let _ = writeln!(io::stderr(), "agora-doctor: {message}");
+}
+
 /// Print a warning about how the tool was called (not a finding) to stderr, as is.
 pub fn print_warning(message: &str) {
     let _ = writeln!(io::stderr(), "{message}");
