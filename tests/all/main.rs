@@ -36,6 +36,7 @@ mod probe_sim;
 mod probe_token_server;
 mod readme_facts;
 mod readme_samples;
+mod report_consistency;
 mod report_redaction;
 mod scan;
 mod scan_keys;
