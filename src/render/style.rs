@@ -97,3 +97,16 @@ pub fn finding_lines(out: &mut String, f: &Finding, verbose: bool) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression: the support report said "1 time(s), lines 3–3".
+    #[test]
+    fn occurrences_read_as_words() {
+        assert_eq!(occurrences(1, 3, 3), "once, line 3");
+        assert_eq!(occurrences(3, 4, 6), "3 times, lines 4–6");
+        assert_eq!(occurrences(2, 7, 7), "2 times, line 7");
+    }
+}

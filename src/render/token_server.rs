@@ -100,3 +100,35 @@ pub fn human(r: &TokenServerReport, ctx: &OutputContext) -> String {
     let _ = writeln!(out, "{}", summary_line(&r.summary, strict));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression: the closing line said "2 problem(s): 1 failure(s), 1 warning(s)" beside the
+    /// "1 problem" of the other commands.
+    #[test]
+    fn the_closing_line_counts_in_words() {
+        colored::control::set_override(false);
+        let s = Summary {
+            requests: 2,
+            failures: 1,
+            warnings: 0,
+            passed: 5,
+            skipped: 1,
+        };
+        assert_eq!(
+            summary_line(&s, false),
+            "1 problem: 1 failure, 0 warnings in 2 requests (5 passed, 1 skipped)"
+        );
+        let one = Summary {
+            requests: 1,
+            failures: 1,
+            warnings: 1,
+            ..s
+        };
+        assert!(
+            summary_line(&one, false).starts_with("2 problems: 1 failure, 1 warning in 1 request ")
+        );
+    }
+}
