@@ -2,6 +2,7 @@
 //! pointed at a closed loopback port (`npm_config_registry`), with an empty agora-doctor cache, an
 //! empty npm cache and no project SDK, so the real npm really tries. The run goes on at once, says
 //! in its summary line why the browser check did not run, and the next run does not wait for npm.
+//! A download that works shows one progress line, not npm's log (an `npm` stand-in on `PATH`).
 
 use crate::common;
 
@@ -74,4 +75,67 @@ fn with_npms_registry_unreachable_probe_sim_goes_on_says_why_and_does_not_wait_a
         summary.contains("the browser check did not run") && summary.contains("download failed"),
         "{stdout}"
     );
+}
+
+/// An `npm` standing in for a reachable registry: it logs 151 answered requests the way
+/// `--loglevel=http` does and installs a stub `agora-rtc-sdk-ng` 4.24.8 under `--prefix`.
+fn chatty_npm(dir: &std::path::Path) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt as _;
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let npm = bin.join("npm");
+    std::fs::write(
+        &npm,
+        r#"#!/bin/sh
+while [ "$1" != "--prefix" ]; do shift; done
+pkg="$2/node_modules/agora-rtc-sdk-ng"
+i=0
+while [ $i -lt 151 ]; do
+  echo "npm http fetch GET 200 https://registry.example/agora-rtc-sdk-ng/-/file-$i.tgz 3ms (cache miss)" >&2
+  i=$((i + 1))
+done
+mkdir -p "$pkg"
+echo '{"name": "agora-rtc-sdk-ng", "version": "4.24.8"}' > "$pkg/package.json"
+echo 'window.AgoraRTC = undefined;' > "$pkg/AgoraRTC_N-production.js"
+echo "added 151 packages in 1s"
+"#,
+    )
+    .unwrap();
+    std::fs::set_permissions(&npm, std::fs::Permissions::from_mode(0o755)).unwrap();
+    bin
+}
+
+/// Regression: the first download printed npm's log, one `npm http fetch` line per request (151
+/// for the SDK and its packages); now it is one progress line (its start and its end when stderr
+/// is not a terminal), and the SDK is then found where it went.
+#[test]
+fn a_download_shows_one_progress_line_not_npms_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = chatty_npm(dir.path());
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = common::doctor_with_browser()
+        .args(["probe", "--sim", "--only", "browser", "--json"])
+        .env_remove("AGORA_DOCTOR_WEB_SDK")
+        .env("AGORA_DOCTOR_CACHE", dir.path().join("cache"))
+        .env("PATH", path)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("npm http fetch"), "{stderr}");
+    let progress: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("downloading Agora Web SDK"))
+        .collect();
+    assert_eq!(progress.len(), 2, "{stderr}");
+    assert!(progress[1].ends_with(": done"), "{stderr}");
+    assert!(dir
+        .path()
+        .join("cache/web-sdk/4.24.8/node_modules/agora-rtc-sdk-ng/package.json")
+        .is_file());
+    assert!(!dir.path().join("cache/web-sdk/4.24.8.failed").exists());
 }
