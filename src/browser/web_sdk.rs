@@ -452,10 +452,18 @@ pub fn resolve(search: &Search) -> Result<WebSdk, Missing> {
             why: e.why.clone(),
         }
         .write(&failure_file);
-        return Err(missing(
+        let unreachable = e.short == UNREACHABLE;
+        let mut m = missing(
             format!("downloading {package} with npm failed: {}", e.why),
             e.short,
-        ));
+        );
+        if unreachable {
+            m.fix = format!(
+                "{} once npm can reach its registry (check `npm config get registry`, the proxy and the network), or pass --web-sdk PATH",
+                m.fix
+            );
+        }
+        return Err(m);
     }
     let _ = std::fs::remove_file(&failure_file);
     let dir = prefix.join("node_modules").join(PACKAGE);
@@ -469,6 +477,9 @@ pub fn resolve(search: &Search) -> Result<WebSdk, Missing> {
         Err(why) => Err(missing(why, "the downloaded Web SDK is incomplete".into())),
     }
 }
+
+/// The few words for a registry npm could not reach.
+const UNREACHABLE: &str = "npm could not reach its registry";
 
 /// Why a download failed: in full, and in a few words.
 #[derive(Debug)]
@@ -531,7 +542,7 @@ impl NpmLog {
             Some(
                 "ECONNREFUSED" | "ENOTFOUND" | "EAI_AGAIN" | "ETIMEDOUT" | "ECONNRESET"
                 | "ENETUNREACH",
-            ) => "npm could not reach its registry".to_string(),
+            ) => UNREACHABLE.to_string(),
             Some("E404") => "npm's registry has no such package".to_string(),
             _ => "npm failed".to_string(),
         };
@@ -665,7 +676,7 @@ fn npm_install(
                         "npm got no answer from its registry within {} s (stopped)",
                         CONNECT_TIMEOUT.as_secs()
                     ),
-                    "npm could not reach its registry",
+                    UNREACHABLE,
                 ));
             }
             Ok(None) if last_answer.elapsed() > STALL_TIMEOUT => {

@@ -29,7 +29,7 @@ pub fn human(r: &JoinReport, ctx: &OutputContext) -> String {
             "  library: {} ({}, {})",
             lib.path,
             lib.version.as_deref().unwrap_or("version unknown"),
-            library_source(&lib.source)
+            library_source(lib.source)
         );
     }
     let _ = writeln!(out, "  key: {}  (agora-doctor explain {})", f.key, f.key);

@@ -48,7 +48,6 @@ fn finding_lists<'a>(doc: &'a Value) -> Vec<(String, &'a Vec<Value>)> {
         }
         _ => {}
     }
-    drop(push);
     out
 }
 
