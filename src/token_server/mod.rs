@@ -186,7 +186,15 @@ fn compute_report(
                 Finding::new(
                     judge::keys::UNREACHABLE,
                     Status::Fail,
-                    format!("no answer from {url}: {e}"),
+                    // A wait that ran out says how long it was.
+                    if e.starts_with("timed out") {
+                        format!(
+                            "no answer from {url} within {} s (--timeout): {e}",
+                            args.timeout
+                        )
+                    } else {
+                        format!("no answer from {url}: {e}")
+                    },
                 )
                 .with_evidence(format!(
                     "each network operation may take {} s (--timeout)",
