@@ -77,7 +77,7 @@ pub fn given_secrets(asked: &Asked<'_>, env: &Env) -> Vec<String> {
         .collect();
     if let Some(cert) = asked
         .cert_file
-        .and_then(|p| std::fs::read_to_string(p).ok())
+        .and_then(|p| crate::token::certificate::read_file_first_line(p).ok())
     {
         certificates.push(cert);
     }

@@ -42,6 +42,11 @@ pub fn run(cli: cli::Cli) -> Outcome {
     } else {
         Format::Human
     };
+    if let cli::Command::Token(args) = &cli.command {
+        if token::command::reads_stdin(args) {
+            return stream_tokens(args, &env, format, &ctx);
+        }
+    }
     let computed = match cli.command {
         cli::Command::Token(args) => token::command::compute(args, &env),
         cli::Command::TokenServer(args) => token_server::compute(*args, &env),
@@ -76,6 +81,98 @@ fn redactor(redaction: Redaction, env: &env::Env) -> Redactor {
 
 fn text(text: String) -> Computed {
     Computed::new(Report::Text(text), Outcome::Ok)
+}
+
+/// `token -`: each token's part rendered, redacted and written as soon as it is checked, so memory
+/// stays flat and the first answer comes at once however many lines stdin holds.
+fn stream_tokens(
+    args: &cli::token::TokenArgs,
+    env: &env::Env,
+    format: Format,
+    ctx: &render::OutputContext,
+) -> Outcome {
+    use token::command::TokenSink;
+    use token::report::{TokenReport, TokenResult};
+
+    struct Writer<'a> {
+        env: &'a env::Env,
+        format: Format,
+        ctx: &'a render::OutputContext,
+        redactor: Option<Redactor>,
+        written: usize,
+        error: Option<std::io::Error>,
+    }
+
+    impl Writer<'_> {
+        fn emit(&mut self, text: String) {
+            if self.error.is_some() || text.is_empty() {
+                return;
+            }
+            let redactor = self.redactor.get_or_insert_with(Redactor::default);
+            let text = redact(redactor, text, self.format, &mut Redactions::default());
+            if let Err(e) = render::write_stdout(&text) {
+                self.error = Some(e);
+            }
+        }
+    }
+
+    impl TokenSink for Writer<'_> {
+        fn start(
+            &mut self,
+            head: &TokenReport,
+            secrets: &[String],
+        ) -> Result<(), token::TokenError> {
+            self.redactor = Some(redactor(
+                Redaction::Certificates(secrets.to_vec()),
+                self.env,
+            ));
+            if head.expectation.certificate == token::certificate::CertSource::Argument {
+                render::print_warning(token::command::CERT_ARGUMENT_WARNING);
+            }
+            let text = render::token::stream_start(head, self.format, self.ctx);
+            self.emit(text);
+            Ok(())
+        }
+
+        fn token(
+            &mut self,
+            head: &TokenReport,
+            result: TokenResult,
+        ) -> Result<(), token::TokenError> {
+            let text =
+                render::token::stream_token(head, &result, self.written, self.format, self.ctx);
+            self.written += 1;
+            self.emit(text);
+            Ok(())
+        }
+    }
+
+    let mut writer = Writer {
+        env,
+        format,
+        ctx,
+        redactor: None,
+        written: 0,
+        error: None,
+    };
+    match token::command::stream(args, env, &mut writer) {
+        Ok(report) => {
+            let end = render::token::stream_end(&report, writer.written > 0, format, ctx);
+            writer.emit(end);
+            match writer.error {
+                None => token::command::outcome_of(&report),
+                Some(e) => {
+                    render::print_error(&format!("could not write the report to stdout: {e}"));
+                    Outcome::CouldNotRun
+                }
+            }
+        }
+        Err(failure) => {
+            let redactor = redactor(failure.redaction, env);
+            render::print_error(&redactor.text_only(&failure.message));
+            Outcome::CouldNotRun
+        }
+    }
 }
 
 /// Render, redact and write a computed document; a write failure other than a closed pipe is a

@@ -1,7 +1,10 @@
 //! Fuzz the redactor: arbitrary text with a known token planted in one of the shapes the token
-//! command repairs, and the certificate planted in another letter case. Beyond not crashing, no
-//! 16 characters of the planted token and no trace of the certificate may come out, and the JSON
-//! path must keep the document valid and agree with the text path.
+//! command repairs (whole, URL-encoded, spaced, JSON-escaped, split by a line break, a tab or a
+//! JSON `\n`, HTML entities, without its prefix), the certificate planted in another letter case,
+//! and one secret of another kind (credential labels, URL password, JWT, chat token, cloud keys,
+//! PEM key). Beyond not crashing, no 16 characters of the planted token, no trace of the
+//! certificate and no 12 characters of the other secret may come out, and the JSON path must keep
+//! the document valid and agree with the text path.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -16,6 +19,19 @@ const TOKENS: [&str; 2] = [
     "007eJxTYJgT3rumdJdoWJpC3aNTb4o76swyLsrHvmznOn/x1cQM9gcKDJbmBs6OxqYpqWYGySYmZiamSUmJqRaJRoamBmaGScbG7l8EGCKYGBgYGUCYHYiZwXwQ+P8fAADUHTQ=",
 ];
 const CERT: &str = "5CFd2fd1755d40ecb72977518be15d3b";
+/// Secrets of other kinds, each with a piece that must not come out.
+const OTHERS: [(&str, &str); 10] = [
+    ("Customer Secret: b52e0cf3d8a94b1e9c1fd2e5a7c3b6d9", "b52e0cf3d8a94b1e"),
+    ("Authorization: Basic NGY4YjJjOWUxZDdhNDNlNWI2YzhmMGEx", "NGY4YjJjOWUxZDdh"),
+    ("\"secretKey\": \"wJalrXUtnFEMI/K7MDENG/bPxRfiCYzq81Lk2Pq\"", "wJalrXUtnFEMI/K7"),
+    ("\"accessKey\": \"AKIAQ3EGRZ5V7ODL2F4M\"", "AKIAQ3EGRZ5V7ODL"),
+    ("YWMtFk3xQm0aEe6QpQn9CqP1AAAAAAAAAAAAAAAAAAAAAAGL4CTw7XPbB3Ci", "YWMtFk3xQm0aEe6Q"),
+    ("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0", "dozjgNryP4J3jVmN"),
+    ("https://admin:pr0xyPassw0rd@tokens.example.com/", "pr0xyPassw0rd"),
+    ("GET /rtc?apikey=K3yV4lu3xx9Qz&uid=1", "K3yV4lu3xx9Qz"),
+    ("webhook_secret: Wh9s-4ecr3tV4lue_7", "Wh9s-4ecr3tV4lue"),
+    ("-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----", "MIIEvQIBADANBgkq"),
+];
 /// No run this long of the planted token may come out.
 const WINDOW: usize = 16;
 
@@ -67,22 +83,25 @@ fuzz_target!(|data: &[u8]| {
     let (before, after) = input.split_at(cut);
     let token = TOKENS[usize::from(selector & 1)];
     let [whole, url, spaced, json] = shapes(token);
-    let shaped = match (selector >> 1) % 5 {
+    let at = 5 + usize::from(selector >> 4) * 7;
+    let shaped = match (selector >> 1) % 9 {
         0 => whole,
         1 => url,
         2 => spaced,
         3 => json,
-        _ => {
-            let at = 5 + usize::from(selector >> 4) * 7;
-            format!("{}\n{}", &token[..at], &token[at..])
-        }
+        4 => format!("{}\n{}", &token[..at], &token[at..]),
+        5 => format!("{}\t{}", &token[..at], &token[at..]),
+        6 => format!("{}\\n{}", &token[..at], &token[at..]),
+        7 => token.replace('+', "&#43;").replace('/', "&#x2F;"),
+        _ => token[3..].to_owned(),
     };
+    let (other, other_secret) = OTHERS[usize::from(selector >> 2) % OTHERS.len()];
     let cert = if selector & 0x40 == 0 {
         CERT.to_ascii_uppercase()
     } else {
         CERT.to_ascii_lowercase()
     };
-    let text = format!("{before} {shaped} cert {cert} {after}");
+    let text = format!("{before} {shaped} cert {cert} {other} {after}");
 
     let redactor = redactor();
     let mut tally = Redactions::default();
@@ -95,6 +114,9 @@ fuzz_target!(|data: &[u8]| {
         assert!(input.contains(window), "`{window}` survived in {out:?}");
     }
     assert!(tally.total() >= 2);
+    if !input.contains(other_secret) {
+        assert!(!out.contains(other_secret), "`{other_secret}` survived in {out:?}");
+    }
 
     let json = serde_json::to_string(&text).unwrap();
     let redacted_json = redactor.json_text(&json, &mut Redactions::default());

@@ -203,6 +203,60 @@ impl Failed {
     }
 }
 
+impl Search {
+    /// [`Search::download_prefix`] once the cache folder is known to be this user's alone
+    /// ([`private_cache`]); `Err` says why it was refused.
+    fn private_download_prefix(&self) -> Result<Option<PathBuf>, String> {
+        match &self.cache {
+            Some(cache) => private_cache(cache).map(|()| self.download_prefix()),
+            None => Ok(None),
+        }
+    }
+}
+
+/// Make sure the cache folder is this user's alone before anything in it is read or run: created
+/// with mode 0700 when missing; refused when it is not a folder, is owned by another user, or other
+/// users may write to it (a folder someone else created first could hold a Web SDK of theirs, run
+/// in the browser with this user's pages). A folder of this user's that others may read is made
+/// private (0700).
+pub fn private_cache(dir: &Path) -> Result<(), String> {
+    use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
+    let next = "remove it or set AGORA_DOCTOR_CACHE to a folder of your own";
+    if !dir.exists() {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| format!("cache folder {}: could not create it: {e}", dir.display()))?;
+    }
+    let meta = std::fs::metadata(dir)
+        .map_err(|e| format!("cache folder {}: {e}; {next}", dir.display()))?;
+    if !meta.is_dir() {
+        return Err(format!(
+            "cache folder {} is not a folder; {next}",
+            dir.display()
+        ));
+    }
+    let me = nix::unistd::geteuid().as_raw();
+    if meta.uid() != me {
+        return Err(format!(
+            "cache folder {} belongs to user id {}, not to you ({me}): refused, its contents could be anyone's; {next}",
+            dir.display(),
+            meta.uid()
+        ));
+    }
+    if meta.mode() & 0o077 != 0 {
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(|e| {
+            format!(
+                "cache folder {} is open to other users (mode {:o}) and could not be made private: {e}; {next}",
+                dir.display(),
+                meta.mode() & 0o777
+            )
+        })?;
+    }
+    Ok(())
+}
+
 /// agora-doctor's cache folder: [`CACHE_ENV`], else `$XDG_CACHE_HOME/agora-doctor`, else
 /// `~/.cache/agora-doctor` (the XDG base directory rule).
 pub fn cache_dir(
@@ -315,9 +369,13 @@ pub fn find(search: &Search) -> Result<WebSdk, Vec<String>> {
         (project, Source::Project),
         (search.packaged.clone(), Source::Packaged),
         (
-            search
-                .download_prefix()
-                .map(|d| d.join("node_modules").join(PACKAGE)),
+            match search.private_download_prefix() {
+                Ok(prefix) => prefix.map(|d| d.join("node_modules").join(PACKAGE)),
+                Err(why) => {
+                    passed_over.push(why);
+                    None
+                }
+            },
             Source::Cache,
         ),
     ];
@@ -403,8 +461,13 @@ pub fn resolve(search: &Search) -> Result<WebSdk, Missing> {
             short: "--web-sdk names no Agora Web SDK".into(),
         });
     }
+    let prefix = match search.private_download_prefix() {
+        Ok(prefix) => prefix,
+        // Already said in `passed_over` by `find`.
+        Err(_) => None,
+    };
     let (Some(npm), Some(prefix), Some(failure_file)) =
-        (&search.npm, search.download_prefix(), search.failure_file())
+        (&search.npm, prefix, search.failure_file())
     else {
         let mut why = vec![format!(
             "no {PACKAGE} in the working directory's node_modules (or above it), none cached, and no npm to download it"
@@ -928,6 +991,24 @@ mod tests {
         assert!(sim_can_join("4.24.8"));
         assert!(!sim_can_join("4.23.0"));
         assert!(!sim_can_join("unknown"));
+    }
+
+    #[test]
+    fn a_missing_cache_is_created_private_and_an_open_one_of_ours_is_closed() {
+        use std::os::unix::fs::PermissionsExt;
+        let base = tempfile::tempdir().unwrap();
+        let fresh = base.path().join("a/b/agora-doctor");
+        private_cache(&fresh).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&fresh), 0o700);
+        let open = base.path().join("open");
+        std::fs::create_dir(&open).unwrap();
+        std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o777)).unwrap();
+        private_cache(&open).unwrap();
+        assert_eq!(mode(&open), 0o700);
+        let file = base.path().join("file");
+        std::fs::write(&file, b"").unwrap();
+        assert!(private_cache(&file).unwrap_err().contains("not a folder"));
     }
 
     #[test]

@@ -103,7 +103,7 @@ pub struct ProbeArgs {
     pub list_checks: bool,
 
     /// Print one JSON document (schema `agora-doctor/probe/v2`; under `report`:
-    /// `agora-doctor/report/v2`; see the README).
+    /// `agora-doctor/report/v3`; see the README).
     #[arg(long)]
     pub json: bool,
 

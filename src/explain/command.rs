@@ -50,10 +50,13 @@ pub fn compute(args: ExplainArgs, env: &Env) -> Result<Computed, String> {
             args.query.join(" ")
         };
         match resolve(&query) {
-            Some(resolution) => Ok(Computed::new(
-                Report::ExplainEntry { query, resolution },
-                Outcome::Ok,
-            )),
+            Some(resolution) => {
+                let mut computed =
+                    Computed::new(Report::ExplainEntry { query, resolution }, Outcome::Ok);
+                // The query is echoed in --json: a pasted line may hold a token or a key.
+                computed.redaction = Redaction::Public(Vec::new());
+                Ok(computed)
+            }
             None => {
                 let shown = query.trim();
                 if shown.is_empty() {
@@ -82,7 +85,11 @@ pub fn compute(args: ExplainArgs, env: &Env) -> Result<Computed, String> {
 const MAX_ECHOED_QUERY_CHARS: usize = 120;
 
 /// The query as quoted in an error: whole when short, else its start and its size.
+/// The query as the error shows it: secrets redacted first (a paste may hold a token or a key, and
+/// a cut one would no longer be recognised), then cut.
 fn abbreviate(query: &str) -> String {
+    let redacted = crate::redact::Redactor::default().text_only(query);
+    let query = redacted.as_str();
     if query.chars().count() <= MAX_ECHOED_QUERY_CHARS {
         return format!("{query:?}");
     }

@@ -13,7 +13,6 @@ use agora_token_core::uid_text;
 
 use super::sim;
 use super::{run_cycle, JoinOptions, JoinReport, SdkChoice};
-use crate::browser::web_sdk;
 use crate::cli::join::{JoinArgs, SimFault};
 use crate::env::Env;
 use crate::inputs::{given_secrets, Asked, Inputs};
@@ -122,9 +121,9 @@ pub fn prepare(args: JoinArgs, env: &Env) -> Result<Prepared, String> {
         let sim_double = args.sdk.is_none();
         let sdk = match args.sdk.clone() {
             Some(p) => p,
-            None => sim::double_path(web_sdk::env_cache_dir(env).as_deref()).ok_or_else(|| {
+            None => sim::double_path().ok_or_else(|| {
                 format!(
-                    "the SDK double ({}) is not next to this executable and the copy this binary carries could not be written to the cache or the temporary folder; set AGORA_DOCTOR_CACHE to a writable folder, or pass --sdk",
+                    "the SDK double ({}) is not next to this executable and the system refused the in-memory copy this binary carries (memfd_create); pass --sdk PATH to a build of the double",
                     sim::DOUBLE_LIBRARY
                 )
             })?,

@@ -2,8 +2,10 @@
 //! from `sdk-double/`) is. The simulated relay and the project it serves are the simulated world's
 //! (`agora_sim::world`). Never Agora's service or SDK; every report made this way says `simulated`.
 
-use std::io;
+use std::io::{self, Write as _};
+use std::os::fd::{AsRawFd, OwnedFd};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// File name of the SDK double (deliberately not Agora's `libagora_rtc_sdk.so`).
 pub const DOUBLE_LIBRARY: &str = "libagora_sdk_double.so";
@@ -15,42 +17,55 @@ const CARRIED_DOUBLE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/libagora
 
 /// Where the SDK double is: beside the running executable (cargo puts `cdylib`s in `target/<profile>/`
 /// next to binaries) or one level up (test executables live in `target/<profile>/deps/`); otherwise
-/// the copy this binary carries, written out once into the cache (see [`carried_double`]). `None`
-/// only when no folder could take that copy.
-pub fn double_path(cache: Option<&Path>) -> Option<PathBuf> {
+/// the copy this binary carries, in memory (see [`carried_double`]). `None` only when the system
+/// refuses an in-memory file.
+pub fn double_path() -> Option<PathBuf> {
     let exe = std::env::current_exe().ok()?;
-    double_near(&exe).or_else(|| carried_double(cache).ok())
+    double_near(&exe).or_else(|| carried_double().ok())
 }
 
-/// Write the carried double to `<cache>/sdk-double/<hash>/` (the temporary folder when there is no
-/// cache) unless the same bytes are there already, and return its path. A file, not memory: the
-/// double is loaded through the same `dlopen` path as Agora's SDK.
-pub fn carried_double(cache: Option<&Path>) -> io::Result<PathBuf> {
-    use sha2::Digest;
-    let hash = hex::encode(&sha2::Sha256::digest(CARRIED_DOUBLE)[..8]);
-    let mut last_error = io::Error::other("no folder to write the SDK double to");
-    for base in cache
-        .map(Path::to_path_buf)
-        .into_iter()
-        .chain([std::env::temp_dir().join("agora-doctor")])
-    {
-        let dir = base.join("sdk-double").join(&hash);
-        let path = dir.join(DOUBLE_LIBRARY);
-        if std::fs::read(&path).is_ok_and(|bytes| bytes == CARRIED_DOUBLE) {
-            return Ok(path);
-        }
-        let written = std::fs::create_dir_all(&dir).and_then(|()| {
-            // Another run may be writing the same file: write aside, then rename into place.
-            let part = dir.join(format!("{DOUBLE_LIBRARY}.{}.part", std::process::id()));
-            std::fs::write(&part, CARRIED_DOUBLE)?;
-            std::fs::rename(&part, &path)
-        });
-        match written {
-            Ok(()) => return Ok(path),
-            Err(e) => last_error = e,
-        }
+/// The carried double as an anonymous, sealed in-memory file (`memfd_create(2)`), loaded through
+/// `/proc/self/fd/N` by the same `dlopen` as Agora's SDK.
+///
+/// Why not a file in a cache folder: a file is checked and then opened by path, and another local
+/// user who can reach that folder (a shared temporary folder, a folder they created first) can swap
+/// it in between, so their library's constructor runs as this user. The memory file holds exactly
+/// the bytes compiled into this binary, is sealed against writes before it is loaded, and has no
+/// name anyone else can open.
+pub fn carried_double() -> io::Result<PathBuf> {
+    static CARRIED: OnceLock<OwnedFd> = OnceLock::new();
+    if let Some(fd) = CARRIED.get() {
+        return Ok(fd_path(fd));
     }
-    Err(last_error)
+    let fd = sealed_memory_file(DOUBLE_LIBRARY, CARRIED_DOUBLE)?;
+    // A race with another thread leaves one of the two files unused; both hold the same bytes.
+    Ok(fd_path(CARRIED.get_or_init(|| fd)))
+}
+
+/// A sealed memory file holding `bytes`, closed on exec.
+fn sealed_memory_file(name: &str, bytes: &[u8]) -> io::Result<OwnedFd> {
+    use nix::fcntl::{fcntl, FcntlArg, SealFlag};
+    use nix::sys::memfd::{memfd_create, MFdFlags};
+    let fd = memfd_create(name, MFdFlags::MFD_CLOEXEC | MFdFlags::MFD_ALLOW_SEALING)
+        .map_err(io::Error::from)?;
+    let mut file = std::fs::File::from(fd);
+    file.write_all(bytes)?;
+    let fd = OwnedFd::from(file);
+    fcntl(
+        &fd,
+        FcntlArg::F_ADD_SEALS(
+            SealFlag::F_SEAL_WRITE
+                | SealFlag::F_SEAL_SHRINK
+                | SealFlag::F_SEAL_GROW
+                | SealFlag::F_SEAL_SEAL,
+        ),
+    )
+    .map_err(io::Error::from)?;
+    Ok(fd)
+}
+
+fn fd_path(fd: &OwnedFd) -> PathBuf {
+    PathBuf::from(format!("/proc/self/fd/{}", fd.as_raw_fd()))
 }
 
 /// [`double_path`] for a given executable path.
@@ -83,13 +98,17 @@ mod tests {
     }
 
     #[test]
-    fn the_carried_double_is_an_elf_library_written_once() {
+    fn the_carried_double_is_a_sealed_memory_file_with_the_carried_bytes() {
         assert_eq!(&CARRIED_DOUBLE[..4], b"\x7fELF");
-        let cache = std::env::temp_dir().join(format!("agora-doctor-cache-{}", std::process::id()));
-        let first = carried_double(Some(&cache)).unwrap();
-        assert!(first.starts_with(&cache), "{}", first.display());
+        let first = carried_double().unwrap();
+        assert!(first.starts_with("/proc/self/fd"), "{}", first.display());
         assert_eq!(std::fs::read(&first).unwrap(), CARRIED_DOUBLE);
-        assert_eq!(carried_double(Some(&cache)).unwrap(), first);
-        std::fs::remove_dir_all(&cache).unwrap();
+        // Sealed: nobody, not even this process, can change the bytes after the check.
+        let write = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&first)
+            .and_then(|mut f| f.write_all(b"x"));
+        assert!(write.is_err(), "the memory file took a write");
+        assert_eq!(carried_double().unwrap(), first);
     }
 }

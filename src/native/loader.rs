@@ -223,12 +223,25 @@ impl Sdk {
             }
         }
         let version = version.map(|v| v.0);
-        let key = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        // A descriptor path (`/proc/self/fd/N`, the carried double's sealed memory file) is loaded
+        // as it is: canonicalising it would name the file behind it, which may not be openable.
+        let descriptor = path.starts_with(FD_DIR);
+        let key = if descriptor {
+            path.to_path_buf()
+        } else {
+            path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
+        };
+        let shown = if descriptor {
+            shown_descriptor(path)
+        } else {
+            path.to_path_buf()
+        };
         if let Some(loaded) = cached(&key) {
-            return Ok(Sdk::wrap(path.to_path_buf(), version, source, loaded));
+            return Ok(Sdk::wrap(shown, version, source, loaded));
         }
         let companion = key
             .parent()
+            .filter(|_| !descriptor)
             .map(|d| d.join(COMPANION_NAME))
             .filter(|c| c.is_file())
             .and_then(|c| {
@@ -251,7 +264,7 @@ impl Sdk {
                 })?
         };
         let loaded = Sdk::finish(key, lib, companion)?;
-        Ok(Sdk::wrap(path.to_path_buf(), version, source, loaded))
+        Ok(Sdk::wrap(shown, version, source, loaded))
     }
 
     /// For the SDK double only (a test double; Agora's SDK has no such function): how many times so
@@ -289,6 +302,27 @@ impl Sdk {
             api: loaded.api,
             _loaded: loaded,
         })
+    }
+}
+
+/// Where this process's open descriptors appear as paths.
+const FD_DIR: &str = "/proc/self/fd";
+
+/// How a descriptor path is shown: the name of the file behind it (`memfd:NAME` for a memory file,
+/// as the kernel names it), so that reports say which library ran rather than a descriptor number.
+fn shown_descriptor(path: &Path) -> PathBuf {
+    match std::fs::read_link(path) {
+        Ok(target) => {
+            let text = target.to_string_lossy();
+            match text.strip_prefix("/memfd:") {
+                Some(name) => PathBuf::from(format!(
+                    "{} (in memory)",
+                    name.trim_end_matches(" (deleted)")
+                )),
+                None => target,
+            }
+        }
+        Err(_) => path.to_path_buf(),
     }
 }
 

@@ -10,7 +10,7 @@ use crate::redact::RedactionCount;
 use crate::report::Status;
 use crate::report::SupportReport;
 
-/// `report --json`: the report's own serde form (schema `agora-doctor/report/v2`), redacted by
+/// `report --json`: the report's own serde form (schema `agora-doctor/report/v3`), redacted by
 /// `lib::run` like the Markdown.
 pub fn json(report: &SupportReport) -> String {
     let mut text = serde_json::to_string_pretty(report).unwrap_or_else(|e| {

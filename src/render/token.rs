@@ -8,6 +8,7 @@ use super::style::{finding_lines, plural, rfc3339};
 use colored::Colorize;
 
 use super::OutputContext;
+use crate::report::Format;
 use crate::report::Status;
 use crate::token::build::Built;
 use crate::token::report::{Decoded, Instant, PrivilegeView, Summary, TokenReport, TokenResult};
@@ -85,37 +86,93 @@ pub fn summary_line(s: &Summary, strict: bool) -> String {
 
 /// The report as text for a person. Colour (if any) was decided once in [`OutputContext`].
 pub fn human(report: &TokenReport, ctx: &OutputContext) -> String {
-    let mut out = String::new();
-    let strict = report.expectation.strict;
-    if ctx.quiet {
-        let _ = writeln!(out, "{}", summary_line(&report.summary, strict));
-        return out;
+    let mut out = stream_start(report, Format::Human, ctx);
+    for (i, t) in report.tokens.iter().enumerate() {
+        out.push_str(&stream_token(report, t, i, Format::Human, ctx));
     }
-    match report.asked_at {
-        Some(clock) => {
-            let _ = writeln!(
-                out,
-                "{} at {} ({} from now, --at)",
-                "Checked".bold(),
-                time_text(&report.now),
-                relative(report.now.unix, clock)
-            );
-        }
-        None => {
-            let _ = writeln!(out, "{} at {}", "Checked".bold(), time_text(&report.now));
-        }
-    }
-    for t in &report.tokens {
-        out.push('\n');
-        token_block(&mut out, t, report.now.unix, ctx);
-        if report.asked_at.is_some() {
-            let _ = writeln!(out, "{}", at_verdict(t, &report.now));
-        }
-    }
-    out.push('\n');
-    let _ = writeln!(out, "{}", summary_line(&report.summary, strict));
+    out.push_str(&stream_end(
+        report,
+        !report.tokens.is_empty(),
+        Format::Human,
+        ctx,
+    ));
     out
 }
+
+/// `token -`, streamed: what comes before the first token (`head` has no tokens yet).
+pub fn stream_start(head: &TokenReport, format: Format, ctx: &OutputContext) -> String {
+    match format {
+        Format::Json => {
+            let text = json(head);
+            let at = text.find(EMPTY_TOKENS).unwrap_or(text.len());
+            format!("{}\"tokens\": [", &text[..at])
+        }
+        Format::Human if ctx.quiet => String::new(),
+        Format::Human => match head.asked_at {
+            Some(clock) => format!(
+                "{} at {} ({} from now, --at)\n",
+                "Checked".bold(),
+                time_text(&head.now),
+                relative(head.now.unix, clock)
+            ),
+            None => format!("{} at {}\n", "Checked".bold(), time_text(&head.now)),
+        },
+    }
+}
+
+/// `token -`, streamed: the `index`th token's part.
+pub fn stream_token(
+    head: &TokenReport,
+    t: &TokenResult,
+    index: usize,
+    format: Format,
+    ctx: &OutputContext,
+) -> String {
+    match format {
+        Format::Json => {
+            let one = serde_json::to_string_pretty(t).expect("token result serialises");
+            let mut out = String::from(if index == 0 { "\n" } else { ",\n" });
+            for (i, line) in one.lines().enumerate() {
+                if i > 0 {
+                    out.push('\n');
+                }
+                out.push_str("    ");
+                out.push_str(line);
+            }
+            out
+        }
+        Format::Human if ctx.quiet => String::new(),
+        Format::Human => {
+            let mut out = String::from("\n");
+            token_block(&mut out, t, head.now.unix, ctx);
+            if head.asked_at.is_some() {
+                let _ = writeln!(out, "{}", at_verdict(t, &head.now));
+            }
+            out
+        }
+    }
+}
+
+/// `token -`, streamed: what comes after the last token (`report` has the final summary).
+pub fn stream_end(report: &TokenReport, any: bool, format: Format, ctx: &OutputContext) -> String {
+    let strict = report.expectation.strict;
+    match format {
+        Format::Json => {
+            let mut empty = report.clone();
+            empty.tokens.clear();
+            let text = json(&empty);
+            let rest = text
+                .find(EMPTY_TOKENS)
+                .map_or("", |at| &text[at + EMPTY_TOKENS.len()..]);
+            format!("{}{rest}", if any { "\n  ]" } else { "]" })
+        }
+        Format::Human if ctx.quiet => format!("{}\n", summary_line(&report.summary, strict)),
+        Format::Human => format!("\n{}\n", summary_line(&report.summary, strict)),
+    }
+}
+
+/// How serde writes the token list of a report with none.
+const EMPTY_TOKENS: &str = "\"tokens\": []";
 
 /// `--at`'s answer: will this token work at that time?
 fn at_verdict(t: &TokenResult, at: &Instant) -> String {

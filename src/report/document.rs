@@ -14,7 +14,7 @@ use crate::redact::RedactionCount;
 pub use super::versions::Versions;
 
 /// The JSON schema id of `report --json` (documented in the README).
-pub const SCHEMA: &str = "agora-doctor/report/v2";
+pub const SCHEMA: &str = "agora-doctor/report/v3";
 
 /// Everything the report shows, before rendering; its serde form is the `--json` document.
 #[derive(Debug, Clone, Serialize)]

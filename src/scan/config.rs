@@ -4,7 +4,7 @@
 //! and uid found beside it; a certificate in client-side code is a failure and its value is never
 //! copied into anything this module returns.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 use agora_token_core::{self as core, Expectation, User};
@@ -333,22 +333,50 @@ fn public_env(name: &str) -> bool {
     PUBLIC_ENV_PREFIXES.iter().any(|p| name.starts_with(p))
 }
 
-/// The value of `kind` to compare a token at `token` with: one from the same file (nearest line
-/// first), else the project's only distinct one. `None` when there is none or it is ambiguous.
-fn beside<'a>(values: &'a [Value], kind: Kind, token: &Value) -> Option<&'a Value> {
-    let same_file = values
-        .iter()
-        .filter(|v| v.kind == kind && v.file == token.file)
-        .min_by_key(|v| v.line.abs_diff(token.line));
-    if same_file.is_some() {
-        return same_file;
+/// The values a token is compared with, indexed once: by file and kind, and the project's only
+/// distinct value of each kind. Looking them up per token over every value made a scan of many
+/// files holding tokens quadratic (50k files: 431 s).
+struct Neighbours<'a> {
+    by_file: BTreeMap<(&'a str, Kind), Vec<&'a Value>>,
+    only: BTreeMap<Kind, &'a Value>,
+}
+
+impl<'a> Neighbours<'a> {
+    fn of(values: &'a [Value]) -> Self {
+        let mut by_file: BTreeMap<(&str, Kind), Vec<&Value>> = BTreeMap::new();
+        let mut by_kind: BTreeMap<Kind, (BTreeSet<&str>, &Value)> = BTreeMap::new();
+        for v in values {
+            by_file
+                .entry((v.file.as_str(), v.kind))
+                .or_default()
+                .push(v);
+            by_kind
+                .entry(v.kind)
+                .or_insert_with(|| (BTreeSet::new(), v))
+                .0
+                .insert(v.value.as_str());
+        }
+        let only = by_kind
+            .into_iter()
+            .filter(|(_, (distinct, _))| distinct.len() == 1)
+            .map(|(kind, (_, first))| (kind, first))
+            .collect();
+        Neighbours { by_file, only }
     }
-    let all: Vec<&Value> = values.iter().filter(|v| v.kind == kind).collect();
-    let distinct: BTreeSet<&str> = all.iter().map(|v| v.value.as_str()).collect();
-    if distinct.len() == 1 {
-        all.first().copied()
-    } else {
-        None
+
+    /// The value of `kind` to compare a token at `token` with: one from the same file (nearest
+    /// line first), else the project's only distinct one. `None` when there is none or it is
+    /// ambiguous.
+    fn beside(&self, kind: Kind, token: &Value) -> Option<&'a Value> {
+        let same_file = self
+            .by_file
+            .get(&(token.file.as_str(), kind))
+            .and_then(|vs| {
+                vs.iter()
+                    .copied()
+                    .min_by_key(|v| v.line.abs_diff(token.line))
+            });
+        same_file.or_else(|| self.only.get(&kind).copied())
     }
 }
 
@@ -432,10 +460,11 @@ pub fn findings(values: &[Value], server_roots: &BTreeSet<String>, now: u64) -> 
         let distinct: BTreeSet<&str> = cert_values.iter().copied().collect();
         (distinct.len() == 1).then(|| distinct.into_iter().next().unwrap_or("").to_string())
     };
+    let neighbours = Neighbours::of(values);
     for token in values.iter().filter(|v| v.kind == Kind::Token) {
         out.extend(token_findings(
             token,
-            values,
+            &neighbours,
             the_certificate.as_deref(),
             now,
         ));
@@ -453,13 +482,15 @@ fn located(finding: Finding, at: &Value) -> ScanFinding {
 
 fn token_findings(
     token: &Value,
-    values: &[Value],
+    neighbours: &Neighbours<'_>,
     certificate: Option<&str>,
     now: u64,
 ) -> Vec<ScanFinding> {
-    let app_id = beside(values, Kind::AppId, token).filter(|v| is_hex32(&v.value));
-    let channel = beside(values, Kind::Channel, token);
-    let uid = beside(values, Kind::Uid, token);
+    let app_id = neighbours
+        .beside(Kind::AppId, token)
+        .filter(|v| is_hex32(&v.value));
+    let channel = neighbours.beside(Kind::Channel, token);
+    let uid = neighbours.beside(Kind::Uid, token);
     let user = uid.map(|u| match u.value.parse::<u64>() {
         Ok(n) => User::Uid(n),
         Err(_) => User::Account(u.value.clone()),

@@ -112,19 +112,16 @@ pub fn read(
     stdin: &mut dyn BufRead,
 ) -> Result<Option<Certificate>, TokenError> {
     let read_stdin = |stdin: &mut dyn BufRead| {
-        let mut line = String::new();
-        stdin
-            .read_line(&mut line)
-            .map_err(|e| TokenError::CertStdin {
-                reason: e.to_string(),
-            })?;
+        let line = bounded_first_line(stdin).map_err(|e| TokenError::CertStdin {
+            reason: e.to_string(),
+        })?;
         Ok::<_, TokenError>((first_line(&line), CertSource::Stdin, "stdin".to_string()))
     };
     let (raw, source, origin) = if let Some(path) = sources.file {
         if path.as_os_str() == "-" {
             read_stdin(stdin)?
         } else {
-            let text = std::fs::read_to_string(path).map_err(|e| TokenError::CertFile {
+            let text = read_file_first_line(path).map_err(|e| TokenError::CertFile {
                 path: path.to_path_buf(),
                 // The full OS error, not its kind: "uncategorized error" helps nobody.
                 reason: e.to_string(),
@@ -155,6 +152,50 @@ pub fn read(
         });
     }
     Ok(Some(Certificate { value: raw, source }))
+}
+
+/// The most a certificate's first line may hold: the certificate is 32 characters, so anything
+/// near this is another file (or an endless device such as `/dev/zero`), refused after this many
+/// bytes instead of read whole.
+pub const MAX_CERT_LINE: usize = 4096;
+
+/// The first line of `reader`, reading at most [`MAX_CERT_LINE`] bytes.
+pub fn bounded_first_line(reader: &mut dyn BufRead) -> std::io::Result<String> {
+    let mut line = Vec::new();
+    loop {
+        let buf = reader.fill_buf()?;
+        if buf.is_empty() {
+            break;
+        }
+        let room = MAX_CERT_LINE + 1 - line.len();
+        let take = buf.len().min(room);
+        match buf[..take].iter().position(|&b| b == b'\n') {
+            Some(n) => {
+                line.extend_from_slice(&buf[..n]);
+                break;
+            }
+            None => {
+                line.extend_from_slice(&buf[..take]);
+                reader.consume(take);
+            }
+        }
+        if line.len() > MAX_CERT_LINE {
+            return Err(std::io::Error::other(format!(
+                "more than {MAX_CERT_LINE} bytes without a line break; an App Certificate is one line of 32 hexadecimal characters"
+            )));
+        }
+    }
+    String::from_utf8(line).map_err(|_| {
+        std::io::Error::other(
+            "the first line is not text; an App Certificate is 32 hexadecimal characters",
+        )
+    })
+}
+
+/// The first line of the file at `path`, bounded as [`bounded_first_line`].
+pub fn read_file_first_line(path: &Path) -> std::io::Result<String> {
+    let file = std::fs::File::open(path)?;
+    bounded_first_line(&mut std::io::BufReader::new(file))
 }
 
 fn first_line(text: &str) -> String {

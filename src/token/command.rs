@@ -7,12 +7,18 @@ use agora_token_core::{self as core, keys, Expectation, Role, User};
 
 use super::certificate::{self, CertSource, Certificate, CERT_ENV};
 use super::examples;
-use super::report::{self, ExpectationView, Instant, Summary, TokenReport, SCHEMA};
+use super::report::{self, ExpectationView, Instant, Summary, TokenReport, TokenResult, SCHEMA};
 use super::TokenError;
 use crate::cli::token::{Example, RoleArg, TokenArgs, TokenCommand};
 use crate::env::Env;
 use crate::report::{Computed, Failure, Finding, Redaction, Report, Status};
 use crate::Outcome;
+
+/// The longest token text checked. An Agora token is a few hundred bytes: a 007 token with every
+/// service and privilege, a long channel name and user account stays under 2 KB (the layout in
+/// docs/ and token-core's `build`); 16 KiB leaves room for every pasted shape (URL-encoded, JSON-
+/// escaped, split over lines) and keeps a pasted file from costing memory in the repairs.
+pub const MAX_TOKEN_INPUT: usize = 16 * 1024;
 
 /// The warning printed to stderr when the certificate is passed as a plain argument.
 pub const CERT_ARGUMENT_WARNING: &str = "warning: --cert puts the App Certificate in shell history and process lists; prefer AGORA_APP_CERTIFICATE or --cert-file PATH";
@@ -67,6 +73,30 @@ fn role_name(r: Role) -> &'static str {
     }
 }
 
+/// Where `token`'s results go as they are made: kept for one document ([`check`]), or handed on
+/// one by one (`token -`, [`stream`]), so that memory stays flat however many lines stdin holds.
+pub trait TokenSink {
+    /// Before the first token: the report as far as it is known (no tokens, an empty summary) and
+    /// the secrets found so far (the certificate read), which no output may show.
+    fn start(&mut self, head: &TokenReport, secrets: &[String]) -> Result<(), TokenError>;
+    /// One token's result, in input order.
+    fn token(&mut self, head: &TokenReport, result: TokenResult) -> Result<(), TokenError>;
+}
+
+/// Keeps every result for one document.
+#[derive(Default)]
+struct Collect(Vec<TokenResult>);
+
+impl TokenSink for Collect {
+    fn start(&mut self, _: &TokenReport, _: &[String]) -> Result<(), TokenError> {
+        Ok(())
+    }
+    fn token(&mut self, _: &TokenReport, result: TokenResult) -> Result<(), TokenError> {
+        self.0.push(result);
+        Ok(())
+    }
+}
+
 fn check(
     args: &TokenArgs,
     env_cert: Option<String>,
@@ -74,6 +104,65 @@ fn check(
     clock: u64,
     secret: &mut Option<String>,
 ) -> Result<Computed, TokenError> {
+    let mut collected = Collect::default();
+    let (mut report, on_command_line) =
+        check_into(args, env_cert, stdin, clock, secret, &mut collected)?;
+    report.tokens = collected.0;
+    let outcome = outcome_of(&report);
+    let mut computed = Computed::new(Report::Token(report), outcome);
+    if on_command_line {
+        computed.warnings.push(CERT_ARGUMENT_WARNING.to_string());
+    }
+    Ok(computed)
+}
+
+/// `token -`: every line of stdin checked and handed to `sink` as it is read; the returned report
+/// carries the summary and exit code but no tokens (the sink had them).
+pub fn stream(
+    args: &TokenArgs,
+    env: &Env,
+    sink: &mut dyn TokenSink,
+) -> Result<TokenReport, Failure> {
+    let env_cert = env.var(CERT_ENV).map(str::to_string);
+    let clock = env.now();
+    let mut secret = None;
+    let early: Vec<String> = env_cert
+        .iter()
+        .chain(args.cert.cert.iter())
+        .map(|s| s.trim().to_string())
+        .collect();
+    env.with_stdin(|input| check_into(args, env_cert.clone(), input, clock, &mut secret, sink))
+        .map(|(report, _)| report)
+        .map_err(|e| Failure {
+            message: e.to_string(),
+            redaction: Redaction::Certificates(early.into_iter().chain(secret).collect()),
+        })
+}
+
+/// Whether `token`'s arguments read the tokens from stdin (`token -`), the streamed form.
+pub fn reads_stdin(args: &TokenArgs) -> bool {
+    args.command.is_none() && args.example.is_none() && args.token.as_deref() == Some("-")
+}
+
+/// The exit a report leads to.
+pub fn outcome_of(report: &TokenReport) -> Outcome {
+    if report.exit_code == 0 {
+        Outcome::Ok
+    } else {
+        Outcome::Findings
+    }
+}
+
+/// Check every input, handing each result to `sink`; the report returned has the summary and exit
+/// code and no tokens. Also says whether the certificate came as a plain argument.
+fn check_into(
+    args: &TokenArgs,
+    env_cert: Option<String>,
+    stdin: &mut dyn BufRead,
+    clock: u64,
+    secret: &mut Option<String>,
+    sink: &mut dyn TokenSink,
+) -> Result<(TokenReport, bool), TokenError> {
     let reads_tokens_from_stdin = args.token.as_deref() == Some("-");
     if reads_tokens_from_stdin && args.cert.cert_stdin {
         return Err(TokenError::StdinTwice);
@@ -106,7 +195,7 @@ fn check(
             .or(args.cohost_auth.then_some(Role::Publisher)),
         certificate: None,
     };
-    let mut inputs: Vec<(String, String)> = Vec::new();
+    let mut single: Option<(String, String)> = None;
     if let Some(example) = args.example {
         let s = examples::sample(example, now);
         // The sample's expectation, unless the user asked for something else.
@@ -121,55 +210,22 @@ fn check(
             cert = Some(Certificate::example(s.certificate));
             *secret = Some(s.certificate.to_string());
         }
-        inputs.push((format!("example {}", example_name(example)), s.token));
-    } else if reads_tokens_from_stdin {
-        for (i, line) in stdin.lines().enumerate() {
-            let line = line.map_err(|e| TokenError::Stdin {
-                reason: format!("line {}: {e}", i + 1),
-            })?;
-            let line = line.strip_suffix('\r').unwrap_or(&line).to_string();
-            if !line.is_empty() {
-                inputs.push((format!("stdin line {}", i + 1), line));
+        single = Some((format!("example {}", example_name(example)), s.token));
+    } else if !reads_tokens_from_stdin {
+        if let Some(t) = &args.token {
+            if t.len() > MAX_TOKEN_INPUT {
+                return Err(TokenError::TooLong {
+                    origin: "the argument".into(),
+                    len: t.len(),
+                    max: MAX_TOKEN_INPUT,
+                });
             }
+            single = Some(("argument".into(), t.clone()));
         }
-        if inputs.is_empty() {
-            inputs.push(("stdin (no lines)".into(), String::new()));
-        }
-    } else if let Some(t) = &args.token {
-        inputs.push(("argument".into(), t.clone()));
     }
     exp.certificate = cert.as_ref().map(|c| c.expose().to_string());
 
-    let tokens: Vec<report::TokenResult> = inputs
-        .into_iter()
-        .map(|(source, raw)| {
-            let mut c = core::check_for(&raw, &exp, args.service.map(|s| s.service_use()), now);
-            if on_command_line {
-                c.findings.insert(
-                    0,
-                    Finding::new(
-                        keys::CERTIFICATE_ON_COMMAND_LINE,
-                        Status::Warn,
-                        "the App Certificate was passed as a plain argument (--cert)",
-                    )
-                    .with_evidence("shell history and process lists can read command-line arguments")
-                    .with_fix("use AGORA_APP_CERTIFICATE, --cert-file PATH or --cert-stdin, and rotate the certificate if it leaked"),
-                );
-            }
-            report::token_result(source, c, args.strict)
-        })
-        .collect();
-    let summary = Summary::of(&tokens);
-    let failed = tokens
-        .iter()
-        .flat_map(|t| &t.findings)
-        .any(|f| f.status.fails(args.strict));
-    let outcome = if failed {
-        Outcome::Findings
-    } else {
-        Outcome::Ok
-    };
-    let report = TokenReport {
+    let mut head = TokenReport {
         schema: SCHEMA,
         now: Instant::at(now),
         asked_at: args.at.as_ref().map(|_| clock),
@@ -189,15 +245,82 @@ fn check(
             certificate: cert.as_ref().map_or(CertSource::None, |c| c.source),
             strict: args.strict,
         },
-        tokens,
-        summary,
-        exit_code: outcome.code(),
+        tokens: Vec::new(),
+        summary: Summary::default(),
+        exit_code: 0,
     };
-    let mut computed = Computed::new(Report::Token(report), outcome);
-    if on_command_line {
-        computed.warnings.push(CERT_ARGUMENT_WARNING.to_string());
+    let secrets: Vec<String> = secret.iter().cloned().collect();
+    sink.start(&head, &secrets)?;
+
+    let service = args.service.map(|s| s.service_use());
+    let mut summary = Summary::default();
+    let mut failed = false;
+    let mut one = |source: String, raw: String| -> Result<(), TokenError> {
+        let mut c = core::check_for(&raw, &exp, service, now);
+        if on_command_line {
+            c.findings.insert(
+                0,
+                Finding::new(
+                    keys::CERTIFICATE_ON_COMMAND_LINE,
+                    Status::Warn,
+                    "the App Certificate was passed as a plain argument (--cert)",
+                )
+                .with_evidence("shell history and process lists can read command-line arguments")
+                .with_fix("use AGORA_APP_CERTIFICATE, --cert-file PATH or --cert-stdin, and rotate the certificate if it leaked"),
+            );
+        }
+        let result = report::token_result(source, c, args.strict);
+        summary.add(&result);
+        failed |= result.findings.iter().any(|f| f.status.fails(args.strict));
+        sink.token(&head, result)
+    };
+    if let Some((source, raw)) = single {
+        one(source, raw)?;
+    } else if reads_tokens_from_stdin {
+        let mut number = 0;
+        let mut any = false;
+        loop {
+            number += 1;
+            let mut bytes = Vec::new();
+            // One byte past the limit (and the line break) tells a long line from a full one.
+            let read = std::io::Read::take(&mut *stdin, MAX_TOKEN_INPUT as u64 + 2)
+                .read_until(b'\n', &mut bytes)
+                .map_err(|e| TokenError::Stdin {
+                    reason: format!("line {number}: {e}"),
+                })?;
+            if read == 0 {
+                break;
+            }
+            while matches!(bytes.last(), Some(b'\n' | b'\r')) {
+                bytes.pop();
+            }
+            let origin = format!("stdin line {number}");
+            if bytes.len() > MAX_TOKEN_INPUT {
+                return Err(TokenError::TooLong {
+                    origin,
+                    len: bytes.len(),
+                    max: MAX_TOKEN_INPUT,
+                });
+            }
+            let line = String::from_utf8(bytes).map_err(|_| TokenError::Stdin {
+                reason: format!("line {number} is not UTF-8 text"),
+            })?;
+            if !line.is_empty() {
+                any = true;
+                one(origin, line)?;
+            }
+        }
+        if !any {
+            one("stdin (no lines)".into(), String::new())?;
+        }
     }
-    Ok(computed)
+    head.summary = summary;
+    head.exit_code = if failed {
+        Outcome::Findings.code()
+    } else {
+        Outcome::Ok.code()
+    };
+    Ok((head, on_command_line))
 }
 
 fn example_name(e: Example) -> String {

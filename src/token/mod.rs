@@ -71,6 +71,16 @@ pub enum TokenError {
         /// The error kind.
         reason: String,
     },
+    /// A token text longer than any Agora token.
+    #[error("the token from {origin} is {len} bytes long, and no Agora token is longer than {max} bytes; check what was pasted (a whole file or log?) and pass the token alone")]
+    TooLong {
+        /// Where it came from (`argument`, `stdin line N`).
+        origin: String,
+        /// Its length in bytes (at least this many: reading stops past the limit).
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
     /// `token build` needs a certificate.
     #[error("token build needs the App Certificate: set AGORA_APP_CERTIFICATE, or pass --cert-file PATH or --cert-stdin")]
     NoCertificate,

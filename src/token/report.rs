@@ -215,19 +215,24 @@ pub struct Summary {
 impl Summary {
     /// Count the findings of every token.
     pub fn of(tokens: &[TokenResult]) -> Self {
-        let mut s = Summary {
-            tokens: tokens.len(),
-            ..Default::default()
-        };
-        for f in tokens.iter().flat_map(|t| &t.findings) {
-            match f.status {
-                Status::Pass => s.passed += 1,
-                Status::Skip => s.skipped += 1,
-                Status::Warn => s.warnings += 1,
-                Status::Fail | Status::Error => s.failures += 1,
-            }
+        let mut s = Summary::default();
+        for t in tokens {
+            s.add(t);
         }
         s
+    }
+
+    /// Count one more token's findings.
+    pub fn add(&mut self, token: &TokenResult) {
+        self.tokens += 1;
+        for f in &token.findings {
+            match f.status {
+                Status::Pass => self.passed += 1,
+                Status::Skip => self.skipped += 1,
+                Status::Warn => self.warnings += 1,
+                Status::Fail | Status::Error => self.failures += 1,
+            }
+        }
     }
 }
 

@@ -102,11 +102,23 @@ fn walk(v: &Value, path: &str, out: &mut Vec<(String, String)>, clean: &dyn Fn(&
     }
 }
 
-/// A short, non-secret view of a token: its first characters and length.
+/// A short, non-secret view of a token: its public prefix and length. Public is what every token
+/// of the kind shares or what names the project: `006` and the App ID (32 hex digits), `007` and
+/// the zlib header's `eJ` (RFC 1950 §2.2: always `x\x9c`-like, base64 `eJ`); nothing after it.
 pub fn preview(token: &str) -> String {
+    let app_id = token
+        .get(3..35)
+        .is_some_and(|id| id.bytes().all(|b| b.is_ascii_hexdigit()));
+    let public = if token.starts_with("006") && app_id {
+        35
+    } else if token.starts_with("007eJ") {
+        5
+    } else {
+        3
+    };
     format!(
         "{}… ({} characters)",
-        &token[..token.len().min(12)],
+        token.get(..public.min(token.len())).unwrap_or(""),
         token.len()
     )
 }

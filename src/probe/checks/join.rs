@@ -55,7 +55,7 @@ pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
         Some(_) => match inputs
             .sdk
             .clone()
-            .or_else(|| sim::double_path(inputs.cache_dir.as_deref()))
+            .or_else(sim::double_path)
         {
             Some(double) => SdkChoice {
                 flag: Some(double),
@@ -66,7 +66,7 @@ pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
             None => {
                 return missing(
                     format!(
-                        "the SDK double ({}) is not next to this executable and the copy this binary carries could not be written to the cache or the temporary folder; set AGORA_DOCTOR_CACHE to a writable folder",
+                        "the SDK double ({}) is not next to this executable and the system refused the in-memory copy this binary carries (memfd_create); pass --sdk PATH to a build of the double",
                         sim::DOUBLE_LIBRARY
                     ),
                     true,

@@ -20,6 +20,8 @@
 //!
 //! Every replacement is counted by kind ([`Redactions`]) so a report can say what it removed.
 
+mod kinds;
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -29,6 +31,9 @@ use serde::Serialize;
 
 /// Given secrets shorter than this are ignored: they cannot be told apart from ordinary words.
 pub const MIN_GIVEN_SECRET_LEN: usize = 8;
+/// Given secrets at least this long are also found broken by whitespace or escapes: shorter ones
+/// would match across ordinary words.
+const MIN_BROKEN_SECRET_LEN: usize = 16;
 /// A `007` run needs this many characters after the prefix to count as a (damaged) token when it
 /// does not decode: `007` followed by a short word is not a secret.
 const MIN_007_BODY: usize = 12;
@@ -63,19 +68,41 @@ pub enum Redaction {
     Certificate,
     /// A secret given to this run (the certificate, the token, its signature).
     GivenSecret,
+    /// A token written with HTML entities (`&#43;`, `&#x2F;`): pasted from a web page.
+    TokenHtmlEscaped,
+    /// A value under a key that names a secret (password, secret, API key, Customer ID or
+    /// Secret, `Authorization`, a secret query parameter) or a password in a URL.
+    Credential,
+    /// A PEM private-key block.
+    PrivateKey,
+    /// A JSON Web Token (a login or API token, never an Agora RTC token).
+    Jwt,
+    /// An Agora Chat (Easemob) token (`YWMt…`).
+    ChatToken,
+    /// A cloud storage access key id (AWS `AKIA…`, as in Cloud Recording's `storageConfig`).
+    CloudKey,
+    /// A long random-looking string: a token body without its prefix or first line, a key.
+    Opaque,
 }
 
 impl Redaction {
     /// Every kind, in report order.
-    pub const ALL: [Redaction; 8] = [
+    pub const ALL: [Redaction; 15] = [
         Redaction::Token,
         Redaction::TokenUrlEncoded,
         Redaction::TokenSpaced,
         Redaction::TokenJsonEscaped,
+        Redaction::TokenHtmlEscaped,
         Redaction::TokenSplit,
         Redaction::TokenDamaged,
         Redaction::Certificate,
         Redaction::GivenSecret,
+        Redaction::Credential,
+        Redaction::PrivateKey,
+        Redaction::Jwt,
+        Redaction::ChatToken,
+        Redaction::CloudKey,
+        Redaction::Opaque,
     ];
 
     /// The text that replaces it.
@@ -83,6 +110,12 @@ impl Redaction {
         match self {
             Redaction::Certificate => "[redacted certificate]",
             Redaction::GivenSecret => "[redacted secret]",
+            Redaction::Credential => "[redacted credential]",
+            Redaction::PrivateKey => "[redacted private key]",
+            Redaction::Jwt => "[redacted JWT]",
+            Redaction::ChatToken => "[redacted chat token]",
+            Redaction::CloudKey => "[redacted cloud key]",
+            Redaction::Opaque => "[redacted secret-looking string]",
             _ => "[redacted token]",
         }
     }
@@ -98,6 +131,15 @@ impl Redaction {
             Redaction::TokenDamaged => "token-shaped text that does not decode (cut or damaged)",
             Redaction::Certificate => "32-hex value in a certificate position",
             Redaction::GivenSecret => "certificate, token or signature given to this run",
+            Redaction::TokenHtmlEscaped => "token written with HTML entities",
+            Redaction::Credential => {
+                "value of a password, secret, key, Customer ID/Secret or Authorization label, or a password in a URL"
+            }
+            Redaction::PrivateKey => "PEM private key",
+            Redaction::Jwt => "JSON Web Token",
+            Redaction::ChatToken => "Agora Chat token (YWMt…)",
+            Redaction::CloudKey => "cloud storage access key id",
+            Redaction::Opaque => "long random-looking string (a token body, a key or a secret)",
         }
     }
 }
@@ -154,6 +196,9 @@ impl Redactions {
 #[derive(Debug, Clone)]
 pub struct Redactor {
     given: Option<AhoCorasick>,
+    /// The given secrets of at least [`MIN_BROKEN_SECRET_LEN`] characters, for
+    /// [`Redactor::redact_given_broken`].
+    given_long: Option<AhoCorasick>,
     /// Whether token shapes and certificate positions go too (passes 1 and 2), not only the given
     /// secrets (pass 3).
     shapes: bool,
@@ -194,8 +239,21 @@ impl Redactor {
                 .build(&patterns)
                 .expect("literal patterns of bounded size always build")
         });
+        let long: Vec<&str> = secrets
+            .iter()
+            .map(|s| s.as_ref().trim())
+            .filter(|s| s.len() >= MIN_BROKEN_SECRET_LEN)
+            .collect();
+        let given_long = (!long.is_empty()).then(|| {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&long)
+                .expect("literal patterns of bounded size always build")
+        });
         Redactor {
             given,
+            given_long,
             shapes: true,
         }
     }
@@ -207,25 +265,17 @@ impl Redactor {
         self
     }
 
-    /// A redactor for a run given this raw token (and its decoded form) and certificate: the
-    /// token as given and as repaired, its signature in hex and base64, and the certificate.
-    pub fn for_inputs(
-        raw_token: Option<&str>,
-        token: Option<&Token>,
-        repaired: Option<&str>,
-        certificates: &[&str],
-    ) -> Self {
-        Redactor::new(&secrets_of(raw_token, token, repaired, certificates))
-    }
-
     /// Redact `text`, counting what was removed into `tally`.
     pub fn text(&self, text: &str, tally: &mut Redactions) -> String {
         if !self.shapes {
-            return self.redact_given(text.to_owned(), tally);
+            let out = self.redact_given_broken(text, tally);
+            return self.redact_given(out, tally);
         }
-        let out = redact_tokens(text, tally);
+        let out = self.redact_given_broken(text, tally);
+        let out = redact_tokens(&out, tally);
         let out = redact_certificates(&out, tally);
-        self.redact_given(out, tally)
+        let out = self.redact_given(out, tally);
+        kinds::redact_kinds(&out, tally)
     }
 
     /// Redact `text` when nobody needs the counts.
@@ -290,6 +340,52 @@ impl Redactor {
             }
             _ => {}
         }
+    }
+
+    /// Given secrets broken by whitespace, line breaks or their JSON escapes (`\n`, `\t`): the
+    /// text is searched with those removed and each match is redacted over its whole original
+    /// span. Unbroken occurrences are left to the other passes, which name their shape.
+    fn redact_given_broken(&self, text: &str, tally: &mut Redactions) -> String {
+        let Some(ac) = &self.given_long else {
+            return text.to_owned();
+        };
+        let bytes = text.as_bytes();
+        // The squeezed text and, for each of its bytes, where it was in `text`.
+        let mut squeezed = Vec::with_capacity(bytes.len());
+        let mut origin = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            let escape = bytes[i] == b'\\' && matches!(bytes.get(i + 1), Some(b'n' | b'r' | b't'));
+            if escape {
+                i += 2;
+                continue;
+            }
+            if !bytes[i].is_ascii_whitespace() {
+                squeezed.push(bytes[i]);
+                origin.push(i);
+            }
+            i += 1;
+        }
+        let mut spans = Vec::new();
+        for m in ac.find_iter(&squeezed) {
+            let (start, end) = (origin[m.start()], origin[m.end() - 1] + 1);
+            if end - start != m.len() {
+                spans.push((start, end));
+            }
+        }
+        if spans.is_empty() {
+            return text.to_owned();
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut copied = 0;
+        for (start, end) in spans {
+            out.push_str(&text[copied..start]);
+            out.push_str(Redaction::GivenSecret.placeholder());
+            tally.add(Redaction::GivenSecret);
+            copied = end;
+        }
+        out.push_str(&text[copied..]);
+        out
     }
 
     fn redact_given(&self, text: String, tally: &mut Redactions) -> String {
@@ -360,6 +456,11 @@ fn token_unit(bytes: &[u8], i: usize) -> Option<(usize, Encoding)> {
     if rest.starts_with(b"\\/") {
         return Some((2, Encoding::Json));
     }
+    if b == b'&' {
+        if let Some((len, _)) = html_entity(rest) {
+            return Some((len, Encoding::Html));
+        }
+    }
     if rest.len() >= 6 && rest[..4].eq_ignore_ascii_case(b"\\u00") {
         let code = [rest[4], rest[5]];
         let known: [&[u8; 2]; 3] = [b"2b", b"2f", b"3d"];
@@ -375,6 +476,27 @@ enum Encoding {
     Plain,
     Url,
     Json,
+    Html,
+}
+
+/// An HTML character reference for one of the token alphabet's symbols (`&#43;`, `&#x2B;`,
+/// `&plus;`, and the same for `/` and `=`) at the start of `rest`: its length and character.
+fn html_entity(rest: &[u8]) -> Option<(usize, char)> {
+    const ENTITIES: [(&[u8], char); 9] = [
+        (b"&#43;", '+'),
+        (b"&#x2b;", '+'),
+        (b"&plus;", '+'),
+        (b"&#47;", '/'),
+        (b"&#x2f;", '/'),
+        (b"&sol;", '/'),
+        (b"&#61;", '='),
+        (b"&#x3d;", '='),
+        (b"&equals;", '='),
+    ];
+    ENTITIES.iter().find_map(|(entity, c)| {
+        (rest.len() >= entity.len() && rest[..entity.len()].eq_ignore_ascii_case(entity))
+            .then_some((entity.len(), *c))
+    })
 }
 
 /// A run of token characters from `start`: its end and which encodings it holds.
@@ -382,7 +504,8 @@ fn token_run(bytes: &[u8], start: usize) -> (usize, bool, bool) {
     let (mut i, mut url, mut json) = (start, false, false);
     while let Some((len, enc)) = token_unit(bytes, i) {
         url |= enc == Encoding::Url;
-        json |= enc == Encoding::Json;
+        // HTML entities are counted with the JSON escapes here and told apart by the caller.
+        json |= matches!(enc, Encoding::Json | Encoding::Html);
         i += len;
     }
     (i, url, json)
@@ -403,6 +526,7 @@ fn normalize(raw: &str, into: &mut String) {
                     '?'
                 });
             }
+            Encoding::Html => into.push(html_entity(&bytes[i..]).map_or('?', |(_, c)| c)),
             Encoding::Json if len == 2 => into.push('/'),
             Encoding::Json => {
                 let value = u8::from_str_radix(&raw[i + 4..i + 6], 16).unwrap_or(b'?');
@@ -566,11 +690,7 @@ fn find_token(text: &str, start: usize) -> Option<Found> {
         if hopeless(&spaced) && hopeless(&joined) {
             break;
         }
-        let gap_len = bytes[at..]
-            .iter()
-            .take(MAX_GAP + 1)
-            .take_while(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
-            .count();
+        let gap_len = gap_length(&bytes[at..]);
         if gap_len == 0 || gap_len > MAX_GAP {
             break;
         }
@@ -624,6 +744,21 @@ fn find_token(text: &str, start: usize) -> Option<Found> {
     })
 }
 
+/// The length of the whitespace between two pieces of one token at the start of `rest`: spaces,
+/// tabs and line breaks, and line breaks written as JSON escapes (`\n`, `\r`, `\t`, as a log
+/// line quoted in a JSON string holds them); past [`MAX_GAP`] it is no gap.
+fn gap_length(rest: &[u8]) -> usize {
+    let mut i = 0;
+    while i <= MAX_GAP {
+        match rest.get(i) {
+            Some(b' ' | b'\t' | b'\r' | b'\n') => i += 1,
+            Some(b'\\') if matches!(rest.get(i + 1), Some(b'n' | b'r' | b't')) => i += 2,
+            _ => break,
+        }
+    }
+    i
+}
+
 fn redact_tokens(text: &str, tally: &mut Redactions) -> String {
     let bytes = text.as_bytes();
     let mut out = String::new();
@@ -632,7 +767,10 @@ fn redact_tokens(text: &str, tally: &mut Redactions) -> String {
     while let Some(offset) = memchr::memmem::find(&bytes[from..], b"00") {
         let i = from + offset;
         if token_starts_at(bytes, i) {
-            if let Some(found) = find_token(text, i) {
+            if let Some(mut found) = find_token(text, i) {
+                if found.kind == Redaction::TokenJsonEscaped && text[i..found.end].contains('&') {
+                    found.kind = Redaction::TokenHtmlEscaped;
+                }
                 out.push_str(&text[copied..i]);
                 out.push_str(found.kind.placeholder());
                 tally.add(found.kind);
