@@ -18,6 +18,38 @@ pub const CERT_ENV: &str = "AGORA_APP_CERTIFICATE";
 /// The variable holding the App ID (clap reads it for `--app-id`; `--sim` ignores it).
 pub const APP_ID_ENV: &str = "AGORA_APP_ID";
 
+/// The tool's own variables that must be UTF-8: ignoring one silently would run without the
+/// certificate the user set, or at the wrong time.
+const MUST_BE_UTF8: &[&str] = &[CERT_ENV, NOW_ENV];
+
+/// The variables that are valid UTF-8 (others are not the tool's business), or an error naming one
+/// of [`MUST_BE_UTF8`] that is not. The value is never quoted: it may be a secret.
+fn utf8_vars(
+    vars: impl Iterator<Item = (std::ffi::OsString, std::ffi::OsString)>,
+) -> Result<BTreeMap<String, String>, String> {
+    let mut out = BTreeMap::new();
+    for (key, value) in vars {
+        let Ok(key) = key.into_string() else { continue };
+        match value.into_string() {
+            Ok(value) => {
+                out.insert(key, value);
+            }
+            Err(_) if MUST_BE_UTF8.contains(&key.as_str()) => {
+                let what = if key == CERT_ENV {
+                    "the 32 hex digits of the App Certificate from the Agora console"
+                } else {
+                    "RFC 3339 (2026-12-05T10:00:00Z) or unix seconds"
+                };
+                return Err(format!(
+                    "{key} is set but is not valid UTF-8 text; set it to {what}, or unset it"
+                ));
+            }
+            Err(_) => {}
+        }
+    }
+    Ok(out)
+}
+
 /// Everything the tool reads from its process, once.
 pub struct Env {
     vars: BTreeMap<String, String>,
@@ -46,9 +78,7 @@ impl std::fmt::Debug for Env {
 impl Env {
     /// Read this process's environment and set the clock from `AGORA_DOCTOR_NOW`.
     pub fn from_process(from_env: Vec<String>) -> Result<Env, String> {
-        let vars = std::env::vars_os()
-            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
-            .collect();
+        let vars = utf8_vars(std::env::vars_os())?;
         let env = Env {
             vars,
             stdin: Mutex::new(Box::new(io::BufReader::new(io::stdin()))),
@@ -110,5 +140,33 @@ impl Env {
         })?;
         agora_clock::set(UNIX_EPOCH + Duration::from_secs(unix));
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::OsString;
+    use std::os::unix::ffi::OsStringExt;
+
+    use super::*;
+
+    /// Regression: a non-UTF-8 AGORA_APP_CERTIFICATE or AGORA_DOCTOR_NOW was silently dropped.
+    #[test]
+    fn the_tools_own_variables_must_be_utf8_and_are_never_quoted() {
+        let bad = || OsString::from_vec(b"5CFd2fd1755d40ec\xffb72977518be15d3b".to_vec());
+        for name in [CERT_ENV, NOW_ENV] {
+            let vars = vec![(OsString::from(name), bad())];
+            let e = utf8_vars(vars.into_iter()).unwrap_err();
+            assert!(e.contains(name) && e.contains("not valid UTF-8"), "{e}");
+            assert!(!e.contains("5CFd2fd"), "the value is quoted: {e}");
+        }
+        // Anyone else's variable that is not UTF-8 is left out, as before.
+        let vars = vec![
+            (OsString::from("SOME_PATH"), bad()),
+            (OsString::from(APP_ID_ENV), OsString::from("abc")),
+        ];
+        let got = utf8_vars(vars.into_iter()).unwrap();
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[APP_ID_ENV], "abc");
     }
 }

@@ -99,6 +99,8 @@ fn stream_tokens(
         format: Format,
         ctx: &'a render::OutputContext,
         redactor: Option<Redactor>,
+        /// The text before the first token, held until that token is checked.
+        pending: String,
         written: usize,
         error: Option<std::io::Error>,
     }
@@ -129,8 +131,9 @@ fn stream_tokens(
             if head.expectation.certificate == token::certificate::CertSource::Argument {
                 render::print_warning(token::command::CERT_ARGUMENT_WARNING);
             }
-            let text = render::token::stream_start(head, self.format, self.ctx);
-            self.emit(text);
+            // Held until the first token is checked: a first line that is refused leaves stdout
+            // empty, as every could-not-run does.
+            self.pending = render::token::stream_start(head, self.format, self.ctx);
             Ok(())
         }
 
@@ -139,8 +142,14 @@ fn stream_tokens(
             head: &TokenReport,
             result: TokenResult,
         ) -> Result<(), token::TokenError> {
-            let text =
-                render::token::stream_token(head, &result, self.written, self.format, self.ctx);
+            let mut text = std::mem::take(&mut self.pending);
+            text.push_str(&render::token::stream_token(
+                head,
+                &result,
+                self.written,
+                self.format,
+                self.ctx,
+            ));
             self.written += 1;
             self.emit(text);
             Ok(())
@@ -152,12 +161,19 @@ fn stream_tokens(
         format,
         ctx,
         redactor: None,
+        pending: String::new(),
         written: 0,
         error: None,
     };
     match token::command::stream(args, env, &mut writer) {
         Ok(report) => {
-            let end = render::token::stream_end(&report, writer.written > 0, format, ctx);
+            let mut end = std::mem::take(&mut writer.pending);
+            end.push_str(&render::token::stream_end(
+                &report,
+                writer.written > 0,
+                format,
+                ctx,
+            ));
             writer.emit(end);
             match writer.error {
                 None => token::command::outcome_of(&report),
@@ -205,6 +221,13 @@ fn write(
             &mut Redactions::default(),
         );
     }
+    // Text from outside (a log line, a console message) never drives the terminal or lands raw in
+    // report.md: control characters are written visibly; only our own colours stay.
+    let keep_colour = ctx.color && matches!(computed.destination, Destination::Stdout);
+    let text = match format {
+        Format::Json => render::style::escape_json_controls(&text).into_owned(),
+        Format::Human => render::style::escape_controls(&text, keep_colour).into_owned(),
+    };
     let written = match &computed.destination {
         Destination::Stdout => render::write_stdout(&text).map_err(|e| ("stdout".to_owned(), e)),
         Destination::File(path) => {

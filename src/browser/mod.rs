@@ -9,6 +9,7 @@
 mod console;
 pub mod demo_page;
 pub mod flow;
+pub mod interrupt;
 pub mod room;
 pub mod web_sdk;
 
@@ -117,6 +118,15 @@ pub enum BrowserError {
     /// A page call did not finish in time.
     #[error("the page did not answer within {0:?}")]
     Timeout(Duration),
+    /// Chromium runs, but the page did not finish loading (no load event) in time: a page that
+    /// stalls or never ends.
+    #[error("Chromium started, but {url} did not finish loading within {} s", .after.as_secs())]
+    LoadTimeout {
+        /// The URL asked for.
+        url: String,
+        /// The bound.
+        after: Duration,
+    },
 }
 
 /// How to launch Chromium.
@@ -181,19 +191,34 @@ impl Chromium {
             Some(path) => path.clone(),
             None => find_chromium().ok_or(BrowserError::NotFound)?,
         };
+        // Private (0700: cookies, cache and the DevTools port are this user's alone), and removed
+        // even when the run is interrupted: the signal handlers are in place before it exists.
+        interrupt::arm();
         let profile = tempfile::Builder::new()
             .prefix("agora-doctor-chromium-")
+            .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
             .tempdir()
             .map_err(|source| BrowserError::Spawn {
                 path: "a temporary profile directory".into(),
                 source,
             })?;
-        let mut child = spawn(&executable, profile.path(), options)?;
+        interrupt::register(profile.path());
+        let mut child = match spawn(&executable, profile.path(), options) {
+            Ok(child) => child,
+            Err(e) => {
+                interrupt::unregister(profile.path());
+                return Err(e);
+            }
+        };
+        if let Ok(group) = i32::try_from(child.id()) {
+            interrupt::set_group(profile.path(), group);
+        }
         let stderr = child.stderr.take();
         let ws_url = match wait_for_devtools(stderr).await {
             Ok(url) => url,
             Err(e) => {
                 kill_tree(&mut child);
+                interrupt::unregister(profile.path());
                 return Err(e);
             }
         };
@@ -207,6 +232,7 @@ impl Chromium {
             Ok(pair) => pair,
             Err(e) => {
                 kill_tree(&mut child);
+                interrupt::unregister(profile.path());
                 return Err(BrowserError::Cdp(e.to_string()));
             }
         };
@@ -323,6 +349,7 @@ impl Drop for Chromium {
         kill_tree(&mut self.child);
         // The profile directory can only go once nothing writes to it any more.
         if let Some(profile) = self.profile.take() {
+            interrupt::unregister(profile.path());
             let _ = profile.close();
         }
     }
@@ -381,9 +408,14 @@ fn spawn(
     } else {
         Command::new(executable)
     };
+    // Chromium's own temporary files (its org.chromium.Chromium.* folders) go inside the private
+    // profile, so they go with it, on an interruption too.
+    let tmp = profile.join("tmp");
+    let _ = std::fs::create_dir(&tmp);
     command
         .args(&args)
         .envs(options.env.iter().map(|(k, v)| (k, v)))
+        .env("TMPDIR", &tmp)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())

@@ -1,5 +1,7 @@
 //! Arguments of `agora-doctor explain`.
 
+use std::path::PathBuf;
+
 use clap::Args;
 
 /// `agora-doctor explain <QUERY>…`, `--list`, `--log FILE|-`.
@@ -20,7 +22,7 @@ pub struct ExplainArgs {
     /// Scan a browser console export or SDK log (`-` = stdin) and explain each distinct error in it;
     /// exits 1 when any error is found.
     #[arg(long, value_name = "FILE|-", conflicts_with = "query")]
-    pub log: Option<String>,
+    pub log: Option<PathBuf>,
 
     /// Print one JSON document instead of text.
     #[arg(long)]

@@ -23,7 +23,12 @@ pub struct ProbeArgs {
     /// e.g. 'http://localhost:8080/rtc/{channel}/{role}/{tokentype}/{uid}?expiry={expire}'): the
     /// run asks it for the tokens it joins with, the way your app does (a publisher token for
     /// --uid, or uid 0, and uid 0 for the room's other participant), instead of --token.
-    #[arg(long, value_name = "URL_TEMPLATE", conflicts_with = "token")]
+    #[arg(
+        long,
+        value_name = "URL_TEMPLATE",
+        conflicts_with = "token",
+        value_parser = crate::token_server::template::check
+    )]
     pub token_server: Option<String>,
 
     /// The channel the token is for (any name Agora accepts, also one beginning with `-`).
@@ -95,7 +100,7 @@ pub struct ProbeArgs {
     pub chrome_flags: Vec<String>,
 
     /// Run only these checks (repeatable or comma-separated; see --list-checks).
-    #[arg(long, value_name = "CHECK", value_delimiter = ',')]
+    #[arg(long, value_name = "CHECK", value_delimiter = ',', value_parser = check_id)]
     pub only: Vec<String>,
 
     /// List the checks and what each needs, then exit.
@@ -116,15 +121,31 @@ pub struct ProbeArgs {
         long,
         value_name = "HOST:PORT",
         env = "AGORA_DOCTOR_EDGE",
-        value_delimiter = ','
+        value_delimiter = ',',
+        value_parser = endpoint
     )]
     pub edge: Vec<String>,
 
     /// Use this STUN server for the UDP probe (HOST:PORT).
-    #[arg(long, value_name = "HOST:PORT", env = "AGORA_DOCTOR_STUN")]
+    #[arg(long, value_name = "HOST:PORT", env = "AGORA_DOCTOR_STUN", value_parser = endpoint)]
     pub stun: Option<String>,
 
     /// Capture from this audio device instead of the default one (a name from the devices check).
     #[arg(long, value_name = "NAME")]
     pub device: Option<String>,
+}
+
+/// `--edge`, `--stun`: refused at argument time unless a host and a port (an empty value, as a
+/// trailing comma or `--edge ''` gives, included: it would fall back to Agora's own endpoints).
+fn endpoint(text: &str) -> Result<String, String> {
+    crate::probe::profile::Endpoint::parse(text).map(|e| e.to_string())
+}
+
+/// `--only`: not empty (an empty value would select every check). Which checks exist is judged
+/// by `probe::command::select` before anything runs.
+fn check_id(text: &str) -> Result<String, String> {
+    if text.trim().is_empty() {
+        return Err("is empty; name a check (run `agora-doctor probe --list-checks` to see them), or leave --only out to run them all".to_string());
+    }
+    Ok(text.to_string())
 }

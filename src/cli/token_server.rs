@@ -17,7 +17,7 @@ it is never printed.\nExit codes: 0 the server answers as the app needs, 1 a fin
 )]
 pub struct TokenServerArgs {
     /// The token server URL, with placeholders for what the app sends.
-    #[arg(value_name = "URL_TEMPLATE")]
+    #[arg(value_name = "URL_TEMPLATE", value_parser = crate::token_server::template::check)]
     pub template: String,
 
     /// The channel the app asks a token for.

@@ -4,6 +4,8 @@
 use crate::cli::ExplainArgs;
 use crate::env::Env;
 use crate::explain::{resolve, scan, suggest};
+use std::io::Read;
+
 use crate::logfile::{self, LogError};
 use crate::report::{Computed, Redaction, Report};
 use crate::Outcome;
@@ -19,8 +21,9 @@ pub fn compute(args: ExplainArgs, env: &Env) -> Result<Computed, String> {
                 name: log.name.clone(),
                 source,
             });
-            (log.name, scanned)
+            (log.name, scanned, log.looks_binary)
         })
+        .map(|(name, scanned, binary)| (name.clone(), refuse_binary(name, scanned, binary)))
         .map_err(|e| e.to_string())?;
         let report = scanned.map_err(|e| e.to_string())?;
         let outcome = if report.errors.is_empty() {
@@ -41,10 +44,17 @@ pub fn compute(args: ExplainArgs, env: &Env) -> Result<Computed, String> {
     } else {
         let query = if args.query.len() == 1 && args.query[0] == "-" {
             let mut s = String::new();
-            env.with_stdin(|stdin| stdin.read_to_string(&mut s))
-                .map_err(|e| {
-                    format!("cannot read the query from stdin: {e}; pass it as an argument instead")
-                })?;
+            let read = env
+                .with_stdin(|stdin| stdin.take(MAX_STDIN_QUERY_BYTES + 1).read_to_string(&mut s));
+            read.map_err(|e| {
+                format!("cannot read the query from stdin: {e}; pass it as an argument instead")
+            })?;
+            if s.len() as u64 > MAX_STDIN_QUERY_BYTES {
+                return Err(format!(
+                    "the query on stdin is longer than {} MiB, the limit; paste the error line itself, or scan a whole log with `agora-doctor explain --log -`",
+                    MAX_STDIN_QUERY_BYTES >> 20
+                ));
+            }
             s
         } else {
             args.query.join(" ")
@@ -78,6 +88,25 @@ pub fn compute(args: ExplainArgs, env: &Env) -> Result<Computed, String> {
                 ))
             }
         }
+    }
+}
+
+/// The most a query on stdin (`explain -`) may hold: a pasted console line is a few KB, a whole
+/// paste a few MB; past this it is a log (`--log -` streams those) or a pipe that never ends.
+const MAX_STDIN_QUERY_BYTES: u64 = 16 << 20;
+
+/// A scan that found nothing in input that was mostly not text read no log: refused, saying what
+/// the input looked like. Errors found in it are reported as usual.
+pub fn refuse_binary(
+    name: String,
+    scanned: Result<scan::LogReport, LogError>,
+    binary: Option<String>,
+) -> Result<scan::LogReport, LogError> {
+    match (scanned, binary) {
+        (Ok(report), Some(what)) if report.errors.is_empty() => {
+            Err(LogError::Binary { name, what })
+        }
+        (other, _) => other,
     }
 }
 

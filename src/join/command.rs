@@ -71,7 +71,7 @@ fn seconds(what: &str, v: f64, max: f64) -> Result<Duration, String> {
         Ok(Duration::from_secs_f64(v))
     } else {
         Err(format!(
-            "--{what} {v} is out of range: give seconds between 0 and {max}"
+            "--{what} {v} is out of range: give more than 0 and at most {max} seconds"
         ))
     }
 }

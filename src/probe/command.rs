@@ -69,11 +69,7 @@ pub fn compute(args: ProbeArgs, env: &Env) -> Result<Computed, Failure> {
 
 /// Which checks `--only` selects (all when empty), in registry order.
 pub fn select(only: &[String]) -> Result<Vec<CheckSpec>, ProbeError> {
-    let wanted: Vec<String> = only
-        .iter()
-        .map(|s| s.trim().replace('-', "_"))
-        .filter(|s| !s.is_empty())
-        .collect();
+    let wanted: Vec<String> = only.iter().map(|s| s.trim().replace('-', "_")).collect();
     for id in &wanted {
         if !CHECKS.iter().any(|c| c.id == id) {
             return Err(ProbeError::UnknownCheck(id.clone()));
@@ -125,8 +121,28 @@ pub fn read_url(typed: &str) -> Option<(String, bool)> {
     looks_like_host.then(|| (url.to_string(), true))
 }
 
+/// Judge every flag value that needs no work (`--only`, `--url`, `--edge`, `--stun`) so that a
+/// command can refuse them before it reads, resolves or starts anything (`report` reads its log
+/// after this).
+pub fn check_flags(args: &ProbeArgs) -> Result<(), ProbeError> {
+    select(&args.only)?;
+    if let Some(typed) = &args.url {
+        read_url(typed).ok_or_else(|| ProbeError::BadUrl(typed.clone()))?;
+    }
+    for (flag, value) in args
+        .edge
+        .iter()
+        .map(|e| ("--edge", e))
+        .chain(args.stun.iter().map(|s| ("--stun", s)))
+    {
+        Endpoint::parse(value).map_err(|reason| ProbeError::BadEndpoint { flag, reason })?;
+    }
+    Ok(())
+}
+
 /// Resolve the inputs, build the context, run the checks and assemble the report.
 pub fn execute(args: &ProbeArgs, env: &Env) -> Result<ProbeReport, ProbeError> {
+    check_flags(args)?;
     let specs = select(&args.only)?;
     let (url, url_typed) = match &args.url {
         Some(typed) => {
@@ -136,10 +152,11 @@ pub fn execute(args: &ProbeArgs, env: &Env) -> Result<ProbeReport, ProbeError> {
         }
         None => (None, None),
     };
+    // Empty values are refused too (clap refuses them first): an empty `--edge` would mean
+    // Agora's own endpoints, an empty `--only` every check.
     let edges = args
         .edge
         .iter()
-        .filter(|e| !e.trim().is_empty())
         .map(|e| Endpoint::parse(e))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|reason| ProbeError::BadEndpoint {
@@ -149,7 +166,6 @@ pub fn execute(args: &ProbeArgs, env: &Env) -> Result<ProbeReport, ProbeError> {
     let stun = args
         .stun
         .as_deref()
-        .filter(|s| !s.trim().is_empty())
         .map(Endpoint::parse)
         .transpose()
         .map_err(|reason| ProbeError::BadEndpoint {

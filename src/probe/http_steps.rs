@@ -221,6 +221,44 @@ pub async fn tls(
     }
 }
 
+/// Certificate errors of webpki that rustls passes on only by name (as `Other(…)`), in plain
+/// words, each with its name kept at the end for a search.
+const CERTIFICATE_REASONS: &[(&str, &str)] = &[
+    (
+        "CaUsedAsEndEntity",
+        "the server presented a CA certificate (one made to sign other certificates) as its own; a server needs a certificate of its own, for its name, signed by that CA (CaUsedAsEndEntity)",
+    ),
+    (
+        "EndEntityUsedAsCa",
+        "the certificate chain has a server certificate where a CA belongs: the server's certificate was signed by another server's certificate, not by a CA (EndEntityUsedAsCa)",
+    ),
+    (
+        "RequiredEkuNotFound",
+        "the server's certificate is not made for TLS servers: its extended key usage lacks serverAuth (RequiredEkuNotFound)",
+    ),
+    (
+        "PathLenConstraintViolated",
+        "the certificate chain is longer than one of its CAs allows (PathLenConstraintViolated)",
+    ),
+    (
+        "NameConstraintViolation",
+        "a CA in the chain may not sign certificates for this name (NameConstraintViolation)",
+    ),
+    (
+        "UnsupportedCertVersion",
+        "the server's certificate is not an X.509 v3 certificate (UnsupportedCertVersion)",
+    ),
+];
+
+/// A certificate error's plain-language reason, when `raw` (a rustls or reqwest message, or a
+/// debug rendering) names one of [`CERTIFICATE_REASONS`].
+pub fn plain_certificate_reason(raw: &str) -> Option<&'static str> {
+    CERTIFICATE_REASONS
+        .iter()
+        .find(|(name, _)| raw.contains(name))
+        .map(|(_, plain)| *plain)
+}
+
 /// Turn a handshake error into a reason a developer can act on.
 fn describe_tls_error(host: &str, e: &std::io::Error) -> StepError {
     let rustls_error = e
@@ -253,7 +291,14 @@ fn describe_tls_error(host: &str, e: &std::io::Error) -> StepError {
                 false,
                 true,
             ),
-            other => (format!("certificate rejected ({other:?})"), false, true),
+            other => {
+                let raw = format!("{other:?}");
+                let reason = match plain_certificate_reason(&raw) {
+                    Some(plain) => plain.to_string(),
+                    None => format!("certificate rejected ({raw})"),
+                };
+                (reason, false, true)
+            }
         },
         Some(other) => (other.to_string(), false, false),
         None => (e.to_string(), false, false),

@@ -55,23 +55,93 @@ impl Endpoint {
         }
     }
 
-    /// Parse `HOST:PORT` (IPv6 as `[::1]:443`).
+    /// Parse `HOST:PORT` (IPv6 as `[::1]:443`). The host is a DNS name, an IPv4 address or a
+    /// bracketed IPv6 address and nothing else: a scheme, user info, a path, a space or an
+    /// impossible address (`999.1.1.1`) is refused here, not sent to a resolver.
     pub fn parse(text: &str) -> Result<Self, String> {
+        const EXAMPLE: &str = "e.g. webrtc2-ap-web-1.agora.io:443";
         let text = text.trim();
-        let (host, port) = text.rsplit_once(':').ok_or_else(|| {
-            format!("`{text}` is not HOST:PORT (e.g. webrtc2-ap-web-1.agora.io:443)")
-        })?;
-        let port: u16 = port
-            .parse()
-            .map_err(|_| format!("`{text}`: `{port}` is not a port number (1-65535)"))?;
-        let host = host.trim_start_matches('[').trim_end_matches(']');
-        if host.is_empty() || port == 0 {
+        if text.is_empty() {
+            return Err(format!("is empty; pass HOST:PORT ({EXAMPLE})"));
+        }
+        if let Some((scheme, rest)) = text.split_once("://") {
             return Err(format!(
-                "`{text}` is not HOST:PORT (e.g. webrtc2-ap-web-1.agora.io:443)"
+                "`{text}` has a scheme ({scheme}://); pass HOST:PORT alone, e.g. {}",
+                rest.split(['/', '?', '#']).next().unwrap_or(rest)
             ));
         }
+        if text.contains('@') {
+            return Err(format!(
+                "`{text}` holds user info (`…@`); pass HOST:PORT alone ({EXAMPLE})"
+            ));
+        }
+        if let Some(bad) = text
+            .chars()
+            .find(|c| c.is_whitespace() || matches!(c, '/' | '?' | '#' | ','))
+        {
+            return Err(format!(
+                "`{text}` holds {bad:?}, which no host name does; pass HOST:PORT ({EXAMPLE}), several separated by commas"
+            ));
+        }
+        let (host, port) = text
+            .rsplit_once(':')
+            .ok_or_else(|| format!("`{text}` is not HOST:PORT ({EXAMPLE})"))?;
+        let port: u16 = port
+            .parse()
+            .ok()
+            .filter(|p| *p != 0)
+            .ok_or_else(|| format!("`{text}`: `{port}` is not a port number (1-65535)"))?;
+        let host = if let Some(inner) = host.strip_prefix('[') {
+            let inner = inner
+                .strip_suffix(']')
+                .ok_or_else(|| format!("`{text}`: `{host}` lacks its closing `]`"))?;
+            inner
+                .parse::<std::net::Ipv6Addr>()
+                .map_err(|_| format!("`{text}`: `{inner}` is not an IPv6 address"))?;
+            inner
+        } else if host.contains(':') {
+            return Err(format!(
+                "`{text}`: write an IPv6 address in brackets, e.g. [{host}]:{port}"
+            ));
+        } else {
+            check_host(host).map_err(|why| format!("`{text}`: {why}"))?;
+            host
+        };
         Ok(Endpoint::new(host, port))
     }
+}
+
+/// A DNS name or an IPv4 address as a resolver takes them (RFC 1123 labels; `_` allowed, as
+/// service names use it).
+fn check_host(host: &str) -> Result<(), String> {
+    if host.is_empty() {
+        return Err("the host is missing; pass HOST:PORT".to_string());
+    }
+    if host.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return host
+            .parse::<std::net::Ipv4Addr>()
+            .map(|_| ())
+            .map_err(|_| format!("`{host}` is not an IPv4 address (four numbers 0-255)"));
+    }
+    let name = host.strip_suffix('.').unwrap_or(host);
+    if name.len() > 253 {
+        return Err("the host name is longer than 253 characters".to_string());
+    }
+    for label in name.split('.') {
+        let fine = !label.is_empty()
+            && label.len() <= 63
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !fine {
+            return Err(format!(
+                "`{host}` is not a host name (letters, digits and `-` between dots)"
+            ));
+        }
+    }
+    Ok(())
 }
 
 impl fmt::Display for Endpoint {
@@ -218,5 +288,41 @@ impl Profile {
     pub fn with_stun(mut self, stun: Endpoint) -> Self {
         self.stun = stun;
         self
+    }
+}
+
+#[cfg(test)]
+mod endpoint_tests {
+    use super::Endpoint;
+
+    #[test]
+    fn only_a_host_and_a_port_are_an_endpoint() {
+        for good in [
+            "webrtc2-ap-web-1.agora.io:443",
+            "127.0.0.1:9",
+            "[::1]:443",
+            "localhost:8443",
+            "ap.example.com.:443",
+        ] {
+            assert!(Endpoint::parse(good).is_ok(), "{good}");
+        }
+        assert_eq!(Endpoint::parse("[::1]:443").unwrap().host, "::1");
+        for (bad, words) in [
+            ("", "is empty"),
+            ("exa mple.com:443", "which no host name does"),
+            ("https://ap.example.com:443", "has a scheme"),
+            ("user:pw@ap.example.com:443", "user info"),
+            ("999.1.1.1:443", "not an IPv4 address"),
+            ("ap.example.com:0", "not a port number"),
+            ("ap.example.com:99999", "not a port number"),
+            ("::1:443", "in brackets"),
+            ("[zz]:443", "not an IPv6 address"),
+            ("-bad-.example.com:443", "not a host name"),
+            ("a..b:443", "not a host name"),
+            ("nohostport", "not HOST:PORT"),
+        ] {
+            let e = Endpoint::parse(bad).unwrap_err();
+            assert!(e.contains(words), "{bad:?}: {e}");
+        }
     }
 }

@@ -109,16 +109,19 @@ pub fn write_stdout(text: &str) -> io::Result<()> {
 
 /// Print a tool error ("could not run") to stderr, naming the bad input and the next step.
 pub fn print_error(message: &str) {
+    let message = style::escape_controls(message, false);
     let _ = writeln!(io::stderr(), "agora-doctor: error: {message}");
 }
 
 /// Print a note about what the run did outside stdout (a file written) to stderr.
 pub fn print_note(message: &str) {
+    let message = style::escape_controls(message, false);
     let _ = writeln!(io::stderr(), "agora-doctor: {message}");
 }
 
 /// Print a warning about how the tool was called (not a finding) to stderr, as is.
 pub fn print_warning(message: &str) {
+    let message = style::escape_controls(message, false);
     let _ = writeln!(io::stderr(), "{message}");
 }
 
@@ -134,6 +137,8 @@ impl Progress {
     /// Say that `message` started.
     pub fn start(message: &str) -> Progress {
         use std::io::IsTerminal as _;
+        // A path in the message may hold control characters: they are shown, not obeyed.
+        let message = style::escape_controls(message, false);
         let p = Progress {
             message: message.to_string(),
             terminal: io::stderr().is_terminal(),

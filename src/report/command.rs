@@ -7,10 +7,11 @@ use super::document::{LogSection, SupportReport, TokenSummary, SCHEMA};
 use super::Versions;
 use crate::cli::ReportArgs;
 use crate::env::Env;
+use crate::explain::command::refuse_binary;
 use crate::explain::scan::scan_log;
 use crate::inputs::given_secrets;
 use crate::logfile::{self, LogError};
-use crate::probe::command::{asked, execute};
+use crate::probe::command::{asked, check_flags, execute};
 use crate::report::{Computed, Destination, Failure, Redaction, Report};
 use crate::Outcome;
 
@@ -27,8 +28,10 @@ pub fn compute(args: ReportArgs, env: &Env) -> Result<Computed, Failure> {
         message,
         redaction: redaction.clone(),
     };
+    // Every flag is judged before the log is read.
+    check_flags(&args.probe).map_err(|e| failed(e.to_string()))?;
     let log = match &args.log {
-        Some(path) => Some(read_log(&path.display().to_string(), env).map_err(failed)?),
+        Some(path) => Some(read_log(path, env).map_err(failed)?),
         None => None,
     };
     let mut probe = execute(&args.probe, env).map_err(|e| failed(e.to_string()))?;
@@ -66,17 +69,17 @@ pub fn compute(args: ReportArgs, env: &Env) -> Result<Computed, Failure> {
 }
 
 /// Open (any encoding `logfile` reads) and scan the log; the error names the file and a next step.
-fn read_log(path: &str, env: &Env) -> Result<LogSection, String> {
-    logfile::with_log(path, env, |log| match scan_log(log.reader) {
-        Ok(report) => Ok(LogSection {
+fn read_log(path: &std::path::Path, env: &Env) -> Result<LogSection, String> {
+    logfile::with_log(path, env, |log| {
+        let scanned = scan_log(log.reader).map_err(|source| LogError::Read {
+            name: log.name.clone(),
+            source,
+        });
+        refuse_binary(log.name.clone(), scanned, log.looks_binary).map(|report| LogSection {
             name: log.name,
             read_as: log.read_as,
             report,
-        }),
-        Err(source) => Err(LogError::Read {
-            name: log.name,
-            source,
-        }),
+        })
     })
     .and_then(|scanned| scanned)
     .map_err(|e| e.to_string())

@@ -38,6 +38,13 @@ pub fn compute(args: ScanArgs, env: &Env) -> Result<Computed, String> {
         ))
         }
     }
+    // A folder that cannot be listed would read as "no problems found (0 files read)".
+    if let Err(e) = std::fs::read_dir(&args.dir) {
+        return Err(format!(
+            "cannot read the folder {}: {e}; run as a user who may read it, or pass the app project's folder",
+            args.dir.display()
+        ));
+    }
     let options = ScanOptions {
         all: args.all,
         strict: args.strict,

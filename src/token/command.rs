@@ -167,15 +167,16 @@ fn check_into(
     if reads_tokens_from_stdin && args.cert.cert_stdin {
         return Err(TokenError::StdinTwice);
     }
-    let mut cert = certificate::resolve(&args.cert, env_cert, stdin)?;
-    if let Some(c) = &cert {
-        *secret = Some(c.expose().to_string());
-    }
+    // Flags first: a bad --at must not wait for a certificate on stdin.
     let now = match (&args.at, &args.now) {
         (Some(v), _) => super::parse_at("--at", v, clock)?,
         (None, Some(v)) => super::parse_at("--now", v, clock)?,
         (None, None) => clock,
     };
+    let mut cert = certificate::resolve(&args.cert, env_cert, stdin)?;
+    if let Some(c) = &cert {
+        *secret = Some(c.expose().to_string());
+    }
     let on_command_line = cert
         .as_ref()
         .is_some_and(|c| c.source == CertSource::Argument);
@@ -303,7 +304,7 @@ fn check_into(
                 });
             }
             let line = String::from_utf8(bytes).map_err(|_| TokenError::Stdin {
-                reason: format!("line {number} is not UTF-8 text"),
+                reason: format!("line {number} is not valid UTF-8 text"),
             })?;
             if !line.is_empty() {
                 any = true;

@@ -24,6 +24,14 @@ pub enum TokenError {
         /// What was given.
         value: String,
     },
+    /// A time before 1970 or after 9999 (`--at 9223372036854775807`).
+    #[error("{flag} {value:?} is outside the years 1970 to 9999, which no token, certificate or clock uses; give a time in that range, e.g. 2026-11-25T10:00:00Z")]
+    TimeOutOfRange {
+        /// Which flag.
+        flag: &'static str,
+        /// What was given.
+        value: String,
+    },
     /// `--expire` is not a duration.
     #[error("--expire {value:?} is not a duration; use seconds or 90s, 30m, 1h, 1d")]
     BadExpire {
@@ -107,17 +115,40 @@ pub enum TokenError {
     Output(#[from] std::io::Error),
 }
 
-/// Parse `--now` / `--issued-at`: RFC 3339 or unix seconds.
+/// The last second of the year 9999 (9999-12-31T23:59:59Z): the end of the times the tool takes.
+pub const LATEST_TIME: u64 = 253_402_300_799;
+
+/// `unix` when within 1970-9999, else [`TokenError::TimeOutOfRange`].
+fn in_range(flag: &'static str, value: &str, unix: u64) -> Result<u64, TokenError> {
+    if unix <= LATEST_TIME {
+        Ok(unix)
+    } else {
+        Err(TokenError::TimeOutOfRange {
+            flag,
+            value: value.to_string(),
+        })
+    }
+}
+
+/// Parse `--now` / `--issued-at`: RFC 3339 or unix seconds, within the years 1970-9999.
 pub fn parse_time(flag: &'static str, value: &str) -> Result<u64, TokenError> {
     let bad = || TokenError::BadTime {
         flag,
         value: value.to_string(),
     };
+    let out_of_range = || TokenError::TimeOutOfRange {
+        flag,
+        value: value.to_string(),
+    };
     if let Ok(n) = value.trim().parse::<u64>() {
-        return Ok(n);
+        return in_range(flag, value, n);
+    }
+    if value.trim().starts_with('-') && value.trim()[1..].parse::<u64>().is_ok() {
+        return Err(out_of_range());
     }
     let t = chrono::DateTime::parse_from_rfc3339(value.trim()).map_err(|_| bad())?;
-    u64::try_from(t.timestamp()).map_err(|_| bad())
+    let unix = u64::try_from(t.timestamp()).map_err(|_| out_of_range())?;
+    in_range(flag, value, unix)
 }
 
 /// Parse `--at`: [`parse_time`]'s forms, a local time without seconds or zone
@@ -131,14 +162,21 @@ pub fn parse_at(flag: &'static str, value: &str, clock: u64) -> Result<u64, Toke
     let v = value.trim();
     if let Some(sign) = v.chars().next().filter(|c| *c == '+' || *c == '-') {
         let seconds = parse_span(&v[1..]).ok_or_else(bad)?;
-        return if sign == '+' {
-            clock.checked_add(seconds).ok_or_else(bad)
-        } else {
-            clock.checked_sub(seconds).ok_or_else(bad)
+        let out_of_range = || TokenError::TimeOutOfRange {
+            flag,
+            value: value.to_string(),
         };
+        let unix = if sign == '+' {
+            clock.checked_add(seconds).ok_or_else(out_of_range)?
+        } else {
+            clock.checked_sub(seconds).ok_or_else(out_of_range)?
+        };
+        return in_range(flag, value, unix);
     }
-    if let Ok(t) = parse_time(flag, v) {
-        return Ok(t);
+    match parse_time(flag, v) {
+        Ok(t) => return Ok(t),
+        Err(e @ TokenError::TimeOutOfRange { .. }) => return Err(e),
+        Err(_) => {}
     }
     let local = [
         "%Y-%m-%dT%H:%M",
@@ -153,7 +191,11 @@ pub fn parse_at(flag: &'static str, value: &str, clock: u64) -> Result<u64, Toke
         .and_local_timezone(chrono::Local)
         .earliest()
         .ok_or_else(bad)?;
-    u64::try_from(t.timestamp()).map_err(|_| bad())
+    let unix = u64::try_from(t.timestamp()).map_err(|_| TokenError::TimeOutOfRange {
+        flag,
+        value: value.to_string(),
+    })?;
+    in_range(flag, value, unix)
 }
 
 /// `18h`, `90m`, `1d6h`, `45s`: a sum of numbers each with a unit (s, m, h, d, w).

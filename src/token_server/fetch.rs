@@ -106,5 +106,9 @@ fn describe(e: reqwest::Error) -> String {
         s.push_str(&format!(": {c}"));
         source = c.source();
     }
+    // webpki's certificate errors arrive as bare names (`Other(OtherError(CaUsedAsEndEntity))`).
+    if let Some(plain) = crate::probe::http_steps::plain_certificate_reason(&s) {
+        s.push_str(&format!(" — {plain}"));
+    }
     s
 }

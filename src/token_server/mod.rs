@@ -77,22 +77,19 @@ fn compute_report(
     env: &Env,
     secret: &mut Option<String>,
 ) -> Result<TokenServerReport, String> {
-    let cert = env
-        .with_stdin(|stdin| certificate::resolve(&args.cert, env_cert, stdin))
-        .map_err(|e| e.to_string())?;
-    if let Some(c) = &cert {
-        *secret = Some(c.expose().to_string());
-    }
     let now = match &args.now {
         Some(v) => parse_time("--now", v).map_err(|e| e.to_string())?,
         None => env.now(),
     };
     if !(args.timeout > 0.0 && args.timeout <= 600.0) {
         return Err(format!(
-            "--timeout {} is not a number of seconds between 0 and 600; pass e.g. --timeout 5",
+            "--timeout {} is out of range: give more than 0 and at most 600 seconds, e.g. --timeout 5",
             args.timeout
         ));
     }
+    // Every flag is judged before any work: the certificate may wait on stdin.
+    crate::token_server::template::check(&args.template)
+        .map_err(|e| format!("URL_TEMPLATE {:?}: {e}", args.template))?;
     let probe_url = fill(
         &args.template,
         &Fill {
@@ -111,6 +108,12 @@ fn compute_report(
             "URL_TEMPLATE must be an http or https URL, not {}:; pass the token server's address",
             parsed.scheme()
         ));
+    }
+    let cert = env
+        .with_stdin(|stdin| certificate::resolve(&args.cert, env_cert, stdin))
+        .map_err(|e| e.to_string())?;
+    if let Some(c) = &cert {
+        *secret = Some(c.expose().to_string());
     }
     let loopback = match parsed.host() {
         Some(url::Host::Ipv4(a)) => a.is_loopback(),

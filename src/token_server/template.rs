@@ -28,6 +28,43 @@ pub fn encode(s: &str) -> String {
     out
 }
 
+/// The placeholders [`fill`] replaces.
+pub const PLACEHOLDERS: &[&str] = &[
+    "{channel}",
+    "{uid}",
+    "{account}",
+    "{role}",
+    "{role_number}",
+    "{tokentype}",
+    "{expire}",
+];
+
+/// Check a URL template's placeholders (a clap value parser: `token-server URL_TEMPLATE`, `probe
+/// --token-server`): an unknown one (`{nope}`, `{channelName}`) would be sent to the server as it
+/// is, so it is refused naming the known ones.
+///
+/// ```
+/// use agora_doctor::token_server::template::check;
+/// assert!(check("http://h/rtc/{channel}/{uid}").is_ok());
+/// assert!(check("http://h/rtc/{nope}").unwrap_err().contains("{channel}"));
+/// ```
+pub fn check(template: &str) -> Result<String, String> {
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open..];
+        let Some(close) = after.find('}') else { break };
+        let placeholder = &after[..=close];
+        if !PLACEHOLDERS.contains(&placeholder) {
+            return Err(format!(
+                "{placeholder} is no placeholder; the known ones are {}",
+                PLACEHOLDERS.join(", ")
+            ));
+        }
+        rest = &after[close + 1..];
+    }
+    Ok(template.to_string())
+}
+
 /// Replace the placeholders of `template` (`{channel}`, `{uid}`, `{account}`, `{role}`,
 /// `{role_number}`, `{tokentype}`, `{expire}`) with encoded values.
 ///

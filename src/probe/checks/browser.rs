@@ -483,6 +483,15 @@ fn failure(url: &str, e: BrowserError) -> Finding {
             format!("Chromium could not load {url}: {reason}"),
         )
         .with_fix("check that the page is served and reachable from this machine"),
+        BrowserError::LoadTimeout { after, .. } => Finding::new(
+            "probe.browser.page_timeout",
+            Status::Fail,
+            format!(
+                "Chromium started, but {url} did not finish loading within {} s (no load event)",
+                after.as_secs()
+            ),
+        )
+        .with_fix("check that the page's server ends the page and every script and style it waits for: a response that stalls keeps the page loading, and the app's code that runs on load never starts"),
         other => Finding::new(
             "probe.browser.launch_failed",
             Status::Error,
@@ -514,7 +523,14 @@ async fn inspect(
         Ok(tab) => tab,
         Err(e) => {
             chromium.close().await;
-            return Err(e);
+            // Chromium itself runs: a page that never finishes loading is the page's doing.
+            return Err(match e {
+                BrowserError::Timeout(after) => BrowserError::LoadTimeout {
+                    url: pages.inspect.clone(),
+                    after,
+                },
+                other => other,
+            });
         }
     };
     // On our page the flow follows on this tab and reads every console line from the load event

@@ -123,7 +123,12 @@ fn error_chain(e: &dyn std::error::Error) -> String {
         }
         source = s.source();
     }
-    parts.join(": ")
+    let chain = parts.join(": ");
+    // webpki's certificate errors arrive as bare names (`Other(OtherError(CaUsedAsEndEntity))`).
+    match crate::probe::http_steps::plain_certificate_reason(&chain) {
+        Some(plain) => format!("{chain} — {plain}"),
+        None => chain,
+    }
 }
 
 async fn inspect(ctx: &ProbeContext, url: &Url) -> Result<CheckOutput, Finding> {
@@ -164,7 +169,10 @@ async fn inspect(ctx: &ProbeContext, url: &Url) -> Result<CheckOutput, Finding> 
     }
     let status = response.status();
     let headers = response.headers().clone();
-    let body = read_limited(response).await;
+    let (body, cut) = read_bounded(response).await;
+    if let Some(why) = cut {
+        details.push(body_cut_finding(&final_url, &why));
+    }
     if !status.is_success() {
         details.push(
             Finding::new(
@@ -209,15 +217,50 @@ fn unreachable(url: &Url, e: &reqwest::Error) -> Finding {
     }
 }
 
-async fn read_limited(mut response: reqwest::Response) -> String {
+/// Read a body up to [`MAX_BODY`] and within the request's [`REQUEST_TIMEOUT`]; what is read is
+/// judged either way, and why it was cut, if it was, comes back too (a body that never ends).
+async fn read_bounded(mut response: reqwest::Response) -> (String, Option<String>) {
     let mut body = Vec::new();
-    while let Ok(Some(chunk)) = response.chunk().await {
-        body.extend_from_slice(&chunk);
-        if body.len() >= MAX_BODY {
-            break;
+    let cut = loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                body.extend_from_slice(&chunk);
+                if body.len() >= MAX_BODY {
+                    body.truncate(MAX_BODY);
+                    break Some(format!(
+                        "it is longer than {} MiB, the most read",
+                        MAX_BODY >> 20
+                    ));
+                }
+            }
+            Ok(None) => break None,
+            Err(e) if e.is_timeout() => {
+                break Some(format!(
+                    "it did not end within {} s ({} KiB read)",
+                    REQUEST_TIMEOUT.as_secs(),
+                    body.len() >> 10
+                ))
+            }
+            Err(e) => {
+                break Some(format!(
+                    "reading it failed after {} KiB: {}",
+                    body.len() >> 10,
+                    error_chain(&e)
+                ))
+            }
         }
-    }
-    String::from_utf8_lossy(&body).into_owned()
+    };
+    (String::from_utf8_lossy(&body).into_owned(), cut)
+}
+
+/// The finding for a page body that was cut (pure).
+pub fn body_cut_finding(url: &Url, why: &str) -> Finding {
+    Finding::new(
+        "probe.page.body_cut",
+        Status::Warn,
+        format!("{url}: the page's body was cut: {why}"),
+    )
+    .with_fix("make the server end the page (a Content-Length or a last chunk): a browser waits for the end, the load event never fires, and what the page starts from it (the app's join) may never run")
 }
 
 /// The finding for how a plain-http page answers (pure): a redirect to https, a loopback
@@ -511,7 +554,7 @@ async fn sdk_finding(ctx: &ProbeContext, page: &Url, body: &str) -> Finding {
             for script in script_urls(page, body) {
                 looked_in += 1;
                 if let Ok(response) = client.get(script).send().await {
-                    versions.extend(sdk_versions(&read_limited(response).await));
+                    versions.extend(sdk_versions(&read_bounded(response).await.0));
                 }
                 if !versions.is_empty() {
                     break;
