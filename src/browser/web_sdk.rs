@@ -469,13 +469,18 @@ pub fn resolve(search: &Search) -> Result<WebSdk, Missing> {
     let (Some(npm), Some(prefix), Some(failure_file)) =
         (&search.npm, prefix, search.failure_file())
     else {
+        let lacking = if search.npm.is_none() {
+            "no npm to download it"
+        } else {
+            "no usable cache folder to download it into"
+        };
         let mut why = vec![format!(
-            "no {PACKAGE} in the working directory's node_modules (or above it), none cached, and no npm to download it"
+            "no {PACKAGE} in the working directory's node_modules (or above it), none cached, and {lacking}"
         )];
         why.extend(passed_over);
         return Err(missing(
             why.join("; "),
-            "no Agora Web SDK and no npm to download it".into(),
+            format!("no Agora Web SDK, and {lacking}"),
         ));
     };
     let package = format!("{PACKAGE}@{}", search.wanted_version());
