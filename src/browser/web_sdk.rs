@@ -461,11 +461,8 @@ pub fn resolve(search: &Search) -> Result<WebSdk, Missing> {
             short: "--web-sdk names no Agora Web SDK".into(),
         });
     }
-    let prefix = match search.private_download_prefix() {
-        Ok(prefix) => prefix,
-        // Already said in `passed_over` by `find`.
-        Err(_) => None,
-    };
+    // A refused cache folder was already said in `passed_over` by `find`.
+    let prefix = search.private_download_prefix().unwrap_or_default();
     let (Some(npm), Some(prefix), Some(failure_file)) =
         (&search.npm, prefix, search.failure_file())
     else {
