@@ -231,7 +231,16 @@ fn write(
     let written = match &computed.destination {
         Destination::Stdout => render::write_stdout(&text).map_err(|e| ("stdout".to_owned(), e)),
         Destination::File(path) => {
-            std::fs::write(path, text).map_err(|e| (path.display().to_string(), e))
+            let lines = text.lines().count();
+            std::fs::write(path, text)
+                .map(|()| {
+                    // Silence after `--out FILE` would leave the user guessing where it went.
+                    render::print_note(&format!(
+                        "wrote the report ({lines} lines) to {}",
+                        path.display()
+                    ));
+                })
+                .map_err(|e| (path.display().to_string(), e))
         }
     };
     match written {

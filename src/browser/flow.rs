@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 
 use super::{ConsoleEntry, Tab};
 use crate::report::{Finding, Status};
+use agora_token_core::words::count;
 
 /// Deadline of one step. The SDK retries an unreachable access point forever (web-sdk.md §1a), so
 /// a join that has not settled by then never will on its own.
@@ -391,7 +392,8 @@ pub(crate) fn console_errors(lines: &[ConsoleEntry], simulated: bool) -> Vec<Fin
             "probe.browser.flow_console",
             Status::Pass,
             format!(
-                "the page printed {total} error line(s) during the flow, all the simulated run's SDK 4.3.0 itself (a known incompatibility with current Chromium, not a problem of yours)"
+                "the page printed {} during the flow, all the simulated run's SDK 4.3.0 itself (a known incompatibility with current Chromium, not a problem of yours)",
+                count(total as u64, "error line")
             ),
         )
     } else {
@@ -399,7 +401,8 @@ pub(crate) fn console_errors(lines: &[ConsoleEntry], simulated: bool) -> Vec<Fin
             "probe.browser.flow_console",
             Status::Warn,
             format!(
-                "the page printed {total} error line(s) during the flow ({} distinct)",
+                "the page printed {} during the flow ({} distinct)",
+                count(total as u64, "error line"),
                 seen.len()
             ),
         )
@@ -456,11 +459,7 @@ mod tests {
         let found = console_errors(&lines, false);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].status, Status::Warn);
-        assert!(
-            found[0].summary.contains("2 error line(s)"),
-            "{:?}",
-            found[0]
-        );
+        assert!(found[0].summary.contains("2 error lines"), "{:?}", found[0]);
         assert_eq!(found[0].evidence, vec!["TypeError: x".to_string()]);
         assert!(console_errors(&lines[2..], false).is_empty());
         // Under --sim an unknown error still counts.

@@ -12,7 +12,6 @@
 //! answers were verified against those two only.
 
 use std::ffi::OsString;
-use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -35,8 +34,17 @@ pub const FLAG_ENV: &str = "AGORA_DOCTOR_WEB_SDK";
 pub const PACKAGED_ENV: &str = "AGORA_DOCTOR_PACKAGED_WEB_SDK";
 /// Overrides the cache folder (default `$XDG_CACHE_HOME/agora-doctor`, else `~/.cache/agora-doctor`).
 pub const CACHE_ENV: &str = "AGORA_DOCTOR_CACHE";
-/// How long the one-time download may take.
-const DOWNLOAD_TIMEOUT: Duration = Duration::from_secs(180);
+/// How long npm may take to get its first answer from the registry before it is stopped: a
+/// registry that cannot be reached costs this, not npm's own retries (about 70 s).
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(8);
+/// How long the download may go without npm finishing another request before it is stopped.
+const STALL_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long the whole one-time download may take: within the browser check's own budget (40 s
+/// plus the flow's 77 s or the room's 155 s), so that the check can still say why.
+const DOWNLOAD_TIMEOUT: Duration = Duration::from_secs(90);
+/// A failed download is remembered in the cache for this long, so that the next runs go on
+/// without waiting for npm again.
+pub const RETRY_AFTER_SECS: u64 = 30 * 60;
 
 /// Where the Web SDK came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,6 +105,8 @@ pub struct Missing {
     pub why: String,
     /// The command to run.
     pub fix: String,
+    /// The reason in a few words, for a summary line (`npm could not reach its registry`).
+    pub short: String,
 }
 
 /// What the search looks at, gathered from the environment (tests build their own).
@@ -114,6 +124,8 @@ pub struct Search {
     pub npm: Option<PathBuf>,
     /// Under `--sim`: only what [`sim_can_join`] admits.
     pub sim: bool,
+    /// This run's clock (unix seconds): how old a remembered failed download is.
+    pub now: u64,
 }
 
 impl Search {
@@ -129,6 +141,7 @@ impl Search {
                 .non_blank("PATH")
                 .and_then(|paths| on_path(paths, "npm")),
             sim,
+            now: env.now(),
         }
     }
 
@@ -149,6 +162,44 @@ impl Search {
                 .join("web-sdk")
                 .join(self.wanted_version()),
         )
+    }
+
+    /// Where a failed download of the wanted version is remembered.
+    fn failure_file(&self) -> Option<PathBuf> {
+        Some(
+            self.cache
+                .as_ref()?
+                .join("web-sdk")
+                .join(format!("{}.failed", self.wanted_version())),
+        )
+    }
+}
+
+/// A failed download remembered in the cache: when, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Failed {
+    at: u64,
+    why: String,
+}
+
+impl Failed {
+    fn read(path: &Path) -> Option<Failed> {
+        let text = std::fs::read_to_string(path).ok()?;
+        let (at, why) = text.split_once('\n')?;
+        Some(Failed {
+            at: at.trim().parse().ok()?,
+            why: why.trim().to_string(),
+        })
+    }
+
+    fn write(&self, path: &Path) {
+        // Best effort: a cache that cannot be written only means the next run tries again.
+        let _ = std::fs::write(path, format!("{}\n{}\n", self.at, self.why));
+    }
+
+    /// Still remembered at `now` (a time before `at` means the clock moved: not remembered).
+    fn fresh(&self, now: u64) -> bool {
+        now >= self.at && now - self.at < RETRY_AFTER_SECS
     }
 }
 
@@ -397,37 +448,89 @@ pub fn resolve(search: &Search) -> Result<WebSdk, Missing> {
         Ok(sdk) => return Ok(sdk),
         Err(why) => why,
     };
-    let missing = |why: String| Missing {
+    let missing = |why: String, short: String| Missing {
         why,
         fix: fix_command(search),
+        short,
     };
     if search.flag.is_some() {
         return Err(Missing {
             why: passed_over.join("; "),
             fix: "pass --web-sdk the agora-rtc-sdk-ng folder (or its AgoraRTC_N-production.js)"
                 .into(),
+            short: "--web-sdk names no Agora Web SDK".into(),
         });
     }
-    // A refused cache was already said in `passed_over` by `find`.
+    // A refused cache folder was already said in `passed_over` by `find`.
     let prefix = search.private_download_prefix().unwrap_or_default();
-    let (Some(npm), Some(prefix)) = (&search.npm, prefix) else {
+    let (Some(npm), Some(prefix), Some(failure_file)) =
+        (&search.npm, prefix, search.failure_file())
+    else {
+        let lacking = if search.npm.is_none() {
+            "no npm to download it"
+        } else {
+            "no usable cache folder to download it into"
+        };
         let mut why = vec![format!(
-            "no {PACKAGE} in the working directory's node_modules (or above it), none cached, and no npm to download it"
+            "no {PACKAGE} in the working directory's node_modules (or above it), none cached, and {lacking}"
         )];
         why.extend(passed_over);
-        return Err(missing(why.join("; ")));
+        return Err(missing(
+            why.join("; "),
+            format!("no Agora Web SDK, and {lacking}"),
+        ));
     };
     let package = format!("{PACKAGE}@{}", search.wanted_version());
-    crate::render::print_progress(&format!(
-        "downloading Agora Web SDK {} with npm into {} (once; later runs use this copy)…",
+    // A download that failed a moment ago fails again: say so at once instead of waiting for npm.
+    if let Some(failed) = Failed::read(&failure_file).filter(|f| f.fresh(search.now)) {
+        let retry_at = failed.at + RETRY_AFTER_SECS;
+        let mut m = missing(
+            format!(
+                "downloading {package} with npm failed {} ({}), remembered in {}; not tried again before {}",
+                agora_token_core::time::relative(failed.at, search.now),
+                failed.why,
+                failure_file.display(),
+                agora_token_core::time::rfc3339(retry_at)
+            ),
+            format!("the Web SDK download failed {}", agora_token_core::time::relative(failed.at, search.now)),
+        );
+        m.fix = format!(
+            "{} (or delete {} to let the next run try npm again)",
+            m.fix,
+            failure_file.display()
+        );
+        return Err(m);
+    }
+    let progress = crate::render::Progress::start(&format!(
+        "downloading Agora Web SDK {} with npm into {} (once; later runs use this copy)",
         search.wanted_version(),
         prefix.display()
     ));
-    if let Err(why) = npm_install(npm, &prefix, &package) {
-        return Err(missing(format!(
-            "downloading {package} with npm failed: {why}"
-        )));
+    let installed = npm_install(npm, &prefix, &package, &progress);
+    progress.finish(match &installed {
+        Ok(()) => "done".to_string(),
+        Err(e) => format!("failed: {}", e.short),
+    });
+    if let Err(e) = installed {
+        Failed {
+            at: search.now,
+            why: e.why.clone(),
+        }
+        .write(&failure_file);
+        let unreachable = e.short == UNREACHABLE;
+        let mut m = missing(
+            format!("downloading {package} with npm failed: {}", e.why),
+            e.short,
+        );
+        if unreachable {
+            m.fix = format!(
+                "{} once npm can reach its registry (check `npm config get registry`, the proxy and the network), or pass --web-sdk PATH",
+                m.fix
+            );
+        }
+        return Err(m);
     }
+    let _ = std::fs::remove_file(&failure_file);
     let dir = prefix.join("node_modules").join(PACKAGE);
     match read_package(&dir) {
         Ok((version, bundle)) => Ok(WebSdk {
@@ -436,15 +539,106 @@ pub fn resolve(search: &Search) -> Result<WebSdk, Missing> {
             source: Source::Download,
             passed_over,
         }),
-        Err(why) => Err(missing(why)),
+        Err(why) => Err(missing(why, "the downloaded Web SDK is incomplete".into())),
     }
 }
 
-/// `npm install --prefix PREFIX PACKAGE`, npm's own output on our stderr, killed after
-/// [`DOWNLOAD_TIMEOUT`].
-fn npm_install(npm: &Path, prefix: &Path, package: &str) -> Result<(), String> {
-    std::fs::create_dir_all(prefix)
-        .map_err(|e| format!("could not create {}: {e}", prefix.display()))?;
+/// The few words for a registry npm could not reach.
+const UNREACHABLE: &str = "npm could not reach its registry";
+
+/// Why a download failed: in full, and in a few words.
+#[derive(Debug)]
+struct NpmFailure {
+    why: String,
+    short: String,
+}
+
+impl NpmFailure {
+    fn new(why: impl Into<String>, short: impl Into<String>) -> Self {
+        NpmFailure {
+            why: why.into(),
+            short: short.into(),
+        }
+    }
+}
+
+/// What npm's output says: requests answered (`npm http fetch GET 200 …`), and its error.
+#[derive(Debug, Default)]
+struct NpmLog {
+    fetched: usize,
+    error: Option<String>,
+    code: Option<String>,
+}
+
+impl NpmLog {
+    fn read_line(&mut self, line: &str) {
+        let line = line.trim();
+        if line.starts_with("npm http fetch") {
+            self.fetched += 1;
+        }
+        let Some(rest) = line
+            .strip_prefix("npm error ")
+            .or_else(|| line.strip_prefix("npm ERR! "))
+        else {
+            return;
+        };
+        let rest = rest.trim();
+        if let Some(code) = rest.strip_prefix("code ") {
+            self.code.get_or_insert_with(|| code.trim().to_string());
+        } else if let Some(message) = rest
+            .strip_prefix("FetchError: ")
+            .or_else(|| rest.strip_prefix("network "))
+        {
+            self.error.get_or_insert_with(|| message.to_string());
+        } else if self.error.is_none()
+            && !rest.is_empty()
+            && !rest.starts_with("at ")
+            && !rest.contains(':')
+            && !rest.starts_with("errno")
+            && !rest.starts_with("syscall")
+        {
+            self.error = Some(rest.to_string());
+        }
+    }
+
+    /// npm's own words for the failure, or `fallback`.
+    fn failure(&self, fallback: String) -> NpmFailure {
+        let short = match self.code.as_deref() {
+            Some(
+                "ECONNREFUSED" | "ENOTFOUND" | "EAI_AGAIN" | "ETIMEDOUT" | "ECONNRESET"
+                | "ENETUNREACH",
+            ) => UNREACHABLE.to_string(),
+            Some("E404") => "npm's registry has no such package".to_string(),
+            _ => "npm failed".to_string(),
+        };
+        let why = match (&self.error, &self.code) {
+            (Some(e), _) => format!("{fallback}: {e}"),
+            (None, Some(c)) => format!("{fallback}: {c}"),
+            (None, None) => fallback,
+        };
+        NpmFailure::new(why, short)
+    }
+}
+
+/// `npm install --prefix PREFIX PACKAGE`, bounded: npm gets [`CONNECT_TIMEOUT`] for its first
+/// answer from the registry, [`STALL_TIMEOUT`] between answers and [`DOWNLOAD_TIMEOUT`] in all,
+/// and no retries of its own. Its output is read, not shown: `progress` counts the answers on one
+/// line, and npm's error (if any) becomes the reason.
+fn npm_install(
+    npm: &Path,
+    prefix: &Path,
+    package: &str,
+    progress: &crate::render::Progress,
+) -> Result<(), NpmFailure> {
+    use std::io::BufRead as _;
+    use std::sync::mpsc;
+
+    std::fs::create_dir_all(prefix).map_err(|e| {
+        NpmFailure::new(
+            format!("could not create {}: {e}", prefix.display()),
+            "the cache folder cannot be written",
+        )
+    })?;
     let mut child = Command::new(npm)
         .arg("install")
         .arg("--prefix")
@@ -454,38 +648,129 @@ fn npm_install(npm: &Path, prefix: &Path, package: &str) -> Result<(), String> {
             "--no-fund",
             "--no-save",
             "--no-package-lock",
+            "--no-progress",
             "--omit=dev",
             "--loglevel=http",
+            // npm retries an unreachable registry for about 70 s by default; the timeouts
+            // below bound each wait instead.
+            "--fetch-retries=0",
+            "--fetch-timeout=60000",
             package,
         ])
         .stdin(Stdio::null())
-        // npm's summary goes to stdout, its progress to stderr: both belong on our stderr.
-        .stdout(Stdio::from(
-            std::io::stderr()
-                .as_fd()
-                .try_clone_to_owned()
-                .map_err(|e| e.to_string())?,
-        ))
-        .stderr(Stdio::inherit())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| format!("could not start {}: {e}", npm.display()))?;
+        .map_err(|e| {
+            NpmFailure::new(
+                format!("could not start {}: {e}", npm.display()),
+                "npm could not be started",
+            )
+        })?;
+    let (lines_tx, lines) = mpsc::channel::<String>();
+    let readers: Vec<_> = [
+        child
+            .stdout
+            .take()
+            .map(|o| Box::new(o) as Box<dyn std::io::Read + Send>),
+        child
+            .stderr
+            .take()
+            .map(|e| Box::new(e) as Box<dyn std::io::Read + Send>),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|stream| {
+        let tx = lines_tx.clone();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stream)
+                .lines()
+                .map_while(Result::ok)
+            {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        })
+    })
+    .collect();
+    drop(lines_tx);
     let started = Instant::now();
-    loop {
-        match child.try_wait() {
-            Ok(Some(status)) if status.success() => return Ok(()),
-            Ok(Some(status)) => return Err(format!("npm exited with {status}")),
-            Ok(None) if started.elapsed() > DOWNLOAD_TIMEOUT => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!(
-                    "npm did not finish within {} s",
-                    DOWNLOAD_TIMEOUT.as_secs()
+    let mut last_answer = started;
+    let mut log = NpmLog::default();
+    let stop = |child: &mut std::process::Child, log: &NpmLog, why: String, short: &str| {
+        let _ = child.kill();
+        let _ = child.wait();
+        let mut f = log.failure(why);
+        f.short = short.to_string();
+        f
+    };
+    let result = loop {
+        while let Ok(line) = lines.try_recv() {
+            let before = log.fetched;
+            log.read_line(&line);
+            if log.fetched > before {
+                last_answer = Instant::now();
+                progress.update(&format!(
+                    "{} answered, {:.0} s",
+                    agora_token_core::words::count(log.fetched as u64, "request"),
+                    started.elapsed().as_secs_f64()
                 ));
             }
-            Ok(None) => std::thread::sleep(Duration::from_millis(100)),
-            Err(e) => return Err(e.to_string()),
         }
-    }
+        match child.try_wait() {
+            Ok(Some(status)) if status.success() => break Ok(()),
+            Ok(Some(status)) => {
+                // Let the readers drain what npm printed last (its error).
+                for r in readers {
+                    let _ = r.join();
+                }
+                while let Ok(line) = lines.try_recv() {
+                    log.read_line(&line);
+                }
+                let code = status
+                    .code()
+                    .map_or_else(|| status.to_string(), |c| format!("status {c}"));
+                return Err(log.failure(format!("npm exited with {code}")));
+            }
+            Ok(None) if log.fetched == 0 && started.elapsed() > CONNECT_TIMEOUT => {
+                break Err(stop(
+                    &mut child,
+                    &log,
+                    format!(
+                        "npm got no answer from its registry within {} s (stopped)",
+                        CONNECT_TIMEOUT.as_secs()
+                    ),
+                    UNREACHABLE,
+                ));
+            }
+            Ok(None) if last_answer.elapsed() > STALL_TIMEOUT => {
+                break Err(stop(
+                    &mut child,
+                    &log,
+                    format!(
+                        "the download made no progress for {} s (stopped)",
+                        STALL_TIMEOUT.as_secs()
+                    ),
+                    "the Web SDK download stalled",
+                ));
+            }
+            Ok(None) if started.elapsed() > DOWNLOAD_TIMEOUT => {
+                break Err(stop(
+                    &mut child,
+                    &log,
+                    format!(
+                        "npm did not finish within {} s (stopped)",
+                        DOWNLOAD_TIMEOUT.as_secs()
+                    ),
+                    "the Web SDK download took too long",
+                ));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(50)),
+            Err(e) => break Err(NpmFailure::new(e.to_string(), "npm failed")),
+        }
+    };
+    result
 }
 
 #[cfg(test)]
@@ -620,6 +905,84 @@ mod tests {
                 empty.path().display()
             )
         );
+    }
+
+    /// An `npm` that prints what npm 11 prints for a registry on a closed port, exits 1 and leaves
+    /// a mark each time it runs.
+    fn unreachable_npm(dir: &Path) -> PathBuf {
+        use std::os::unix::fs::PermissionsExt as _;
+        let npm = dir.join("npm");
+        let ran = dir.join("ran");
+        std::fs::write(
+            &npm,
+            format!(
+                "#!/bin/sh\necho x >> '{}'\necho 'npm error code ECONNREFUSED' >&2\necho 'npm error FetchError: request to http://127.0.0.1:9/agora-rtc-sdk-ng failed, reason: connect ECONNREFUSED 127.0.0.1:9' >&2\nexit 1\n",
+                ran.display()
+            ),
+        )
+        .unwrap();
+        std::fs::set_permissions(&npm, std::fs::Permissions::from_mode(0o755)).unwrap();
+        npm
+    }
+
+    /// Regression: an unreachable registry cost every run npm's whole retry time (71 s); now the
+    /// failure is named in a few words, remembered in the cache, and the next runs do not call npm.
+    #[test]
+    fn a_failed_download_is_named_remembered_and_not_retried_for_a_while() {
+        let dir = tempfile::tempdir().unwrap();
+        let search = Search {
+            cwd: Some(dir.path().to_path_buf()),
+            cache: Some(dir.path().join("cache")),
+            npm: Some(unreachable_npm(dir.path())),
+            sim: true,
+            now: 1_800_000_000,
+            ..Search::default()
+        };
+        let first = resolve(&search).unwrap_err();
+        assert_eq!(first.short, "npm could not reach its registry", "{first:?}");
+        assert!(first.why.contains("ECONNREFUSED 127.0.0.1:9"), "{first:?}");
+        let runs = || {
+            std::fs::read_to_string(dir.path().join("ran"))
+                .unwrap()
+                .lines()
+                .count()
+        };
+        assert_eq!(runs(), 1);
+        let later = Search {
+            now: search.now + 600,
+            ..search.clone()
+        };
+        let second = resolve(&later).unwrap_err();
+        assert_eq!(runs(), 1, "npm was called again");
+        assert!(second.why.contains("10 min ago"), "{second:?}");
+        assert!(second.why.contains("ECONNREFUSED"), "{second:?}");
+        assert!(second.fix.contains("delete"), "{second:?}");
+        // After a while (or with the clock moved back) npm is tried again.
+        for now in [search.now + RETRY_AFTER_SECS, search.now - 1] {
+            resolve(&Search {
+                now,
+                ..search.clone()
+            })
+            .unwrap_err();
+        }
+        assert_eq!(runs(), 3);
+    }
+
+    #[test]
+    fn npm_errors_are_read_into_one_reason() {
+        let mut log = NpmLog::default();
+        for line in [
+            "npm http fetch GET 200 https://registry.npmjs.org/agora-rtc-sdk-ng 812ms (cache miss)",
+            "npm error code E404",
+            "npm error 404 Not Found - GET https://registry.example/agora-rtc-sdk-ng - not found",
+            "npm error 404  'agora-rtc-sdk-ng@4.24.8' is not in this registry.",
+        ] {
+            log.read_line(line);
+        }
+        assert_eq!(log.fetched, 1);
+        let f = log.failure("npm exited with 1".into());
+        assert_eq!(f.short, "npm's registry has no such package");
+        assert!(f.why.starts_with("npm exited with 1: "), "{f:?}");
     }
 
     #[test]

@@ -44,6 +44,11 @@ pub struct ProbeArgs {
     #[arg(long, value_name = "PATH")]
     pub cert_file: Option<PathBuf>,
 
+    /// Read the App Certificate from the first line of stdin (as `token --cert-stdin` does; the
+    /// same as --cert-file -).
+    #[arg(long, conflicts_with = "cert_file")]
+    pub cert_stdin: bool,
+
     /// Agora's native SDK for the join check: `libagora_rtc_sdk.so` or the `agora_sdk` directory
     /// (otherwise AGORA_SDK_LIB, LD_LIBRARY_PATH, ./agora_sdk/, the system library search).
     #[arg(long, value_name = "PATH")]

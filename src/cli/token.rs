@@ -44,9 +44,16 @@ pub struct TokenArgs {
     #[arg(long)]
     pub app_id: Option<String>,
 
-    /// The role the app joins as.
+    /// The role the app joins as. `publisher` checks that the token may publish.
     #[arg(long, value_enum)]
     pub role: Option<RoleArg>,
+
+    /// The project enforces co-host authentication, so a token without publish privileges cannot
+    /// publish: checked as for --role publisher unless --role says otherwise. Without it (or
+    /// --role publisher) a join-only token is described, not blamed: co-host authentication is
+    /// off by default.
+    #[arg(long)]
+    pub cohost_auth: bool,
 
     /// What the app does with the token (default: what the token is for; rtc when --channel is
     /// given). An RTC token used for RTM login, and the reverse, is named as such.
@@ -107,7 +114,8 @@ pub struct CertArgs {
 #[derive(Debug, Subcommand)]
 pub enum TokenCommand {
     /// Build a 006 or 007 token for a test setup (byte-identical to Agora's builders given the same
-    /// salt and issue time).
+    /// salt and issue time). The App Certificate is required: AGORA_APP_CERTIFICATE, --cert-file
+    /// PATH or --cert-stdin.
     Build(BuildArgs),
 }
 

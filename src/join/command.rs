@@ -118,6 +118,7 @@ pub fn prepare(args: JoinArgs, env: &Env) -> Result<Prepared, String> {
             ),
             (true, _) => (inputs.token.clone(), Some(world.mint(&channel, "", now))),
         };
+        let sim_double = args.sdk.is_none();
         let sdk = match args.sdk.clone() {
             Some(p) => p,
             None => sim::double_path().ok_or_else(|| {
@@ -138,6 +139,7 @@ pub fn prepare(args: JoinArgs, env: &Env) -> Result<Prepared, String> {
                 flag: Some(sdk),
                 env: None,
                 ld_library_path: None,
+                sim_double,
             },
             listen: args.listen,
             connect_timeout,
@@ -180,6 +182,7 @@ pub fn prepare(args: JoinArgs, env: &Env) -> Result<Prepared, String> {
                 flag: args.sdk.clone(),
                 env: env.var(ENV_VAR).map(Into::into),
                 ld_library_path: env.var("LD_LIBRARY_PATH").map(Into::into),
+                sim_double: false,
             },
             listen: args.listen,
             connect_timeout,

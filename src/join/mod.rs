@@ -42,6 +42,8 @@ pub struct SdkChoice {
     pub env: Option<OsString>,
     /// `LD_LIBRARY_PATH`.
     pub ld_library_path: Option<OsString>,
+    /// `flag` is the SDK double `--sim` chose, not a path the user gave.
+    pub sim_double: bool,
 }
 
 /// Everything one join cycle needs.
@@ -105,7 +107,7 @@ pub struct LibraryInfo {
     pub path: String,
     /// SDK build from the version file, if any.
     pub version: Option<String>,
-    /// `flag`, `env` or `search`.
+    /// `flag` (--sdk), `env`, `search`, or `sim` (the SDK double --sim chose).
     pub source: &'static str,
 }
 
@@ -447,6 +449,7 @@ async fn cycle(opts: &JoinOptions, rec: &mut Recorder) -> Result<Finding, Findin
         path: sdk.path.display().to_string(),
         version: sdk.version.clone(),
         source: match sdk.source {
+            SdkSource::Flag if opts.sdk.sim_double => "sim",
             SdkSource::Flag => "flag",
             SdkSource::Env => "env",
             SdkSource::Search => "search",

@@ -91,7 +91,11 @@ pub fn asked(args: &ProbeArgs) -> Asked<'_> {
         token_server: args.token_server.as_deref(),
         channel: args.channel.as_deref(),
         uid: args.uid.as_deref(),
-        cert_file: args.cert_file.as_deref(),
+        // --cert-stdin is --cert-file - (the certificate reader takes `-` as stdin).
+        cert_file: args
+            .cert_file
+            .as_deref()
+            .or(args.cert_stdin.then_some(std::path::Path::new("-"))),
         ..Asked::default()
     }
 }

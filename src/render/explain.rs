@@ -248,16 +248,7 @@ pub fn log_human(source: &str, report: &LogReport, ctx: &OutputContext) -> Strin
     // `-q`: only the closing line, which says why the exit code is what it is.
     for f in report.errors.iter().filter(|_| !ctx.quiet) {
         let e = f.entry;
-        let lines = if f.first_line == f.last_line {
-            format!("line {}", f.first_line)
-        } else {
-            format!("lines {}–{}", f.first_line, f.last_line)
-        };
-        let times = if f.count == 1 {
-            "once".to_string()
-        } else {
-            format!("{} times", f.count)
-        };
+        let seen = super::style::occurrences(f.count, f.first_line, f.last_line);
         let _ = writeln!(
             s,
             "{} {} — {}",
@@ -265,7 +256,7 @@ pub fn log_human(source: &str, report: &LogReport, ctx: &OutputContext) -> Strin
             e.key.bold(),
             e.title.bold()
         );
-        let _ = writeln!(s, "    {times}, {lines}");
+        let _ = writeln!(s, "    {seen}");
         let _ = writeln!(s, "    {}:{}: {}", source, f.first_line, f.line);
         let _ = writeln!(s, "    {}", e.headline());
         if ctx.verbose {

@@ -26,10 +26,10 @@ pub fn human(r: &JoinReport, ctx: &OutputContext) -> String {
     if let Some(lib) = &r.library {
         let _ = writeln!(
             out,
-            "  library: {} ({}, from {})",
+            "  library: {} ({}, {})",
             lib.path,
             lib.version.as_deref().unwrap_or("version unknown"),
-            lib.source
+            library_source(lib.source)
         );
     }
     let _ = writeln!(out, "  key: {}  (agora-doctor explain {})", f.key, f.key);
@@ -68,4 +68,15 @@ pub fn json(r: &JoinReport) -> String {
     let mut s = serde_json::to_string_pretty(r).unwrap_or_else(|_| "{}".to_string());
     s.push('\n');
     s
+}
+
+/// Where the native library came from, as a person reads it (`source` is the JSON word).
+fn library_source(source: &str) -> &str {
+    match source {
+        "flag" => "from --sdk",
+        "env" => "from AGORA_SDK_LIB",
+        "search" => "found on the library search path",
+        "sim" => "the SDK double --sim uses",
+        other => other,
+    }
 }

@@ -113,14 +113,64 @@ pub fn print_error(message: &str) {
     let _ = writeln!(io::stderr(), "agora-doctor: error: {message}");
 }
 
+/// Print a note about what the run did outside stdout (a file written) to stderr.
+pub fn print_note(message: &str) {
+    let message = style::escape_controls(message, false);
+    let _ = writeln!(io::stderr(), "agora-doctor: {message}");
+}
+
 /// Print a warning about how the tool was called (not a finding) to stderr, as is.
 pub fn print_warning(message: &str) {
     let message = style::escape_controls(message, false);
     let _ = writeln!(io::stderr(), "{message}");
 }
 
-/// Print a progress line for slow work (a download, a build) to stderr, so stdout stays the report.
-pub fn print_progress(message: &str) {
-    let message = style::escape_controls(message, false);
-    let _ = writeln!(io::stderr(), "agora-doctor: {message}");
+/// One progress line on stderr for slow work: rewritten in place on a terminal as the work
+/// advances, otherwise printed once when it starts and once when it ends (a log keeps two lines,
+/// not one per step).
+pub struct Progress {
+    message: String,
+    terminal: bool,
+}
+
+impl Progress {
+    /// Say that `message` started.
+    pub fn start(message: &str) -> Progress {
+        use std::io::IsTerminal as _;
+        // A path in the message may hold control characters: they are shown, not obeyed.
+        let message = style::escape_controls(message, false);
+        let p = Progress {
+            message: message.to_string(),
+            terminal: io::stderr().is_terminal(),
+        };
+        let _ = write!(io::stderr(), "agora-doctor: {message}…");
+        if !p.terminal {
+            let _ = writeln!(io::stderr());
+        }
+        p
+    }
+
+    /// Show how far it got (on a terminal only).
+    pub fn update(&self, status: &str) {
+        if self.terminal {
+            let _ = write!(
+                io::stderr(),
+                "\r\x1b[Kagora-doctor: {}… {status}",
+                self.message
+            );
+        }
+    }
+
+    /// Say how it ended.
+    pub fn finish(&self, outcome: String) {
+        if self.terminal {
+            let _ = writeln!(
+                io::stderr(),
+                "\r\x1b[Kagora-doctor: {}: {outcome}",
+                self.message
+            );
+        } else {
+            let _ = writeln!(io::stderr(), "agora-doctor: {}: {outcome}", self.message);
+        }
+    }
 }

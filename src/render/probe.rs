@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::style::{mark_word, plural};
 use super::OutputContext;
+use crate::probe::checks::browser::NOT_RUN_KEYS;
 use crate::probe::runner::CheckSpec;
 use crate::probe::ProbeReport;
 use crate::report::{Finding, Status};
@@ -52,7 +53,15 @@ pub fn summary_line(report: &ProbeReport) -> String {
             parts.join(", ")
         )
     };
-    summary
+    // A check the run asked for that could not start is said here too: a "no problems" line
+    // must not hide that the browser never opened.
+    let not_run: Vec<String> = report
+        .checks
+        .iter()
+        .filter(|c| c.status == Status::Skip && NOT_RUN_KEYS.contains(&c.key.as_str()))
+        .map(|c| format!("; the {} check did not run: {}", c.id, c.summary))
+        .collect();
+    summary + &not_run.concat()
 }
 
 /// `-q`: the summary line alone, marked when the run used the simulated edge (a test double).

@@ -132,11 +132,9 @@ pub fn render_markdown(report: &SupportReport) -> String {
         for e in &log.errors {
             let _ = writeln!(
                 md,
-                "### `{}` — {} time(s), lines {}–{}\n\n```text\n{}\n```\n\n{}\n\n**Fix:** {}\n",
+                "### `{}` — {}\n\n```text\n{}\n```\n\n{}\n\n**Fix:** {}\n",
                 e.entry.key,
-                e.count,
-                e.first_line,
-                e.last_line,
+                super::style::occurrences(e.count, e.first_line, e.last_line),
                 e.line.replace("```", "'''"),
                 e.entry.summary,
                 e.entry.fix

@@ -56,12 +56,20 @@ pub fn label(status: Status) -> String {
     }
 }
 
-/// The plural ending for a count: "" for one, "s" otherwise.
-pub fn plural<N: Into<u64>>(n: N) -> &'static str {
-    if n.into() == 1 {
-        ""
+/// The plural ending for a count, and a count with its noun: the token core's one rule, so that
+/// every document counts the same way.
+pub use agora_token_core::words::{count, plural};
+
+/// How often and where something was seen in a file: `once, line 10`, `3 times, lines 4–6`.
+pub fn occurrences(times: u64, first_line: u64, last_line: u64) -> String {
+    let times = match times {
+        1 => "once".to_string(),
+        n => count(n, "time"),
+    };
+    if first_line == last_line {
+        format!("{times}, line {first_line}")
     } else {
-        "s"
+        format!("{times}, lines {first_line}–{last_line}")
     }
 }
 
@@ -91,6 +99,19 @@ pub fn finding_lines(out: &mut String, f: &Finding, verbose: bool) {
         if detail || f.status == Status::Skip {
             let _ = writeln!(out, "      {} {fix}", "fix:".bold());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression: the support report said "1 time(s), lines 3–3".
+    #[test]
+    fn occurrences_read_as_words() {
+        assert_eq!(occurrences(1, 3, 3), "once, line 3");
+        assert_eq!(occurrences(3, 4, 6), "3 times, lines 4–6");
+        assert_eq!(occurrences(2, 7, 7), "2 times, line 7");
     }
 }
 

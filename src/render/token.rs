@@ -362,7 +362,10 @@ fn decoded_block(out: &mut String, d: &Decoded, now: u64) {
         row(
             out,
             "Trailing",
-            format!("{} byte(s) after the token data", d.trailing_bytes),
+            format!(
+                "{} after the token data",
+                super::style::count(d.trailing_bytes as u64, "byte")
+            ),
         );
     }
 }

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use colored::Colorize;
 
-use super::style::finding_lines;
+use super::style::{count, finding_lines};
 use super::OutputContext;
 use crate::token_server::report::{Summary, TokenServerReport};
 
@@ -22,8 +22,10 @@ pub fn summary_line(s: &Summary, strict: bool) -> String {
         "no problems".green().bold().to_string()
     } else {
         let t = format!(
-            "{problems} problem(s): {} failure(s), {} warning(s)",
-            s.failures, s.warnings
+            "{}: {}, {}",
+            count(problems as u64, "problem"),
+            count(s.failures as u64, "failure"),
+            count(s.warnings as u64, "warning")
         );
         if s.failures > 0 || strict {
             t.red().bold().to_string()
@@ -32,8 +34,10 @@ pub fn summary_line(s: &Summary, strict: bool) -> String {
         }
     };
     format!(
-        "{head} in {} request(s) ({} passed, {} skipped)",
-        s.requests, s.passed, s.skipped
+        "{head} in {} ({} passed, {} skipped)",
+        count(s.requests as u64, "request"),
+        s.passed,
+        s.skipped
     )
 }
 
@@ -95,4 +99,36 @@ pub fn human(r: &TokenServerReport, ctx: &OutputContext) -> String {
     out.push('\n');
     let _ = writeln!(out, "{}", summary_line(&r.summary, strict));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression: the closing line said "2 problem(s): 1 failure(s), 1 warning(s)" beside the
+    /// "1 problem" of the other commands.
+    #[test]
+    fn the_closing_line_counts_in_words() {
+        colored::control::set_override(false);
+        let s = Summary {
+            requests: 2,
+            failures: 1,
+            warnings: 0,
+            passed: 5,
+            skipped: 1,
+        };
+        assert_eq!(
+            summary_line(&s, false),
+            "1 problem: 1 failure, 0 warnings in 2 requests (5 passed, 1 skipped)"
+        );
+        let one = Summary {
+            requests: 1,
+            failures: 1,
+            warnings: 1,
+            ..s
+        };
+        assert!(
+            summary_line(&one, false).starts_with("2 problems: 1 failure, 1 warning in 1 request ")
+        );
+    }
 }

@@ -34,7 +34,11 @@ pub fn compute(args: ReportArgs, env: &Env) -> Result<Computed, Failure> {
         Some(path) => Some(read_log(path, env).map_err(failed)?),
         None => None,
     };
-    let probe = execute(&args.probe, env).map_err(|e| failed(e.to_string()))?;
+    let mut probe = execute(&args.probe, env).map_err(|e| failed(e.to_string()))?;
+    // A report is pasted in public: the user's home folder (cache paths, the SDK double) is `~`.
+    if let Some(home) = env.non_blank("HOME") {
+        home_as_tilde(&mut probe, home);
+    }
     let diagnosis = args.probe.token.as_deref().map(diagnose);
     let decoded = diagnosis.as_ref().and_then(|d| d.token.as_ref());
     let report = SupportReport {
@@ -135,5 +139,85 @@ fn shell_quote(s: &str) -> String {
         s.to_owned()
     } else {
         format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// Every `HOME/…` path in the probe's text written `~/…`. Pure.
+pub fn home_as_tilde(probe: &mut crate::probe::ProbeReport, home: &str) {
+    let home = home.trim_end_matches('/');
+    if home.is_empty() {
+        return;
+    }
+    let prefix = format!("{home}/");
+    let fix = |s: &mut String| {
+        if s.contains(&prefix) {
+            *s = s.replace(&prefix, "~/");
+        }
+    };
+    let fix_finding = |f: &mut crate::report::Finding| {
+        fix(&mut f.summary);
+        f.evidence.iter_mut().for_each(fix);
+        if let Some(x) = f.fix.as_mut() {
+            fix(x);
+        }
+    };
+    for c in &mut probe.checks {
+        fix(&mut c.summary);
+        c.evidence.iter_mut().for_each(fix);
+        if let Some(x) = c.fix.as_mut() {
+            fix(x);
+        }
+        c.findings.iter_mut().for_each(fix_finding);
+    }
+    probe.notes.iter_mut().for_each(fix);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::probe::runner::CheckReport;
+    use crate::report::{Finding, Status};
+
+    /// Regression: the support report showed the user's home folder in cache paths.
+    #[test]
+    fn the_home_folder_is_shown_as_a_tilde() {
+        let check = CheckReport {
+            id: "join",
+            title: "t",
+            status: Status::Pass,
+            key: "probe.join.ok".into(),
+            summary: "ok".into(),
+            evidence: vec!["library: /home/ana/.cache/agora-doctor/libagora_sdk_double.so".into()],
+            fix: None,
+            findings: vec![Finding::new(
+                "k",
+                Status::Pass,
+                "path: /home/ana/.cache/agora-doctor/web-sdk/x.js",
+            )],
+            duration_ms: 0,
+            budget_ms: 0,
+        };
+        let mut probe = crate::probe::ProbeReport {
+            schema: crate::probe::SCHEMA,
+            simulated: true,
+            target: String::new(),
+            strict: false,
+            checks: vec![check],
+            counts: Default::default(),
+            wall_ms: 0,
+            exit_code: 0,
+            notes: vec!["/home/anabel/x stays".into()],
+        };
+        home_as_tilde(&mut probe, "/home/ana/");
+        let c = &probe.checks[0];
+        assert_eq!(
+            c.evidence[0],
+            "library: ~/.cache/agora-doctor/libagora_sdk_double.so"
+        );
+        assert_eq!(
+            c.findings[0].summary,
+            "path: ~/.cache/agora-doctor/web-sdk/x.js"
+        );
+        assert_eq!(probe.notes[0], "/home/anabel/x stays");
     }
 }

@@ -188,7 +188,12 @@ fn check_into(
             .map(User::Uid)
             .or_else(|| args.account.clone().map(User::Account)),
         app_id: args.app_id.clone(),
-        role: args.role.map(role),
+        // Co-host authentication makes publish privileges matter: a user of such a project is
+        // taken to publish unless --role says otherwise.
+        role: args
+            .role
+            .map(role)
+            .or(args.cohost_auth.then_some(Role::Publisher)),
         certificate: None,
     };
     let mut single: Option<(String, String)> = None;
@@ -199,7 +204,10 @@ fn check_into(
         exp.user = exp.user.or(s.expectation.user);
         exp.app_id = exp.app_id.or(s.expectation.app_id);
         exp.role = exp.role.or(s.expectation.role);
-        if cert.is_none() {
+        // A sample is checked with its own certificate: AGORA_APP_CERTIFICATE holds the user's
+        // project's, which no sample was signed with (a certificate given by flag is the user's
+        // explicit choice and stays).
+        if cert.as_ref().is_none_or(|c| c.source == CertSource::Env) {
             cert = Some(Certificate::example(s.certificate));
             *secret = Some(s.certificate.to_string());
         }

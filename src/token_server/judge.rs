@@ -233,10 +233,17 @@ fn lifetime(t: &Token, service: ServiceUse, asked: u32, now: u64) -> Option<Find
     Some(f)
 }
 
-/// TLS as a browser sees it: https, or http on loopback during development.
-pub fn tls(scheme: &str, host_is_loopback: bool) -> Finding {
+/// TLS as a browser sees it: https, or http on loopback during development. `answered`: whether any
+/// request got an answer, i.e. whether a TLS handshake was completed at all.
+pub fn tls(scheme: &str, host_is_loopback: bool, answered: bool) -> Finding {
     match (scheme, host_is_loopback) {
-        ("https", _) => Finding::new(keys::TLS, Status::Pass, "https: TLS handshake and certificate accepted"),
+        ("https", _) if answered => Finding::new(keys::TLS, Status::Pass, "https: TLS handshake and certificate accepted"),
+        ("https", _) => Finding::new(
+            keys::TLS,
+            Status::Skip,
+            "https: TLS not judged here: no request got an answer (the requests above say why)",
+        )
+        .with_fix("make the server reachable first (see the requests above), then check again"),
         (_, true) => Finding::new(
             keys::TLS,
             Status::Pass,

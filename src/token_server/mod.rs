@@ -189,7 +189,15 @@ fn compute_report(
                 Finding::new(
                     judge::keys::UNREACHABLE,
                     Status::Fail,
-                    format!("no answer from {url}: {e}"),
+                    // A wait that ran out says how long it was.
+                    if e.starts_with("timed out") {
+                        format!(
+                            "no answer from {url} within {} s (--timeout): {e}",
+                            args.timeout
+                        )
+                    } else {
+                        format!("no answer from {url}: {e}")
+                    },
                 )
                 .with_evidence(format!(
                     "each network operation may take {} s (--timeout)",
@@ -215,7 +223,11 @@ fn compute_report(
         requests.push(result);
     }
 
-    let mut browser = vec![judge::tls(parsed.scheme(), loopback)];
+    let mut browser = vec![judge::tls(
+        parsed.scheme(),
+        loopback,
+        first_answer.is_some(),
+    )];
     if let Some(a) = &first_answer {
         browser.push(judge::cors(a.allow_origin.as_deref(), &args.origin));
         let pre = runtime.block_on(fetch::preflight(&client, &requests[0].url, &args.origin));

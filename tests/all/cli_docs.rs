@@ -104,3 +104,60 @@ fn bash_completes_subcommands_and_their_options() {
     let offered = bash_completes(&["agora-doctor", "probe", "--si"]);
     assert!(offered.contains(&"--sim".to_string()), "{offered:?}");
 }
+
+/// Regression: the man page had no EXIT STATUS or ENVIRONMENT section. Both are there, the exit
+/// codes are the README's, and every environment variable the sources read is listed (and no
+/// other).
+#[test]
+fn man_page_has_exit_status_and_every_environment_variable() {
+    let page = man_page();
+    let top = &page[..page.find(".TH agora-doctor-token").unwrap()];
+    let exit = &top[top.find(".SH \"EXIT STATUS\"").expect("EXIT STATUS")..];
+    for code in ["\\fB0\\fR", "\\fB1\\fR", "\\fB2\\fR"] {
+        assert!(exit.contains(code), "{exit}");
+    }
+    let env = &top[top.find(".SH ENVIRONMENT").expect("ENVIRONMENT")..];
+    let listed: std::collections::BTreeSet<String> = env
+        .lines()
+        .filter(|l| l.starts_with("\\fBAGORA_"))
+        .map(|l| {
+            l.trim_start_matches("\\fB")
+                .split('\\')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let mut read = std::collections::BTreeSet::new();
+    let mut stack = vec![std::path::PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src"
+    ))];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for part in text.split('"').skip(1).step_by(2) {
+                    let var = part.starts_with("AGORA_")
+                        && part.len() > 6
+                        && !part.ends_with('_')
+                        && part.bytes().all(|c| c.is_ascii_uppercase() || c == b'_');
+                    if var
+                        && (part.starts_with("AGORA_DOCTOR_")
+                            || part.starts_with("AGORA_APP_")
+                            || part == "AGORA_SDK_LIB")
+                    {
+                        read.insert(part.to_string());
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(
+        listed, read,
+        "the man page's ENVIRONMENT and the variables the sources read"
+    );
+}

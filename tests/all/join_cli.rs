@@ -167,3 +167,24 @@ fn the_certificate_is_never_printed() {
         assert!(!String::from_utf8_lossy(&out.stderr).contains(cert));
     }
 }
+
+/// Regression: `join --sim` said the library came "from flag" when no flag was given (the SDK
+/// double is --sim's own choice); --sdk is still named when it is the user's.
+#[test]
+fn sim_join_names_the_sdk_double_as_its_own_choice_not_a_flag() {
+    let out = join()
+        .args(["--sim", "--tone-secs", "0.2"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    let library = text.lines().find(|l| l.contains("library:")).unwrap();
+    assert!(!library.contains("flag"), "{library}");
+    assert!(library.contains("the SDK double --sim uses"), "{library}");
+    let out = join()
+        .args(["--sim", "--tone-secs", "0.2", "--json"])
+        .output()
+        .unwrap();
+    let doc: Value = schema::parse_json_output(&out.stdout);
+    assert_eq!(doc["library"]["source"], "sim", "{doc:#}");
+}

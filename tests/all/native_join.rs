@@ -35,6 +35,7 @@ fn options(edge: &SimEdge, lib: PathBuf, token: Option<String>) -> JoinOptions {
             flag: Some(lib),
             env: None,
             ld_library_path: None,
+            sim_double: false,
         },
         listen: false,
         connect_timeout: Duration::from_secs(5),
@@ -275,6 +276,7 @@ fn no_library_at_all_is_a_skip_listing_where_it_looked() {
         flag: None,
         env: None,
         ld_library_path: Some(empty.0.clone().into_os_string()),
+        sim_double: false,
     };
     let r = run(&opts);
     assert_eq!(r.finding.status, Status::Skip);
@@ -296,6 +298,7 @@ fn no_library_at_all_is_a_skip_listing_where_it_looked() {
         flag: Some(empty.0.clone()),
         env: None,
         ld_library_path: None,
+        sim_double: false,
     };
     let r = run(&opts);
     assert_eq!(r.finding.key, "probe.join.sdk_not_found");

@@ -326,3 +326,99 @@ fn a_foreign_token_under_sim_fails_the_same_way_everywhere_and_is_explained() {
         "{listed}"
     );
 }
+
+/// Regression: `probe` took the certificate from --cert-file only, while `token` also takes
+/// --cert-stdin. A token signed with a certificate read from stdin passes the simulated project
+/// that certificate names, and the certificate is printed nowhere.
+#[test]
+fn cert_stdin_gives_probe_the_certificate_as_token_does() {
+    let app = "5150aa0c51de4d0cb0b1d0ab1e0ed9e0";
+    let cert = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
+    let token = agora_token_core::rtc_007(
+        app,
+        cert,
+        "demo",
+        "42",
+        agora_token_core::Role::Publisher,
+        u32::try_from(agora_clock::unix()).unwrap(),
+        3600,
+        3600,
+        7,
+    )
+    .unwrap();
+    let run = |stdin: &str| {
+        Command::cargo_bin("agora-doctor")
+            .unwrap()
+            .args([
+                "probe", "--sim", "--json", "--only", "config", "--app-id", app,
+            ])
+            .args([
+                "--token",
+                &token,
+                "--channel",
+                "demo",
+                "--uid",
+                "42",
+                "--cert-stdin",
+            ])
+            .env_remove("AGORA_APP_CERTIFICATE")
+            .write_stdin(stdin)
+            .output()
+            .unwrap()
+    };
+    let out = run(&format!("{cert}\n"));
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!all.contains(cert), "certificate leaked");
+    assert_eq!(out.status.code(), Some(0), "{all}");
+    let json: Value = schema::parse_json_output(&out.stdout);
+    assert_eq!(json["checks"][0]["status"], "pass", "{json:#}");
+    // Another certificate on stdin: the same token now fails its signature.
+    let out = run("00112233445566778899aabbccddeeff\n");
+    assert_eq!(out.status.code(), Some(1));
+}
+
+/// A join-only token (as the Console's temporary tokens are) passes the config check: its missing
+/// publish privileges are described as a finding of their own, neither warned about nor turning
+/// the check into a skip.
+#[test]
+fn a_join_only_token_passes_config_with_its_publish_privileges_described() {
+    let app = "5150aa0c51de4d0cb0b1d0ab1e0ed9e0";
+    let cert = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
+    let token = agora_token_core::rtc_007(
+        app,
+        cert,
+        "demo",
+        "42",
+        agora_token_core::Role::Subscriber,
+        u32::try_from(agora_clock::unix()).unwrap(),
+        3600,
+        3600,
+        7,
+    )
+    .unwrap();
+    let out = Command::cargo_bin("agora-doctor")
+        .unwrap()
+        .args([
+            "probe", "--sim", "--json", "--only", "config", "--app-id", app,
+        ])
+        .args(["--token", &token, "--channel", "demo", "--uid", "42"])
+        .args(["--cert-stdin"])
+        .env_remove("AGORA_APP_CERTIFICATE")
+        .write_stdin(format!("{cert}\n"))
+        .output()
+        .unwrap();
+    let json: Value = schema::parse_json_output(&out.stdout);
+    let config = &json["checks"][0];
+    assert_eq!(config["status"], "pass", "{json:#}");
+    let publish = config["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["key"] == "token.cannot_publish")
+        .expect("described");
+    assert_eq!(publish["status"], "skip", "{publish}");
+}

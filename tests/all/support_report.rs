@@ -118,6 +118,12 @@ fn report_writes_to_out_file_and_names_an_unreadable_log() {
     assert!(out.stdout.is_empty());
     let written = std::fs::read_to_string(&target).unwrap();
     assert!(written.contains("`clock`"));
+    // Regression: a successful --out said nothing at all; stderr now says where the report went.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("wrote the report") && stderr.contains(&target.display().to_string()),
+        "{stderr}"
+    );
 
     let missing = dir.join("no-such.log");
     let out = Command::cargo_bin("agora-doctor")
@@ -254,4 +260,23 @@ fn an_undecodable_log_is_refused_not_reported_clean() {
             "{stderr}"
         );
     }
+}
+
+/// Regression: the report's log section said "1 time(s), lines 10–10"; it counts as `explain
+/// --log` does ("once, line 10", "3 times, lines 4–6").
+#[test]
+fn the_log_section_counts_in_words() {
+    let log = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/logs/web-4.24-console.log"
+    );
+    let out = Command::cargo_bin("agora-doctor")
+        .unwrap()
+        .args(["report", "--sim", "--only", "clock", "--log", log])
+        .output()
+        .unwrap();
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(md.contains("— once, line 10\n"), "{md}");
+    assert!(md.contains("— 3 times, lines 4–6\n"), "{md}");
+    assert!(!md.contains("(s)"), "{md}");
 }

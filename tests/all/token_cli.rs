@@ -588,6 +588,30 @@ fn examples_run_without_an_account() {
     }
 }
 
+/// Regression: `token --example valid` failed ("signature does not match") when
+/// AGORA_APP_CERTIFICATE was exported, the README's own way to pass a certificate: a sample is
+/// checked with its own certificate whatever the environment holds.
+#[test]
+fn examples_use_their_own_certificate_whatever_the_environment_holds() {
+    let out = doctor()
+        .args(["token", "--example", "valid", "--json"])
+        .env("AGORA_APP_CERTIFICATE", "00112233445566778899aabbccddeeff")
+        .output()
+        .unwrap();
+    let doc = json_of(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{doc:#}");
+    assert_eq!(doc["expectation"]["certificate"], "example");
+    let findings = doc["tokens"][0]["findings"].as_array().unwrap();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["key"] == "token.signature_valid" && f["status"] == "pass"),
+        "{doc:#}"
+    );
+    // The environment's certificate is still never printed.
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("00112233445566778899aabbccddeeff"));
+}
+
 #[test]
 fn colour_only_when_asked() {
     let plain = doctor()

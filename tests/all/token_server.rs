@@ -162,3 +162,43 @@ fn a_server_that_is_not_there_is_unreachable_not_a_hang() {
     assert_eq!(code, 1);
     assert!(has(&doc, "token_server.unreachable", "fail"), "{doc:#}");
 }
+
+/// Regression: with no answer at all, `https: TLS handshake and certificate accepted` still passed;
+/// a check that was not performed is a skip.
+#[test]
+fn tls_is_not_passed_when_no_request_got_an_answer() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (code, doc) = run(
+        &format!("https://127.0.0.1:{port}{RTC}"),
+        &["--timeout", "2"],
+    );
+    assert_eq!(code, 1);
+    assert!(has(&doc, "token_server.unreachable", "fail"), "{doc:#}");
+    assert!(has(&doc, "token_server.tls", "skip"), "{doc:#}");
+    assert!(!has(&doc, "token_server.tls", "pass"), "{doc:#}");
+}
+
+/// A server that accepts and never answers: the wait is bounded by --timeout and the finding says
+/// how long it waited.
+#[test]
+fn a_server_that_never_answers_is_named_with_the_wait_that_ran_out() {
+    // Bound and listening, never accepted: the kernel completes the connection, nobody answers.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let started = std::time::Instant::now();
+    let (code, doc) = run(
+        &format!("http://127.0.0.1:{port}{RTC}"),
+        &["--timeout", "1"],
+    );
+    assert_eq!(code, 1);
+    assert!(started.elapsed() < Duration::from_secs(30));
+    let summary = doc["requests"][0]["findings"][0]["summary"]
+        .as_str()
+        .unwrap();
+    assert!(summary.contains("within 1 s (--timeout)"), "{summary}");
+    drop(silent);
+}

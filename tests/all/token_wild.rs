@@ -131,3 +131,69 @@ fn the_cli_reads_every_paste_from_stdin() {
         }
     }
 }
+
+/// The genuine tokens through `token - --json` with `extra` arguments: each token's
+/// `token.cannot_publish` status (`None` when the token has no such finding).
+fn publish_verdicts(extra: &[&str]) -> Vec<(String, Option<String>)> {
+    let genuine: Vec<Value> = corpus()
+        .into_iter()
+        .filter(|v| kind(v) == "genuine")
+        .collect();
+    let stdin: String = genuine
+        .iter()
+        .map(|v| format!("{}\n", v["input"].as_str().unwrap()))
+        .collect();
+    let out = common::doctor()
+        .args(["token", "-", "--json", "--now", "2026-11-25T00:00:00Z"])
+        .args(extra)
+        .write_stdin(stdin)
+        .output()
+        .unwrap();
+    let doc = common::schema::parse_json_output(&out.stdout);
+    genuine
+        .iter()
+        .zip(doc["tokens"].as_array().unwrap())
+        .map(|(v, t)| {
+            let status = t["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|f| f["key"] == "token.cannot_publish")
+                .map(|f| f["status"].as_str().unwrap().to_string());
+            (v["name"].as_str().unwrap().to_string(), status)
+        })
+        .collect()
+}
+
+/// Regression: 36 of the 41 genuine tokens (Console temporary tokens among them) were warned
+/// "cannot publish", although a join-only token publishes unless the project enables co-host
+/// authentication (off by default). Only the user saying so (`--cohost-auth`, `--role publisher`)
+/// makes it a failure.
+#[test]
+fn genuine_join_only_tokens_are_not_warned_unless_cohost_authentication_is_said() {
+    let default = publish_verdicts(&[]);
+    assert!(default.len() >= 40);
+    let blamed: Vec<&String> = default
+        .iter()
+        .filter(|(_, s)| matches!(s.as_deref(), Some("warn" | "fail")))
+        .map(|(n, _)| n)
+        .collect();
+    assert!(blamed.is_empty(), "blamed without reason: {blamed:?}");
+    let join_only: Vec<&String> = default
+        .iter()
+        .filter(|(_, s)| s.as_deref() == Some("skip"))
+        .map(|(n, _)| n)
+        .collect();
+    assert!(
+        join_only.len() >= 30,
+        "the corpus's join-only tokens are described: {default:?}"
+    );
+    for flag in [&["--cohost-auth"][..], &["--role", "publisher"]] {
+        let strict = publish_verdicts(flag);
+        for (name, status) in &strict {
+            if join_only.contains(&name) {
+                assert_eq!(status.as_deref(), Some("fail"), "{flag:?}: {name}");
+            }
+        }
+    }
+}

@@ -275,7 +275,11 @@ pub fn diagnose(raw: &str) -> Diagnosis {
             let n = t.matches(' ').count();
             return repaired(
                 Code::PlusBecameSpace,
-                format!("{n} `+` character(s) turned into spaces (a token put in a URL without encoding)"),
+                format!(
+                    "{} turned into {} (a token put in a URL without encoding)",
+                    crate::words::count(n as u64, "`+` character"),
+                    if n == 1 { "a space" } else { "spaces" }
+                ),
                 fixed,
                 tok,
             );
@@ -296,18 +300,33 @@ pub fn diagnose(raw: &str) -> Diagnosis {
         Ok(tok) if tok.trailing_bytes() > 0 => Diagnosis {
             code: Code::TrailingBytes,
             detail: format!(
-                "{} byte(s) follow the end of the token data (it was altered or joined with something)",
-                tok.trailing_bytes()
+                "{} follow{} the end of the token data (it was altered or joined with something)",
+                crate::words::count(tok.trailing_bytes() as u64, "byte"),
+                if tok.trailing_bytes() == 1 { "s" } else { "" }
             ),
             repaired: None,
             token: Some(tok),
             error: None,
         },
-        Ok(tok) if quoted => repaired(Code::SurroundingQuotes, "the token is wrapped in quotes", t.to_string(), tok),
-        Ok(tok) if ws => {
-            repaired(Code::SurroundingWhitespace, "the token has spaces or a line break around it", t.to_string(), tok)
-        }
-        Ok(tok) => Diagnosis { code: Code::Ok, detail: String::new(), repaired: None, token: Some(tok), error: None },
+        Ok(tok) if quoted => repaired(
+            Code::SurroundingQuotes,
+            "the token is wrapped in quotes",
+            t.to_string(),
+            tok,
+        ),
+        Ok(tok) if ws => repaired(
+            Code::SurroundingWhitespace,
+            "the token has spaces or a line break around it",
+            t.to_string(),
+            tok,
+        ),
+        Ok(tok) => Diagnosis {
+            code: Code::Ok,
+            detail: String::new(),
+            repaired: None,
+            token: Some(tok),
+            error: None,
+        },
         Err(e) => classify(t, e),
     }
 }

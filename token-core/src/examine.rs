@@ -35,6 +35,12 @@ const MASKS: &[&str] = &[
 /// ```
 pub fn examine(raw: &str) -> Diagnosis {
     let first = diagnose(raw);
+    // `001` is also the version of another vendor's tokens: their shape says which.
+    if first.code == Code::LegacyDynamicKey {
+        if let Some(d) = volcengine(raw.trim()) {
+            return d;
+        }
+    }
     // Only damage the classifier could not place gets a second look; its own specific verdicts
     // (legacy keys, placeholders, an App ID, a bad App ID…) stand.
     let unplaced = matches!(
@@ -192,6 +198,21 @@ fn masked_or_ellipsis(t: &str) -> Option<Diagnosis> {
             }
         }
     }
+    // Masked to its end (`007eJx…********`): the rest was hidden, not cut for display.
+    let hidden = ['*', '#', 'x', 'X']
+        .iter()
+        .map(|&c| body.len() - body.trim_end_matches(c).len())
+        .max()
+        .unwrap_or(0);
+    let shown = body[..body.len() - hidden].trim_end_matches(|c: char| "\"'`".contains(c));
+    // A complete token followed by stars was not masked (the wrapper rule reads it).
+    if hidden >= 4 && sound(shown).is_none() {
+        let kept = body.len() - hidden;
+        return Some(not_token(
+            Code::Masked,
+            format!("the token was masked before pasting: only its first {kept} characters are shown, the rest is hidden: ask for the whole token"),
+        ));
+    }
     if trimmed_end.len() < body.len() && (body.ends_with("...") || body.ends_with('…')) {
         return Some(not_token(
             Code::Truncated,
@@ -259,8 +280,10 @@ fn wrapped(t: &str) -> Option<Diagnosis> {
             .count();
         if others > 0 {
             detail.push_str(&format!(
-                " ({} more token-like text(s) follow; the first is checked)",
-                others
+                " ({} more token-like text{} follow{}; the first is checked)",
+                others,
+                crate::words::plural(others as u64),
+                if others == 1 { "s" } else { "" }
             ));
         }
         let text = if escaped { unescaped } else { candidate };
@@ -409,6 +432,35 @@ fn jwt(t: &str) -> Option<Diagnosis> {
     })
 }
 
+/// Volcano Engine (BytePlus) RTC token: `001`, the 24-character App ID, then base64 of a
+/// length-prefixed message (nonce, issue time, expiry, room, user, privileges) and a length-prefixed
+/// 32-byte HMAC-SHA256 signature, lengths little-endian u16 (the AccessToken builders of
+/// volcengine's RTC demos, e.g. volcengine/RTC_VoiceChat_Demo). Agora's legacy `001`–`005` keys
+/// carry a 32-hex App ID instead.
+fn volcengine(t: &str) -> Option<Diagnosis> {
+    let body = t.strip_prefix("001")?;
+    let app_id = body.get(..24)?;
+    if !app_id.bytes().all(|c| c.is_ascii_alphanumeric()) {
+        return None;
+    }
+    let bytes = STANDARD.decode(body.get(24..)?).ok()?;
+    let u16_at = |i: usize| {
+        Some(usize::from(u16::from_le_bytes([
+            *bytes.get(i)?,
+            *bytes.get(i + 1)?,
+        ])))
+    };
+    let msg = u16_at(0)?;
+    // nonce, issued, expiry (3 × u32) and two length-prefixed strings at least.
+    if msg < 16 || u16_at(2 + msg)? != 32 || bytes.len() != 2 + msg + 2 + 32 {
+        return None;
+    }
+    Some(not_token(
+        Code::OtherVendor,
+        "this is a Volcano Engine (BytePlus) RTC token (`001` followed by a 24-character App ID), not an Agora token: Agora's legacy `001` keys carry a 32-character App ID".into(),
+    ))
+}
+
 /// ZEGOCLOUD token04: `04` followed by base64 of an expiry, IV and AES ciphertext.
 fn zego(t: &str) -> Option<Diagnosis> {
     let body = t.strip_prefix("04")?;
@@ -499,6 +551,51 @@ mod tests {
             assert_eq!(d.code, Code::Wrapped, "{paste}: {}", d.detail);
             assert_eq!(d.repaired.as_deref(), Some(T006), "{paste}");
             assert!(d.detail.contains(word), "{paste}: {}", d.detail);
+        }
+    }
+
+    /// A Volcano Engine token as its builders write it: `001`, App ID, base64 of the message and
+    /// the signature, each prefixed by its length (u16 little-endian).
+    fn volcengine_token(app_id: &str) -> String {
+        let mut msg = Vec::new();
+        for v in [7u32, 1_800_000_000, 1_800_003_600] {
+            msg.extend(v.to_le_bytes());
+        }
+        for s in ["room1", "user1"] {
+            msg.extend((s.len() as u16).to_le_bytes());
+            msg.extend(s.as_bytes());
+        }
+        msg.extend(1u16.to_le_bytes());
+        msg.extend(0u16.to_le_bytes());
+        msg.extend(1_800_003_600u32.to_le_bytes());
+        let mut content = (msg.len() as u16).to_le_bytes().to_vec();
+        content.extend(&msg);
+        content.extend(32u16.to_le_bytes());
+        content.extend([0xab; 32]);
+        format!("001{app_id}{}", STANDARD.encode(content))
+    }
+
+    /// Regression: another vendor's `001` token was called a legacy Agora Dynamic Key.
+    #[test]
+    fn a_volcengine_token_is_named_not_called_a_legacy_key() {
+        let d = examine(&volcengine_token("5f8a1b2c3d4e5f6a7b8c9d0e"));
+        assert_eq!(d.code, Code::OtherVendor, "{}", d.detail);
+        assert!(d.detail.contains("Volcano Engine"), "{}", d.detail);
+        // Agora's own legacy keys keep their verdict.
+        assert_eq!(
+            examine("004a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d41446455471").code,
+            Code::LegacyDynamicKey
+        );
+    }
+
+    /// Regression: a token masked with asterisks to its end was "bad base64 at position N".
+    #[test]
+    fn a_token_masked_to_its_end_asks_for_the_whole_token() {
+        for tail in ["****************", "########", "xxxxxxxxxx"] {
+            let d = examine(&format!("{}{tail}", &T006[..12]));
+            assert_eq!(d.code, Code::Masked, "{tail}: {}", d.detail);
+            assert!(d.detail.contains("ask for the whole token"), "{}", d.detail);
+            assert!(d.detail.contains("first 12 characters"), "{}", d.detail);
         }
     }
 

@@ -27,6 +27,7 @@ pub mod time;
 pub mod validate;
 pub mod verify;
 mod wire;
+pub mod words;
 
 pub use build::{
     build_006, build_007, rebuild_007, rtc_006, rtc_007, rtc_service, rtm_006, rtm_007,

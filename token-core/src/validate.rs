@@ -863,19 +863,24 @@ fn publish_findings(can_publish: bool, exp: &Expectation, has_rtc: bool, out: &m
     if !has_rtc {
         return;
     }
-    let caveat =
-        "Agora enforces publish privileges when co-host authentication is enabled for the project";
+    // Publish privileges bite only when the project enables co-host authentication, which is off
+    // by default (the builders' own comments in AgoraIO/Tools; an Agora maintainer in
+    // AgoraIO/API-Examples-Web#84): the Console's temporary tokens carry
+    // the join privilege alone and publish fine on a default project. Without the user saying
+    // they publish (--role publisher, or --cohost-auth), a join-only token is described, not
+    // blamed.
+    let caveat = "Agora refuses publishing without these privileges only when co-host authentication is enabled for the project (it is off by default)";
     match (exp.role, can_publish) {
         (Some(r), false) if r.publishes() => out.push(
-            Finding::new(keys::CANNOT_PUBLISH, Status::Fail, "you join as a publisher, but the token is a subscriber (audience) token: it cannot publish")
+            Finding::new(keys::CANNOT_PUBLISH, Status::Fail, "you join as a publisher, but the token carries no publish privileges: publishing is refused where co-host authentication is enabled")
                 .with_evidence("no publishAudioStream privilege (id 2)")
                 .with_evidence(caveat)
                 .with_fix("build the token with role publisher"),
         ),
         (None, false) => out.push(
-            Finding::new(keys::CANNOT_PUBLISH, Status::Warn, "subscriber (audience) token: it can join but cannot publish audio or video")
+            Finding::new(keys::CANNOT_PUBLISH, Status::Skip, "no publish privileges (join only): publishing is refused only if co-host authentication is enabled for the project")
                 .with_evidence(caveat)
-                .with_fix("use role publisher if this user must speak; pass --role to check"),
+                .with_fix("if the project enforces co-host authentication and this user speaks, check with --cohost-auth (or --role publisher)"),
         ),
         (Some(r), true) if r.publishes() => {
             out.push(Finding::new(keys::CANNOT_PUBLISH, Status::Pass, "the token may publish"))
@@ -1046,6 +1051,12 @@ fn validate_007(
                     rfc3339(u64::from(t.expire))
                 ),
             )
+            // What Agora does with it, said here once instead of a "valid until" line of its own.
+            .with_evidence(format!(
+                "Agora adds expire to the issue time: read that way the token lasts until {} ({}), far beyond the documented 24 h",
+                rfc3339(end),
+                crate::time::relative(end, now)
+            ))
             .with_evidence("the 006 builders (agora-access-token) took privilegeExpiredTs as an absolute unix time; the 007 builders (agora-token) take tokenExpire and privilegeExpire in seconds from now: code ported between them keeps the old value")
             .with_fix("pass a lifetime in seconds (e.g. 3600), not Math.floor(Date.now()/1000) + 3600"),
         );
@@ -1098,7 +1109,7 @@ fn validate_007(
                 "build a new token; renew it before it expires (token-privilege-will-expire)",
             ),
         );
-    } else {
+    } else if t.expire < ABSOLUTE_LOOKING_SECS {
         let key = used.and_then(|s| {
             let p = s.privilege(1)?;
             let pend = t.privilege_ends_at(p)?;
@@ -1328,5 +1339,92 @@ fn uid_findings_007(uid: &str, exp: &Expectation, out: &mut Vec<Finding>) {
             );
         }
         out.push(f);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::build::rtc_007;
+
+    const APP: &str = "970CA35de60c44645bbae8a215061b33";
+    const CERT: &str = "5CFd2fd1755d40ecb72977518be15d3b";
+    const ISSUED: u32 = 1_800_000_000;
+
+    fn findings(token: &str, exp: &Expectation) -> Vec<Finding> {
+        check(token, exp, u64::from(ISSUED) + 60).findings
+    }
+
+    /// Regression: a join-only token (the Console's temporary tokens) was warned "cannot publish"
+    /// although publishing works unless the project enables co-host authentication.
+    #[test]
+    fn a_join_only_token_is_described_not_blamed_unless_the_user_publishes() {
+        let t = rtc_007(
+            APP,
+            CERT,
+            "demo",
+            "42",
+            Role::Subscriber,
+            ISSUED,
+            3600,
+            3600,
+            1,
+        )
+        .unwrap();
+        let exp = Expectation {
+            channel: Some("demo".into()),
+            ..Default::default()
+        };
+        let f = findings(&t, &exp);
+        let publish = f.iter().find(|f| f.key == keys::CANNOT_PUBLISH).unwrap();
+        assert_eq!(publish.status, Status::Skip, "{publish:?}");
+        assert!(
+            publish.summary.contains("co-host authentication"),
+            "{publish:?}"
+        );
+        assert!(!f.iter().any(|f| f.status == Status::Warn), "{f:?}");
+        let publisher = Expectation {
+            role: Some(Role::Publisher),
+            ..exp
+        };
+        let f = findings(&t, &publisher);
+        let publish = f.iter().find(|f| f.key == keys::CANNOT_PUBLISH).unwrap();
+        assert_eq!(publish.status, Status::Fail, "{publish:?}");
+    }
+
+    /// Regression: an absolute time in `expire` gave both "✓ token valid until 2075" and "✗ an
+    /// absolute time was passed"; now one finding says what Agora makes of it.
+    #[test]
+    fn an_absolute_expire_is_judged_once_with_what_agora_reads() {
+        let expire = 1_662_489_342;
+        let t = rtc_007(
+            APP,
+            CERT,
+            "demo",
+            "42",
+            Role::Publisher,
+            ISSUED,
+            expire,
+            3600,
+            1,
+        )
+        .unwrap();
+        let f = findings(&t, &Expectation::default());
+        assert!(
+            !f.iter().any(|f| f.key == keys::EXPIRED),
+            "no validity line of its own: {f:?}"
+        );
+        let abs: Vec<&Finding> = f
+            .iter()
+            .filter(|f| f.key == keys::EXPIRE_LOOKS_ABSOLUTE)
+            .collect();
+        assert_eq!(abs.len(), 1, "{f:?}");
+        assert_eq!(abs[0].status, Status::Fail);
+        let end = rfc3339(u64::from(ISSUED) + u64::from(expire));
+        assert!(
+            abs[0].evidence.iter().any(|e| e.contains(&end)),
+            "{:?}",
+            abs[0]
+        );
     }
 }

@@ -15,6 +15,7 @@ use crate::browser::{
 use crate::probe::runner::{CheckOutput, CheckSpec};
 use crate::probe::ProbeContext;
 use crate::report::{Finding, Status};
+use agora_token_core::words::count;
 
 /// The registry entry (`src/probe/mod.rs` lists it).
 pub const SPEC: CheckSpec = CheckSpec {
@@ -32,6 +33,10 @@ pub const SPEC: CheckSpec = CheckSpec {
     },
     run: |ctx| Box::pin(run(ctx)),
 };
+
+/// Keys of a skip that means "asked for, but a prerequisite was missing" (not "not asked for"):
+/// the summary line names them.
+pub const NOT_RUN_KEYS: &[&str] = &["probe.browser.flow_skipped", "probe.browser.no_chromium"];
 
 /// Whole check: Chromium start (~0.5 s), page load, SDK calls, and the settle time below.
 const BUDGET: Duration = Duration::from_secs(40);
@@ -180,6 +185,7 @@ pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
                 Err(web_sdk::Missing {
                     why: format!("the Web SDK search stopped: {e}"),
                     fix: flow::SDK_HINT.into(),
+                    short: "the Web SDK search stopped".into(),
                 })
             });
         let sdk = match resolved {
@@ -188,7 +194,10 @@ pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
                 let missing = Finding::new(
                     "probe.browser.flow_skipped",
                     Status::Skip,
-                    "no Agora Web SDK for the built-in demo page, so the flow did not run",
+                    format!(
+                        "no Agora Web SDK for the built-in demo page ({}), so the flow did not run",
+                        missing.short
+                    ),
                 )
                 .with_evidence(missing.why)
                 .with_fix(missing.fix);
@@ -726,11 +735,11 @@ fn judge(chromium: &str, facts: &PageFacts, console: &[ConsoleEntry], sim: bool)
         (Some(mics), _) if !mics.is_empty() => {
             let summary = if sim {
                 format!(
-                    "the page sees {} microphone(s): Chromium's synthetic one ({SIM_FAKE_MICROPHONE_FLAG}), since --sim does not test this machine's microphone",
-                    mics.len()
+                    "the page sees {}: Chromium's synthetic one ({SIM_FAKE_MICROPHONE_FLAG}), since --sim does not test this machine's microphone",
+                    count(mics.len() as u64, "microphone")
                 )
             } else {
-                format!("the page sees {} microphone(s)", mics.len())
+                format!("the page sees {}", count(mics.len() as u64, "microphone"))
             };
             let mut f = Finding::new("probe.browser.ok", Status::Pass, summary);
             for m in mics {

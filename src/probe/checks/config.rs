@@ -7,7 +7,7 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use agora_token_core::mint::MINTED_LIFETIME;
 
-use agora_token_core::{check, Expectation, User};
+use agora_token_core::{check, keys, Expectation, User};
 
 use crate::probe::context::ProbeContext;
 use crate::probe::runner::{CheckOutput, CheckSpec};
@@ -151,10 +151,16 @@ async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
             ),
         ),
     }
-    CheckOutput::from_details(
-        details,
+    // A join-only token is described, not a missing input: it does not make the check a skip
+    // (publishing is refused only where co-host authentication is enabled, off by default).
+    let described = |f: &Finding| f.key == keys::CANNOT_PUBLISH && f.status == Status::Skip;
+    let judged: Vec<Finding> = details.iter().filter(|f| !described(f)).cloned().collect();
+    let headline = CheckOutput::from_details(
+        judged,
         Finding::new("probe.config.ok", Status::Pass, summary),
     )
+    .headline;
+    CheckOutput { headline, details }
 }
 
 /// How long the (simulated) access point may take to answer: a TLS handshake and one request.

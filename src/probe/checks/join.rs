@@ -61,6 +61,7 @@ pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
                 flag: Some(double),
                 env: None,
                 ld_library_path: None,
+                sim_double: inputs.sdk.is_none(),
             },
             None => {
                 return missing(
@@ -76,6 +77,7 @@ pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
             flag: inputs.sdk.clone(),
             env: inputs.sdk_env.clone(),
             ld_library_path: inputs.ld_library_path.clone(),
+            sim_double: false,
         },
     };
     let (Some(app_id), Some(channel)) = (inputs.app_id.clone(), inputs.channel.clone()) else {

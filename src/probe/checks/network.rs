@@ -71,6 +71,7 @@ async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
             format!("the UDP probe crashed: {e}"),
         )),
     }
+    let details = fold_dns_failures(details);
     let reachable = details
         .iter()
         .take(ctx.profile.https.len())
@@ -153,7 +154,7 @@ fn tcp_rule(endpoint: &Endpoint) -> String {
 pub fn step_failure(endpoint: &Endpoint, e: &StepError) -> Finding {
     let (key, fix) = match e {
         StepError::Dns { .. } | StepError::DnsTimeout { .. } => (
-            "probe.network.dns_failed",
+            DNS_FAILED,
             format!(
                 "make {} resolvable: check the DNS server or VPN, and that no DNS filter blocks {FIREWALL_DOMAINS}",
                 endpoint.host
@@ -203,22 +204,72 @@ pub fn step_failure(endpoint: &Endpoint, e: &StepError) -> Finding {
     Finding::new(key, Status::Fail, format!("{endpoint}: {e}")).with_fix(fix)
 }
 
+/// The key of a name that did not resolve.
+const DNS_FAILED: &str = "probe.network.dns_failed";
+
+/// Several names that did not resolve are one fact, not one line each: a single finding leads
+/// ("this machine resolves no names at all" when every probe failed there), the endpoints folded
+/// under it as evidence, with one fix. Pure.
+pub fn fold_dns_failures(details: Vec<Finding>) -> Vec<Finding> {
+    let (dns, rest): (Vec<Finding>, Vec<Finding>) =
+        details.into_iter().partition(|f| f.key == DNS_FAILED);
+    if dns.len() < 2 {
+        return dns.into_iter().chain(rest).collect();
+    }
+    let total = dns.len() + rest.len();
+    let status = dns.iter().map(|f| f.status).max().unwrap_or(Status::Fail);
+    let summary = if rest.is_empty() {
+        format!(
+            "this machine resolves no names at all: none of the {} names probed resolved",
+            dns.len()
+        )
+    } else {
+        format!("{} of {total} names probed did not resolve", dns.len())
+    };
+    let mut folded = Finding::new(DNS_FAILED, status, summary).with_fix(format!(
+        "check the network connection, the DNS server (/etc/resolv.conf) or VPN, and that no DNS filter blocks {FIREWALL_DOMAINS}; every other network step needs names first"
+    ));
+    for f in &dns {
+        folded = folded.with_evidence(f.summary.clone());
+    }
+    std::iter::once(folded).chain(rest).collect()
+}
+
+/// A STUN server whose name does not resolve: a DNS failure, not blocked UDP. Pure.
+pub fn udp_not_sent(endpoint: &Endpoint, e: &StepError) -> Finding {
+    match e {
+        StepError::DnsSinkhole { .. } => Finding::new(
+            "probe.network.dns_sinkholed",
+            Status::Warn,
+            format!("UDP probe to {endpoint} not sent: {e}"),
+        )
+        .with_fix(format!(
+            "a DNS filter answers 0.0.0.0 for {}: allow it there, or pass --stun HOST:PORT",
+            endpoint.host
+        )),
+        StepError::Dns { .. } | StepError::DnsTimeout { .. } => Finding::new(
+            DNS_FAILED,
+            Status::Warn,
+            format!("UDP probe to {endpoint} not sent: {e}"),
+        )
+        .with_fix(format!(
+            "make {} resolvable (check the DNS server or VPN), or pass --stun HOST:PORT",
+            endpoint.host
+        )),
+        other => Finding::new(
+            "probe.network.udp_blocked",
+            Status::Warn,
+            format!("UDP probe to {endpoint} not sent: {other}"),
+        ),
+    }
+}
+
 async fn probe_udp(ctx: &ProbeContext) -> Finding {
     let endpoint = &ctx.profile.stun;
     let limit = ctx.profile.timeouts.udp;
     let addrs = match net::resolve(endpoint, ctx.profile.timeouts.dns).await {
         Ok(addrs) => addrs,
-        Err(e) => {
-            return Finding::new(
-                "probe.network.udp_blocked",
-                Status::Warn,
-                format!("UDP probe to {endpoint} not sent: {e}"),
-            )
-            .with_fix(format!(
-                "make {} resolvable, or pass --stun HOST:PORT",
-                endpoint.host
-            ))
-        }
+        Err(e) => return udp_not_sent(endpoint, &e),
     };
     let server = addrs[0];
     let fix = format!(
@@ -271,5 +322,72 @@ async fn probe_udp(ctx: &ProbeContext) -> Finding {
             format!("UDP {endpoint}: {reason}"),
         )
         .with_fix(fix),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_name(host: &str) -> StepError {
+        StepError::Dns {
+            host: host.into(),
+            reason: "failed to lookup address information: Temporary failure in name resolution"
+                .into(),
+        }
+    }
+
+    /// Regression: a STUN server whose name does not resolve was reported as blocked UDP.
+    #[test]
+    fn a_stun_name_that_does_not_resolve_is_a_dns_failure() {
+        let stun = Endpoint::new("stun.example.invalid", 3478);
+        let f = udp_not_sent(&stun, &no_name(&stun.host));
+        assert_eq!(f.key, DNS_FAILED, "{f:?}");
+        assert!(f.fix.unwrap().contains("resolvable"));
+    }
+
+    /// Regression: offline, every endpoint gave its own `dns_failed` line with the same fix; one
+    /// verdict now leads with the endpoints folded under it.
+    #[test]
+    fn names_that_do_not_resolve_are_one_finding_leading_the_check() {
+        let hosts = ["a.agora.io", "b.agora.io", "c.sd-rtn.com"];
+        let mut details: Vec<Finding> = hosts
+            .iter()
+            .map(|h| {
+                let e = Endpoint::new(*h, 443);
+                step_failure(&e, &no_name(h))
+            })
+            .collect();
+        let stun = Endpoint::new("stun.example.invalid", 3478);
+        details.push(udp_not_sent(&stun, &no_name(&stun.host)));
+        let folded = fold_dns_failures(details.clone());
+        assert_eq!(folded.len(), 1, "{folded:?}");
+        assert_eq!(folded[0].status, Status::Fail);
+        assert!(
+            folded[0].summary.contains("resolves no names at all"),
+            "{folded:?}"
+        );
+        assert_eq!(folded[0].evidence.len(), 4);
+        let output =
+            CheckOutput::from_details(folded, Finding::new("probe.network.ok", Status::Pass, "ok"));
+        assert_eq!(output.headline.key, DNS_FAILED);
+
+        // Some names resolve: the failures still fold, and the others stay as they are.
+        let reached = Finding::new(
+            "probe.network.ok",
+            Status::Pass,
+            "d.agora.io:443: reachable",
+        );
+        details.insert(1, reached.clone());
+        let folded = fold_dns_failures(details);
+        assert_eq!(folded.len(), 2);
+        assert!(folded[0].summary.starts_with("4 of 5 names"), "{folded:?}");
+        assert_eq!(folded[1], reached);
+        // One failure alone is left as it is.
+        let one = vec![step_failure(
+            &Endpoint::new("a.agora.io", 443),
+            &no_name("a.agora.io"),
+        )];
+        assert_eq!(fold_dns_failures(one.clone()), one);
     }
 }

@@ -11,6 +11,7 @@ use url::Url;
 use crate::probe::context::ProbeContext;
 use crate::probe::runner::{CheckOutput, CheckSpec};
 use crate::report::{Finding, Status};
+use agora_token_core::words::count;
 
 /// Registry entry.
 pub const SPEC: CheckSpec = CheckSpec {
@@ -568,7 +569,7 @@ async fn sdk_finding(ctx: &ProbeContext, page: &Url, body: &str) -> Finding {
             Status::Pass,
             "no Agora Web SDK version found in the page or its same-origin scripts",
         )
-        .with_evidence(format!("looked in {looked_in} document(s); a bundler may have renamed the SDK")),
+        .with_evidence(format!("looked in {}; a bundler may have renamed the SDK", count(looked_in as u64, "document"))),
         Some(&(major, minor, patch)) if (major, minor) < (cm, cn) => Finding::new(
             "probe.page.sdk_outdated",
             Status::Warn,

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod consistency;
 pub mod native;
 pub mod probe;
 pub mod pulse;

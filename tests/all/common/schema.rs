@@ -1,6 +1,7 @@
 //! The published JSON Schemas (`schema/*.json`): load them, and validate a `--json` document against
 //! the schema its own `schema` field names. Every test that reads JSON output goes through
-//! [`parse_json_output`], so every JSON document the suite produces is checked.
+//! [`parse_json_output`], so every JSON document the suite produces is checked, against its
+//! schema and against the report rules of [`super::consistency`].
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -62,6 +63,12 @@ pub fn parse_json_output(stdout: &[u8]) -> Value {
         problems.is_empty(),
         "JSON output breaks its schema:\n{}",
         problems.join("\n")
+    );
+    let broken = super::consistency::problems(&doc);
+    assert!(
+        broken.is_empty(),
+        "JSON output breaks the report rules (tests/all/common/consistency.rs):\n{}",
+        broken.join("\n")
     );
     doc
 }
