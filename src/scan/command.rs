@@ -40,6 +40,8 @@ pub fn compute(args: ScanArgs, env: &Env) -> Result<Computed, String> {
     }
     let options = ScanOptions {
         all: args.all,
+        include: args.include.clone(),
+        exclude: args.exclude.clone(),
         strict: args.strict,
         threads: threads(),
     };

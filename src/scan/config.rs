@@ -444,11 +444,7 @@ pub fn findings(values: &[Value], server_roots: &BTreeSet<String>, now: u64) -> 
 }
 
 fn located(finding: Finding, at: &Value) -> ScanFinding {
-    ScanFinding {
-        finding: finding.with_evidence(format!("at {}", at.at())),
-        file: Some(at.file.clone()),
-        line: Some(at.line),
-    }
+    ScanFinding::at(finding, &at.file, Some(at.line))
 }
 
 fn token_findings(
@@ -506,11 +502,7 @@ fn token_findings(
             let mut evidence = context.clone();
             evidence.append(&mut f.evidence);
             f.evidence = evidence;
-            ScanFinding {
-                finding: f,
-                file: Some(token.file.clone()),
-                line: Some(token.line),
-            }
+            ScanFinding::at(f, &token.file, Some(token.line))
         })
         .collect()
 }
