@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use colored::Colorize;
 
 use super::style::{mark_word, plural};
+use crate::scan::model::Generation;
 use crate::scan::ScanReport;
 
 /// The closing line: the counts behind the exit code (`-q` prints only this line).
@@ -67,7 +68,12 @@ fn model(out: &mut String, report: &ScanReport, verbose: bool) {
             } else {
                 format!(" {}", sdk.version)
             };
-            let retired = if sdk.retired { ", retired" } else { "" };
+            let generation = match (sdk.generation, sdk.version.is_empty()) {
+                (Generation::Unknown, true) => " [version not found]".to_string(),
+                (Generation::Unknown, false) => String::new(),
+                (g, _) if sdk.retired => format!(" [{}, retired]", g.label()),
+                (g, _) => format!(" [{}]", g.label()),
+            };
             let mut wheres: Vec<String> = sdk
                 .found
                 .iter()
@@ -86,9 +92,8 @@ fn model(out: &mut String, report: &ScanReport, verbose: bool) {
             }
             let _ = writeln!(
                 out,
-                "  {}{version} [{}{retired}] ({})",
+                "  {}{version}{generation} ({})",
                 sdk.package,
-                sdk.generation.label(),
                 wheres.join("; ")
             );
         }
@@ -135,7 +140,7 @@ fn model(out: &mut String, report: &ScanReport, verbose: bool) {
             out,
             "{}",
             format!(
-                "{} Web SDK 4.x rule{} not applied to {code} code in {app}",
+                "{} Web SDK 4.x rule{} not applied to {app}: its code is written for {code}",
                 keys.len(),
                 plural(keys.len() as u64)
             )

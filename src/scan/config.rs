@@ -193,8 +193,52 @@ fn is_env_like(path: &str) -> bool {
         || name.ends_with(".env")
 }
 
-/// Every configuration value in one file, in order of appearance.
+/// Files of translations and UI strings: a value there is a label ("App ID"), not configuration.
+fn is_translation_file(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let parts: Vec<&str> = lower.split('/').collect();
+    lower.ends_with(".arb")
+        || parts.iter().any(|p| {
+            ["locales", "locale", "i18n", "lang", "langs", "translations", "l10n", "messages"]
+                .contains(p)
+                || p.starts_with("values-")
+        })
+}
+
+/// A value that is UI text about an App ID (a label, a prompt), not an App ID: "App ID",
+/// "Enter your App ID", "Please input the App ID:".
+fn is_ui_text(value: &str) -> bool {
+    let v = value.trim();
+    let lower = v.to_ascii_lowercase();
+    if ["app id", "appid", "app-id", "app_id", "agora app id"].contains(&lower.as_str()) && v != lower.to_ascii_uppercase() {
+        return true;
+    }
+    let words = v.split_whitespace().count();
+    let has_lower = v.chars().any(|c| c.is_ascii_lowercase());
+    (words >= 3 && has_lower) || v.ends_with(':') || v.ends_with('?') || (v.ends_with('.') && words >= 2)
+}
+
+/// Names of UI strings about a value (`appIdLabel`, `appIdPlaceholder`, `app_id_hint`).
+fn is_ui_name(name: &str) -> bool {
+    let n = normalized(name);
+    [
+        "label", "placeholder", "title", "hint", "text", "desc", "description", "message", "tip",
+        "tooltip", "caption", "prompt", "error", "required", "invalid", "empty", "missing",
+        "helper", "help",
+    ]
+    .iter()
+    .any(|s| n.ends_with(s))
+}
+
+/// Every configuration value in one file, in order of appearance; `agora_context` when the file
+/// mentions Agora or a file that does imports it (a config module), so that a name such as
+/// `appId` is taken as Agora's.
 pub fn extract(file: &SourceFile) -> Vec<Value> {
+    extract_in(file, false)
+}
+
+/// [`extract`] with the file's Agora context decided by the caller.
+pub fn extract_in(file: &SourceFile, agora_context: bool) -> Vec<Value> {
     let text = &file.text;
     // Cheap gate: files mentioning none of the words skip every regex.
     static GATE: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
@@ -218,7 +262,8 @@ pub fn extract(file: &SourceFile) -> Vec<Value> {
             .build(["agora"])
             .expect("agora")
     });
-    let mentions_agora = agora.is_match(text);
+    let mentions_agora = agora_context || agora.is_match(text);
+    let translations = is_translation_file(&file.path);
     let mut found: Vec<(usize, Kind, String, String)> = Vec::new();
     let mut token_spans: Vec<(usize, usize)> = Vec::new();
     let mut push = |offset: usize, name: &str, value: &str, numeric: bool| {
@@ -234,9 +279,20 @@ pub fn extract(file: &SourceFile) -> Vec<Value> {
             Kind::AppId => {
                 !value.contains("${")
                     && !value.starts_with("process.env")
+                    && !value.starts_with("<#") // an Xcode placeholder: scan.code.xcode_placeholder
+                    && !translations
+                    && !is_ui_name(name)
+                    && !is_ui_text(value)
                     && (says_agora || is_hex32(value))
             }
-            Kind::Token => false, // tokens are taken by shape below
+            // Tokens are taken by shape below; under a token name, a JWT or a Chat token is
+            // judged too (the token core names what it is).
+            Kind::Token => {
+                says_agora
+                    && !translations
+                    && (value.starts_with("YWMt")
+                        || (value.starts_with("eyJ") && value.matches('.').count() == 2))
+            }
             Kind::Channel => !numeric && !value.is_empty() && !value.contains("${"),
             Kind::Uid => !value.is_empty() && !value.contains("${"),
         };
@@ -309,6 +365,12 @@ pub fn is_server_side(path: &str, server_roots: &BTreeSet<String>) -> bool {
     if parts.iter().any(|p| SERVER_DIRS.contains(p)) {
         return true;
     }
+    // Python, Go, Ruby and PHP run on servers (a Blade template's scripts run in the browser).
+    if [".py", ".go", ".rb"].iter().any(|e| name.ends_with(e))
+        || (name.ends_with(".php") && !name.ends_with(".blade.php"))
+    {
+        return true;
+    }
     let stem = name.split('.').next().unwrap_or("");
     if ["server", "token-server", "tokenserver", "token_server"].contains(&stem) {
         return true;
@@ -333,15 +395,34 @@ fn public_env(name: &str) -> bool {
     PUBLIC_ENV_PREFIXES.iter().any(|p| name.starts_with(p))
 }
 
+/// Files related by imports (each file → the files it imports and those importing it).
+pub type Related = std::collections::BTreeMap<String, BTreeSet<String>>;
+
 /// The value of `kind` to compare a token at `token` with: one from the same file (nearest line
-/// first), else the project's only distinct one. `None` when there is none or it is ambiguous.
-fn beside<'a>(values: &'a [Value], kind: Kind, token: &Value) -> Option<&'a Value> {
+/// first), else from a file it imports or that imports it (a config module), else the project's
+/// only distinct one. `None` when there is none or it is ambiguous.
+fn beside<'a>(
+    values: &'a [Value],
+    kind: Kind,
+    token: &Value,
+    related: &Related,
+) -> Option<&'a Value> {
     let same_file = values
         .iter()
         .filter(|v| v.kind == kind && v.file == token.file)
         .min_by_key(|v| v.line.abs_diff(token.line));
     if same_file.is_some() {
         return same_file;
+    }
+    if let Some(rel) = related.get(&token.file) {
+        let near: Vec<&Value> = values
+            .iter()
+            .filter(|v| v.kind == kind && rel.contains(&v.file))
+            .collect();
+        let distinct: BTreeSet<&str> = near.iter().map(|v| v.value.as_str()).collect();
+        if distinct.len() == 1 {
+            return near.first().copied();
+        }
     }
     let all: Vec<&Value> = values.iter().filter(|v| v.kind == kind).collect();
     let distinct: BTreeSet<&str> = all.iter().map(|v| v.value.as_str()).collect();
@@ -363,7 +444,12 @@ fn placeholder(value: &str) -> bool {
 }
 
 /// The findings on the configuration values of a whole project, at `now` (unix seconds).
-pub fn findings(values: &[Value], server_roots: &BTreeSet<String>, now: u64) -> Vec<ScanFinding> {
+pub fn findings(
+    values: &[Value],
+    server_roots: &BTreeSet<String>,
+    related: &Related,
+    now: u64,
+) -> Vec<ScanFinding> {
     let mut out = Vec::new();
     let certificates: Vec<&Value> = values
         .iter()
@@ -436,6 +522,7 @@ pub fn findings(values: &[Value], server_roots: &BTreeSet<String>, now: u64) -> 
         out.extend(token_findings(
             token,
             values,
+            related,
             the_certificate.as_deref(),
             now,
         ));
@@ -450,12 +537,13 @@ fn located(finding: Finding, at: &Value) -> ScanFinding {
 fn token_findings(
     token: &Value,
     values: &[Value],
+    related: &Related,
     certificate: Option<&str>,
     now: u64,
 ) -> Vec<ScanFinding> {
-    let app_id = beside(values, Kind::AppId, token).filter(|v| is_hex32(&v.value));
-    let channel = beside(values, Kind::Channel, token);
-    let uid = beside(values, Kind::Uid, token);
+    let app_id = beside(values, Kind::AppId, token, related).filter(|v| is_hex32(&v.value));
+    let channel = beside(values, Kind::Channel, token, related);
+    let uid = beside(values, Kind::Uid, token, related);
     let user = uid.map(|u| match u.value.parse::<u64>() {
         Ok(n) => User::Uid(n),
         Err(_) => User::Account(u.value.clone()),

@@ -7,8 +7,10 @@
 //! Everything below [`scan`] is pure over the files read: tests build [`walk::SourceFile`]s directly.
 
 pub mod command;
+pub mod comments;
 pub mod config;
 pub mod deps;
+pub mod flow;
 pub mod model;
 pub mod patterns;
 pub mod scope;
@@ -212,34 +214,90 @@ pub fn analyse(files: &[walk::SourceFile], now: u64, threads: usize) -> Analysis
     )
 }
 
-/// Analyse a walk: the model first, then every rule on the app code.
+/// Analyse a walk: the model first, then every rule on the app code (its comments blanked).
 pub fn analyse_walked(walked: &walk::Walked, now: u64, threads: usize) -> Analysis {
-    let files = &walked.files;
-    let deps = deps::read(files);
+    let deps = deps::read(&walked.files);
+    // Lock files are read for versions only: their integrity hashes are not tokens.
+    let code: Vec<walk::SourceFile> = par_flat_map(&walked.files, threads, |f| {
+        if model::is_lock_file(&f.path) {
+            return Vec::new();
+        }
+        vec![walk::SourceFile {
+            path: f.path.clone(),
+            text: comments::strip(&f.path, &f.text).into_owned(),
+        }]
+    });
     let built = model::build(
-        files,
+        &code,
         &walked.bundles,
         &walked.left_out,
         &deps.inventory,
         &deps.manifests,
     );
+    let mut built = built;
+    // The lock files were not in `code`: count them for the model.
+    built.model.lock_files = walked
+        .files
+        .iter()
+        .filter(|f| model::is_lock_file(&f.path))
+        .count();
     let server_roots: BTreeSet<String> = deps
         .manifests
         .iter()
         .filter(|m| m.is_server())
         .map(|m| m.dir.clone())
         .collect();
-    // Lock files are read for versions only: their integrity hashes are not tokens.
-    let code: Vec<&walk::SourceFile> = files
-        .iter()
-        .filter(|f| !model::is_lock_file(&f.path))
-        .collect();
-    let values: Vec<config::Value> = par_flat_map(&code, threads, |f| config::extract(f));
-    let mut findings = config::findings(&values, &server_roots, now);
+    let imports = flow::imports(&code);
+    let related = flow::related(&imports);
+    // A config module that a file using Agora imports holds Agora's values; so does any native or
+    // Dart file of an app that uses an Agora SDK.
+    let mentions = |t: &str| t.contains("agora") || t.contains("Agora") || t.contains("AGORA");
+    let mut agora_files: BTreeSet<&str> = BTreeSet::new();
+    for f in &code {
+        if mentions(&f.text) {
+            agora_files.insert(f.path.as_str());
+            for to in imports.get(&f.path).into_iter().flatten() {
+                agora_files.insert(to.as_str());
+            }
+        }
+        let native = [".swift", ".m", ".mm", ".kt", ".java", ".dart"]
+            .iter()
+            .any(|e| f.path.ends_with(e));
+        if native
+            && built
+                .app_of
+                .get(&f.path)
+                .is_some_and(|i| !built.model.apps[*i].sdks.is_empty())
+        {
+            agora_files.insert(f.path.as_str());
+        }
+    }
+    let code_refs: Vec<&walk::SourceFile> = code.iter().collect();
+    let values: Vec<config::Value> = par_flat_map(&code_refs, threads, |f| {
+        config::extract_in(f, agora_files.contains(f.path.as_str()))
+    });
+    let mut findings = config::findings(&values, &server_roots, &related, now);
     findings.extend(deps.findings);
-    let (pattern_findings, skipped_rules) = patterns::findings(&code, threads, &built);
-    findings.extend(built.findings);
+    let (pattern_findings, skipped_rules) = patterns::findings(&code_refs, threads, &built);
     findings.extend(pattern_findings);
+    let web4 = |path: &str| {
+        built
+            .web_generation
+            .get(path)
+            .is_none_or(|g| *g == model::Generation::Web4)
+    };
+    findings.extend(par_flat_map(&code_refs, threads, |f| {
+        let mut out = flow::lifetime_findings(f);
+        if agora_files.contains(f.path.as_str()) {
+            out.extend(flow::call_findings(f, built.web_generation.get(&f.path).copied()));
+            if web4(&f.path) {
+                out.extend(flow::ignored_join_failure_findings(f));
+            }
+        }
+        out
+    }));
+    findings.extend(flow::audio_never_played(&code_refs, &web4));
+    findings.extend(built.findings);
     let mut model = built.model;
     model.skipped_rules = skipped_rules;
     Analysis {
