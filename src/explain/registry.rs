@@ -558,7 +558,7 @@ registry! {
     "scan.code.login_token_as_rtc_token",
     "scan.code.rtc_token_for_rtm",
     "scan.code.chat_token_for_rtc",
-    "scan.code.lifetime_as_expiry_006",
+    "scan.code.lifetime_as_expiry",
     "scan.code.publish_after_ignored_join_failure",
     "scan.code.remote_audio_never_played",
     "scan.serve.lan_http",

@@ -429,7 +429,7 @@ pub fn lifetime_findings(file: &SourceFile) -> Vec<ScanFinding> {
             continue;
         }
         let mut f = Finding::new(
-            "scan.code.lifetime_as_expiry_006",
+            "scan.code.lifetime_as_expiry",
             Status::Fail,
             format!("a lifetime of {v} s is passed where the 006 token builder expects an absolute expiry: the privileges end in 1970"),
         )

@@ -655,25 +655,43 @@ pub fn build(
     let mut findings = Vec::new();
     // The Web RTC generation each script's code is judged by.
     let mut web_generation = BTreeMap::new();
+    let is_web = |g: &Generation| {
+        matches!(
+            g,
+            Generation::Web2 | Generation::Web3 | Generation::Web4 | Generation::WebBeta
+        )
+    };
     for (f, _) in &imports_by_file {
+        // The page's own script tag first, then the API the code uses, then the app's newest
+        // Web RTC SDK (a 0.x pre-release only when it is the app's only one).
+        let own = distributed(&f.text)
+            .into_iter()
+            .filter_map(|(_, p, v)| classify_package(&p, &v))
+            .filter(|(p, g)| *p == Product::Rtc && is_web(g))
+            .map(|(_, g)| g)
+            .max();
         let app = app_of.get(&f.path).map(|i| &apps[*i]);
-        let sdk_gen = app.and_then(|a| {
-            a.sdks
-                .iter()
-                .filter(|s| s.product == Product::Rtc)
-                .map(|s| s.generation)
-                .find(|g| {
-                    matches!(
-                        g,
-                        Generation::Web2 | Generation::Web3 | Generation::Web4 | Generation::WebBeta
-                    )
-                })
-        });
-        let code_gen = web_code_generation(&f.text);
-        let g = match (sdk_gen, code_gen) {
-            (Some(Generation::WebBeta), _) => Some(Generation::WebBeta),
-            (_, Some(c)) => Some(c),
-            (s, None) => s,
+        let app_gens: Vec<Generation> = app
+            .map(|a| {
+                a.sdks
+                    .iter()
+                    .filter(|s| s.product == Product::Rtc)
+                    .map(|s| s.generation)
+                    .filter(is_web)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let newest = app_gens
+            .iter()
+            .copied()
+            .filter(|g| *g != Generation::WebBeta)
+            .max()
+            .or_else(|| app_gens.first().copied());
+        let g = match (own, web_code_generation(&f.text), newest) {
+            (Some(o), _, _) => Some(o),
+            (None, _, Some(Generation::WebBeta)) => Some(Generation::WebBeta),
+            (None, Some(c), _) => Some(c),
+            (None, None, n) => n,
         };
         if let Some(g) = g {
             web_generation.insert(f.path.clone(), g);
