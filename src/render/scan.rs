@@ -129,7 +129,10 @@ fn model(out: &mut String, report: &ScanReport, verbose: bool) {
     }
     let mut by_app: Vec<(String, String, Vec<String>)> = Vec::new();
     for s in &m.skipped_rules {
-        match by_app.iter_mut().find(|(a, c, _)| *a == s.app && *c == s.code_is) {
+        match by_app
+            .iter_mut()
+            .find(|(a, c, _)| *a == s.app && *c == s.code_is)
+        {
             Some((_, _, keys)) => keys.push(s.key.clone()),
             None => by_app.push((s.app.clone(), s.code_is.clone(), vec![s.key.clone()])),
         }

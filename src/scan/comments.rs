@@ -57,7 +57,10 @@ pub fn strip<'a>(path: &str, text: &'a str) -> Cow<'a, str> {
     }
     // Only ASCII comment bytes are replaced by ASCII spaces, and a multi-byte character inside a
     // comment is blanked whole, so the result is UTF-8; the fallback never runs.
-    Cow::Owned(String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    Cow::Owned(
+        String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+    )
 }
 
 fn blank(out: &mut [u8], from: usize, to: usize) {
@@ -102,7 +105,8 @@ fn c_family(src: &[u8], out: &mut [u8], markup_text: bool) {
                 continue;
             }
             b'/' if src.get(i + 1) == Some(&b'*') => {
-                let end = memchr::memmem::find(&src[i + 2..], b"*/").map_or(src.len(), |n| i + 2 + n + 2);
+                let end =
+                    memchr::memmem::find(&src[i + 2..], b"*/").map_or(src.len(), |n| i + 2 + n + 2);
                 blank(out, i, end);
                 i = end;
                 continue;
@@ -117,7 +121,8 @@ fn markup(src: &[u8], out: &mut [u8]) {
     let mut from = 0;
     while let Some(n) = memchr::memmem::find(&src[from..], b"<!--") {
         let start = from + n;
-        let end = memchr::memmem::find(&src[start + 4..], b"-->").map_or(src.len(), |m| start + 4 + m + 3);
+        let end = memchr::memmem::find(&src[start + 4..], b"-->")
+            .map_or(src.len(), |m| start + 4 + m + 3);
         blank(out, start, end);
         from = end;
     }

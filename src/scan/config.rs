@@ -199,8 +199,17 @@ fn is_translation_file(path: &str) -> bool {
     let parts: Vec<&str> = lower.split('/').collect();
     lower.ends_with(".arb")
         || parts.iter().any(|p| {
-            ["locales", "locale", "i18n", "lang", "langs", "translations", "l10n", "messages"]
-                .contains(p)
+            [
+                "locales",
+                "locale",
+                "i18n",
+                "lang",
+                "langs",
+                "translations",
+                "l10n",
+                "messages",
+            ]
+            .contains(p)
                 || p.starts_with("values-")
         })
 }
@@ -210,21 +219,42 @@ fn is_translation_file(path: &str) -> bool {
 fn is_ui_text(value: &str) -> bool {
     let v = value.trim();
     let lower = v.to_ascii_lowercase();
-    if ["app id", "appid", "app-id", "app_id", "agora app id"].contains(&lower.as_str()) && v != lower.to_ascii_uppercase() {
+    if ["app id", "appid", "app-id", "app_id", "agora app id"].contains(&lower.as_str())
+        && v != lower.to_ascii_uppercase()
+    {
         return true;
     }
     let words = v.split_whitespace().count();
     let has_lower = v.chars().any(|c| c.is_ascii_lowercase());
-    (words >= 3 && has_lower) || v.ends_with(':') || v.ends_with('?') || (v.ends_with('.') && words >= 2)
+    (words >= 3 && has_lower)
+        || v.ends_with(':')
+        || v.ends_with('?')
+        || (v.ends_with('.') && words >= 2)
 }
 
 /// Names of UI strings about a value (`appIdLabel`, `appIdPlaceholder`, `app_id_hint`).
 fn is_ui_name(name: &str) -> bool {
     let n = normalized(name);
     [
-        "label", "placeholder", "title", "hint", "text", "desc", "description", "message", "tip",
-        "tooltip", "caption", "prompt", "error", "required", "invalid", "empty", "missing",
-        "helper", "help",
+        "label",
+        "placeholder",
+        "title",
+        "hint",
+        "text",
+        "desc",
+        "description",
+        "message",
+        "tip",
+        "tooltip",
+        "caption",
+        "prompt",
+        "error",
+        "required",
+        "invalid",
+        "empty",
+        "missing",
+        "helper",
+        "help",
     ]
     .iter()
     .any(|s| n.ends_with(s))

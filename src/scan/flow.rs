@@ -76,8 +76,18 @@ pub fn imports(files: &[SourceFile]) -> BTreeMap<String, Vec<String>> {
                     normalize(&format!("{}/{spec}", dir_of(&f.path)))
                 };
                 let candidates = [
-                    "", ".js", ".ts", ".jsx", ".tsx", ".mjs", ".cjs", ".vue", "/index.js",
-                    "/index.ts", "/index.jsx", "/index.tsx",
+                    "",
+                    ".js",
+                    ".ts",
+                    ".jsx",
+                    ".tsx",
+                    ".mjs",
+                    ".cjs",
+                    ".vue",
+                    "/index.js",
+                    "/index.ts",
+                    "/index.jsx",
+                    "/index.tsx",
                 ];
                 if let Some(hit) = candidates
                     .iter()
@@ -191,7 +201,10 @@ fn arguments(text: &str, open: usize) -> Option<(Vec<String>, usize)> {
 /// `.login(` call in a file.
 pub fn calls(text: &str) -> Vec<Call> {
     static R: OnceLock<Regex> = OnceLock::new();
-    let r = re(&R, r"\.(join|joinChannel|joinChannelByToken|joinChannelEx|login)\s*\(");
+    let r = re(
+        &R,
+        r"\.(join|joinChannel|joinChannelByToken|joinChannelEx|login)\s*\(",
+    );
     r.captures_iter(text)
         .filter_map(|c| {
             let m = c.get(0)?;
@@ -222,7 +235,7 @@ fn arg<'a>(call: &'a Call, labels: &[&str], position: usize) -> Option<&'a str> 
 
 /// The token an RTC join passes: Web 4.x `join(appId, channel, token, uid)`, Web 3.x
 /// `join(token, channel, uid, cb)`, native `joinChannel(token, channel, …)` with or without labels.
-pub fn rtc_join_token<'a>(call: &'a Call, web: Option<Generation>) -> Option<&'a str> {
+pub fn rtc_join_token(call: &Call, web: Option<Generation>) -> Option<&str> {
     match call.method.as_str() {
         "join" if call.args.len() >= 3 => match web {
             Some(Generation::Web2 | Generation::Web3) => call.args.first().map(String::as_str),
@@ -303,7 +316,11 @@ pub fn call_findings(file: &SourceFile, web: Option<Generation>) -> Vec<ScanFind
             continue;
         };
         let token = token.trim();
-        if token.is_empty() || token == "null" || token == "nil" || token.starts_with(['"', '\'', '`']) {
+        if token.is_empty()
+            || token == "null"
+            || token == "nil"
+            || token.starts_with(['"', '\'', '`'])
+        {
             continue;
         }
         join_tokens.push(token.to_string());
@@ -339,7 +356,7 @@ pub fn call_findings(file: &SourceFile, web: Option<Generation>) -> Vec<ScanFind
             if lower.contains("rtm") || token.starts_with(['"', '\'', '`']) || token == "null" {
                 continue;
             }
-            let reused = join_tokens.iter().any(|j| *j == token);
+            let reused = join_tokens.contains(&token);
             if reused || lower.contains("rtc") {
                 let mut f = Finding::new(
                     "scan.code.rtc_token_for_rtm",
@@ -347,12 +364,18 @@ pub fn call_findings(file: &SourceFile, web: Option<Generation>) -> Vec<ScanFind
                     format!("the RTC token (`{token}`) is used to log in to Signaling (RTM)"),
                 );
                 if reused {
-                    f = f.with_evidence(format!("`{token}` is also the token of the RTC join in this file"));
+                    f = f.with_evidence(format!(
+                        "`{token}` is also the token of the RTC join in this file"
+                    ));
                 }
                 let f = f
                     .with_evidence("an RTC token has no RTM service: RTM rejects the login (invalid token) unless the token was built with both services (buildTokenWithRtm)")
                     .with_fix("fetch an RTM token for the RTM user id (RtmTokenBuilder) and pass that to the RTM login, or build one 007 token with both services");
-                out.push(ScanFinding::at(f, &file.path, Some(line_of(text, c.offset))));
+                out.push(ScanFinding::at(
+                    f,
+                    &file.path,
+                    Some(line_of(text, c.offset)),
+                ));
             }
         }
     }
@@ -375,7 +398,11 @@ fn builds_006(text: &str) -> bool {
 /// A constant expression of numbers, `*` and `+` (`3600`, `24 * 3600`, `60*60`), evaluated.
 fn constant(expr: &str) -> Option<u64> {
     let e = expr.trim().trim_end_matches(';').replace('_', "");
-    if e.is_empty() || !e.bytes().all(|b| b.is_ascii_digit() || b" *+()".contains(&b)) {
+    if e.is_empty()
+        || !e
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b" *+()".contains(&b))
+    {
         return None;
     }
     let e = e.replace(['(', ')'], "");
@@ -396,7 +423,11 @@ fn definition<'a>(text: &'a str, name: &str) -> Option<&'a str> {
     if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
         return None;
     }
-    let r = Regex::new(&format!(r"(?m)(?:^|[\s(,{{])\$?{}\s*(?::\s*[\w<>]+\s*)?(?::=|=)(?:[^=])\s*([^;\n]+)", regex::escape(name))).ok()?;
+    let r = Regex::new(&format!(
+        r"(?m)(?:^|[\s(,{{])\$?{}\s*(?::\s*[\w<>]+\s*)?(?::=|=)(?:[^=])\s*([^;\n]+)",
+        regex::escape(name)
+    ))
+    .ok()?;
     r.captures(text).and_then(|c| c.get(1)).map(|m| m.as_str())
 }
 
@@ -407,7 +438,10 @@ pub fn lifetime_findings(file: &SourceFile) -> Vec<ScanFinding> {
         return Vec::new();
     }
     static R: OnceLock<Regex> = OnceLock::new();
-    let r = re(&R, r"(?i)\bbuild_?token_?with_?(?:uid|user_?account|account)\s*\(");
+    let r = re(
+        &R,
+        r"(?i)\bbuild_?token_?with_?(?:uid|user_?account|account)\s*\(",
+    );
     let mut out = Vec::new();
     for m in r.find_iter(text) {
         let Some((args, _)) = arguments(text, m.end() - 1) else {
@@ -438,7 +472,11 @@ pub fn lifetime_findings(file: &SourceFile) -> Vec<ScanFinding> {
             f = f.with_evidence(format!("`{name}` = {def}"));
         }
         let f = f.with_fix("pass the current Unix time plus the lifetime (JS: `Math.floor(Date.now() / 1000) + lifetime`), or use the 007 builders (npm agora-token), which take relative seconds");
-        out.push(ScanFinding::at(f, &file.path, Some(line_of(text, m.start()))));
+        out.push(ScanFinding::at(
+            f,
+            &file.path,
+            Some(line_of(text, m.start())),
+        ));
     }
     out
 }
@@ -499,7 +537,11 @@ fn rest_of_block(text: &str, from: usize) -> &str {
 
 fn handler_gives_up(body: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
-    re(&R, r"\b(?:return|throw|break|continue|reject)\b|process\.exit").is_match(body)
+    re(
+        &R,
+        r"\b(?:return|throw|break|continue|reject)\b|process\.exit",
+    )
+    .is_match(body)
 }
 
 /// `publish` that still runs after a failed join was caught and ignored.
@@ -531,25 +573,40 @@ pub fn ignored_join_failure_findings(file: &SourceFile) -> Vec<ScanFinding> {
     };
     for m in try_re.find_iter(text) {
         let open = m.end() - 1;
-        let Some(end) = block_end(text, open) else { continue };
+        let Some(end) = block_end(text, open) else {
+            continue;
+        };
         let body = &text[open..end];
-        let Some(j) = body.find(".join(") else { continue };
+        let Some(j) = body.find(".join(") else {
+            continue;
+        };
         if body.contains(".publish(") {
             continue;
         }
-        let Some(c) = catch_re.find(&text[end..]) else { continue };
+        let Some(c) = catch_re.find(&text[end..]) else {
+            continue;
+        };
         let copen = end + c.end() - 1;
-        let Some(cend) = block_end(text, copen) else { continue };
+        let Some(cend) = block_end(text, copen) else {
+            continue;
+        };
         if handler_gives_up(&text[copen..cend]) {
             continue;
         }
         // A `finally` or code after the catch in the same block.
         publish_after(cend, open + j);
     }
-    for c in calls(text).iter().filter(|c| c.method == "join" && c.args.len() >= 3) {
-        let Some(m) = promise_re.find(&text[c.end..]) else { continue };
+    for c in calls(text)
+        .iter()
+        .filter(|c| c.method == "join" && c.args.len() >= 3)
+    {
+        let Some(m) = promise_re.find(&text[c.end..]) else {
+            continue;
+        };
         let open = c.end + m.end() - 1;
-        let Some((args, end)) = arguments(text, open) else { continue };
+        let Some((args, end)) = arguments(text, open) else {
+            continue;
+        };
         if args.iter().any(|a| handler_gives_up(a)) {
             continue;
         }
@@ -562,8 +619,14 @@ pub fn ignored_join_failure_findings(file: &SourceFile) -> Vec<ScanFinding> {
 pub fn audio_never_played(files: &[&SourceFile], web4: &dyn Fn(&str) -> bool) -> Vec<ScanFinding> {
     static SUB: OnceLock<Regex> = OnceLock::new();
     static PLAY: OnceLock<Regex> = OnceLock::new();
-    let sub = re(&SUB, r#"\.subscribe\(\s*[\w.\[\]]+\s*,\s*(["']audio["']|[A-Za-z_$][\w$.]*)\s*\)"#);
-    let play = re(&PLAY, r"(?i)audio\w*\??\.play\s*\(|\.play\s*\(\s*\)|\bplayAudio\b|RemoteUser|useRemoteAudioTracks|\.setPlaybackDevice");
+    let sub = re(
+        &SUB,
+        r#"\.subscribe\(\s*[\w.\[\]]+\s*,\s*(["']audio["']|[A-Za-z_$][\w$.]*)\s*\)"#,
+    );
+    let play = re(
+        &PLAY,
+        r"(?i)audio\w*\??\.play\s*\(|\.play\s*\(\s*\)|\bplayAudio\b|RemoteUser|useRemoteAudioTracks|\.setPlaybackDevice",
+    );
     let mut places = Vec::new();
     for f in files.iter().filter(|f| is_script(&f.path) && web4(&f.path)) {
         if play.is_match(&f.text) || f.text.contains("agora-rtc-react") {
@@ -579,7 +642,11 @@ pub fn audio_never_played(files: &[&SourceFile], web4: &dyn Fn(&str) -> bool) ->
             }
         }
     }
-    if places.is_empty() || files.iter().any(|f| is_script(&f.path) && play.is_match(&f.text)) {
+    if places.is_empty()
+        || files
+            .iter()
+            .any(|f| is_script(&f.path) && play.is_match(&f.text))
+    {
         return Vec::new();
     }
     let f = Finding::new(
@@ -607,7 +674,10 @@ mod tests {
     #[test]
     fn imports_resolve_to_project_files() {
         let files = [
-            file("src/main.js", "import { APP_ID } from './config';\nimport x from '@/lib/a';"),
+            file(
+                "src/main.js",
+                "import { APP_ID } from './config';\nimport x from '@/lib/a';",
+            ),
             file("src/config.js", "export const APP_ID = '';"),
             file("src/lib/a.ts", ""),
             file("lib/main.dart", "import 'package:app/config.dart';"),
@@ -621,10 +691,14 @@ mod tests {
     #[test]
     fn join_and_login_arguments() {
         let c = &calls("await client.join(APP_ID, channel, session.authToken, uid);")[0];
-        assert_eq!(rtc_join_token(c, Some(Generation::Web4)), Some("session.authToken"));
+        assert_eq!(
+            rtc_join_token(c, Some(Generation::Web4)),
+            Some("session.authToken")
+        );
         assert!(is_login_token_expr("session.authToken"));
         assert!(!is_login_token_expr("rtcToken"));
-        let c = &calls("engine.joinChannel(token: chatToken, channelId: ch, uid: 0, options: o)")[0];
+        let c =
+            &calls("engine.joinChannel(token: chatToken, channelId: ch, uid: 0, options: o)")[0];
         assert_eq!(rtc_join_token(c, None), Some("chatToken"));
         let c = &calls("await rtm.login({ uid: String(uid), token })")[0];
         assert_eq!(rtm_login_token(c).as_deref(), Some("token"));
@@ -652,7 +726,9 @@ mod tests {
     fn publish_after_a_swallowed_join_error() {
         let bad = file("a.js", "async function start() {\n  try {\n    await client.join(appId, ch, token, uid);\n  } catch (e) {\n    console.log(e);\n  }\n  await client.publish([mic]);\n}\n");
         assert_eq!(ignored_join_failure_findings(&bad).len(), 1);
-        let good = bad.text.replace("console.log(e);", "console.log(e);\n    return;");
+        let good = bad
+            .text
+            .replace("console.log(e);", "console.log(e);\n    return;");
         assert!(ignored_join_failure_findings(&file("a.js", &good)).is_empty());
     }
 
@@ -661,7 +737,13 @@ mod tests {
         let bad = file("a.js", "client.on('user-published', async (user, mediaType) => {\n  await client.subscribe(user, mediaType);\n  if (mediaType === 'video') user.videoTrack.play('v');\n});\n");
         let yes = |_: &str| true;
         assert_eq!(audio_never_played(&[&bad], &yes).len(), 1);
-        let good = file("a.js", &bad.text.replace("});", "  if (mediaType === 'audio') user.audioTrack.play();\n});"));
+        let good = file(
+            "a.js",
+            &bad.text.replace(
+                "});",
+                "  if (mediaType === 'audio') user.audioTrack.play();\n});",
+            ),
+        );
         assert!(audio_never_played(&[&good], &yes).is_empty());
     }
 }

@@ -289,7 +289,10 @@ pub fn analyse_walked(walked: &walk::Walked, now: u64, threads: usize) -> Analys
     findings.extend(par_flat_map(&code_refs, threads, |f| {
         let mut out = flow::lifetime_findings(f);
         if agora_files.contains(f.path.as_str()) {
-            out.extend(flow::call_findings(f, built.web_generation.get(&f.path).copied()));
+            out.extend(flow::call_findings(
+                f,
+                built.web_generation.get(&f.path).copied(),
+            ));
             if web4(&f.path) {
                 out.extend(flow::ignored_join_failure_findings(f));
             }
@@ -317,6 +320,8 @@ pub struct ScanOptions {
     pub include: Vec<String>,
     /// gitignore-style patterns left out.
     pub exclude: Vec<String>,
+    /// Counts files read, for a progress display.
+    pub progress: Option<std::sync::Arc<std::sync::atomic::AtomicUsize>>,
     /// Warnings count as failures.
     pub strict: bool,
     /// Threads for the walk.
@@ -332,6 +337,7 @@ pub fn scan(root: &Path, options: ScanOptions, now: u64) -> (ScanReport, Vec<Str
             threads: options.threads,
             include: options.include.clone(),
             exclude: options.exclude.clone(),
+            progress: options.progress.clone(),
         },
     );
     let analysis = analyse_walked(&walked, now, options.threads);

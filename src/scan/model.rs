@@ -94,7 +94,10 @@ impl Generation {
 
     /// Whether Agora has retired it.
     pub fn retired(self) -> bool {
-        matches!(self, Generation::Web2 | Generation::Web3 | Generation::Native3)
+        matches!(
+            self,
+            Generation::Web2 | Generation::Web3 | Generation::Native3
+        )
     }
 }
 
@@ -254,7 +257,9 @@ pub fn classify_package(package: &str, version: &str) -> Option<(Product, Genera
             (Product::Chat, Generation::Unknown)
         }
         "agora-token" | "agora-access-token" => (Product::TokenBuilder, Generation::Unknown),
-        _ if p.starts_with("AgoraRtm") || p.starts_with("ShengwangRtm") => (Product::Rtm, rtm(major)),
+        _ if p.starts_with("AgoraRtm") || p.starts_with("ShengwangRtm") => {
+            (Product::Rtm, rtm(major))
+        }
         _ if p.starts_with("io.agora.rtm:") || p.starts_with("io.agora:agora-rtm") => {
             (Product::Rtm, rtm(major))
         }
@@ -448,19 +453,18 @@ pub fn build(
     // App roots: manifests, Podfiles, pubspecs, Gradle settings, pages that load an SDK.
     let mut roots: BTreeMap<String, String> = BTreeMap::new(); // dir → platform
     for m in manifests {
-        let platform = if m.deps.contains_key("react-native-agora")
-            || m.deps.contains_key("react-native")
-        {
-            "react-native"
-        } else if m.deps.contains_key("agora-electron-sdk") || m.deps.contains_key("electron") {
-            "electron"
-        } else if m.is_server() {
-            "server"
-        } else if m.deps.keys().any(|k| k.starts_with("agora-")) {
-            "web"
-        } else {
-            continue;
-        };
+        let platform =
+            if m.deps.contains_key("react-native-agora") || m.deps.contains_key("react-native") {
+                "react-native"
+            } else if m.deps.contains_key("agora-electron-sdk") || m.deps.contains_key("electron") {
+                "electron"
+            } else if m.is_server() {
+                "server"
+            } else if m.deps.keys().any(|k| k.starts_with("agora-")) {
+                "web"
+            } else {
+                continue;
+            };
         roots.insert(m.dir.clone(), platform.to_string());
     }
     let mut imports_by_file: Vec<(&SourceFile, Vec<(usize, String)>)> = Vec::new();
@@ -472,7 +476,9 @@ pub fn build(
                 roots.insert(dir.clone(), "flutter".into());
             }
             "Podfile" | "Package.swift" | "Cartfile" => {
-                roots.entry(app_dir_of_manifest(&f.path)).or_insert_with(|| "ios".into());
+                roots
+                    .entry(app_dir_of_manifest(&f.path))
+                    .or_insert_with(|| "ios".into());
             }
             "settings.gradle" | "settings.gradle.kts" => {
                 roots.entry(dir.clone()).or_insert_with(|| "android".into());
@@ -484,8 +490,13 @@ pub fn build(
         }
         if is_page(&f.path) || is_script(&f.path) {
             for (off, package, version) in distributed(&f.text) {
-                let before = &f.text[super::scope::floor_char(&f.text, off.saturating_sub(120))..off];
-                let how = if before.rsplit(['"', '\'', '(', ' ']).next().is_some_and(|u| u.contains("://")) {
+                let before =
+                    &f.text[super::scope::floor_char(&f.text, off.saturating_sub(120))..off];
+                let how = if before
+                    .rsplit(['"', '\'', '(', ' '])
+                    .next()
+                    .is_some_and(|u| u.contains("://"))
+                {
                     "CDN URL"
                 } else {
                     "script tag"
@@ -554,8 +565,13 @@ pub fn build(
             roots.insert(app_dir_of_manifest(p), "android".into());
         }
     }
-    if !sightings.iter().all(|s| roots.keys().any(|r| covers(r, &s.found.file))) {
-        roots.entry(String::new()).or_insert_with(|| "unknown".into());
+    if !sightings
+        .iter()
+        .all(|s| roots.keys().any(|r| covers(r, &s.found.file)))
+    {
+        roots
+            .entry(String::new())
+            .or_insert_with(|| "unknown".into());
     }
     // A native folder inside a cross-platform app (a Flutter or React Native app's ios/ and
     // android/) belongs to that app.
@@ -580,7 +596,11 @@ pub fn build(
     let mut apps: Vec<App> = roots
         .iter()
         .map(|(dir, platform)| App {
-            root: if dir.is_empty() { ".".into() } else { dir.clone() },
+            root: if dir.is_empty() {
+                ".".into()
+            } else {
+                dir.clone()
+            },
             platform: platform.clone(),
             products: Vec::new(),
             sdks: Vec::new(),
@@ -643,8 +663,14 @@ pub fn build(
                 matches!(
                     s.generation,
                     Generation::Web2 | Generation::Web3 | Generation::Web4 | Generation::WebBeta
-                ) || ["agora-rtc-sdk-ng", "agora-rtc-sdk", "agora-rtc-react", "agora-rtm-sdk", "agora-rtm"]
-                    .contains(&s.package.as_str())
+                ) || [
+                    "agora-rtc-sdk-ng",
+                    "agora-rtc-sdk",
+                    "agora-rtc-react",
+                    "agora-rtm-sdk",
+                    "agora-rtm",
+                ]
+                .contains(&s.package.as_str())
             });
             if web {
                 app.platform = "web".into();
@@ -824,8 +850,14 @@ fn undeclared_findings(
             continue; // no package.json: loaded some other way (an import map, a CDN)
         }
         for (off, package) in imports {
-            if !["agora-rtc-sdk-ng", "agora-rtm-sdk", "agora-rtc-react", "agora-rtm", "agora-rtc-sdk"]
-                .contains(&package.as_str())
+            if ![
+                "agora-rtc-sdk-ng",
+                "agora-rtm-sdk",
+                "agora-rtc-react",
+                "agora-rtm",
+                "agora-rtc-sdk",
+            ]
+            .contains(&package.as_str())
             {
                 continue;
             }
@@ -884,7 +916,10 @@ mod tests {
         assert_eq!(g("agora-rtc-sdk", "3.6.11"), Some(Generation::Web3));
         assert_eq!(g("agora_rtc_engine", "^5.3.1"), Some(Generation::Native3));
         assert_eq!(g("agora_rtc_engine", "6.3.2"), Some(Generation::Native4));
-        assert_eq!(g("io.agora.rtc:full-sdk", "3.7.0"), Some(Generation::Native3));
+        assert_eq!(
+            g("io.agora.rtc:full-sdk", "3.7.0"),
+            Some(Generation::Native3)
+        );
         assert_eq!(g("AgoraRtm_iOS", "1.5.1"), Some(Generation::Rtm1));
         assert_eq!(g("left-pad", "1.0.0"), None);
     }
@@ -901,11 +936,24 @@ mod tests {
         let got: Vec<(&str, &str, &str)> = app
             .sdks
             .iter()
-            .flat_map(|s| s.found.iter().map(move |f| (s.package.as_str(), f.version.as_str(), f.how.as_str())))
+            .flat_map(|s| {
+                s.found
+                    .iter()
+                    .map(move |f| (s.package.as_str(), f.version.as_str(), f.how.as_str()))
+            })
             .collect();
-        assert!(got.contains(&("agora-rtc-sdk-ng", "4.20.0", "CDN URL")), "{got:?}");
-        assert!(got.contains(&("agora-rtc-sdk", "3.6.11", "script tag")), "{got:?}");
-        assert!(got.contains(&("agora-rtc-sdk", "3.1.2", "bundle banner")), "{got:?}");
+        assert!(
+            got.contains(&("agora-rtc-sdk-ng", "4.20.0", "CDN URL")),
+            "{got:?}"
+        );
+        assert!(
+            got.contains(&("agora-rtc-sdk", "3.6.11", "script tag")),
+            "{got:?}"
+        );
+        assert!(
+            got.contains(&("agora-rtc-sdk", "3.1.2", "bundle banner")),
+            "{got:?}"
+        );
         assert_eq!(app.platform, "web");
         assert!(built
             .findings
@@ -916,7 +964,9 @@ mod tests {
     #[test]
     fn web_code_generation_from_the_api_used() {
         assert_eq!(
-            web_code_generation("const s = AgoraRTC.createStream({audio: true}); client.on('stream-added', f)"),
+            web_code_generation(
+                "const s = AgoraRTC.createStream({audio: true}); client.on('stream-added', f)"
+            ),
             Some(Generation::Web3)
         );
         assert_eq!(

@@ -185,7 +185,9 @@ impl Pattern {
             f = f.with_evidence(e.clone());
         }
         if self.needs.is_some() {
-            f = f.with_evidence("a Web SDK 4.x rule: applied to code written for agora-rtc-sdk-ng 4.x");
+            f = f.with_evidence(
+                "a Web SDK 4.x rule: applied to code written for agora-rtc-sdk-ng 4.x",
+            );
         }
         f = f.with_fix(self.fix.clone());
         ScanFinding::at(f, &file.path, Some(line))

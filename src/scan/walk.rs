@@ -131,6 +131,8 @@ pub struct WalkOptions {
     pub include: Vec<String>,
     /// gitignore-style patterns left out.
     pub exclude: Vec<String>,
+    /// Counts files read, for a progress display (the walk never prints).
+    pub progress: Option<Arc<std::sync::atomic::AtomicUsize>>,
 }
 
 /// Whether `scan` reads a file of this name.
@@ -410,6 +412,9 @@ pub fn walk(root: &Path, opts: &WalkOptions) -> Walked {
                 };
                 if !is_source_name(name) {
                     return WalkState::Continue;
+                }
+                if let Some(p) = &opts.progress {
+                    p.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 }
                 match read_one(root, entry.path(), name) {
                     Read1::File(f) => {

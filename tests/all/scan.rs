@@ -232,9 +232,17 @@ fn the_model_names_each_app_its_sdks_and_what_was_left_out() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|s| (s["app"].as_str().unwrap().into(), s["key"].as_str().unwrap().into()))
+        .map(|s| {
+            (
+                s["app"].as_str().unwrap().into(),
+                s["key"].as_str().unwrap().into(),
+            )
+        })
         .collect();
-    assert!(skipped.contains(&("legacy".into(), "scan.code.subscribe_without_media_type".into())));
+    assert!(skipped.contains(&(
+        "legacy".into(),
+        "scan.code.subscribe_without_media_type".into()
+    )));
     assert!(skipped.contains(&("beta".into(), "scan.code.publish_not_awaited".into())));
     let left: Vec<&str> = doc["model"]["left_out"]
         .as_array()
@@ -261,7 +269,9 @@ fn include_reads_a_left_out_folder_and_exclude_leaves_one_out() {
         "{doc:#}"
     );
     let (_, doc) = scan_json("web-flows", &["--exclude", "src/members.js"]);
-    assert!(!findings(&doc).iter().any(|(k, _)| k == "scan.code.rtc_token_for_rtm"));
+    assert!(!findings(&doc)
+        .iter()
+        .any(|(k, _)| k == "scan.code.rtc_token_for_rtm"));
 }
 
 #[test]
@@ -274,13 +284,21 @@ fn failures_come_first_and_each_fact_once() {
             "error" => 1,
             _ => 2,
         };
-        let ranks: Vec<i32> = list.iter().map(|f| rank(f["status"].as_str().unwrap())).collect();
+        let ranks: Vec<i32> = list
+            .iter()
+            .map(|f| rank(f["status"].as_str().unwrap()))
+            .collect();
         let mut sorted = ranks.clone();
         sorted.sort();
         assert_eq!(ranks, sorted, "{name}");
         let facts: BTreeSet<(String, String)> = list
             .iter()
-            .map(|f| (f["key"].as_str().unwrap().into(), f["summary"].as_str().unwrap().into()))
+            .map(|f| {
+                (
+                    f["key"].as_str().unwrap().into(),
+                    f["summary"].as_str().unwrap().into(),
+                )
+            })
             .collect();
         assert_eq!(facts.len(), list.len(), "{name}: a fact reported twice");
     }

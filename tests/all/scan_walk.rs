@@ -186,14 +186,20 @@ fn gitignored_files_are_left_out_unread() {
     fs::write(root.join("src/old.js"), EMPTY_TOKEN_JOIN).unwrap();
     fs::write(root.join("generated-site/index.js"), EMPTY_TOKEN_JOIN).unwrap();
     let (_, doc) = scan(root, &[]);
-    assert_eq!(files_with(&doc, "scan.code.join_empty_token"), vec!["src/app.js"]);
+    assert_eq!(
+        files_with(&doc, "scan.code.join_empty_token"),
+        vec!["src/app.js"]
+    );
     let ignored = doc["model"]["left_out"]
         .as_array()
         .unwrap()
         .iter()
         .find(|g| g["reason"] == "gitignored")
         .expect("a gitignored group");
-    assert_eq!((ignored["folders"].as_u64(), ignored["files"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(
+        (ignored["folders"].as_u64(), ignored["files"].as_u64()),
+        (Some(1), Some(1))
+    );
     let (_, doc) = scan(root, &["--include", "src/old.js"]);
     let mut got = files_with(&doc, "scan.code.join_empty_token");
     got.sort();
