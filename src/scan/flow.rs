@@ -67,7 +67,7 @@ pub fn imports(files: &[SourceFile]) -> BTreeMap<String, Vec<String>> {
     let mut out = BTreeMap::new();
     for f in files {
         let mut found = Vec::new();
-        if is_script(&f.path) {
+        if is_script(&f.path) && (f.text.contains("./") || f.text.contains("@/")) {
             for c in js.captures_iter(&f.text) {
                 let spec = &c[1];
                 let base = if let Some(rest) = spec.strip_prefix("@/") {
@@ -627,10 +627,16 @@ pub fn audio_never_played(files: &[&SourceFile], web4: &dyn Fn(&str) -> bool) ->
         &PLAY,
         r"(?i)audio\w*\??\.play\s*\(|\.play\s*\(\s*\)|\bplayAudio\b|RemoteUser|useRemoteAudioTracks|\.setPlaybackDevice",
     );
+    let plays = |t: &str| {
+        (t.contains("play") || t.contains("RemoteUser") || t.contains("Playback")) && play.is_match(t)
+    };
     let mut places = Vec::new();
     for f in files.iter().filter(|f| is_script(&f.path) && web4(&f.path)) {
-        if play.is_match(&f.text) || f.text.contains("agora-rtc-react") {
+        if plays(&f.text) || f.text.contains("agora-rtc-react") {
             return Vec::new();
+        }
+        if !f.text.contains(".subscribe(") {
+            continue;
         }
         for c in sub.captures_iter(&f.text) {
             let second = &c[1];

@@ -283,6 +283,10 @@ fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
 
 /// Distributed Web SDK files in a URL, a `src=` or a file name: (package, version).
 fn distributed(text: &str) -> Vec<(usize, String, String)> {
+    // A file name or URL has a `.js` or a `://` (or a package@version): most code has none.
+    if !(text.contains(".js") || text.contains("://") || text.contains('@')) {
+        return Vec::new();
+    }
     static R: OnceLock<Regex> = OnceLock::new();
     let r = re(
         &R,
@@ -333,16 +337,44 @@ fn banner(bundle: &SourceFile) -> Option<(String, String)> {
     Some((package.to_string(), v))
 }
 
-/// A module a JS/TS file imports or requires by bare name: (offset, package).
+/// A module a JS/TS file imports or requires by bare name: (offset of the line, package). Looks
+/// for the quoted name first, then checks the statement before it (`import … from`, `require(`,
+/// `import(`), so that files without an Agora package name cost one substring search.
 pub fn bare_imports(text: &str) -> Vec<(usize, String)> {
-    static R: OnceLock<Regex> = OnceLock::new();
-    let r = re(
-        &R,
-        r#"(?m)(?:^\s*import\s[^;'"]*?from\s*|^\s*import\s*|\brequire\s*\(\s*|\bimport\s*\(\s*)["'](agora-[\w-]+|react-native-agora)["']"#,
+    static BEFORE: OnceLock<Regex> = OnceLock::new();
+    let before = re(
+        &BEFORE,
+        r"(?:\bimport\b[^;]*\bfrom|\brequire\s*\(|\bimport\s*\(?)\s*$",
     );
-    r.captures_iter(text)
-        .map(|c| (c.get(0).map_or(0, |m| m.start()), c[1].to_string()))
-        .collect()
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    for needle in ["agora-", "react-native-agora"] {
+        let mut from = 0;
+        while let Some(n) = text[from..].find(needle) {
+            let at = from + n;
+            from = at + needle.len();
+            if at == 0 || !matches!(bytes[at - 1], b'"' | b'\'') {
+                continue;
+            }
+            let name_end = text[at..]
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+                .map_or(text.len(), |e| at + e);
+            if !matches!(bytes.get(name_end), Some(b'"' | b'\'')) {
+                continue;
+            }
+            let name = &text[at..name_end];
+            // The statement before the quote: up to 400 bytes back, from the last `;`.
+            let window_start = super::scope::floor_char(text, at.saturating_sub(401));
+            let window = &text[window_start..at - 1];
+            let stmt = window.rsplit(';').next().unwrap_or(window);
+            if before.is_match(stmt) {
+                let line_start = text[..at - 1].rfind('\n').map_or(0, |i| i + 1);
+                out.push((line_start, name.to_string()));
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 /// Native imports of the RTC SDK with their generation, from code (`io.agora.rtc2` is 4.x).
