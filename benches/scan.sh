@@ -73,9 +73,10 @@ for _ in $(seq "$runs"); do
   time_ms "${scan[@]}" >> "$work/scan.ms"
   time_ms "${list[@]}" >> "$work/rg.ms"
 done
-read_files=$("${scan[@]}" | python3 -c "import json,sys; d=json.load(sys.stdin); print(d['files_seen'], d['files_scanned'], len(d['findings']))")
-s_best=$(sort -n "$work/scan.ms" | head -1); s_med=$(median < "$work/scan.ms")
-r_best=$(sort -n "$work/rg.ms" | head -1); r_med=$(median < "$work/rg.ms")
+# The generated code has findings (exit 1): only the document is read here.
+read_files=$( ("${scan[@]}" || true) | python3 -c "import json,sys; d=json.load(sys.stdin); print(d['files_seen'], d['files_scanned'], len(d['findings']))")
+s_best=$(sort -n "$work/scan.ms" | sed -n 1p); s_med=$(median < "$work/scan.ms")
+r_best=$(sort -n "$work/rg.ms" | sed -n 1p); r_med=$(median < "$work/rg.ms")
 echo "scan (files seen, read, findings): $read_files"
 echo "agora-doctor scan: best ${s_best} ms, median ${s_med} ms"
 echo "rg --files:        best ${r_best} ms, median ${r_med} ms"

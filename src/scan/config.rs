@@ -193,8 +193,82 @@ fn is_env_like(path: &str) -> bool {
         || name.ends_with(".env")
 }
 
-/// Every configuration value in one file, in order of appearance.
+/// Files of translations and UI strings: a value there is a label ("App ID"), not configuration.
+fn is_translation_file(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let parts: Vec<&str> = lower.split('/').collect();
+    lower.ends_with(".arb")
+        || parts.iter().any(|p| {
+            [
+                "locales",
+                "locale",
+                "i18n",
+                "lang",
+                "langs",
+                "translations",
+                "l10n",
+                "messages",
+            ]
+            .contains(p)
+                || p.starts_with("values-")
+        })
+}
+
+/// A value that is UI text about an App ID (a label, a prompt), not an App ID: "App ID",
+/// "Enter your App ID", "Please input the App ID:".
+fn is_ui_text(value: &str) -> bool {
+    let v = value.trim();
+    let lower = v.to_ascii_lowercase();
+    if ["app id", "appid", "app-id", "app_id", "agora app id"].contains(&lower.as_str())
+        && v != lower.to_ascii_uppercase()
+    {
+        return true;
+    }
+    let words = v.split_whitespace().count();
+    let has_lower = v.chars().any(|c| c.is_ascii_lowercase());
+    (words >= 3 && has_lower)
+        || v.ends_with(':')
+        || v.ends_with('?')
+        || (v.ends_with('.') && words >= 2)
+}
+
+/// Names of UI strings about a value (`appIdLabel`, `appIdPlaceholder`, `app_id_hint`).
+fn is_ui_name(name: &str) -> bool {
+    let n = normalized(name);
+    [
+        "label",
+        "placeholder",
+        "title",
+        "hint",
+        "text",
+        "desc",
+        "description",
+        "message",
+        "tip",
+        "tooltip",
+        "caption",
+        "prompt",
+        "error",
+        "required",
+        "invalid",
+        "empty",
+        "missing",
+        "helper",
+        "help",
+    ]
+    .iter()
+    .any(|s| n.ends_with(s))
+}
+
+/// Every configuration value in one file, in order of appearance; `agora_context` when the file
+/// mentions Agora or a file that does imports it (a config module), so that a name such as
+/// `appId` is taken as Agora's.
 pub fn extract(file: &SourceFile) -> Vec<Value> {
+    extract_in(file, false)
+}
+
+/// [`extract`] with the file's Agora context decided by the caller.
+pub fn extract_in(file: &SourceFile, agora_context: bool) -> Vec<Value> {
     let text = &file.text;
     // Cheap gate: files mentioning none of the words skip every regex.
     static GATE: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
@@ -218,7 +292,8 @@ pub fn extract(file: &SourceFile) -> Vec<Value> {
             .build(["agora"])
             .expect("agora")
     });
-    let mentions_agora = agora.is_match(text);
+    let mentions_agora = agora_context || agora.is_match(text);
+    let translations = is_translation_file(&file.path);
     let mut found: Vec<(usize, Kind, String, String)> = Vec::new();
     let mut token_spans: Vec<(usize, usize)> = Vec::new();
     let mut push = |offset: usize, name: &str, value: &str, numeric: bool| {
@@ -234,9 +309,20 @@ pub fn extract(file: &SourceFile) -> Vec<Value> {
             Kind::AppId => {
                 !value.contains("${")
                     && !value.starts_with("process.env")
+                    && !value.starts_with("<#") // an Xcode placeholder: scan.code.xcode_placeholder
+                    && !translations
+                    && !is_ui_name(name)
+                    && !is_ui_text(value)
                     && (says_agora || is_hex32(value))
             }
-            Kind::Token => false, // tokens are taken by shape below
+            // Tokens are taken by shape below; under a token name, a JWT or a Chat token is
+            // judged too (the token core names what it is).
+            Kind::Token => {
+                says_agora
+                    && !translations
+                    && (value.starts_with("YWMt")
+                        || (value.starts_with("eyJ") && value.matches('.').count() == 2))
+            }
             Kind::Channel => !numeric && !value.is_empty() && !value.contains("${"),
             Kind::Uid => !value.is_empty() && !value.contains("${"),
         };
@@ -309,6 +395,12 @@ pub fn is_server_side(path: &str, server_roots: &BTreeSet<String>) -> bool {
     if parts.iter().any(|p| SERVER_DIRS.contains(p)) {
         return true;
     }
+    // Python, Go, Ruby and PHP run on servers (a Blade template's scripts run in the browser).
+    if [".py", ".go", ".rb"].iter().any(|e| name.ends_with(e))
+        || (name.ends_with(".php") && !name.ends_with(".blade.php"))
+    {
+        return true;
+    }
     let stem = name.split('.').next().unwrap_or("");
     if ["server", "token-server", "tokenserver", "token_server"].contains(&stem) {
         return true;
@@ -333,16 +425,20 @@ fn public_env(name: &str) -> bool {
     PUBLIC_ENV_PREFIXES.iter().any(|p| name.starts_with(p))
 }
 
+/// Files related by imports (each file → the files it imports and those importing it).
+pub type Related = std::collections::BTreeMap<String, BTreeSet<String>>;
+
 /// The values a token is compared with, indexed once: by file and kind, and the project's only
 /// distinct value of each kind. Looking them up per token over every value made a scan of many
 /// files holding tokens quadratic (50k files: 431 s).
 struct Neighbours<'a> {
     by_file: BTreeMap<(&'a str, Kind), Vec<&'a Value>>,
     only: BTreeMap<Kind, &'a Value>,
+    related: &'a Related,
 }
 
 impl<'a> Neighbours<'a> {
-    fn of(values: &'a [Value]) -> Self {
+    fn of(values: &'a [Value], related: &'a Related) -> Self {
         let mut by_file: BTreeMap<(&str, Kind), Vec<&Value>> = BTreeMap::new();
         let mut by_kind: BTreeMap<Kind, (BTreeSet<&str>, &Value)> = BTreeMap::new();
         for v in values {
@@ -361,12 +457,16 @@ impl<'a> Neighbours<'a> {
             .filter(|(_, (distinct, _))| distinct.len() == 1)
             .map(|(kind, (_, first))| (kind, first))
             .collect();
-        Neighbours { by_file, only }
+        Neighbours {
+            by_file,
+            only,
+            related,
+        }
     }
 
     /// The value of `kind` to compare a token at `token` with: one from the same file (nearest
-    /// line first), else the project's only distinct one. `None` when there is none or it is
-    /// ambiguous.
+    /// line first), else from a file it imports or that imports it (a config module), else the
+    /// project's only distinct one. `None` when there is none or it is ambiguous.
     fn beside(&self, kind: Kind, token: &Value) -> Option<&'a Value> {
         let same_file = self
             .by_file
@@ -376,7 +476,26 @@ impl<'a> Neighbours<'a> {
                     .copied()
                     .min_by_key(|v| v.line.abs_diff(token.line))
             });
-        same_file.or_else(|| self.only.get(&kind).copied())
+        if same_file.is_some() {
+            return same_file;
+        }
+        if let Some(rel) = self.related.get(&token.file) {
+            // In the order of `values`: files in path order, as the walk reads them.
+            let mut near: Vec<&Value> = rel
+                .iter()
+                .filter_map(|file| self.by_file.get(&(file.as_str(), kind)))
+                .flatten()
+                .copied()
+                .collect();
+            near.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+            let distinct: BTreeSet<&str> = near.iter().map(|v| v.value.as_str()).collect();
+            if distinct.len() == 1 {
+                return near.first().copied();
+            }
+        }
+        self.only.get(&kind).copied()
+    }
+}
     }
 }
 
@@ -391,7 +510,12 @@ fn placeholder(value: &str) -> bool {
 }
 
 /// The findings on the configuration values of a whole project, at `now` (unix seconds).
-pub fn findings(values: &[Value], server_roots: &BTreeSet<String>, now: u64) -> Vec<ScanFinding> {
+pub fn findings(
+    values: &[Value],
+    server_roots: &BTreeSet<String>,
+    related: &Related,
+    now: u64,
+) -> Vec<ScanFinding> {
     let mut out = Vec::new();
     let certificates: Vec<&Value> = values
         .iter()
@@ -460,7 +584,7 @@ pub fn findings(values: &[Value], server_roots: &BTreeSet<String>, now: u64) -> 
         let distinct: BTreeSet<&str> = cert_values.iter().copied().collect();
         (distinct.len() == 1).then(|| distinct.into_iter().next().unwrap_or("").to_string())
     };
-    let neighbours = Neighbours::of(values);
+    let neighbours = Neighbours::of(values, related);
     for token in values.iter().filter(|v| v.kind == Kind::Token) {
         out.extend(token_findings(
             token,
@@ -473,11 +597,7 @@ pub fn findings(values: &[Value], server_roots: &BTreeSet<String>, now: u64) -> 
 }
 
 fn located(finding: Finding, at: &Value) -> ScanFinding {
-    ScanFinding {
-        finding: finding.with_evidence(format!("at {}", at.at())),
-        file: Some(at.file.clone()),
-        line: Some(at.line),
-    }
+    ScanFinding::at(finding, &at.file, Some(at.line))
 }
 
 fn token_findings(
@@ -537,11 +657,7 @@ fn token_findings(
             let mut evidence = context.clone();
             evidence.append(&mut f.evidence);
             f.evidence = evidence;
-            ScanFinding {
-                finding: f,
-                file: Some(token.file.clone()),
-                line: Some(token.line),
-            }
+            ScanFinding::at(f, &token.file, Some(token.line))
         })
         .collect()
 }

@@ -372,11 +372,7 @@ pub fn read(files: &[SourceFile]) -> Deps {
 }
 
 fn at(f: Finding, file: &str) -> ScanFinding {
-    ScanFinding {
-        finding: f.with_evidence(format!("in {file}")),
-        file: Some(file.to_string()),
-        line: None,
-    }
+    ScanFinding::at(f, file, None)
 }
 
 fn duplicate_findings(
@@ -565,11 +561,18 @@ fn aosl_findings(inventory: &[Dependency]) -> Vec<ScanFinding> {
     .with_evidence("Android: `More than one file was found with OS independent path 'lib/…/libaosl.so'`; Xcode: `frameworks with conflicting names: aosl.xcframework`")
     .with_evidence(format!("Agora's FAQ: {AOSL_FAQ}"))
     .with_fix("keep the newer aosl only: with Signaling 2.2.8+ use its lite artifact (io.agora.rtm:rtm-sdk-lite / the Lite pod) when the RTC SDK's aosl is newer, as the FAQ describes");
-    vec![ScanFinding {
-        finding: f.with_evidence(format!("in {} and {}", rtc.file, rtm.file)),
-        file: Some(rtm.file.clone()),
-        line: None,
-    }]
+    let mut places = vec![
+        super::Place {
+            file: rtm.file.clone(),
+            line: None,
+        },
+        super::Place {
+            file: rtc.file.clone(),
+            line: None,
+        },
+    ];
+    places.dedup();
+    vec![ScanFinding::at_places(f, places)]
 }
 
 #[cfg(test)]

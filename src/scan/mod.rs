@@ -7,9 +7,13 @@
 //! Everything below [`scan`] is pure over the files read: tests build [`walk::SourceFile`]s directly.
 
 pub mod command;
+pub mod comments;
 pub mod config;
 pub mod deps;
+pub mod flow;
+pub mod model;
 pub mod patterns;
+pub mod scope;
 pub mod walk;
 
 use std::collections::BTreeSet;
@@ -20,19 +24,111 @@ use serde::Serialize;
 use crate::probe::Counts;
 use crate::report::{Finding, Status};
 
-/// The JSON schema id of a scan report (documented in the README, schema/scan.v1.json).
-pub const SCHEMA: &str = "agora-doctor/scan/v1";
+/// The JSON schema id of a scan report (documented in the README, schema/scan.v2.json).
+pub const SCHEMA: &str = "agora-doctor/scan/v2";
 
-/// One finding, with the file (and line) it is about.
+/// A place in the project: a file and, when known, a line.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Place {
+    /// File relative to the scanned folder.
+    pub file: String,
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+}
+
+impl std::fmt::Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(l) => write!(f, "{}:{l}", self.file),
+            None => write!(f, "{}", self.file),
+        }
+    }
+}
+
+/// One finding (one fact), with every place it occurs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ScanFinding {
     /// The finding, in the shape every command uses.
     #[serde(flatten)]
     pub finding: Finding,
-    /// File relative to the scanned folder, when the finding is about one.
+    /// The first place's file, when the finding is about one.
     pub file: Option<String>,
-    /// 1-based line, when known.
+    /// The first place's line, when known.
     pub line: Option<usize>,
+    /// Every place the fact occurs, in order.
+    pub places: Vec<Place>,
+}
+
+impl ScanFinding {
+    /// A finding at one place.
+    pub fn at(finding: Finding, file: &str, line: Option<usize>) -> Self {
+        Self::at_places(
+            finding,
+            vec![Place {
+                file: file.to_string(),
+                line,
+            }],
+        )
+    }
+
+    /// A finding at these places (the first is its `file`/`line`).
+    pub fn at_places(finding: Finding, places: Vec<Place>) -> Self {
+        ScanFinding {
+            finding,
+            file: places.first().map(|p| p.file.clone()),
+            line: places.first().and_then(|p| p.line),
+            places,
+        }
+    }
+}
+
+/// One finding per fact: findings with the same key, status and summary are one, with every place
+/// of each; then failures first, then errors, warnings, by key and first place.
+pub fn merge_facts(findings: Vec<ScanFinding>) -> Vec<ScanFinding> {
+    let mut merged: Vec<ScanFinding> = Vec::new();
+    let mut index: std::collections::HashMap<(String, String, String), usize> =
+        std::collections::HashMap::new();
+    for f in findings {
+        let k = (
+            f.finding.key.clone(),
+            f.finding.status.as_str().to_string(),
+            f.finding.summary.clone(),
+        );
+        match index.get(&k) {
+            Some(&i) => {
+                let into = &mut merged[i];
+                for p in f.places {
+                    if !into.places.contains(&p) {
+                        into.places.push(p);
+                    }
+                }
+            }
+            None => {
+                index.insert(k, merged.len());
+                merged.push(f);
+            }
+        }
+    }
+    for f in &mut merged {
+        f.places.sort();
+        f.file = f.places.first().map(|p| p.file.clone());
+        f.line = f.places.first().and_then(|p| p.line);
+    }
+    let rank = |s: Status| match s {
+        Status::Fail => 0,
+        Status::Error => 1,
+        Status::Warn => 2,
+        Status::Skip => 3,
+        Status::Pass => 4,
+    };
+    merged.sort_by(|a, b| {
+        (rank(a.finding.status), &a.finding.key, &a.places).cmp(&(
+            rank(b.finding.status),
+            &b.finding.key,
+            &b.places,
+        ))
+    });
+    merged
 }
 
 /// The result of one scan.
@@ -46,15 +142,21 @@ pub struct ScanReport {
     pub now: String,
     /// Whether warnings count as failures.
     pub strict: bool,
-    /// Whether dependency, build and VCS folders were walked too (`--all`).
+    /// Whether everything was read, nothing left out (`--all`).
     pub all: bool,
+    /// `--include` patterns.
+    pub include: Vec<String>,
+    /// `--exclude` patterns.
+    pub exclude: Vec<String>,
     /// Files seen in the walked folders.
     pub files_seen: usize,
     /// Files read and scanned.
     pub files_scanned: usize,
+    /// The project model: apps, platforms, SDKs and where each was found, what was left out.
+    pub model: model::Model,
     /// The Agora SDKs (and Electron) the project declares or has locked.
     pub dependencies: Vec<deps::Dependency>,
-    /// Findings: configuration, dependencies, code patterns, serving; sorted by file and line.
+    /// Findings, one per fact with all its places: failures first.
     pub findings: Vec<ScanFinding>,
     /// Files not read, and why (binary, too large, unreadable, symlink loop).
     pub skipped: Vec<walk::SkipNote>,
@@ -67,8 +169,10 @@ pub struct ScanReport {
 /// What the scan found in a set of files, before the report is assembled.
 #[derive(Debug, Default)]
 pub struct Analysis {
-    /// Findings, sorted.
+    /// Findings, one per fact.
     pub findings: Vec<ScanFinding>,
+    /// The project model.
+    pub model: model::Model,
     /// SDK inventory.
     pub dependencies: Vec<deps::Dependency>,
     /// Every App Certificate value found, for redaction of the rendered output (never rendered).
@@ -100,42 +204,124 @@ pub fn par_flat_map<T: Sync, R: Send>(
 
 /// Analyse files already read: pure, `now` in unix seconds, on up to `threads` threads.
 pub fn analyse(files: &[walk::SourceFile], now: u64, threads: usize) -> Analysis {
-    let deps = deps::read(files);
+    analyse_walked(
+        &walk::Walked {
+            files: files.to_vec(),
+            ..Default::default()
+        },
+        now,
+        threads,
+    )
+}
+
+/// Analyse a walk: the model first, then every rule on the app code (its comments blanked).
+pub fn analyse_walked(walked: &walk::Walked, now: u64, threads: usize) -> Analysis {
+    let deps = deps::read(&walked.files);
+    // Lock files are read for versions only: their integrity hashes are not tokens.
+    let code: Vec<walk::SourceFile> = par_flat_map(&walked.files, threads, |f| {
+        if model::is_lock_file(&f.path) {
+            return Vec::new();
+        }
+        vec![walk::SourceFile {
+            path: f.path.clone(),
+            text: comments::strip(&f.path, &f.text).into_owned(),
+        }]
+    });
+    let built = model::build(
+        &code,
+        &walked.bundles,
+        &walked.left_out,
+        &deps.inventory,
+        &deps.manifests,
+    );
+    let mut built = built;
+    // The lock files were not in `code`: count them for the model.
+    built.model.lock_files = walked
+        .files
+        .iter()
+        .filter(|f| model::is_lock_file(&f.path))
+        .count();
     let server_roots: BTreeSet<String> = deps
         .manifests
         .iter()
         .filter(|m| m.is_server())
         .map(|m| m.dir.clone())
         .collect();
-    let values: Vec<config::Value> = par_flat_map(files, threads, config::extract);
-    let mut findings = config::findings(&values, &server_roots, now);
-    findings.extend(deps.findings);
-    findings.extend(patterns::findings(files, threads));
-    findings.sort_by(|a, b| {
-        (
-            a.file.as_deref().unwrap_or(""),
-            a.line.unwrap_or(0),
-            &a.finding.key,
-        )
-            .cmp(&(
-                b.file.as_deref().unwrap_or(""),
-                b.line.unwrap_or(0),
-                &b.finding.key,
-            ))
+    let imports = flow::imports(&code);
+    let related = flow::related(&imports);
+    // A config module that a file using Agora imports holds Agora's values; so does any native or
+    // Dart file of an app that uses an Agora SDK.
+    let mentions = |t: &str| t.contains("agora") || t.contains("Agora") || t.contains("AGORA");
+    let mut agora_files: BTreeSet<&str> = BTreeSet::new();
+    for f in &code {
+        if mentions(&f.text) {
+            agora_files.insert(f.path.as_str());
+            for to in imports.get(&f.path).into_iter().flatten() {
+                agora_files.insert(to.as_str());
+            }
+        }
+        let native = [".swift", ".m", ".mm", ".kt", ".java", ".dart"]
+            .iter()
+            .any(|e| f.path.ends_with(e));
+        if native
+            && built
+                .app_of
+                .get(&f.path)
+                .is_some_and(|i| !built.model.apps[*i].sdks.is_empty())
+        {
+            agora_files.insert(f.path.as_str());
+        }
+    }
+    let code_refs: Vec<&walk::SourceFile> = code.iter().collect();
+    let values: Vec<config::Value> = par_flat_map(&code_refs, threads, |f| {
+        config::extract_in(f, agora_files.contains(f.path.as_str()))
     });
-    findings.dedup();
+    let mut findings = config::findings(&values, &server_roots, &related, now);
+    findings.extend(deps.findings);
+    let (pattern_findings, skipped_rules) = patterns::findings(&code_refs, threads, &built);
+    findings.extend(pattern_findings);
+    let web4 = |path: &str| {
+        built
+            .web_generation
+            .get(path)
+            .is_none_or(|g| *g == model::Generation::Web4)
+    };
+    findings.extend(par_flat_map(&code_refs, threads, |f| {
+        let mut out = flow::lifetime_findings(f);
+        if agora_files.contains(f.path.as_str()) {
+            out.extend(flow::call_findings(
+                f,
+                built.web_generation.get(&f.path).copied(),
+            ));
+            if web4(&f.path) {
+                out.extend(flow::ignored_join_failure_findings(f));
+            }
+        }
+        out
+    }));
+    findings.extend(flow::audio_never_played(&code_refs, &web4));
+    findings.extend(built.findings);
+    let mut model = built.model;
+    model.skipped_rules = skipped_rules;
     Analysis {
-        findings,
+        findings: merge_facts(findings),
+        model,
         dependencies: deps.inventory,
         certificates: config::certificate_values(&values),
     }
 }
 
 /// Options of one scan.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Default)]
 pub struct ScanOptions {
-    /// Walk dependency, build and VCS folders too.
+    /// Read everything: nothing left out, `.gitignore` not honoured.
     pub all: bool,
+    /// gitignore-style patterns read even when they would be left out.
+    pub include: Vec<String>,
+    /// gitignore-style patterns left out.
+    pub exclude: Vec<String>,
+    /// Counts files read, for a progress display.
+    pub progress: Option<std::sync::Arc<std::sync::atomic::AtomicUsize>>,
     /// Warnings count as failures.
     pub strict: bool,
     /// Threads for the walk.
@@ -144,8 +330,17 @@ pub struct ScanOptions {
 
 /// Walk `root` and analyse it. The only I/O is reading files; the clock comes in as `now`.
 pub fn scan(root: &Path, options: ScanOptions, now: u64) -> (ScanReport, Vec<String>) {
-    let walked = walk::walk(root, options.all, options.threads);
-    let analysis = analyse(&walked.files, now, options.threads);
+    let walked = walk::walk(
+        root,
+        &walk::WalkOptions {
+            all: options.all,
+            threads: options.threads,
+            include: options.include.clone(),
+            exclude: options.exclude.clone(),
+            progress: options.progress.clone(),
+        },
+    );
+    let analysis = analyse_walked(&walked, now, options.threads);
     let mut counts = Counts::default();
     for f in &analysis.findings {
         match f.finding.status {
@@ -165,8 +360,11 @@ pub fn scan(root: &Path, options: ScanOptions, now: u64) -> (ScanReport, Vec<Str
         now: agora_token_core::time::rfc3339(now),
         strict: options.strict,
         all: options.all,
+        include: options.include,
+        exclude: options.exclude,
         files_seen: walked.seen,
         files_scanned: walked.files.len(),
+        model: analysis.model,
         dependencies: analysis.dependencies,
         findings: analysis.findings,
         skipped: walked.skipped,

@@ -8,6 +8,7 @@ use regex::Regex;
 use serde::Deserialize;
 
 use super::config::line_of;
+use super::model::{Built, Generation, SkippedRule};
 use super::walk::SourceFile;
 use super::ScanFinding;
 use crate::report::{Finding, Status};
@@ -38,6 +39,8 @@ struct RawPattern {
     project_unless: Option<String>,
     #[serde(default)]
     once_per_file: bool,
+    #[serde(default)]
+    needs: Option<String>,
     summary: String,
     #[serde(default)]
     evidence: Vec<String>,
@@ -68,6 +71,8 @@ pub struct Pattern {
     file_unless: Option<Regex>,
     project_unless: Option<Regex>,
     once_per_file: bool,
+    /// The SDK generation the rule is written for (`web-4`), when it needs one.
+    pub needs: Option<String>,
     summary: String,
     evidence: Vec<String>,
     fix: String,
@@ -94,6 +99,9 @@ pub fn patterns() -> &'static [Pattern] {
                     "fail" => Status::Fail,
                     other => panic!("data/patterns.toml {}: status {other:?}", p.key),
                 };
+                if let Some(n) = &p.needs {
+                    assert!(n == "web-4", "data/patterns.toml {}: needs {n:?}", p.key);
+                }
                 let opt =
                     |what: &str, r: &Option<String>| r.as_deref().map(|r| compile(what, &p.key, r));
                 Pattern {
@@ -111,6 +119,7 @@ pub fn patterns() -> &'static [Pattern] {
                     status,
                     files: p.files,
                     once_per_file: p.once_per_file,
+                    needs: p.needs,
                     summary: p.summary,
                     evidence: p.evidence,
                     fix: p.fix,
@@ -175,19 +184,31 @@ impl Pattern {
         for e in &self.evidence {
             f = f.with_evidence(e.clone());
         }
-        f = f
-            .with_evidence(format!("at {}:{line}", file.path))
-            .with_fix(self.fix.clone());
-        ScanFinding {
-            finding: f,
-            file: Some(file.path.clone()),
-            line: Some(line),
+        if self.needs.is_some() {
+            f = f.with_evidence(
+                "a Web SDK 4.x rule: applied to code written for agora-rtc-sdk-ng 4.x",
+            );
         }
+        f = f.with_fix(self.fix.clone());
+        ScanFinding::at(f, &file.path, Some(line))
     }
 }
 
-/// Every pattern hit in the project, on up to `threads` threads.
-pub fn findings(files: &[SourceFile], threads: usize) -> Vec<ScanFinding> {
+/// Whether code of this generation is judged by a rule that needs `needs`.
+fn generation_fits(needs: Option<&str>, code: Option<Generation>) -> bool {
+    match (needs, code) {
+        (Some("web-4"), Some(g)) => g == Generation::Web4,
+        _ => true,
+    }
+}
+
+/// Every pattern hit in the project's app code, on up to `threads` threads; a rule that needs an
+/// SDK generation is not applied to code of another one, and each such skip is listed.
+pub fn findings(
+    files: &[&SourceFile],
+    threads: usize,
+    built: &Built,
+) -> (Vec<ScanFinding>, Vec<SkippedRule>) {
     let silenced: Vec<bool> = patterns()
         .iter()
         .map(|p| {
@@ -196,10 +217,31 @@ pub fn findings(files: &[SourceFile], threads: usize) -> Vec<ScanFinding> {
                 .is_some_and(|r| files.iter().any(|f| r.is_match(&f.text)))
         })
         .collect();
+    let mut skipped = std::collections::BTreeSet::new();
+    for f in files {
+        let code = built.web_generation.get(&f.path).copied();
+        for p in patterns() {
+            if !generation_fits(p.needs.as_deref(), code) && p.applies_to(&f.path) {
+                let app = built
+                    .app_of
+                    .get(&f.path)
+                    .map(|i| built.model.apps[*i].root.clone())
+                    .unwrap_or_else(|| ".".into());
+                skipped.insert(SkippedRule {
+                    key: p.key.clone(),
+                    needs: "Web SDK 4.x".into(),
+                    app,
+                    code_is: code.map_or("", |g| g.label()).to_string(),
+                });
+            }
+        }
+    }
     let mut out = super::par_flat_map(files, threads, |file| {
+        let code = built.web_generation.get(&file.path).copied();
         patterns()
             .iter()
             .zip(&silenced)
+            .filter(|(p, _)| generation_fits(p.needs.as_deref(), code))
             .flat_map(|(p, silenced)| {
                 p.hits(file, *silenced)
                     .into_iter()
@@ -208,9 +250,8 @@ pub fn findings(files: &[SourceFile], threads: usize) -> Vec<ScanFinding> {
             })
             .collect()
     });
-    // Pattern order within the project, as before: callers sort by file and line anyway.
     out.sort_by(|a, b| a.file.cmp(&b.file).then(a.line.cmp(&b.line)));
-    out
+    (out, skipped.into_iter().collect())
 }
 
 #[cfg(test)]
@@ -258,7 +299,8 @@ mod tests {
             .unwrap();
         let fetcher = file("a.js", "const token = await fetchToken(channel);\nawait client.join(appId, channel, token, uid);\n");
         assert_eq!(
-            findings(std::slice::from_ref(&fetcher), 2)
+            findings(&[&fetcher], 2, &Built::default())
+                .0
                 .iter()
                 .filter(|f| f.finding.key == renew.key)
                 .count(),
@@ -266,7 +308,8 @@ mod tests {
         );
         let handler = file("b.js", "client.on('token-privilege-will-expire', renew);\n");
         assert_eq!(
-            findings(&[fetcher, handler], 2)
+            findings(&[&fetcher, &handler], 2, &Built::default())
+                .0
                 .iter()
                 .filter(|f| f.finding.key == renew.key)
                 .count(),

@@ -1,41 +1,21 @@
-//! The project walk: which files `scan` reads, and the note for every file it had to skip (binary,
-//! too large, unreadable, a symlink loop). Never fails on one file; only an unreadable root is an error.
+//! The project walk: which files `scan` reads, what it leaves out as not app code ([`scope`], the
+//! `.gitignore` files, `--include`/`--exclude`) without entering or reading it, and the note for
+//! every file it had to skip (binary, too large, unreadable, a symlink loop). Never fails on one
+//! file; only an unreadable root is an error.
 
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::{WalkBuilder, WalkState};
 use serde::Serialize;
 
-/// Folders not walked unless `--all` is given: installed dependencies, build output and version
-/// control. Their contents are not the app's own code (a dependency's sources would be reported as
-/// the app's) and they hold most of a project's files.
-pub const SKIPPED_DIRS: &[&str] = &[
-    "node_modules",
-    "bower_components",
-    "dist",
-    "build",
-    "out",
-    ".next",
-    ".nuxt",
-    ".svelte-kit",
-    ".output",
-    ".parcel-cache",
-    ".cache",
-    "coverage",
-    "target",
-    "Pods",
-    "DerivedData",
-    ".dart_tool",
-    ".gradle",
-    ".idea",
-    ".expo",
-    ".git",
-    ".hg",
-    ".svn",
-];
+use super::scope::{self, Reason};
 
 /// Largest source file read. Hand-written config and code is far smaller; bigger files are bundles
 /// or generated data, where a hit would point at someone else's code.
@@ -75,9 +55,15 @@ const SOURCE_EXTENSIONS: &[&str] = &[
     "toml",
     "env",
     "lock",
+    "py",
+    "go",
+    "php",
+    "rb",
 ];
 /// Whole file names read whatever their extension.
 const SOURCE_NAMES: &[&str] = &["Podfile", "Podfile.lock", "yarn.lock", "Gemfile"];
+/// Bytes of a left-out bundle read to recognise an Agora SDK in it (its banner and version).
+pub const BUNDLE_HEAD_BYTES: usize = 16 * 1024;
 /// Lock files, allowed up to [`MAX_LOCK_BYTES`].
 const LOCK_NAMES: &[&str] = &[
     "package-lock.json",
@@ -108,6 +94,17 @@ pub struct SkipNote {
     pub detail: String,
 }
 
+/// A folder or file left out as not app code.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LeftOut {
+    /// Why.
+    pub reason: Reason,
+    /// Path relative to the scanned root.
+    pub path: String,
+    /// A folder (never entered) rather than a file.
+    pub folder: bool,
+}
+
 /// What the walk produced.
 #[derive(Debug, Default)]
 pub struct Walked {
@@ -117,6 +114,25 @@ pub struct Walked {
     pub skipped: Vec<SkipNote>,
     /// Files seen in walked folders (read or not).
     pub seen: usize,
+    /// Folders and files left out as not app code, sorted.
+    pub left_out: Vec<LeftOut>,
+    /// The first [`BUNDLE_HEAD_BYTES`] of each left-out script bundle, to find an SDK's banner.
+    pub bundles: Vec<SourceFile>,
+}
+
+/// What to walk.
+#[derive(Debug, Clone, Default)]
+pub struct WalkOptions {
+    /// Read everything: nothing is left out, `.gitignore` is not honoured.
+    pub all: bool,
+    /// Threads.
+    pub threads: usize,
+    /// gitignore-style patterns read even when they would be left out.
+    pub include: Vec<String>,
+    /// gitignore-style patterns left out.
+    pub exclude: Vec<String>,
+    /// Counts files read, for a progress display (the walk never prints).
+    pub progress: Option<Arc<std::sync::atomic::AtomicUsize>>,
 }
 
 /// Whether `scan` reads a file of this name.
@@ -205,68 +221,291 @@ fn read_one(root: &Path, path: &Path, name: &str) -> Read1 {
     Read1::File(SourceFile { path: rel, text })
 }
 
-/// Walk `root` (following symlinks, never into a loop) and read every source file, on `threads`
-/// threads. `all` also walks [`SKIPPED_DIRS`].
-pub fn walk(root: &Path, all: bool, threads: usize) -> Walked {
+/// Patterns given on the command line, matched like `.gitignore` lines from the scanned root.
+fn patterns(root: &Path, lines: &[String]) -> Option<Gitignore> {
+    if lines.is_empty() {
+        return None;
+    }
+    let mut b = GitignoreBuilder::new(root);
+    for l in lines {
+        let _ = b.add_line(None, l);
+    }
+    b.build().ok()
+}
+
+/// `.gitignore` files met on the way, one per folder (loaded once).
+#[derive(Default)]
+struct Ignores {
+    by_dir: Mutex<HashMap<PathBuf, Option<Arc<Gitignore>>>>,
+}
+
+impl Ignores {
+    fn of(&self, dir: &Path) -> Option<Arc<Gitignore>> {
+        let mut map = self.by_dir.lock().unwrap_or_else(|p| p.into_inner());
+        map.entry(dir.to_path_buf())
+            .or_insert_with(|| {
+                let file = dir.join(".gitignore");
+                file.is_file().then(|| Arc::new(Gitignore::new(&file).0))
+            })
+            .clone()
+    }
+
+    /// Whether `path` is ignored by the `.gitignore` of a folder between it and `root` (the
+    /// deepest one that says anything decides, as git does).
+    fn ignored(&self, root: &Path, path: &Path, is_dir: bool) -> bool {
+        let mut dir = path.parent();
+        while let Some(d) = dir {
+            if let Some(gi) = self.of(d) {
+                let m = gi.matched(path, is_dir);
+                if m.is_ignore() {
+                    return true;
+                }
+                if m.is_whitelist() {
+                    return false;
+                }
+            }
+            if d == root {
+                break;
+            }
+            dir = d.parent();
+        }
+        false
+    }
+}
+
+/// Whether an include pattern could match something inside the folder `rel`.
+fn included_below(include: &[String], rel: &str) -> bool {
+    include.iter().any(|p| {
+        let p = p.trim_start_matches('/');
+        p.starts_with(&format!("{rel}/")) || p.starts_with("**")
+    })
+}
+
+/// `.env` files are read even when git ignores them: they hold the app's configuration, and are
+/// ignored precisely because of what they hold.
+fn is_env_file(name: &str) -> bool {
+    name == ".env" || name.starts_with(".env.")
+}
+
+/// Why the walker leaves out this entry (`None`: walk or read it).
+fn left_out_reason(
+    root: &Path,
+    entry: &ignore::DirEntry,
+    opts: &WalkOptions,
+    include: Option<&Gitignore>,
+    exclude: Option<&Gitignore>,
+    ignores: &Ignores,
+) -> Option<Reason> {
+    if entry.depth() == 0 {
+        return None;
+    }
+    let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+    let path = entry.path();
+    if exclude.is_some_and(|g| g.matched(path, is_dir).is_ignore()) {
+        return Some(Reason::Excluded);
+    }
+    if opts.all {
+        return None;
+    }
+    let rel = relative(root, path);
+    if include.is_some_and(|g| g.matched(path, is_dir).is_ignore())
+        || is_dir && included_below(&opts.include, &rel)
+    {
+        return None;
+    }
+    let name = entry.file_name().to_str().unwrap_or("");
+    let by_name = if is_dir {
+        scope::folder(name).or_else(|| {
+            let names: Vec<String> = std::fs::read_dir(path)
+                .map(|rd| {
+                    rd.flatten()
+                        .filter_map(|e| e.file_name().into_string().ok())
+                        .collect()
+                })
+                .unwrap_or_default();
+            scope::is_doc_site(names.iter().map(String::as_str)).then_some(Reason::Documentation)
+        })
+    } else {
+        scope::file(name)
+    };
+    if by_name.is_some() {
+        return by_name;
+    }
+    if !(is_env_file(name)) && ignores.ignored(root, path, is_dir) {
+        return Some(Reason::Gitignored);
+    }
+    None
+}
+
+/// Walk `root` (following symlinks, never into a loop) and read every source file of the app, on
+/// the options' threads. What [`scope`] or a `.gitignore` leaves out is not entered or read, except
+/// the first bytes of a script bundle (for an SDK banner).
+pub fn walk(root: &Path, opts: &WalkOptions) -> Walked {
     let files = Mutex::new(Vec::new());
     let skipped = Mutex::new(Vec::new());
+    let left_out = Mutex::new(Vec::new());
+    let bundles = Mutex::new(Vec::new());
     let seen = std::sync::atomic::AtomicUsize::new(0);
+    let include = patterns(root, &opts.include);
+    let exclude = patterns(root, &opts.exclude);
+    let ignores = Ignores::default();
     let mut builder = WalkBuilder::new(root);
     builder
         .standard_filters(false)
         .hidden(false)
         .follow_links(true)
-        .threads(threads.max(1));
-    if !all {
-        builder.filter_entry(|e| {
-            !(e.file_type().is_some_and(|t| t.is_dir())
-                && e.depth() > 0
-                && e.file_name()
-                    .to_str()
-                    .is_some_and(|n| SKIPPED_DIRS.contains(&n)))
-        });
-    }
+        .threads(opts.threads.max(1));
     let root_buf: PathBuf = root.to_path_buf();
-    builder.build_parallel().run(|| {
-        let files = &files;
-        let skipped = &skipped;
-        let seen = &seen;
-        let root = root_buf.clone();
-        Box::new(move |entry| {
-            let entry = match entry {
-                Ok(e) => e,
-                Err(err) => {
-                    push(skipped, walk_error_note(&root, &err));
+    {
+        let ctx = (
+            &root_buf, opts, &include, &exclude, &ignores, &files, &skipped, &left_out, &bundles,
+            &seen,
+        );
+        builder.build_parallel().run(|| {
+            let (root, opts, include, exclude, ignores, files, skipped, left_out, bundles, seen) =
+                ctx;
+            Box::new(move |entry| {
+                let entry = match entry {
+                    Ok(e) => e,
+                    Err(err) => {
+                        push(skipped, walk_error_note(root, &err));
+                        return WalkState::Continue;
+                    }
+                };
+                let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+                if let Some(reason) = left_out_reason(
+                    root,
+                    &entry,
+                    opts,
+                    include.as_ref(),
+                    exclude.as_ref(),
+                    ignores,
+                ) {
+                    let name = entry.file_name().to_str().unwrap_or("");
+                    if !is_dir && reason == Reason::Bundles {
+                        if let Some(head) = read_head(root, entry.path()) {
+                            push(bundles, head);
+                        }
+                    }
+                    if is_dir || is_source_name(name) {
+                        push(
+                            left_out,
+                            LeftOut {
+                                reason,
+                                path: relative(root, entry.path()),
+                                folder: is_dir,
+                            },
+                        );
+                    }
+                    return if is_dir {
+                        WalkState::Skip
+                    } else {
+                        WalkState::Continue
+                    };
+                }
+                if is_dir {
                     return WalkState::Continue;
                 }
-            };
-            if entry.file_type().is_some_and(|t| t.is_dir()) {
-                return WalkState::Continue;
-            }
-            seen.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(name) = entry.file_name().to_str() else {
-                return WalkState::Continue;
-            };
-            if !is_source_name(name) {
-                return WalkState::Continue;
-            }
-            match read_one(&root, entry.path(), name) {
-                Read1::File(f) => push(files, f),
-                Read1::Skip(n) => push(skipped, n),
-            }
-            WalkState::Continue
-        })
-    });
+                seen.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(name) = entry.file_name().to_str() else {
+                    return WalkState::Continue;
+                };
+                if !is_source_name(name) {
+                    return WalkState::Continue;
+                }
+                if let Some(p) = &opts.progress {
+                    p.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+                match read_one(root, entry.path(), name) {
+                    Read1::File(f) => {
+                        let script = [".js", ".mjs", ".cjs"].iter().any(|e| name.ends_with(e));
+                        let reason = if opts.all {
+                            None
+                        } else if script && scope::looks_minified(&f.text) {
+                            Some(Reason::Bundles)
+                        } else if !LOCK_NAMES.contains(&name) && scope::looks_generated(&f.text) {
+                            Some(Reason::Generated)
+                        } else {
+                            None
+                        };
+                        match reason {
+                            Some(reason) => {
+                                if reason == Reason::Bundles {
+                                    let cut = scope::floor_char(&f.text, BUNDLE_HEAD_BYTES);
+                                    push(
+                                        bundles,
+                                        SourceFile {
+                                            path: f.path.clone(),
+                                            text: f.text[..cut].to_string(),
+                                        },
+                                    );
+                                }
+                                push(
+                                    left_out,
+                                    LeftOut {
+                                        reason,
+                                        path: f.path,
+                                        folder: false,
+                                    },
+                                );
+                            }
+                            None => push(files, f),
+                        }
+                    }
+                    Read1::Skip(n) => {
+                        // A script too large to read is a bundle: its head may name an SDK.
+                        let script = [".js", ".mjs", ".cjs"].iter().any(|e| name.ends_with(e));
+                        if script && n.reason == "too large" && !opts.all {
+                            if let Some(head) = read_head(root, entry.path()) {
+                                push(bundles, head);
+                            }
+                            push(
+                                left_out,
+                                LeftOut {
+                                    reason: Reason::Bundles,
+                                    path: n.path,
+                                    folder: false,
+                                },
+                            );
+                        } else {
+                            push(skipped, n)
+                        }
+                    }
+                }
+                WalkState::Continue
+            })
+        });
+    }
     let mut files = files.into_inner().unwrap_or_else(|p| p.into_inner());
     let mut skipped = skipped.into_inner().unwrap_or_else(|p| p.into_inner());
+    let mut left_out = left_out.into_inner().unwrap_or_else(|p| p.into_inner());
+    let mut bundles = bundles.into_inner().unwrap_or_else(|p| p.into_inner());
     files.sort_by(|a, b| a.path.cmp(&b.path));
     skipped.sort_by(|a, b| a.path.cmp(&b.path).then(a.reason.cmp(&b.reason)));
     skipped.dedup();
+    left_out.sort();
+    left_out.dedup();
+    bundles.sort_by(|a, b| a.path.cmp(&b.path));
     Walked {
         files,
         skipped,
         seen: seen.into_inner(),
+        left_out,
+        bundles,
     }
+}
+
+/// The first [`BUNDLE_HEAD_BYTES`] of a file (`None` when it cannot be read).
+fn read_head(root: &Path, path: &Path) -> Option<SourceFile> {
+    let file = File::open(path).ok()?;
+    let mut bytes = Vec::with_capacity(BUNDLE_HEAD_BYTES);
+    file.take(BUNDLE_HEAD_BYTES as u64)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    Some(SourceFile {
+        path: relative(root, path),
+        text: String::from_utf8_lossy(&bytes).into_owned(),
+    })
 }
 
 fn push<T>(list: &Mutex<Vec<T>>, item: T) {

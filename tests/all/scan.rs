@@ -50,13 +50,15 @@ fn findings(doc: &Value) -> BTreeSet<(String, String)> {
 type Expected = (&'static str, &'static [(&'static str, &'static str)], i32);
 
 const EXPECTED: &[Expected] = &[
+    // The seed's package.json declares vite only: a fresh clone cannot resolve the SDK it imports.
     (
         "seed-tutorial",
         &[
             ("scan.config.app_id_placeholder", "warn"),
             ("scan.code.remove_without_check", "warn"),
+            ("scan.deps.import_not_declared", "fail"),
         ],
-        0,
+        1,
     ),
     (
         "web-react",
@@ -89,7 +91,15 @@ const EXPECTED: &[Expected] = &[
         ],
         1,
     ),
-    ("electron", &[("scan.deps.electron_mismatch", "fail")], 1),
+    // agora-electron-sdk 3.4.2 is built on the retired native SDK 3.x.
+    (
+        "electron",
+        &[
+            ("scan.deps.electron_mismatch", "fail"),
+            ("scan.deps.sdk_retired", "warn"),
+        ],
+        1,
+    ),
     (
         "android",
         &[
@@ -115,10 +125,41 @@ const EXPECTED: &[Expected] = &[
             ("scan.config.certificate_in_client", "fail"),
             ("token.expired", "fail"),
             ("scan.deps.known_problem", "warn"),
+            // agora_rtc_engine 4.x is built on the retired native SDK 3.x.
+            ("scan.deps.sdk_retired", "warn"),
         ],
         1,
     ),
     ("clean", &[], 0),
+    // Reductions of what real projects got wrong: a config module's empty App ID, the app's login
+    // token and the RTC token in the wrong places, a swallowed join failure, audio never played, an
+    // RTM member-left removal, an undeclared import; and what must be left alone: comments, UI
+    // labels and translations, a lock file's integrity hash, a documentation folder, test fixtures.
+    (
+        "web-flows",
+        &[
+            ("scan.config.app_id_invalid", "fail"),
+            ("scan.code.login_token_as_rtc_token", "fail"),
+            ("scan.code.rtc_token_for_rtm", "fail"),
+            ("scan.code.remote_audio_never_played", "fail"),
+            ("scan.deps.import_not_declared", "fail"),
+            ("scan.code.publish_after_ignored_join_failure", "warn"),
+            ("scan.code.remove_without_check", "warn"),
+        ],
+        1,
+    ),
+    // Four apps: Web SDK 3.x from a CDN (retired; its 3.x code is not judged by 4.x rules), a 0.x
+    // pre-release (not judged by 4.x rules), a 006 token server given a lifetime, an iOS app with
+    // Xcode placeholders; a documentation site is left out.
+    (
+        "monorepo",
+        &[
+            ("scan.deps.sdk_retired", "warn"),
+            ("scan.code.lifetime_as_expiry", "fail"),
+            ("scan.code.xcode_placeholder", "warn"),
+        ],
+        1,
+    ),
 ];
 
 #[test]
@@ -152,9 +193,138 @@ fn a_clean_project_gives_no_finding_even_with_a_certificate_on_its_server() {
 }
 
 #[test]
-fn strict_turns_the_seed_tutorials_warnings_into_exit_1() {
-    assert_eq!(scan_json("seed-tutorial", &[]).0, 0);
-    assert_eq!(scan_json("seed-tutorial", &["--strict"]).0, 1);
+fn the_model_names_each_app_its_sdks_and_what_was_left_out() {
+    let (_, doc) = scan_json("monorepo", &[]);
+    let apps: Vec<(String, String)> = doc["model"]["apps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["root"].as_str().unwrap().to_string(),
+                a["platform"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        apps,
+        [
+            ("beta", "web"),
+            ("ios", "ios"),
+            ("legacy", "web"),
+            ("server", "server")
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+    let legacy = &doc["model"]["apps"][2]["sdks"][0];
+    assert_eq!(legacy["package"], "agora-rtc-sdk");
+    assert_eq!(legacy["version"], "3.6.11");
+    assert_eq!(legacy["generation"], "web3");
+    assert_eq!(legacy["retired"], true);
+    // The commented-out 4.x script tag is not a sighting; the live CDN URL is.
+    let found = legacy["found"].as_array().unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["how"], "CDN URL");
+    assert_eq!(found[0]["line"], 6);
+    let beta = &doc["model"]["apps"][0]["sdks"][0];
+    assert_eq!(beta["generation"], "web-beta");
+    let skipped: BTreeSet<(String, String)> = doc["model"]["skipped_rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["app"].as_str().unwrap().into(),
+                s["key"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert!(skipped.contains(&(
+        "legacy".into(),
+        "scan.code.subscribe_without_media_type".into()
+    )));
+    assert!(skipped.contains(&("beta".into(), "scan.code.publish_not_awaited".into())));
+    let left: Vec<&str> = doc["model"]["left_out"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(left, ["documentation"]);
+    // The two placeholders of KeyCenter.swift are one fact with two places.
+    let placeholder = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["key"] == "scan.code.xcode_placeholder")
+        .unwrap();
+    assert_eq!(placeholder["places"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn include_reads_a_left_out_folder_and_exclude_leaves_one_out() {
+    let (_, doc) = scan_json("web-flows", &["--include", "docs/"]);
+    assert!(
+        findings(&doc).contains(&("scan.code.join_empty_token".into(), "fail".into())),
+        "{doc:#}"
+    );
+    let (_, doc) = scan_json("web-flows", &["--exclude", "src/members.js"]);
+    assert!(!findings(&doc)
+        .iter()
+        .any(|(k, _)| k == "scan.code.rtc_token_for_rtm"));
+}
+
+#[test]
+fn failures_come_first_and_each_fact_once() {
+    for (name, _, _) in EXPECTED {
+        let (_, doc) = scan_json(name, &[]);
+        let list = doc["findings"].as_array().unwrap();
+        let rank = |s: &str| match s {
+            "fail" => 0,
+            "error" => 1,
+            _ => 2,
+        };
+        let ranks: Vec<i32> = list
+            .iter()
+            .map(|f| rank(f["status"].as_str().unwrap()))
+            .collect();
+        let mut sorted = ranks.clone();
+        sorted.sort();
+        assert_eq!(ranks, sorted, "{name}");
+        let facts: BTreeSet<(String, String)> = list
+            .iter()
+            .map(|f| {
+                (
+                    f["key"].as_str().unwrap().into(),
+                    f["summary"].as_str().unwrap().into(),
+                )
+            })
+            .collect();
+        assert_eq!(facts.len(), list.len(), "{name}: a fact reported twice");
+    }
+}
+
+#[test]
+fn strict_turns_warnings_into_exit_1() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.js"),
+        "import AgoraRTC from \"agora-rtc-sdk-ng\";\nconst appid = \"YOUR-APP-ID\";\n",
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        doctor()
+            .arg("scan")
+            .arg(dir.path())
+            .args(["--json", "--now", NOW])
+            .args(extra)
+            .output()
+            .unwrap()
+            .status
+            .code()
+    };
+    assert_eq!(run(&[]), Some(0));
+    assert_eq!(run(&["--strict"]), Some(1));
 }
 
 #[test]
@@ -211,7 +381,7 @@ fn human_output_shows_the_sdks_each_finding_and_the_closing_line() {
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
-        text.contains("agora_rtc_engine 4.2.1 (locked in pubspec.lock)"),
+        text.contains("agora_rtc_engine 4.2.1 [native SDK 3.x, retired] (locked in pubspec.lock"),
         "{text}"
     );
     assert!(text.contains("[token.expired]"), "{text}");
@@ -228,7 +398,7 @@ fn human_output_shows_the_sdks_each_finding_and_the_closing_line() {
     let quiet = String::from_utf8(quiet.stdout).unwrap();
     assert_eq!(quiet.lines().count(), 1, "{quiet}");
     assert!(
-        quiet.starts_with("3 problems: 2 failures, 1 warning"),
+        quiet.starts_with("4 problems: 2 failures, 2 warnings"),
         "{quiet}"
     );
 }

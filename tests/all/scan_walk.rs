@@ -1,6 +1,7 @@
 //! The project walk of `agora-doctor scan` on projects made in the test: binary files, huge files,
 //! symlink loops, dangling links, FIFOs and unreadable files are skipped with a note, never a crash
-//! or a hang; node_modules, build output and VCS folders are only read with --all.
+//! or a hang; node_modules, build output, VCS folders and what .gitignore names are only read with
+//! --all.
 
 use std::fs;
 use std::path::Path;
@@ -43,13 +44,15 @@ fn skipped(doc: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Every file a finding of `key` is at (one finding per fact, with all its places).
 fn files_with(doc: &Value, key: &str) -> Vec<String> {
     doc["findings"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|f| f["key"] == key)
-        .map(|f| f["file"].as_str().unwrap().to_string())
+        .flat_map(|f| f["places"].as_array().unwrap().iter())
+        .map(|p| p["file"].as_str().unwrap().to_string())
         .collect()
 }
 
@@ -65,7 +68,8 @@ fn awkward_files_are_skipped_with_a_note() {
         b"\x00\x01\x02 client.join(a, b, \"\")",
     )
     .unwrap();
-    // Huge: one byte over the limit.
+    // Huge: one byte over the limit (a script that large is a bundle, left out as not app code).
+    fs::write(root.join("src/data.json"), vec![b'a'; 1024 * 1024 + 1]).unwrap();
     fs::write(root.join("src/bundle.js"), vec![b'a'; 1024 * 1024 + 1]).unwrap();
     // A symlink loop, and a link to nothing.
     std::os::unix::fs::symlink(".", root.join("src/loop")).unwrap();
@@ -87,7 +91,14 @@ fn awkward_files_are_skipped_with_a_note() {
     let notes = skipped(&doc);
     let has = |path: &str, reason: &str| notes.iter().any(|(p, r)| p == path && r == reason);
     assert!(has("src/blob.js", "binary"), "{notes:?}");
-    assert!(has("src/bundle.js", "too large"), "{notes:?}");
+    assert!(has("src/data.json", "too large"), "{notes:?}");
+    let bundles = doc["model"]["left_out"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["reason"] == "bundles")
+        .expect("the big script is a bundle");
+    assert_eq!(bundles["examples"][0], "src/bundle.js");
     assert!(has("src/loop", "symlink loop"), "{notes:?}");
     assert!(has("src/gone.js", "unreadable"), "{notes:?}");
     if made_fifo {
@@ -123,7 +134,7 @@ fn awkward_files_are_skipped_with_a_note() {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&verbose.stdout);
-    assert!(text.contains("src/bundle.js: too large"), "{text}");
+    assert!(text.contains("src/data.json: too large"), "{text}");
     fs::set_permissions(&locked, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
 }
 
@@ -162,6 +173,37 @@ fn dependency_build_and_vcs_folders_are_read_only_with_all() {
             "src/index.js"
         ]
     );
+}
+
+#[test]
+fn gitignored_files_are_left_out_unread() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("src")).unwrap();
+    fs::create_dir_all(root.join("generated-site")).unwrap();
+    fs::write(root.join(".gitignore"), "generated-site/\nsrc/old.js\n").unwrap();
+    fs::write(root.join("src/app.js"), EMPTY_TOKEN_JOIN).unwrap();
+    fs::write(root.join("src/old.js"), EMPTY_TOKEN_JOIN).unwrap();
+    fs::write(root.join("generated-site/index.js"), EMPTY_TOKEN_JOIN).unwrap();
+    let (_, doc) = scan(root, &[]);
+    assert_eq!(
+        files_with(&doc, "scan.code.join_empty_token"),
+        vec!["src/app.js"]
+    );
+    let ignored = doc["model"]["left_out"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["reason"] == "gitignored")
+        .expect("a gitignored group");
+    assert_eq!(
+        (ignored["folders"].as_u64(), ignored["files"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let (_, doc) = scan(root, &["--include", "src/old.js"]);
+    let mut got = files_with(&doc, "scan.code.join_empty_token");
+    got.sort();
+    assert_eq!(got, vec!["src/app.js", "src/old.js"]);
 }
 
 #[test]
