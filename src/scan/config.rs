@@ -496,8 +496,6 @@ impl<'a> Neighbours<'a> {
         self.only.get(&kind).copied()
     }
 }
-    }
-}
 
 fn placeholder(value: &str) -> bool {
     let l = value.to_ascii_lowercase();
