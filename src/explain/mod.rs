@@ -4,6 +4,7 @@
 
 pub mod command;
 pub mod entry;
+pub mod log;
 pub mod matcher;
 pub mod query;
 pub mod registry;
