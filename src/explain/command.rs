@@ -3,7 +3,7 @@
 
 use crate::cli::ExplainArgs;
 use crate::env::Env;
-use crate::explain::{resolve, scan, suggest};
+use crate::explain::{log, resolve, suggest};
 use crate::logfile::{self, LogError};
 use crate::report::{Computed, Redaction, Report};
 use crate::Outcome;
@@ -15,7 +15,7 @@ pub fn compute(args: ExplainArgs, env: &Env) -> Result<Computed, String> {
     } else if let Some(path) = &args.log {
         // Read once through the decoder (gzip, byte-order marks, UTF-16), then one streaming scan.
         let (source, scanned) = logfile::with_log(path, env, |log| {
-            let scanned = scan::scan_log(log.reader).map_err(|source| LogError::Read {
+            let scanned = log::read_log(log.reader, &log.name).map_err(|source| LogError::Read {
                 name: log.name.clone(),
                 source,
             });
@@ -23,10 +23,10 @@ pub fn compute(args: ExplainArgs, env: &Env) -> Result<Computed, String> {
         })
         .map_err(|e| e.to_string())?;
         let report = scanned.map_err(|e| e.to_string())?;
-        let outcome = if report.errors.is_empty() {
-            Outcome::Ok
-        } else {
+        let outcome = if report.has_problems() {
             Outcome::Findings
+        } else {
+            Outcome::Ok
         };
         let mut computed = Computed::new(
             Report::ExplainLog {

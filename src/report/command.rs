@@ -7,7 +7,7 @@ use super::document::{LogSection, SupportReport, TokenSummary, SCHEMA};
 use super::Versions;
 use crate::cli::ReportArgs;
 use crate::env::Env;
-use crate::explain::scan::scan_log;
+use crate::explain::log::read_log as read_reading;
 use crate::inputs::given_secrets;
 use crate::logfile::{self, LogError};
 use crate::probe::command::{asked, execute};
@@ -47,7 +47,7 @@ pub fn compute(args: ReportArgs, env: &Env) -> Result<Computed, Failure> {
         || report
             .log
             .as_ref()
-            .is_some_and(|l| !l.report.errors.is_empty())
+            .is_some_and(|l| l.reading.has_problems())
     {
         Outcome::Findings
     } else {
@@ -63,11 +63,11 @@ pub fn compute(args: ReportArgs, env: &Env) -> Result<Computed, Failure> {
 
 /// Open (any encoding `logfile` reads) and scan the log; the error names the file and a next step.
 fn read_log(path: &str, env: &Env) -> Result<LogSection, String> {
-    logfile::with_log(path, env, |log| match scan_log(log.reader) {
-        Ok(report) => Ok(LogSection {
+    logfile::with_log(path, env, |log| match read_reading(log.reader, &log.name) {
+        Ok(reading) => Ok(LogSection {
             name: log.name,
             read_as: log.read_as,
-            report,
+            reading,
         }),
         Err(source) => Err(LogError::Read {
             name: log.name,

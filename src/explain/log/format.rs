@@ -207,19 +207,23 @@ pub fn fields(line: &[u8]) -> Fields<'_> {
 
 /// The Web SDK's own prefix, maybe after a DevTools source (`file.js:5 `) or timestamp.
 fn web_sdk(b: &[u8]) -> Option<Fields<'_>> {
-    let at = find(b, b" Agora-SDK [")?;
+    let at = if b.starts_with(b"Agora-SDK [") {
+        0
+    } else {
+        find(b, b" Agora-SDK [")? + 1
+    };
     if at > 120 {
         return None;
     }
-    let rest = &b[at + 12..];
+    let rest = &b[at + 11..];
     let close = memchr::memchr(b']', rest)?;
     let level = Level::from_word(&rest[..close]);
     let message = rest[close + 1..]
         .strip_prefix(b":")
         .unwrap_or(&rest[close + 1..]);
     let message = &message[spaces(message)..];
-    // The SDK's time is the last word before " Agora-SDK".
-    let head = &b[..at];
+    // The SDK's time is the last word before "Agora-SDK".
+    let head = b[..at].trim_ascii_end();
     let time_start = head.iter().rposition(|c| *c == b' ').map_or(0, |i| i + 1);
     let time = &head[time_start..];
     let time = if clock(time).is_some() { time } else { &[][..] };

@@ -200,15 +200,14 @@ impl PieceScanner for Scanner {
             let end = memchr::memchr(b'\n', &data[hit..]).map_or(data.len(), |i| hit + i);
             newlines += bytecount::count(&data[counted_to..start], b'\n') as u64;
             counted_to = start;
-            // The rest of the line: does it hold a catalog literal? (This continues the scan the
-            // loop would do anyway, since it resumes after the line.)
-            let mut catalog_words = m.pattern().as_usize() < pre.catalog_literals;
-            if !catalog_words && m.end() < end {
-                catalog_words = pre
+            // Does the line hold a catalog literal? Overlapping matches, since a trigger (`xception`)
+            // can lie inside a literal (`AgoraRtcException(`); the loop resumes after the line, so
+            // this mostly continues the scan it would do anyway.
+            let catalog_words = m.pattern().as_usize() < pre.catalog_literals
+                || pre
                     .ac
-                    .find_iter(Input::new(data).range(m.end()..end))
+                    .find_overlapping_iter(Input::new(&data[start..end]))
                     .any(|m| m.pattern().as_usize() < pre.catalog_literals);
-            }
             let line = &data[start..end];
             let classed = self.classifier.classify(line, catalog_words);
             let line_in_piece = newlines + 1;
