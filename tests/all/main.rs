@@ -6,6 +6,7 @@ mod common;
 mod agora_values;
 mod bad_inputs;
 mod browser_flow;
+mod browser_log_reading;
 mod browser_probe;
 mod browser_room_netns;
 mod browser_sdk_errors;

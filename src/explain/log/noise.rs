@@ -155,6 +155,20 @@ pub const FAMILIES: &[Family] = &[
         ],
     },
     Family {
+        key: "browser.resource_load",
+        name: "resources the browser could not load",
+        why: "a favicon, a telemetry or log-upload request, or a prefetch did not load; the SDK's own connections (access point, gateway, media) report their failures in `Agora-SDK` lines and `AgoraRTCError` codes",
+        tags: &[],
+        texts: &["Failed to load resource"],
+    },
+    Family {
+        key: "web.sdk_stats_in_newer_browser",
+        name: "an older Web SDK's statistics calls in a newer browser",
+        why: "older Web SDK releases collect statistics with calls the current browser rejects; the call's audio still flows, only the SDK's statistics are missing (`agora-doctor explain msg.getstats_not_a_track`)",
+        tags: &[],
+        texts: &["Failed to execute 'getStats' on 'RTCPeerConnection'"],
+    },
+    Family {
         key: "apple.system",
         name: "Apple system frameworks",
         why: "iOS and macOS frameworks (networking, layout, graphics, accessibility, text input) print their own diagnostics into every app's console; none of them is the call's",
@@ -271,7 +285,7 @@ pub const FAMILIES: &[Family] = &[
 ];
 
 /// The index of the Agora SDK's internal-warnings family in [`FAMILIES`].
-pub const AGORA_INTERNAL: usize = 7;
+pub const AGORA_INTERNAL: usize = 9;
 
 /// The family matcher: tags exactly, texts anywhere in the line.
 pub struct NoiseMatcher {
