@@ -17,6 +17,7 @@ mod explain_catalog;
 mod explain_cli;
 mod explain_corpus;
 mod explain_keys;
+mod explain_log_clean;
 mod explain_log_scan;
 mod explain_mixed_log;
 mod explain_paste_shapes;

@@ -166,6 +166,26 @@ const AGORA_WORDS: &[&str] = &[
     "agora_rtm",
 ];
 
+/// Words that name Agora's SDK itself (a library, a package, its log tag), not merely an app whose
+/// package name says "agora": a system component's line naming one of them is not noise.
+const SDK_WORDS: &[&str] = &[
+    "libagora",
+    "io.agora.rtc",
+    "io.agora.base",
+    "io.agora.rtm",
+    "agora-rtc",
+    "agora_rtc",
+    "AgoraRtc",
+    "AgoraRTC",
+    "Agora.Rtc",
+    "agora::",
+    "iris_",
+    "AGORA_SDK",
+    "Agora-SDK",
+    "AgoraRtm",
+    "agora_rtm",
+];
+
 /// Frames inside Agora's SDKs, wrappers and callback interfaces.
 const AGORA_FRAMES: &[&str] = &[
     "io.agora",
@@ -282,10 +302,33 @@ const ERROR_WORDS: &[&str] = &[
 ];
 const WARNING_WORDS: &[&str] = &["Warning", "warning", "WARN", "deprecated", "Deprecated"];
 
+/// Counts of nothing (`0 failed`, `0 error(s)`, `0 warnings`): a build or test summary saying all
+/// is well, not an error line.
+const ZERO_COUNTS: &[&str] = &[
+    " 0 failed",
+    " 0 errors",
+    " 0 error(s)",
+    " 0 Error(s)",
+    " 0 warnings",
+    " 0 warning(s)",
+    " 0 Warning(s)",
+    " 0 error",
+    " 0 warning",
+];
+
 /// The line's level: its own field, or for lines without one, what its words say.
 fn level_of(f: &Fields<'_>, line: &[u8]) -> Option<Level> {
     if let Some(l) = f.level {
         return Some(l);
+    }
+    if has_any(line, ZERO_COUNTS) {
+        let mut rest = String::from_utf8_lossy(line).into_owned();
+        for z in ZERO_COUNTS {
+            rest = rest.replace(z, " ");
+        }
+        if !has_any(rest.as_bytes(), ERROR_WORDS) && !has_any(rest.as_bytes(), WARNING_WORDS) {
+            return None;
+        }
     }
     if has_any(line, ERROR_WORDS) {
         Some(Level::Error)
@@ -312,16 +355,24 @@ fn frame(m: &[u8]) -> bool {
         || (t.first().is_some_and(u8::is_ascii_digit) && find(t, b" 0x").is_some())
 }
 
+/// Lines that open a trace before naming its exception.
+pub const TRACE_HEADERS: &[&str] = &[
+    "FATAL EXCEPTION",
+    "Exception in thread",
+    "Traceback (most recent call last)",
+    "*** Terminating app due to uncaught exception",
+    "panic",
+];
+
 /// The exception type a line opens a trace with (`java.lang.IllegalStateException`,
 /// `TypeError`, `AgoraRTCException`), or a fatal header's words.
 fn exception(m: &[u8]) -> Option<String> {
     let t = m.trim_ascii_start();
-    for header in [
-        &b"FATAL EXCEPTION"[..],
-        b"Exception in thread",
-        b"Traceback (most recent call last)",
-        b"*** Terminating app due to uncaught exception",
-    ] {
+    for header in TRACE_HEADERS
+        .iter()
+        .map(|h| h.as_bytes())
+        .filter(|h| *h != b"panic")
+    {
         if t.starts_with(header) {
             // The type comes on a later line; name the header until then.
             return Some(String::from_utf8_lossy(header).into_owned());
@@ -421,7 +472,7 @@ impl Classifier {
         let mut problems = Vec::new();
         // A system component's line (a logcat tag of a noise family) that does not name Agora is
         // not read for error numbers: `eglSurfaceAttrib: error 0x3009` is the emulator's GPU.
-        let system_line = self.noise.by_tag(f.tag).is_some() && !has_any(line, AGORA_WORDS);
+        let system_line = self.noise.by_tag(f.tag).is_some() && !has_any(line, SDK_WORDS);
         if catalog_words && !system_line {
             let answer = log_matcher().classify_detailed(line);
             // A number several products use, in a line that does not say which SDK wrote it: its
@@ -552,8 +603,13 @@ impl Classifier {
                 false,
             );
         }
+        if let Some(family) = system_tag {
+            if !has_any(line, SDK_WORDS) {
+                return Class::Noise(family);
+            }
+        }
         if !names_agora {
-            if let Some(family) = system_tag.or_else(|| self.noise.by_text(line)) {
+            if let Some(family) = self.noise.by_text(line) {
                 return Class::Noise(family);
             }
         }

@@ -666,10 +666,10 @@ impl Format {
             Format::AgoraSdkLog => "Agora native SDK log (agorasdk.log)",
             Format::AgoraApiLog => "Agora native SDK API log (agoraapi.log / agora-iris.log)",
             Format::RtmLog => "Agora Signaling (RTM) SDK log",
-            Format::NodeTrace => "Node.js output / stack trace",
-            Format::PythonTrace => "Python traceback",
-            Format::JavaTrace => "Java stack trace",
-            Format::GoTrace => "Go panic / stack trace",
+            Format::NodeTrace => "Node.js server output / stack trace",
+            Format::PythonTrace => "Python server output / traceback",
+            Format::JavaTrace => "Java server output / stack trace",
+            Format::GoTrace => "Go server output / panic",
             Format::Mixed => "mixed log (several formats)",
             Format::Plain => "plain text (no log layout recognised)",
         }
@@ -708,10 +708,9 @@ pub fn detect(head: &[u8], name: &str) -> Format {
     let count = |s: Shape| shapes.get(&s).copied().unwrap_or(0);
     let share = |n: usize| n * 100 / lines;
     // Whole-file markers first: each names a tool whose output wraps other layouts.
-    if marks.flutter > 0
-        && (count(Shape::LogcatBrief) + count(Shape::LogcatThreadtime) + count(Shape::OsLog) > 0
-            || marks.flutter * 5 >= lines)
-    {
+    // `flutter run` announces itself (Launching, Syncing, its engine's `[ERROR:flutter/…]`); on
+    // iOS its app lines read `flutter: …`. Android logcat with the app's `I/flutter` tag is logcat.
+    if marks.flutter > 0 || (marks.flutter_ios > 0 && marks.flutter_ios * 5 >= lines) {
         return Format::FlutterRun;
     }
     if marks.unity > 0 {
@@ -729,12 +728,14 @@ pub fn detect(head: &[u8], name: &str) -> Format {
     if count(Shape::AgoraNative) > 0 && share(count(Shape::AgoraNative)) >= 50 {
         return Format::AgoraSdkLog;
     }
-    if count(Shape::Bracketed) > 0 && share(count(Shape::Bracketed)) >= 50 {
-        return if marks.iris > 0 {
-            Format::AgoraApiLog
-        } else {
-            Format::AgoraSdkLog
-        };
+    if count(Shape::Bracketed) > 0 && share(count(Shape::Bracketed)) >= 50 && marks.python_log == 0
+    {
+        if marks.iris > 0 {
+            return Format::AgoraApiLog;
+        }
+        if marks.agora > 0 {
+            return Format::AgoraSdkLog;
+        }
     }
     let logcat = count(Shape::LogcatThreadtime) + count(Shape::LogcatBrief);
     if share(logcat) >= 50 {
@@ -759,13 +760,13 @@ pub fn detect(head: &[u8], name: &str) -> Format {
         }
         return Format::BrowserConsole;
     }
-    if marks.go > 0 {
+    if marks.go > 0 || (marks.go_log > 0 && marks.go_log * 2 >= lines) {
         return Format::GoTrace;
     }
-    if marks.python > 0 {
+    if marks.python > 0 || marks.python_log > 0 {
         return Format::PythonTrace;
     }
-    if marks.java > 0 {
+    if marks.java > 0 || marks.java_log > 0 {
         return Format::JavaTrace;
     }
     if marks.node > 0 {
@@ -796,6 +797,11 @@ pub fn detect(head: &[u8], name: &str) -> Format {
 #[derive(Default)]
 struct Marks {
     flutter: usize,
+    flutter_ios: usize,
+    agora: usize,
+    go_log: usize,
+    java_log: usize,
+    python_log: usize,
     unity: usize,
     msbuild: usize,
     metro: usize,
@@ -814,8 +820,10 @@ struct Marks {
 impl Marks {
     fn see(&mut self, line: &[u8], f: &Fields<'_>) {
         let has = |n: &[u8]| find(line, n).is_some();
-        if f.tag == b"flutter"
-            || has(b"[ERROR:flutter/")
+        if f.tag == b"flutter" && f.shape == Shape::OsLog {
+            self.flutter_ios += 1;
+        }
+        if has(b"[ERROR:flutter/")
             || has(b"Launching lib/")
             || has(b"Flutter run key commands")
             || has(b"Syncing files to device")
@@ -868,6 +876,31 @@ impl Marks {
             })
         {
             self.devtools_source += 1;
+        }
+        if has(b"agora") || has(b"Agora") || has(b"AGORA") {
+            self.agora += 1;
+        }
+        // Go's `log` package: `2009/11/10 23:00:00 msg`.
+        if line.len() > 20
+            && digits(line) == 4
+            && line[4] == b'/'
+            && line[7] == b'/'
+            && line[10] == b' '
+            && clock(&line[11..]).is_some()
+        {
+            self.go_log += 1;
+        }
+        // Spring Boot / Logback: `… INFO 1 --- [main] logger : msg`.
+        if has(b" --- [") {
+            self.java_log += 1;
+        }
+        if has(b"gunicorn")
+            || has(b"uvicorn")
+            || has(b"werkzeug")
+            || has(b"Django")
+            || has(b"Flask")
+        {
+            self.python_log += 1;
         }
         if has(b"goroutine ") || line.starts_with(b"panic: ") {
             self.go += 1;

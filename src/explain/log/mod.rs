@@ -219,10 +219,19 @@ impl PieceScanner for Scanner {
                         slot.2 = shown(line);
                     }
                     slot.0 += 1;
+                    // Counted here; passed on only for its timeline event.
+                    if classed.event.is_some() {
+                        out.hits.push(Hit {
+                            line_in_piece,
+                            start,
+                            end,
+                            classed,
+                        });
+                    }
                 }
                 Class::Unrecognised => {
                     out.unrecognised += 1;
-                    if out.unrecognised as usize <= UNRECOGNISED_SHOWN {
+                    if out.unrecognised as usize <= UNRECOGNISED_SHOWN || classed.event.is_some() {
                         out.hits.push(Hit {
                             line_in_piece,
                             start,
@@ -349,6 +358,28 @@ impl Merge {
                 }
                 Class::Problems(list) => {
                     for lp in list {
+                        // A trace's header (`FATAL EXCEPTION`, `Traceback …`) names its exception a
+                        // line or a trace later: the typed line names the header's problem.
+                        if let Some((p, reached)) = self.trace_owner {
+                            let owner = &self.problems[p];
+                            if lp.kind == ProblemKind::AppException
+                                && n <= reached + TRACE_GAP
+                                && owner.kind == ProblemKind::AppException
+                                && classify::TRACE_HEADERS
+                                    .iter()
+                                    .any(|h| owner.key.ends_with(h))
+                                && owner.count == 1
+                                && !self.index.contains_key(&lp.key)
+                            {
+                                let old =
+                                    std::mem::replace(&mut self.problems[p].key, lp.key.clone());
+                                self.index.remove(&old);
+                                self.index.insert(lp.key, p);
+                                self.problems[p].title = lp.title;
+                                self.trace_owner = Some((p, n));
+                                continue;
+                            }
+                        }
                         let p = match self.index.get(&lp.key) {
                             Some(&p) => {
                                 let problem = &mut self.problems[p];

@@ -243,6 +243,8 @@ pub const FAMILIES: &[Family] = &[
         tags: &[],
         texts: &[
             "DeprecationWarning",
+            "--trace-deprecation",
+            "--trace-warnings",
             "ExperimentalWarning",
             "[DEP0",
             "npm WARN",

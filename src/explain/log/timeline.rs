@@ -227,9 +227,8 @@ pub fn event(message: &[u8]) -> Option<(EventKind, String)> {
     }
     if has(b"Leaving channel success")
         || has(b"leave channel success")
-        || has(b"onLeaveChannel")
-        || has(b"RtcEngine_leaveChannel")
-        || has(b"leaveChannel(")
+        || has(b"LeaveChannel")
+        || has(b"leaveChannel")
     {
         return Some((EventKind::Left, String::new()));
     }
