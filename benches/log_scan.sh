@@ -100,7 +100,9 @@ rg_t=$(best < "$work/t.rg")
 grep_t=$(best < "$work/t.grep")
 
 "$bin" explain --log "$work/big.log" --json > "$work/out.json" || true
-echo "explain --log found: $(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(sum(e["count"] for e in d["errors"]), "error lines,", len(d["errors"]), "distinct errors")' "$work/out.json")"
+echo "explain --log found: $(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(sum(e["count"] for e in d["problems"]), "problem lines,", len(d["problems"]), "distinct problems,", sum(n["count"] for n in d["noise"]), "noise lines,", d["unrecognised"]["count"], "not recognised,", len(d["timeline"]["events"]), "timeline events kept; read as", d["format"]["label"])' "$work/out.json")"
+# Peak memory (max RSS) of one run, measured by the kernel for the child (ru_maxrss, KiB).
+echo "explain --log max RSS: $(python3 -c 'import resource,subprocess,sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, "KiB")' "$bin" explain --log "$work/big.log")"
 echo "rg -c matching lines: $(rg -c -F -f "$work/patterns.txt" "$work/big.log" || true)"
 echo "grep -c matching lines: $(LC_ALL=C grep -c -F -f "$work/patterns.txt" "$work/big.log" || true)"
 mbps() { echo "scale=1; $bytes / 1048576 / $1" | bc -l; }
