@@ -31,7 +31,7 @@ pub fn compute(args: ExplainArgs, env: &Env) -> Result<Computed, String> {
         let mut computed = Computed::new(
             Report::ExplainLog {
                 source,
-                log: report,
+                log: Box::new(report),
             },
             outcome,
         );

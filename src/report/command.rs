@@ -67,7 +67,7 @@ fn read_log(path: &str, env: &Env) -> Result<LogSection, String> {
         Ok(reading) => Ok(LogSection {
             name: log.name,
             read_as: log.read_as,
-            reading,
+            reading: Box::new(reading),
         }),
         Err(source) => Err(LogError::Read {
             name: log.name,

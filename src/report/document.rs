@@ -43,7 +43,7 @@ pub struct LogSection {
     /// How it was read (`gzip`, `UTF-16 LE`, …); empty for plain UTF-8.
     pub read_as: Vec<&'static str>,
     /// The reading (`explain --log`'s).
-    pub reading: LogReading,
+    pub reading: Box<LogReading>,
 }
 
 // The report's JSON keeps its `agora-doctor/report/v2` shape for the log: the problems as `errors`,

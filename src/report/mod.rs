@@ -107,7 +107,7 @@ pub enum Report {
         /// The log's name (`<stdin>` for `-`).
         source: String,
         /// What the reading found.
-        log: crate::explain::log::LogReading,
+        log: Box<crate::explain::log::LogReading>,
     },
     /// `probe`.
     Probe(crate::probe::ProbeReport),

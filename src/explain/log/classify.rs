@@ -86,8 +86,9 @@ pub struct Classed {
     pub class: Class,
     /// The timeline event it reports, if any.
     pub event: Option<(EventKind, String)>,
-    /// Its time as written.
-    pub time: String,
+    /// Where its time lies in the line (empty when it has none); cut out only for the lines a
+    /// report keeps.
+    pub time: std::ops::Range<usize>,
 }
 
 /// Catalog entries that describe a normal step, not a failure: a state, or a reason that says the
@@ -467,7 +468,12 @@ impl Classifier {
                 };
             }
         }
-        let time = String::from_utf8_lossy(f.time).into_owned();
+        let time = if f.time.is_empty() {
+            0..0
+        } else {
+            let at = f.time.as_ptr() as usize - line.as_ptr() as usize;
+            at..at + f.time.len()
+        };
         let event = timeline::event(f.message);
         let mut problems = Vec::new();
         // A system component's line (a logcat tag of a noise family) that does not name Agora is
@@ -553,20 +559,19 @@ impl Classifier {
                 exception(m).is_some(),
             );
         }
-        if f.shape == Shape::MsBuild || has_any(m, BUILD) {
-            if names_agora && level >= Level::Error {
-                let code = if f.shape == Shape::MsBuild {
-                    String::from_utf8_lossy(f.tag).into_owned()
-                } else {
-                    "build".into()
-                };
-                return problem(
-                    ProblemKind::BuildError,
-                    format!("build.{code}"),
-                    format!("the build failed on Agora ({code})"),
-                    false,
-                );
-            }
+        if (f.shape == Shape::MsBuild || has_any(m, BUILD)) && names_agora && level >= Level::Error
+        {
+            let code = if f.shape == Shape::MsBuild {
+                String::from_utf8_lossy(f.tag).into_owned()
+            } else {
+                "build".into()
+            };
+            return problem(
+                ProblemKind::BuildError,
+                format!("build.{code}"),
+                format!("the build failed on Agora ({code})"),
+                false,
+            );
         }
         if let Some(ty) = exception(m) {
             let fatal = level >= Level::Error

@@ -172,6 +172,8 @@ struct Hit {
     start: usize,
     end: usize,
     classed: classify::Classed,
+    /// The same event logged again on the next quiet lines (1 = once).
+    repeats: u64,
 }
 
 struct Scanner {
@@ -226,6 +228,7 @@ impl PieceScanner for Scanner {
                             start,
                             end,
                             classed,
+                            repeats: 1,
                         });
                     }
                 }
@@ -237,15 +240,27 @@ impl PieceScanner for Scanner {
                             start,
                             end,
                             classed,
+                            repeats: 1,
                         });
                     }
                 }
                 Class::Quiet if classed.event.is_none() => {}
+                // The same event again (a state logged every second): folded here, before the merge.
+                Class::Quiet
+                    if out.hits.last().is_some_and(|h| {
+                        h.classed.class == Class::Quiet && h.classed.event == classed.event
+                    }) =>
+                {
+                    if let Some(h) = out.hits.last_mut() {
+                        h.repeats += 1;
+                    }
+                }
                 _ => out.hits.push(Hit {
                     line_in_piece,
                     start,
                     end,
                     classed,
+                    repeats: 1,
                 }),
             }
             pos = end + 1;
@@ -321,13 +336,14 @@ impl Merge {
             let n = before + hit.line_in_piece;
             let line = &piece[hit.start..hit.end];
             let classify::Classed { class, event, time } = hit.classed;
+            let time = String::from_utf8_lossy(line.get(time).unwrap_or_default()).into_owned();
             if let Some((kind, detail)) = event {
                 self.timeline.push(Event {
                     kind,
                     time: time.clone(),
                     line: n,
                     detail,
-                    repeats: 1,
+                    repeats: hit.repeats,
                 });
             }
             match class {
