@@ -454,10 +454,10 @@ impl Classifier {
     pub fn classify(&self, line: &[u8], catalog_words: bool) -> Classed {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         let mut f = fields(line);
-        // The native SDK's lines inside logcat (tag AGORA_SDK / agora-sdk) carry their own layout.
-        if f.shape != Shape::AgoraNative && f.shape != Shape::Plain {
-            let inner = fields(f.message);
-            if inner.shape == Shape::AgoraNative {
+        // The native SDK's lines inside logcat (tag AGORA_SDK) carry their own layout.
+        let logcat = matches!(f.shape, Shape::LogcatBrief | Shape::LogcatThreadtime);
+        if logcat && f.message.first().is_some_and(u8::is_ascii_uppercase) {
+            if let Some(inner) = super::format::agora_native(f.message) {
                 f = Fields {
                     time: if f.time.is_empty() {
                         inner.time

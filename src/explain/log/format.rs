@@ -339,7 +339,7 @@ fn trim(b: &[u8]) -> &[u8] {
 }
 
 /// `LEVEL   (hh:mm:ss:ms | delta)   tid; [module] msg`.
-fn agora_native(b: &[u8]) -> Option<Fields<'_>> {
+pub(crate) fn agora_native(b: &[u8]) -> Option<Fields<'_>> {
     let word = b.iter().take_while(|c| c.is_ascii_uppercase()).count();
     if !(4..=5).contains(&word) {
         return None;
