@@ -5,6 +5,7 @@
 # in tests.
 #
 # Usage: benches/log_scan.sh [SIZE_MB]   (default 1024, i.e. ~1 GB; the log is deleted at the end)
+# BASELINE_BIN=path/to/agora-doctor adds another build (e.g. an earlier commit's) to the same rounds.
 # Prints each throughput (MB/s, best of RUNS=3 runs each, interleaved, wall clock and CPU time; the CPU
 # figure is the steadier one on a shared machine) and the ratios explain/rg and explain/grep.
 set -euo pipefail
@@ -89,9 +90,10 @@ measure() {
 best() { sort -n -k1,1 | head -1; }
 
 # Interleaved rounds, so a load spike on the shared machine hits all three alike.
-: > "$work/t.explain"; : > "$work/t.rg"; : > "$work/t.grep"
+: > "$work/t.explain"; : > "$work/t.rg"; : > "$work/t.grep"; : > "$work/t.base"
 for _ in $(seq "$runs"); do
   measure "$bin" explain --log "$work/big.log" >> "$work/t.explain"
+  if [ -n "${BASELINE_BIN:-}" ]; then measure "$BASELINE_BIN" explain --log "$work/big.log" >> "$work/t.base"; fi
   measure rg -c -F -f "$work/patterns.txt" "$work/big.log" >> "$work/t.rg"
   measure env LC_ALL=C grep -c -F -f "$work/patterns.txt" "$work/big.log" >> "$work/t.grep"
 done
@@ -100,7 +102,9 @@ rg_t=$(best < "$work/t.rg")
 grep_t=$(best < "$work/t.grep")
 
 "$bin" explain --log "$work/big.log" --json > "$work/out.json" || true
-echo "explain --log found: $(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(sum(e["count"] for e in d["errors"]), "error lines,", len(d["errors"]), "distinct errors")' "$work/out.json")"
+echo "explain --log found: $(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(sum(e["count"] for e in d["problems"]), "problem lines,", len(d["problems"]), "distinct problems,", sum(n["count"] for n in d["noise"]), "noise lines,", d["unrecognised"]["count"], "not recognised,", len(d["timeline"]["events"]), "timeline events kept; read as", d["format"]["label"])' "$work/out.json")"
+# Peak memory (max RSS) of one run, measured by the kernel for the child (ru_maxrss, KiB).
+echo "explain --log max RSS: $(python3 -c 'import resource,subprocess,sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, "KiB")' "$bin" explain --log "$work/big.log")"
 echo "rg -c matching lines: $(rg -c -F -f "$work/patterns.txt" "$work/big.log" || true)"
 echo "grep -c matching lines: $(LC_ALL=C grep -c -F -f "$work/patterns.txt" "$work/big.log" || true)"
 mbps() { echo "scale=1; $bytes / 1048576 / $1" | bc -l; }
@@ -110,5 +114,10 @@ read -r gw gc <<< "$grep_t"
 printf '%-28s %8s s wall %8s MB/s   %8s s cpu %8s MB/s\n' "agora-doctor explain --log" "$ew" "$(mbps "$ew")" "$ec" "$(mbps "$ec")"
 printf '%-28s %8s s wall %8s MB/s   %8s s cpu %8s MB/s\n' "rg -c -F -f patterns" "$rw" "$(mbps "$rw")" "$rc" "$(mbps "$rc")"
 printf '%-28s %8s s wall %8s MB/s   %8s s cpu %8s MB/s\n' "grep -c -F -f patterns" "$gw" "$(mbps "$gw")" "$gc" "$(mbps "$gc")"
+if [ -n "${BASELINE_BIN:-}" ]; then
+  read -r bw bc <<< "$(best < "$work/t.base")"
+  printf '%-28s %8s s wall %8s MB/s   %8s s cpu %8s MB/s\n' "baseline explain --log" "$bw" "$(mbps "$bw")" "$bc" "$(mbps "$bc")"
+  printf 'ratio baseline/rg throughput:  wall %s, cpu %s\n' "$(echo "scale=2; $rw / $bw" | bc -l)" "$(echo "scale=2; $rc / $bc" | bc -l)"
+fi
 printf 'ratio explain/rg throughput:   wall %s, cpu %s\n' "$(echo "scale=2; $rw / $ew" | bc -l)" "$(echo "scale=2; $rc / $ec" | bc -l)"
 printf 'ratio explain/grep throughput: wall %s, cpu %s\n' "$(echo "scale=2; $gw / $ew" | bc -l)" "$(echo "scale=2; $gc / $ec" | bc -l)"

@@ -3,7 +3,7 @@
 
 use crate::cli::ExplainArgs;
 use crate::env::Env;
-use crate::explain::{resolve, scan, suggest};
+use crate::explain::{log, resolve, suggest};
 use std::io::Read;
 
 use crate::logfile::{self, LogError};
@@ -17,7 +17,7 @@ pub fn compute(args: ExplainArgs, env: &Env) -> Result<Computed, String> {
     } else if let Some(path) = &args.log {
         // Read once through the decoder (gzip, byte-order marks, UTF-16), then one streaming scan.
         let (source, scanned) = logfile::with_log(path, env, |log| {
-            let scanned = scan::scan_log(log.reader).map_err(|source| LogError::Read {
+            let scanned = log::read_log(log.reader, &log.name).map_err(|source| LogError::Read {
                 name: log.name.clone(),
                 source,
             });
@@ -26,15 +26,15 @@ pub fn compute(args: ExplainArgs, env: &Env) -> Result<Computed, String> {
         .map(|(name, scanned, binary)| (name.clone(), refuse_binary(name, scanned, binary)))
         .map_err(|e| e.to_string())?;
         let report = scanned.map_err(|e| e.to_string())?;
-        let outcome = if report.errors.is_empty() {
-            Outcome::Ok
-        } else {
+        let outcome = if report.has_problems() {
             Outcome::Findings
+        } else {
+            Outcome::Ok
         };
         let mut computed = Computed::new(
             Report::ExplainLog {
                 source,
-                log: report,
+                log: Box::new(report),
             },
             outcome,
         );
@@ -99,11 +99,11 @@ const MAX_STDIN_QUERY_BYTES: u64 = 16 << 20;
 /// the input looked like. Errors found in it are reported as usual.
 pub fn refuse_binary(
     name: String,
-    scanned: Result<scan::LogReport, LogError>,
+    read: Result<log::LogReading, LogError>,
     binary: Option<String>,
-) -> Result<scan::LogReport, LogError> {
-    match (scanned, binary) {
-        (Ok(report), Some(what)) if report.errors.is_empty() => {
+) -> Result<log::LogReading, LogError> {
+    match (read, binary) {
+        (Ok(reading), Some(what)) if !reading.has_problems() => {
             Err(LogError::Binary { name, what })
         }
         (other, _) => other,

@@ -1,13 +1,13 @@
 //! `explain`: the error catalog (one markdown file per entry, embedded by an ordered registry), query
 //! resolution for codes, names, numbers, pasted console lines and the other shapes developers paste
-//! (`shape`), and the streaming log scanner for console exports and native SDK logs.
+//! (`shape`), and the log reader for console exports, platform and SDK logs (`log`).
 
 pub mod command;
 pub mod entry;
+pub mod log;
 pub mod matcher;
 pub mod query;
 pub mod registry;
-pub mod scan;
 pub mod shape;
 
 use std::sync::OnceLock;

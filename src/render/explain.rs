@@ -5,17 +5,13 @@ use std::fmt::Write as _;
 use colored::Colorize;
 use serde_json::{json, Value};
 
-use crate::explain::scan::LogReport;
 use crate::explain::{Entry, MatchedBy, Resolution};
-use crate::render::style::plural;
 use crate::render::OutputContext;
 
 /// Schema id of `explain <QUERY> --json`.
 pub const SCHEMA_ENTRY: &str = "agora-doctor/explain/v1";
 /// Schema id of `explain --list --json`.
 pub const SCHEMA_LIST: &str = "agora-doctor/explain-list/v1";
-/// Schema id of `explain --log --json`.
-pub const SCHEMA_LOG: &str = "agora-doctor/explain-log/v1";
 
 /// One entry in full, as human text (no trailing blank line).
 pub fn entry_block(e: &Entry) -> String {
@@ -238,81 +234,6 @@ pub fn list_json(entries: &[Entry]) -> String {
             "value": e.value,
             "names": e.names,
             "legacy": e.is_legacy(),
-        })).collect::<Vec<_>>(),
-    }))
-}
-
-/// A log scan as human text: one block per distinct error, then a summary line.
-pub fn log_human(source: &str, report: &LogReport, ctx: &OutputContext) -> String {
-    let mut s = String::new();
-    // `-q`: only the closing line, which says why the exit code is what it is.
-    for f in report.errors.iter().filter(|_| !ctx.quiet) {
-        let e = f.entry;
-        let seen = super::style::occurrences(f.count, f.first_line, f.last_line);
-        let _ = writeln!(
-            s,
-            "{} {} — {}",
-            "✗".red().bold(),
-            e.key.bold(),
-            e.title.bold()
-        );
-        let _ = writeln!(s, "    {seen}");
-        let _ = writeln!(s, "    {}:{}: {}", source, f.first_line, f.line);
-        let _ = writeln!(s, "    {}", e.headline());
-        if ctx.verbose {
-            // `-v`: the whole fix, not only its first line.
-            let _ = writeln!(s, "    {}", "fix:".green());
-            for line in e.fix.lines() {
-                let _ = writeln!(s, "      {line}");
-            }
-        } else {
-            let _ = writeln!(s, "    {} {}", "fix:".green(), first_line_of(&e.fix));
-        }
-        let _ = writeln!(s, "    more: agora-doctor explain {}", e.key);
-    }
-    let n = report.errors.len();
-    let total: u64 = report.errors.iter().map(|f| f.count).sum();
-    if n == 0 {
-        let _ = writeln!(
-            s,
-            "{} no Agora errors in {} lines of {source}",
-            "✓".green().bold(),
-            report.lines
-        );
-    } else {
-        let _ = writeln!(
-            s,
-            "{} distinct error{} on {total} line{} of {} in {source}",
-            n,
-            plural(n as u64),
-            plural(total),
-            report.lines
-        );
-    }
-    s
-}
-
-fn first_line_of(s: &str) -> &str {
-    s.lines().next().unwrap_or("")
-}
-
-/// A log scan as one JSON document.
-pub fn log_json(source: &str, report: &LogReport) -> String {
-    pretty(&json!({
-        "schema": SCHEMA_LOG,
-        "source": source,
-        "lines": report.lines,
-        "bytes": report.bytes,
-        "errors": report.errors.iter().map(|f| json!({
-            "key": f.entry.key,
-            "title": f.entry.title,
-            "count": f.count,
-            "first_line": f.first_line,
-            "last_line": f.last_line,
-            "line": f.line,
-            "summary": f.entry.summary,
-            "fix": f.entry.fix,
-            "check_with": f.entry.check_with,
         })).collect::<Vec<_>>(),
     }))
 }

@@ -3,6 +3,7 @@
 //! types; the reports never import a renderer.
 
 pub mod explain;
+pub mod explain_log;
 pub mod token;
 pub mod token_server;
 
@@ -33,8 +34,8 @@ pub fn render(report: &Report, format: Format, ctx: &OutputContext) -> String {
         Report::ExplainEntry { resolution, .. } => explain::entry_human(resolution, ctx),
         Report::ExplainList if json => explain::list_json(crate::explain::catalog()),
         Report::ExplainList => explain::list_human(crate::explain::catalog(), ctx),
-        Report::ExplainLog { source, log } if json => explain::log_json(source, log),
-        Report::ExplainLog { source, log } => explain::log_human(source, log, ctx),
+        Report::ExplainLog { source, log } if json => explain_log::json(source, log),
+        Report::ExplainLog { source, log } => explain_log::human(source, log, ctx),
         Report::Probe(r) if json => probe::json(r),
         Report::Probe(r) if ctx.quiet => probe::quiet(r),
         Report::Probe(r) => probe::human(r, ctx),

@@ -116,28 +116,70 @@ pub fn render_markdown(report: &SupportReport) -> String {
     }
 
     if let Some(section) = &report.log {
-        let (name, log) = (&section.name, &section.report);
+        let (name, log) = (&section.name, &section.reading);
         let read_as = if section.read_as.is_empty() {
             String::new()
         } else {
             format!(" (read as {})", section.read_as.join(", "))
         };
+        let noise: u64 = log.noise.iter().map(|n| n.count).sum();
         let _ = writeln!(
             md,
-            "## Log `{}`{read_as}\n\n{} lines scanned, {} distinct Agora errors.\n",
+            "## Log `{}`{read_as}\n\n{}: {} lines read, {} problems, {} noise lines, {} not recognised.\n",
             name,
+            log.format.label(),
             log.lines,
-            log.errors.len()
+            log.problems.len(),
+            noise,
+            log.unrecognised.count
         );
-        for e in &log.errors {
+        for p in &log.problems {
+            let (summary, fix, _) = super::explain_log::explanation(p);
             let _ = writeln!(
                 md,
-                "### `{}` — {}\n\n```text\n{}\n```\n\n{}\n\n**Fix:** {}\n",
-                e.entry.key,
-                super::style::occurrences(e.count, e.first_line, e.last_line),
-                e.line.replace("```", "'''"),
-                e.entry.summary,
-                e.entry.fix
+                "### `{}` — {}, {}\n\n```text\n{}\n```\n\n{}\n\n**Fix:** {}\n",
+                p.key,
+                p.kind.label(),
+                super::style::occurrences(p.count, p.first_line, p.last_line),
+                p.line.replace("```", "'''"),
+                summary,
+                fix
+            );
+        }
+        if log.timeline_has_times() {
+            let _ = writeln!(md, "### Timeline\n\n```text");
+            for e in log.timeline.events.iter().take(40) {
+                let _ = writeln!(
+                    md,
+                    "{} {} {} (line {}{})",
+                    e.time,
+                    e.kind.label(),
+                    e.detail,
+                    e.line,
+                    if e.repeats > 1 {
+                        format!(", ×{}", e.repeats)
+                    } else {
+                        String::new()
+                    }
+                );
+            }
+            let _ = writeln!(md, "```\n");
+        }
+        if !log.noise.is_empty() {
+            let _ = writeln!(md, "### Noise (harmless)\n");
+            for n in &log.noise {
+                let _ = writeln!(md, "- {} lines — {}: {}", n.count, n.name, n.why);
+            }
+            let _ = writeln!(md);
+        }
+        if log.unrecognised.count > 0 {
+            // Counted, not quoted: a line nothing placed may be half of a secret split over two
+            // lines, which redaction cannot recognise alone. `explain --log` shows them.
+            let _ = writeln!(
+                md,
+                "### Not recognised\n\n{} error or warning lines nothing placed; `agora-doctor explain --log` shows the first {}.\n",
+                log.unrecognised.count,
+                crate::explain::log::UNRECOGNISED_SHOWN
             );
         }
     }

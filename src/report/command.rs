@@ -8,7 +8,7 @@ use super::Versions;
 use crate::cli::ReportArgs;
 use crate::env::Env;
 use crate::explain::command::refuse_binary;
-use crate::explain::scan::scan_log;
+use crate::explain::log::read_log as read_reading;
 use crate::inputs::given_secrets;
 use crate::logfile::{self, LogError};
 use crate::probe::command::{asked, check_flags, execute};
@@ -54,7 +54,7 @@ pub fn compute(args: ReportArgs, env: &Env) -> Result<Computed, Failure> {
         || report
             .log
             .as_ref()
-            .is_some_and(|l| !l.report.errors.is_empty())
+            .is_some_and(|l| l.reading.has_problems())
     {
         Outcome::Findings
     } else {
@@ -71,14 +71,14 @@ pub fn compute(args: ReportArgs, env: &Env) -> Result<Computed, Failure> {
 /// Open (any encoding `logfile` reads) and scan the log; the error names the file and a next step.
 fn read_log(path: &std::path::Path, env: &Env) -> Result<LogSection, String> {
     logfile::with_log(path, env, |log| {
-        let scanned = scan_log(log.reader).map_err(|source| LogError::Read {
+        let read = read_reading(log.reader, &log.name).map_err(|source| LogError::Read {
             name: log.name.clone(),
             source,
         });
-        refuse_binary(log.name.clone(), scanned, log.looks_binary).map(|report| LogSection {
+        refuse_binary(log.name.clone(), read, log.looks_binary).map(|reading| LogSection {
             name: log.name,
             read_as: log.read_as,
-            report,
+            reading: Box::new(reading),
         })
     })
     .and_then(|scanned| scanned)

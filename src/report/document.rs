@@ -7,7 +7,7 @@
 use agora_token_core::{Token, Token007};
 use serde::Serialize;
 
-use crate::explain::scan::LogReport;
+use crate::explain::log::LogReading;
 use crate::probe::ProbeReport;
 use crate::redact::RedactionCount;
 
@@ -35,15 +35,47 @@ pub struct SupportReport {
     pub redactions: Vec<RedactionCount>,
 }
 
-/// A scanned log: its name, how it was decoded and what was found.
-#[derive(Debug, Clone, Serialize)]
+/// A read log: its name, how it was decoded and what was found.
+#[derive(Debug, Clone)]
 pub struct LogSection {
     /// The file as given (`<stdin>` for `-`).
     pub name: String,
     /// How it was read (`gzip`, `UTF-16 LE`, …); empty for plain UTF-8.
     pub read_as: Vec<&'static str>,
-    /// The scan.
-    pub report: LogReport,
+    /// The reading (`explain --log`'s).
+    pub reading: Box<LogReading>,
+}
+
+// The report's JSON keeps its `agora-doctor/report/v2` shape for the log: the problems as `errors`,
+// each with its catalog entry (or, for a problem the catalog does not hold, its key, kind and title).
+// The timeline, noise and unrecognised lines are in the Markdown report and in `explain --log --json`.
+impl Serialize for LogSection {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let r = &self.reading;
+        let errors: Vec<serde_json::Value> = r
+            .problems
+            .iter()
+            .map(|p| {
+                let entry = match p.entry {
+                    Some(e) => serde_json::to_value(e).unwrap_or(serde_json::Value::Null),
+                    None => serde_json::json!({"key": p.key, "kind": p.kind, "title": p.title}),
+                };
+                serde_json::json!({
+                    "entry": entry,
+                    "count": p.count,
+                    "first_line": p.first_line,
+                    "last_line": p.last_line,
+                    "line": p.line,
+                })
+            })
+            .collect();
+        serde_json::json!({
+            "name": self.name,
+            "read_as": self.read_as,
+            "report": {"lines": r.lines, "bytes": r.bytes, "errors": errors},
+        })
+        .serialize(s)
+    }
 }
 
 /// The public fields of a token: what it grants, to whom, until when. Never the signature.

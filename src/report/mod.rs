@@ -106,8 +106,8 @@ pub enum Report {
     ExplainLog {
         /// The log's name (`<stdin>` for `-`).
         source: String,
-        /// What the scan found.
-        log: crate::explain::scan::LogReport,
+        /// What the reading found.
+        log: Box<crate::explain::log::LogReading>,
     },
     /// `probe`.
     Probe(crate::probe::ProbeReport),

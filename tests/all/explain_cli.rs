@@ -170,11 +170,11 @@ fn log_with_errors_exits_1_and_reports_counts_and_lines() {
         .stdout
         .clone();
     let v = json_of(&out);
-    assert_eq!(v["schema"], "agora-doctor/explain-log/v1");
+    assert_eq!(v["schema"], "agora-doctor/explain-log/v2");
     assert_eq!(v["lines"], 15);
-    let got: Vec<(String, u64, u64, u64)> = v["errors"]
+    let got: Vec<(String, u64, u64, u64)> = v["problems"]
         .as_array()
-        .expect("errors")
+        .expect("problems")
         .iter()
         .map(|e| {
             (
@@ -193,7 +193,7 @@ fn log_with_errors_exits_1_and_reports_counts_and_lines() {
             ("msg.remove_of_null".to_string(), 1, 13, 13),
         ]
     );
-    assert!(v["errors"][0]["line"]
+    assert!(v["problems"][0]["line"]
         .as_str()
         .expect("line")
         .contains("webrtc2-ap-web-1.agora.io"));
@@ -209,9 +209,9 @@ fn log_in_the_4_7_format_finds_the_reason_not_just_the_code() {
         .stdout
         .clone();
     let v = json_of(&out);
-    let keys: Vec<&str> = v["errors"]
+    let keys: Vec<&str> = v["problems"]
         .as_array()
-        .expect("errors")
+        .expect("problems")
         .iter()
         .map(|e| e["key"].as_str().expect("key"))
         .collect();
@@ -223,7 +223,7 @@ fn log_in_the_4_7_format_finds_the_reason_not_just_the_code() {
             "gateway.err_no_authorized"
         ]
     );
-    assert_eq!(v["errors"][0]["count"], 3);
+    assert_eq!(v["problems"][0]["count"], 3);
 }
 
 #[test]
@@ -236,10 +236,10 @@ fn log_with_crlf_line_ends_from_web_3x() {
         .stdout
         .clone();
     let v = json_of(&out);
-    assert_eq!(v["errors"][0]["key"], "ap.dynamic_use_static_key");
-    assert_eq!(v["errors"][0]["first_line"], 3);
-    assert_eq!(v["errors"][0]["last_line"], 4);
-    assert!(!v["errors"][0]["line"]
+    assert_eq!(v["problems"][0]["key"], "ap.dynamic_use_static_key");
+    assert_eq!(v["problems"][0]["first_line"], 3);
+    assert_eq!(v["problems"][0]["last_line"], 4);
+    assert!(!v["problems"][0]["line"]
         .as_str()
         .expect("line")
         .ends_with('\r'));
@@ -254,9 +254,9 @@ fn log_of_native_and_flutter_lines() {
         .get_output()
         .stdout
         .clone();
-    let keys: Vec<String> = json_of(&out)["errors"]
+    let keys: Vec<String> = json_of(&out)["problems"]
         .as_array()
-        .expect("errors")
+        .expect("problems")
         .iter()
         .map(|e| e["key"].as_str().expect("key").to_string())
         .collect();
@@ -276,7 +276,7 @@ fn clean_log_exits_0() {
         .args(["--log", &log("clean.log")])
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("no Agora errors in 5 lines"));
+        .stdout(predicate::str::contains("no problems in 5 lines"));
 }
 
 #[test]
@@ -289,7 +289,7 @@ fn log_from_stdin() {
         .code(1)
         .stdout(predicate::str::contains("<stdin>:5:"))
         .stdout(predicate::str::contains(
-            "3 distinct errors on 6 lines of 15",
+            "3 problems in 15 lines of <stdin>",
         ));
 }
 
@@ -318,5 +318,5 @@ fn quiet_prints_only_the_line_behind_the_exit_code() {
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(text.lines().count(), 1, "{text}");
-    assert!(text.contains("distinct error"), "{text}");
+    assert!(text.contains("3 problems in 12 lines"), "{text}");
 }

@@ -9,8 +9,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use agora_doctor::explain::log::read_log;
 use agora_doctor::explain::lookup;
-use agora_doctor::explain::scan::scan_log;
 use serde_json::Value;
 
 /// How a platform prints one line of its log.
@@ -96,12 +96,12 @@ fn every_error_in_a_mixed_android_flutter_web_native_log_is_found() {
     // Left for reading when this test fails.
     let kept = Path::new(env!("CARGO_TARGET_TMPDIR")).join("explain-mixed.log");
     std::fs::write(&kept, &log).expect("write the mixed log");
-    let report = scan_log(log.as_bytes()).expect("scan");
+    let report = read_log(log.as_bytes(), "mixed.log").expect("read");
     assert_eq!(report.lines as usize, line_no);
     let found: BTreeMap<&str, (u64, u64, u64)> = report
-        .errors
+        .problems
         .iter()
-        .map(|e| (e.entry.key.as_str(), (e.count, e.first_line, e.last_line)))
+        .map(|e| (e.key.as_str(), (e.count, e.first_line, e.last_line)))
         .collect();
     let mut missing = Vec::new();
     for (key, lines) in &expected {

@@ -172,13 +172,13 @@ fn every_log_encoding_reads_like_the_plain_file() {
         );
         crate::common::schema::parse_json_output(&out.stdout)
     };
-    // `explain --log --json` lists errors with their key; `report --json` nests the scan (and
-    // each error's whole entry) under `log.report`.
+    // `explain --log --json` lists problems with their key; `report --json` nests them as errors
+    // (each with its whole entry) under `log.report`.
     let summary = |log: &serde_json::Value| -> Vec<(String, u64, u64, u64, String)> {
         let errors = if log["report"].is_object() {
             &log["report"]["errors"]
         } else {
-            &log["errors"]
+            &log["problems"]
         };
         errors
             .as_array()

@@ -1,0 +1,765 @@
+//! One line of a log, classed: an Agora error the catalog explains, another kind of problem (an
+//! exception in app code, a library that did not load, a build error naming Agora, a Signaling or
+//! agent service error), a stack frame of the problem above, noise of a known family, or not
+//! recognised. Lines below warning level are not classed (they are the log's ordinary talk), except
+//! that any line may carry a catalog error or a timeline event.
+
+use serde::Serialize;
+
+use super::format::{fields, Fields, Level, Shape};
+use super::noise::{NoiseMatcher, AGORA_INTERNAL};
+use super::timeline::{self, EventKind};
+use crate::explain::entry::Kind;
+use crate::explain::{catalog, log_matcher};
+
+/// What kind of problem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemKind {
+    /// An Agora SDK error or warning the catalog explains.
+    AgoraError,
+    /// A connection-state change whose reason is a failure.
+    ConnectionReason,
+    /// An exception raised in the app's code (maybe inside an SDK callback).
+    AppException,
+    /// A native library (or module) that failed to load.
+    LibraryLoad,
+    /// A build error naming Agora.
+    BuildError,
+    /// A Signaling (RTM) or agent service error.
+    ServiceError,
+}
+
+impl ProblemKind {
+    /// The words a user reads.
+    pub fn label(self) -> &'static str {
+        match self {
+            ProblemKind::AgoraError => "Agora SDK error",
+            ProblemKind::ConnectionReason => "connection state reason",
+            ProblemKind::AppException => "exception in app code",
+            ProblemKind::LibraryLoad => "library failed to load",
+            ProblemKind::BuildError => "build error naming Agora",
+            ProblemKind::ServiceError => "Signaling (RTM) or agent service error",
+        }
+    }
+}
+
+/// A problem one line shows, before merging.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineProblem {
+    /// Its kind.
+    pub kind: ProblemKind,
+    /// The catalog entry's index, for catalog problems.
+    pub entry: Option<usize>,
+    /// A stable key (`exception.java.lang.NullPointerException`, `library.libagora-rtc-sdk.so`).
+    pub key: String,
+    /// What it is, in a few words.
+    pub title: String,
+    /// Whether the line opens a stack trace (its frames follow).
+    pub opens_trace: bool,
+}
+
+/// The class of one line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Class {
+    /// Not an error or warning line, and no catalog error in it.
+    Quiet,
+    /// One or more problems.
+    Problems(Vec<LineProblem>),
+    /// A stack frame (or continuation) of a trace; whether it is inside an Agora SDK.
+    Frame {
+        /// The frame is in Agora's code (SDK, wrapper, callbacks).
+        agora: bool,
+        /// The frame as written, trimmed.
+        text: String,
+    },
+    /// Noise of the family with this index in [`super::noise::FAMILIES`].
+    Noise(usize),
+    /// An error or warning line placed nowhere.
+    Unrecognised,
+}
+
+/// A classed line.
+#[derive(Debug, Clone)]
+pub struct Classed {
+    /// Its class.
+    pub class: Class,
+    /// The timeline event it reports, if any.
+    pub event: Option<(EventKind, String)>,
+    /// Where its time lies in the line (empty when it has none); cut out only for the lines a
+    /// report keeps.
+    pub time: std::ops::Range<usize>,
+}
+
+/// Catalog entries that describe a normal step, not a failure: a state, or a reason that says the
+/// app or the SDK did what it should (joined, rejoined, left, renewed the token, is connecting).
+pub const BENIGN_KEYS: &[&str] = &[
+    "native.err_ok",
+    "native.connection_changed_connecting",
+    "native.connection_changed_join_success",
+    "native.connection_changed_leave_channel",
+    "native.connection_changed_rejoin_success",
+    "native.connection_changed_renew_token",
+    "native.connection_changed_setting_proxy_server",
+    "native.connection_changed_echo_test",
+    "native.connection_changed_client_ip_address_changed",
+    "native.connection_changed_client_ip_address_changed_by_user",
+    "native.connection_changed_interrupted",
+    "native.connection_state_connected",
+    "native.connection_state_connecting",
+    "native.connection_state_disconnected",
+    "native.connection_state_reconnecting",
+    "web.disconnect.leave",
+    "web.state.connected",
+    "web.state.connecting",
+    "web.state.disconnected",
+    "web.state.disconnecting",
+    "web.state.reconnecting",
+];
+
+/// Catalog entries whose own text says the line is harmless for the call, and the noise family
+/// they belong to (by key in [`super::noise::FAMILIES`]).
+pub const HARMLESS_KEYS: &[(&str, &str)] =
+    &[("msg.getstats_not_a_track", "web.sdk_stats_in_newer_browser")];
+
+fn harmless(i: usize) -> Option<usize> {
+    let key = &catalog()[i].key;
+    let family = HARMLESS_KEYS.iter().find(|(k, _)| k == key)?.1;
+    super::noise::FAMILIES.iter().position(|f| f.key == family)
+}
+
+/// Whether catalog entry `i` is a normal step (see [`BENIGN_KEYS`]).
+fn benign(i: usize) -> bool {
+    use std::sync::OnceLock;
+    static SET: OnceLock<Vec<bool>> = OnceLock::new();
+    SET.get_or_init(|| {
+        catalog()
+            .iter()
+            .map(|e| {
+                BENIGN_KEYS.contains(&e.key.as_str())
+                    || matches!(e.kind, Kind::WebConnectionState | Kind::ConnectionState)
+                        && e.key != "native.connection_state_failed"
+                    // Our own finding keys are not what an SDK logs.
+                    || e.kind == Kind::Finding
+            })
+            .collect()
+    })[i]
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    memchr::memmem::find(hay, needle)
+}
+
+fn has_any(hay: &[u8], needles: &[&str]) -> bool {
+    needles.iter().any(|n| find(hay, n.as_bytes()).is_some())
+}
+
+/// Words that say a line is about Agora's SDKs or services.
+const AGORA_WORDS: &[&str] = &[
+    "agora",
+    "Agora",
+    "AGORA",
+    "iris_",
+    "Iris",
+    "RtcEngine",
+    "rtc_engine",
+    "AgoraRtm",
+    "agora_rtm",
+];
+
+/// Words that name Agora's SDK itself (a library, a package, its log tag), not merely an app whose
+/// package name says "agora": a system component's line naming one of them is not noise.
+const SDK_WORDS: &[&str] = &[
+    "libagora",
+    "io.agora.rtc",
+    "io.agora.base",
+    "io.agora.rtm",
+    "agora-rtc",
+    "agora_rtc",
+    "AgoraRtc",
+    "AgoraRTC",
+    "Agora.Rtc",
+    "agora::",
+    "iris_",
+    "AGORA_SDK",
+    "Agora-SDK",
+    "AgoraRtm",
+    "agora_rtm",
+];
+
+/// Frames inside Agora's SDKs, wrappers and callback interfaces.
+const AGORA_FRAMES: &[&str] = &[
+    "io.agora",
+    "agora_rtc_engine",
+    "agora_rtm",
+    "AgoraRtc",
+    "AgoraRTC",
+    "Agora.Rtc",
+    "Agora.Rtm",
+    "agora::",
+    "libagora",
+    "IRtcEngineEventHandler",
+    "RtcEngineEventHandler",
+    "agora-rtc-sdk",
+    "react-native-agora",
+    "agora-electron",
+    "package:agora",
+    "AgoraRtcEngineKit",
+    "AgoraRtcKit",
+    "Agora_Unity",
+    "agora_rtc",
+    "iris",
+    "AgoraRtmKit",
+];
+
+/// Library-load failures, by the words each platform's loader uses.
+const LIBRARY_LOAD: &[&str] = &[
+    "UnsatisfiedLinkError",
+    "dlopen failed",
+    "Library not loaded",
+    "DllNotFoundException",
+    "cannot open shared object file",
+    "Unable to load DLL",
+    "could not load library",
+    "Could not load library",
+    "Failed to load library",
+    "failed to load library",
+    "image not found",
+    "NODE_MODULE_VERSION",
+    "was compiled against a different Node.js version",
+    "The specified module could not be found",
+    "is not a valid Win32 application",
+    "EntryPointNotFoundException",
+    "MissingPluginException",
+    "Native module cannot be null",
+    "could not be found within the project",
+    "Error loading shared library",
+    "undefined symbol",
+];
+
+/// Build failures, by the words each build tool uses.
+const BUILD: &[&str] = &[
+    "error CS",
+    "error C",
+    "error LNK",
+    "error MSB",
+    "error: ",
+    "FAILURE: Build failed",
+    "Could not resolve",
+    "Could not find ",
+    "could not find compatible versions",
+    "No such module",
+    "Undefined symbols for architecture",
+    "linker command failed",
+    "Duplicate class",
+    "Execution failed for task",
+    "Build FAILED",
+    "cannot find symbol",
+    "does not exist",
+    "unresolved external symbol",
+    "package io.agora",
+];
+
+/// Signaling (RTM) and agent (Conversational AI) service words.
+const SERVICE: &[&str] = &[
+    "RTM",
+    "Rtm",
+    "rtm_",
+    "rtm2",
+    "Signaling",
+    "conversational-ai",
+    "convoai",
+    "ConvoAI",
+    "/agents/",
+    "agent_id",
+    "agentId",
+];
+
+/// Words that make a line without a level field an error or warning line.
+const ERROR_WORDS: &[&str] = &[
+    "Error",
+    "error",
+    "ERROR",
+    "xception",
+    "Uncaught",
+    "Traceback",
+    "panic:",
+    "FATAL",
+    "Fatal",
+    "fatal",
+    "failed",
+    "Failed",
+    "FAILED",
+    "Unhandled",
+    "unhandled",
+    "Cannot ",
+    "cannot ",
+    "Could not",
+    "could not",
+    "Unable to",
+    "unable to",
+    "denied",
+    "not found",
+];
+const WARNING_WORDS: &[&str] = &["Warning", "warning", "WARN", "deprecated", "Deprecated"];
+
+/// Counts of nothing (`0 failed`, `0 error(s)`, `0 warnings`): a build or test summary saying all
+/// is well, not an error line.
+const ZERO_COUNTS: &[&str] = &[
+    " 0 failed",
+    " 0 errors",
+    " 0 error(s)",
+    " 0 Error(s)",
+    " 0 warnings",
+    " 0 warning(s)",
+    " 0 Warning(s)",
+    " 0 error",
+    " 0 warning",
+];
+
+/// The line's level: its own field, or for lines without one, what its words say.
+fn level_of(f: &Fields<'_>, line: &[u8]) -> Option<Level> {
+    if let Some(l) = f.level {
+        return Some(l);
+    }
+    if has_any(line, ZERO_COUNTS) {
+        let mut rest = String::from_utf8_lossy(line).into_owned();
+        for z in ZERO_COUNTS {
+            rest = rest.replace(z, " ");
+        }
+        if !has_any(rest.as_bytes(), ERROR_WORDS) && !has_any(rest.as_bytes(), WARNING_WORDS) {
+            return None;
+        }
+    }
+    if has_any(line, ERROR_WORDS) {
+        Some(Level::Error)
+    } else if has_any(line, WARNING_WORDS) {
+        Some(Level::Warning)
+    } else {
+        None
+    }
+}
+
+/// A stack-frame line of any platform: Java/Kotlin/JS `at …`, Python `File "…", line N`, Dart `#N`,
+/// Go `\t/path/file.go:N`, Unity `Type:Method () (at Assets/…:N)`, Swift/ObjC numbered frames.
+fn frame(m: &[u8]) -> bool {
+    let t = m.trim_ascii_start();
+    t.starts_with(b"at ")
+        || t.starts_with(b"File \"")
+        || (t.first() == Some(&b'#') && t.get(1).is_some_and(u8::is_ascii_digit))
+        || t.starts_with(b"... ") && t.ends_with(b"more")
+        || t.starts_with(b"Caused by: ")
+        || t.starts_with(b"Process: ")
+        || find(t, b") (at ").is_some()
+        || (m.first() == Some(&b'\t') && (find(t, b".go:").is_some()))
+        || t.starts_with(b"UnityEngine.")
+        || (t.first().is_some_and(u8::is_ascii_digit) && find(t, b" 0x").is_some())
+}
+
+/// Lines that open a trace before naming its exception.
+pub const TRACE_HEADERS: &[&str] = &[
+    "FATAL EXCEPTION",
+    "Exception in thread",
+    "Traceback (most recent call last)",
+    "*** Terminating app due to uncaught exception",
+    "panic",
+];
+
+/// The exception type a line opens a trace with (`java.lang.IllegalStateException`,
+/// `TypeError`, `AgoraRTCException`), or a fatal header's words.
+fn exception(m: &[u8]) -> Option<String> {
+    let t = m.trim_ascii_start();
+    for header in TRACE_HEADERS
+        .iter()
+        .map(|h| h.as_bytes())
+        .filter(|h| *h != b"panic")
+    {
+        if t.starts_with(header) {
+            // The type comes on a later line; name the header until then.
+            return Some(String::from_utf8_lossy(header).into_owned());
+        }
+    }
+    if let Some(p) = t.strip_prefix(b"panic: ") {
+        let _ = p;
+        return Some("panic".into());
+    }
+    // `[prefix] Unhandled Exception: Type: message`, `Uncaught (in promise) Type: message`,
+    // `Caused by: Type: message`, `Type: message`.
+    let mut s = t;
+    for prefix in [
+        &b"Caused by: "[..],
+        b"Uncaught (in promise) ",
+        b"Uncaught ",
+        b"Unhandled exception: ",
+    ] {
+        if let Some(r) = s.strip_prefix(prefix) {
+            s = r;
+        }
+    }
+    if let Some(at) = find(s, b"Unhandled Exception: ") {
+        s = &s[at + 21..];
+    }
+    let n = s
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'$'))
+        .count();
+    let name = &s[..n];
+    let last = name.rsplit(|c| *c == b'.').next().unwrap_or(name);
+    let is_type = last.ends_with(b"Exception")
+        || last.ends_with(b"Error") && last.first().is_some_and(u8::is_ascii_uppercase);
+    if is_type && (s.get(n) == Some(&b':') || n == s.len() || s.get(n) == Some(&b'(')) {
+        return Some(String::from_utf8_lossy(name).into_owned());
+    }
+    None
+}
+
+/// The library a load failure names (`libagora-rtc-sdk.so`, `AgoraRtcKit.framework`, `agora_rtc_sdk.dll`).
+fn library_name(m: &[u8]) -> String {
+    let s = String::from_utf8_lossy(m);
+    for w in s.split(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | ',' | '(' | ')'))
+    {
+        let w = w.trim_end_matches(['.', ':', ';']);
+        let base = w.rsplit(['/', '\\']).next().unwrap_or(w);
+        if [".so", ".dll", ".dylib", ".framework", ".node", ".bundle"]
+            .iter()
+            .any(|x| base.ends_with(x) || base.contains(&format!("{x}.")))
+        {
+            return base.to_string();
+        }
+    }
+    String::new()
+}
+
+/// Classes lines for one log format (the noise families and the catalog are shared).
+pub struct Classifier {
+    noise: NoiseMatcher,
+}
+
+impl Default for Classifier {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Classifier {
+    /// Build the noise matcher (the catalog matchers are built once per process).
+    pub fn new() -> Classifier {
+        Classifier {
+            noise: NoiseMatcher::new(),
+        }
+    }
+
+    /// Class one line. `catalog_words`: the line holds a catalog literal or paste-shape word, so the
+    /// catalog is asked.
+    pub fn classify(&self, line: &[u8], catalog_words: bool) -> Classed {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let mut f = fields(line);
+        // The native SDK's lines inside logcat (tag AGORA_SDK) carry their own layout.
+        let logcat = matches!(f.shape, Shape::LogcatBrief | Shape::LogcatThreadtime);
+        if logcat && f.message.first().is_some_and(u8::is_ascii_uppercase) {
+            if let Some(inner) = super::format::agora_native(f.message) {
+                f = Fields {
+                    time: if f.time.is_empty() {
+                        inner.time
+                    } else {
+                        f.time
+                    },
+                    ..inner
+                };
+            }
+        }
+        let time = if f.time.is_empty() {
+            0..0
+        } else {
+            let at = f.time.as_ptr() as usize - line.as_ptr() as usize;
+            at..at + f.time.len()
+        };
+        let event = timeline::event(f.message);
+        let mut problems = Vec::new();
+        // A system component's line (a logcat tag of a noise family) that does not name Agora is
+        // not read for error numbers: `eglSurfaceAttrib: error 0x3009` is the emulator's GPU.
+        let system_line = self.noise.by_tag(f.tag).is_some() && !has_any(line, SDK_WORDS);
+        if catalog_words && !system_line {
+            let answer = log_matcher().classify_detailed(line);
+            // A number several products use, in a line that does not say which SDK wrote it: its
+            // most common meaning, once.
+            let keep = if answer.ambiguous { 1 } else { usize::MAX };
+            for &i in answer.entries.iter().take(keep) {
+                if benign(i) {
+                    continue;
+                }
+                if let Some(family) = harmless(i) {
+                    if answer.entries.len() == 1 {
+                        return Classed {
+                            class: Class::Noise(family),
+                            event,
+                            time,
+                        };
+                    }
+                    continue;
+                }
+                let e = &catalog()[i];
+                let kind = match e.kind {
+                    Kind::ConnectionReason | Kind::WebDisconnectReason | Kind::ConnectionState => {
+                        ProblemKind::ConnectionReason
+                    }
+                    Kind::RtmLoginError | Kind::RtmError => ProblemKind::ServiceError,
+                    _ => ProblemKind::AgoraError,
+                };
+                problems.push(LineProblem {
+                    kind,
+                    entry: Some(i),
+                    key: e.key.clone(),
+                    title: e.title.clone(),
+                    opens_trace: exception(f.message).is_some(),
+                });
+            }
+        }
+        if !problems.is_empty() {
+            return Classed {
+                class: Class::Problems(problems),
+                event,
+                time,
+            };
+        }
+        let level = level_of(&f, line);
+        let alarm = level.is_some_and(Level::is_alarm);
+        if !alarm {
+            return Classed {
+                class: Class::Quiet,
+                event,
+                time,
+            };
+        }
+        let class = self.alarm_class(&f, line, level.unwrap_or(Level::Error));
+        Classed { class, event, time }
+    }
+
+    /// The class of a warning or error line the catalog does not explain.
+    fn alarm_class(&self, f: &Fields<'_>, line: &[u8], level: Level) -> Class {
+        let m = f.message;
+        let names_agora = has_any(line, AGORA_WORDS);
+        if frame(m) {
+            return Class::Frame {
+                agora: has_any(m, AGORA_FRAMES),
+                text: String::from_utf8_lossy(m.trim_ascii()).into_owned(),
+            };
+        }
+        let system_tag = self.noise.by_tag(f.tag);
+        if has_any(m, LIBRARY_LOAD) && (names_agora || system_tag.is_none()) {
+            let lib = library_name(m);
+            return problem(
+                ProblemKind::LibraryLoad,
+                format!("library.{}", if lib.is_empty() { "unnamed" } else { &lib }),
+                if lib.is_empty() {
+                    "a native library or module failed to load".into()
+                } else {
+                    format!("{lib} failed to load")
+                },
+                exception(m).is_some(),
+            );
+        }
+        if (f.shape == Shape::MsBuild || has_any(m, BUILD)) && names_agora && level >= Level::Error
+        {
+            let code = if f.shape == Shape::MsBuild {
+                String::from_utf8_lossy(f.tag).into_owned()
+            } else {
+                "build".into()
+            };
+            return problem(
+                ProblemKind::BuildError,
+                format!("build.{code}"),
+                format!("the build failed on Agora ({code})"),
+                false,
+            );
+        }
+        if let Some(ty) = exception(m) {
+            let fatal = level >= Level::Error
+                || has_any(
+                    line,
+                    &["FATAL", "Uncaught", "Unhandled", "Traceback", "panic"],
+                );
+            if fatal && system_tag.is_none() {
+                return problem(
+                    ProblemKind::AppException,
+                    format!("exception.{ty}"),
+                    format!("{ty} raised"),
+                    true,
+                );
+            }
+        }
+        if level >= Level::Error
+            && has_any(line, SERVICE)
+            && (names_agora || has_any(line, &["RTM", "agent", "Agent"]))
+        {
+            let which = if has_any(line, &["RTM", "Rtm", "rtm_", "rtm2", "Signaling"]) {
+                "rtm"
+            } else {
+                "agent"
+            };
+            return problem(
+                ProblemKind::ServiceError,
+                format!("service.{which}"),
+                if which == "rtm" {
+                    "the Signaling (RTM) service reported an error".into()
+                } else {
+                    "the agent service reported an error".into()
+                },
+                false,
+            );
+        }
+        if let Some(family) = system_tag {
+            if !has_any(line, SDK_WORDS) {
+                return Class::Noise(family);
+            }
+        }
+        if !names_agora {
+            if let Some(family) = self.noise.by_text(line) {
+                return Class::Noise(family);
+            }
+        }
+        let agora_sdk_line =
+            f.tag == b"Agora-SDK" || f.shape == Shape::AgoraNative || f.tag == b"AGORA_SDK";
+        if agora_sdk_line && level == Level::Warning {
+            return Class::Noise(AGORA_INTERNAL);
+        }
+        if names_agora {
+            // An Agora line of a known harmless shape is still noise (`Agora-SDK [WARNING]: … source map`).
+            if let Some(family) = self.noise.by_text(m) {
+                if family != AGORA_INTERNAL && !has_any(m, AGORA_WORDS) {
+                    return Class::Noise(family);
+                }
+            }
+        }
+        Class::Unrecognised
+    }
+}
+
+fn problem(kind: ProblemKind, key: String, title: String, opens_trace: bool) -> Class {
+    Class::Problems(vec![LineProblem {
+        kind,
+        entry: None,
+        key,
+        title,
+        opens_trace,
+    }])
+}
+
+/// Every trigger of the fast path beyond the catalog's own literals: level fields, problem words,
+/// stack frames and timeline events. A line holding none of them and no catalog literal is neither
+/// an error or warning line nor an event, and is never cut out of its chunk.
+pub fn triggers() -> Vec<&'static str> {
+    let mut t: Vec<&'static str> = vec![
+        // Level fields: logcat threadtime and brief, the Web SDK, agorasdk.log, spdlog, Chromium,
+        // Metro, MSBuild.
+        " E ",
+        " W ",
+        " F ",
+        "E/",
+        "W/",
+        "F/",
+        "[ERROR]",
+        "[WARNING]",
+        "[WARN]",
+        "[error]",
+        "[warn]",
+        "[warning]",
+        "[E]",
+        "[W]",
+        "[F]",
+        "[critical]",
+        "[fatal]",
+        "ERROR",
+        "WARN",
+        "FATAL",
+        // Frames.
+        "\tat ",
+        "    at ",
+        "  File \"",
+        "#0 ",
+        ") (at ",
+    ];
+    t.extend(ERROR_WORDS);
+    t.extend(WARNING_WORDS);
+    t.extend(LIBRARY_LOAD);
+    t.extend(timeline::TRIGGERS);
+    t.sort_unstable();
+    t.dedup();
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn class(line: &str) -> Class {
+        Classifier::new().classify(line.as_bytes(), true).class
+    }
+
+    fn key(line: &str) -> String {
+        match class(line) {
+            Class::Problems(p) => p[0].key.clone(),
+            other => format!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_benign_or_harmless_key_is_in_the_catalog() {
+        for (k, family) in HARMLESS_KEYS {
+            assert!(
+                catalog().iter().any(|e| e.key == *k),
+                "{k} is not a catalog key"
+            );
+            assert!(
+                super::super::noise::FAMILIES
+                    .iter()
+                    .any(|f| f.key == *family),
+                "{k}: no family {family}"
+            );
+        }
+        for k in BENIGN_KEYS {
+            assert!(
+                catalog().iter().any(|e| e.key == *k),
+                "{k} is not a catalog key"
+            );
+        }
+    }
+
+    #[test]
+    fn lines_fall_in_their_class() {
+        assert_eq!(
+            key("12-09 10:00:01.078  4803  4803 E AndroidRuntime: java.lang.NullPointerException: Attempt to invoke virtual method"),
+            "exception.java.lang.NullPointerException"
+        );
+        assert!(matches!(
+            class("12-09 10:00:01.078  4803  4803 E AndroidRuntime: \tat io.agora.rtc2.internal.RtcEngineImpl.onJoinChannelSuccess(RtcEngineImpl.java:123)"),
+            Class::Frame { agora: true, .. }
+        ));
+        assert_eq!(class("12-09 10:00:01.078  1234  1290 E EGL_emulation: tid 1290: eglSurfaceAttrib(1493): error 0x3009"), Class::Noise(1));
+        assert_eq!(
+            class("E/libc    (25072): Access denied finding property \"net.dns1\""),
+            Class::Noise(0)
+        );
+        assert_eq!(
+            class("DevTools failed to load source map: Could not load content for x.js.map"),
+            Class::Noise(3)
+        );
+        assert_eq!(class("I/flutter (16566): everything fine"), Class::Quiet);
+        assert_eq!(
+            key("1>C:\\app\\Main.cs(3,7): error CS0246: The type or namespace name 'Agora' could not be found"),
+            "build.CS0246"
+        );
+        assert_eq!(
+            class("E/flutter (1): something odd happened to the widget tree"),
+            Class::Unrecognised
+        );
+        assert_eq!(class("WARN    (16:41:51: 78 |    0)   3494; [cm] session 'X' was not joined successfully"), Class::Noise(AGORA_INTERNAL));
+        // A benign reason is a timeline event, not a problem.
+        let c = Classifier::new().classify(
+            b"I/flutter (1): onConnectionStateChanged(state: 3, reason: 1)",
+            true,
+        );
+        assert_eq!(c.class, Class::Quiet);
+        assert_eq!(c.event.map(|e| e.0), Some(EventKind::StateChange));
+    }
+}
