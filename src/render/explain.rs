@@ -130,10 +130,7 @@ fn ask_which(first: &Entry, rest: &[&Entry]) -> String {
     let mut s = String::new();
     let products: Vec<&str> = std::iter::once(first)
         .chain(rest.iter().copied())
-        .map(|e| match e.product() {
-            crate::explain::Product::Rtc => "RTC",
-            crate::explain::Product::Rtm => "Signaling (RTM)",
-        })
+        .map(|e| e.product().label())
         .collect();
     let mixed = products.iter().any(|p| *p != products[0]);
     let _ = writeln!(
@@ -141,9 +138,13 @@ fn ask_which(first: &Entry, rest: &[&Entry]) -> String {
         "\n{} {}",
         "Which SDK printed it?".bold(),
         if mixed {
-            "RTC and Signaling (RTM) use this number for different errors; the answer above is the RTC meaning."
+            format!(
+                "{} use this spelling for different errors; the answer above is the {} meaning.",
+                products_list(&products),
+                products[0]
+            )
         } else {
-            "The answer above is the most common meaning."
+            "The answer above is the most common meaning.".to_string()
         }
     );
     let _ = writeln!(
@@ -171,6 +172,20 @@ fn ask_which(first: &Entry, rest: &[&Entry]) -> String {
         );
     }
     s
+}
+
+/// `A, B and C`, each product once, in order.
+fn products_list(products: &[&str]) -> String {
+    let mut unique: Vec<&str> = Vec::new();
+    for p in products {
+        if !unique.contains(p) {
+            unique.push(p);
+        }
+    }
+    match unique.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => unique.join(""),
+    }
 }
 
 fn entry_value(e: &Entry) -> Value {
