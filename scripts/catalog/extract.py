@@ -411,6 +411,22 @@ def classroom_rest(docs):
     return rows
 
 
+def research_tsv(kind):
+    """Rows of the Web SDK research table (fixtures/errors.tsv, read from the npm package agora-rtc-sdk-ng
+    4.24.8: rtc-sdk_en.d.ts and the bundle's gateway tables) of one kind."""
+    path = os.path.join(os.path.dirname(os.path.dirname(HERE)), "fixtures", "errors.tsv")
+    rows = []
+    for line in open(path, encoding="utf-8").read().splitlines()[1:]:
+        f = line.split("\t")
+        if f[3] != kind:
+            continue
+        value, name = f[1], f[2]
+        if kind == "gateway-reason" and value == "-":
+            value = ""
+        rows.append([value, name, "", f[4], f[5], f[6], ""])
+    return rows
+
+
 READERS = {
     "docs_native_errors": lambda a: docs_native_errors(a["docs"]),
     "docs_native_warnings_3x": lambda a: docs_native_warnings_3x(a["docs"]),
@@ -436,6 +452,8 @@ def run(table, args):
         return rn_enum(args["rn"], path, enum)
     if kind == "rtm1":
         return cs_enum(args["rtm1"], "unity_rtm_sdk/Projects/Rtm-Scripts/RtmEnum.cs", rest)
+    if kind == "research":
+        return research_tsv(rest)
     if kind == "http":
         spec = json.loads(rest)
         path = spec.pop("path")

@@ -154,6 +154,19 @@ native_enum("rtc-recorder-reason", "RecorderReasonCode", "media recorder reason"
             "the `reason` argument of the media recorder's `onRecorderStateChanged(channelId, uid, state, reason)`",
             ["The file cannot be written, or no stream arrived."], "Check the storage path and that the stream is being received.", [LOG], path="AgoraMediaBase.ts")
 
+NPM = "https://www.npmjs.com/package/agora-rtc-sdk-ng/v/4.24.8"
+for kind, title, label in [
+    ("web-code", "AgoraRTCErrorCode (rtc-sdk_en.d.ts)", "Web SDK error code"),
+    ("gateway-reason", "access-point reasons (the bundle's AP reason table)", "Web SDK access-point reason"),
+    ("gateway-join-code", "gateway (websocket) error codes (the bundle's gateway error enum)", "Web SDK gateway code"),
+    ("web-disconnect-reason", "ConnectionDisconnectedReason (rtc-sdk_en.d.ts)", "Web SDK disconnect reason"),
+    ("web-connection-state", "ConnectionState (rtc-sdk_en.d.ts)", "Web SDK connection state"),
+]:
+    TABLES.append(dict(id="rtc-web-" + kind, product="rtc", kind=kind, sdk="web", prefix="web.",
+                       title=title, url=NPM, version="Web SDK 4.24.8 (npm agora-rtc-sdk-ng)",
+                       reader="research:" + kind, label=label, where="", causes=[], fix="", check=[PROBE],
+                       existing=[kind], by_value=kind == "gateway-reason"))
+
 TABLES += [
     # ------------------------------------------------------------------ RTC Web
     dict(id="rtc-web-error-codes-doc", product="rtc", kind="web-code", sdk="web", prefix="web.",

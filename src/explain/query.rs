@@ -52,7 +52,10 @@ const PREFIXES: [&str; 8] = [
 
 /// Words a query may start with to pick one family (`reason 8`, `gateway 110`, `disconnect UID_BANNED`).
 const QUALIFIERS: [(&str, &[Kind]); 41] = [
-    ("chat", &[Kind::ChatError, Kind::ChatWebError, Kind::RestStatus]),
+    (
+        "chat",
+        &[Kind::ChatError, Kind::ChatWebError, Kind::RestStatus],
+    ),
     ("chat-error", &[Kind::ChatError]),
     ("chat-web", &[Kind::ChatWebError]),
     ("chat-web-error", &[Kind::ChatWebError]),
