@@ -3,7 +3,7 @@
 
 use crate::cli::ExplainArgs;
 use crate::env::Env;
-use crate::explain::{resolve, scan, suggest};
+use crate::explain::{reader, resolve, scan, suggest};
 use crate::logfile::{self, LogError};
 use crate::report::{Computed, Redaction, Report};
 use crate::Outcome;
@@ -49,15 +49,33 @@ pub fn compute(args: ExplainArgs, env: &Env) -> Result<Computed, String> {
         } else {
             args.query.join(" ")
         };
+        let recognised = reader::read(&query);
         match resolve(&query) {
             Some(resolution) => Ok(Computed::new(
-                Report::ExplainEntry { query, resolution },
+                Report::ExplainEntry {
+                    query,
+                    resolution,
+                    recognised,
+                },
                 Outcome::Ok,
             )),
             None => {
                 let shown = query.trim();
                 if shown.is_empty() {
                     return Err("the query is empty; pass an error code, message or console line (or `--list`)".to_string());
+                }
+                if !recognised.is_empty() {
+                    // Something was understood: say what, and the nearest entries (exit 1, "recognised
+                    // but not explained"), rather than "nothing matches".
+                    let nearest = reader::nearest(&query, &recognised);
+                    return Ok(Computed::new(
+                        Report::ExplainUnmatched {
+                            query,
+                            recognised,
+                            nearest,
+                        },
+                        Outcome::Findings,
+                    ));
                 }
                 let hint = match suggest(shown).as_slice() {
                     [] => String::new(),
@@ -70,7 +88,7 @@ pub fn compute(args: ExplainArgs, env: &Env) -> Result<Computed, String> {
                     ),
                 };
                 Err(format!(
-                    "nothing in the catalog matches {};{hint} `agora-doctor explain --list` shows every entry",
+                    "nothing in the catalog matches {}, and it names no Agora product, platform, code or error name;{hint} `agora-doctor explain --list` shows every entry",
                     abbreviate(shown)
                 ))
             }

@@ -1,11 +1,13 @@
 //! `explain`: the error catalog (one markdown file per entry, embedded by an ordered registry), query
 //! resolution for codes, names, numbers, pasted console lines and the other shapes developers paste
-//! (`shape`), and the streaming log scanner for console exports and native SDK logs.
+//! (`shape`), a reader that says what any paste holds when no entry fits it exactly (`reader`), and the
+//! streaming log scanner for console exports and native SDK logs.
 
 pub mod command;
 pub mod entry;
 pub mod matcher;
 pub mod query;
+pub mod reader;
 pub mod registry;
 pub mod scan;
 pub mod shape;

@@ -424,6 +424,21 @@ pub(crate) fn family_number(n: u64, family: Kind) -> Option<usize> {
         .find(|&i| cat[i].kind == family)
 }
 
+/// Every entry of `product` whose value is `n` (sign dropped), in registry order.
+pub(crate) fn product_number(n: u64, product: super::entry::Product) -> Vec<usize> {
+    let cat = catalog();
+    let mut v: Vec<usize> = index()
+        .numbers
+        .get(&n)
+        .into_iter()
+        .flatten()
+        .copied()
+        .filter(|&i| cat[i].product() == product)
+        .collect();
+    v.sort_unstable();
+    v
+}
+
 /// The entry whose official name is exactly `constant` (`DEVICE_NOT_FOUND`), if any.
 pub(crate) fn exact_name(constant: &str) -> Option<usize> {
     index()
@@ -440,12 +455,21 @@ pub(crate) fn resolve_name(identifier: &str) -> Option<usize> {
     if n.is_empty() {
         return None;
     }
-    [&idx.names, &idx.derived].iter().find_map(|map| {
-        [Some(n.as_str()), strip_prefixes(&n)]
-            .into_iter()
-            .flatten()
-            .find_map(|probe| map.get(probe).and_then(|list| list.first().copied()))
-    })
+    // RTC and Signaling first (exact, then prefix-stripped), then the later families, as in
+    // `resolve_exact`: `ErrorCode.InvalidToken` is ERR_INVALID_TOKEN, not Chat's INVALID_TOKEN.
+    let cat = catalog();
+    let mut best: Option<(bool, usize, usize)> = None;
+    for (tier, map) in [&idx.names, &idx.derived].into_iter().enumerate() {
+        for probe in [Some(n.as_str()), strip_prefixes(&n)].into_iter().flatten() {
+            for &i in map.get(probe).into_iter().flatten() {
+                let rank = (is_later_family(cat[i].kind), tier, i);
+                if best.is_none_or(|b| (rank.0, rank.1) < (b.0, b.1)) {
+                    best = Some(rank);
+                }
+            }
+        }
+    }
+    best.map(|b| b.2)
 }
 
 /// The entry a key or any alias, name, number or pasted line resolves to.
