@@ -3,7 +3,7 @@
 
 use crate::cli::ExplainArgs;
 use crate::env::Env;
-use crate::explain::{log, resolve, suggest};
+use crate::explain::{log, reader, resolve, suggest};
 use std::io::Read;
 
 use crate::logfile::{self, LogError};
@@ -59,10 +59,17 @@ pub fn compute(args: ExplainArgs, env: &Env) -> Result<Computed, String> {
         } else {
             args.query.join(" ")
         };
+        let recognised = reader::read(&query);
         match resolve(&query) {
             Some(resolution) => {
-                let mut computed =
-                    Computed::new(Report::ExplainEntry { query, resolution }, Outcome::Ok);
+                let mut computed = Computed::new(
+                    Report::ExplainEntry {
+                        query,
+                        resolution,
+                        recognised,
+                    },
+                    Outcome::Ok,
+                );
                 // The query is echoed in --json: a pasted line may hold a token or a key.
                 computed.redaction = Redaction::Public(Vec::new());
                 Ok(computed)
@@ -71,6 +78,22 @@ pub fn compute(args: ExplainArgs, env: &Env) -> Result<Computed, String> {
                 let shown = query.trim();
                 if shown.is_empty() {
                     return Err("the query is empty; pass an error code, message or console line (or `--list`)".to_string());
+                }
+                if !recognised.is_empty() {
+                    // Something was understood: say what, and the nearest entries (exit 1, "recognised
+                    // but not explained"), rather than "nothing matches".
+                    let nearest = reader::nearest(&query, &recognised);
+                    let mut computed = Computed::new(
+                        Report::ExplainUnmatched {
+                            query,
+                            recognised,
+                            nearest,
+                        },
+                        Outcome::Findings,
+                    );
+                    // The query is echoed: a pasted line may hold a token or a key.
+                    computed.redaction = Redaction::Public(Vec::new());
+                    return Ok(computed);
                 }
                 let hint = match suggest(shown).as_slice() {
                     [] => String::new(),
@@ -83,7 +106,7 @@ pub fn compute(args: ExplainArgs, env: &Env) -> Result<Computed, String> {
                     ),
                 };
                 Err(format!(
-                    "nothing in the catalog matches {};{hint} `agora-doctor explain --list` shows every entry",
+                    "nothing in the catalog matches {}, and it names no Agora product, platform, code or error name;{hint} `agora-doctor explain --list` shows every entry",
                     abbreviate(shown)
                 ))
             }

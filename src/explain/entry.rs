@@ -34,11 +34,32 @@ pub enum Kind {
     RtmLoginError,
     /// A Signaling (RTM) 2.x `RTM_ERROR_CODE` (`RTM_ERROR_LOGIN_REJECTED`, -10012).
     RtmError,
+    /// A native `WARN_CODE_TYPE` value (`WARN_LOOKUP_CHANNEL_TIMEOUT`, 104).
+    NativeWarning,
+    /// Any other native reason or error enum: local/remote audio and video reasons, Media Push, relay,
+    /// encryption, media player (`LOCAL_AUDIO_STREAM_REASON_DEVICE_BUSY`, 3).
+    NativeReason,
+    /// A Signaling connection state or change reason, 1.x or 2.x.
+    RtmReason,
+    /// A Signaling (RTM) 1.x per-API error code other than login (`JOIN_CHANNEL_ERR_FAILURE`, 1).
+    Rtm1Error,
+    /// An Agora Chat SDK error code (Android, iOS, Flutter, React Native, Unity), with the Easemob names.
+    ChatError,
+    /// An Agora Chat Web SDK error code (`WEBIM_CONNCTION_AUTH_ERROR`, 2).
+    ChatWebError,
+    /// An Interactive Whiteboard error code (`2010201`).
+    WhiteboardError,
+    /// A Flexible Classroom response code (`20404100`).
+    ClassroomError,
+    /// An HTTP status of one of Agora's RESTful APIs (Cloud Recording, Chat, Conversational AI …).
+    RestStatus,
+    /// A platform family: what the browser, the OS, a build tool or a wrapper says around Agora.
+    Platform,
 }
 
 impl Kind {
     /// Every kind, in lookup priority order (first wins when a spelling is shared).
-    pub const ALL: [Kind; 12] = [
+    pub const ALL: [Kind; 22] = [
         Kind::Finding,
         Kind::Message,
         Kind::WebCode,
@@ -51,6 +72,16 @@ impl Kind {
         Kind::ConnectionState,
         Kind::RtmLoginError,
         Kind::RtmError,
+        Kind::NativeWarning,
+        Kind::NativeReason,
+        Kind::RtmReason,
+        Kind::Rtm1Error,
+        Kind::ChatError,
+        Kind::ChatWebError,
+        Kind::WhiteboardError,
+        Kind::ClassroomError,
+        Kind::RestStatus,
+        Kind::Platform,
     ];
 
     /// The spelling used in front matter, JSON and the TSV's `kind` column.
@@ -68,7 +99,22 @@ impl Kind {
             Kind::ConnectionState => "connection-state",
             Kind::RtmLoginError => "rtm-login-error",
             Kind::RtmError => "rtm-error",
+            Kind::NativeWarning => "native-warning",
+            Kind::NativeReason => "native-reason",
+            Kind::RtmReason => "rtm-reason",
+            Kind::Rtm1Error => "rtm1-error",
+            Kind::ChatError => "chat-error",
+            Kind::ChatWebError => "chat-web-error",
+            Kind::WhiteboardError => "whiteboard-error",
+            Kind::ClassroomError => "classroom-error",
+            Kind::RestStatus => "rest-status",
+            Kind::Platform => "platform",
         }
+    }
+
+    /// The kind a front-matter spelling names (`native-error`), if any.
+    pub fn from_spelling(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
     /// A short human label ("native error") for rendering.
@@ -86,17 +132,117 @@ impl Kind {
             Kind::ConnectionState => "native connection state",
             Kind::RtmLoginError => "Signaling (RTM) 1.x login error",
             Kind::RtmError => "Signaling (RTM) 2.x error code",
+            Kind::NativeWarning => "native SDK warning code",
+            Kind::NativeReason => "native SDK reason code",
+            Kind::RtmReason => "Signaling (RTM) connection reason",
+            Kind::Rtm1Error => "Signaling (RTM) 1.x error code",
+            Kind::ChatError => "Chat SDK error code",
+            Kind::ChatWebError => "Chat Web SDK error code",
+            Kind::WhiteboardError => "Interactive Whiteboard error code",
+            Kind::ClassroomError => "Flexible Classroom response code",
+            Kind::RestStatus => "RESTful API status",
+            Kind::Platform => "platform error",
         }
     }
 }
 
-/// The Agora product an entry belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The Agora product an entry belongs to (front matter `product`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Product {
     /// Real-time voice and video (Web SDK, native SDKs and their wrappers).
     Rtc,
     /// Signaling, formerly Real-time Messaging (RTM) 1.x and 2.x.
     Rtm,
+    /// Agora Chat (formerly Easemob / Hyphenate IM).
+    Chat,
+    /// Cloud Recording.
+    CloudRecording,
+    /// Interactive Whiteboard (Netless).
+    Whiteboard,
+    /// Flexible Classroom.
+    Classroom,
+    /// Conversational AI Engine.
+    Convoai,
+    /// Media Gateway (streaming keys), Media Push and Media Pull.
+    MediaGateway,
+    /// Cloud Transcoding.
+    CloudTranscoding,
+    /// Real-Time Speech-to-Text.
+    Stt,
+    /// The RESTful API shared by the products (Customer ID/Secret authentication, channel management).
+    Rest,
+    /// Tokens and the token builders.
+    Token,
+    /// The layer around the SDKs: browsers, operating systems, build tools and wrappers.
+    Platform,
+    /// agora-doctor's own findings.
+    Doctor,
+}
+
+impl Product {
+    /// Every product, in the order answers list them.
+    pub const ALL: [Product; 14] = [
+        Product::Rtc,
+        Product::Rtm,
+        Product::Chat,
+        Product::CloudRecording,
+        Product::Whiteboard,
+        Product::Classroom,
+        Product::Convoai,
+        Product::MediaGateway,
+        Product::CloudTranscoding,
+        Product::Stt,
+        Product::Rest,
+        Product::Token,
+        Product::Platform,
+        Product::Doctor,
+    ];
+
+    /// The product a front-matter spelling names (`cloud-recording`), if any.
+    pub fn from_spelling(s: &str) -> Option<Product> {
+        Product::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+
+    /// The front-matter and JSON spelling (`cloud-recording`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Product::Rtc => "rtc",
+            Product::Rtm => "rtm",
+            Product::Chat => "chat",
+            Product::CloudRecording => "cloud-recording",
+            Product::Whiteboard => "whiteboard",
+            Product::Classroom => "classroom",
+            Product::Convoai => "convoai",
+            Product::MediaGateway => "media-gateway",
+            Product::CloudTranscoding => "cloud-transcoding",
+            Product::Stt => "stt",
+            Product::Rest => "rest",
+            Product::Token => "token",
+            Product::Platform => "platform",
+            Product::Doctor => "doctor",
+        }
+    }
+
+    /// The product's name as a user reads it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Product::Rtc => "RTC (Video/Voice SDK)",
+            Product::Rtm => "Signaling (RTM)",
+            Product::Chat => "Chat",
+            Product::CloudRecording => "Cloud Recording",
+            Product::Whiteboard => "Interactive Whiteboard",
+            Product::Classroom => "Flexible Classroom",
+            Product::Convoai => "Conversational AI Engine",
+            Product::MediaGateway => "Media Gateway / Media Push",
+            Product::CloudTranscoding => "Cloud Transcoding",
+            Product::Stt => "Real-Time STT",
+            Product::Rest => "RESTful API",
+            Product::Token => "tokens",
+            Product::Platform => "platform",
+            Product::Doctor => "agora-doctor",
+        }
+    }
 }
 
 /// One documented error, code, message or finding.
@@ -129,19 +275,21 @@ pub struct Entry {
     pub causes: Vec<String>,
     /// What to do.
     pub fix: String,
+    /// The product the entry belongs to (front matter `product`, else derived from the kind).
+    pub product: Product,
+    /// The official table the entry is a row of (`rtc-native-error-code-type`), if any.
+    pub table: Option<String>,
+    /// The public page or file that publishes that table.
+    pub source: Option<String>,
     /// agora-doctor commands that check it, each with a few words on what they show.
     pub check_with: Vec<String>,
 }
 
 impl Entry {
-    /// Which product printed it: RTC (Web, native and their wrappers) or Signaling (RTM). One number
-    /// means different things in each, so an ambiguous paste is answered per product.
+    /// Which product printed it. One number means different things in each, so an ambiguous paste is
+    /// answered per product.
     pub fn product(&self) -> Product {
-        match self.kind {
-            Kind::RtmLoginError | Kind::RtmError => Product::Rtm,
-            _ if self.sdk.starts_with("rtm") => Product::Rtm,
-            _ => Product::Rtc,
-        }
+        self.product
     }
 
     /// Whether the code is retired or legacy (kept so old logs still explain).
@@ -221,6 +369,135 @@ struct FrontMatter {
     patterns: Vec<String>,
     #[serde(default)]
     retired: String,
+    #[serde(default)]
+    product: Option<Product>,
+    #[serde(default)]
+    table: String,
+    #[serde(default)]
+    source: String,
+    /// Written by scripts/catalog/generate.py (regenerating rewrites only these files).
+    #[serde(default)]
+    #[allow(dead_code)]
+    generated: bool,
+}
+
+/// The product of an entry whose front matter names none: from its kind, SDK and key.
+fn derived_product(kind: Kind, sdk: &str, key: &str) -> Product {
+    match kind {
+        Kind::RtmLoginError | Kind::RtmError | Kind::RtmReason | Kind::Rtm1Error => Product::Rtm,
+        Kind::ChatError | Kind::ChatWebError => Product::Chat,
+        Kind::WhiteboardError => Product::Whiteboard,
+        Kind::ClassroomError => Product::Classroom,
+        Kind::Platform => Product::Platform,
+        _ if sdk.starts_with("rtm") => Product::Rtm,
+        Kind::Finding if key.starts_with("token") => Product::Token,
+        Kind::Finding => Product::Doctor,
+        _ => Product::Rtc,
+    }
+}
+
+/// The front matter when every line is `name = "string"`, `name = ["string", …]` or `name = true|false`
+/// with a known name and no repeated one, and `key`, `sdk` and `kind` are present; `None` otherwise.
+fn simple_front_matter(text: &str) -> Option<FrontMatter> {
+    let mut fm = FrontMatter {
+        key: String::new(),
+        sdk: String::new(),
+        kind: Kind::Finding,
+        value: String::new(),
+        names: Vec::new(),
+        aliases: Vec::new(),
+        codes: Vec::new(),
+        patterns: Vec::new(),
+        retired: String::new(),
+        product: None,
+        table: String::new(),
+        source: String::new(),
+        generated: false,
+    };
+    let mut seen: Vec<&str> = Vec::new();
+    for line in text.lines() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let (name, value) = line.split_once(" = ")?;
+        let name = name.trim();
+        if seen.contains(&name) {
+            return None;
+        }
+        seen.push(name);
+        let value = value.trim();
+        match name {
+            "key" => fm.key = basic_string(value)?,
+            "sdk" => fm.sdk = basic_string(value)?,
+            "kind" => fm.kind = Kind::from_spelling(&basic_string(value)?)?,
+            "value" => fm.value = basic_string(value)?,
+            "retired" => fm.retired = basic_string(value)?,
+            "table" => fm.table = basic_string(value)?,
+            "source" => fm.source = basic_string(value)?,
+            "product" => fm.product = Some(Product::from_spelling(&basic_string(value)?)?),
+            "generated" => {
+                fm.generated = match value {
+                    "true" => true,
+                    "false" => false,
+                    _ => return None,
+                }
+            }
+            "names" => fm.names = string_list(value)?,
+            "aliases" => fm.aliases = string_list(value)?,
+            "codes" => fm.codes = string_list(value)?,
+            "patterns" => fm.patterns = string_list(value)?,
+            _ => return None,
+        }
+    }
+    ["key", "sdk", "kind"]
+        .iter()
+        .all(|k| seen.contains(k))
+        .then_some(fm)
+}
+
+/// A TOML basic string (`"…"` with `\"` and `\\` escapes) that is the whole of `s`.
+fn basic_string(s: &str) -> Option<String> {
+    let (v, rest) = basic_string_prefix(s)?;
+    rest.trim().is_empty().then_some(v)
+}
+
+/// A TOML basic string at the start of `s`, and what follows it.
+fn basic_string_prefix(s: &str) -> Option<(String, &str)> {
+    let inner = s.strip_prefix('"')?;
+    let mut out = String::new();
+    let mut chars = inner.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => return Some((out, &inner[i + 1..])),
+            '\\' => match chars.next()?.1 {
+                '"' => out.push('"'),
+                '\\' => out.push('\\'),
+                _ => return None,
+            },
+            c if c.is_control() => return None,
+            c => out.push(c),
+        }
+    }
+    None
+}
+
+/// A one-line TOML array of basic strings.
+fn string_list(s: &str) -> Option<Vec<String>> {
+    let mut rest = s.strip_prefix('[')?.trim_start();
+    let mut out = Vec::new();
+    loop {
+        if let Some(after) = rest.strip_prefix(']') {
+            return after.trim().is_empty().then_some(out);
+        }
+        let (v, after) = basic_string_prefix(rest)?;
+        out.push(v);
+        rest = after.trim_start();
+        if let Some(after) = rest.strip_prefix(',') {
+            rest = after.trim_start();
+        } else if !rest.starts_with(']') {
+            return None;
+        }
+    }
 }
 
 /// The four sections every entry has, in this order.
@@ -235,11 +512,17 @@ pub fn parse_entry(file_key: &str, text: &str) -> Result<Entry, CatalogError> {
     let end = rest
         .find("\n+++\n")
         .ok_or_else(|| CatalogError::NoFrontMatter { file: file.clone() })?;
-    let fm: FrontMatter =
-        toml::from_str(&rest[..end]).map_err(|e| CatalogError::BadFrontMatter {
+    // The catalog's front matter uses a small subset of TOML (strings, one-line lists of strings,
+    // booleans); reading that subset directly is ten times faster than a TOML parser, and parsing the
+    // 1,400 entries is what every `explain` process pays first. Anything else goes to the TOML
+    // parser, which also words the errors.
+    let fm: FrontMatter = match simple_front_matter(&rest[..end]) {
+        Some(fm) => fm,
+        None => toml::from_str(&rest[..end]).map_err(|e| CatalogError::BadFrontMatter {
             file: file.clone(),
             message: e.message().to_string(),
-        })?;
+        })?,
+    };
     if fm.key != file_key {
         return Err(CatalogError::KeyMismatch { file, key: fm.key });
     }
@@ -293,7 +576,13 @@ pub fn parse_entry(file_key: &str, text: &str) -> Result<Entry, CatalogError> {
         }
     };
 
+    let product = fm
+        .product
+        .unwrap_or_else(|| derived_product(fm.kind, &fm.sdk, &fm.key));
     Ok(Entry {
+        product,
+        table: Some(fm.table).filter(|t| !t.is_empty()),
+        source: Some(fm.source).filter(|t| !t.is_empty()),
         key: fm.key,
         title,
         sdk: fm.sdk,
@@ -351,6 +640,28 @@ mod tests {
         assert_eq!(e.headline(), "S.");
         assert_eq!(e.summary, "S. More.");
         assert_eq!(e.retired, None);
+    }
+
+    #[test]
+    fn the_fast_reader_and_toml_agree_on_the_catalog_subset() {
+        let text = "key = \"a.b\"\nsdk = \"web\"\nkind = \"chat-error\"\nproduct = \"cloud-recording\"\ngenerated = true\nnames = [\"X_Y\", \"say \\\"hi\\\" \\\\ ok\"]\npatterns = []\n";
+        let fast = simple_front_matter(text).expect("the subset");
+        let slow: FrontMatter = toml::from_str(text).expect("toml");
+        assert_eq!(fast.names, slow.names);
+        assert_eq!(fast.kind, slow.kind);
+        assert_eq!(fast.product, slow.product);
+        assert_eq!(fast.generated, slow.generated);
+        assert_eq!(fast.names[1], "say \"hi\" \\ ok");
+        // Outside the subset (an unknown field, a table, a multi-line list): the TOML parser decides.
+        assert!(simple_front_matter(
+            "key = \"a\"\nsdk = \"w\"\nkind = \"finding\"\nother = \"x\"\n"
+        )
+        .is_none());
+        assert!(simple_front_matter(
+            "key = \"a\"\nsdk = \"w\"\nkind = \"finding\"\nnames = [\n\"x\"]\n"
+        )
+        .is_none());
+        assert!(simple_front_matter("key = \"a\"\nsdk = \"w\"\nkind = \"nope\"\n").is_none());
     }
 
     #[test]

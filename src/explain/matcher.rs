@@ -3,7 +3,7 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
 
-use super::entry::Entry;
+use super::entry::{Entry, Kind};
 use super::shape::ShapeAnswer;
 
 /// How specific a literal is: message texts beat bare codes.
@@ -13,6 +13,10 @@ pub enum Tier {
     Pattern,
     /// A code or identifier (`AgoraRTCError CAN_NOT_GET_GATEWAY_SERVER`): generic.
     Code,
+    /// A text or code of a platform family (a `DOMException` name, a linker message): the layer
+    /// around Agora, the answer only when no Agora code or text is on the line
+    /// (`AgoraRTCError PERMISSION_DENIED: NotAllowedError: …` is Agora's PERMISSION_DENIED).
+    Family,
 }
 
 /// Words that announce a number or enum member instead of a catalog spelling (`onError: 110`,
@@ -74,6 +78,8 @@ struct LineHits {
     code: Option<(usize, usize)>,
     /// A shape trigger appears in the line.
     shape: bool,
+    /// Entries of platform families named on the line, left to right.
+    family: Vec<usize>,
 }
 
 fn is_word(b: u8) -> bool {
@@ -87,11 +93,16 @@ impl Matcher {
         let mut literals = Vec::new();
         let mut texts = Vec::new();
         for (i, e) in entries.iter().enumerate() {
+            let family = e.kind == Kind::Platform;
             let tiers = e
                 .patterns
                 .iter()
-                .map(|p| (p, Tier::Pattern))
-                .chain(e.codes.iter().map(|c| (c, Tier::Code)));
+                .map(move |p| (p, if family { Tier::Family } else { Tier::Pattern }))
+                .chain(
+                    e.codes
+                        .iter()
+                        .map(move |c| (c, if family { Tier::Family } else { Tier::Code })),
+                );
             for (text, tier) in tiers {
                 // A trailing `*` marks a prefix (`Library not loaded: @rpath/Agora*` for every
                 // Agora framework): its end needs no word boundary.
@@ -124,8 +135,15 @@ impl Matcher {
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
             .ascii_case_insensitive(case_insensitive)
-            // A full DFA: a few hundred KB for the catalog's literals, and the fastest search loop.
-            .kind(Some(AhoCorasickKind::DFA))
+            // Logs: a full DFA, the fastest search loop for gigabytes (built once per scan). A pasted
+            // query is one short text searched once: a contiguous NFA builds in a fraction of the
+            // DFA's time over the 1,500 literals of the tables' entries, and that build is most of
+            // what one `explain` costs.
+            .kind(Some(if case_insensitive {
+                AhoCorasickKind::ContiguousNFA
+            } else {
+                AhoCorasickKind::DFA
+            }))
             .build(&texts)
             .expect("the catalog's literals build an automaton");
         Matcher {
@@ -171,13 +189,21 @@ impl Matcher {
                 ambiguous: false,
             };
         }
-        if hits.shape || self.always_shapes {
-            return super::shape::answer(&String::from_utf8_lossy(line), hits.code);
+        let answer = if hits.shape || self.always_shapes {
+            super::shape::answer(&String::from_utf8_lossy(line), hits.code)
+        } else {
+            ShapeAnswer {
+                entries: hits.code.map(|(_, e)| e).into_iter().collect(),
+                ambiguous: false,
+            }
+        };
+        if answer.entries.is_empty() && !hits.family.is_empty() {
+            return ShapeAnswer {
+                entries: hits.family,
+                ambiguous: false,
+            };
         }
-        ShapeAnswer {
-            entries: hits.code.map(|(_, e)| e).into_iter().collect(),
-            ambiguous: false,
-        }
+        answer
     }
 
     fn hits(&self, line: &[u8]) -> LineHits {
@@ -226,10 +252,23 @@ impl Matcher {
             .filter(|h| self.literals[h.2].tier == Tier::Code)
             .max_by_key(|h| (h.1, h.1 - h.0))
             .map(|h| (h.0, self.literals[h.2].entry));
+        let mut family: Vec<usize> = Vec::new();
+        let mut family_hits: Vec<&(usize, usize, usize)> = hits
+            .iter()
+            .filter(|h| self.literals[h.2].tier == Tier::Family)
+            .collect();
+        family_hits.sort_by_key(|h| (h.0, h.1));
+        for h in family_hits {
+            let e = self.literals[h.2].entry;
+            if !family.contains(&e) {
+                family.push(e);
+            }
+        }
         LineHits {
             patterns,
             code,
             shape,
+            family,
         }
     }
 }

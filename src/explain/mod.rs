@@ -1,12 +1,14 @@
 //! `explain`: the error catalog (one markdown file per entry, embedded by an ordered registry), query
 //! resolution for codes, names, numbers, pasted console lines and the other shapes developers paste
-//! (`shape`), and the log reader for console exports, platform and SDK logs (`log`).
+//! (`shape`), a reader that says what any paste holds when no entry fits it exactly (`reader`), and
+//! the log reader for console exports, platform and SDK logs (`log`).
 
 pub mod command;
 pub mod entry;
 pub mod log;
 pub mod matcher;
 pub mod query;
+pub mod reader;
 pub mod registry;
 pub mod shape;
 

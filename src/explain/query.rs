@@ -51,9 +51,43 @@ const PREFIXES: [&str; 8] = [
 ];
 
 /// Words a query may start with to pick one family (`reason 8`, `gateway 110`, `disconnect UID_BANNED`).
-const QUALIFIERS: [(&str, &[Kind]); 26] = [
-    ("rtm", &[Kind::RtmLoginError, Kind::RtmError]),
-    ("signaling", &[Kind::RtmLoginError, Kind::RtmError]),
+const QUALIFIERS: [(&str, &[Kind]); 41] = [
+    (
+        "chat",
+        &[Kind::ChatError, Kind::ChatWebError, Kind::RestStatus],
+    ),
+    ("chat-error", &[Kind::ChatError]),
+    ("chat-web", &[Kind::ChatWebError]),
+    ("chat-web-error", &[Kind::ChatWebError]),
+    ("whiteboard", &[Kind::WhiteboardError, Kind::RestStatus]),
+    ("whiteboard-error", &[Kind::WhiteboardError]),
+    ("classroom", &[Kind::ClassroomError]),
+    ("classroom-error", &[Kind::ClassroomError]),
+    ("rest-status", &[Kind::RestStatus]),
+    ("http", &[Kind::RestStatus]),
+    ("native-warning", &[Kind::NativeWarning]),
+    ("warning", &[Kind::NativeWarning, Kind::GatewayJoinCode]),
+    ("native-reason", &[Kind::NativeReason]),
+    ("rtm-reason", &[Kind::RtmReason]),
+    ("rtm1-error", &[Kind::Rtm1Error, Kind::RtmLoginError]),
+    (
+        "rtm",
+        &[
+            Kind::RtmLoginError,
+            Kind::RtmError,
+            Kind::Rtm1Error,
+            Kind::RtmReason,
+        ],
+    ),
+    (
+        "signaling",
+        &[
+            Kind::RtmLoginError,
+            Kind::RtmError,
+            Kind::Rtm1Error,
+            Kind::RtmReason,
+        ],
+    ),
     ("rtm-login-error", &[Kind::RtmLoginError]),
     ("rtm-error", &[Kind::RtmError]),
     ("connection-changed-reason", &[Kind::ConnectionReason]),
@@ -145,7 +179,7 @@ struct Index {
 
 /// Who owns a bare number: the issue's `110` is the native error first (the gateway's 110 and the
 /// connection-changed reasons follow as "also").
-const NUMBER_PRIORITY: [Kind; 8] = [
+const NUMBER_PRIORITY: [Kind; 18] = [
     Kind::NativeError,
     Kind::GatewayReason,
     Kind::GatewayJoinCode,
@@ -154,6 +188,16 @@ const NUMBER_PRIORITY: [Kind; 8] = [
     Kind::Message,
     Kind::RtmLoginError,
     Kind::RtmError,
+    Kind::NativeWarning,
+    Kind::Rtm1Error,
+    Kind::RtmReason,
+    Kind::ChatError,
+    Kind::ChatWebError,
+    Kind::NativeReason,
+    Kind::WhiteboardError,
+    Kind::ClassroomError,
+    Kind::RestStatus,
+    Kind::Platform,
 ];
 
 fn priority(e: &Entry) -> usize {
@@ -258,7 +302,20 @@ fn resolve_exact(q: &str, kinds: Option<&[Kind]>) -> Option<Resolution> {
     let num = q.trim().trim_start_matches(['-', '+']);
     if !num.is_empty() && num.bytes().all(|b| b.is_ascii_digit()) {
         let n: u64 = num.parse().ok()?;
-        let found = pick(idx.numbers.get(&n)?, kinds);
+        let mut found = pick(idx.numbers.get(&n)?, kinds);
+        if kinds.is_none() {
+            // A bare number: every meaning in the RTC and Signaling families, and the first of each
+            // later family (the answer's question back names `explain <kind> <n>` for the rest).
+            let mut seen: Vec<Kind> = Vec::new();
+            found.retain(|e| {
+                if !is_later_family(e.kind) {
+                    return true;
+                }
+                let first = !seen.contains(&e.kind);
+                seen.push(e.kind);
+                first
+            });
+        }
         return (!found.is_empty()).then_some(Resolution {
             language: None,
             matched_by: MatchedBy::Number,
@@ -269,22 +326,44 @@ fn resolve_exact(q: &str, kinds: Option<&[Kind]>) -> Option<Resolution> {
     if n.is_empty() {
         return None;
     }
-    for map in [&idx.names, &idx.derived] {
+    // The RTC and Signaling families the catalog began with answer a bare spelling first, exact
+    // names before prefix-stripped ones (`invalid_token` is ERR_INVALID_TOKEN); the other products'
+    // tables (Chat's INVALID_TOKEN) follow as other meanings of the same spelling.
+    let cat = catalog();
+    let mut hits: Vec<(bool, usize, usize)> = Vec::new();
+    for (tier, map) in [&idx.names, &idx.derived].into_iter().enumerate() {
         for probe in [Some(n.as_str()), strip_prefixes(&n)].into_iter().flatten() {
-            if let Some(list) = map.get(probe) {
-                let found = pick(list, kinds);
-                if !found.is_empty() {
-                    return Some(Resolution {
-                        language: None,
-                        matched_by: MatchedBy::Name,
-                        entries: found,
-                    });
-                }
+            for &i in map.get(probe).into_iter().flatten() {
+                hits.push((is_later_family(cat[i].kind), tier, i));
             }
         }
     }
-    None
+    hits.sort_by_key(|&(later, tier, i)| (later, tier, priority(&cat[i]), i));
+    let mut list: Vec<usize> = Vec::new();
+    for (_, _, i) in hits {
+        if !list.contains(&i) {
+            list.push(i);
+        }
+    }
+    let found = pick(&list, kinds);
+    (!found.is_empty()).then_some(Resolution {
+        language: None,
+        matched_by: MatchedBy::Name,
+        entries: found,
+    })
 }
+
+/// Families added from the other products' tables and the platform layers: they never take a bare
+/// spelling or number from the RTC and Signaling families.
+fn is_later_family(kind: Kind) -> bool {
+    Kind::ALL
+        .iter()
+        .position(|k| *k == kind)
+        .is_some_and(|p| p >= FIRST_LATER_FAMILY)
+}
+
+/// Position in [`Kind::ALL`] of the first family added after RTC and Signaling 1.x login / 2.x errors.
+const FIRST_LATER_FAMILY: usize = 12;
 
 /// Resolve a query to catalog entries, or `None` when nothing matches (see [`suggest`]).
 ///
@@ -345,6 +424,21 @@ pub(crate) fn family_number(n: u64, family: Kind) -> Option<usize> {
         .find(|&i| cat[i].kind == family)
 }
 
+/// Every entry of `product` whose value is `n` (sign dropped), in registry order.
+pub(crate) fn product_number(n: u64, product: super::entry::Product) -> Vec<usize> {
+    let cat = catalog();
+    let mut v: Vec<usize> = index()
+        .numbers
+        .get(&n)
+        .into_iter()
+        .flatten()
+        .copied()
+        .filter(|&i| cat[i].product() == product)
+        .collect();
+    v.sort_unstable();
+    v
+}
+
 /// The entry whose official name is exactly `constant` (`DEVICE_NOT_FOUND`), if any.
 pub(crate) fn exact_name(constant: &str) -> Option<usize> {
     index()
@@ -361,12 +455,21 @@ pub(crate) fn resolve_name(identifier: &str) -> Option<usize> {
     if n.is_empty() {
         return None;
     }
-    [&idx.names, &idx.derived].iter().find_map(|map| {
-        [Some(n.as_str()), strip_prefixes(&n)]
-            .into_iter()
-            .flatten()
-            .find_map(|probe| map.get(probe).and_then(|list| list.first().copied()))
-    })
+    // RTC and Signaling first (exact, then prefix-stripped), then the later families, as in
+    // `resolve_exact`: `ErrorCode.InvalidToken` is ERR_INVALID_TOKEN, not Chat's INVALID_TOKEN.
+    let cat = catalog();
+    let mut best: Option<(bool, usize, usize)> = None;
+    for (tier, map) in [&idx.names, &idx.derived].into_iter().enumerate() {
+        for probe in [Some(n.as_str()), strip_prefixes(&n)].into_iter().flatten() {
+            for &i in map.get(probe).into_iter().flatten() {
+                let rank = (is_later_family(cat[i].kind), tier, i);
+                if best.is_none_or(|b| (rank.0, rank.1) < (b.0, b.1)) {
+                    best = Some(rank);
+                }
+            }
+        }
+    }
+    best.map(|b| b.2)
 }
 
 /// The entry a key or any alias, name, number or pasted line resolves to.

@@ -12,8 +12,8 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::catalog;
-use super::entry::Kind;
-use super::query::{family_number, resolve_name};
+use super::entry::{Kind, Product};
+use super::query::{family_number, product_number, resolve_name};
 
 /// Which SDK a paste comes from, judged from its own words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +24,9 @@ pub enum Context {
     Web,
     /// A native RTC SDK or a wrapper: `onError`, `joinChannel`, `RtcEngine`, `E/flutter`, `AGORA_SDK`.
     Native,
+    /// Another product the paste names (Chat, Whiteboard, Classroom, Cloud Recording, a RESTful API):
+    /// its numbers are looked up in that product's tables ([`super::reader::products`]).
+    Other(Product),
     /// Nothing says which.
     Unknown,
 }
@@ -31,6 +34,33 @@ pub enum Context {
 /// The product words of a paste. RTM is checked first: its pastes mention the client or `login`, words
 /// RTC pastes do not use (RTC joins a channel; only Signaling logs in).
 pub fn context(text: &str) -> Context {
+    // Products with tables of their own and words no RTC or Signaling paste uses decide first; the
+    // RESTful APIs and media services only when no RTC or Signaling words are there.
+    let named = super::reader::products(text);
+    let specific = |p: &Product| {
+        matches!(
+            p,
+            Product::Chat
+                | Product::Whiteboard
+                | Product::Classroom
+                | Product::CloudRecording
+                | Product::Convoai
+        )
+    };
+    if let Some(p) = named.iter().find(|p| specific(p)) {
+        return Context::Other(*p);
+    }
+    match rtc_context(text) {
+        Context::Unknown => named
+            .into_iter()
+            .find(|p| !matches!(p, Product::Rtc | Product::Rtm | Product::Token))
+            .map_or(Context::Unknown, Context::Other),
+        c => c,
+    }
+}
+
+/// The RTC and Signaling contexts, from their own words.
+fn rtc_context(text: &str) -> Context {
     static RE: OnceLock<[Regex; 3]> = OnceLock::new();
     let [rtm, web, native] = RE.get_or_init(|| {
         [
@@ -236,6 +266,13 @@ fn labelled_numbers(text: &str) -> Vec<(usize, Label, i64)> {
 /// Entries for one labelled number in a context; `true` when it is several products' meanings.
 fn number_entries(label: Label, n: i64, ctx: Context) -> (Vec<usize>, bool) {
     let abs = n.unsigned_abs();
+    if let Context::Other(product) = ctx {
+        // That product's meaning of the number; a number its tables do not hold is not guessed
+        // from RTC's.
+        let mut entries = product_number(abs, product);
+        entries.truncate(1);
+        return (entries, false);
+    }
     let families: &[Kind] = match label {
         Label::Reason => &[Kind::ConnectionReason],
         Label::State => &[Kind::ConnectionState],
@@ -245,7 +282,8 @@ fn number_entries(label: Label, n: i64, ctx: Context) -> (Vec<usize>, bool) {
         Label::Error if (10_000..20_000).contains(&abs) => &[Kind::RtmError],
         Label::Error if abs >= 1_000_000 => &[Kind::GatewayReason],
         Label::Error => match ctx {
-            Context::Rtm => &[Kind::RtmLoginError],
+            Context::Rtm => &[Kind::RtmLoginError, Kind::Rtm1Error],
+            Context::Other(_) => &[],
             // Web SDK 3.x and the FAQ print gateway codes (`ERR_NO_AUTHORIZED(110)`).
             Context::Web => &[Kind::GatewayJoinCode, Kind::NativeError],
             Context::Native => &[Kind::NativeError],

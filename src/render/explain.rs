@@ -5,11 +5,12 @@ use std::fmt::Write as _;
 use colored::Colorize;
 use serde_json::{json, Value};
 
+use crate::explain::reader::{Nearest, Recognised};
 use crate::explain::{Entry, MatchedBy, Resolution};
 use crate::render::OutputContext;
 
 /// Schema id of `explain <QUERY> --json`.
-pub const SCHEMA_ENTRY: &str = "agora-doctor/explain/v1";
+pub const SCHEMA_ENTRY: &str = "agora-doctor/explain/v2";
 /// Schema id of `explain --list --json`.
 pub const SCHEMA_LIST: &str = "agora-doctor/explain-list/v1";
 
@@ -126,10 +127,7 @@ fn ask_which(first: &Entry, rest: &[&Entry]) -> String {
     let mut s = String::new();
     let products: Vec<&str> = std::iter::once(first)
         .chain(rest.iter().copied())
-        .map(|e| match e.product() {
-            crate::explain::Product::Rtc => "RTC",
-            crate::explain::Product::Rtm => "Signaling (RTM)",
-        })
+        .map(|e| e.product().label())
         .collect();
     let mixed = products.iter().any(|p| *p != products[0]);
     let _ = writeln!(
@@ -137,9 +135,13 @@ fn ask_which(first: &Entry, rest: &[&Entry]) -> String {
         "\n{} {}",
         "Which SDK printed it?".bold(),
         if mixed {
-            "RTC and Signaling (RTM) use this number for different errors; the answer above is the RTC meaning."
+            format!(
+                "{} use this spelling for different errors; the answer above is the {} meaning.",
+                products_list(&products),
+                products[0]
+            )
         } else {
-            "The answer above is the most common meaning."
+            "The answer above is the most common meaning.".to_string()
         }
     );
     let _ = writeln!(
@@ -169,12 +171,29 @@ fn ask_which(first: &Entry, rest: &[&Entry]) -> String {
     s
 }
 
+/// `A, B and C`, each product once, in order.
+fn products_list(products: &[&str]) -> String {
+    let mut unique: Vec<&str> = Vec::new();
+    for p in products {
+        if !unique.contains(p) {
+            unique.push(p);
+        }
+    }
+    match unique.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => unique.join(""),
+    }
+}
+
 fn entry_value(e: &Entry) -> Value {
     json!({
         "key": e.key,
         "title": e.title,
         "sdk": e.sdk,
         "kind": e.kind,
+        "product": e.product(),
+        "table": e.table,
+        "source": e.source,
         "value": e.value,
         "names": e.names,
         "aliases": e.aliases,
@@ -189,6 +208,10 @@ fn entry_value(e: &Entry) -> Value {
     })
 }
 
+fn recognised_value(r: &Recognised) -> Value {
+    serde_json::to_value(r).expect("the recognised facts serialise")
+}
+
 fn pretty(v: &Value) -> String {
     let mut s = serde_json::to_string_pretty(v).expect("JSON values serialise");
     s.push('\n');
@@ -196,13 +219,75 @@ fn pretty(v: &Value) -> String {
 }
 
 /// A resolved query as one JSON document.
-pub fn entry_json(query: &str, res: &Resolution) -> String {
+pub fn entry_json(query: &str, res: &Resolution, recognised: &Recognised) -> String {
     pretty(&json!({
         "schema": SCHEMA_ENTRY,
         "query": query.trim(),
+        "explained": true,
         "matched_by": res.matched_by,
+        "recognised": recognised_value(recognised),
         "entries": res.entries.iter().map(|e| entry_value(e)).collect::<Vec<_>>(),
+        "nearest": Vec::<Value>::new(),
     }))
+}
+
+/// A query no entry fits exactly, as one JSON document: what was recognised and the nearest entries.
+pub fn unmatched_json(query: &str, recognised: &Recognised, nearest: &[Nearest]) -> String {
+    pretty(&json!({
+        "schema": SCHEMA_ENTRY,
+        "query": query.trim(),
+        "explained": false,
+        "matched_by": Value::Null,
+        "recognised": recognised_value(recognised),
+        "entries": Vec::<Value>::new(),
+        "nearest": nearest.iter().map(|n| json!({
+            "key": n.entry.key,
+            "title": n.entry.title,
+            "kind": n.entry.kind,
+            "product": n.entry.product(),
+            "why": n.why,
+        })).collect::<Vec<_>>(),
+    }))
+}
+
+/// A query no entry fits exactly, as human text: what was recognised, then the nearest entries.
+pub fn unmatched_human(
+    recognised: &Recognised,
+    nearest: &[Nearest],
+    ctx: &OutputContext,
+) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{} no catalog entry fits this exactly; what it says:",
+        "?".yellow().bold()
+    );
+    if ctx.quiet {
+        return s;
+    }
+    for line in recognised.lines() {
+        let _ = writeln!(s, "  {line}");
+    }
+    if nearest.is_empty() {
+        let _ = writeln!(
+            s,
+            "\nNo entry is near it either; `agora-doctor explain --list` shows every entry."
+        );
+        return s;
+    }
+    let _ = writeln!(s, "\n{}", "Nearest entries:".bold());
+    for n in nearest {
+        let _ = writeln!(s, "  {} — {}", n.entry.key.bold(), n.entry.title);
+        let _ = writeln!(s, "    why: {}", n.why);
+        if ctx.verbose {
+            let _ = writeln!(s, "    {}", n.entry.headline());
+        }
+    }
+    let _ = writeln!(
+        s,
+        "\n`agora-doctor explain <KEY>` shows one in full; paste more of the log (or `--log FILE`) for an exact answer."
+    );
+    s
 }
 
 /// Every entry, one line each: key, kind, title.

@@ -28,10 +28,22 @@ pub fn render(report: &Report, format: Format, ctx: &OutputContext) -> String {
         Report::Token(r) => token::human(r, ctx),
         Report::TokenBuild(b) if json => token::build_json(b),
         Report::TokenBuild(b) => token::build_human(b),
-        Report::ExplainEntry { query, resolution } if json => {
-            explain::entry_json(query, resolution)
-        }
+        Report::ExplainEntry {
+            query,
+            resolution,
+            recognised,
+        } if json => explain::entry_json(query, resolution, recognised),
         Report::ExplainEntry { resolution, .. } => explain::entry_human(resolution, ctx),
+        Report::ExplainUnmatched {
+            query,
+            recognised,
+            nearest,
+        } if json => explain::unmatched_json(query, recognised, nearest),
+        Report::ExplainUnmatched {
+            recognised,
+            nearest,
+            ..
+        } => explain::unmatched_human(recognised, nearest, ctx),
         Report::ExplainList if json => explain::list_json(crate::explain::catalog()),
         Report::ExplainList => explain::list_human(crate::explain::catalog(), ctx),
         Report::ExplainLog { source, log } if json => explain_log::json(source, log),

@@ -99,6 +99,17 @@ pub enum Report {
         query: String,
         /// What it resolved to.
         resolution: crate::explain::query::Resolution,
+        /// What the paste says about itself (product, platform, SDK, codes …).
+        recognised: crate::explain::reader::Recognised,
+    },
+    /// `explain QUERY` when no entry fits exactly but the paste was recognised (exit 1).
+    ExplainUnmatched {
+        /// The query as given.
+        query: String,
+        /// What the paste says about itself.
+        recognised: crate::explain::reader::Recognised,
+        /// The nearest entries, best first, each with why.
+        nearest: Vec<crate::explain::reader::Nearest>,
     },
     /// `explain --list`.
     ExplainList,

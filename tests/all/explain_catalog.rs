@@ -1,6 +1,8 @@
 //! Tidy test of the explain catalog: registry and files match both ways, every entry parses with all
 //! four sections, no spelling points at two entries of one family, and every row of the research
-//! table (`fixtures/errors.tsv`, a copy of the shared errors.tsv) is reachable by lookup.
+//! table (`fixtures/errors.tsv`, a copy of the shared errors.tsv) is reachable by lookup; every row of
+//! every official table `docs/error-sources.md` lists has its entry, and every entry that names a
+//! table is listed there.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
@@ -263,5 +265,132 @@ fn tsv_kinds_have_the_documented_counts() {
     ];
     for (k, n) in expect {
         assert_eq!(counts.get(k), Some(&n), "kind {k}");
+    }
+}
+
+/// One table of `docs/error-sources.md`: its id, the row count its heading states, and its rows
+/// (value, identifier, entry key).
+struct SourceTable {
+    id: String,
+    stated: usize,
+    summary_count: usize,
+    rows: Vec<(String, String, String)>,
+}
+
+fn cell(s: &str) -> String {
+    s.trim().trim_matches('`').to_string()
+}
+
+fn source_tables() -> Vec<SourceTable> {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/error-sources.md"),
+    )
+    .expect("docs/error-sources.md");
+    let mut summary: HashMap<String, usize> = HashMap::new();
+    let mut tables: Vec<SourceTable> = Vec::new();
+    for line in text.lines() {
+        if let Some(id) = line.strip_prefix("## ") {
+            tables.push(SourceTable {
+                id: id.trim().to_string(),
+                stated: usize::MAX,
+                summary_count: 0,
+                rows: Vec::new(),
+            });
+        } else if let Some(t) = tables.last_mut() {
+            if let Some(n) = line
+                .split("Rows: ")
+                .nth(1)
+                .and_then(|r| r.trim_end_matches('.').parse().ok())
+            {
+                t.stated = n;
+            } else if line.starts_with("| `") {
+                let f: Vec<&str> = line.trim_matches('|').split(" | ").collect();
+                assert_eq!(f.len(), 3, "row of {}: {line}", t.id);
+                t.rows.push((cell(f[0]), cell(f[1]), cell(f[2])));
+            }
+        } else if line.starts_with("| [`") {
+            let f: Vec<&str> = line.trim_matches('|').split(" | ").collect();
+            let id = f[0].split('`').nth(1).expect("table id").to_string();
+            summary.insert(id, f[3].trim().parse().expect("row count"));
+        }
+    }
+    for t in &mut tables {
+        t.summary_count = *summary
+            .get(&t.id)
+            .unwrap_or_else(|| panic!("{} is not in the summary table", t.id));
+    }
+    assert_eq!(summary.len(), tables.len(), "summary and sections differ");
+    tables
+}
+
+#[test]
+fn every_row_of_every_official_table_has_its_entry() {
+    let tables = source_tables();
+    let by_key: HashMap<&str, &Entry> = catalog().iter().map(|e| (e.key.as_str(), e)).collect();
+    let mut total = 0;
+    for t in &tables {
+        assert_eq!(t.rows.len(), t.stated, "{}: rows listed vs stated", t.id);
+        assert_eq!(t.rows.len(), t.summary_count, "{}: rows vs summary", t.id);
+        assert!(!t.rows.is_empty(), "{}: no rows", t.id);
+        total += t.rows.len();
+        for (value, ident, key) in &t.rows {
+            let e = by_key
+                .get(key.as_str())
+                .unwrap_or_else(|| panic!("{}: row {value} {ident} names no entry {key}", t.id));
+            let same_value = e.value.trim_start_matches('-') == value.trim_start_matches('-');
+            let named = ident.is_empty()
+                || ident == "-"
+                || e.names
+                    .iter()
+                    .chain(&e.aliases)
+                    .any(|n| normalise(n) == normalise(ident))
+                || e.patterns.iter().any(|p| p == ident)
+                || same_value;
+            assert!(
+                named
+                    && (same_value
+                        || value.is_empty()
+                        || e.kind == Kind::RestStatus
+                        || e.names.iter().any(|n| normalise(n) == normalise(ident))),
+                "{}: row {value} {ident} does not fit {key} (value {}, names {:?})",
+                t.id,
+                e.value,
+                e.names
+            );
+        }
+    }
+    assert!(
+        total >= 1000,
+        "{total} rows: the official tables hold well over 1,000"
+    );
+}
+
+#[test]
+fn every_entry_naming_a_table_is_listed_in_it() {
+    let tables = source_tables();
+    let listed: HashMap<&str, BTreeSet<&str>> = tables
+        .iter()
+        .map(|t| (t.id.as_str(), t.rows.iter().map(|r| r.2.as_str()).collect()))
+        .collect();
+    for e in catalog() {
+        let Some(table) = &e.table else { continue };
+        let keys = listed.get(table.as_str()).unwrap_or_else(|| {
+            panic!(
+                "{} names table {table}, which docs/error-sources.md does not list",
+                e.key
+            )
+        });
+        assert!(
+            keys.contains(e.key.as_str()),
+            "{} is not listed under {table}",
+            e.key
+        );
+        assert!(
+            e.source
+                .as_deref()
+                .is_some_and(|s| s.starts_with("https://")),
+            "{}: a table row needs its public source page",
+            e.key
+        );
     }
 }

@@ -74,6 +74,85 @@ fn unknown_input_exits_2_with_did_you_mean() {
 }
 
 #[test]
+fn a_recognised_paste_no_entry_fits_exits_1_with_what_was_read_and_the_nearest_entries() {
+    let out = explain()
+        .args([
+            "io.agora.chat.ChatException: errorCode: 777, description: the login went wrong",
+            "--json",
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v = json_of(&out);
+    assert_eq!(v["explained"], false);
+    assert_eq!(v["recognised"]["products"][0], "chat");
+    assert!(v["recognised"]["codes"]
+        .as_array()
+        .is_some_and(|c| c.iter().any(|x| x == "777")));
+    let nearest = v["nearest"].as_array().expect("nearest");
+    assert!(!nearest.is_empty(), "{v}");
+    assert!(nearest.iter().all(|n| n["product"] == "chat"), "{v}");
+    assert!(nearest
+        .iter()
+        .all(|n| n["why"].as_str().is_some_and(|w| !w.is_empty())));
+}
+
+#[test]
+fn a_number_is_looked_up_in_the_product_its_paste_names() {
+    let out = explain()
+        .args([
+            "ChatClient login failed: ChatException errorCode: 202",
+            "--json",
+        ])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let v = json_of(&out);
+    assert_eq!(
+        v["entries"][0]["key"], "chat.user_authentication_failed",
+        "{v}"
+    );
+    // The same number in an RTC paste is RTC's (native 202 is no error; the gateway's is).
+    let out = explain()
+        .args(["onError: 110", "--json"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(
+        json_of(&out)["entries"][0]["key"],
+        "native.err_invalid_token"
+    );
+}
+
+#[test]
+fn chinese_and_japanese_pastes_are_read_and_answered_in_english() {
+    explain()
+        .arg("加入频道失败，错误码 110")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("native.err_invalid_token"));
+    let out = explain()
+        .args(["マイクの権限がありません", "--json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v = json_of(&out);
+    assert_eq!(v["recognised"]["language"], "Japanese");
+    assert!(v["recognised"]["terms"]
+        .as_array()
+        .is_some_and(|t| t.iter().any(|x| x == "microphone")));
+    assert!(!v["nearest"].as_array().expect("nearest").is_empty());
+}
+
+#[test]
 fn empty_stdin_query_exits_2() {
     explain()
         .arg("-")
@@ -98,7 +177,9 @@ fn json_entry_has_every_field() {
         .stdout
         .clone();
     let v = json_of(&out);
-    assert_eq!(v["schema"], "agora-doctor/explain/v1");
+    assert_eq!(v["schema"], "agora-doctor/explain/v2");
+    assert_eq!(v["explained"], true);
+    assert!(v["recognised"].is_object() && v["nearest"].is_array());
     assert_eq!(v["matched_by"], "key");
     let e = &v["entries"][0];
     for field in [
@@ -113,6 +194,9 @@ fn json_entry_has_every_field() {
         "patterns",
         "legacy",
         "retired",
+        "product",
+        "table",
+        "source",
         "summary",
         "causes",
         "fix",
