@@ -628,7 +628,8 @@ pub fn audio_never_played(files: &[&SourceFile], web4: &dyn Fn(&str) -> bool) ->
         r"(?i)audio\w*\??\.play\s*\(|\.play\s*\(\s*\)|\bplayAudio\b|RemoteUser|useRemoteAudioTracks|\.setPlaybackDevice",
     );
     let plays = |t: &str| {
-        (t.contains("play") || t.contains("RemoteUser") || t.contains("Playback")) && play.is_match(t)
+        (t.contains("play") || t.contains("RemoteUser") || t.contains("Playback"))
+            && play.is_match(t)
     };
     let mut places = Vec::new();
     for f in files.iter().filter(|f| is_script(&f.path) && web4(&f.path)) {
