@@ -141,9 +141,31 @@ fn benign(i: usize) -> bool {
                         && e.key != "native.connection_state_failed"
                     // Our own finding keys are not what an SDK logs.
                     || e.kind == Kind::Finding
+                    || normal_row(e)
             })
             .collect()
     })[i]
+}
+
+/// A row of an official reason or state table that names a normal outcome, not a failure: the
+/// tables list every value of their enum (`RTM_CONNECTION_CHANGED_LOGIN_SUCCESS`,
+/// `LOCAL_AUDIO_STREAM_REASON_OK`, `CONNECTION_CHANGED_JOIN_SUCCESS`), and a log line naming one
+/// says the step worked.
+fn normal_row(e: &crate::explain::Entry) -> bool {
+    let reason_table = matches!(
+        e.kind,
+        Kind::RtmReason | Kind::NativeReason | Kind::ConnectionReason | Kind::WebDisconnectReason
+    );
+    reason_table
+        && e.names.iter().any(|n| {
+            let n = n.to_ascii_uppercase();
+            n.ends_with("_SUCCESS")
+                || n.ends_with("_OK")
+                || n.ends_with("_NORMAL")
+                || n.ends_with("_LEAVE_CHANNEL")
+                || n.ends_with("_LOGOUT")
+                || n == "OK"
+        })
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
@@ -514,6 +536,13 @@ impl Classifier {
                     opens_trace: exception(f.message).is_some(),
                 });
             }
+        }
+        // One spelling in several products' tables (`NETWORK_ERROR` is the Web SDK's and Chat's):
+        // the first product the matcher ranks keeps the line, as the single-message reader does
+        // when the paste names no other product.
+        if let Some(first) = problems.iter().find_map(|p| p.entry) {
+            let product = catalog()[first].product;
+            problems.retain(|p| p.entry.is_none_or(|i| catalog()[i].product == product));
         }
         if !problems.is_empty() {
             return Classed {
