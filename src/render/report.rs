@@ -40,12 +40,12 @@ pub fn render_markdown(report: &SupportReport) -> String {
     let c = &probe.counts;
     let _ = writeln!(
         md,
-        "**Result:** {} checks: {} passed, {} warnings, {} failed, {} errors, {} skipped (exit code {}).\n",
-        probe.checks.len(),
+        "**Result:** {}: {} passed, {}, {} failed, {}, {} skipped (exit code {}).\n",
+        super::style::count(probe.checks.len() as u64, "check"),
         c.pass,
-        c.warn,
+        super::style::count(c.warn as u64, "warning"),
         c.fail,
-        c.error,
+        super::style::count(c.error as u64, "error"),
         c.skip,
         probe.exit_code
     );

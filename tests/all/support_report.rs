@@ -276,7 +276,7 @@ fn the_log_section_counts_in_words() {
         .output()
         .unwrap();
     let md = String::from_utf8_lossy(&out.stdout);
-    assert!(md.contains("— once, line 10\n"), "{md}");
-    assert!(md.contains("— 3 times, lines 4–6\n"), "{md}");
+    assert!(md.contains(", once, line 10\n"), "{md}");
+    assert!(md.contains(", 3 times, lines 4–6\n"), "{md}");
     assert!(!md.contains("(s)"), "{md}");
 }
