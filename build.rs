@@ -65,7 +65,12 @@ fn write_catalog_registry() {
     let order_text = std::fs::read_to_string(&order_file).expect("src/explain/registry.order");
     let on_disk: BTreeSet<String> = std::fs::read_dir(&dir)
         .expect("src/explain/catalog")
-        .map(|f| f.expect("catalog entry").file_name().into_string().expect("utf-8 file name"))
+        .map(|f| {
+            f.expect("catalog entry")
+                .file_name()
+                .into_string()
+                .expect("utf-8 file name")
+        })
         .filter_map(|name| name.strip_suffix(".md").map(str::to_string))
         .collect();
     let mut keys: Vec<String> = Vec::new();
@@ -88,9 +93,14 @@ fn write_catalog_registry() {
     let mut out = String::from("/// `(key, markdown)` for every entry, in order.\npub static FILES: &[(&str, &str)] = &[\n");
     for key in &keys {
         let path = dir.join(format!("{key}.md"));
-        let _ = writeln!(out, "    ({key:?}, include_str!({:?})),", path.display().to_string());
+        let _ = writeln!(
+            out,
+            "    ({key:?}, include_str!({:?})),",
+            path.display().to_string()
+        );
     }
     out.push_str("];\n");
-    let target = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("catalog_registry.rs");
+    let target = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"))
+        .join("catalog_registry.rs");
     std::fs::write(target, out).expect("write the catalog registry");
 }
