@@ -572,6 +572,13 @@ pub fn nearest(text: &str, r: &Recognised) -> Vec<Nearest> {
             push(&mut out, &cat[i], format!("`{name}` names it"));
             continue;
         }
+        // A class name (`ChatException`) says which layer threw, not which error: only constants
+        // are compared by spelling.
+        let constant =
+            name.contains('_') || name.starts_with("Agora") || name.starts_with("EMError");
+        if !constant {
+            continue;
+        }
         for s in super::query::suggest(name) {
             if let Some(e) = super::lookup(&s) {
                 push(
