@@ -127,6 +127,21 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     memchr::memmem::find(hay, needle)
 }
 
+/// A searcher built once, for the needles looked for on every line the fast path lets through
+/// (building one per call costs more than the search).
+macro_rules! finder {
+    ($name:ident, $needle:expr) => {
+        pub(crate) fn $name() -> &'static memchr::memmem::Finder<'static> {
+            static F: std::sync::OnceLock<memchr::memmem::Finder<'static>> =
+                std::sync::OnceLock::new();
+            F.get_or_init(|| memchr::memmem::Finder::new($needle))
+        }
+    };
+}
+finder!(agora_sdk_finder, b" Agora-SDK [");
+finder!(pub_state_change, b"state change: ");
+finder!(pub_reason, b"reason");
+
 /// `HH:MM:SS` then `[.:]fraction`; returns its length.
 fn clock(b: &[u8]) -> Option<usize> {
     // Hours may be written with a space (`10: 6:54:569` in agorasdk.log): take what is there.
@@ -210,7 +225,7 @@ fn web_sdk(b: &[u8]) -> Option<Fields<'_>> {
     let at = if b.starts_with(b"Agora-SDK [") {
         0
     } else {
-        find(b, b" Agora-SDK [")? + 1
+        agora_sdk_finder().find(b)? + 1
     };
     if at > 120 {
         return None;

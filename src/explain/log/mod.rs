@@ -202,14 +202,10 @@ impl PieceScanner for Scanner {
             let end = memchr::memchr(b'\n', &data[hit..]).map_or(data.len(), |i| hit + i);
             newlines += bytecount::count(&data[counted_to..start], b'\n') as u64;
             counted_to = start;
-            // Does the line hold a catalog literal? Overlapping matches, since a trigger (`xception`)
-            // can lie inside a literal (`AgoraRtcException(`); the loop resumes after the line, so
-            // this mostly continues the scan it would do anyway.
+            // Does the line hold a catalog literal? Asked of the catalog's own automaton, since a
+            // trigger (`xception`) can lie inside a literal (`AgoraRtcException(`).
             let catalog_words = m.pattern().as_usize() < pre.catalog_literals
-                || pre
-                    .ac
-                    .find_overlapping_iter(Input::new(&data[start..end]))
-                    .any(|m| m.pattern().as_usize() < pre.catalog_literals);
+                || log_matcher().find_from(&data[start..end], 0).is_some();
             let line = &data[start..end];
             let classed = self.classifier.classify(line, catalog_words);
             let line_in_piece = newlines + 1;

@@ -100,14 +100,19 @@ pub fn event(message: &[u8]) -> Option<(EventKind, String)> {
     let m = message;
     let has = |n: &[u8]| find(m, n).is_some();
     // Connection state changes first: they carry reasons.
-    if let Some(at) = find(m, b"state change: ").or_else(|| find(m, b"state changed: ")) {
+    if let Some(at) = super::format::pub_state_change()
+        .find(m)
+        .or_else(|| find(m, b"state changed: "))
+    {
         let r = &m[at..];
         let colon = memchr::memchr(b':', r).unwrap_or(0);
         let r = &r[colon + 1..];
         let arrow = find(r, b"->")?;
         let from = word(r[..arrow].trim_ascii());
         let to = word(r[arrow + 2..].trim_ascii_start());
-        let reason = value_after(r, b"reason");
+        let reason = super::format::pub_reason()
+            .find(r)
+            .and_then(|at| value_after(&r[at..], b"reason"));
         let mut d = format!("{} -> {}", text(from), text(to));
         if let Some(reason) = reason {
             d.push_str(&format!(", reason {}", text(reason)));
