@@ -154,7 +154,7 @@ fn shaped(bytes: &[u8], start: usize) -> Option<(usize, usize, Redaction)> {
             return Some((start, end, Redaction::Jwt));
         }
     }
-    if rest.starts_with(b"YWMt") || rest.starts_with(b"YWMt") {
+    if rest.starts_with(b"YWMt") {
         let end = run_end(bytes, start, is_run_byte);
         if end - start >= 24 {
             return Some((start, end, Redaction::ChatToken));
@@ -167,12 +167,12 @@ fn shaped(bytes: &[u8], start: usize) -> Option<(usize, usize, Redaction)> {
     // A `key=value` pair is one run of this alphabet (`=` is base64 padding): leave it to the
     // labelled rule, which keeps the key.
     let run = &bytes[start..end];
-    if run.contains(&b'=') && run.iter().position(|&b| b == b'=') != Some(run.len() - 1) {
-        let first_eq = run.iter().position(|&b| b == b'=').unwrap_or(0);
-        if first_eq > 0
-            && run[..first_eq]
-                .iter()
-                .all(|b| b.is_ascii_alphanumeric() || *b == b'_')
+    if let Some(eq) = run.iter().position(|&b| b == b'=') {
+        let key = &run[..eq];
+        let padding = eq == run.len() - 1;
+        if !padding
+            && !key.is_empty()
+            && key.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
         {
             return None;
         }
