@@ -164,8 +164,12 @@ pub enum Product {
     Classroom,
     /// Conversational AI Engine.
     Convoai,
-    /// Media Gateway (streaming keys), Media Push and Media Pull.
+    /// Media Gateway (streaming keys) and Media Pull.
     MediaGateway,
+    /// Media Push (CDN live streaming from a channel): its RESTful API and the SDKs' push reasons.
+    MediaPush,
+    /// Notification Center Service: the webhook events Agora posts to an app server.
+    Ncs,
     /// Cloud Transcoding.
     CloudTranscoding,
     /// Real-Time Speech-to-Text.
@@ -182,7 +186,7 @@ pub enum Product {
 
 impl Product {
     /// Every product, in the order answers list them.
-    pub const ALL: [Product; 14] = [
+    pub const ALL: [Product; 16] = [
         Product::Rtc,
         Product::Rtm,
         Product::Chat,
@@ -191,6 +195,8 @@ impl Product {
         Product::Classroom,
         Product::Convoai,
         Product::MediaGateway,
+        Product::MediaPush,
+        Product::Ncs,
         Product::CloudTranscoding,
         Product::Stt,
         Product::Rest,
@@ -215,6 +221,8 @@ impl Product {
             Product::Classroom => "classroom",
             Product::Convoai => "convoai",
             Product::MediaGateway => "media-gateway",
+            Product::MediaPush => "media-push",
+            Product::Ncs => "ncs",
             Product::CloudTranscoding => "cloud-transcoding",
             Product::Stt => "stt",
             Product::Rest => "rest",
@@ -234,7 +242,9 @@ impl Product {
             Product::Whiteboard => "Interactive Whiteboard",
             Product::Classroom => "Flexible Classroom",
             Product::Convoai => "Conversational AI Engine",
-            Product::MediaGateway => "Media Gateway / Media Push",
+            Product::MediaGateway => "Media Gateway",
+            Product::MediaPush => "Media Push",
+            Product::Ncs => "Notification Center Service (webhooks)",
             Product::CloudTranscoding => "Cloud Transcoding",
             Product::Stt => "Real-Time STT",
             Product::Rest => "RESTful API",
@@ -281,6 +291,9 @@ pub struct Entry {
     pub table: Option<String>,
     /// The public page or file that publishes that table.
     pub source: Option<String>,
+    /// The causes this entry explains, as families shared with every other layer
+    /// (`media-permission-denied`, `native-library-not-loaded`; docs/error-sources.md lists them).
+    pub families: Vec<String>,
     /// agora-doctor commands that check it, each with a few words on what they show.
     pub check_with: Vec<String>,
 }
@@ -290,6 +303,43 @@ impl Entry {
     /// answered per product.
     pub fn product(&self) -> Product {
         self.product
+    }
+
+    /// Where the error comes from, in the vocabulary shared by the catalog's tables and the measured
+    /// sets: `rtc-web`, `rtc-native`, `rtm-1.x`, `rtm-2.x`, `chat`, `whiteboard`, `classroom`,
+    /// `cloud-recording`, `rest`, `ncs`, `media-push`, `conversational-ai`, `token-builder`, `browser`
+    /// (a browser API's own error), `platform` (OS, wrapper or build tool), and the rest by product.
+    pub fn area(&self) -> &'static str {
+        let web = matches!(self.sdk.as_str(), "web" | "web-app" | "browser")
+            || matches!(
+                self.kind,
+                Kind::WebCode
+                    | Kind::GatewayReason
+                    | Kind::GatewayJoinCode
+                    | Kind::WebDisconnectReason
+                    | Kind::WebConnectionState
+            );
+        match self.product {
+            Product::Rtc if web => "rtc-web",
+            Product::Rtc => "rtc-native",
+            Product::Rtm if self.key.starts_with("rtm_rest") => "rest",
+            Product::Rtm => match self.kind {
+                Kind::RtmLoginError | Kind::Rtm1Error => "rtm-1.x",
+                Kind::RtmError => "rtm-2.x",
+                _ if self.key.starts_with("rtm1")
+                    || self.sdk == "rtm-1.x"
+                    || self.sdk == "rtm1" =>
+                {
+                    "rtm-1.x"
+                }
+                _ => "rtm-2.x",
+            },
+            Product::Convoai => "conversational-ai",
+            Product::Token => "token-builder",
+            Product::Doctor => "agora-doctor",
+            Product::Platform if web => "browser",
+            p => p.as_str(),
+        }
     }
 
     /// Whether the code is retired or legacy (kept so old logs still explain).
@@ -375,6 +425,8 @@ struct FrontMatter {
     table: String,
     #[serde(default)]
     source: String,
+    #[serde(default)]
+    families: Vec<String>,
     /// Written by scripts/catalog/generate.py (regenerating rewrites only these files).
     #[serde(default)]
     #[allow(dead_code)]
@@ -412,6 +464,7 @@ fn simple_front_matter(text: &str) -> Option<FrontMatter> {
         product: None,
         table: String::new(),
         source: String::new(),
+        families: Vec::new(),
         generated: false,
     };
     let mut seen: Vec<&str> = Vec::new();
@@ -446,6 +499,7 @@ fn simple_front_matter(text: &str) -> Option<FrontMatter> {
             "aliases" => fm.aliases = string_list(value)?,
             "codes" => fm.codes = string_list(value)?,
             "patterns" => fm.patterns = string_list(value)?,
+            "families" => fm.families = string_list(value)?,
             _ => return None,
         }
     }
@@ -583,6 +637,7 @@ pub fn parse_entry(file_key: &str, text: &str) -> Result<Entry, CatalogError> {
         product,
         table: Some(fm.table).filter(|t| !t.is_empty()),
         source: Some(fm.source).filter(|t| !t.is_empty()),
+        families: fm.families,
         key: fm.key,
         title,
         sdk: fm.sdk,

@@ -48,6 +48,11 @@ pub const SHAPE_TRIGGERS: [&str; 22] = [
     "ConnectionChangedReasonType.",
 ];
 
+/// Cause families whose words are everyday noise in a console or platform log (a page's analytics or
+/// an ad blocker's request failing to resolve, `net::ERR_NAME_NOT_RESOLVED`) but the question when
+/// pasted on their own: their entries answer pasted queries and are not searched for in logs.
+const PASTE_ONLY_FAMILIES: [&str; 1] = ["dns-resolution-failed"];
+
 /// Index of a shape trigger in `literals` (no entry of its own).
 const SHAPE: usize = usize::MAX;
 
@@ -93,6 +98,13 @@ impl Matcher {
         let mut literals = Vec::new();
         let mut texts = Vec::new();
         for (i, e) in entries.iter().enumerate() {
+            if !case_insensitive
+                && e.families
+                    .iter()
+                    .any(|f| PASTE_ONLY_FAMILIES.contains(&f.as_str()))
+            {
+                continue;
+            }
             let family = e.kind == Kind::Platform;
             let tiers = e
                 .patterns
@@ -252,18 +264,28 @@ impl Matcher {
             .filter(|h| self.literals[h.2].tier == Tier::Code)
             .max_by_key(|h| (h.1, h.1 - h.0))
             .map(|h| (h.0, self.literals[h.2].entry));
-        let mut family: Vec<usize> = Vec::new();
+        // Platform families: the entry with the most evidence first (the bytes of its distinct
+        // literals found on the line), then the leftmost. `NotAllowedError` alone is any refusal;
+        // with `Permissions policy violation` next to it, the iframe's policy is the cause.
         let mut family_hits: Vec<&(usize, usize, usize)> = hits
             .iter()
             .filter(|h| self.literals[h.2].tier == Tier::Family)
             .collect();
         family_hits.sort_by_key(|h| (h.0, h.1));
+        let mut scored: Vec<(usize, usize, usize, Vec<usize>)> = Vec::new(); // (entry, bytes, first, literals)
         for h in family_hits {
             let e = self.literals[h.2].entry;
-            if !family.contains(&e) {
-                family.push(e);
+            match scored.iter_mut().find(|s| s.0 == e) {
+                Some(s) if !s.3.contains(&h.2) => {
+                    s.1 += h.1 - h.0;
+                    s.3.push(h.2);
+                }
+                Some(_) => {}
+                None => scored.push((e, h.1 - h.0, h.0, vec![h.2])),
             }
         }
+        scored.sort_by_key(|s| (std::cmp::Reverse(s.1), s.2));
+        let family: Vec<usize> = scored.into_iter().map(|s| s.0).collect();
         LineHits {
             patterns,
             code,

@@ -315,6 +315,11 @@ fn enum_members(text: &str) -> Vec<(usize, usize)> {
     let re = RE.get_or_init(|| Regex::new(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b").expect("regex"));
     let mut out = wrapper_members(text);
     for m in re.find_iter(text) {
+        // `android.permission.RECORD_AUDIO` is Android's permission, not the SDK's PermissionType
+        // member of the same name: the platform families answer it.
+        if text[..m.start()].ends_with("permission.") {
+            continue;
+        }
         if let Some(e) = super::query::exact_name(m.as_str()) {
             out.push((m.start(), e));
         }

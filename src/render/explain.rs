@@ -10,7 +10,7 @@ use crate::explain::{Entry, MatchedBy, Resolution};
 use crate::render::OutputContext;
 
 /// Schema id of `explain <QUERY> --json`.
-pub const SCHEMA_ENTRY: &str = "agora-doctor/explain/v2";
+pub const SCHEMA_ENTRY: &str = "agora-doctor/explain/v3";
 /// Schema id of `explain --list --json`.
 pub const SCHEMA_LIST: &str = "agora-doctor/explain-list/v1";
 
@@ -191,7 +191,8 @@ fn entry_value(e: &Entry) -> Value {
         "title": e.title,
         "sdk": e.sdk,
         "kind": e.kind,
-        "product": e.product(),
+        "product": e.area(),
+        "families": e.families,
         "table": e.table,
         "source": e.source,
         "value": e.value,
@@ -244,7 +245,7 @@ pub fn unmatched_json(query: &str, recognised: &Recognised, nearest: &[Nearest])
             "key": n.entry.key,
             "title": n.entry.title,
             "kind": n.entry.kind,
-            "product": n.entry.product(),
+            "product": n.entry.area(),
             "why": n.why,
         })).collect::<Vec<_>>(),
     }))

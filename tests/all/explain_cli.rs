@@ -177,7 +177,7 @@ fn json_entry_has_every_field() {
         .stdout
         .clone();
     let v = json_of(&out);
-    assert_eq!(v["schema"], "agora-doctor/explain/v2");
+    assert_eq!(v["schema"], "agora-doctor/explain/v3");
     assert_eq!(v["explained"], true);
     assert!(v["recognised"].is_object() && v["nearest"].is_array());
     assert_eq!(v["matched_by"], "key");
