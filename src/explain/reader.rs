@@ -624,12 +624,68 @@ pub fn nearest(text: &str, r: &Recognised) -> Vec<Nearest> {
             );
         }
     }
+    if out.is_empty() && !r.products.is_empty() {
+        // Only a product was recognised (`my whiteboard does not load`): that product's entries
+        // sharing one word, else its first error entries, said to be a guess.
+        let mine: BTreeSet<String> = words_of(text).into_iter().collect();
+        let idx = word_index();
+        let of_product = |i: usize| {
+            r.products.contains(&cat[i].product())
+                && cat[i].kind != Kind::Finding
+                && !is_success(&cat[i])
+        };
+        for (i, words) in idx.words.iter().enumerate() {
+            if !of_product(i) {
+                continue;
+            }
+            if let Some(w) = mine.iter().find(|w| words.contains(*w) && w.len() > 3) {
+                push(
+                    &mut out,
+                    &cat[i],
+                    format!("the paste names {} and the word `{w}`; nothing more specific, so this is a guess", cat[i].product().label()),
+                );
+            }
+        }
+        for (i, _) in cat.iter().enumerate().filter(|(i, _)| of_product(*i)) {
+            push(
+                &mut out,
+                &cat[i],
+                format!(
+                    "the paste names {} but no code or message of it; one of its documented errors, not a match",
+                    cat[i].product().label()
+                ),
+            );
+        }
+    }
     out
+}
+
+/// Whether an entry documents success or a normal state (`200`, `…_OK`, `…_SUCCESS`), which is never
+/// a near answer to a problem.
+fn is_success(e: &Entry) -> bool {
+    e.value == "0"
+        || e.value == "200"
+        || e.names.iter().any(|n| {
+            let n = n.to_ascii_uppercase();
+            n.ends_with("_OK") || n.ends_with("SUCCESS") || n == "OK"
+        })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_paste_that_only_names_a_product_still_gets_that_products_entries() {
+        let text = "my whiteboard does not load";
+        let r = read(text);
+        assert_eq!(r.products.first(), Some(&Product::Whiteboard));
+        let near = nearest(text, &r);
+        assert!(!near.is_empty(), "{r:?}");
+        assert!(near
+            .iter()
+            .all(|n| n.entry.product() == Product::Whiteboard && n.why.contains("guess")));
+    }
 
     #[test]
     fn a_chat_exception_is_read_for_product_platform_and_code() {
