@@ -646,7 +646,7 @@ pub fn nearest(text: &str, r: &Recognised) -> Vec<Nearest> {
                 );
             }
         }
-        for (i, _) in cat.iter().enumerate().filter(|(i, _)| of_product(*i)) {
+        for i in (0..cat.len()).filter(|&i| of_product(i)) {
             push(
                 &mut out,
                 &cat[i],
