@@ -179,8 +179,8 @@ def main():
         extra = f"product = {toml_str(product)}\ntable = {toml_str(table)}\nsource = {toml_str(source)}\n"
         with open(path, "w", encoding="utf-8") as f:
             f.write(head + extra + text[end + 1 :])
-    write_doc(doc_tables)
     families.apply()
+    write_doc(doc_tables)
     print(f"{len(generated)} generated entries, {len(extended)} hand-written entries linked to a table")
 
 
@@ -326,6 +326,9 @@ def write_doc(doc_tables):
         "github.com/AgoraIO-Community/Agora-Unity-RTM-SDK at commit 0454dec (the RTM 1.x enums of `IAgoraRtmService.h`).",
         "A row that a hand-written entry already explained links to that entry instead of getting a second one.",
         "",
+    ]
+    out += families.doc_lines()
+    out += [
         "| table | product | version | rows | source |",
         "|---|---|---|---:|---|",
     ]

@@ -394,3 +394,37 @@ fn every_entry_naming_a_table_is_listed_in_it() {
         );
     }
 }
+
+#[test]
+fn every_declared_family_is_listed_and_every_listed_family_has_an_entry() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/error-sources.md"),
+    )
+    .expect("docs/error-sources.md");
+    let listed: Vec<String> = text
+        .split("### Platform families")
+        .nth(1)
+        .expect("a Platform families section")
+        .lines()
+        .take_while(|l| !l.starts_with("## ") && !l.starts_with("| table "))
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| l.split('`').next())
+        .map(str::to_string)
+        .collect();
+    assert!(listed.len() >= 20, "{listed:?}");
+    for e in catalog() {
+        for f in &e.families {
+            assert!(
+                listed.contains(f),
+                "{} declares family `{f}`, which docs/error-sources.md does not list",
+                e.key
+            );
+        }
+    }
+    for f in &listed {
+        assert!(
+            catalog().iter().any(|e| e.families.contains(f)),
+            "family `{f}` is listed but no entry declares it"
+        );
+    }
+}
