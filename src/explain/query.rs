@@ -398,6 +398,8 @@ pub fn resolve(query: &str) -> Option<Resolution> {
     }
     let answer = entries_matcher_ci().classify_detailed(q.as_bytes());
     if !answer.entries.is_empty() {
+        let mut answer = answer;
+        playback_over_capture(q, &mut answer.entries);
         return Some(Resolution {
             // A number several products use, with nothing in the paste saying which SDK printed it:
             // answered like a bare number, every meaning listed, so the renderer asks which.
@@ -411,6 +413,57 @@ pub fn resolve(query: &str) -> Option<Resolution> {
         });
     }
     None
+}
+
+/// Words of a paste about playing media (`video.play()`, an autoplay policy, Web Audio) and about
+/// capturing it (`getUserMedia`, a camera): Safari words both refusals the same way (`NotAllowedError:
+/// The request is not allowed by the user agent or the platform in the current context, possibly
+/// because the user denied permission`), so the call named next to it decides.
+const PLAYBACK_WORDS: [&str; 9] = [
+    "play()",
+    ".play(",
+    "\tplay",
+    "autoplay",
+    "auto start playing",
+    "audiocontext",
+    "<audio",
+    "<video",
+    "player",
+];
+const CAPTURE_WORDS: [&str; 8] = [
+    "getusermedia",
+    "camera",
+    "microphone",
+    "createmicrophone",
+    "createcamera",
+    "mediadevices",
+    "webcam",
+    "permission prompt",
+];
+
+/// A permission refusal answered first for a paste that plays media and captures none: the autoplay
+/// entry goes first (the refusal stays as another meaning).
+fn playback_over_capture(q: &str, entries: &mut Vec<usize>) {
+    let cat = catalog();
+    let declares = |i: usize, f: &str| cat[i].families.iter().any(|x| x == f);
+    let Some(&first) = entries.first() else {
+        return;
+    };
+    if !declares(first, "media-permission-denied") {
+        return;
+    }
+    let lower = q.to_lowercase();
+    if !PLAYBACK_WORDS.iter().any(|w| lower.contains(w))
+        || CAPTURE_WORDS.iter().any(|w| lower.contains(w))
+    {
+        return;
+    }
+    if let Some(autoplay) = (0..cat.len())
+        .find(|&i| declares(i, "autoplay-blocked") && cat[i].kind == super::entry::Kind::Message)
+    {
+        entries.retain(|&e| e != autoplay);
+        entries.insert(0, autoplay);
+    }
 }
 
 /// The entry of `family` whose value is `n` (sign dropped), if any.
@@ -704,6 +757,20 @@ mod tests {
         }
         assert!(could_reach_threshold(10, 40));
         assert!(!could_reach_threshold(9, 40));
+    }
+
+    #[test]
+    fn safaris_shared_refusal_text_is_read_by_the_call_next_to_it() {
+        let safari = "NotAllowedError: The request is not allowed by the user agent or the platform in the current context, possibly because the user denied permission.";
+        let first = |q: &str| {
+            super::lookup(q)
+                .map(|e| e.families.clone())
+                .unwrap_or_default()
+        };
+        assert!(first(&format!("{safari} when calling video.play()"))
+            .contains(&"autoplay-blocked".to_string()));
+        assert!(first(&format!("getUserMedia failed: {safari}"))
+            .contains(&"media-permission-denied".to_string()));
     }
 
     #[test]
