@@ -411,6 +411,22 @@ def classroom_rest(docs):
     return rows
 
 
+def ncs_events(docs, path):
+    """Rows of an NCS event-type table: `| 101 | \`channel create\` | Creates a channel. |` (the number may be
+    a link `[101](#101-agent-joined)`)."""
+    rows = []
+    for heading, header, body in md_tables(read(docs, path)):
+        for cells in body:
+            if len(cells) < 3:
+                continue
+            m = re.match(r"\[?(\d{3})\]?", clean(cells[0]).strip("`"))
+            if not m:
+                continue
+            name = clean(cells[1]).strip("`").strip()
+            rows.append([m.group(1), "", "", clean(cells[2]), "", "", "", name])
+    return rows
+
+
 def research_tsv(kind):
     """Rows of the Web SDK research table (fixtures/errors.tsv, read from the npm package agora-rtc-sdk-ng
     4.24.8: rtc-sdk_en.d.ts and the bundle's gateway tables) of one kind."""
@@ -454,6 +470,8 @@ def run(table, args):
         return cs_enum(args["rtm1"], "unity_rtm_sdk/Projects/Rtm-Scripts/RtmEnum.cs", rest)
     if kind == "research":
         return research_tsv(rest)
+    if kind == "ncs":
+        return ncs_events(args["docs"], rest)
     if kind == "http":
         spec = json.loads(rest)
         path = spec.pop("path")

@@ -228,7 +228,8 @@ def entry_text(t, r, name, key, claims_names, claims_literals):
     patterns = []
     msg = (r.get("message") or "").strip().strip(".")
     distinctive = (len(msg) >= 14 and len(msg.split()) >= 2) or (re.fullmatch(r"[a-z]+(?:_[a-z]+)+", msg or "") and len(msg) >= 10)
-    if msg and msg not in ("/", "N/A") and distinctive and msg not in claims_literals and len(msg) <= 80:
+    # Event names (`channel create`) are everyday words in logs: a webhook event is found by its number.
+    if msg and msg not in ("/", "N/A") and distinctive and msg not in claims_literals and len(msg) <= 80 and t["kind"] != "ncs-event":
         patterns.append(msg)
         claims_literals[msg] = key
     status = r.get("status") or ""
@@ -261,7 +262,7 @@ def entry_text(t, r, name, key, claims_names, claims_literals):
             if c:
                 causes.append(sentence(c))
     if meaning and not causes:
-        who = "The server" if t["kind"] in ("rest-status", "classroom-error", "whiteboard-error") else "The SDK"
+        who = "The server" if t["kind"] in ("rest-status", "classroom-error", "whiteboard-error", "ncs-event") else "The SDK"
         causes.append(sentence(cause_from_meaning(meaning, who)))
     causes += [c for c in t["causes"]]
     if not causes:

@@ -292,3 +292,32 @@ TABLES += [
          label="Real-Time STT status", where="the HTTP status of a Real-Time Speech-to-Text RESTful API response",
          causes=["The Customer ID/Secret are wrong, the builder token expired, or the service is not enabled."], fix="", check=[REST], existing=[]),
 ]
+
+# ------------------------------------------------------------------ Notification Center Service (webhooks)
+NCS_CHECK = ["`agora-doctor explain ncs <EVENT_TYPE>` says what an `eventType` of a webhook notification means."]
+TABLES += [
+    dict(id="ncs-channel-event-types", product="ncs", kind="ncs-event", sdk="ncs", prefix="ncs.",
+         title="Channel event types (NCS webhooks for RTC channels)", url=DOCS + "video-calling/channel-management-api/webhook/channel-event-type",
+         version="Notification Center Service, channel events (productId 1)",
+         reader="ncs:shared/common/channel-management-api/webhooks/channel-event-type.mdx", label="NCS channel event",
+         where="the `eventType` of a channel event notification Agora posts to your webhook",
+         causes=["Normal channel activity reported by Agora's servers; it describes what happened, not a fault."],
+         fix="Nothing to fix: handle the event in your webhook; when events arrive late, twice or out of order, order them by `ts` and de-duplicate by `noticeId`.",
+         check=NCS_CHECK, existing=[]),
+    dict(id="ncs-cloud-transcoding-event-types", product="ncs", kind="ncs-event", sdk="ncs", prefix="ncs.transcoding_",
+         title="Cloud Transcoding NCS event types", url=DOCS + "cloud-transcoding/reference/webhooks/ncs-events",
+         version="Cloud Transcoding RESTful API v1",
+         reader="ncs:cloud-transcoding/reference/webhooks/ncs-events.mdx", label="NCS Cloud Transcoding event",
+         where="the `eventType` of a Cloud Transcoding notification Agora posts to your webhook",
+         causes=["Cloud Transcoding reports a change of its task (started, stopped, state or configuration changed)."],
+         fix="Nothing to fix by itself: read the payload's status fields; a stop you did not request comes with its reason there.",
+         check=NCS_CHECK, existing=[]),
+    dict(id="ncs-conversational-ai-event-types", product="ncs", kind="ncs-event", sdk="ncs", prefix="ncs.convoai_",
+         title="Conversational AI Engine NCS event types", url=DOCS + "conversational-ai/develop/event-types",
+         version="Conversational AI Engine RESTful API v2",
+         reader="ncs:conversational-ai/develop/event-types.mdx", label="NCS Conversational AI event",
+         where="the `eventType` of a Conversational AI notification Agora posts to your webhook",
+         causes=["The agent reports a step of its life (joined, left, history, token expiry, error, metrics) or of a call."],
+         fix="Handle the event in your webhook; for `agent error` and `agent left` read the payload's reason and fix what it names (credentials of the LLM/TTS vendor, an expired token).",
+         check=NCS_CHECK, existing=[]),
+]

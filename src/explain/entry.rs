@@ -53,13 +53,15 @@ pub enum Kind {
     ClassroomError,
     /// An HTTP status of one of Agora's RESTful APIs (Cloud Recording, Chat, Conversational AI …).
     RestStatus,
+    /// A Notification Center Service (webhook) `eventType` number (`103`, broadcaster join channel).
+    NcsEvent,
     /// A platform family: what the browser, the OS, a build tool or a wrapper says around Agora.
     Platform,
 }
 
 impl Kind {
     /// Every kind, in lookup priority order (first wins when a spelling is shared).
-    pub const ALL: [Kind; 22] = [
+    pub const ALL: [Kind; 23] = [
         Kind::Finding,
         Kind::Message,
         Kind::WebCode,
@@ -81,6 +83,7 @@ impl Kind {
         Kind::WhiteboardError,
         Kind::ClassroomError,
         Kind::RestStatus,
+        Kind::NcsEvent,
         Kind::Platform,
     ];
 
@@ -108,6 +111,7 @@ impl Kind {
             Kind::WhiteboardError => "whiteboard-error",
             Kind::ClassroomError => "classroom-error",
             Kind::RestStatus => "rest-status",
+            Kind::NcsEvent => "ncs-event",
             Kind::Platform => "platform",
         }
     }
@@ -141,6 +145,7 @@ impl Kind {
             Kind::WhiteboardError => "Interactive Whiteboard error code",
             Kind::ClassroomError => "Flexible Classroom response code",
             Kind::RestStatus => "RESTful API status",
+            Kind::NcsEvent => "NCS webhook event type",
             Kind::Platform => "platform error",
         }
     }
@@ -440,6 +445,7 @@ fn derived_product(kind: Kind, sdk: &str, key: &str) -> Product {
         Kind::ChatError | Kind::ChatWebError => Product::Chat,
         Kind::WhiteboardError => Product::Whiteboard,
         Kind::ClassroomError => Product::Classroom,
+        Kind::NcsEvent => Product::Ncs,
         Kind::Platform => Product::Platform,
         _ if sdk.starts_with("rtm") => Product::Rtm,
         Kind::Finding if key.starts_with("token") => Product::Token,

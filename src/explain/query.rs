@@ -51,7 +51,7 @@ const PREFIXES: [&str; 8] = [
 ];
 
 /// Words a query may start with to pick one family (`reason 8`, `gateway 110`, `disconnect UID_BANNED`).
-const QUALIFIERS: [(&str, &[Kind]); 41] = [
+const QUALIFIERS: [(&str, &[Kind]); 44] = [
     (
         "chat",
         &[Kind::ChatError, Kind::ChatWebError, Kind::RestStatus],
@@ -64,6 +64,9 @@ const QUALIFIERS: [(&str, &[Kind]); 41] = [
     ("classroom", &[Kind::ClassroomError]),
     ("classroom-error", &[Kind::ClassroomError]),
     ("rest-status", &[Kind::RestStatus]),
+    ("ncs", &[Kind::NcsEvent]),
+    ("ncs-event", &[Kind::NcsEvent]),
+    ("webhook", &[Kind::NcsEvent]),
     ("http", &[Kind::RestStatus]),
     ("native-warning", &[Kind::NativeWarning]),
     ("warning", &[Kind::NativeWarning, Kind::GatewayJoinCode]),
@@ -179,7 +182,7 @@ struct Index {
 
 /// Who owns a bare number: the issue's `110` is the native error first (the gateway's 110 and the
 /// connection-changed reasons follow as "also").
-const NUMBER_PRIORITY: [Kind; 18] = [
+const NUMBER_PRIORITY: [Kind; 19] = [
     Kind::NativeError,
     Kind::GatewayReason,
     Kind::GatewayJoinCode,
@@ -197,6 +200,7 @@ const NUMBER_PRIORITY: [Kind; 18] = [
     Kind::WhiteboardError,
     Kind::ClassroomError,
     Kind::RestStatus,
+    Kind::NcsEvent,
     Kind::Platform,
 ];
 

@@ -94,7 +94,7 @@ impl Recognised {
 
 /// Product words, most specific first: a paste naming Chat's SDK is Chat even if it also says
 /// "login" or "token". Each pattern is matched case-insensitively.
-const PRODUCT_WORDS: [(Product, &str); 12] = [
+const PRODUCT_WORDS: [(Product, &str); 13] = [
     (
         Product::Chat,
         r"agora[-_ ]?chat|agorachat|chatclient|chatexception|chaterror\b|easemob|hyphenate|\bEMError|\bEMClient|im_flutter_sdk|webim_|\bwebim\b|环信",
@@ -118,6 +118,10 @@ const PRODUCT_WORDS: [(Product, &str); 12] = [
     (
         Product::MediaGateway,
         r"media[ -]gateway|media[ -]push|streaming[ _-]?key|rtmp|旁路推流|推流",
+    ),
+    (
+        Product::Ncs,
+        r"\bncs\b|notification center|\bnoticeid\b|\beventtype\b|webhook|消息通知服务|回调事件",
     ),
     (
         Product::CloudTranscoding,
