@@ -778,6 +778,17 @@ mod tests {
     }
 
     #[test]
+    fn a_japanese_error_code_label_is_read_like_the_chinese_one() {
+        let key = |q: &str| super::lookup(q).map(|e| e.key.clone());
+        assert_eq!(
+            key("エラーコード 17 が出ます"),
+            key("错误码 17"),
+            "the same labelled number"
+        );
+        assert!(key("エラーコード 17 が出ます").is_some());
+    }
+
+    #[test]
     fn normalise_unifies_spelling_styles() {
         assert_eq!(normalise("ErrInvalidToken"), "ERR_INVALID_TOKEN");
         assert_eq!(normalise("errInvalidToken"), "ERR_INVALID_TOKEN");

@@ -584,7 +584,7 @@ pub fn nearest(text: &str, r: &Recognised) -> Vec<Nearest> {
             continue;
         }
         for s in super::query::suggest(name) {
-            if let Some(e) = super::lookup(&s) {
+            if let Some(e) = super::lookup(&s).filter(|e| !is_success(e)) {
                 push(
                     &mut out,
                     e,

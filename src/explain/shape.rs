@@ -229,7 +229,7 @@ fn labelled_numbers(text: &str) -> Vec<(usize, Label, i64)> {
             // quotes or markdown, the number, then no further digit, and no `.` or `:` going on
             // (`4.3.0` is a version, `ERROR   (10:00:16` a native log line's time).
             Regex::new(
-                r#"(?i)(?:\b(?P<label>on_?\s?error|error[\s_]?code|errcode|err(?:or)?|code|event_?type|on_?\s?warning|warning|warn|reason|state|fail(?:ed)?|returns?|returned|response\s+is|result)\b|(?P<zh>错误码|错误))['"]?\s*(?:[:=：(]\s*|\s+)?(?:err(?:or)?\s+)?['"`*]*\s*(?P<num>[-+]?\d{1,8})(?:[^0-9.:]|[.:](?:\s|$)|$)"#,
+                r#"(?i)(?:\b(?P<label>on_?\s?error|error[\s_]?code|errcode|err(?:or)?|code|event_?type|on_?\s?warning|warning|warn|reason|state|fail(?:ed)?|returns?|returned|response\s+is|result)\b|(?P<zh>错误码|错误代码|错误|エラーコード|エラー))['"]?\s*(?:[:=：(]\s*|\s+)?(?:err(?:or)?\s+)?['"`*]*\s*(?P<num>[-+]?\d{1,8})(?:[^0-9.:]|[.:](?:\s|$)|$)"#,
             )
             .expect("regex"),
             // `got 110 error`, `110 error when …`
