@@ -59,8 +59,16 @@ pub fn compute(args: ExplainArgs, env: &Env) -> Result<Computed, String> {
         } else {
             args.query.join(" ")
         };
-        let recognised = reader::read(&query);
-        match resolve(&query) {
+        let resolved = resolve(&query);
+        // The human answer to a resolved query shows its entries only: what the paste says about
+        // itself is read for `--json` and for a paste no entry fits (the reader's patterns are a
+        // good part of what one `explain` process costs).
+        let recognised = if resolved.is_some() && !args.json {
+            reader::Recognised::default()
+        } else {
+            reader::read(&query)
+        };
+        match resolved {
             Some(resolution) => {
                 let mut computed = Computed::new(
                     Report::ExplainEntry {
