@@ -275,14 +275,16 @@ fn labelled(bytes: &[u8], start: usize) -> Option<(usize, usize, Redaction)> {
         (strong, WEAK_KEYS.contains(&key))
     };
     let mut key_end = key_end;
-    let (mut strong, mut weak) = known(&normal(start..key_end));
+    let mut key = normal(start..key_end);
+    let (mut strong, mut weak) = known(&key);
     // Two-word labels: `Customer ID:`, `Customer Secret:`, `App Certificate:`, `API key:`.
     if !strong && !weak && bytes.get(key_end) == Some(&b' ') {
         let second_end = run_end(bytes, key_end + 1, |b| b.is_ascii_alphanumeric());
         if second_end > key_end + 1 {
-            let (s, w) = known(&normal(start..second_end));
+            let two_words = normal(start..second_end);
+            let (s, w) = known(&two_words);
             if s || w {
-                (strong, weak, key_end) = (s, w, second_end);
+                (strong, weak, key_end, key) = (s, w, second_end, two_words);
             }
         }
     }
@@ -309,7 +311,7 @@ fn labelled(bytes: &[u8], start: usize) -> Option<(usize, usize, Redaction)> {
             return None;
         }
         i = spaces(i);
-    } else if !(i > key_end && SPACED_KEYS.contains(&normal(start..key_end).as_str())) {
+    } else if !(i > key_end && SPACED_KEYS.contains(&key.as_str())) {
         return None;
     }
     let quote = match bytes.get(i) {

@@ -312,59 +312,53 @@ fn report_hides_credentials_in_urls_and_the_proxy() {
 /// A hang check, not a speed goal.
 const BOUND: std::time::Duration = std::time::Duration::from_secs(30);
 
+/// Runs `cmd` (bounded by `BOUND`) and asserts it was refused: exit 2 with `says` on stderr.
+fn assert_refused(cmd: &mut assert_cmd::Command, says: &str) {
+    let out = cmd.timeout(BOUND).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(says), "{err}");
+}
+
 /// Regression: `--cert-file /dev/zero` grew to gigabytes; an endless `--cert-stdin` too.
 #[test]
 fn an_endless_certificate_is_refused_after_its_first_kilobytes() {
-    let out = common::doctor()
-        .args(["token", T006, "--cert-file", "/dev/zero"])
-        .timeout(BOUND)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("without a line break"), "{err}");
-    let out = common::doctor()
-        .args([
-            "token",
-            "build",
-            "--app-id",
-            APP_ID,
-            "--channel",
-            "c",
-            "--uid",
-            "1",
-            "--cert-stdin",
-        ])
-        .write_stdin(vec![b'a'; 1 << 20])
-        .timeout(BOUND)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("without a line break"), "{err}");
+    assert_refused(
+        common::doctor().args(["token", T006, "--cert-file", "/dev/zero"]),
+        "without a line break",
+    );
+    assert_refused(
+        common::doctor()
+            .args([
+                "token",
+                "build",
+                "--app-id",
+                APP_ID,
+                "--channel",
+                "c",
+                "--uid",
+                "1",
+                "--cert-stdin",
+            ])
+            .write_stdin(vec![b'a'; 1 << 20]),
+        "without a line break",
+    );
 }
 
 /// Regression: a 120 KB `--token` cost 541 MB in the repairs; a line of `token -` as long, too.
 #[test]
 fn a_token_longer_than_any_agora_token_is_refused() {
     let long = format!("007{}", "eJ".repeat(60_000));
-    let out = common::doctor()
-        .args(["token", &long])
-        .timeout(BOUND)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("no Agora token is longer than"), "{err}");
-    let out = common::doctor()
-        .args(["token", "-"])
-        .write_stdin(format!("{T006}\n{long}\n"))
-        .timeout(BOUND)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("stdin line 2"), "{err}");
+    assert_refused(
+        common::doctor().args(["token", &long]),
+        "no Agora token is longer than",
+    );
+    assert_refused(
+        common::doctor()
+            .args(["token", "-"])
+            .write_stdin(format!("{T006}\n{long}\n")),
+        "stdin line 2",
+    );
 }
 
 /// Regression: `token -` kept every report until stdin ended (100k tokens: 527 MB, first byte after
