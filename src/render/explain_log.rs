@@ -1,6 +1,6 @@
 //! Renders `explain --log` (and the log part of `report`): the format read, then the problems
 //! first cause first, the timeline, the noise by family and the lines not recognised, as human text
-//! or one JSON document (`agora-doctor/explain-log/v2`).
+//! or one JSON document (`agora-doctor/explain-log/v3`).
 
 use std::fmt::Write as _;
 
@@ -15,7 +15,7 @@ use crate::render::style::plural;
 use crate::render::OutputContext;
 
 /// Schema id of `explain --log --json`.
-pub const SCHEMA_LOG: &str = "agora-doctor/explain-log/v2";
+pub const SCHEMA_LOG: &str = "agora-doctor/explain-log/v3";
 
 /// Timeline lines shown before the middle is folded.
 const TIMELINE_SHOWN: usize = 12;
@@ -92,6 +92,13 @@ pub fn human(source: &str, r: &LogReading, ctx: &OutputContext) -> String {
         if r.timeline_has_times() {
             let _ = writeln!(s, "\n{}", "Timeline".bold());
             let events = &r.timeline.events;
+            if events.is_empty() {
+                let _ = writeln!(
+                    s,
+                    "  {} – {}: no session event (join, connection state, token, publish, leave) in this log",
+                    r.timeline.first_time, r.timeline.last_time
+                );
+            }
             let fold = events.len() > TIMELINE_SHOWN;
             let head = if fold {
                 TIMELINE_SHOWN / 2
@@ -256,6 +263,8 @@ pub fn parts(r: &LogReading) -> Value {
                 "repeats": e.repeats,
             })).collect::<Vec<_>>(),
             "omitted": r.timeline.omitted,
+            "first_time": r.timeline.first_time,
+            "last_time": r.timeline.last_time,
         },
         "noise": r.noise.iter().map(|n| json!({
             "key": n.key,

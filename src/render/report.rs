@@ -148,6 +148,13 @@ pub fn render_markdown(report: &SupportReport) -> String {
         }
         if log.timeline_has_times() {
             let _ = writeln!(md, "### Timeline\n\n```text");
+            if log.timeline.events.is_empty() {
+                let _ = writeln!(
+                    md,
+                    "{} – {}: no session event in this log",
+                    log.timeline.first_time, log.timeline.last_time
+                );
+            }
             for e in log.timeline.events.iter().take(40) {
                 let _ = writeln!(
                     md,

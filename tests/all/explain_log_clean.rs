@@ -37,6 +37,7 @@ const CLEAN: &[(&str, Format)] = &[
     ("visual-studio-build.log", Format::VisualStudio),
     ("agorasdk-3x.log", Format::AgoraSdkLog),
     ("agora-iris.log", Format::AgoraApiLog),
+    ("agoraapi-4x.log", Format::AgoraApiLog),
     ("rtm-console.log", Format::RtmLog),
     ("node-token-server.log", Format::NodeTrace),
     ("python-token-server.log", Format::PythonTrace),
@@ -175,15 +176,78 @@ fn a_session_that_lost_its_token_reads_in_order() {
             EventKind::Joined,
             EventKind::TokenWillExpire,
             EventKind::StateChange,
+            EventKind::Problem,
             EventKind::TokenExpired,
             EventKind::StateChange,
+            EventKind::Problem,
         ]
     );
     assert_eq!(
-        r.timeline.events[7].detail,
+        r.timeline.events[8].detail,
         "RECONNECTING -> DISCONNECTED, reason TOKEN_EXPIRE"
     );
     // First cause first: the network dropped, then the token ran out while reconnecting.
     let keys: Vec<&str> = r.problems.iter().map(|p| p.key.as_str()).collect();
     assert_eq!(keys, ["web.network_error", "web.token_expire"]);
+}
+
+/// Every clean log whose lines carry times shows a timeline: its session events, or at least the
+/// span its times cover (which says the SDK's own events are missing from it).
+#[test]
+fn every_clean_log_with_times_shows_a_timeline() {
+    for (file, _) in CLEAN {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/logs/clean")
+            .join(file);
+        let text = std::fs::read(&path).unwrap();
+        let has_times = text.split(|b| *b == b'\n').any(|l| {
+            !agora_doctor::explain::log::format::fields(l)
+                .time
+                .is_empty()
+        });
+        let r = read(file);
+        if has_times {
+            assert!(r.timeline_has_times(), "{file}: {:#?}", r.timeline);
+            assert!(
+                !r.timeline.first_time.is_empty() && !r.timeline.last_time.is_empty(),
+                "{file}"
+            );
+        }
+    }
+    // The native SDK 4.x API log: the join and the leave, with their times.
+    let r = read("agoraapi-4x.log");
+    let kinds: Vec<EventKind> = r.timeline.events.iter().map(|e| e.kind).collect();
+    assert_eq!(
+        kinds,
+        [EventKind::JoinStart, EventKind::Left],
+        "{:#?}",
+        r.timeline
+    );
+    assert_eq!(r.timeline.events[0].time, "08/24/23 09:45:35:602");
+    assert_eq!(r.timeline.first_time, "08/24/23 09:45:35:452");
+}
+
+/// A problem's first line joins the timeline in its place: a Web SDK console that failed to join
+/// reads "join started, problem" in order, with times.
+#[test]
+fn a_problem_takes_its_place_in_the_timeline() {
+    let log = "\
+10:22:20:100 Agora-SDK [INFO]: [client-4a5db] start join channel demo, join number: 1
+10:22:21:680 Agora-SDK [ERROR]: [4A5DB] Get server node failed [DYNAMIC_USE_STATIC_KEY] https://webrtc2-ap-web-1.agora.io/api/v1 DYNAMIC_USE_STATIC_KEY
+";
+    let r = read_log(log.as_bytes(), "console.log").unwrap();
+    let got: Vec<(EventKind, &str)> = r
+        .timeline
+        .events
+        .iter()
+        .map(|e| (e.kind, e.time.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (EventKind::JoinStart, "10:22:20:100"),
+            (EventKind::Problem, "10:22:21:680")
+        ]
+    );
+    assert_eq!(r.timeline.events[1].detail, r.problems[0].title);
 }

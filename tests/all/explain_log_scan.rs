@@ -3,6 +3,7 @@
 
 use std::io::{self, Read};
 
+use agora_doctor::explain::log::timeline::EventKind;
 use agora_doctor::explain::log::{read_log, LogReading};
 
 /// A reader that hands out at most `step` bytes per call, to split lines everywhere.
@@ -57,10 +58,17 @@ fn big_input_counts_lines_across_chunks() {
     assert_eq!(r.bytes, data.len() as u64);
     assert_eq!(summary(&r), [("ap.dynamic_key_expired".into(), 3, 1, last)]);
     assert_eq!(r.problems[0].line, EXPIRED);
-    // Every one of the other lines is the same state change: one timeline event, repeated.
-    assert_eq!(r.timeline.events.len(), 1, "{:?}", r.timeline.events);
-    assert_eq!(r.timeline.events[0].repeats, last - 3);
-    assert_eq!(r.timeline.events[0].line, 2);
+    // The problem's first line, then every one of the other lines is the same state change: one
+    // timeline event, repeated.
+    let kinds: Vec<EventKind> = r.timeline.events.iter().map(|e| e.kind).collect();
+    assert_eq!(
+        kinds,
+        [EventKind::Problem, EventKind::StateChange],
+        "{:?}",
+        r.timeline.events
+    );
+    assert_eq!(r.timeline.events[1].repeats, last - 3);
+    assert_eq!(r.timeline.events[1].line, 2);
 }
 
 #[test]

@@ -18,6 +18,7 @@ mod explain_cli;
 mod explain_corpus;
 mod explain_keys;
 mod explain_log_clean;
+mod explain_log_devset;
 mod explain_log_scan;
 mod explain_mixed_log;
 mod explain_paste_shapes;

@@ -322,6 +322,13 @@ const ERROR_WORDS: &[&str] = &[
     "unable to",
     "denied",
     "not found",
+    // Build tools state a failure without an error word: Gradle's duplicate-class check, Swift's
+    // missing module, the Apple linker, CocoaPods' resolver.
+    "Duplicate class ",
+    "No such module",
+    "Undefined symbols",
+    "None of your spec sources contain a spec",
+    "Unable to find a specification for",
 ];
 const WARNING_WORDS: &[&str] = &["Warning", "warning", "WARN", "deprecated", "Deprecated"];
 
@@ -435,6 +442,69 @@ fn exception(m: &[u8]) -> Option<String> {
     None
 }
 
+/// A Swift runtime trap (`Fatal error: Unexpectedly found nil while unwrapping an Optional value`,
+/// `Fatal error: Index out of range`): the app (or a wrapper's Swift code) stopped itself.
+fn swift_trap(m: &[u8]) -> bool {
+    let t = m.trim_ascii_start();
+    let t = t
+        .strip_prefix(b"Thread 1: ")
+        .or_else(|| find(t, b": Fatal error: ").map(|at| &t[at + 2..]))
+        .unwrap_or(t);
+    t.starts_with(b"Fatal error: ")
+}
+
+/// The SDKs' error callbacks, as apps and wrappers print them (`onError err: 1502`, the iOS delegate
+/// `rtcEngine:didOccurError:`, Unity's `OnError`, Electron's `error` event as `onError`).
+const ERROR_CALLBACKS: &[&str] = &["onError", "OnError", "didOccurError", "onErrorEvent"];
+
+/// The error number an SDK error callback line reports (the first integer after the callback's
+/// name), when the catalog has no entry for it: the SDK said "error", so the line is a problem even
+/// when the number is not one the official tables list.
+fn callback_code(m: &[u8]) -> Option<String> {
+    let at = ERROR_CALLBACKS
+        .iter()
+        .find_map(|c| find(m, c.as_bytes()).map(|i| i + c.len()))?;
+    let rest = &m[at..];
+    // The number must come soon after the name (`onError err: 1502`, `onError(1003, …)`).
+    let start = rest.iter().take(24).position(u8::is_ascii_digit)?;
+    let neg = start > 0 && rest[start - 1] == b'-';
+    let n = rest[start..]
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    let digits = std::str::from_utf8(&rest[start..start + n]).ok()?;
+    if digits.trim_start_matches('0').is_empty()
+        || rest
+            .get(start + n)
+            .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'.')
+    {
+        return None;
+    }
+    Some(format!("{}{digits}", if neg { "-" } else { "" }))
+}
+
+/// The length of a DevTools source prefix (`AgoraRTCSDK-3.3.1.js:2 `, `app.js:212 `) at the start of a
+/// console line: the script the browser attributes the line to, not part of what it says.
+fn devtools_source(line: &[u8]) -> usize {
+    let Some(sp) = memchr::memchr(b' ', line) else {
+        return 0;
+    };
+    let word = &line[..sp];
+    let Some(colon) = memchr::memrchr(b':', word) else {
+        return 0;
+    };
+    let file = &word[..colon];
+    let line_no = &word[colon + 1..];
+    if !line_no.is_empty()
+        && line_no.iter().all(u8::is_ascii_digit)
+        && (file.ends_with(b".js") || file.ends_with(b".mjs") || file.ends_with(b".ts"))
+    {
+        sp + 1
+    } else {
+        0
+    }
+}
+
 /// The library a load failure names (`libagora-rtc-sdk.so`, `AgoraRtcKit.framework`, `agora_rtc_sdk.dll`).
 fn library_name(m: &[u8]) -> String {
     let s = String::from_utf8_lossy(m);
@@ -471,16 +541,13 @@ impl Classifier {
         }
     }
 
-    /// Class one line. `catalog_words`: the line holds a catalog literal or paste-shape word, so the
-    /// catalog is asked.
-    pub fn classify(&self, line: &[u8], catalog_words: bool) -> Classed {
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        let mut f = fields(line);
-        // The native SDK's lines inside logcat (tag AGORA_SDK) carry their own layout.
+    /// The line's fields; the native SDK's lines inside logcat (tag AGORA_SDK) carry their own layout.
+    fn line_fields<'a>(&self, line: &'a [u8]) -> Fields<'a> {
+        let f = fields(line);
         let logcat = matches!(f.shape, Shape::LogcatBrief | Shape::LogcatThreadtime);
         if logcat && f.message.first().is_some_and(u8::is_ascii_uppercase) {
             if let Some(inner) = super::format::agora_native(f.message) {
-                f = Fields {
+                return Fields {
                     time: if f.time.is_empty() {
                         inner.time
                     } else {
@@ -490,12 +557,15 @@ impl Classifier {
                 };
             }
         }
-        let time = if f.time.is_empty() {
-            0..0
-        } else {
-            let at = f.time.as_ptr() as usize - line.as_ptr() as usize;
-            at..at + f.time.len()
-        };
+        f
+    }
+
+    /// Class one line. `catalog_words`: the line holds a catalog literal or paste-shape word, so the
+    /// catalog is asked.
+    pub fn classify(&self, line: &[u8], catalog_words: bool) -> Classed {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let f = self.line_fields(line);
+        let time = time_range(line, &f);
         let event = timeline::event(f.message);
         let mut problems = Vec::new();
         // A system component's line (a logcat tag of a noise family) that does not name Agora is
@@ -544,6 +614,19 @@ impl Classifier {
             let product = catalog()[first].product;
             problems.retain(|p| p.entry.is_none_or(|i| catalog()[i].product == product));
         }
+        if problems.is_empty() && !system_line {
+            if let Some(code) = callback_code(f.message) {
+                problems.push(LineProblem {
+                    kind: ProblemKind::AgoraError,
+                    entry: None,
+                    key: format!("agora.error.{code}"),
+                    title: format!(
+                        "the SDK's error callback reported error {code} (not in the official tables)"
+                    ),
+                    opens_trace: false,
+                });
+            }
+        }
         if !problems.is_empty() {
             return Classed {
                 class: Class::Problems(problems),
@@ -555,13 +638,44 @@ impl Classifier {
         let alarm = level.is_some_and(Level::is_alarm);
         if !alarm {
             return Classed {
-                class: Class::Quiet,
+                class: self.quiet_class(line),
                 event,
                 time,
             };
         }
         let class = self.alarm_class(&f, line, level.unwrap_or(Level::Error));
         Classed { class, event, time }
+    }
+
+    /// Class a line the fast path found to hold no catalog literal and no error or warning word:
+    /// its timeline event, and whether it has a harmless family's shape.
+    /// `noise_shape`: the line holds a harmless family's text.
+    pub fn classify_quiet(&self, line: &[u8], noise_shape: bool) -> Classed {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let f = self.line_fields(line);
+        let time = time_range(line, &f);
+        Classed {
+            class: if noise_shape {
+                self.quiet_class(line)
+            } else {
+                Class::Quiet
+            },
+            event: timeline::event(f.message),
+            time,
+        }
+    }
+
+    /// A line below warning level is noise when it has a harmless family's shape (browsers print
+    /// the autoplay and Permissions-Policy warnings without a level word in a saved console) and,
+    /// past a console's source prefix, does not name Agora.
+    fn quiet_class(&self, line: &[u8]) -> Class {
+        let said = &line[devtools_source(line)..];
+        match self.noise.by_text(said) {
+            Some(family) if family != AGORA_INTERNAL && !has_any(said, AGORA_WORDS) => {
+                Class::Noise(family)
+            }
+            _ => Class::Quiet,
+        }
     }
 
     /// The class of a warning or error line the catalog does not explain.
@@ -586,6 +700,14 @@ impl Classifier {
                     format!("{lib} failed to load")
                 },
                 exception(m).is_some(),
+            );
+        }
+        if swift_trap(m) {
+            return problem(
+                ProblemKind::AppException,
+                "exception.Swift.FatalError".into(),
+                "Swift runtime trap (Fatal error) raised".into(),
+                true,
             );
         }
         if (f.shape == Shape::MsBuild || has_any(m, BUILD)) && names_agora && level >= Level::Error
@@ -642,6 +764,7 @@ impl Classifier {
                 return Class::Noise(family);
             }
         }
+
         if !names_agora {
             if let Some(family) = self.noise.by_text(line) {
                 return Class::Noise(family);
@@ -664,6 +787,16 @@ impl Classifier {
     }
 }
 
+/// Where the line's time lies in it.
+fn time_range(line: &[u8], f: &Fields<'_>) -> std::ops::Range<usize> {
+    if f.time.is_empty() {
+        0..0
+    } else {
+        let at = f.time.as_ptr() as usize - line.as_ptr() as usize;
+        at..at + f.time.len()
+    }
+}
+
 fn problem(kind: ProblemKind, key: String, title: String, opens_trace: bool) -> Class {
     Class::Problems(vec![LineProblem {
         kind,
@@ -678,6 +811,16 @@ fn problem(kind: ProblemKind, key: String, title: String, opens_trace: bool) -> 
 /// stack frames and timeline events. A line holding none of them and no catalog literal is neither
 /// an error or warning line nor an event, and is never cut out of its chunk.
 pub fn triggers() -> Vec<&'static str> {
+    let mut t = alarm_triggers();
+    t.extend(timeline::TRIGGERS);
+    t.sort_unstable();
+    t.dedup();
+    t
+}
+
+/// The fast path's triggers that can make a line an error or warning line (level fields, problem
+/// words, frames, library loads), without the timeline's.
+pub fn alarm_triggers() -> Vec<&'static str> {
     let mut t: Vec<&'static str> = vec![
         // Level fields: logcat threadtime and brief, the Web SDK, agorasdk.log, spdlog, Chromium,
         // Metro, MSBuild.
@@ -711,7 +854,6 @@ pub fn triggers() -> Vec<&'static str> {
     t.extend(ERROR_WORDS);
     t.extend(WARNING_WORDS);
     t.extend(LIBRARY_LOAD);
-    t.extend(timeline::TRIGGERS);
     t.sort_unstable();
     t.dedup();
     t

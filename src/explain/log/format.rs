@@ -63,7 +63,9 @@ impl Level {
         let w = w.to_ascii_lowercase();
         Some(match w.as_slice() {
             b"verbose" | b"debug" | b"trace" | b"d" | b"v" | b"t" => Level::Debug,
-            b"info" | b"log" | b"i" | b"notice" | b"default" => Level::Info,
+            // `a`: the native SDK 4.x's API-call lines (`[MM/DD/YY HH:MM:SS:mmm][tid][A]:…` in
+            // agoraapi.log), a record of a call, not an assert.
+            b"info" | b"log" | b"i" | b"notice" | b"default" | b"a" => Level::Info,
             b"warn" | b"warning" | b"w" => Level::Warning,
             b"error" | b"err" | b"e" => Level::Error,
             b"fatal" | b"critical" | b"crit" | b"f" | b"c" | b"assert" | b"fault" => Level::Fatal,

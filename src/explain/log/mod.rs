@@ -26,7 +26,7 @@ use self::classify::{Class, Classifier, ProblemKind};
 use self::format::Format;
 use self::noise::FAMILIES;
 use self::stream::{PieceScanner, Totals};
-use self::timeline::{Event, Timeline};
+use self::timeline::{Event, EventKind, Timeline};
 use super::entry::Entry;
 use super::{catalog, log_matcher};
 
@@ -129,33 +129,117 @@ impl LogReading {
         !self.problems.is_empty()
     }
 
-    /// Whether the timeline has times to show (a log without times gets no timeline).
+    /// Whether the timeline has times to show (a log without times gets no timeline; a log with
+    /// times but no session event gets its time span, which says the SDK's events are missing).
     pub fn timeline_has_times(&self) -> bool {
-        self.timeline.events.iter().any(|e| !e.time.is_empty())
+        !self.timeline.first_time.is_empty()
+            || self.timeline.events.iter().any(|e| !e.time.is_empty())
     }
 }
 
-/// The fast path's automaton: the catalog's literals (and paste-shape words) first, then the
-/// triggers; a match below `catalog_literals` means the catalog must be asked about the line.
+/// The fast path's automaton: the catalog's literals (and paste-shape words), the triggers that
+/// can make a line an error or warning line, the timeline's and the noise families' shapes.
+///
+/// It holds only what it must: a catalog literal that contains an error or warning trigger
+/// (`AgoraRTCError …`, `… failed`) or another literal is left out, since any line holding it holds
+/// that trigger or literal too, and an error or warning line asks the catalog itself. A smaller
+/// automaton is a faster one, and builds sooner.
+///
+/// Leftmost-longest matching, restarted one byte after each match's start, finds every position
+/// where a literal starts; a shorter literal at the same start as a longer one is hidden, so a
+/// pattern that begins with a catalog literal (or a trigger) counts as one.
 struct Prefilter {
     ac: AhoCorasick,
-    catalog_literals: usize,
+    /// Per pattern: it is (or begins with) a catalog literal.
+    catalog: Vec<bool>,
+    /// Per pattern: it is (or begins with) an error or warning trigger.
+    alarm: Vec<bool>,
+    /// Per pattern: it is a noise family's shape.
+    noise: Vec<bool>,
+}
+
+/// What the fast path saw in one line.
+#[derive(Default)]
+struct Seen {
+    catalog: bool,
+    alarm: bool,
+    noise: bool,
+}
+
+impl Prefilter {
+    fn see(&self, seen: &mut Seen, pattern: usize) {
+        seen.catalog |= self.catalog[pattern];
+        seen.alarm |= self.alarm[pattern];
+        seen.noise |= self.noise[pattern];
+    }
+}
+
+/// Whether `text` begins with one of `set` (of which the longest is `longest` bytes).
+fn begins_with_one(text: &str, set: &std::collections::HashSet<&str>, longest: usize) -> bool {
+    (1..=text.len().min(longest))
+        .filter(|&n| text.is_char_boundary(n))
+        .any(|n| set.contains(&text[..n]))
 }
 
 fn prefilter() -> &'static Prefilter {
     static P: OnceLock<Prefilter> = OnceLock::new();
     P.get_or_init(|| {
-        let mut texts: Vec<String> = log_matcher().literals().to_vec();
-        let catalog_literals = texts.len();
-        texts.extend(classify::triggers().into_iter().map(str::to_string));
+        use std::collections::HashSet;
+        let literals: Vec<&str> = log_matcher()
+            .literals()
+            .iter()
+            .map(String::as_str)
+            .collect();
+        let alarm: Vec<&'static str> = classify::alarm_triggers();
+        let alarm_set: HashSet<&str> = alarm.iter().copied().collect();
+        let catalog_set: HashSet<&str> = literals.iter().copied().collect();
+        let longest_alarm = alarm.iter().map(|t| t.len()).max().unwrap_or(0);
+        let longest_literal = literals.iter().map(|t| t.len()).max().unwrap_or(0);
+        // Catalog literals holding no trigger and no other literal.
+        let mut kept: Vec<&str> = literals
+            .iter()
+            .copied()
+            .filter(|l| !alarm.iter().any(|a| l.contains(a)))
+            .collect();
+        kept.sort_unstable_by_key(|l| l.len());
+        kept.dedup();
+        let mut minimal: Vec<&str> = Vec::new();
+        for l in kept {
+            if !minimal.iter().any(|m| l.contains(m)) {
+                minimal.push(l);
+            }
+        }
+        let mut texts: Vec<&str> = minimal;
+        let catalog_end = texts.len();
+        texts.extend(alarm.iter().copied());
+        let alarm_end = texts.len();
+        texts.extend(timeline::TRIGGERS.iter().copied());
+        let timeline_end = texts.len();
+        texts.extend(noise::texts());
+        let catalog = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| i < catalog_end || begins_with_one(t, &catalog_set, longest_literal))
+            .collect();
+        let alarm = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                (catalog_end..alarm_end).contains(&i)
+                    || begins_with_one(t, &alarm_set, longest_alarm)
+            })
+            .collect();
+        let noise = (0..texts.len()).map(|i| i >= timeline_end).collect();
         let ac = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
+            .match_kind(MatchKind::LeftmostLongest)
             .kind(Some(AhoCorasickKind::DFA))
             .build(&texts)
             .expect("the fast path's literals build an automaton");
         Prefilter {
             ac,
-            catalog_literals,
+            catalog,
+            alarm,
+            noise,
         }
     })
 }
@@ -163,6 +247,9 @@ fn prefilter() -> &'static Prefilter {
 /// What one piece yields: its classed lines in order, and its noise tallies.
 struct PieceOut {
     hits: Vec<Hit>,
+    /// The times of the piece's first and last lines that have one (among a few at each end).
+    first_time: String,
+    last_time: String,
     noise: Vec<(u64, u64, String)>, // per family: count, first line in piece, example
     unrecognised: u64,
 }
@@ -187,6 +274,8 @@ impl PieceScanner for Scanner {
         let pre = prefilter();
         let mut out = PieceOut {
             hits: Vec::new(),
+            first_time: edge_time(data.split(|b| *b == b'\n').take(TIME_PROBE)),
+            last_time: edge_time(data.rsplit(|b| *b == b'\n').take(TIME_PROBE)),
             noise: vec![(0, 0, String::new()); FAMILIES.len()],
             unrecognised: 0,
         };
@@ -202,12 +291,33 @@ impl PieceScanner for Scanner {
             let end = memchr::memchr(b'\n', &data[hit..]).map_or(data.len(), |i| hit + i);
             newlines += bytecount::count(&data[counted_to..start], b'\n') as u64;
             counted_to = start;
-            // Does the line hold a catalog literal? Asked of the catalog's own automaton, since a
-            // trigger (`xception`) can lie inside a literal (`AgoraRtcException(`).
-            let catalog_words = m.pattern().as_usize() < pre.catalog_literals
-                || log_matcher().find_from(&data[start..end], 0).is_some();
             let line = &data[start..end];
-            let classed = self.classifier.classify(line, catalog_words);
+            // The rest of the line's literals, each search starting one byte after the last
+            // match's start, until a catalog literal settles it.
+            let mut seen = Seen::default();
+            pre.see(&mut seen, m.pattern().as_usize());
+            let mut at = hit + 1;
+            while !seen.catalog && at < end {
+                match pre.ac.find(Input::new(data).range(at..end)) {
+                    Some(m) => {
+                        pre.see(&mut seen, m.pattern().as_usize());
+                        at = m.start() + 1;
+                    }
+                    None => break,
+                }
+            }
+            // Most candidate lines are the ordinary talk of a session (its state changes): neither
+            // a catalog literal nor an error or warning word in them, only an event or a harmless
+            // shape to read.
+            let classed = if seen.catalog {
+                self.classifier.classify(line, true)
+            } else if seen.alarm {
+                // The literals left out of the automaton hold a trigger: ask the catalog.
+                let catalog = log_matcher().find_from(line, 0).is_some();
+                self.classifier.classify(line, catalog)
+            } else {
+                self.classifier.classify_quiet(line, seen.noise)
+            };
             let line_in_piece = newlines + 1;
             match &classed.class {
                 Class::Noise(family) => {
@@ -266,6 +376,18 @@ impl PieceScanner for Scanner {
     }
 }
 
+/// Lines looked at, at each end of a piece, for the log's time span.
+const TIME_PROBE: usize = 64;
+
+/// The time of the first of `lines` that has one.
+fn edge_time<'a>(lines: impl Iterator<Item = &'a [u8]>) -> String {
+    lines
+        .map(format::fields)
+        .find(|f| !f.time.is_empty())
+        .map(|f| String::from_utf8_lossy(f.time).into_owned())
+        .unwrap_or_default()
+}
+
 fn shown(line: &[u8]) -> String {
     let mut l = line.strip_suffix(b"\r").unwrap_or(line);
     if l.len() > MAX_LINE_SHOWN {
@@ -311,6 +433,12 @@ impl Merge {
     }
 
     fn piece(&mut self, before: u64, piece: &[u8], out: PieceOut) {
+        if self.timeline.first_time.is_empty() {
+            self.timeline.first_time = out.first_time;
+        }
+        if !out.last_time.is_empty() {
+            self.timeline.last_time = out.last_time;
+        }
         for (group, (count, first, example)) in self.noise.iter_mut().zip(out.noise) {
             if count == 0 {
                 continue;
@@ -404,6 +532,15 @@ impl Merge {
                                 continue;
                             }
                             None => {
+                                // Its first line joins the timeline, so the order of what
+                                // happened reads in one place.
+                                self.timeline.push(Event {
+                                    kind: EventKind::Problem,
+                                    time: time.clone(),
+                                    line: n,
+                                    detail: lp.title.clone(),
+                                    repeats: 1,
+                                });
                                 self.index.insert(lp.key.clone(), self.problems.len());
                                 self.problems.push(Problem {
                                     kind: lp.kind,

@@ -251,7 +251,7 @@ pub const FAMILIES: &[Family] = &[
             "npm warn",
             "deprecated",
             "Require cycle:",
-            "new NativeEventEmitter()",
+            "new NativeEventEmitter",
             "VirtualizedLists should never be nested",
             "Non-serializable values were found",
             "ViewPropTypes will be removed",
@@ -288,6 +288,14 @@ pub const FAMILIES: &[Family] = &[
 
 /// The index of the Agora SDK's internal-warnings family in [`FAMILIES`].
 pub const AGORA_INTERNAL: usize = 9;
+
+/// Every family's message shapes (for the log's fast path).
+pub fn texts() -> Vec<&'static str> {
+    FAMILIES
+        .iter()
+        .flat_map(|f| f.texts.iter().copied())
+        .collect()
+}
 
 /// The family matcher: tags exactly, texts anywhere in the line.
 pub struct NoiseMatcher {

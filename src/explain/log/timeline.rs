@@ -31,6 +31,12 @@ pub enum EventKind {
     Subscribed,
     /// Left the channel.
     Left,
+    /// A remote user joined the channel.
+    RemoteJoined,
+    /// A remote user left (or went offline).
+    RemoteLeft,
+    /// A problem (the first line of each distinct problem the report lists above).
+    Problem,
 }
 
 impl EventKind {
@@ -47,6 +53,9 @@ impl EventKind {
             EventKind::Published => "published",
             EventKind::Subscribed => "subscribed",
             EventKind::Left => "left",
+            EventKind::RemoteJoined => "remote user joined",
+            EventKind::RemoteLeft => "remote user left",
+            EventKind::Problem => "problem",
         }
     }
 }
@@ -154,6 +163,20 @@ pub fn event(message: &[u8]) -> Option<(EventKind, String)> {
         }
         return Some((EventKind::StateChange, d));
     }
+    if let Some(at) = find(m, b"connectionChangedTo") {
+        // The iOS/macOS delegate `rtcEngine(_:connectionChangedTo:reason:)`, as apps print it.
+        let r = &m[at + 19..];
+        let state = value_after(r, b"state").or_else(|| value_after(r, b""));
+        let reason = value_after(r, b"reason");
+        let mut d = state.map(|s| format!("-> {}", text(s))).unwrap_or_default();
+        if let Some(reason) = reason {
+            if !d.is_empty() {
+                d.push_str(", ");
+            }
+            d.push_str(&format!("reason {}", text(reason)));
+        }
+        return Some((EventKind::StateChange, d));
+    }
     if has(b"Joining channel failed") || has(b"joinChannel failed") || has(b"join failed") {
         return Some((EventKind::JoinFailed, String::new()));
     }
@@ -161,6 +184,9 @@ pub fn event(message: &[u8]) -> Option<(EventKind, String)> {
         || has(b"JoinChannelSuccess")
         || has(b"joinChannelSuccess")
         || has(b"RejoinChannelSuccess")
+        || has(b"didJoinChannel")
+        || has(b"didRejoinChannel")
+        || has(b"joinedChannel")
     {
         let channel = value_after(m, b"channel: ").map(text).unwrap_or_default();
         let uid = value_after(m, b"uid").map(text);
@@ -181,9 +207,13 @@ pub fn event(message: &[u8]) -> Option<(EventKind, String)> {
         || has(b"RtcEngine_joinChannel")
         || has(b"joinChannel(")
         || has(b"joinChannelEx(")
+        || has(b"joinChannelByToken")
+        || has(b"Joining channel: ")
     {
+        // 4.x `start join channel NAME`; 3.x `Joining channel: NAME`.
         let channel = find(m, b"start join channel ")
             .map(|at| text(word(&m[at + 19..])))
+            .or_else(|| find(m, b"Joining channel: ").map(|at| text(word(&m[at + 17..]))))
             .unwrap_or_default();
         return Some((
             EventKind::JoinStart,
@@ -234,8 +264,25 @@ pub fn event(message: &[u8]) -> Option<(EventKind, String)> {
         || has(b"leave channel success")
         || has(b"LeaveChannel")
         || has(b"leaveChannel")
+        || has(b"didLeaveChannel")
     {
         return Some((EventKind::Left, String::new()));
+    }
+    // Remote users: the native callbacks `onUserJoined`/`onUserOffline` (Unity `OnUserJoined`,
+    // Electron `userJoined`), the iOS delegate's `didJoinedOfUid`/`didOfflineOfUid`, the Web SDK's
+    // events `user-joined`/`user-left`.
+    let uid = || {
+        value_after(m, b"remoteUid")
+            .or_else(|| value_after(m, b"uid"))
+            .or_else(|| value_after(m, b"OfUid"))
+            .map(|u| format!("uid {}", text(u)))
+            .unwrap_or_default()
+    };
+    if has(b"UserJoined") || has(b"userJoined") || has(b"user-joined") || has(b"didJoinedOfUid") {
+        return Some((EventKind::RemoteJoined, uid()));
+    }
+    if has(b"UserOffline") || has(b"userOffline") || has(b"user-left") || has(b"didOfflineOfUid") {
+        return Some((EventKind::RemoteLeft, uid()));
     }
     None
 }
@@ -263,6 +310,19 @@ pub const TRIGGERS: &[&str] = &[
     "leave channel success",
     "LeaveChannel",
     "leaveChannel",
+    "connectionChangedTo",
+    "didJoinChannel",
+    "didRejoinChannel",
+    "didLeaveChannel",
+    "joinedChannel",
+    "UserJoined",
+    "userJoined",
+    "user-joined",
+    "didJoinedOfUid",
+    "UserOffline",
+    "userOffline",
+    "user-left",
+    "didOfflineOfUid",
 ];
 
 /// The most events kept in memory; past it, the earliest half and the latest half are kept and the
@@ -276,6 +336,10 @@ pub struct Timeline {
     pub events: Vec<Event>,
     /// Events not kept (the middle of a very long log).
     pub omitted: u64,
+    /// The time of the log's first line that has one, as written (empty when no line has).
+    pub first_time: String,
+    /// The time of the log's last line that has one.
+    pub last_time: String,
     #[serde(skip)]
     tail: std::collections::VecDeque<Event>,
 }
