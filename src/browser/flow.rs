@@ -11,7 +11,7 @@ use agora_sim::web::{MediaReceived, WebEdge};
 use serde_json::{json, Value};
 
 use super::{ConsoleEntry, Tab};
-use crate::report::{Finding, Status};
+use crate::vocabulary::{Finding, Status};
 use agora_token_core::words::count;
 
 /// Deadline of one step. The SDK retries an unreachable access point forever (web-sdk.md §1a), so
@@ -337,7 +337,7 @@ fn step_finding(key: &str, step: &str, answer: Answer, took: Duration, ok: &str)
 }
 
 fn failed(key: &str, step: &str, message: &str, took: Duration) -> Finding {
-    crate::probe::checks::browser::explained(
+    super::explained(
         Finding::new(key, Status::Fail, format!("{step} failed: {message}"))
             .with_evidence(format!("the SDK answered after {} ms", took.as_millis())),
         message,
@@ -408,7 +408,7 @@ pub(crate) fn console_errors(lines: &[ConsoleEntry], simulated: bool) -> Vec<Fin
         )
     };
     for text in &seen {
-        finding = finding.with_evidence(crate::probe::checks::browser::shorten(text));
+        finding = finding.with_evidence(super::shorten(text));
         if let Some(entry) = crate::explain::lookup(text) {
             finding = finding.with_evidence(format!(
                 "  agora-doctor explain {}: {}",

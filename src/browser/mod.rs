@@ -29,7 +29,7 @@ use chromiumoxide::Page;
 use futures::StreamExt;
 use tokio::task::JoinHandle;
 
-pub use console::{ConsoleEntry, ConsoleKind};
+pub use console::{explained, shorten, ConsoleEntry, ConsoleKind};
 
 /// Where Debian and most distributions put Chromium; the real binary first, because Debian's
 /// `/usr/bin/chromium` wrapper adds flags of its own and prints shell errors in containers.

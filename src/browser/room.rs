@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 
 use super::flow::FlowPlan;
 use super::{BrowserError, Tab};
-use crate::report::{Finding, Status};
+use crate::vocabulary::{Finding, Status};
 
 /// The tone A speaks (Hz): concert A, clear of mains hum and of Opus's band edges.
 pub const TONE_HZ: f64 = 440.0;
@@ -306,7 +306,7 @@ pub async fn run_opening<T: Borrow<Tab>>(
                 ));
             }
             Answer::Failed(message) => {
-                findings.push(crate::probe::checks::browser::explained(
+                findings.push(super::explained(
                     Finding::new(
                         "probe.browser.room_join",
                         Status::Fail,
@@ -372,7 +372,7 @@ pub async fn run_opening<T: Borrow<Tab>>(
             findings.push(f);
         }
         Answer::Failed(message) => {
-            findings.push(crate::probe::checks::browser::explained(
+            findings.push(super::explained(
                 Finding::new(
                     "probe.browser.room_publish",
                     Status::Fail,
@@ -454,10 +454,7 @@ pub async fn run_opening<T: Borrow<Tab>>(
                 .iter()
                 .filter(|l| l.kind.is_error())
             {
-                f = crate::probe::checks::browser::explained(
-                    f.with_evidence(crate::probe::checks::browser::shorten(&line.text)),
-                    &line.text,
-                );
+                f = super::explained(f.with_evidence(super::shorten(&line.text)), &line.text);
             }
             findings.push(f);
         }
@@ -647,7 +644,7 @@ fn step_finding(key: &str, step: &str, answer: Answer, took: Duration, ok: &str)
     match answer {
         Answer::Ok(_) => Finding::new(key, Status::Pass, ok.to_string())
             .with_evidence(format!("{} ms", took.as_millis())),
-        Answer::Failed(message) => crate::probe::checks::browser::explained(
+        Answer::Failed(message) => super::explained(
             Finding::new(key, Status::Fail, format!("{step} failed: {message}"))
                 .with_evidence(format!("the SDK answered after {} ms", took.as_millis())),
             &message,

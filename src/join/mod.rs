@@ -19,7 +19,7 @@ use crate::native::{
     AudioTrack, ConnEvent, Connection, ConnectionRole, LoadError, PcmSender, Sdk, SdkSource,
     Service, SessionError,
 };
-use crate::report::{Finding, Status};
+use crate::vocabulary::{Finding, Status};
 
 /// Version of the `--json` document.
 pub const SCHEMA: &str = "agora-doctor/join/v2";

@@ -38,7 +38,7 @@ pub use context::{Certificate, ProbeContext, ProbeInputs};
 pub use profile::{Endpoint, Profile, Timeouts};
 pub use runner::{run_checks, CheckOutput, CheckReport, CheckSpec};
 
-use crate::report::Status;
+use crate::vocabulary::{outcome_of, Tally};
 
 /// Every check, in the order reports show them.
 pub const CHECKS: &[CheckSpec] = &[
@@ -72,7 +72,7 @@ pub struct ProbeReport {
     /// Checks in declared order.
     pub checks: Vec<CheckReport>,
     /// How many checks ended with each status.
-    pub counts: Counts,
+    pub counts: Tally,
     /// Wall time of the whole run (all checks concurrently), in milliseconds.
     pub wall_ms: u64,
     /// The exit code this report leads to (0, 1).
@@ -80,21 +80,6 @@ pub struct ProbeReport {
     /// What the input resolution decided that the user should know (e.g. `--sim` ignored
     /// `AGORA_APP_ID` and `AGORA_APP_CERTIFICATE`).
     pub notes: Vec<String>,
-}
-
-/// Number of checks per status.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Counts {
-    /// Passed.
-    pub pass: usize,
-    /// Warned.
-    pub warn: usize,
-    /// Failed.
-    pub fail: usize,
-    /// Skipped.
-    pub skip: usize,
-    /// Errored.
-    pub error: usize,
 }
 
 impl ProbeReport {
@@ -106,21 +91,9 @@ impl ProbeReport {
         checks: Vec<CheckReport>,
         wall: std::time::Duration,
     ) -> Self {
-        let mut counts = Counts::default();
-        for c in &checks {
-            match c.status {
-                Status::Pass => counts.pass += 1,
-                Status::Warn => counts.warn += 1,
-                Status::Fail => counts.fail += 1,
-                Status::Skip => counts.skip += 1,
-                Status::Error => counts.error += 1,
-            }
-        }
-        let exit_code = if checks.iter().any(|c| c.status.fails(strict)) {
-            1
-        } else {
-            0
-        };
+        let statuses = || checks.iter().map(|c| c.status);
+        let counts = Tally::of(statuses());
+        let exit_code = outcome_of(statuses(), strict).code();
         ProbeReport {
             schema: SCHEMA,
             simulated,

@@ -11,7 +11,7 @@ use super::OutputContext;
 use crate::probe::checks::browser::NOT_RUN_KEYS;
 use crate::probe::runner::CheckSpec;
 use crate::probe::ProbeReport;
-use crate::report::{Finding, Status};
+use crate::vocabulary::{Finding, Status};
 
 fn write_finding_body(out: &mut String, f: &Finding, indent: &str) {
     for line in &f.evidence {

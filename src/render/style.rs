@@ -10,7 +10,7 @@ use colored::Colorize;
 
 use std::fmt::Write as _;
 
-use crate::report::{Finding, Status};
+use crate::vocabulary::{Finding, Status};
 
 /// The status as one coloured symbol: ✓ - ! ✗.
 pub fn mark(status: Status) -> String {

@@ -8,10 +8,10 @@ use super::style::{finding_lines, plural, rfc3339};
 use colored::Colorize;
 
 use super::OutputContext;
-use crate::report::Format;
-use crate::report::Status;
+use crate::document::Format;
 use crate::token::build::Built;
 use crate::token::report::{Decoded, Instant, PrivilegeView, Summary, TokenReport, TokenResult};
+use crate::vocabulary::Status;
 
 /// The report as one JSON document (pretty, newline-terminated, never coloured).
 pub fn json(report: &TokenReport) -> String {

@@ -11,6 +11,9 @@ use serde::Serialize;
 use super::TokenError;
 use crate::cli::token::CertArgs;
 
+/// The warning printed to stderr when the certificate is passed as a plain argument.
+pub const CERT_ARGUMENT_WARNING: &str = "warning: --cert puts the App Certificate in shell history and process lists; prefer AGORA_APP_CERTIFICATE or --cert-file PATH";
+
 /// The environment variable the certificate is read from when no flag names another source.
 pub const CERT_ENV: &str = "AGORA_APP_CERTIFICATE";
 

@@ -12,6 +12,15 @@ use std::path::PathBuf;
 
 use thiserror::Error;
 
+/// What `token` computed: the check of one or more tokens, or a built token.
+#[derive(Debug)]
+pub enum TokenDocument {
+    /// `token`.
+    Check(report::TokenReport),
+    /// `token build`.
+    Build(build::Built),
+}
+
 /// Why `token` could not run (exit 2). Messages name the bad input and the next step, and never
 /// contain the certificate.
 #[derive(Debug, Error)]

@@ -5,7 +5,7 @@ use agora_token_core::{self as core, time, Token};
 use serde::Serialize;
 
 use super::certificate::CertSource;
-use crate::report::{Finding, Status};
+use crate::vocabulary::{Finding, Status};
 
 /// The JSON schema name of [`TokenReport`].
 pub const SCHEMA: &str = "agora-doctor/token/v2";

@@ -17,16 +17,18 @@ use agora_token_core::{Expectation, Role, ServiceUse, User};
 use crate::cli::token::RoleArg;
 use crate::cli::token_server::{ServerServiceArg, TokenServerArgs};
 use crate::env::Env;
-use crate::report::{Computed, Failure, Finding, Redaction, Report, Status};
 use crate::token::certificate::{self, CertSource, CERT_ENV};
 use crate::token::parse_time;
 use crate::token::report::Instant;
-use crate::Outcome;
+use crate::vocabulary::{Computed, Failure, Finding, Outcome, Redaction, Status};
 use report::{Asked, RequestResult, Summary, TokenServerReport, SCHEMA};
 use template::{fill, Fill};
 
 /// Compute the command's report; `lib::run` renders, redacts the certificate and writes it.
-pub fn compute(args: TokenServerArgs, env: &Env) -> Result<Computed, Failure> {
+pub fn compute(
+    args: TokenServerArgs,
+    env: &Env,
+) -> Result<Computed<Box<TokenServerReport>>, Failure> {
     let env_cert = env.var(CERT_ENV).map(str::to_string);
     // Every value that may be the certificate is redacted from any output, errors included, even
     // before it has been validated.
@@ -40,12 +42,8 @@ pub fn compute(args: TokenServerArgs, env: &Env) -> Result<Computed, Failure> {
     let secrets: Vec<String> = early.into_iter().chain(secret).collect();
     match result {
         Ok(report) => {
-            let outcome = if report.exit_code == 0 {
-                Outcome::Ok
-            } else {
-                Outcome::Findings
-            };
-            let mut computed = Computed::new(Report::TokenServer(Box::new(report)), outcome);
+            let outcome = Outcome::findings_if(report.exit_code != 0);
+            let mut computed = Computed::new(Box::new(report), outcome);
             computed.redaction = Redaction::Certificates(secrets);
             Ok(computed)
         }

@@ -3,9 +3,9 @@
 
 use serde::Serialize;
 
-use crate::report::{Finding, Status};
 use crate::token::certificate::CertSource;
 use crate::token::report::Instant;
+use crate::vocabulary::{Finding, Status};
 
 /// The JSON schema name of [`TokenServerReport`].
 pub const SCHEMA: &str = "agora-doctor/token-server/v1";

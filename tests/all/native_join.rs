@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use agora_doctor::join::{run_cycle, JoinOptions, JoinReport, SdkChoice};
 use agora_doctor::native::{Sdk, SdkSource};
-use agora_doctor::report::Status;
+use agora_doctor::vocabulary::Status;
 use agora_sim::edge::SIM_APP_ID;
 use agora_sim::native::RelayFault;
 use agora_sim::world::{SimWorld as SimEdge, WorldConfig};

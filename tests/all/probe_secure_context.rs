@@ -3,7 +3,7 @@
 //! findings and fixes the check shows.
 
 use agora_doctor::probe::secure_context::{finding, judge, judge_frames, Flags, Verdict};
-use agora_doctor::report::Status;
+use agora_doctor::vocabulary::Status;
 
 struct Row {
     line: usize,

@@ -12,9 +12,10 @@ use crate::browser::{
     demo_page, find_chromium, find_headless_shell, flow, web_sdk, BrowserError, Chromium,
     ConsoleEntry, LaunchOptions, INSTALL_HINT,
 };
+use crate::browser::{explained, shorten};
+use crate::probe::context::ProbeContext;
 use crate::probe::runner::{CheckOutput, CheckSpec};
-use crate::probe::ProbeContext;
-use crate::report::{Finding, Status};
+use crate::vocabulary::{Finding, Status};
 use agora_token_core::words::count;
 
 /// The registry entry (`src/probe/mod.rs` lists it).
@@ -179,15 +180,17 @@ pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
     let mut sdk_version = None;
     if needs_builtin {
         let search = ctx.inputs.web_sdk.clone();
-        let resolved = tokio::task::spawn_blocking(move || web_sdk::resolve(&search))
-            .await
-            .unwrap_or_else(|e| {
-                Err(web_sdk::Missing {
-                    why: format!("the Web SDK search stopped: {e}"),
-                    fix: flow::SDK_HINT.into(),
-                    short: "the Web SDK search stopped".into(),
-                })
-            });
+        let resolved = tokio::task::spawn_blocking(move || {
+            web_sdk::resolve(&search, &crate::render::progress::download_line())
+        })
+        .await
+        .unwrap_or_else(|e| {
+            Err(web_sdk::Missing {
+                why: format!("the Web SDK search stopped: {e}"),
+                fix: flow::SDK_HINT.into(),
+                short: "the Web SDK search stopped".into(),
+            })
+        });
         let sdk = match resolved {
             Ok(sdk) => sdk,
             Err(missing) => {
@@ -788,29 +791,6 @@ fn judge(chromium: &str, facts: &PageFacts, console: &[ConsoleEntry], sim: bool)
     )
     .with_evidence(chromium.to_string());
     CheckOutput::from_details(details, all_good)
-}
-
-/// Attach the catalog's explanation of `printed` (if any) to `finding`.
-pub(crate) fn explained(finding: Finding, printed: &str) -> Finding {
-    match crate::explain::lookup(printed) {
-        Some(entry) => finding
-            .with_evidence(format!(
-                "agora-doctor explain {}: {}",
-                entry.key, entry.title
-            ))
-            .with_fix(entry.fix.clone()),
-        None => finding,
-    }
-}
-
-pub(crate) fn shorten(text: &str) -> String {
-    const MAX: usize = 300;
-    let first = text.lines().next().unwrap_or_default();
-    if first.chars().count() > MAX {
-        format!("{}…", first.chars().take(MAX).collect::<String>())
-    } else {
-        first.to_string()
-    }
 }
 
 #[cfg(test)]

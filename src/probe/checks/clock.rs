@@ -9,7 +9,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use crate::probe::context::ProbeContext;
 use crate::probe::http_steps::{self as net, StepError};
 use crate::probe::runner::{CheckOutput, CheckSpec};
-use crate::report::{Finding, Status};
+use crate::vocabulary::{Finding, Status};
 
 /// Registry entry.
 pub const SPEC: CheckSpec = CheckSpec {

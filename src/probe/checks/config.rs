@@ -11,7 +11,7 @@ use agora_token_core::{check, keys, Expectation, User};
 
 use crate::probe::context::ProbeContext;
 use crate::probe::runner::{CheckOutput, CheckSpec};
-use crate::report::{Finding, Status};
+use crate::vocabulary::{Finding, Status};
 
 /// Registry entry.
 pub const SPEC: CheckSpec = CheckSpec {

@@ -17,7 +17,7 @@ use cpal::{ErrorKind, FromSample, Sample, SizedSample};
 
 use crate::probe::context::{DeviceOptions, ProbeContext};
 use crate::probe::runner::{CheckOutput, CheckSpec};
-use crate::report::{Finding, Status};
+use crate::vocabulary::{Finding, Status};
 
 /// Registry entry.
 pub const SPEC: CheckSpec = CheckSpec {

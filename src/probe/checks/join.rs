@@ -10,9 +10,9 @@ use agora_token_core::uid_text;
 
 use crate::join::sim;
 use crate::join::{run_cycle, JoinOptions, JoinReport, SdkChoice, DISCONNECT_WAIT, HEAR_GRACE};
+use crate::probe::context::ProbeContext;
 use crate::probe::runner::{CheckOutput, CheckSpec};
-use crate::probe::ProbeContext;
-use crate::report::{Finding, Status};
+use crate::vocabulary::{Finding, Status};
 
 /// Registry entry.
 pub const SPEC: CheckSpec = CheckSpec {

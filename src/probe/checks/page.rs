@@ -10,7 +10,7 @@ use url::Url;
 
 use crate::probe::context::ProbeContext;
 use crate::probe::runner::{CheckOutput, CheckSpec};
-use crate::report::{Finding, Status};
+use crate::vocabulary::{Finding, Status};
 use agora_token_core::words::count;
 
 /// Registry entry.

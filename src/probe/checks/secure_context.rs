@@ -10,7 +10,7 @@ use url::{Host, Url};
 
 use crate::probe::context::ProbeContext;
 use crate::probe::runner::{CheckOutput, CheckSpec};
-use crate::report::{Finding, Status};
+use crate::vocabulary::{Finding, Status};
 
 /// Registry entry.
 pub const SPEC: CheckSpec = CheckSpec {
