@@ -107,6 +107,43 @@ impl Tally {
     }
 }
 
+/// A [`Tally`] in the words `token` and `token-server` write, errors among the failures.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Findings that failed (errors included).
+    pub failures: usize,
+    /// Warnings.
+    pub warnings: usize,
+    /// Passed checks.
+    pub passed: usize,
+    /// Skipped checks (an input was missing).
+    pub skipped: usize,
+}
+
+impl From<Tally> for Counts {
+    fn from(t: Tally) -> Self {
+        Counts {
+            failures: t.failures(),
+            warnings: t.warn,
+            passed: t.pass,
+            skipped: t.skip,
+        }
+    }
+}
+
+impl Counts {
+    /// The tally they say (its errors among the failures).
+    pub fn tally(&self) -> Tally {
+        Tally {
+            pass: self.passed,
+            warn: self.warnings,
+            fail: self.failures,
+            skip: self.skipped,
+            error: 0,
+        }
+    }
+}
+
 /// What a command computed, ready for `lib::run` to render, redact, write and map to an exit code.
 #[derive(Debug)]
 pub struct Computed<R> {

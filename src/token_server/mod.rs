@@ -20,7 +20,7 @@ use crate::env::Env;
 use crate::token::certificate::{self, CertSource, CERT_ENV};
 use crate::token::parse_time;
 use crate::token::report::Instant;
-use crate::vocabulary::{Computed, Failure, Finding, Outcome, Redaction, Status};
+use crate::vocabulary::{outcome_of, Computed, Failure, Finding, Outcome, Redaction, Status};
 use report::{Asked, RequestResult, Summary, TokenServerReport, SCHEMA};
 use template::{fill, Fill};
 
@@ -237,11 +237,8 @@ fn compute_report(
     browser.extend(judge::latency(&latencies));
 
     let summary = Summary::of(&requests, &browser);
-    let failed = requests
-        .iter()
-        .flat_map(|r| &r.findings)
-        .chain(&browser)
-        .any(|f| f.status.fails(args.strict));
+    let statuses = requests.iter().flat_map(|r| &r.findings).chain(&browser);
+    let outcome = outcome_of(statuses.map(|f| f.status), args.strict);
     Ok(TokenServerReport {
         schema: SCHEMA,
         now: Instant::at(now),
@@ -252,6 +249,7 @@ fn compute_report(
         requests,
         browser,
         summary,
-        exit_code: u8::from(failed),
+        strict: args.strict,
+        exit_code: outcome.code(),
     })
 }
