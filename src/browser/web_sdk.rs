@@ -22,10 +22,9 @@ use crate::env::Env;
 
 /// The package name on npm.
 pub const PACKAGE: &str = "agora-rtc-sdk-ng";
-/// The version downloaded for `--sim`: the current one, which the simulated Web edge carries
-/// through the whole voice room (so does 4.3.0, the seed's).
-pub const SIM_VERSION: &str = CURRENT_VERSION;
-/// The version downloaded for the built-in page talking to Agora (pinned in fixtures/web's lock file).
+/// The version downloaded for the built-in page, talking to Agora or to the simulated Web edge
+/// (which carries it through the whole voice room, as it does the seed's 4.3.0); pinned in
+/// fixtures/web's lock file.
 pub const CURRENT_VERSION: &str = "4.24.8";
 /// `--web-sdk`'s environment variable.
 pub const FLAG_ENV: &str = "AGORA_DOCTOR_WEB_SDK";
@@ -145,23 +144,9 @@ impl Search {
         }
     }
 
-    /// The version a download fetches.
-    pub fn wanted_version(&self) -> &'static str {
-        if self.sim {
-            SIM_VERSION
-        } else {
-            CURRENT_VERSION
-        }
-    }
-
     /// Where a download of the wanted version goes.
     fn download_prefix(&self) -> Option<PathBuf> {
-        Some(
-            self.cache
-                .as_ref()?
-                .join("web-sdk")
-                .join(self.wanted_version()),
-        )
+        Some(self.cache.as_ref()?.join("web-sdk").join(CURRENT_VERSION))
     }
 
     /// Where a failed download of the wanted version is remembered.
@@ -170,7 +155,7 @@ impl Search {
             self.cache
                 .as_ref()?
                 .join("web-sdk")
-                .join(format!("{}.failed", self.wanted_version())),
+                .join(format!("{}.failed", CURRENT_VERSION)),
         )
     }
 }
@@ -417,7 +402,7 @@ fn same_dir(a: Option<&Path>, b: Option<&Path>) -> bool {
 
 /// The command that installs the wanted version where [`find`] looks next time.
 pub fn fix_command(search: &Search) -> String {
-    let package = format!("{PACKAGE}@{}", search.wanted_version());
+    let package = format!("{PACKAGE}@{CURRENT_VERSION}");
     match (&search.npm, search.download_prefix()) {
         (None, _) => format!(
             "install npm (Debian/Ubuntu: `sudo apt-get install npm`) and run again (the Web SDK is then downloaded once), or `npm install {package}` in your project, or pass --web-sdk PATH"
@@ -492,7 +477,7 @@ pub fn resolve(search: &Search, told: &dyn Fn(Download)) -> Result<WebSdk, Missi
             format!("no Agora Web SDK, and {lacking}"),
         ));
     };
-    let package = format!("{PACKAGE}@{}", search.wanted_version());
+    let package = format!("{PACKAGE}@{CURRENT_VERSION}");
     // A download that failed a moment ago fails again: say so at once instead of waiting for npm.
     if let Some(failed) = Failed::read(&failure_file).filter(|f| f.fresh(search.now)) {
         let retry_at = failed.at + RETRY_AFTER_SECS;
@@ -515,7 +500,7 @@ pub fn resolve(search: &Search, told: &dyn Fn(Download)) -> Result<WebSdk, Missi
     }
     told(Download::Started(format!(
         "downloading Agora Web SDK {} with npm into {} (once; later runs use this copy)",
-        search.wanted_version(),
+        CURRENT_VERSION,
         prefix.display()
     )));
     let installed = npm_install(npm, &prefix, &package, told);
@@ -825,8 +810,8 @@ mod tests {
         package(project.path(), "4.22.0", true);
         let cache = tempfile::tempdir().unwrap();
         package(
-            &cache.path().join("web-sdk").join(SIM_VERSION),
-            SIM_VERSION,
+            &cache.path().join("web-sdk").join(CURRENT_VERSION),
+            CURRENT_VERSION,
             true,
         );
         let found = find(&Search {

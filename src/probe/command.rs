@@ -278,7 +278,7 @@ fn simulated_context(
         .get_or_insert_with(|| world.channel().to_string())
         .clone();
     if inputs.token.is_none() {
-        let now = agora_clock::unix();
+        let now = crate::env::unix(crate::env::clock());
         inputs.token = Some(world.mint(&channel, &uid_text(inputs.uid.as_deref()), now));
         inputs.token_minted = true;
     }

@@ -15,8 +15,10 @@
 //! 2. Add one `pub const SPEC: CheckSpec = CheckSpec { id: "join", title, inputs, budget, run }` next to
 //!    it (see [`clock::SPEC`]) and one line in [`CHECKS`] below, at the place it should be shown.
 //! 3. Inputs it needs that are not in [`context::ProbeInputs`] yet: add a field there and a flag in
-//!    `src/cli/probe.rs`. A check takes endpoints from the profile and tokens from the inputs; it does
-//!    not ask whether the run is simulated.
+//!    `src/cli/probe.rs`. A check takes endpoints from the profile and tokens from the inputs; what
+//!    only a simulated run has (the simulated Web edge, the SDK double) it finds in `ctx.sim`, and
+//!    today the clock, network, join and browser checks still branch on it (`tests/all/pipeline.rs`
+//!    counts those branches so that they only shrink).
 //!
 //! Nothing else changes: `--only`, `--list-checks`, JSON, exit codes and the spinner follow the
 //! registry.

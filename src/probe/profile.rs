@@ -32,10 +32,6 @@ pub const FIREWALL_TCP_PORTS: &str =
     "80, 443, 3433, 3478, 4700-5000, 5668, 5669, 6080, 6443, 8667, 9667";
 /// UDP ports of the Web SDK rule (firewall page, SDK 2.9.0 and later).
 pub const FIREWALL_UDP_PORTS: &str = "3478, 4700-5000";
-/// Environment variable overriding the HTTPS endpoints (comma-separated HOST:PORT), like `--edge`.
-pub const ENV_EDGE: &str = "AGORA_DOCTOR_EDGE";
-/// Environment variable overriding the STUN/UDP endpoint (HOST:PORT), like `--stun`.
-pub const ENV_STUN: &str = "AGORA_DOCTOR_STUN";
 
 /// One host and port.
 #[derive(Debug, Clone, PartialEq, Eq)]

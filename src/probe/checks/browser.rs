@@ -362,7 +362,7 @@ fn pages(
     // found (demo_page), and the page itself adapts to the version it loaded.
     let sim_sdk = sim_sdk_found
         .clone()
-        .unwrap_or_else(|| web_sdk::SIM_VERSION.to_string());
+        .unwrap_or_else(|| web_sdk::CURRENT_VERSION.to_string());
     let builtin = edge.map(|edge| {
         if sim {
             format!(
@@ -419,9 +419,7 @@ fn pages(
 /// simulated world under `--sim`, else from the certificate when it is known (else B's token, which
 /// then must admit any uid).
 fn speaker_plan(ctx: &ProbeContext, listener: &flow::FlowPlan) -> flow::FlowPlan {
-    let now = (ctx.now)()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+    let now = ctx.unix_now();
     let token = ctx
         .inputs
         .speaker_token
@@ -454,9 +452,7 @@ fn plan(ctx: &ProbeContext) -> Result<flow::FlowPlan, Finding> {
             "pass --app-id ID --channel NAME and --token T (or the App Certificate through AGORA_APP_CERTIFICATE or --cert-file), or run with --sim"
         }));
     };
-    let now = (ctx.now)()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+    let now = ctx.unix_now();
     let uid = inputs.uid.clone().filter(|u| !u.trim().is_empty());
     // A token for uid 0 (text "") admits whichever uid the edge assigns.
     let uid_text = match uid.as_deref().map(str::trim) {
@@ -593,12 +589,12 @@ async fn inspect(
         let summary = match (ran, sim) {
             (true, true) if pages.speaker.is_some() => format!(
                 "Agora Web SDK {} in headless Chromium: two participants joined, A spoke, B heard it, A unpublished and left, on the simulated Web edge (a test double)",
-                pages.sim_sdk.as_deref().unwrap_or(web_sdk::SIM_VERSION)
+                pages.sim_sdk.as_deref().unwrap_or(web_sdk::CURRENT_VERSION)
             ),
             (true, false) if pages.speaker.is_some() => "the page works in headless Chromium, and the voice room passed: two participants joined, A spoke, B heard it, A unpublished and left".to_string(),
             (true, true) => format!(
                 "Agora Web SDK {} in headless Chromium joined, published, unpublished and left on the simulated Web edge (a test double)",
-                pages.sim_sdk.as_deref().unwrap_or(web_sdk::SIM_VERSION)
+                pages.sim_sdk.as_deref().unwrap_or(web_sdk::CURRENT_VERSION)
             ),
             (true, false) => "the page works in headless Chromium, and join → publish → unpublish → leave passed".to_string(),
             (false, _) => "the page works in headless Chromium: secure, SDK loaded, microphone visible, no console errors".to_string(),

@@ -3,7 +3,7 @@
 //! (the simulated edge's), it also asks it, and it answers with Agora's gateway reasons.
 
 use std::sync::Arc;
-use std::time::{Duration, UNIX_EPOCH};
+use std::time::Duration;
 
 use agora_token_core::mint::MINTED_LIFETIME;
 
@@ -102,9 +102,7 @@ async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
             "pass --app-id ID (from the Agora console), and --token T --channel C to check a token too",
         );
     };
-    let now = (ctx.now)()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+    let now = ctx.unix_now();
     let mut details = vec![app_id_finding(&app_id)];
     let token = ctx.inputs.token.clone();
     let channel = ctx.inputs.channel.clone();
