@@ -14,7 +14,7 @@ use super::{ConsoleEntry, Tab};
 use crate::vocabulary::{Finding, Status};
 use agora_token_core::words::count;
 
-/// Deadline of one step. The SDK retries an unreachable access point forever (web-sdk.md §1a), so
+/// Deadline of one step. The SDK retries an unreachable access point forever (`docs/probe-facts.md#web-sdk-join-sequence`), so
 /// a join that has not settled by then never will on its own.
 pub const STEP_TIMEOUT: Duration = Duration::from_secs(15);
 /// How long the track stays published before `unpublish`, so media really flows meanwhile.

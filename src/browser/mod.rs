@@ -4,7 +4,7 @@
 //! Chromium is spawned by us (not by chromiumoxide) so that: it runs in its own process group, which
 //! [`Chromium`]'s `Drop` kills as a whole; and it is started through `setpriv --pdeathsig KILL`, so the
 //! kernel kills it even if this process dies by a signal it cannot handle (SIGKILL). chromiumoxide
-//! then attaches to the DevTools socket Chromium prints. Recipe and traps: `shared/research/browser-driver.md`.
+//! then attaches to the DevTools socket Chromium prints. Recipe and traps: `docs/probe-facts.md#driving-chromium`.
 
 mod console;
 pub mod demo_page;

@@ -64,7 +64,7 @@ pub struct ProbeInputs {
 pub struct DeviceOptions {
     /// Capture this long in total.
     pub capture: Duration,
-    /// Drop this much from the start (first buffers are often empty or ramping, probe.md §4.5).
+    /// Drop this much from the start (first buffers are often empty or ramping, `docs/probe-facts.md#capturing-from-a-microphone`).
     pub discard: Duration,
     /// Capture from this device (a cpal/ALSA name) instead of the default one.
     pub device: Option<String>,

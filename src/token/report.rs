@@ -96,7 +96,7 @@ pub struct TokenResult {
     pub verdict: &'static str,
 }
 
-/// The §6 diagnosis.
+/// The diagnosis (`docs/tokens.md#diagnosis-codes`).
 #[derive(Debug, Clone, Serialize)]
 pub struct DiagnosisView {
     /// `ok` or a damage code (`plus_became_space`, `truncated`, …).

@@ -24,7 +24,7 @@ pub const SPEC: CheckSpec = CheckSpec {
     run: |ctx| Box::pin(run(ctx)),
 };
 
-/// Length of an App ID: 32 hexadecimal digits (Agora console; tokens.md).
+/// Length of an App ID: 32 hexadecimal digits (Agora console; `docs/tokens.md#006-layout`).
 pub const APP_ID_LEN: usize = 32;
 
 /// Findings for an App ID's format (pure).
