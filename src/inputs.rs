@@ -128,17 +128,7 @@ impl Inputs {
                     stdin,
                 )
             })?;
-            let mut inputs = Inputs {
-                app_id: asked.app_id.map(str::to_string),
-                certificate,
-                token: asked.token.map(str::to_string),
-                speaker_token: None,
-                token_minted: false,
-                channel: asked.channel.map(str::to_string),
-                uid: asked.uid.map(str::to_string),
-                target: Target::Agora,
-                notes: Vec::new(),
-            };
+            let mut inputs = Inputs::asked(asked, asked.app_id, certificate, Vec::new());
             if let Some(template) = asked.token_server {
                 // Without --channel there is nothing to ask for; the checks then say what is missing.
                 if let Some(channel) = inputs.channel.clone() {
@@ -203,8 +193,25 @@ impl Inputs {
                 "under --sim the simulated project judges {given} with its own certificate, made for this run: a token your server signed cannot pass; pass --app-id and --cert-file with your project's App ID and the certificate that signed it, drop them to let the simulated project mint its own, or drop --sim to test against Agora"
             ));
         }
-        let mut inputs = Inputs {
-            app_id: None,
+        let mut inputs = Inputs::asked(asked, None, certificate, notes);
+        if let Some(template) = asked.token_server {
+            let channel = asked.channel.unwrap_or(world.channel()).to_string();
+            inputs.ask_token_server(template, &channel)?;
+        }
+        inputs.adopt_world(&world, env.now());
+        inputs.target = Target::Simulated(Arc::new(world));
+        Ok(inputs)
+    }
+
+    /// What the user gave, aimed at Agora until a simulated world is adopted.
+    fn asked(
+        asked: &Asked<'_>,
+        app_id: Option<&str>,
+        certificate: Option<Certificate>,
+        notes: Vec<String>,
+    ) -> Inputs {
+        Inputs {
+            app_id: app_id.map(str::to_string),
             certificate,
             token: asked.token.map(str::to_string),
             speaker_token: None,
@@ -213,14 +220,7 @@ impl Inputs {
             uid: asked.uid.map(str::to_string),
             target: Target::Agora,
             notes,
-        };
-        if let Some(template) = asked.token_server {
-            let channel = asked.channel.unwrap_or(world.channel()).to_string();
-            inputs.ask_token_server(template, &channel)?;
         }
-        inputs.adopt_world(&world, env.now());
-        inputs.target = Target::Simulated(Arc::new(world));
-        Ok(inputs)
     }
 
     /// Ask the user's token server for the run's tokens as their app does: a publisher token for

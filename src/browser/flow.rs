@@ -64,15 +64,24 @@ impl FlowPlan {
 }
 
 /// One page call's result: the demo API's answer, or why there was none.
-enum Answer {
+pub(super) enum Answer {
     Ok(Value),
     Failed(String),
     Hung(String),
 }
 
 async fn call(tab: &Tab, expression: &str) -> (Answer, Duration) {
+    call_within(tab, expression, STEP_TIMEOUT).await
+}
+
+/// Evaluate one call of the demo API, waiting at most `deadline` for it to settle.
+pub(super) async fn call_within(
+    tab: &Tab,
+    expression: &str,
+    deadline: Duration,
+) -> (Answer, Duration) {
     let started = Instant::now();
-    let answer = match tab.eval(expression, STEP_TIMEOUT).await {
+    let answer = match tab.eval(expression, deadline).await {
         Ok(v) if v["ok"] == true => Answer::Ok(v),
         Ok(v) => match v["error"]["message"].as_str() {
             Some(message) => Answer::Failed(message.to_string()),

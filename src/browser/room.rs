@@ -10,12 +10,12 @@
 
 use std::borrow::Borrow;
 use std::future::Future;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use agora_sim::web::WebEdge;
 use serde_json::{json, Value};
 
-use super::flow::FlowPlan;
+use super::flow::{call_within, Answer, FlowPlan};
 use super::{BrowserError, Tab};
 use crate::vocabulary::{Finding, Status};
 
@@ -45,30 +45,9 @@ pub struct RoomPlan {
     pub b: FlowPlan,
 }
 
-/// One page call's result.
-enum Answer {
-    Ok(Value),
-    Failed(String),
-    Hung(String),
-}
-
+/// One page call, with a second more than the page's own step deadline so the page's answer wins.
 async fn call(tab: &Tab, expression: &str) -> (Answer, Duration) {
-    let started = Instant::now();
-    let answer = match tab
-        .eval(expression, STEP_TIMEOUT + Duration::from_secs(1))
-        .await
-    {
-        Ok(v) if v["ok"] == true => Answer::Ok(v),
-        Ok(v) => match v["error"]["message"].as_str() {
-            Some(message) => Answer::Failed(message.to_string()),
-            None => Answer::Hung(format!("the page answered {v}")),
-        },
-        Err(super::BrowserError::Timeout(d)) => {
-            Answer::Hung(format!("did not settle within {} s", d.as_secs()))
-        }
-        Err(e) => Answer::Hung(e.to_string()),
-    };
-    (answer, started.elapsed())
+    call_within(tab, expression, STEP_TIMEOUT + Duration::from_secs(1)).await
 }
 
 fn epoch_ms() -> u64 {
