@@ -116,6 +116,12 @@ impl Env {
         self.var(name).filter(|v| !v.trim().is_empty())
     }
 
+    /// `AGORA_APP_CERTIFICATE` as set (blank included, so that its reader can say it is empty): the
+    /// one place the tool reads it.
+    pub fn certificate(&self) -> Option<&str> {
+        self.var(CERT_ENV)
+    }
+
     /// Whether clap took argument `id`'s value from its environment variable.
     pub fn came_from_env(&self, id: &str) -> bool {
         self.from_env.iter().any(|i| i == id)

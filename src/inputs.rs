@@ -71,7 +71,8 @@ pub enum InputError {
 /// whether or not they turn out valid.
 pub fn given_secrets(asked: &Asked<'_>, env: &Env) -> Vec<String> {
     let mut certificates: Vec<String> = env
-        .non_blank(CERT_ENV)
+        .certificate()
+        .filter(|c| !c.trim().is_empty())
         .map(str::to_owned)
         .into_iter()
         .collect();
@@ -122,7 +123,7 @@ impl Inputs {
                 certificate::read(
                     CertSources {
                         file: asked.cert_file,
-                        env: env.var(CERT_ENV),
+                        env: env.certificate(),
                         ..CertSources::default()
                     },
                     stdin,
@@ -141,7 +142,9 @@ impl Inputs {
         let app_id_from_env = asked.app_id.is_some() && env.came_from_env("app_id");
         let ignored: Vec<&str> = [
             app_id_from_env.then_some(APP_ID_ENV),
-            env.non_blank(CERT_ENV).map(|_| CERT_ENV),
+            env.certificate()
+                .filter(|c| !c.trim().is_empty())
+                .map(|_| CERT_ENV),
         ]
         .into_iter()
         .flatten()

@@ -85,7 +85,11 @@ pub fn run(cli: cli::Cli) -> Outcome {
 /// which never appears in any output or error, whatever the command.
 fn redactor(redaction: Redaction, env: &env::Env) -> Redactor {
     redaction
-        .with(env.non_blank(env::CERT_ENV).map(str::to_owned))
+        .with(
+            env.certificate()
+                .filter(|c| !c.trim().is_empty())
+                .map(str::to_owned),
+        )
         .redactor()
 }
 

@@ -5,7 +5,7 @@ use std::io::BufRead;
 
 use agora_token_core::{self as core, keys, Expectation, Role, User};
 
-use super::certificate::{self, CertSource, Certificate, CERT_ARGUMENT_WARNING, CERT_ENV};
+use super::certificate::{self, CertSource, Certificate, CERT_ARGUMENT_WARNING};
 use super::examples;
 use super::report::{self, ExpectationView, Instant, Summary, TokenReport, TokenResult, SCHEMA};
 use super::TokenDocument;
@@ -23,7 +23,7 @@ pub const MAX_TOKEN_INPUT: usize = 16 * 1024;
 /// Compute the command's document from the [`Env`] (variables, stdin, clock), or say why it could
 /// not run; both carry the certificates `lib::run` must take out.
 pub fn compute(args: Box<TokenArgs>, env: &Env) -> Result<Computed<TokenDocument>, Failure> {
-    let env_cert = env.var(CERT_ENV).map(str::to_string);
+    let env_cert = env.certificate().map(str::to_string);
     let clock = env.now();
     // Every value that may be the certificate is redacted from any output, errors included, even
     // before it has been validated.
@@ -120,7 +120,7 @@ pub fn stream(
     env: &Env,
     sink: &mut dyn TokenSink,
 ) -> Result<TokenReport, Failure> {
-    let env_cert = env.var(CERT_ENV).map(str::to_string);
+    let env_cert = env.certificate().map(str::to_string);
     let clock = env.now();
     let mut secret = None;
     let early: Vec<String> = env_cert

@@ -17,7 +17,7 @@ use agora_token_core::{Expectation, Role, ServiceUse, User};
 use crate::cli::token::RoleArg;
 use crate::cli::token_server::{ServerServiceArg, TokenServerArgs};
 use crate::env::Env;
-use crate::token::certificate::{self, CertSource, CERT_ENV};
+use crate::token::certificate::{self, CertSource};
 use crate::token::parse_time;
 use crate::token::report::Instant;
 use crate::vocabulary::{outcome_of, Computed, Failure, Finding, Outcome, Redaction, Status};
@@ -29,7 +29,7 @@ pub fn compute(
     args: TokenServerArgs,
     env: &Env,
 ) -> Result<Computed<Box<TokenServerReport>>, Failure> {
-    let env_cert = env.var(CERT_ENV).map(str::to_string);
+    let env_cert = env.certificate().map(str::to_string);
     // Every value that may be the certificate is redacted from any output, errors included, even
     // before it has been validated.
     let early: Vec<String> = env_cert

@@ -343,3 +343,21 @@ fn simulation_branches_outside_inputs_only_shrink() {
         found.join("\n")
     );
 }
+
+#[test]
+fn the_certificate_variable_is_read_by_env_alone() {
+    // Every command asks `Env::certificate`; a second reader could disagree on a blank value.
+    let found = offenders(
+        &[
+            "(CERT_ENV)",
+            "(env::CERT_ENV)",
+            "(\"AGORA_APP_CERTIFICATE\")",
+        ],
+        &["src/env.rs"],
+    );
+    assert!(
+        found.is_empty(),
+        "AGORA_APP_CERTIFICATE read outside src/env.rs:\n{}",
+        found.join("\n")
+    );
+}
