@@ -143,7 +143,7 @@ impl Env {
         let Some(text) = self.var(NOW_ENV) else {
             return Ok(());
         };
-        let unix = crate::token::parse_time("AGORA_DOCTOR_NOW", text).map_err(|_| {
+        let unix = crate::time::parse(text).map_err(|_| {
             format!("{NOW_ENV}={text:?} is not a time: give RFC 3339 (2026-12-05T10:00:00Z) or unix seconds, or unset it")
         })?;
         agora_clock::set(UNIX_EPOCH + Duration::from_secs(unix));

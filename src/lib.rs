@@ -20,6 +20,7 @@ pub mod redact;
 pub mod render;
 pub mod report;
 pub mod scan;
+pub mod time;
 pub mod token;
 pub mod token_server;
 pub mod vocabulary;
