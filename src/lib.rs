@@ -1,9 +1,11 @@
 //! agora-doctor: why an Agora voice app does not work, and proof that it does before a demo.
 //!
 //! One pipeline ([`run`]): read the process [`env::Env`] once; each command resolves its inputs
-//! against it ([`inputs::Inputs::resolve`]) and computes a typed report ([`report::Computed`]);
-//! then `run` alone chooses the renderer, redacts, writes, and maps the result to an exit code
-//! (see [`Outcome`]). Nothing else writes a command's result to stdout (`tests/all/pipeline.rs`).
+//! against it ([`inputs::Inputs::resolve`]) and computes its own typed report in a
+//! [`vocabulary::Computed`]; then `run` alone turns it into a [`document::Report`], chooses the
+//! renderer, redacts, writes, and maps the result to an exit code (see [`Outcome`]). The words every
+//! result is made of ([`vocabulary`]) sit at the bottom and name no command. Nothing else writes a
+//! command's result to stdout (`tests/all/pipeline.rs`).
 
 pub mod browser;
 pub mod cli;
