@@ -22,8 +22,6 @@ use crate::explain::command::Explained;
 
 pub mod join;
 
-pub use progress::Progress;
-
 /// The text of a report in a format (`Format::Json` where the command offers `--json`).
 pub fn render(report: &Report, format: Format, ctx: &OutputContext) -> String {
     let json = format == Format::Json;
