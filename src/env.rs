@@ -1,6 +1,8 @@
 //! The process environment, read once before any command runs: the variables, the clock, stdin and
 //! whether the standard streams are terminals. Commands receive an [`Env`]; they never read
-//! `std::env`, the clock or stdin themselves, so a test can build an `Env` and fix all of it.
+//! `std::env` or stdin themselves, and they read the tool's clock through this module only
+//! ([`Env::now`] once per command, [`clock`] where a measurement needs the moment itself), so a
+//! test can build an `Env` and fix all of it.
 //!
 //! `AGORA_DOCTOR_NOW` (RFC 3339 or unix seconds) places the whole run, the simulated edge included,
 //! at that instant (see the `agora-clock` crate): a report can be reproduced later, and the test
@@ -9,7 +11,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, IsTerminal};
 use std::sync::Mutex;
-use std::time::{Duration, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// The variable that sets the tool's clock.
 pub const NOW_ENV: &str = "AGORA_DOCTOR_NOW";
@@ -114,6 +116,12 @@ impl Env {
         self.var(name).filter(|v| !v.trim().is_empty())
     }
 
+    /// `AGORA_APP_CERTIFICATE` as set (blank included, so that its reader can say it is empty): the
+    /// one place the tool reads it.
+    pub fn certificate(&self) -> Option<&str> {
+        self.var(CERT_ENV)
+    }
+
     /// Whether clap took argument `id`'s value from its environment variable.
     pub fn came_from_env(&self, id: &str) -> bool {
         self.from_env.iter().any(|i| i == id)
@@ -121,7 +129,7 @@ impl Env {
 
     /// The tool's clock: unix seconds now (fixed by `AGORA_DOCTOR_NOW` when set).
     pub fn now(&self) -> u64 {
-        agora_clock::unix()
+        unix(clock())
     }
 
     /// Run `f` with stdin (read by at most one input of a run: a token list, a certificate, a log).
@@ -135,12 +143,24 @@ impl Env {
         let Some(text) = self.var(NOW_ENV) else {
             return Ok(());
         };
-        let unix = crate::token::parse_time("AGORA_DOCTOR_NOW", text).map_err(|_| {
+        let unix = crate::time::parse(text).map_err(|_| {
             format!("{NOW_ENV}={text:?} is not a time: give RFC 3339 (2026-12-05T10:00:00Z) or unix seconds, or unset it")
         })?;
         agora_clock::set(UNIX_EPOCH + Duration::from_secs(unix));
         Ok(())
     }
+}
+
+/// The tool's clock at this moment (placed by `AGORA_DOCTOR_NOW` when set, then ticking): for what
+/// measures against it as it runs (the clock check's ticks, a token judged after a join); a
+/// command's own "now" is [`Env::now`].
+pub fn clock() -> SystemTime {
+    agora_clock::now()
+}
+
+/// Whole unix seconds of a time on the tool's clock (0 before 1970).
+pub fn unix(at: SystemTime) -> u64 {
+    at.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
 #[cfg(test)]

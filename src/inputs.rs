@@ -71,7 +71,8 @@ pub enum InputError {
 /// whether or not they turn out valid.
 pub fn given_secrets(asked: &Asked<'_>, env: &Env) -> Vec<String> {
     let mut certificates: Vec<String> = env
-        .non_blank(CERT_ENV)
+        .certificate()
+        .filter(|c| !c.trim().is_empty())
         .map(str::to_owned)
         .into_iter()
         .collect();
@@ -122,23 +123,13 @@ impl Inputs {
                 certificate::read(
                     CertSources {
                         file: asked.cert_file,
-                        env: env.var(CERT_ENV),
+                        env: env.certificate(),
                         ..CertSources::default()
                     },
                     stdin,
                 )
             })?;
-            let mut inputs = Inputs {
-                app_id: asked.app_id.map(str::to_string),
-                certificate,
-                token: asked.token.map(str::to_string),
-                speaker_token: None,
-                token_minted: false,
-                channel: asked.channel.map(str::to_string),
-                uid: asked.uid.map(str::to_string),
-                target: Target::Agora,
-                notes: Vec::new(),
-            };
+            let mut inputs = Inputs::asked(asked, asked.app_id, certificate, Vec::new());
             if let Some(template) = asked.token_server {
                 // Without --channel there is nothing to ask for; the checks then say what is missing.
                 if let Some(channel) = inputs.channel.clone() {
@@ -151,7 +142,9 @@ impl Inputs {
         let app_id_from_env = asked.app_id.is_some() && env.came_from_env("app_id");
         let ignored: Vec<&str> = [
             app_id_from_env.then_some(APP_ID_ENV),
-            env.non_blank(CERT_ENV).map(|_| CERT_ENV),
+            env.certificate()
+                .filter(|c| !c.trim().is_empty())
+                .map(|_| CERT_ENV),
         ]
         .into_iter()
         .flatten()
@@ -203,8 +196,25 @@ impl Inputs {
                 "under --sim the simulated project judges {given} with its own certificate, made for this run: a token your server signed cannot pass; pass --app-id and --cert-file with your project's App ID and the certificate that signed it, drop them to let the simulated project mint its own, or drop --sim to test against Agora"
             ));
         }
-        let mut inputs = Inputs {
-            app_id: None,
+        let mut inputs = Inputs::asked(asked, None, certificate, notes);
+        if let Some(template) = asked.token_server {
+            let channel = asked.channel.unwrap_or(world.channel()).to_string();
+            inputs.ask_token_server(template, &channel)?;
+        }
+        inputs.adopt_world(&world, env.now());
+        inputs.target = Target::Simulated(Arc::new(world));
+        Ok(inputs)
+    }
+
+    /// What the user gave, aimed at Agora until a simulated world is adopted.
+    fn asked(
+        asked: &Asked<'_>,
+        app_id: Option<&str>,
+        certificate: Option<Certificate>,
+        notes: Vec<String>,
+    ) -> Inputs {
+        Inputs {
+            app_id: app_id.map(str::to_string),
             certificate,
             token: asked.token.map(str::to_string),
             speaker_token: None,
@@ -213,14 +223,7 @@ impl Inputs {
             uid: asked.uid.map(str::to_string),
             target: Target::Agora,
             notes,
-        };
-        if let Some(template) = asked.token_server {
-            let channel = asked.channel.unwrap_or(world.channel()).to_string();
-            inputs.ask_token_server(template, &channel)?;
         }
-        inputs.adopt_world(&world, env.now());
-        inputs.target = Target::Simulated(Arc::new(world));
-        Ok(inputs)
     }
 
     /// Ask the user's token server for the run's tokens as their app does: a publisher token for

@@ -1,13 +1,16 @@
 //! agora-doctor: why an Agora voice app does not work, and proof that it does before a demo.
 //!
 //! One pipeline ([`run`]): read the process [`env::Env`] once; each command resolves its inputs
-//! against it ([`inputs::Inputs::resolve`]) and computes a typed report ([`report::Computed`]);
-//! then `run` alone chooses the renderer, redacts, writes, and maps the result to an exit code
-//! (see [`Outcome`]). Nothing else writes a command's result to stdout (`tests/all/pipeline.rs`).
+//! against it ([`inputs::Inputs::resolve`]) and computes its own typed report in a
+//! [`vocabulary::Computed`]; then `run` alone turns it into a [`document::Report`], chooses the
+//! renderer, redacts, writes, and maps the result to an exit code (see [`Outcome`]). The words every
+//! result is made of ([`vocabulary`]) sit at the bottom and name no command. Nothing else writes a
+//! command's result to stdout (`tests/all/pipeline.rs`).
 
 pub mod browser;
 pub mod cli;
 pub mod cli_docs;
+pub mod document;
 pub mod env;
 pub mod explain;
 pub mod inputs;
@@ -19,13 +22,16 @@ pub mod redact;
 pub mod render;
 pub mod report;
 pub mod scan;
+pub mod time;
 pub mod token;
 pub mod token_server;
+pub mod vocabulary;
 
-pub use report::Outcome;
+pub use vocabulary::Outcome;
 
+use document::{Format, Report};
 use redact::{Redactions, Redactor};
-use report::{Computed, Destination, Failure, Format, Redaction, Report};
+use vocabulary::{Computed, Destination, Failure, Redaction};
 
 /// Run one parsed command line and say how it ended.
 pub fn run(cli: cli::Cli) -> Outcome {
@@ -47,14 +53,21 @@ pub fn run(cli: cli::Cli) -> Outcome {
             return stream_tokens(args, &env, format, &ctx);
         }
     }
-    let computed = match cli.command {
-        cli::Command::Token(args) => token::command::compute(args, &env),
-        cli::Command::TokenServer(args) => token_server::compute(*args, &env),
-        cli::Command::Explain(args) => explain::command::compute(args, &env).map_err(Failure::from),
-        cli::Command::Probe(args) => probe::command::compute(*args, &env),
-        cli::Command::Join(args) => join::command::compute(args, &env),
-        cli::Command::Report(args) => report::command::compute(*args, &env),
-        cli::Command::Scan(args) => scan::command::compute(args, &env).map_err(Failure::from),
+    let computed: Result<Computed<Report>, Failure> = match cli.command {
+        cli::Command::Token(args) => token::command::compute(args, &env).map(Computed::into),
+        cli::Command::TokenServer(args) => token_server::compute(*args, &env).map(Computed::into),
+        cli::Command::Explain(args) => explain::command::compute(args, &env)
+            .map(Computed::into)
+            .map_err(Failure::from),
+        // The check list runs nothing: it is the registry, rendered.
+        cli::Command::Probe(args) if args.list_checks => Ok(checks()),
+        cli::Command::Probe(args) => probe::command::compute(*args, &env).map(Computed::into),
+        cli::Command::Join(args) => join::command::compute(args, &env).map(Computed::into),
+        cli::Command::Report(args) if args.probe.list_checks => Ok(checks()),
+        cli::Command::Report(args) => report::command::compute(*args, &env).map(Computed::into),
+        cli::Command::Scan(args) => scan::command::compute(args, &env)
+            .map(Computed::into)
+            .map_err(Failure::from),
         cli::Command::Completions(args) => Ok(text(cli_docs::completions(args.shell))),
         cli::Command::Man => Ok(text(cli_docs::man_page())),
     };
@@ -75,12 +88,20 @@ pub fn run(cli: cli::Cli) -> Outcome {
 /// which never appears in any output or error, whatever the command.
 fn redactor(redaction: Redaction, env: &env::Env) -> Redactor {
     redaction
-        .with(env.non_blank(env::CERT_ENV).map(str::to_owned))
+        .with(
+            env.certificate()
+                .filter(|c| !c.trim().is_empty())
+                .map(str::to_owned),
+        )
         .redactor()
 }
 
-fn text(text: String) -> Computed {
+fn text(text: String) -> Computed<Report> {
     Computed::new(Report::Text(text), Outcome::Ok)
+}
+
+fn checks() -> Computed<Report> {
+    Computed::new(Report::ProbeChecks, Outcome::Ok)
 }
 
 /// `token -`: each token's part rendered, redacted and written as soon as it is checked, so memory
@@ -129,7 +150,7 @@ fn stream_tokens(
                 self.env,
             ));
             if head.expectation.certificate == token::certificate::CertSource::Argument {
-                render::print_warning(token::command::CERT_ARGUMENT_WARNING);
+                render::print_warning(token::certificate::CERT_ARGUMENT_WARNING);
             }
             // Held until the first token is checked: a first line that is refused leaves stdout
             // empty, as every could-not-run does.
@@ -194,7 +215,7 @@ fn stream_tokens(
 /// Render, redact and write a computed document; a write failure other than a closed pipe is a
 /// could-not-run.
 fn write(
-    computed: Computed,
+    computed: Computed<Report>,
     format: Format,
     ctx: &render::OutputContext,
     redactor: &Redactor,

@@ -3,7 +3,7 @@
 //! through its real `dlopen` path, and it talks over real loopback TCP to the simulated relay in
 //! `agora-sim` (`sim/src/native.rs`), which validates tokens with `agora-token-core`.
 //!
-//! Behaviour follows `shared/research/native-sdk.md`: `connect` only starts a join; the outcome arrives
+//! Behaviour follows `docs/native-c-api.md`: `connect` only starts a join; the outcome arrives
 //! on the double's own worker thread as `on_connecting(0)` then `on_connected(1)` or
 //! `on_connection_failure(reason)`; remote users arrive as `on_user_joined`; `disconnect` ends with
 //! `on_disconnected(5)`. PCM pushed into a sender whose track is published goes to the relay, and audio
@@ -49,7 +49,7 @@ const POLL: Duration = Duration::from_millis(20);
 /// Largest PCM chunk accepted by `send` (60 ms of 48 kHz stereo).
 const MAX_SAMPLES: u32 = 48 * 60 * 2;
 
-// Agora values the double reports (native-sdk.md §4).
+// Agora values the double reports (`docs/native-c-api.md#connection-reasons`).
 const STATE_DISCONNECTED: c_int = 1;
 const STATE_CONNECTING: c_int = 2;
 const STATE_CONNECTED: c_int = 3;
@@ -99,7 +99,7 @@ unsafe fn c_str(p: *const c_char) -> Option<String> {
 
 /// Release-order violations seen so far (process-wide): a service released while objects created
 /// from it live, a track destroyed while published, a sender destroyed while its track lives. The
-/// documented order (native-sdk.md §3, step 12) never produces one; tests read this through
+/// documented order (`docs/native-c-api.md#functions-and-their-order`) never produces one; tests read this through
 /// `agora_sdk_double_order_violations`.
 static ORDER_VIOLATIONS: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
 

@@ -25,7 +25,7 @@ const WRITE_TIMEOUT: Duration = Duration::from_secs(2);
 /// First uid handed out when a client joins as `0` (server-assigned uid).
 const FIRST_ASSIGNED_UID: u32 = 10_000;
 
-/// Agora `CONNECTION_CHANGED_REASON_TYPE` values the relay answers with (`native-sdk.md` §4).
+/// Agora `CONNECTION_CHANGED_REASON_TYPE` values the relay answers with (`docs/native-c-api.md#connection-reasons`).
 pub mod reason {
     /// App ID not valid.
     pub const INVALID_APP_ID: i32 = 6;

@@ -8,6 +8,8 @@ use chromiumoxide::cdp::js_protocol::runtime::{
 };
 use serde::Serialize;
 
+use crate::vocabulary::Finding;
+
 /// The kind of a recorded line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -123,5 +125,29 @@ fn value_text(value: &serde_json::Value) -> String {
     match value {
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),
+    }
+}
+
+/// Attach the catalog's explanation of `printed` (if any) to `finding`.
+pub fn explained(finding: Finding, printed: &str) -> Finding {
+    match crate::explain::lookup(printed) {
+        Some(entry) => finding
+            .with_evidence(format!(
+                "agora-doctor explain {}: {}",
+                entry.key, entry.title
+            ))
+            .with_fix(entry.fix.clone()),
+        None => finding,
+    }
+}
+
+/// The first line of `text`, cut at 300 characters (a console line may hold a whole bundle).
+pub fn shorten(text: &str) -> String {
+    const MAX: usize = 300;
+    let first = text.lines().next().unwrap_or_default();
+    if first.chars().count() > MAX {
+        format!("{}…", first.chars().take(MAX).collect::<String>())
+    } else {
+        first.to_string()
     }
 }

@@ -11,10 +11,10 @@ use agora_sim::web::{MediaReceived, WebEdge};
 use serde_json::{json, Value};
 
 use super::{ConsoleEntry, Tab};
-use crate::report::{Finding, Status};
+use crate::vocabulary::{Finding, Status};
 use agora_token_core::words::count;
 
-/// Deadline of one step. The SDK retries an unreachable access point forever (web-sdk.md §1a), so
+/// Deadline of one step. The SDK retries an unreachable access point forever (`docs/probe-facts.md#web-sdk-join-sequence`), so
 /// a join that has not settled by then never will on its own.
 pub const STEP_TIMEOUT: Duration = Duration::from_secs(15);
 /// How long the track stays published before `unpublish`, so media really flows meanwhile.
@@ -64,15 +64,24 @@ impl FlowPlan {
 }
 
 /// One page call's result: the demo API's answer, or why there was none.
-enum Answer {
+pub(super) enum Answer {
     Ok(Value),
     Failed(String),
     Hung(String),
 }
 
 async fn call(tab: &Tab, expression: &str) -> (Answer, Duration) {
+    call_within(tab, expression, STEP_TIMEOUT).await
+}
+
+/// Evaluate one call of the demo API, waiting at most `deadline` for it to settle.
+pub(super) async fn call_within(
+    tab: &Tab,
+    expression: &str,
+    deadline: Duration,
+) -> (Answer, Duration) {
     let started = Instant::now();
-    let answer = match tab.eval(expression, STEP_TIMEOUT).await {
+    let answer = match tab.eval(expression, deadline).await {
         Ok(v) if v["ok"] == true => Answer::Ok(v),
         Ok(v) => match v["error"]["message"].as_str() {
             Some(message) => Answer::Failed(message.to_string()),
@@ -337,7 +346,7 @@ fn step_finding(key: &str, step: &str, answer: Answer, took: Duration, ok: &str)
 }
 
 fn failed(key: &str, step: &str, message: &str, took: Duration) -> Finding {
-    crate::probe::checks::browser::explained(
+    super::explained(
         Finding::new(key, Status::Fail, format!("{step} failed: {message}"))
             .with_evidence(format!("the SDK answered after {} ms", took.as_millis())),
         message,
@@ -408,7 +417,7 @@ pub(crate) fn console_errors(lines: &[ConsoleEntry], simulated: bool) -> Vec<Fin
         )
     };
     for text in &seen {
-        finding = finding.with_evidence(crate::probe::checks::browser::shorten(text));
+        finding = finding.with_evidence(super::shorten(text));
         if let Some(entry) = crate::explain::lookup(text) {
             finding = finding.with_evidence(format!(
                 "  agora-doctor explain {}: {}",

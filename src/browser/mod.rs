@@ -4,7 +4,7 @@
 //! Chromium is spawned by us (not by chromiumoxide) so that: it runs in its own process group, which
 //! [`Chromium`]'s `Drop` kills as a whole; and it is started through `setpriv --pdeathsig KILL`, so the
 //! kernel kills it even if this process dies by a signal it cannot handle (SIGKILL). chromiumoxide
-//! then attaches to the DevTools socket Chromium prints. Recipe and traps: `shared/research/browser-driver.md`.
+//! then attaches to the DevTools socket Chromium prints. Recipe and traps: `docs/probe-facts.md#driving-chromium`.
 
 mod console;
 pub mod demo_page;
@@ -29,7 +29,7 @@ use chromiumoxide::Page;
 use futures::StreamExt;
 use tokio::task::JoinHandle;
 
-pub use console::{ConsoleEntry, ConsoleKind};
+pub use console::{explained, shorten, ConsoleEntry, ConsoleKind};
 
 /// Where Debian and most distributions put Chromium; the real binary first, because Debian's
 /// `/usr/bin/chromium` wrapper adds flags of its own and prints shell errors in containers.

@@ -10,14 +10,14 @@
 
 use std::borrow::Borrow;
 use std::future::Future;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use agora_sim::web::WebEdge;
 use serde_json::{json, Value};
 
-use super::flow::FlowPlan;
+use super::flow::{call_within, Answer, FlowPlan};
 use super::{BrowserError, Tab};
-use crate::report::{Finding, Status};
+use crate::vocabulary::{Finding, Status};
 
 /// The tone A speaks (Hz): concert A, clear of mains hum and of Opus's band edges.
 pub const TONE_HZ: f64 = 440.0;
@@ -45,30 +45,9 @@ pub struct RoomPlan {
     pub b: FlowPlan,
 }
 
-/// One page call's result.
-enum Answer {
-    Ok(Value),
-    Failed(String),
-    Hung(String),
-}
-
+/// One page call, with a second more than the page's own step deadline so the page's answer wins.
 async fn call(tab: &Tab, expression: &str) -> (Answer, Duration) {
-    let started = Instant::now();
-    let answer = match tab
-        .eval(expression, STEP_TIMEOUT + Duration::from_secs(1))
-        .await
-    {
-        Ok(v) if v["ok"] == true => Answer::Ok(v),
-        Ok(v) => match v["error"]["message"].as_str() {
-            Some(message) => Answer::Failed(message.to_string()),
-            None => Answer::Hung(format!("the page answered {v}")),
-        },
-        Err(super::BrowserError::Timeout(d)) => {
-            Answer::Hung(format!("did not settle within {} s", d.as_secs()))
-        }
-        Err(e) => Answer::Hung(e.to_string()),
-    };
-    (answer, started.elapsed())
+    call_within(tab, expression, STEP_TIMEOUT + Duration::from_secs(1)).await
 }
 
 fn epoch_ms() -> u64 {
@@ -306,7 +285,7 @@ pub async fn run_opening<T: Borrow<Tab>>(
                 ));
             }
             Answer::Failed(message) => {
-                findings.push(crate::probe::checks::browser::explained(
+                findings.push(super::explained(
                     Finding::new(
                         "probe.browser.room_join",
                         Status::Fail,
@@ -372,7 +351,7 @@ pub async fn run_opening<T: Borrow<Tab>>(
             findings.push(f);
         }
         Answer::Failed(message) => {
-            findings.push(crate::probe::checks::browser::explained(
+            findings.push(super::explained(
                 Finding::new(
                     "probe.browser.room_publish",
                     Status::Fail,
@@ -454,10 +433,7 @@ pub async fn run_opening<T: Borrow<Tab>>(
                 .iter()
                 .filter(|l| l.kind.is_error())
             {
-                f = crate::probe::checks::browser::explained(
-                    f.with_evidence(crate::probe::checks::browser::shorten(&line.text)),
-                    &line.text,
-                );
+                f = super::explained(f.with_evidence(super::shorten(&line.text)), &line.text);
             }
             findings.push(f);
         }
@@ -647,7 +623,7 @@ fn step_finding(key: &str, step: &str, answer: Answer, took: Duration, ok: &str)
     match answer {
         Answer::Ok(_) => Finding::new(key, Status::Pass, ok.to_string())
             .with_evidence(format!("{} ms", took.as_millis())),
-        Answer::Failed(message) => crate::probe::checks::browser::explained(
+        Answer::Failed(message) => super::explained(
             Finding::new(key, Status::Fail, format!("{step} failed: {message}"))
                 .with_evidence(format!("the SDK answered after {} ms", took.as_millis())),
             &message,

@@ -4,7 +4,7 @@
 //! (`node_modules/agora-rtc-sdk-ng`, looked up from the working directory upwards, so the probe runs the
 //! very version their app ships); the SDK the npm package `agora-doctor` depends on (its launcher
 //! names it in [`PACKAGED_ENV`]); a copy downloaded earlier into the cache; a download through `npm`
-//! when it is on `PATH` (progress on stderr); otherwise nothing, with the one command that fixes it.
+//! when it is on `PATH` (its progress told to the caller); otherwise nothing, with the one command that fixes it.
 //!
 //! Under `--sim` the page joins through the simulated Web edge, which speaks the access point and
 //! gateway protocol of SDK 4.0–4.6 and of 4.24 (`sim/src/web.rs`, `docs/web-sdk-wire.md`); a
@@ -22,10 +22,9 @@ use crate::env::Env;
 
 /// The package name on npm.
 pub const PACKAGE: &str = "agora-rtc-sdk-ng";
-/// The version downloaded for `--sim`: the current one, which the simulated Web edge carries
-/// through the whole voice room (so does 4.3.0, the seed's).
-pub const SIM_VERSION: &str = CURRENT_VERSION;
-/// The version downloaded for the built-in page talking to Agora (pinned in fixtures/web's lock file).
+/// The version downloaded for the built-in page, talking to Agora or to the simulated Web edge
+/// (which carries it through the whole voice room, as it does the seed's 4.3.0); pinned in
+/// fixtures/web's lock file.
 pub const CURRENT_VERSION: &str = "4.24.8";
 /// `--web-sdk`'s environment variable.
 pub const FLAG_ENV: &str = "AGORA_DOCTOR_WEB_SDK";
@@ -145,23 +144,9 @@ impl Search {
         }
     }
 
-    /// The version a download fetches.
-    pub fn wanted_version(&self) -> &'static str {
-        if self.sim {
-            SIM_VERSION
-        } else {
-            CURRENT_VERSION
-        }
-    }
-
     /// Where a download of the wanted version goes.
     fn download_prefix(&self) -> Option<PathBuf> {
-        Some(
-            self.cache
-                .as_ref()?
-                .join("web-sdk")
-                .join(self.wanted_version()),
-        )
+        Some(self.cache.as_ref()?.join("web-sdk").join(CURRENT_VERSION))
     }
 
     /// Where a failed download of the wanted version is remembered.
@@ -170,7 +155,7 @@ impl Search {
             self.cache
                 .as_ref()?
                 .join("web-sdk")
-                .join(format!("{}.failed", self.wanted_version())),
+                .join(format!("{}.failed", CURRENT_VERSION)),
         )
     }
 }
@@ -417,7 +402,7 @@ fn same_dir(a: Option<&Path>, b: Option<&Path>) -> bool {
 
 /// The command that installs the wanted version where [`find`] looks next time.
 pub fn fix_command(search: &Search) -> String {
-    let package = format!("{PACKAGE}@{}", search.wanted_version());
+    let package = format!("{PACKAGE}@{CURRENT_VERSION}");
     match (&search.npm, search.download_prefix()) {
         (None, _) => format!(
             "install npm (Debian/Ubuntu: `sudo apt-get install npm`) and run again (the Web SDK is then downloaded once), or `npm install {package}` in your project, or pass --web-sdk PATH"
@@ -441,9 +426,21 @@ fn shell_quote(text: &str) -> String {
     }
 }
 
+/// What the search says while it works: only a download is slow enough to be shown (the caller
+/// decides how; the search itself prints nothing).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Download {
+    /// A download started: what, and into which folder.
+    Started(String),
+    /// It advanced: requests answered and seconds spent.
+    Advanced(String),
+    /// It ended: `done`, or `failed: …`.
+    Finished(String),
+}
+
 /// [`find`], then a download through `npm` into the cache when npm is there. Blocking (the
-/// download runs `npm`); progress goes to stderr.
-pub fn resolve(search: &Search) -> Result<WebSdk, Missing> {
+/// download runs `npm`); `told` hears how the download goes.
+pub fn resolve(search: &Search, told: &dyn Fn(Download)) -> Result<WebSdk, Missing> {
     let passed_over = match find(search) {
         Ok(sdk) => return Ok(sdk),
         Err(why) => why,
@@ -480,7 +477,7 @@ pub fn resolve(search: &Search) -> Result<WebSdk, Missing> {
             format!("no Agora Web SDK, and {lacking}"),
         ));
     };
-    let package = format!("{PACKAGE}@{}", search.wanted_version());
+    let package = format!("{PACKAGE}@{CURRENT_VERSION}");
     // A download that failed a moment ago fails again: say so at once instead of waiting for npm.
     if let Some(failed) = Failed::read(&failure_file).filter(|f| f.fresh(search.now)) {
         let retry_at = failed.at + RETRY_AFTER_SECS;
@@ -501,16 +498,16 @@ pub fn resolve(search: &Search) -> Result<WebSdk, Missing> {
         );
         return Err(m);
     }
-    let progress = crate::render::Progress::start(&format!(
+    told(Download::Started(format!(
         "downloading Agora Web SDK {} with npm into {} (once; later runs use this copy)",
-        search.wanted_version(),
+        CURRENT_VERSION,
         prefix.display()
-    ));
-    let installed = npm_install(npm, &prefix, &package, &progress);
-    progress.finish(match &installed {
+    )));
+    let installed = npm_install(npm, &prefix, &package, told);
+    told(Download::Finished(match &installed {
         Ok(()) => "done".to_string(),
         Err(e) => format!("failed: {}", e.short),
-    });
+    }));
     if let Err(e) = installed {
         Failed {
             at: search.now,
@@ -622,13 +619,12 @@ impl NpmLog {
 
 /// `npm install --prefix PREFIX PACKAGE`, bounded: npm gets [`CONNECT_TIMEOUT`] for its first
 /// answer from the registry, [`STALL_TIMEOUT`] between answers and [`DOWNLOAD_TIMEOUT`] in all,
-/// and no retries of its own. Its output is read, not shown: `progress` counts the answers on one
-/// line, and npm's error (if any) becomes the reason.
+/// and no retries of its own. Its output is read, not shown: `told` hears the answers counted, and npm's error (if any) becomes the reason.
 fn npm_install(
     npm: &Path,
     prefix: &Path,
     package: &str,
-    progress: &crate::render::Progress,
+    told: &dyn Fn(Download),
 ) -> Result<(), NpmFailure> {
     use std::io::BufRead as _;
     use std::sync::mpsc;
@@ -711,11 +707,11 @@ fn npm_install(
             log.read_line(&line);
             if log.fetched > before {
                 last_answer = Instant::now();
-                progress.update(&format!(
+                told(Download::Advanced(format!(
                     "{} answered, {:.0} s",
                     agora_token_core::words::count(log.fetched as u64, "request"),
                     started.elapsed().as_secs_f64()
-                ));
+                )));
             }
         }
         match child.try_wait() {
@@ -814,8 +810,8 @@ mod tests {
         package(project.path(), "4.22.0", true);
         let cache = tempfile::tempdir().unwrap();
         package(
-            &cache.path().join("web-sdk").join(SIM_VERSION),
-            SIM_VERSION,
+            &cache.path().join("web-sdk").join(CURRENT_VERSION),
+            CURRENT_VERSION,
             true,
         );
         let found = find(&Search {
@@ -862,7 +858,7 @@ mod tests {
             flag: Some(other.path().join("nowhere")),
             ..search
         };
-        let missing = resolve(&wrong).unwrap_err();
+        let missing = resolve(&wrong, &|_| {}).unwrap_err();
         assert!(missing.why.contains("--web-sdk"), "{missing:?}");
     }
 
@@ -889,7 +885,7 @@ mod tests {
             sim: true,
             ..Search::default()
         };
-        let missing = resolve(&search).unwrap_err();
+        let missing = resolve(&search, &|_| {}).unwrap_err();
         assert!(
             missing.fix.contains("sudo apt-get install npm"),
             "{missing:?}"
@@ -938,7 +934,7 @@ mod tests {
             now: 1_800_000_000,
             ..Search::default()
         };
-        let first = resolve(&search).unwrap_err();
+        let first = resolve(&search, &|_| {}).unwrap_err();
         assert_eq!(first.short, "npm could not reach its registry", "{first:?}");
         assert!(first.why.contains("ECONNREFUSED 127.0.0.1:9"), "{first:?}");
         let runs = || {
@@ -952,17 +948,20 @@ mod tests {
             now: search.now + 600,
             ..search.clone()
         };
-        let second = resolve(&later).unwrap_err();
+        let second = resolve(&later, &|_| {}).unwrap_err();
         assert_eq!(runs(), 1, "npm was called again");
         assert!(second.why.contains("10 min ago"), "{second:?}");
         assert!(second.why.contains("ECONNREFUSED"), "{second:?}");
         assert!(second.fix.contains("delete"), "{second:?}");
         // After a while (or with the clock moved back) npm is tried again.
         for now in [search.now + RETRY_AFTER_SECS, search.now - 1] {
-            resolve(&Search {
-                now,
-                ..search.clone()
-            })
+            resolve(
+                &Search {
+                    now,
+                    ..search.clone()
+                },
+                &|_| {},
+            )
             .unwrap_err();
         }
         assert_eq!(runs(), 3);

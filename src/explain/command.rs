@@ -7,13 +7,44 @@ use crate::explain::{log, reader, resolve, suggest};
 use std::io::Read;
 
 use crate::logfile::{self, LogError};
-use crate::report::{Computed, Redaction, Report};
-use crate::Outcome;
+use crate::vocabulary::{Computed, Outcome, Redaction};
+
+/// What `explain` found: an entry, the nearest entries, the list, or a log read.
+#[derive(Debug)]
+pub enum Explained {
+    /// `explain QUERY`.
+    Entry {
+        /// The query as given.
+        query: String,
+        /// What it resolved to.
+        resolution: crate::explain::query::Resolution,
+        /// What the paste says about itself (product, platform, SDK, codes …).
+        recognised: reader::Recognised,
+    },
+    /// `explain QUERY` when no entry fits exactly but the paste was recognised (exit 1).
+    Unmatched {
+        /// The query as given.
+        query: String,
+        /// What the paste says about itself.
+        recognised: reader::Recognised,
+        /// The nearest entries, best first, each with why.
+        nearest: Vec<reader::Nearest>,
+    },
+    /// `explain --list`.
+    List,
+    /// `explain --log`.
+    Log {
+        /// The log's name (`<stdin>` for `-`).
+        source: String,
+        /// What the reading found.
+        log: Box<log::LogReading>,
+    },
+}
 
 /// Compute the command's document, or say why it could not run.
-pub fn compute(args: ExplainArgs, env: &Env) -> Result<Computed, String> {
+pub fn compute(args: ExplainArgs, env: &Env) -> Result<Computed<Explained>, String> {
     if args.list {
-        Ok(Computed::new(Report::ExplainList, Outcome::Ok))
+        Ok(Computed::new(Explained::List, Outcome::Ok))
     } else if let Some(path) = &args.log {
         // Read once through the decoder (gzip, byte-order marks, UTF-16), then one streaming scan.
         let (source, scanned) = logfile::with_log(path, env, |log| {
@@ -32,7 +63,7 @@ pub fn compute(args: ExplainArgs, env: &Env) -> Result<Computed, String> {
             Outcome::Ok
         };
         let mut computed = Computed::new(
-            Report::ExplainLog {
+            Explained::Log {
                 source,
                 log: Box::new(report),
             },
@@ -71,7 +102,7 @@ pub fn compute(args: ExplainArgs, env: &Env) -> Result<Computed, String> {
         match resolved {
             Some(resolution) => {
                 let mut computed = Computed::new(
-                    Report::ExplainEntry {
+                    Explained::Entry {
                         query,
                         resolution,
                         recognised,
@@ -92,7 +123,7 @@ pub fn compute(args: ExplainArgs, env: &Env) -> Result<Computed, String> {
                     // but not explained"), rather than "nothing matches".
                     let nearest = reader::nearest(&query, &recognised);
                     let mut computed = Computed::new(
-                        Report::ExplainUnmatched {
+                        Explained::Unmatched {
                             query,
                             recognised,
                             nearest,

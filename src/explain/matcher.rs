@@ -181,11 +181,11 @@ impl Matcher {
 
     /// The entries one line is about, most specific first; empty when it mentions none.
     ///
-    /// Rule (errors.md §3's parse order, generalised): message texts beat everything; a text lying
+    /// Rule (the order of `docs/error-messages.md#reading-a-pasted-line`, generalised): message texts beat everything; a text lying
     /// inside a longer matched text is dropped (`TOKEN_EXPIRE: dynamic key expired` beats `dynamic key
     /// expired`); several distinct texts (services joined with ` | `) are all reported, left to right.
     /// With no text, the paste shapes decide ([`super::shape::answer`]): a labelled error number, then
-    /// the innermost (rightmost) code literal, as errors.md says to take the innermost
+    /// the innermost (rightmost) code literal, as that section says to take the innermost
     /// `AgoraRTCError <CODE>`, or an SDK enum member, then reasons, then states.
     pub fn classify(&self, line: &[u8]) -> Vec<usize> {
         self.classify_detailed(line).entries

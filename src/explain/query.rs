@@ -37,7 +37,7 @@ pub struct Resolution {
     pub language: Option<&'static str>,
 }
 
-/// Spelling prefixes the SDKs put in front of the same constant (errors.md §1): stripping them gives
+/// Spelling prefixes the SDKs put in front of the same constant (`docs/error-messages.md#spellings-of-one-constant`): stripping them gives
 /// `invalid_token` → `ERR_INVALID_TOKEN`.
 const PREFIXES: [&str; 8] = [
     "AGORA_ERROR_CODE_",

@@ -17,11 +17,10 @@ use crate::cli::join::{JoinArgs, SimFault};
 use crate::env::Env;
 use crate::inputs::{given_secrets, Asked, Inputs};
 use crate::native::loader::ENV_VAR;
-use crate::report::{Computed, Failure, Redaction, Report};
-use crate::Outcome;
+use crate::vocabulary::{outcome_of, Computed, Failure, Outcome, Redaction};
 
 /// Compute the command's report (running the cycle), or say why it could not run.
-pub fn compute(args: JoinArgs, env: &Env) -> Result<Computed, Failure> {
+pub fn compute(args: JoinArgs, env: &Env) -> Result<Computed<JoinReport>, Failure> {
     // Evidence may quote the SDK and the edge, which may quote the token: redacted like a report.
     let redaction = Redaction::Public(given_secrets(
         &Asked {
@@ -45,7 +44,7 @@ pub fn compute(args: JoinArgs, env: &Env) -> Result<Computed, Failure> {
     drop(prepared.world);
     report.notes = prepared.notes;
     let outcome = outcome(&report);
-    let mut computed = Computed::new(Report::Join(report), outcome);
+    let mut computed = Computed::new(report, outcome);
     computed.redaction = redaction;
     Ok(computed)
 }
@@ -53,7 +52,7 @@ pub fn compute(args: JoinArgs, env: &Env) -> Result<Computed, Failure> {
 /// The exit outcome of a report: as in `probe`, a skip (nothing tried, e.g. no SDK found) is not a
 /// failure; fail/error = findings.
 pub fn outcome(report: &JoinReport) -> Outcome {
-    crate::report::outcome_of([&report.finding], false)
+    outcome_of([report.finding.status], false)
 }
 
 /// Options plus whatever must stay alive while they are used.

@@ -19,15 +19,10 @@ use crate::native::{
     AudioTrack, ConnEvent, Connection, ConnectionRole, LoadError, PcmSender, Sdk, SdkSource,
     Service, SessionError,
 };
-use crate::report::{Finding, Status};
+use crate::vocabulary::{Finding, Status};
 
 /// Version of the `--json` document.
 pub const SCHEMA: &str = "agora-doctor/join/v2";
-/// Default wait for `on_connected` / `on_connection_failure` (the SDK itself retries for 20 minutes;
-/// a probe needs its own deadline).
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// Default length of the published tone.
-pub const DEFAULT_TONE: Duration = Duration::from_secs(2);
 /// Extra time the listener gets after the last frame was sent (relay and SDK buffering).
 pub const HEAR_GRACE: Duration = Duration::from_millis(600);
 /// Wait for `on_disconnected` after `disconnect`.
@@ -351,7 +346,7 @@ pub fn refusal_finding(
 /// wrong). The certificate is not needed: channel, uid, App ID and expiry are read from the token.
 fn token_evidence(token: &str, opts: &JoinOptions) -> Vec<String> {
     use agora_token_core::{check, Expectation, User};
-    let now = agora_clock::unix();
+    let now = crate::env::unix(crate::env::clock());
     let expectation = Expectation {
         channel: Some(opts.channel.clone()),
         user: opts.uid.parse().ok().map(User::Uid),

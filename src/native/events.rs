@@ -11,7 +11,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::ffi::*;
 
-/// Agora `CONNECTION_CHANGED_REASON_TYPE` values the join cycle looks at (native-sdk.md §4).
+/// Agora `CONNECTION_CHANGED_REASON_TYPE` values the join cycle looks at (`docs/native-c-api.md#connection-reasons`).
 pub mod reason {
     /// Establishing the connection.
     pub const CONNECTING: i32 = 0;

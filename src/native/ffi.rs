@@ -1,5 +1,5 @@
 //! C types of Agora's native SDK C API (4.4.32 family), written from the header facts in
-//! `shared/research/native-sdk.md` (`agora_service.h`, `agora_rtc_conn.h`, `agora_media_base.h`,
+//! `docs/native-c-api.md` (`agora_service.h`, `agora_rtc_conn.h`, `agora_media_base.h`,
 //! `agora_local_user.h`) and checked by layout tests. Shared verbatim with the SDK double.
 //!
 //! Only plain data and function-pointer types live here: no code runs.
@@ -265,7 +265,7 @@ pub struct AudioFrameObserver {
     pub on_get_ear_monitoring_audio_frame_param: Option<ParamFn>,
 }
 
-// The C API's function types, one per symbol the binding resolves (signatures from native-sdk.md §3).
+// The C API's function types, one per symbol the binding resolves (signatures from `docs/native-c-api.md#functions-and-their-order`).
 // Counts are `uint32_t` as in the 4.4.32 headers (the Go SDK passes `C.uint`); older builds declared
 // some as `size_t` and are not targeted.
 

@@ -13,12 +13,12 @@ use super::ffi::*;
 
 /// The library file name of Agora's Linux server SDK.
 pub const LIBRARY_NAME: &str = "libagora_rtc_sdk.so";
-/// Companion library the Python SDK loads before the main one (native-sdk.md §1).
+/// Companion library the Python SDK loads before the main one (`docs/native-c-api.md#library-files-and-versions`).
 pub const COMPANION_NAME: &str = "libaosl.so";
-/// The SDK family whose C ABI this binding is written for (native-sdk.md §1: 4.4.32.150 … .174).
+/// The SDK family whose C ABI this binding is written for (`docs/native-c-api.md#library-files-and-versions`: 4.4.32.150 … .174).
 pub const TARGET_FAMILY: (u32, u32, u32) = (4, 4, 32);
 /// Files beside the library (or its parent directory) that record the SDK build: the Python SDK's
-/// `version.txt` and the Go SDK's `sdk_version` (native-sdk.md §1).
+/// `version.txt` and the Go SDK's `sdk_version` (`docs/native-c-api.md#library-files-and-versions`).
 pub const VERSION_FILES: [&str; 2] = ["version.txt", "sdk_version"];
 /// The environment variable naming the library (a file or the directory holding it).
 pub const ENV_VAR: &str = "AGORA_SDK_LIB";

@@ -67,7 +67,7 @@ pub struct Service {
     sdk: Arc<Sdk>,
     handle: NonNull<c_void>,
     factory: Option<NonNull<c_void>>,
-    // The SDK may keep the App ID pointer for the service's life (native-sdk.md §3).
+    // The SDK may keep the App ID pointer for the service's life (`docs/native-c-api.md#functions-and-their-order`).
     _app_id: CString,
 }
 

@@ -15,8 +15,7 @@ use crate::browser::web_sdk;
 use crate::cli::ProbeArgs;
 use crate::env::Env;
 use crate::inputs::{given_secrets, uid_text, Asked, InputError, Inputs, Target};
-use crate::report::{Computed, Failure, Redaction, Report};
-use crate::Outcome;
+use crate::vocabulary::{Computed, Failure, Outcome, Redaction};
 
 /// A bad input that stops the run before any check (exit 2).
 #[derive(Debug, thiserror::Error)]
@@ -46,10 +45,7 @@ pub enum ProbeError {
 }
 
 /// Compute the command's document: the check list (`--list-checks`, nothing runs) or a probe run.
-pub fn compute(args: ProbeArgs, env: &Env) -> Result<Computed, Failure> {
-    if args.list_checks {
-        return Ok(Computed::new(Report::ProbeChecks, Outcome::Ok));
-    }
+pub fn compute(args: ProbeArgs, env: &Env) -> Result<Computed<ProbeReport>, Failure> {
     // Evidence may quote the SDK, the edge and the page, which may quote the token: the output is
     // redacted like a report, and so is an error.
     let redaction = Redaction::Public(given_secrets(&asked(&args), env));
@@ -57,12 +53,8 @@ pub fn compute(args: ProbeArgs, env: &Env) -> Result<Computed, Failure> {
         message: e.to_string(),
         redaction: redaction.clone(),
     })?;
-    let outcome = if report.exit_code == 0 {
-        Outcome::Ok
-    } else {
-        Outcome::Findings
-    };
-    let mut computed = Computed::new(Report::Probe(report), outcome);
+    let outcome = Outcome::findings_if(report.exit_code != 0);
+    let mut computed = Computed::new(report, outcome);
     computed.redaction = redaction;
     Ok(computed)
 }
@@ -286,7 +278,7 @@ fn simulated_context(
         .get_or_insert_with(|| world.channel().to_string())
         .clone();
     if inputs.token.is_none() {
-        let now = agora_clock::unix();
+        let now = crate::env::unix(crate::env::clock());
         inputs.token = Some(world.mint(&channel, &uid_text(inputs.uid.as_deref()), now));
         inputs.token_minted = true;
     }

@@ -64,7 +64,7 @@ pub struct ProbeInputs {
 pub struct DeviceOptions {
     /// Capture this long in total.
     pub capture: Duration,
-    /// Drop this much from the start (first buffers are often empty or ramping, probe.md §4.5).
+    /// Drop this much from the start (first buffers are often empty or ramping, `docs/probe-facts.md#capturing-from-a-microphone`).
     pub discard: Duration,
     /// Capture from this device (a cpal/ALSA name) instead of the default one.
     pub device: Option<String>,
@@ -109,7 +109,7 @@ pub struct ProbeContext {
     pub devices: DeviceOptions,
     /// Set under `--sim`.
     pub sim: Option<SimInfo>,
-    /// This machine's clock (tests may fix it).
+    /// The tool's clock ([`crate::env::clock`]; tests may fix it).
     pub now: fn() -> SystemTime,
 }
 
@@ -128,6 +128,11 @@ impl ProbeInputs {
 }
 
 impl ProbeContext {
+    /// Unix seconds now on the context's clock.
+    pub fn unix_now(&self) -> u64 {
+        crate::env::unix((self.now)())
+    }
+
     /// When `--url` was filled in by `--sim` (no URL given), the words saying so.
     pub fn url_note(&self) -> Option<String> {
         let sim = self.sim.as_ref()?;
@@ -169,7 +174,7 @@ impl ProbeContext {
             extra_roots,
             devices: DeviceOptions::default(),
             sim: None,
-            now: agora_clock::now,
+            now: crate::env::clock,
         }
     }
 }

@@ -15,8 +15,10 @@
 //! 2. Add one `pub const SPEC: CheckSpec = CheckSpec { id: "join", title, inputs, budget, run }` next to
 //!    it (see [`clock::SPEC`]) and one line in [`CHECKS`] below, at the place it should be shown.
 //! 3. Inputs it needs that are not in [`context::ProbeInputs`] yet: add a field there and a flag in
-//!    `src/cli/probe.rs`. A check takes endpoints from the profile and tokens from the inputs; it does
-//!    not ask whether the run is simulated.
+//!    `src/cli/probe.rs`. A check takes endpoints from the profile and tokens from the inputs; what
+//!    only a simulated run has (the simulated Web edge, the SDK double) it finds in `ctx.sim`, and
+//!    today the clock, network, join and browser checks still branch on it (`tests/all/pipeline.rs`
+//!    counts those branches so that they only shrink).
 //!
 //! Nothing else changes: `--only`, `--list-checks`, JSON, exit codes and the spinner follow the
 //! registry.
@@ -38,7 +40,7 @@ pub use context::{Certificate, ProbeContext, ProbeInputs};
 pub use profile::{Endpoint, Profile, Timeouts};
 pub use runner::{run_checks, CheckOutput, CheckReport, CheckSpec};
 
-use crate::report::Status;
+use crate::vocabulary::{outcome_of, Tally};
 
 /// Every check, in the order reports show them.
 pub const CHECKS: &[CheckSpec] = &[
@@ -72,7 +74,7 @@ pub struct ProbeReport {
     /// Checks in declared order.
     pub checks: Vec<CheckReport>,
     /// How many checks ended with each status.
-    pub counts: Counts,
+    pub counts: Tally,
     /// Wall time of the whole run (all checks concurrently), in milliseconds.
     pub wall_ms: u64,
     /// The exit code this report leads to (0, 1).
@@ -80,21 +82,6 @@ pub struct ProbeReport {
     /// What the input resolution decided that the user should know (e.g. `--sim` ignored
     /// `AGORA_APP_ID` and `AGORA_APP_CERTIFICATE`).
     pub notes: Vec<String>,
-}
-
-/// Number of checks per status.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Counts {
-    /// Passed.
-    pub pass: usize,
-    /// Warned.
-    pub warn: usize,
-    /// Failed.
-    pub fail: usize,
-    /// Skipped.
-    pub skip: usize,
-    /// Errored.
-    pub error: usize,
 }
 
 impl ProbeReport {
@@ -106,21 +93,9 @@ impl ProbeReport {
         checks: Vec<CheckReport>,
         wall: std::time::Duration,
     ) -> Self {
-        let mut counts = Counts::default();
-        for c in &checks {
-            match c.status {
-                Status::Pass => counts.pass += 1,
-                Status::Warn => counts.warn += 1,
-                Status::Fail => counts.fail += 1,
-                Status::Skip => counts.skip += 1,
-                Status::Error => counts.error += 1,
-            }
-        }
-        let exit_code = if checks.iter().any(|c| c.status.fails(strict)) {
-            1
-        } else {
-            0
-        };
+        let statuses = || checks.iter().map(|c| c.status);
+        let counts = Tally::of(statuses());
+        let exit_code = outcome_of(statuses(), strict).code();
         ProbeReport {
             schema: SCHEMA,
             simulated,

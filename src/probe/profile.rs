@@ -5,12 +5,12 @@ use std::fmt;
 use std::time::Duration;
 
 /// Web SDK 4.24.8 default config `WEBCS_DOMAIN`: the access points a join asks first
-/// (read from the npm bundle, `shared/research/probe.md` §1.2).
+/// (read from the npm bundle, `docs/probe-facts.md#what-web-sdk-4248-contacts`).
 pub const WEB_ACCESS_POINTS: &[&str] = &["webrtc2-ap-web-1.agora.io", "webrtc2-2.ap.sd-rtn.com"];
-/// Web SDK 4.24.8 `WEBCS_DOMAIN_BACKUP_LIST` (probe.md §1.2).
+/// Web SDK 4.24.8 `WEBCS_DOMAIN_BACKUP_LIST` (`docs/probe-facts.md#what-web-sdk-4248-contacts`).
 pub const WEB_ACCESS_POINT_BACKUPS: &[&str] =
     &["webrtc2-ap-web-3.agora.io", "webrtc2-4.ap.sd-rtn.com"];
-/// Web SDK 4.24.8 event report, log upload, cloud proxy and SDP endpoints (probe.md §1.2).
+/// Web SDK 4.24.8 event report, log upload, cloud proxy and SDP endpoints (`docs/probe-facts.md#what-web-sdk-4248-contacts`).
 pub const WEB_SERVICE_HOSTS: &[&str] = &[
     "statscollector-1.agora.io",
     "logservice.agora.io",
@@ -22,20 +22,16 @@ pub const HTTPS_PORT: u16 = 443;
 /// Plain HTTP, also on the firewall page's TCP list (used only to read the time when TLS fails).
 pub const HTTP_PORT: u16 = 80;
 /// Agora publishes no STUN server; one public STUN server proves generic UDP egress, which is as
-/// far as a check without a join can go (probe.md §1.3). Google's is the most widely reachable.
+/// far as a check without a join can go (`docs/probe-facts.md#what-a-cli-can-test`). Google's is the most widely reachable.
 pub const STUN_SERVER: &str = "stun.l.google.com:19302";
 /// The firewall rules Agora's firewall page asks for (docs.agora.io/en/introduction/firewall,
-/// read 2026-11-25; probe.md §1.1). Quoted in fixes when a step fails.
+/// read 2026-11-25; `docs/probe-facts.md#firewall-rules`). Quoted in fixes when a step fails.
 pub const FIREWALL_DOMAINS: &str = ".agora.io, .edge.agora.io, .sd-rtn.com, .edge.sd-rtn.com";
 /// TCP ports of the Web SDK rule (firewall page).
 pub const FIREWALL_TCP_PORTS: &str =
     "80, 443, 3433, 3478, 4700-5000, 5668, 5669, 6080, 6443, 8667, 9667";
 /// UDP ports of the Web SDK rule (firewall page, SDK 2.9.0 and later).
 pub const FIREWALL_UDP_PORTS: &str = "3478, 4700-5000";
-/// Environment variable overriding the HTTPS endpoints (comma-separated HOST:PORT), like `--edge`.
-pub const ENV_EDGE: &str = "AGORA_DOCTOR_EDGE";
-/// Environment variable overriding the STUN/UDP endpoint (HOST:PORT), like `--stun`.
-pub const ENV_STUN: &str = "AGORA_DOCTOR_STUN";
 
 /// One host and port.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -171,7 +167,7 @@ pub struct Timeouts {
 
 impl Timeouts {
     /// Against the real Agora edge. The Web SDK gives an access point 5 s (`HTTP_CONNECT_TIMEOUT`
-    /// 5000 ms, probe.md §1.2); 3 s per step keeps a whole run short while staying well above
+    /// 5000 ms, `docs/probe-facts.md#what-web-sdk-4248-contacts`); 3 s per step keeps a whole run short while staying well above
     /// normal intercontinental latencies.
     pub const REAL: Timeouts = Timeouts {
         dns: Duration::from_secs(3),
@@ -210,7 +206,7 @@ pub struct Profile {
     /// The HTTPS endpoint the clock check reads `Date` from.
     pub clock: Endpoint,
     /// Plain HTTP on the same host, read when TLS fails because of the time (a clock off by days
-    /// makes every certificate look expired; probe.md §2.1). Agora's TCP list includes port 80.
+    /// makes every certificate look expired; `docs/probe-facts.md#clock-and-tokens`). Agora's TCP list includes port 80.
     pub clock_http: Option<Endpoint>,
     /// The STUN endpoint the UDP step asks for a Binding.
     pub stun: Endpoint,

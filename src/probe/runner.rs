@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use super::context::ProbeContext;
-use crate::report::{Finding, Status};
+use crate::vocabulary::{Finding, Status};
 
 /// A check's future.
 pub type CheckFuture = Pin<Box<dyn Future<Output = CheckOutput> + Send + 'static>>;

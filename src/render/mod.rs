@@ -10,13 +10,15 @@ pub mod token_server;
 use std::io::{self, Write};
 
 pub mod probe;
+pub mod progress;
 pub mod report;
 pub mod scan;
 pub mod style;
 
 use crate::cli::ColorChoice;
+use crate::document::{Format, Report};
 use crate::env::Env;
-use crate::report::{Format, Report};
+use crate::explain::command::Explained;
 
 pub mod join;
 
@@ -28,26 +30,28 @@ pub fn render(report: &Report, format: Format, ctx: &OutputContext) -> String {
         Report::Token(r) => token::human(r, ctx),
         Report::TokenBuild(b) if json => token::build_json(b),
         Report::TokenBuild(b) => token::build_human(b),
-        Report::ExplainEntry {
-            query,
-            resolution,
-            recognised,
-        } if json => explain::entry_json(query, resolution, recognised),
-        Report::ExplainEntry { resolution, .. } => explain::entry_human(resolution, ctx),
-        Report::ExplainUnmatched {
-            query,
-            recognised,
-            nearest,
-        } if json => explain::unmatched_json(query, recognised, nearest),
-        Report::ExplainUnmatched {
-            recognised,
-            nearest,
-            ..
-        } => explain::unmatched_human(recognised, nearest, ctx),
-        Report::ExplainList if json => explain::list_json(crate::explain::catalog()),
-        Report::ExplainList => explain::list_human(crate::explain::catalog(), ctx),
-        Report::ExplainLog { source, log } if json => explain_log::json(source, log),
-        Report::ExplainLog { source, log } => explain_log::human(source, log, ctx),
+        Report::Explain(e) => match e {
+            Explained::Entry {
+                query,
+                resolution,
+                recognised,
+            } if json => explain::entry_json(query, resolution, recognised),
+            Explained::Entry { resolution, .. } => explain::entry_human(resolution, ctx),
+            Explained::Unmatched {
+                query,
+                recognised,
+                nearest,
+            } if json => explain::unmatched_json(query, recognised, nearest),
+            Explained::Unmatched {
+                recognised,
+                nearest,
+                ..
+            } => explain::unmatched_human(recognised, nearest, ctx),
+            Explained::List if json => explain::list_json(crate::explain::catalog()),
+            Explained::List => explain::list_human(crate::explain::catalog(), ctx),
+            Explained::Log { source, log } if json => explain_log::json(source, log),
+            Explained::Log { source, log } => explain_log::human(source, log, ctx),
+        },
         Report::Probe(r) if json => probe::json(r),
         Report::Probe(r) if ctx.quiet => probe::quiet(r),
         Report::Probe(r) => probe::human(r, ctx),
@@ -136,54 +140,4 @@ pub fn print_note(message: &str) {
 pub fn print_warning(message: &str) {
     let message = style::escape_controls(message, false);
     let _ = writeln!(io::stderr(), "{message}");
-}
-
-/// One progress line on stderr for slow work: rewritten in place on a terminal as the work
-/// advances, otherwise printed once when it starts and once when it ends (a log keeps two lines,
-/// not one per step).
-pub struct Progress {
-    message: String,
-    terminal: bool,
-}
-
-impl Progress {
-    /// Say that `message` started.
-    pub fn start(message: &str) -> Progress {
-        use std::io::IsTerminal as _;
-        // A path in the message may hold control characters: they are shown, not obeyed.
-        let message = style::escape_controls(message, false);
-        let p = Progress {
-            message: message.to_string(),
-            terminal: io::stderr().is_terminal(),
-        };
-        let _ = write!(io::stderr(), "agora-doctor: {message}…");
-        if !p.terminal {
-            let _ = writeln!(io::stderr());
-        }
-        p
-    }
-
-    /// Show how far it got (on a terminal only).
-    pub fn update(&self, status: &str) {
-        if self.terminal {
-            let _ = write!(
-                io::stderr(),
-                "\r\x1b[Kagora-doctor: {}… {status}",
-                self.message
-            );
-        }
-    }
-
-    /// Say how it ended.
-    pub fn finish(&self, outcome: String) {
-        if self.terminal {
-            let _ = writeln!(
-                io::stderr(),
-                "\r\x1b[Kagora-doctor: {}: {outcome}",
-                self.message
-            );
-        } else {
-            let _ = writeln!(io::stderr(), "agora-doctor: {}: {outcome}", self.message);
-        }
-    }
 }

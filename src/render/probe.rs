@@ -6,12 +6,12 @@ use std::fmt::Write as _;
 use colored::Colorize;
 use serde::Serialize;
 
-use super::style::{mark_word, plural};
+use super::style::{mark_word, plural, problems, Problems};
 use super::OutputContext;
 use crate::probe::checks::browser::NOT_RUN_KEYS;
 use crate::probe::runner::CheckSpec;
 use crate::probe::ProbeReport;
-use crate::report::{Finding, Status};
+use crate::vocabulary::{Finding, Status};
 
 fn write_finding_body(out: &mut String, f: &Finding, indent: &str) {
     for line in &f.evidence {
@@ -26,32 +26,20 @@ fn write_finding_body(out: &mut String, f: &Finding, indent: &str) {
 /// run used the simulated edge, a test double).
 pub fn summary_line(report: &ProbeReport) -> String {
     let c = &report.counts;
-    let problems = c.fail + c.warn + c.error;
     let time = format!("{:.2} s", report.wall_ms as f64 / 1000.0);
-    let summary = if problems == 0 {
-        format!(
+    let how = Problems {
+        errors_apart: true,
+        ..Problems::default()
+    };
+    let summary = match problems(c, how) {
+        None => format!(
             "{} check{}: {} passed, {} skipped — no problems ({time})",
             report.checks.len(),
             plural(report.checks.len() as u64),
             c.pass,
             c.skip
-        )
-    } else {
-        let mut parts = Vec::new();
-        if c.fail > 0 {
-            parts.push(format!("{} failure{}", c.fail, plural(c.fail as u64)));
-        }
-        if c.error > 0 {
-            parts.push(format!("{} error{}", c.error, plural(c.error as u64)));
-        }
-        if c.warn > 0 {
-            parts.push(format!("{} warning{}", c.warn, plural(c.warn as u64)));
-        }
-        format!(
-            "{problems} problem{}: {} ({time}); `agora-doctor explain <key>` says more",
-            plural(problems as u64),
-            parts.join(", ")
-        )
+        ),
+        Some(head) => format!("{head} ({time}); `agora-doctor explain <key>` says more"),
     };
     // A check the run asked for that could not start is said here too: a "no problems" line
     // must not hide that the browser never opened.

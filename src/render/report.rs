@@ -7,8 +7,8 @@ use std::fmt::Write;
 use super::style::{mark_emoji, rfc3339};
 
 use crate::redact::RedactionCount;
-use crate::report::Status;
 use crate::report::SupportReport;
+use crate::vocabulary::Status;
 
 /// `report --json`: the report's own serde form (schema `agora-doctor/report/v3`), redacted by
 /// `lib::run` like the Markdown.

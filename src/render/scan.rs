@@ -6,37 +6,25 @@ use std::fmt::Write as _;
 
 use colored::Colorize;
 
-use super::style::{mark_word, plural};
+use super::style::{mark_word, plural, problems, Problems};
 use crate::scan::model::Generation;
 use crate::scan::ScanReport;
 
 /// The closing line: the counts behind the exit code (`-q` prints only this line).
 pub fn summary_line(report: &ScanReport) -> String {
-    let c = &report.counts;
-    let problems = c.fail + c.warn + c.error;
     let files = format!(
         "{} file{} read",
         report.files_scanned,
         plural(report.files_scanned as u64)
     );
-    if problems == 0 {
-        return format!("no problems found ({files})");
+    let how = Problems {
+        errors_apart: true,
+        ..Problems::default()
+    };
+    match problems(&report.counts, how) {
+        None => format!("no problems found ({files})"),
+        Some(head) => format!("{head} ({files}); `agora-doctor explain <key>` says more"),
     }
-    let mut parts = Vec::new();
-    if c.fail > 0 {
-        parts.push(format!("{} failure{}", c.fail, plural(c.fail as u64)));
-    }
-    if c.error > 0 {
-        parts.push(format!("{} error{}", c.error, plural(c.error as u64)));
-    }
-    if c.warn > 0 {
-        parts.push(format!("{} warning{}", c.warn, plural(c.warn as u64)));
-    }
-    format!(
-        "{problems} problem{}: {} ({files}); `agora-doctor explain <key>` says more",
-        plural(problems as u64),
-        parts.join(", ")
-    )
 }
 
 /// The project model: each app with its platform, products and SDKs (version, generation, where

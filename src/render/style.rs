@@ -10,7 +10,7 @@ use colored::Colorize;
 
 use std::fmt::Write as _;
 
-use crate::report::{Finding, Status};
+use crate::vocabulary::{Finding, Status, Tally};
 
 /// The status as one coloured symbol: ✓ - ! ✗.
 pub fn mark(status: Status) -> String {
@@ -59,6 +59,56 @@ pub fn label(status: Status) -> String {
 /// The plural ending for a count, and a count with its noun: the token core's one rule, so that
 /// every document counts the same way.
 pub use agora_token_core::words::{count, plural};
+
+/// How a closing line names its problems.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Problems {
+    /// Errors named apart from failures (`1 failure, 1 error`) rather than counted among them.
+    pub errors_apart: bool,
+    /// Every kind named, zeros too (`0 failures, 2 warnings`).
+    pub zeros: bool,
+    /// Under `--strict`, the warnings marked as failing (`2 warnings (strict)`).
+    pub mark_strict: bool,
+}
+
+/// `3 problems: 1 failure, 2 warnings`: the head of every closing line, from the one [`Tally`];
+/// `None` without a problem (each line says "no problems" its own way).
+pub fn problems(t: &Tally, how: Problems) -> Option<String> {
+    let n = t.problems();
+    if n == 0 {
+        return None;
+    }
+    let strict = if how.mark_strict { " (strict)" } else { "" };
+    let kinds: &[(usize, &str, &str)] = if how.errors_apart {
+        &[
+            (t.fail, "failure", ""),
+            (t.error, "error", ""),
+            (t.warn, "warning", strict),
+        ]
+    } else {
+        &[(t.failures(), "failure", ""), (t.warn, "warning", strict)]
+    };
+    let parts: Vec<String> = kinds
+        .iter()
+        .filter(|(k, ..)| *k > 0 || how.zeros)
+        .map(|(k, noun, mark)| format!("{}{mark}", count(*k as u64, noun)))
+        .collect();
+    Some(format!(
+        "{}: {}",
+        count(n as u64, "problem"),
+        parts.join(", ")
+    ))
+}
+
+/// [`problems`] coloured as the exit code reads it: a green "no problems", red when the run
+/// fails (`strict`: warnings fail too), yellow when it only warns.
+pub fn problems_coloured(t: &Tally, how: Problems, strict: bool) -> String {
+    match problems(t, how) {
+        None => "no problems".green().bold().to_string(),
+        Some(head) if t.failures() > 0 || strict => head.red().bold().to_string(),
+        Some(head) => head.yellow().bold().to_string(),
+    }
+}
 
 /// How often and where something was seen in a file: `once, line 10`, `3 times, lines 4–6`.
 pub fn occurrences(times: u64, first_line: u64, last_line: u64) -> String {

@@ -4,14 +4,14 @@ use std::fmt::Write as _;
 
 use agora_token_core::time::{duration, relative};
 
-use super::style::{finding_lines, plural, rfc3339};
+use super::style::{finding_lines, problems_coloured, rfc3339, Problems};
 use colored::Colorize;
 
 use super::OutputContext;
-use crate::report::Format;
-use crate::report::Status;
+use crate::document::Format;
 use crate::token::build::Built;
 use crate::token::report::{Decoded, Instant, PrivilegeView, Summary, TokenReport, TokenResult};
+use crate::vocabulary::Status;
 
 /// The report as one JSON document (pretty, newline-terminated, never coloured).
 pub fn json(report: &TokenReport) -> String {
@@ -42,37 +42,11 @@ fn time_text(i: &Instant) -> String {
 
 /// The summary line that explains the exit code.
 pub fn summary_line(s: &Summary, strict: bool) -> String {
-    let problems = s.failures + s.warnings;
-    let mut parts = Vec::new();
-    if s.failures > 0 {
-        parts.push(format!(
-            "{} failure{}",
-            s.failures,
-            plural(s.failures as u64)
-        ));
-    }
-    if s.warnings > 0 {
-        parts.push(format!(
-            "{} warning{}{}",
-            s.warnings,
-            plural(s.warnings as u64),
-            if strict { " (strict)" } else { "" }
-        ));
-    }
-    let head = if problems == 0 {
-        "no problems".green().bold().to_string()
-    } else {
-        let t = format!(
-            "{problems} problem{}: {}",
-            plural(problems as u64),
-            parts.join(", ")
-        );
-        if s.failures > 0 || strict {
-            t.red().bold().to_string()
-        } else {
-            t.yellow().bold().to_string()
-        }
+    let how = Problems {
+        mark_strict: strict,
+        ..Problems::default()
     };
+    let head = problems_coloured(&s.counts.tally(), how, strict);
     let tokens = if s.tokens == 1 {
         String::new()
     } else {
@@ -80,7 +54,7 @@ pub fn summary_line(s: &Summary, strict: bool) -> String {
     };
     format!(
         "{head}{tokens} ({} passed, {} skipped)",
-        s.passed, s.skipped
+        s.counts.passed, s.counts.skipped
     )
 }
 

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use colored::Colorize;
 
-use super::style::{count, finding_lines};
+use super::style::{count, finding_lines, problems_coloured, Problems};
 use super::OutputContext;
 use crate::token_server::report::{Summary, TokenServerReport};
 
@@ -17,34 +17,23 @@ pub fn json(report: &TokenServerReport) -> String {
 
 /// The line that explains the exit code.
 pub fn summary_line(s: &Summary, strict: bool) -> String {
-    let problems = s.failures + s.warnings;
-    let head = if problems == 0 {
-        "no problems".green().bold().to_string()
-    } else {
-        let t = format!(
-            "{}: {}, {}",
-            count(problems as u64, "problem"),
-            count(s.failures as u64, "failure"),
-            count(s.warnings as u64, "warning")
-        );
-        if s.failures > 0 || strict {
-            t.red().bold().to_string()
-        } else {
-            t.yellow().bold().to_string()
-        }
+    let how = Problems {
+        zeros: true,
+        ..Problems::default()
     };
+    let head = problems_coloured(&s.counts.tally(), how, strict);
     format!(
         "{head} in {} ({} passed, {} skipped)",
         count(s.requests as u64, "request"),
-        s.passed,
-        s.skipped
+        s.counts.passed,
+        s.counts.skipped
     )
 }
 
 /// The report as text for a person.
 pub fn human(r: &TokenServerReport, ctx: &OutputContext) -> String {
     let mut out = String::new();
-    let strict = r.exit_code == 1 && r.summary.failures == 0;
+    let strict = r.strict;
     if ctx.quiet {
         let _ = writeln!(out, "{}", summary_line(&r.summary, strict));
         return out;
@@ -104,6 +93,7 @@ pub fn human(r: &TokenServerReport, ctx: &OutputContext) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::vocabulary::Counts;
 
     /// Regression: the closing line said "2 problem(s): 1 failure(s), 1 warning(s)" beside the
     /// "1 problem" of the other commands.
@@ -112,10 +102,12 @@ mod tests {
         colored::control::set_override(false);
         let s = Summary {
             requests: 2,
-            failures: 1,
-            warnings: 0,
-            passed: 5,
-            skipped: 1,
+            counts: Counts {
+                failures: 1,
+                warnings: 0,
+                passed: 5,
+                skipped: 1,
+            },
         };
         assert_eq!(
             summary_line(&s, false),
@@ -123,9 +115,10 @@ mod tests {
         );
         let one = Summary {
             requests: 1,
-            failures: 1,
-            warnings: 1,
-            ..s
+            counts: Counts {
+                warnings: 1,
+                ..s.counts
+            },
         };
         assert!(
             summary_line(&one, false).starts_with("2 problems: 1 failure, 1 warning in 1 request ")

@@ -12,15 +12,11 @@ use crate::explain::log::read_log as read_reading;
 use crate::inputs::given_secrets;
 use crate::logfile::{self, LogError};
 use crate::probe::command::{asked, check_flags, execute};
-use crate::report::{Computed, Destination, Failure, Redaction, Report};
-use crate::Outcome;
+use crate::vocabulary::{Computed, Destination, Failure, Outcome, Redaction};
 
 /// Compute the command's document: the check list (`--list-checks`, nothing runs) or the report
 /// (Markdown, or JSON with `--json`), with the secrets `lib::run` must take out of it.
-pub fn compute(args: ReportArgs, env: &Env) -> Result<Computed, Failure> {
-    if args.probe.list_checks {
-        return Ok(Computed::new(Report::ProbeChecks, Outcome::Ok));
-    }
+pub fn compute(args: ReportArgs, env: &Env) -> Result<Computed<SupportReport>, Failure> {
     // Safe to paste in public: every token shape, certificate and given secret goes, from the
     // document and from an error alike.
     let redaction = Redaction::Public(given_secrets(&asked(&args.probe), env));
@@ -50,17 +46,14 @@ pub fn compute(args: ReportArgs, env: &Env) -> Result<Computed, Failure> {
         probe,
         redactions: Vec::new(),
     };
-    let outcome = if report.probe.exit_code != 0
-        || report
-            .log
-            .as_ref()
-            .is_some_and(|l| l.reading.has_problems())
-    {
-        Outcome::Findings
-    } else {
-        Outcome::Ok
-    };
-    let mut computed = Computed::new(Report::Support(report), outcome);
+    let outcome = Outcome::findings_if(
+        report.probe.exit_code != 0
+            || report
+                .log
+                .as_ref()
+                .is_some_and(|l| l.reading.has_problems()),
+    );
+    let mut computed = Computed::new(report, outcome);
     computed.redaction = redaction;
     if let Some(path) = &args.out {
         computed.destination = Destination::File(path.clone());
@@ -154,7 +147,7 @@ pub fn home_as_tilde(probe: &mut crate::probe::ProbeReport, home: &str) {
             *s = s.replace(&prefix, "~/");
         }
     };
-    let fix_finding = |f: &mut crate::report::Finding| {
+    let fix_finding = |f: &mut crate::vocabulary::Finding| {
         fix(&mut f.summary);
         f.evidence.iter_mut().for_each(fix);
         if let Some(x) = f.fix.as_mut() {
@@ -176,7 +169,7 @@ pub fn home_as_tilde(probe: &mut crate::probe::ProbeReport, home: &str) {
 mod tests {
     use super::*;
     use crate::probe::runner::CheckReport;
-    use crate::report::{Finding, Status};
+    use crate::vocabulary::{Finding, Status};
 
     /// Regression: the support report showed the user's home folder in cache paths.
     #[test]

@@ -9,11 +9,10 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::{scan, ScanOptions};
+use super::{scan, ScanOptions, ScanReport};
 use crate::cli::scan::ScanArgs;
 use crate::env::Env;
-use crate::report::{Computed, Redaction, Report};
-use crate::Outcome;
+use crate::vocabulary::{Computed, Outcome, Redaction};
 
 /// A scan shows progress on a terminal once it has run this long.
 const PROGRESS_AFTER: Duration = Duration::from_secs(1);
@@ -28,7 +27,7 @@ fn threads() -> usize {
 }
 
 /// Scan the folder `args` names; an error (exit 2) names the bad input and the next step.
-pub fn compute(args: ScanArgs, env: &Env) -> Result<Computed, String> {
+pub fn compute(args: ScanArgs, env: &Env) -> Result<Computed<ScanReport>, String> {
     let now = match &args.now {
         Some(t) => crate::token::parse_time("--now", t).map_err(|e| e.to_string())?,
         None => env.now(),
@@ -101,7 +100,7 @@ pub fn compute(args: ScanArgs, env: &Env) -> Result<Computed, String> {
     } else {
         Outcome::Findings
     };
-    let mut computed = Computed::new(Report::Scan(report), outcome);
+    let mut computed = Computed::new(report, outcome);
     // The renderers never print a certificate; this is the last line of defence for text quoted
     // from the project.
     computed.redaction = Redaction::Certificates(certificates);

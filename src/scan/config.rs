@@ -12,7 +12,7 @@ use regex::Regex;
 
 use super::walk::SourceFile;
 use super::ScanFinding;
-use crate::report::{Finding, Status};
+use crate::vocabulary::{Finding, Status};
 
 /// Env-variable prefixes that bundlers copy into the client bundle (Vite, Create React App,
 /// Next.js, Expo, Vue CLI, SvelteKit): a certificate under one of them ships to every browser.

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::walk::SourceFile;
 use super::ScanFinding;
-use crate::report::{Finding, Status};
+use crate::vocabulary::{Finding, Status};
 
 /// npm packages of Agora (and Electron, for the addon check) that scan reports.
 pub const NPM_PACKAGES: &[&str] = &[

@@ -14,7 +14,7 @@ use super::config::line_of;
 use super::model::Generation;
 use super::walk::SourceFile;
 use super::{Place, ScanFinding};
-use crate::report::{Finding, Status};
+use crate::vocabulary::{Finding, Status};
 
 /// Largest argument list read after a call's `(`.
 const MAX_ARGS_BYTES: usize = 2000;

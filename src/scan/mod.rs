@@ -21,8 +21,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::probe::Counts;
-use crate::report::{Finding, Status};
+use crate::vocabulary::{outcome_of, Finding, Status, Tally};
 
 /// The JSON schema id of a scan report (documented in the README, schema/scan.v2.json).
 pub const SCHEMA: &str = "agora-doctor/scan/v2";
@@ -161,7 +160,7 @@ pub struct ScanReport {
     /// Files not read, and why (binary, too large, unreadable, symlink loop).
     pub skipped: Vec<walk::SkipNote>,
     /// How many findings have each status.
-    pub counts: Counts,
+    pub counts: Tally,
     /// The exit code this report leads to (0, 1).
     pub exit_code: u8,
 }
@@ -341,19 +340,9 @@ pub fn scan(root: &Path, options: ScanOptions, now: u64) -> (ScanReport, Vec<Str
         },
     );
     let analysis = analyse_walked(&walked, now, options.threads);
-    let mut counts = Counts::default();
-    for f in &analysis.findings {
-        match f.finding.status {
-            Status::Pass => counts.pass += 1,
-            Status::Warn => counts.warn += 1,
-            Status::Fail => counts.fail += 1,
-            Status::Skip => counts.skip += 1,
-            Status::Error => counts.error += 1,
-        }
-    }
-    let exit_code =
-        crate::report::outcome_of(analysis.findings.iter().map(|f| &f.finding), options.strict)
-            .code();
+    let statuses = || analysis.findings.iter().map(|f| f.finding.status);
+    let counts = Tally::of(statuses());
+    let exit_code = outcome_of(statuses(), options.strict).code();
     let report = ScanReport {
         schema: SCHEMA,
         root: root.display().to_string(),

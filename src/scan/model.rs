@@ -15,7 +15,7 @@ use super::deps::{version_of, Dependency, Manifest};
 use super::scope::Reason;
 use super::walk::{LeftOut, SourceFile};
 use super::{Place, ScanFinding};
-use crate::report::{Finding, Status};
+use crate::vocabulary::{Finding, Status};
 
 /// Agora's retirement of the Web SDK before 4.0.0 (2.9.x and 3.x): no fixes or security patches
 /// since 10 July 2023.

@@ -11,7 +11,7 @@ use super::config::line_of;
 use super::model::{Built, Generation, SkippedRule};
 use super::walk::SourceFile;
 use super::ScanFinding;
-use crate::report::{Finding, Status};
+use crate::vocabulary::{Finding, Status};
 
 /// The pattern file, embedded at build time.
 pub const PATTERNS_TOML: &str = include_str!("data/patterns.toml");

@@ -7,13 +7,12 @@ use std::io::BufRead;
 use agora_token_core::{self as core, uid_text, Role};
 use serde::Serialize;
 
-use super::certificate::{self, CertSource};
-use super::command::CERT_ARGUMENT_WARNING;
+use super::certificate::{self, CertSource, CERT_ARGUMENT_WARNING};
 use super::report::Instant;
+use super::TokenDocument;
 use super::{parse_duration, parse_time, TokenError};
 use crate::cli::token::{BuildArgs, FormatArg, RoleArg, ServiceArg};
-use crate::report::{Computed, Report};
-use crate::Outcome;
+use crate::vocabulary::{Computed, Outcome};
 
 /// The JSON schema name of [`Built`].
 pub const SCHEMA: &str = "agora-doctor/token-build/v1";
@@ -67,7 +66,7 @@ pub fn compute(
     stdin: &mut dyn BufRead,
     clock: u64,
     secret: &mut Option<String>,
-) -> Result<Computed, TokenError> {
+) -> Result<Computed<TokenDocument>, TokenError> {
     let cert =
         certificate::resolve(&args.cert, env_cert, stdin)?.ok_or(TokenError::NoCertificate)?;
     *secret = Some(cert.expose().to_string());
@@ -172,7 +171,7 @@ pub fn compute(
         salt,
         certificate: cert.source,
     };
-    let mut computed = Computed::new(Report::TokenBuild(built), Outcome::Ok);
+    let mut computed = Computed::new(TokenDocument::Build(built), Outcome::Ok);
     if cert.source == CertSource::Argument {
         computed.warnings.push(CERT_ARGUMENT_WARNING.to_string());
     }

@@ -5,14 +5,14 @@ use std::io::BufRead;
 
 use agora_token_core::{self as core, keys, Expectation, Role, User};
 
-use super::certificate::{self, CertSource, Certificate, CERT_ENV};
+use super::certificate::{self, CertSource, Certificate, CERT_ARGUMENT_WARNING};
 use super::examples;
 use super::report::{self, ExpectationView, Instant, Summary, TokenReport, TokenResult, SCHEMA};
+use super::TokenDocument;
 use super::TokenError;
 use crate::cli::token::{Example, RoleArg, TokenArgs, TokenCommand};
 use crate::env::Env;
-use crate::report::{Computed, Failure, Finding, Redaction, Report, Status};
-use crate::Outcome;
+use crate::vocabulary::{Computed, Failure, Finding, Outcome, Redaction, Status};
 
 /// The longest token text checked. An Agora token is a few hundred bytes: a 007 token with every
 /// service and privilege, a long channel name and user account stays under 2 KB (the layout in
@@ -20,13 +20,10 @@ use crate::Outcome;
 /// escaped, split over lines) and keeps a pasted file from costing memory in the repairs.
 pub const MAX_TOKEN_INPUT: usize = 16 * 1024;
 
-/// The warning printed to stderr when the certificate is passed as a plain argument.
-pub const CERT_ARGUMENT_WARNING: &str = "warning: --cert puts the App Certificate in shell history and process lists; prefer AGORA_APP_CERTIFICATE or --cert-file PATH";
-
 /// Compute the command's document from the [`Env`] (variables, stdin, clock), or say why it could
 /// not run; both carry the certificates `lib::run` must take out.
-pub fn compute(args: Box<TokenArgs>, env: &Env) -> Result<Computed, Failure> {
-    let env_cert = env.var(CERT_ENV).map(str::to_string);
+pub fn compute(args: Box<TokenArgs>, env: &Env) -> Result<Computed<TokenDocument>, Failure> {
+    let env_cert = env.certificate().map(str::to_string);
     let clock = env.now();
     // Every value that may be the certificate is redacted from any output, errors included, even
     // before it has been validated.
@@ -103,13 +100,13 @@ fn check(
     stdin: &mut dyn BufRead,
     clock: u64,
     secret: &mut Option<String>,
-) -> Result<Computed, TokenError> {
+) -> Result<Computed<TokenDocument>, TokenError> {
     let mut collected = Collect::default();
     let (mut report, on_command_line) =
         check_into(args, env_cert, stdin, clock, secret, &mut collected)?;
     report.tokens = collected.0;
     let outcome = outcome_of(&report);
-    let mut computed = Computed::new(Report::Token(report), outcome);
+    let mut computed = Computed::new(TokenDocument::Check(report), outcome);
     if on_command_line {
         computed.warnings.push(CERT_ARGUMENT_WARNING.to_string());
     }
@@ -123,7 +120,7 @@ pub fn stream(
     env: &Env,
     sink: &mut dyn TokenSink,
 ) -> Result<TokenReport, Failure> {
-    let env_cert = env.var(CERT_ENV).map(str::to_string);
+    let env_cert = env.certificate().map(str::to_string);
     let clock = env.now();
     let mut secret = None;
     let early: Vec<String> = env_cert

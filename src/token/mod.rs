@@ -12,6 +12,15 @@ use std::path::PathBuf;
 
 use thiserror::Error;
 
+/// What `token` computed: the check of one or more tokens, or a built token.
+#[derive(Debug)]
+pub enum TokenDocument {
+    /// `token`.
+    Check(report::TokenReport),
+    /// `token build`.
+    Build(build::Built),
+}
+
 /// Why `token` could not run (exit 2). Messages name the bad input and the next step, and never
 /// contain the certificate.
 #[derive(Debug, Error)]
@@ -115,40 +124,22 @@ pub enum TokenError {
     Output(#[from] std::io::Error),
 }
 
-/// The last second of the year 9999 (9999-12-31T23:59:59Z): the end of the times the tool takes.
-pub const LATEST_TIME: u64 = 253_402_300_799;
-
 /// `unix` when within 1970-9999, else [`TokenError::TimeOutOfRange`].
 fn in_range(flag: &'static str, value: &str, unix: u64) -> Result<u64, TokenError> {
-    if unix <= LATEST_TIME {
-        Ok(unix)
-    } else {
-        Err(TokenError::TimeOutOfRange {
-            flag,
-            value: value.to_string(),
-        })
-    }
+    crate::time::in_range(unix).map_err(|e| time_error(flag, value, e))
 }
 
 /// Parse `--now` / `--issued-at`: RFC 3339 or unix seconds, within the years 1970-9999.
 pub fn parse_time(flag: &'static str, value: &str) -> Result<u64, TokenError> {
-    let bad = || TokenError::BadTime {
-        flag,
-        value: value.to_string(),
-    };
-    let out_of_range = || TokenError::TimeOutOfRange {
-        flag,
-        value: value.to_string(),
-    };
-    if let Ok(n) = value.trim().parse::<u64>() {
-        return in_range(flag, value, n);
+    crate::time::parse(value).map_err(|e| time_error(flag, value, e))
+}
+
+fn time_error(flag: &'static str, value: &str, e: crate::time::TimeError) -> TokenError {
+    let value = value.to_string();
+    match e {
+        crate::time::TimeError::NotATime => TokenError::BadTime { flag, value },
+        crate::time::TimeError::OutOfRange => TokenError::TimeOutOfRange { flag, value },
     }
-    if value.trim().starts_with('-') && value.trim()[1..].parse::<u64>().is_ok() {
-        return Err(out_of_range());
-    }
-    let t = chrono::DateTime::parse_from_rfc3339(value.trim()).map_err(|_| bad())?;
-    let unix = u64::try_from(t.timestamp()).map_err(|_| out_of_range())?;
-    in_range(flag, value, unix)
 }
 
 /// Parse `--at`: [`parse_time`]'s forms, a local time without seconds or zone

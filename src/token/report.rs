@@ -5,7 +5,7 @@ use agora_token_core::{self as core, time, Token};
 use serde::Serialize;
 
 use super::certificate::CertSource;
-use crate::report::{Finding, Status};
+use crate::vocabulary::{Counts, Finding};
 
 /// The JSON schema name of [`TokenReport`].
 pub const SCHEMA: &str = "agora-doctor/token/v2";
@@ -96,7 +96,7 @@ pub struct TokenResult {
     pub verdict: &'static str,
 }
 
-/// The §6 diagnosis.
+/// The diagnosis (`docs/tokens.md#diagnosis-codes`).
 #[derive(Debug, Clone, Serialize)]
 pub struct DiagnosisView {
     /// `ok` or a damage code (`plus_became_space`, `truncated`, …).
@@ -202,14 +202,9 @@ pub struct UnknownServiceView {
 pub struct Summary {
     /// Tokens checked.
     pub tokens: usize,
-    /// Findings that failed.
-    pub failures: usize,
-    /// Warnings.
-    pub warnings: usize,
-    /// Passed checks.
-    pub passed: usize,
-    /// Skipped checks (an input was missing).
-    pub skipped: usize,
+    /// The findings' statuses.
+    #[serde(flatten)]
+    pub counts: Counts,
 }
 
 impl Summary {
@@ -225,14 +220,11 @@ impl Summary {
     /// Count one more token's findings.
     pub fn add(&mut self, token: &TokenResult) {
         self.tokens += 1;
+        let mut tally = self.counts.tally();
         for f in &token.findings {
-            match f.status {
-                Status::Pass => self.passed += 1,
-                Status::Skip => self.skipped += 1,
-                Status::Warn => self.warnings += 1,
-                Status::Fail | Status::Error => self.failures += 1,
-            }
+            tally.add(f.status);
         }
+        self.counts = tally.into();
     }
 }
 

@@ -4,7 +4,7 @@
 use agora_token_core::{self as core, Expectation, ServiceUse, Token};
 use serde_json::Value;
 
-use crate::report::{Finding, Status};
+use crate::vocabulary::{Finding, Status};
 
 /// Finding keys of `token-server` (`agora-doctor explain <key>` documents each).
 pub mod keys {

@@ -17,17 +17,19 @@ use agora_token_core::{Expectation, Role, ServiceUse, User};
 use crate::cli::token::RoleArg;
 use crate::cli::token_server::{ServerServiceArg, TokenServerArgs};
 use crate::env::Env;
-use crate::report::{Computed, Failure, Finding, Redaction, Report, Status};
-use crate::token::certificate::{self, CertSource, CERT_ENV};
+use crate::token::certificate::{self, CertSource};
 use crate::token::parse_time;
 use crate::token::report::Instant;
-use crate::Outcome;
+use crate::vocabulary::{outcome_of, Computed, Failure, Finding, Outcome, Redaction, Status};
 use report::{Asked, RequestResult, Summary, TokenServerReport, SCHEMA};
 use template::{fill, Fill};
 
 /// Compute the command's report; `lib::run` renders, redacts the certificate and writes it.
-pub fn compute(args: TokenServerArgs, env: &Env) -> Result<Computed, Failure> {
-    let env_cert = env.var(CERT_ENV).map(str::to_string);
+pub fn compute(
+    args: TokenServerArgs,
+    env: &Env,
+) -> Result<Computed<Box<TokenServerReport>>, Failure> {
+    let env_cert = env.certificate().map(str::to_string);
     // Every value that may be the certificate is redacted from any output, errors included, even
     // before it has been validated.
     let early: Vec<String> = env_cert
@@ -40,12 +42,8 @@ pub fn compute(args: TokenServerArgs, env: &Env) -> Result<Computed, Failure> {
     let secrets: Vec<String> = early.into_iter().chain(secret).collect();
     match result {
         Ok(report) => {
-            let outcome = if report.exit_code == 0 {
-                Outcome::Ok
-            } else {
-                Outcome::Findings
-            };
-            let mut computed = Computed::new(Report::TokenServer(Box::new(report)), outcome);
+            let outcome = Outcome::findings_if(report.exit_code != 0);
+            let mut computed = Computed::new(Box::new(report), outcome);
             computed.redaction = Redaction::Certificates(secrets);
             Ok(computed)
         }
@@ -239,11 +237,8 @@ fn compute_report(
     browser.extend(judge::latency(&latencies));
 
     let summary = Summary::of(&requests, &browser);
-    let failed = requests
-        .iter()
-        .flat_map(|r| &r.findings)
-        .chain(&browser)
-        .any(|f| f.status.fails(args.strict));
+    let statuses = requests.iter().flat_map(|r| &r.findings).chain(&browser);
+    let outcome = outcome_of(statuses.map(|f| f.status), args.strict);
     Ok(TokenServerReport {
         schema: SCHEMA,
         now: Instant::at(now),
@@ -254,6 +249,7 @@ fn compute_report(
         requests,
         browser,
         summary,
-        exit_code: u8::from(failed),
+        strict: args.strict,
+        exit_code: outcome.code(),
     })
 }

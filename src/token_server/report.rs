@@ -3,9 +3,9 @@
 
 use serde::Serialize;
 
-use crate::report::{Finding, Status};
 use crate::token::certificate::CertSource;
 use crate::token::report::Instant;
+use crate::vocabulary::{Counts, Finding, Tally};
 
 /// The JSON schema name of [`TokenServerReport`].
 pub const SCHEMA: &str = "agora-doctor/token-server/v1";
@@ -31,6 +31,9 @@ pub struct TokenServerReport {
     pub browser: Vec<Finding>,
     /// Counts over every finding.
     pub summary: Summary,
+    /// `--strict`: warnings fail (said by the exit code; not a field of the JSON document).
+    #[serde(skip)]
+    pub strict: bool,
     /// The exit code this report leads to (0 or 1).
     pub exit_code: u8,
 }
@@ -76,31 +79,18 @@ pub struct RequestResult {
 pub struct Summary {
     /// Requests sent.
     pub requests: usize,
-    /// Findings that failed.
-    pub failures: usize,
-    /// Warnings.
-    pub warnings: usize,
-    /// Passed checks.
-    pub passed: usize,
-    /// Skipped checks.
-    pub skipped: usize,
+    /// The findings' statuses.
+    #[serde(flatten)]
+    pub counts: Counts,
 }
 
 impl Summary {
     /// Count every finding of the requests and the browser checks.
     pub fn of(requests: &[RequestResult], browser: &[Finding]) -> Self {
-        let mut s = Summary {
+        let findings = requests.iter().flat_map(|r| &r.findings).chain(browser);
+        Summary {
             requests: requests.len(),
-            ..Default::default()
-        };
-        for f in requests.iter().flat_map(|r| &r.findings).chain(browser) {
-            match f.status {
-                Status::Pass => s.passed += 1,
-                Status::Skip => s.skipped += 1,
-                Status::Warn => s.warnings += 1,
-                Status::Fail | Status::Error => s.failures += 1,
-            }
+            counts: Tally::of(findings.map(|f| f.status)).into(),
         }
-        s
     }
 }

@@ -136,7 +136,7 @@ fn garbage_around_error(x: &Ctx) -> Vec<u8> {
 fn cases() -> Vec<Case> {
     use On::{Stderr, Stdout};
     vec![
-        // Malformed tokens: one per diagnosis code of tokens.md §6 (bad_utf8 has no vector).
+        // Malformed tokens: one per diagnosis code of `docs/tokens.md#diagnosis-codes` (bad_utf8 has no vector).
         case("token empty", 1, Stdout, &["token.empty", "fix:"], |_| {
             tok("")
         }),

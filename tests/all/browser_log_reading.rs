@@ -82,7 +82,7 @@ async fn a_working_room_on_both_sdks_reads_as_clean() {
         assert!(
             findings
                 .iter()
-                .all(|f| f.status == agora_doctor::report::Status::Pass),
+                .all(|f| f.status == agora_doctor::vocabulary::Status::Pass),
             "{sdk}: the room did not work, so its console is not a clean one: {findings:#?}"
         );
         // B's page is still in the channel; its leave comes when the page closes, after reading.

@@ -9,7 +9,7 @@ use crate::common::browser as common;
 
 use agora_doctor::browser::flow::FlowPlan;
 use agora_doctor::browser::room::{RoomPlan, ROOM_FLAGS};
-use agora_doctor::report::{Finding, Status};
+use agora_doctor::vocabulary::{Finding, Status};
 use agora_token_core::{rtc_007, Role};
 use common::*;
 use serde_json::Value;

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use agora_doctor::join::{run_cycle, JoinOptions, JoinReport, SdkChoice};
 use agora_doctor::native::{Sdk, SdkSource};
-use agora_doctor::report::Status;
+use agora_doctor::vocabulary::Status;
 use agora_sim::edge::SIM_APP_ID;
 use agora_sim::native::RelayFault;
 use agora_sim::world::{SimWorld as SimEdge, WorldConfig};
@@ -117,7 +117,7 @@ fn a_good_token_joins_publishes_is_heard_and_leaves_cleanly() {
         edge.relay().frames_relayed()
     );
     assert_eq!(edge.relay().joins(), 2);
-    // Callback order as native-sdk.md §5 documents: connecting before connected; leave = reason 5.
+    // Callback order as `docs/native-c-api.md#callback-order` says: connecting before connected; leave = reason 5.
     let pos = |e: &str| {
         r.events
             .iter()

@@ -1,6 +1,9 @@
 //! The one pipeline holds: `lib::run` (src/lib.rs) and the renderers (src/render/) are the only code
-//! that writes to stdout, and nothing but src/env.rs reads the process environment. A command
-//! that prints or reads `std::env` itself fails this test, naming the file and line.
+//! that writes to stdout or stderr, nothing but src/env.rs reads the process environment or the
+//! tool's clock, the vocabulary at the bottom names no command, and the things written once stay
+//! written once (the tally, the "N problems" head). Comments cite `docs/…#section`, never notes
+//! outside the repository, and every cited section exists. A line that breaks a rule fails its test,
+//! named with its file and line.
 
 use std::path::{Path, PathBuf};
 
@@ -78,6 +81,283 @@ fn only_env_reads_the_process_environment_and_stdin() {
     assert!(
         found.is_empty(),
         "the environment read outside src/env.rs:\n{}",
+        found.join("\n")
+    );
+}
+
+/// Every line of the files under `dirs` (relative to the repository) whose path ends in one of
+/// `exts`, with its path.
+fn lines_under(dirs: &[&str], exts: &[&str]) -> Vec<(String, usize, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out = Vec::new();
+    for dir in dirs {
+        let mut files = Vec::new();
+        let path = root.join(dir);
+        if path.is_file() {
+            files.push(path);
+        } else {
+            every_file(&path, &mut files);
+        }
+        for file in files {
+            let name = file.to_string_lossy();
+            if !exts.iter().any(|e| name.ends_with(e)) {
+                continue;
+            }
+            let rel = file
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let Ok(text) = std::fs::read_to_string(&file) else {
+                continue;
+            };
+            for (i, line) in text.lines().enumerate() {
+                out.push((rel.clone(), i + 1, line.to_string()));
+            }
+        }
+    }
+    out
+}
+
+fn every_file(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        if name == "target" || name == "node_modules" || name.starts_with('.') {
+            continue;
+        }
+        if path.is_dir() {
+            every_file(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
+}
+
+/// Where code and notes live: everything a comment may cite from.
+const CITING: &[&str] = &[
+    "src",
+    "token-core",
+    "sim",
+    "sdk-double",
+    "clock",
+    "tests",
+    "benches",
+    "build.rs",
+    "Cargo.toml",
+    "docs",
+];
+
+/// GitHub's anchor of a Markdown heading: lower case, spaces to `-`, other punctuation dropped.
+fn anchor(heading: &str) -> String {
+    heading
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn every_cited_docs_section_exists() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let cite = regex::Regex::new(r"docs/([A-Za-z0-9_.-]+\.md)(?:#([a-z0-9_-]+))?").unwrap();
+    let mut cited = 0;
+    let mut missing = Vec::new();
+    for (file, n, line) in lines_under(CITING, &[".rs", ".toml", ".md"]) {
+        for c in cite.captures_iter(&line) {
+            cited += 1;
+            let doc = root.join("docs").join(&c[1]);
+            let Ok(text) = std::fs::read_to_string(&doc) else {
+                missing.push(format!("{file}:{n}: docs/{} does not exist", &c[1]));
+                continue;
+            };
+            if let Some(section) = c.get(2) {
+                let found = text
+                    .lines()
+                    .filter_map(|l| l.strip_prefix('#'))
+                    .map(|h| anchor(h.trim_start_matches('#')))
+                    .any(|a| a == section.as_str());
+                if !found {
+                    missing.push(format!(
+                        "{file}:{n}: docs/{} has no section #{}",
+                        &c[1],
+                        section.as_str()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(cited >= 40, "the scan found only {cited} citations");
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}
+
+#[test]
+fn the_anchor_rule_is_githubs() {
+    assert_eq!(
+        anchor(" What Web SDK 4.24.8 contacts"),
+        "what-web-sdk-4248-contacts"
+    );
+    assert_eq!(anchor("006 layout"), "006-layout");
+    assert_eq!(
+        anchor("Access point and gateway (both generations)"),
+        "access-point-and-gateway-both-generations"
+    );
+}
+
+#[test]
+fn no_comment_cites_notes_outside_the_repository() {
+    // The research notes the code was first written from: their facts now live in docs/.
+    let outside = regex::Regex::new(
+        r"shared/research|\b(probe|tokens|native-sdk|web-sdk|browser-driver|errors)\.md\b|TEAM\.md",
+    )
+    .unwrap();
+    let code = [
+        "src",
+        "token-core",
+        "sim",
+        "sdk-double",
+        "clock",
+        "benches",
+        "build.rs",
+        "Cargo.toml",
+    ];
+    let found: Vec<String> = lines_under(&code, &[".rs", ".toml"])
+        .into_iter()
+        .filter(|(_, _, line)| {
+            outside
+                .find_iter(line)
+                .any(|m| !line[..m.start()].ends_with("docs/"))
+        })
+        .map(|(file, n, line)| format!("{file}:{n}: {}", line.trim()))
+        .collect();
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+#[test]
+fn only_env_reads_the_tools_clock() {
+    let found = offenders(&["agora_clock::"], &["src/env.rs"]);
+    assert!(
+        found.is_empty(),
+        "the clock read outside src/env.rs:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn only_lib_run_and_the_renderers_write_to_stderr() {
+    let found = offenders(
+        &["eprint!(", "eprintln!(", "io::stderr()"],
+        // src/env.rs only asks whether stderr is a terminal.
+        &["src/lib.rs", "src/render/", "src/env.rs"],
+    );
+    assert!(
+        found.is_empty(),
+        "stderr written outside the pipeline:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_vocabulary_names_no_command() {
+    // src/vocabulary.rs is the bottom: it may use the redactor (the redaction policy's engine) and
+    // nothing else of the crate.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("src/vocabulary.rs")).unwrap();
+    let uses = regex::Regex::new(r"crate::([a-z_]+)").unwrap();
+    let named: Vec<&str> = uses
+        .captures_iter(&text)
+        .map(|c| c.get(1).unwrap().as_str())
+        .filter(|m| *m != "redact" && *m != "document")
+        .collect();
+    assert!(named.is_empty(), "src/vocabulary.rs names {named:?}");
+    // The document (the sum of every command's report) sits above the commands: no command names it.
+    let found = offenders(
+        &["crate::document"],
+        &["src/lib.rs", "src/render/", "src/document.rs"],
+    );
+    let found: Vec<_> = found
+        .into_iter()
+        .filter(|l| !l.starts_with("src/vocabulary.rs"))
+        .collect();
+    assert!(
+        found.is_empty(),
+        "a command names the document:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_status_tally_and_the_problems_head_are_written_once() {
+    // A match arm adding one per status: the files holding one must be the vocabulary alone.
+    let arms = offenders(&["+= 1"], &[]);
+    let mut files: Vec<&str> = arms
+        .iter()
+        .filter(|l| l.contains("Status::"))
+        .filter_map(|l| l.split(':').next())
+        .collect();
+    files.dedup();
+    assert_eq!(
+        files,
+        ["src/vocabulary.rs"],
+        "the status tally is written in {files:?}"
+    );
+    let head = offenders(&["\"problem\"", "problem{}:"], &[]);
+    assert_eq!(
+        head.len(),
+        1,
+        "the problems head is written more than once:\n{}",
+        head.join("\n")
+    );
+    assert!(head[0].starts_with("src/render/style.rs"), "{head:?}");
+}
+
+#[test]
+fn simulation_branches_outside_inputs_only_shrink() {
+    // A check or the join cycle should get endpoints, tokens and a library path, not ask whether the
+    // run is simulated; each such branch is counted here, and the count may only go down. (Renderers
+    // label a simulated run; that is data shown, not a branch, and is not counted.)
+    let found = offenders(
+        &[
+            ".sim ",
+            ".sim.",
+            ".sim)",
+            ".sim;",
+            ".sim,",
+            ".simulated",
+            "Target::Simulated",
+        ],
+        &["src/inputs.rs", "src/render/"],
+    );
+    assert!(
+        found.len() <= 30,
+        "{} simulation branches outside src/inputs.rs (at most 30):\n{}",
+        found.len(),
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_certificate_variable_is_read_by_env_alone() {
+    // Every command asks `Env::certificate`; a second reader could disagree on a blank value.
+    let found = offenders(
+        &[
+            "(CERT_ENV)",
+            "(env::CERT_ENV)",
+            "(\"AGORA_APP_CERTIFICATE\")",
+        ],
+        &["src/env.rs"],
+    );
+    assert!(
+        found.is_empty(),
+        "AGORA_APP_CERTIFICATE read outside src/env.rs:\n{}",
         found.join("\n")
     );
 }

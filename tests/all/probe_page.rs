@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use agora_doctor::probe::page::{csp_allows, redirect_finding, sdk_versions};
 use agora_doctor::probe::{run_checks, spec, CheckReport, ProbeContext, ProbeInputs, Profile};
-use agora_doctor::report::Status;
+use agora_doctor::vocabulary::Status;
 use agora_sim::edge::{serve_http, serve_https, Background, Fault, HttpHandler, SimTls};
 use bytes::Bytes;
 use http_body_util::Full;

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use agora_doctor::probe::runner::CheckOutput;
 use agora_doctor::probe::{run_checks, CheckSpec, ProbeContext, ProbeInputs, Profile};
-use agora_doctor::report::{Finding, Status};
+use agora_doctor::vocabulary::{Finding, Status};
 
 fn ctx() -> Arc<ProbeContext> {
     Arc::new(ProbeContext::new(

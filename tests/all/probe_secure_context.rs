@@ -1,9 +1,9 @@
 //! The pure secure-context verdict against every row verified in real Chromium 156
-//! (`fixtures/secure_context/chromium-156.tsv`, from shared/research/probe.md §3.2), plus the
+//! (`fixtures/secure_context/chromium-156.tsv`, from `docs/probe-facts.md#secure-context-verdicts`), plus the
 //! findings and fixes the check shows.
 
 use agora_doctor::probe::secure_context::{finding, judge, judge_frames, Flags, Verdict};
-use agora_doctor::report::Status;
+use agora_doctor::vocabulary::Status;
 
 struct Row {
     line: usize,

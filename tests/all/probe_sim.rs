@@ -7,7 +7,7 @@ use crate::common::probe as probe_common;
 use std::time::Duration;
 
 use agora_doctor::probe::ProbeInputs;
-use agora_doctor::report::Status;
+use agora_doctor::vocabulary::Status;
 use std::sync::Arc;
 
 use agora_sim::edge::{Fault, SimEdge};

@@ -65,7 +65,7 @@ fn scripts_demo_runs_the_web_sdk_the_readme_promises() {
         .lines()
         .find(|l| l.contains("AGORA_DOCTOR_WEB_SDK="))
         .expect("scripts/demo names its Web SDK");
-    let version = agora_doctor::browser::web_sdk::SIM_VERSION;
+    let version = agora_doctor::browser::web_sdk::CURRENT_VERSION;
     let (major, minor) = {
         let mut p = version.split('.');
         (p.next().unwrap(), p.next().unwrap())

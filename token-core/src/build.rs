@@ -2,7 +2,7 @@
 //!
 //! 007 output depends on the deflate encoder: this crate uses flate2's C zlib backend at the default
 //! level, which reproduces the strings of stock-zlib builders (C++, Python, PHP, Java…) exactly
-//! (tokens.md §5).
+//! (`docs/tokens.md#where-builders-disagree`).
 
 use std::io::Write as _;
 

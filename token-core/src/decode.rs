@@ -11,14 +11,14 @@ use crate::model::*;
 use crate::wire::{ReadError, Reader};
 
 /// Inflated 007 payloads larger than this are refused: real tokens are a few hundred bytes, and the
-/// official C++ unpacker cannot even address more than 65 535 (tokens.md §5). The margin keeps a
+/// official C++ unpacker cannot even address more than 65 535 (`docs/tokens.md#where-builders-disagree`). The margin keeps a
 /// zlib bomb from eating memory.
 pub const MAX_PAYLOAD_BYTES: usize = 1 << 20;
 
 /// Length of a 006 prefix plus App ID (`006` + 32 characters).
 const V006_HEADER_LEN: usize = 35;
 
-/// Why a token string could not be decoded. Each variant maps to a §6 diagnosis code via
+/// Why a token string could not be decoded. Each variant maps to a diagnosis code (`docs/tokens.md#diagnosis-codes`) via
 /// [`DecodeError::key`].
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum DecodeError {

@@ -1,4 +1,4 @@
-//! Copy-paste damage: classify a token string as pasted (tokens.md §6, first hit wins) and offer a
+//! Copy-paste damage: classify a token string as pasted (`docs/tokens.md#diagnosis-codes`, first hit wins) and offer a
 //! repair where it is certain.
 
 use serde::Serialize;
@@ -28,7 +28,7 @@ const CLOSE_QUOTES: &[char] = &[
     '"', '\'', '`', '\u{201D}', '\u{201C}', '\u{2019}', '\u{2018}', '\u{00BB}',
 ];
 
-/// The §6 classification of a pasted token.
+/// The classification of a pasted token (`docs/tokens.md#diagnosis-codes`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Code {
@@ -87,7 +87,7 @@ pub enum Code {
 }
 
 impl Code {
-    /// The §6 code string (`"plus_became_space"`).
+    /// The diagnosis code string (`"plus_became_space"`).
     pub fn as_str(self) -> &'static str {
         self.key().strip_prefix("token.").unwrap_or("ok")
     }
@@ -226,7 +226,7 @@ fn broken(code: Code, detail: impl Into<String>, error: Option<DecodeError>) -> 
     }
 }
 
-/// Classify a token exactly as pasted; the first matching rule of tokens.md §6 wins.
+/// Classify a token exactly as pasted; the first matching rule of `docs/tokens.md#diagnosis-codes` wins.
 ///
 /// ```
 /// use agora_token_core::{diagnose, Code};

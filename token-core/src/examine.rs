@@ -1,9 +1,9 @@
-//! A second look at pastes the §6 classifier cannot read: a token inside something (a JSON body, an
+//! A second look at pastes the diagnosis classifier cannot read: a token inside something (a JSON body, an
 //! `Authorization` header, a URL, a config or log line), a JSON-escaped `\/`, a token pasted twice,
 //! a masked middle, an ellipsis, and things that are not Agora tokens at all (a JWT, another
 //! vendor's RTC token, a hash).
 //!
-//! [`crate::diagnose`] stays the exact §6 classifier of tokens.md (the vectors pin its codes); this
+//! [`crate::diagnose`] stays the exact classifier of `docs/tokens.md#diagnosis-codes` (the vectors pin its codes); this
 //! module runs only when that classifier found damage it cannot repair, and says in one sentence
 //! what was wrapped around the token or done to it.
 
@@ -24,7 +24,7 @@ const MASKS: &[&str] = &[
     "[redacted]",
 ];
 
-/// Diagnose `raw` (tokens.md §6), then take a second look when the damage has no certain repair.
+/// Diagnose `raw` (`docs/tokens.md#diagnosis-codes`), then take a second look when the damage has no certain repair.
 ///
 /// ```
 /// use agora_token_core::{examine, Code};
@@ -61,7 +61,7 @@ fn second_look(t: &str, first: Diagnosis) -> Diagnosis {
     if let Some(d) = pasted_twice(t) {
         return d;
     }
-    // Two different tokens joined keep the §6 code (tokens.md vector `two-tokens-concatenated`),
+    // Two different tokens joined keep the diagnosis code (vector `two-tokens-concatenated`),
     // with a detail that says what happened instead of "`=` at position N".
     if let Some(detail) = two_tokens(t) {
         return Diagnosis { detail, ..first };
@@ -245,7 +245,7 @@ fn token_char(c: char) -> bool {
 fn wrapped(t: &str) -> Option<Diagnosis> {
     for start in starts(t) {
         if start == 0 && !t.contains(|c: char| c.is_whitespace() || "\"'{}[]&?;,".contains(c)) {
-            // The whole text is the token: not wrapped (the §6 classification stands).
+            // The whole text is the token: not wrapped (the diagnosis stands).
             continue;
         }
         let end = t[start..]
@@ -384,7 +384,7 @@ fn impostor(t: &str) -> Option<Diagnosis> {
             ));
         }
     }
-    // `006` + 32 hex is a 006 token cut right after its App ID (tokens.md §6: truncated).
+    // `006` + 32 hex is a 006 token cut right after its App ID (`docs/tokens.md#diagnosis-codes`: truncated).
     let cut_006 = t.len() == 35 && t.starts_with("006");
     if t.len() >= 16 && t.len() != 32 && !cut_006 && t.bytes().all(|c| c.is_ascii_hexdigit()) {
         return Some(not_token(

@@ -1,7 +1,7 @@
 //! The shared vocabulary of results: a [`Status`] and a [`Finding`] with a stable `explain` key.
 //!
 //! Lives here (not in the agora-doctor crate) so that the token core, the simulated edge and every
-//! command speak one vocabulary; `agora_doctor::report` re-exports both types.
+//! command speak one vocabulary; `agora_doctor::vocabulary` re-exports both types.
 
 use serde::Serialize;
 

@@ -2,8 +2,8 @@
 
 /// Every key a token finding may carry (`agora-doctor explain <key>` documents each one).
 ///
-/// The list is the team contract in TEAM.md; a test checks that every finding the core emits uses
-/// one of these.
+/// The list is the contract of `docs/finding-keys.md#key-families`; a test checks that every
+/// finding the core emits uses one of these.
 pub const FINDING_KEYS: &[&str] = &[
     EMPTY,
     PLACEHOLDER,

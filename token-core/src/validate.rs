@@ -15,15 +15,15 @@ pub const MAX_LIFETIME_SECS: u32 = 86_400;
 /// The Console's temporary tokens last exactly 24 h.
 pub const CONSOLE_TEMPORARY_SECS: u32 = 86_400;
 /// A 007 `expire` (relative seconds) this large is an absolute timestamp passed by mistake
-/// (10⁹ s is 31 years; tokens.md §3.3).
+/// (10⁹ s is 31 years; `docs/tokens.md#007-time-fields`).
 pub const ABSOLUTE_LOOKING_SECS: u32 = 1_000_000_000;
 /// A 006 privilege value (absolute) below this is a duration passed by mistake: as a date it lies in
-/// 1970–1979, before any Agora token existed (tokens.md §2.4).
+/// 1970–1979, before any Agora token existed (`docs/tokens.md#006-time-fields`).
 pub const DURATION_LIKE_MAX: u32 = 315_360_000;
 /// Clock difference tolerated before an issue time in the future is a failure rather than a warning
 /// (token servers and clients are rarely in perfect sync).
 pub const CLOCK_TOLERANCE_SECS: u64 = 300;
-/// Channel names longer than this are rejected by the SDKs (tokens.md §4: 65+ is an error, exactly
+/// Channel names longer than this are rejected by the SDKs (`docs/tokens.md#validity-rules`: 65+ is an error, exactly
 /// 64 a warning because the docs disagree on "less than" versus "within").
 pub const MAX_CHANNEL_BYTES: usize = 64;
 /// Characters the SDK references allow in a channel name, besides ASCII letters and digits.
@@ -268,7 +268,7 @@ fn article(u: ServiceUse) -> String {
     }
 }
 
-/// The most common service confusion, named (tokens.md §2.2, AgoraIO/RTM#128, #186).
+/// The most common service confusion, named (`docs/tokens.md#rtm-in-006`, AgoraIO/RTM#128, #186).
 fn rtc_for_rtm() -> Finding {
     Finding::new(
         keys::NO_RTM_SERVICE,
@@ -484,7 +484,7 @@ fn validate_006(
         );
     }
     // A wildcard token (uid 0) was signed with the empty uid text whatever uid later joins with it
-    // (tokens.md §2.1): verify with "" so the most common token is verified too.
+    // (`docs/tokens.md#006-layout`): verify with "" so the most common token is verified too.
     let signed_uid: Option<String> = match &exp.user {
         _ if t.crc_uid == 0 || rtm => Some(String::new()),
         Some(u) => Some(u.signed_text()),
@@ -517,7 +517,7 @@ fn validate_006(
     let mut ended: Vec<(String, u64, bool)> = Vec::new();
     for p in &t.privileges {
         if p.value == 0 || rtm {
-            // 0 = no deadline of its own; RTM 006 privilege times are ignored by Agora (tokens.md §2.2).
+            // 0 = no deadline of its own; RTM 006 privilege times are ignored by Agora (`docs/tokens.md#rtm-in-006`).
             continue;
         }
         let pname = p
@@ -762,7 +762,7 @@ fn rtm_user(exp: &Expectation) -> Option<String> {
 }
 
 /// A 006 RTM token: the user id sits in the channel slot, the uid slot is empty, the only privilege
-/// is rtmLogin (1000) whose time Agora ignores; it lasts until `ts` (tokens.md §2.2).
+/// is rtmLogin (1000) whose time Agora ignores; it lasts until `ts` (`docs/tokens.md#rtm-in-006`).
 fn validate_006_rtm(t: &Token006, exp: &Expectation, now: u64, out: &mut Vec<Finding>) {
     let user = rtm_user(exp);
     match &user {

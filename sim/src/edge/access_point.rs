@@ -1,7 +1,7 @@
 //! The simulated access point ("choose server"): judges the App ID, channel, uid and token of a
 //! join the way Agora's AP does — the token with the real algorithm (`agora-token-core`) against
 //! the sim's own App Certificate — and answers with Agora's gateway reason and code
-//! (`shared/research/web-sdk.md` §1e). Wire format of this double: `GET /ap/v1/choose?appid=…&cname=…
+//! (`docs/web-sdk-access-point.md#codes`). Wire format of this double: `GET /ap/v1/choose?appid=…&cname=…
 //! &uid=…&key=…` (or the same as a form body) → JSON `{code, reason, simulated, edges}`; the real
 //! AP's format is undocumented and belongs to the `web` module.
 

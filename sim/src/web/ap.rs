@@ -1,7 +1,7 @@
 //! The Web SDK's access point ("choose server"): parse both generations' requests, judge the key the
 //! way Agora's AP does (tokens through the token core), and write the answer the SDK expects.
 //!
-//! Wire formats and codes: `shared/research/web-sdk.md` §1c–1e (verified against 4.3.0 and 4.24.8).
+//! Wire formats and codes: `docs/web-sdk-access-point.md` (verified against 4.3.0 and 4.24.8).
 
 use serde_json::{json, Value};
 
@@ -180,7 +180,7 @@ pub fn judge(config: &WebEdgeConfig, request: &ApRequest, now: u64) -> ApCode {
     }
 }
 
-/// Flag the SDK expects back for each service id (`web-sdk.md` §1d).
+/// Flag the SDK expects back for each service id (`docs/web-sdk-access-point.md#request-and-answer`).
 fn flag_of(service: u64) -> u64 {
     match service {
         11 => 4096,

@@ -12,9 +12,10 @@ use crate::browser::{
     demo_page, find_chromium, find_headless_shell, flow, web_sdk, BrowserError, Chromium,
     ConsoleEntry, LaunchOptions, INSTALL_HINT,
 };
+use crate::browser::{explained, shorten};
+use crate::probe::context::ProbeContext;
 use crate::probe::runner::{CheckOutput, CheckSpec};
-use crate::probe::ProbeContext;
-use crate::report::{Finding, Status};
+use crate::vocabulary::{Finding, Status};
 use agora_token_core::words::count;
 
 /// The registry entry (`src/probe/mod.rs` lists it).
@@ -179,15 +180,17 @@ pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
     let mut sdk_version = None;
     if needs_builtin {
         let search = ctx.inputs.web_sdk.clone();
-        let resolved = tokio::task::spawn_blocking(move || web_sdk::resolve(&search))
-            .await
-            .unwrap_or_else(|e| {
-                Err(web_sdk::Missing {
-                    why: format!("the Web SDK search stopped: {e}"),
-                    fix: flow::SDK_HINT.into(),
-                    short: "the Web SDK search stopped".into(),
-                })
-            });
+        let resolved = tokio::task::spawn_blocking(move || {
+            web_sdk::resolve(&search, &crate::render::progress::download_line())
+        })
+        .await
+        .unwrap_or_else(|e| {
+            Err(web_sdk::Missing {
+                why: format!("the Web SDK search stopped: {e}"),
+                fix: flow::SDK_HINT.into(),
+                short: "the Web SDK search stopped".into(),
+            })
+        });
         let sdk = match resolved {
             Ok(sdk) => sdk,
             Err(missing) => {
@@ -359,7 +362,7 @@ fn pages(
     // found (demo_page), and the page itself adapts to the version it loaded.
     let sim_sdk = sim_sdk_found
         .clone()
-        .unwrap_or_else(|| web_sdk::SIM_VERSION.to_string());
+        .unwrap_or_else(|| web_sdk::CURRENT_VERSION.to_string());
     let builtin = edge.map(|edge| {
         if sim {
             format!(
@@ -416,9 +419,7 @@ fn pages(
 /// simulated world under `--sim`, else from the certificate when it is known (else B's token, which
 /// then must admit any uid).
 fn speaker_plan(ctx: &ProbeContext, listener: &flow::FlowPlan) -> flow::FlowPlan {
-    let now = (ctx.now)()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+    let now = ctx.unix_now();
     let token = ctx
         .inputs
         .speaker_token
@@ -451,9 +452,7 @@ fn plan(ctx: &ProbeContext) -> Result<flow::FlowPlan, Finding> {
             "pass --app-id ID --channel NAME and --token T (or the App Certificate through AGORA_APP_CERTIFICATE or --cert-file), or run with --sim"
         }));
     };
-    let now = (ctx.now)()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+    let now = ctx.unix_now();
     let uid = inputs.uid.clone().filter(|u| !u.trim().is_empty());
     // A token for uid 0 (text "") admits whichever uid the edge assigns.
     let uid_text = match uid.as_deref().map(str::trim) {
@@ -590,12 +589,12 @@ async fn inspect(
         let summary = match (ran, sim) {
             (true, true) if pages.speaker.is_some() => format!(
                 "Agora Web SDK {} in headless Chromium: two participants joined, A spoke, B heard it, A unpublished and left, on the simulated Web edge (a test double)",
-                pages.sim_sdk.as_deref().unwrap_or(web_sdk::SIM_VERSION)
+                pages.sim_sdk.as_deref().unwrap_or(web_sdk::CURRENT_VERSION)
             ),
             (true, false) if pages.speaker.is_some() => "the page works in headless Chromium, and the voice room passed: two participants joined, A spoke, B heard it, A unpublished and left".to_string(),
             (true, true) => format!(
                 "Agora Web SDK {} in headless Chromium joined, published, unpublished and left on the simulated Web edge (a test double)",
-                pages.sim_sdk.as_deref().unwrap_or(web_sdk::SIM_VERSION)
+                pages.sim_sdk.as_deref().unwrap_or(web_sdk::CURRENT_VERSION)
             ),
             (true, false) => "the page works in headless Chromium, and join → publish → unpublish → leave passed".to_string(),
             (false, _) => "the page works in headless Chromium: secure, SDK loaded, microphone visible, no console errors".to_string(),
@@ -788,29 +787,6 @@ fn judge(chromium: &str, facts: &PageFacts, console: &[ConsoleEntry], sim: bool)
     )
     .with_evidence(chromium.to_string());
     CheckOutput::from_details(details, all_good)
-}
-
-/// Attach the catalog's explanation of `printed` (if any) to `finding`.
-pub(crate) fn explained(finding: Finding, printed: &str) -> Finding {
-    match crate::explain::lookup(printed) {
-        Some(entry) => finding
-            .with_evidence(format!(
-                "agora-doctor explain {}: {}",
-                entry.key, entry.title
-            ))
-            .with_fix(entry.fix.clone()),
-        None => finding,
-    }
-}
-
-pub(crate) fn shorten(text: &str) -> String {
-    const MAX: usize = 300;
-    let first = text.lines().next().unwrap_or_default();
-    if first.chars().count() > MAX {
-        format!("{}…", first.chars().take(MAX).collect::<String>())
-    } else {
-        first.to_string()
-    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! The clock check: this machine's clock against the edge's HTTPS `Date` headers. `Date` has 1 s
 //! resolution, so requests are repeated every few milliseconds until the server's second ticks over;
 //! the two samples around the tick pin the offset to about the spacing plus the round trip (the
-//! interval-intersection method of `shared/research/probe.md` §2.2, verified there to ±0.03 s).
+//! interval-intersection method of `docs/probe-facts.md#measuring-skew`, measured to ±0.03 s).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -9,7 +9,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use crate::probe::context::ProbeContext;
 use crate::probe::http_steps::{self as net, StepError};
 use crate::probe::runner::{CheckOutput, CheckSpec};
-use crate::report::{Finding, Status};
+use crate::vocabulary::{Finding, Status};
 
 /// Registry entry.
 pub const SPEC: CheckSpec = CheckSpec {
@@ -20,10 +20,10 @@ pub const SPEC: CheckSpec = CheckSpec {
     run: |ctx| Box::pin(run(ctx)),
 };
 
-/// Up to this much skew passes: below the uncertainty of a single `Date` sample (probe.md §2.3).
+/// Up to this much skew passes: below the uncertainty of a single `Date` sample (`docs/probe-facts.md#skew-thresholds`).
 pub const PASS_MAX_SKEW: f64 = 2.0;
 /// Up to this much skew warns; beyond it fails: a 10-minute token is then off by more than 10 %
-/// (probe.md §2.3, our choice: Agora documents no tolerance).
+/// (`docs/probe-facts.md#skew-thresholds`, our choice: Agora documents no tolerance).
 pub const WARN_MAX_SKEW: f64 = 60.0;
 /// Sampling stops after this long even if no tick was seen (a tick comes within any 1 s).
 const SAMPLING_WINDOW: Duration = Duration::from_millis(1150);

@@ -3,7 +3,7 @@
 //! (the simulated edge's), it also asks it, and it answers with Agora's gateway reasons.
 
 use std::sync::Arc;
-use std::time::{Duration, UNIX_EPOCH};
+use std::time::Duration;
 
 use agora_token_core::mint::MINTED_LIFETIME;
 
@@ -11,7 +11,7 @@ use agora_token_core::{check, keys, Expectation, User};
 
 use crate::probe::context::ProbeContext;
 use crate::probe::runner::{CheckOutput, CheckSpec};
-use crate::report::{Finding, Status};
+use crate::vocabulary::{Finding, Status};
 
 /// Registry entry.
 pub const SPEC: CheckSpec = CheckSpec {
@@ -24,7 +24,7 @@ pub const SPEC: CheckSpec = CheckSpec {
     run: |ctx| Box::pin(run(ctx)),
 };
 
-/// Length of an App ID: 32 hexadecimal digits (Agora console; tokens.md).
+/// Length of an App ID: 32 hexadecimal digits (Agora console; `docs/tokens.md#006-layout`).
 pub const APP_ID_LEN: usize = 32;
 
 /// Findings for an App ID's format (pure).
@@ -102,9 +102,7 @@ async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
             "pass --app-id ID (from the Agora console), and --token T --channel C to check a token too",
         );
     };
-    let now = (ctx.now)()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+    let now = ctx.unix_now();
     let mut details = vec![app_id_finding(&app_id)];
     let token = ctx.inputs.token.clone();
     let channel = ctx.inputs.channel.clone();

@@ -1,7 +1,7 @@
 //! The devices check: list this machine's audio capture devices (cpal over ALSA, so PulseAudio and
 //! PipeWire through their ALSA plugins), open the default one (or `--device`), capture about 2 s,
 //! drop the first 0.5 s, and report the level in dBFS: silent, quiet, clipping, busy, no device.
-//! "Listed" is never enough: cpal lists `default` even when it cannot open (probe.md §4.5).
+//! "Listed" is never enough: cpal lists `default` even when it cannot open (`docs/probe-facts.md#capturing-from-a-microphone`).
 //!
 //! Time is counted in samples from the first buffer the device delivers, not from the moment the
 //! stream opened: a PulseAudio source that starts slowly (`module-sine-source` delivers its first
@@ -17,7 +17,7 @@ use cpal::{ErrorKind, FromSample, Sample, SizedSample};
 
 use crate::probe::context::{DeviceOptions, ProbeContext};
 use crate::probe::runner::{CheckOutput, CheckSpec};
-use crate::report::{Finding, Status};
+use crate::vocabulary::{Finding, Status};
 
 /// Registry entry.
 pub const SPEC: CheckSpec = CheckSpec {
@@ -42,7 +42,7 @@ pub const SILENT_DBFS: f64 = -90.0;
 /// Below this RMS a real microphone in a room is implausibly quiet (input volume near zero);
 /// Twilio flags ≤ 1 % of range (−40 dBFS) as low; we warn only well below that.
 pub const QUIET_DBFS: f64 = -60.0;
-/// A sample at or above this magnitude is clipped (probe.md §4.6).
+/// A sample at or above this magnitude is clipped (`docs/probe-facts.md#computing-a-level`).
 pub const CLIP_LEVEL: f32 = 0.999;
 /// More than this share of clipped samples warns.
 pub const CLIP_SHARE: f64 = 0.001;
@@ -313,7 +313,7 @@ where
                 return;
             }
             progress.first_buffer.get_or_insert_with(Instant::now);
-            // The first samples are often empty or ramping up (probe.md §4.5): drop them.
+            // The first samples are often empty or ramping up (`docs/probe-facts.md#capturing-from-a-microphone`): drop them.
             let skip = plan
                 .discard
                 .saturating_sub(progress.delivered)

@@ -4,15 +4,15 @@
 //! the user's SDK and project.
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use agora_token_core::uid_text;
 
 use crate::join::sim;
 use crate::join::{run_cycle, JoinOptions, JoinReport, SdkChoice, DISCONNECT_WAIT, HEAR_GRACE};
+use crate::probe::context::ProbeContext;
 use crate::probe::runner::{CheckOutput, CheckSpec};
-use crate::probe::ProbeContext;
-use crate::report::{Finding, Status};
+use crate::vocabulary::{Finding, Status};
 
 /// Registry entry.
 pub const SPEC: CheckSpec = CheckSpec {
@@ -33,15 +33,11 @@ fn budget(_ctx: &ProbeContext) -> Duration {
     CONNECT_TIMEOUT * 2 + TONE + HEAR_GRACE + DISCONNECT_WAIT * 2 + Duration::from_secs(2)
 }
 
-fn unix(now: SystemTime) -> u64 {
-    now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
-}
-
 /// Run the check: against the relay the profile names (the simulated world's, through the SDK
 /// double) or Agora's edge (through the user's SDK).
 pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
     let inputs = &ctx.inputs;
-    let now = unix((ctx.now)());
+    let now = ctx.unix_now();
     let uid_text_in = inputs.uid.clone().unwrap_or_else(|| "0".to_string());
     let relay = ctx.profile.native_relay;
     let Ok(uid) = uid_text_in.parse::<u32>() else {

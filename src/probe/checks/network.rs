@@ -9,7 +9,7 @@ use crate::probe::http_steps::{self as net, StepError};
 use crate::probe::profile::{Endpoint, FIREWALL_DOMAINS, FIREWALL_TCP_PORTS, FIREWALL_UDP_PORTS};
 use crate::probe::runner::{CheckOutput, CheckSpec};
 use crate::probe::stun::{self, StunError};
-use crate::report::{Finding, Status};
+use crate::vocabulary::{Finding, Status};
 
 /// Registry entry.
 pub const SPEC: CheckSpec = CheckSpec {

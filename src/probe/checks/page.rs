@@ -10,7 +10,7 @@ use url::Url;
 
 use crate::probe::context::ProbeContext;
 use crate::probe::runner::{CheckOutput, CheckSpec};
-use crate::report::{Finding, Status};
+use crate::vocabulary::{Finding, Status};
 use agora_token_core::words::count;
 
 /// Registry entry.
@@ -22,8 +22,8 @@ pub const SPEC: CheckSpec = CheckSpec {
     run: |ctx| Box::pin(run(ctx)),
 };
 
-/// The newest `agora-rtc-sdk-ng` on npm when this was written (`latest`, 4.24.8, read 2026-11-25,
-/// shared/research/web-sdk.md).
+/// The newest `agora-rtc-sdk-ng` on npm when this was written (`latest`, 4.24.8, read 2026-11-25 from
+/// npm).
 pub const CURRENT_WEB_SDK: (u32, u32, u32) = (4, 24, 8);
 /// Whole check budget; the request itself gets [`REQUEST_TIMEOUT`].
 const PAGE_BUDGET: Duration = Duration::from_secs(12);
@@ -34,7 +34,7 @@ const MAX_BODY: usize = 8 * 1024 * 1024;
 /// Same-origin scripts fetched at most, to find a bundled SDK's version.
 const MAX_SCRIPTS: usize = 6;
 
-/// Connections the Web SDK 4.24.8 opens that a CSP `connect-src` must allow (probe.md §1.2): the
+/// Connections the Web SDK 4.24.8 opens that a CSP `connect-src` must allow (`docs/probe-facts.md#what-web-sdk-4248-contacts`): the
 /// access points, the event reporter, and gateway sockets `wss://<ip-dashed>.edge.agora.io:<port>`
 /// on a port from the firewall page's 4700-5000 range.
 pub const AGORA_CONNECT_TARGETS: &[&str] = &[
@@ -45,7 +45,7 @@ pub const AGORA_CONNECT_TARGETS: &[&str] = &[
     "https://statscollector-1.agora.io/events/messages",
 ];
 /// The gateway's fallback socket on 443, tried after `JOIN_GATEWAY_TRY_443PORT_DURATION` (2 s) when
-/// the gateway's own port fails (probe.md §1.2).
+/// the gateway's own port fails (`docs/probe-facts.md#what-web-sdk-4248-contacts`).
 pub const AGORA_GATEWAY_FALLBACK: &str = "wss://1-2-3-4.edge.agora.io/";
 
 async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {

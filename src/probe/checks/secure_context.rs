@@ -1,6 +1,6 @@
 //! The secure-context check: the verdict Chromium reaches for a page URL (can the page use the
 //! microphone at all?), from a PURE function of the URL and the browser flags — the rules of
-//! `shared/research/probe.md` §3.1/§3.3, tested on the table verified in Chromium 156 (§3.2).
+//! `docs/probe-facts.md#secure-context-rules`, tested on the table verified in Chromium 156 (`docs/probe-facts.md#secure-context-verdicts`).
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -10,7 +10,7 @@ use url::{Host, Url};
 
 use crate::probe::context::ProbeContext;
 use crate::probe::runner::{CheckOutput, CheckSpec};
-use crate::report::{Finding, Status};
+use crate::vocabulary::{Finding, Status};
 
 /// Registry entry.
 pub const SPEC: CheckSpec = CheckSpec {
@@ -22,7 +22,7 @@ pub const SPEC: CheckSpec = CheckSpec {
 };
 
 /// Names that never get a public certificate or HTTPS upgrade (RFC 6761/6762 and common LAN
-/// suffixes): Chrome's HTTPS-Upgrades skip non-unique names (probe.md §3.1).
+/// suffixes): Chrome's HTTPS-Upgrades skip non-unique names (`docs/probe-facts.md#secure-context-rules`).
 const NON_UNIQUE_TLDS: &[&str] = &[
     "test",
     "example",

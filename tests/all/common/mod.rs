@@ -54,7 +54,7 @@ pub const WEB_SDK_424: &str = concat!(
     "/fixtures/web/node_modules/agora-rtc-sdk-ng-424"
 );
 
-/// The Web SDK `probe --sim` uses when nothing else is found (`web_sdk::SIM_VERSION`).
+/// The Web SDK `probe --sim` uses when nothing else is found (`web_sdk::CURRENT_VERSION`).
 pub const CURRENT_SDK: &str = "4.24.8";
 
 /// The fixtures/web package of Web SDK `version` (`4.3.0` or `4.24.8`).

@@ -1,5 +1,5 @@
 //! A private PulseAudio daemon for one test: a null sink `vspeaker` and a remap source `vmic` (the
-//! verified recipe of shared/research/probe.md §4.3), optionally fed a known sox tone. Everything it
+//! recipe of `docs/probe-facts.md#a-virtual-microphone-for-tests`), optionally fed a known sox tone. Everything it
 //! starts is killed when the guard drops, even when the test fails.
 
 #![allow(dead_code)]
