@@ -16,7 +16,7 @@
 #   `message`, `excerpt`) that contains the label's `text`;
 # - a harmless line is classed as noise when an entry of `noise` reports that line the same way (a group
 #   should list its `lines`) or quotes its text; v1 has no noise, so nothing is;
-# - a log with times has a timeline when the document's `timeline` is a non-empty array;
+# - a log with times has a timeline when the document's `timeline` (v3: `timeline.events`) is a non-empty array;
 # - a harmless line that a `problems`/`errors` entry reports is also listed, as a false alarm; reports on
 #   lines the set labels neither way are counted (and listed with VERBOSE=1), not judged.
 set -euo pipefail
@@ -114,6 +114,9 @@ for lab in labels:
     if lab["has_times"]:
         tot["timed"] += 1
         tl = doc.get("timeline")
+        # explain-log/v2: an array of events; v3: an object whose `events` array holds them.
+        if isinstance(tl, dict):
+            tl = tl.get("events")
         if isinstance(tl, list) and tl:
             tot["timeline"] += 1
         else:
