@@ -315,16 +315,21 @@ fn left_out_reason(
     }
     let name = entry.file_name().to_str().unwrap_or("");
     let by_name = if is_dir {
-        scope::folder(name).or_else(|| {
-            let names: Vec<String> = std::fs::read_dir(path)
-                .map(|rd| {
-                    rd.flatten()
-                        .filter_map(|e| e.file_name().into_string().ok())
-                        .collect()
-                })
-                .unwrap_or_default();
-            scope::is_doc_site(names.iter().map(String::as_str)).then_some(Reason::Documentation)
-        })
+        scope::folder(name)
+            // A folder named like documentation (`website/`) whose manifest depends on an Agora
+            // SDK is an app.
+            .filter(|r| *r != Reason::Documentation || !manifest_names_agora(path))
+            .or_else(|| {
+                let names: Vec<String> = std::fs::read_dir(path)
+                    .map(|rd| {
+                        rd.flatten()
+                            .filter_map(|e| e.file_name().into_string().ok())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                scope::is_doc_site(names.iter().map(String::as_str))
+                    .then_some(Reason::Documentation)
+            })
     } else {
         scope::file(name)
     };
@@ -350,6 +355,20 @@ struct Listing {
     candidates: Vec<Candidate>,
     bundle_heads: Vec<(PathBuf, String)>,
     doc_dirs: Vec<String>,
+}
+
+/// Whether a folder's own app manifest (package.json, pubspec.yaml) names Agora, in its first
+/// [`BUNDLE_HEAD_BYTES`].
+fn manifest_names_agora(dir: &Path) -> bool {
+    ["package.json", "pubspec.yaml"].iter().any(|m| {
+        File::open(dir.join(m)).is_ok_and(|f| {
+            let mut bytes = Vec::new();
+            f.take(BUNDLE_HEAD_BYTES as u64)
+                .read_to_end(&mut bytes)
+                .is_ok()
+                && bytes.windows(5).any(|w| w.eq_ignore_ascii_case(b"agora"))
+        })
+    })
 }
 
 /// Walk `root` (following symlinks, never into a loop) and read every source file of the app, on
