@@ -22,6 +22,9 @@ use super::scope::{self, Reason};
 pub const MAX_SOURCE_BYTES: u64 = 1024 * 1024;
 /// Largest lock file read (a big app's package-lock.json runs to a few MB).
 pub const MAX_LOCK_BYTES: u64 = 32 * 1024 * 1024;
+/// Largest JSON file read as configuration (package.json, app.json, a config module's JSON): a
+/// big app's package.json is a few KB; larger JSON is data.
+pub const MAX_JSON_CONFIG_BYTES: u64 = 64 * 1024;
 /// Bytes looked at for a NUL to call a file binary (the heuristic git and ripgrep use).
 const BINARY_SNIFF: usize = 8 * 1024;
 
@@ -133,6 +136,12 @@ pub struct WalkOptions {
     pub exclude: Vec<String>,
     /// Counts files read, for a progress display (the walk never prints).
     pub progress: Option<Arc<std::sync::atomic::AtomicUsize>>,
+}
+
+/// XML is read where an app keeps settings in it: Android's resources and manifest. Other XML
+/// (documentation sources, build descriptors, IDE files) holds nothing scan judges.
+fn is_android_xml(rel: &str) -> bool {
+    rel.starts_with("res/") || rel.contains("/res/") || rel.ends_with("AndroidManifest.xml")
 }
 
 /// Whether `scan` reads a file of this name.
@@ -357,7 +366,7 @@ struct Listing {
     doc_dirs: Vec<String>,
 }
 
-/// Whether a folder's own app manifest (package.json, pubspec.yaml) names Agora, in its first
+/// Whether a folder's own app manifest (package.json, pubspec.yaml) declares an Agora SDK, in its first
 /// [`BUNDLE_HEAD_BYTES`].
 fn manifest_names_agora(dir: &Path) -> bool {
     ["package.json", "pubspec.yaml"].iter().any(|m| {
@@ -366,7 +375,7 @@ fn manifest_names_agora(dir: &Path) -> bool {
             f.take(BUNDLE_HEAD_BYTES as u64)
                 .read_to_end(&mut bytes)
                 .is_ok()
-                && bytes.windows(5).any(|w| w.eq_ignore_ascii_case(b"agora"))
+                && declares_agora_sdk(&String::from_utf8_lossy(&bytes))
         })
     })
 }
@@ -448,7 +457,8 @@ pub fn walk(root: &Path, opts: &WalkOptions) -> Walked {
                 let rel = relative(root, entry.path());
                 if scope::is_doc_file(name) {
                     mine.own.doc_dirs.push(parent_of(&rel).to_string());
-                } else if is_source_name(name) {
+                } else if is_source_name(name) && (!name.ends_with(".xml") || is_android_xml(&rel))
+                {
                     mine.own.candidates.push(Candidate {
                         abs: entry.path().to_path_buf(),
                         rel,
@@ -580,8 +590,15 @@ fn doc_trees(root: &Path, listing: &Listing, opts: &WalkOptions) -> Vec<String> 
     for d in &listing.doc_dirs {
         add(&mut counts, d, true);
     }
+    // Data and settings files (JSON, YAML, TOML) are neither documents nor code: a site has them
+    // beside its pages as an app has them beside its code.
+    let data = |name: &str| {
+        [".json", ".yaml", ".yml", ".toml"]
+            .iter()
+            .any(|e| name.ends_with(e))
+    };
     for c in &listing.candidates {
-        if !LOCK_NAMES.contains(&c.name.as_str()) {
+        if !LOCK_NAMES.contains(&c.name.as_str()) && !data(&c.name) {
             add(&mut counts, parent_of(&c.rel), false);
         }
     }
@@ -608,20 +625,50 @@ fn doc_trees(root: &Path, listing: &Listing, opts: &WalkOptions) -> Vec<String> 
     out
 }
 
-/// Whether a folder's own files (not its subfolders') name Agora: an app's manifest or code, read
-/// up to [`BUNDLE_HEAD_BYTES`] each.
+/// Whether a folder's own app manifest (package.json, pubspec.yaml, Gradle, Podfile, Package.swift)
+/// declares an Agora SDK, read up to [`BUNDLE_HEAD_BYTES`] each. Documentation about Agora names it on every
+/// page; only a manifest says the folder is an app that uses it.
 fn names_agora_itself(root: &Path, listing: &Listing, dir: &str) -> bool {
+    const MANIFESTS: &[&str] = &[
+        "package.json",
+        "pubspec.yaml",
+        "build.gradle",
+        "build.gradle.kts",
+        "Podfile",
+        "Package.swift",
+    ];
     listing
         .candidates
         .iter()
-        .filter(|c| parent_of(&c.rel) == dir && !LOCK_NAMES.contains(&c.name.as_str()))
-        .take(64)
-        .any(|c| {
-            read_head(root, &c.abs).is_some_and(|h| {
-                let t = h.text.to_ascii_lowercase();
-                t.contains("agora")
-            })
-        })
+        .filter(|c| parent_of(&c.rel) == dir && MANIFESTS.contains(&c.name.as_str()))
+        .any(|c| read_head(root, &c.abs).is_some_and(|h| declares_agora_sdk(&h.text)))
+}
+
+/// Whether a manifest's text declares an Agora SDK (a dependency's name, not the word: a docs
+/// project may be named after Agora).
+fn declares_agora_sdk(manifest: &str) -> bool {
+    const SDK_NAMES: &[&str] = &[
+        "agora-rtc-sdk",
+        "agora-rtc-react",
+        "agora-rtm",
+        "agora-electron-sdk",
+        "react-native-agora",
+        "agora-react-native-rtm",
+        "agora_rtc_engine",
+        "agora_rtc_ng",
+        "agora_rtm",
+        "agora-chat",
+        "agora_chat_sdk",
+        "agora-token",
+        "agora-access-token",
+        "io.agora",
+        "AgoraRtcEngine",
+        "AgoraRtcKit",
+        "AgoraAudio",
+        "AgoraRtm",
+        "AgoraChat",
+    ];
+    SDK_NAMES.iter().any(|n| manifest.contains(n))
 }
 
 /// Read one listed file into `files`, or note why not; a minified script or a generated file is
@@ -637,6 +684,15 @@ fn read_candidate(
 ) {
     let name = c.name.as_str();
     let script = [".js", ".mjs", ".cjs"].iter().any(|e| name.ends_with(e));
+    // JSON beyond a hand-written config's size is data (translations, API dumps, search indexes):
+    // passed over unread, like an image.
+    if name.ends_with(".json")
+        && !LOCK_NAMES.contains(&name)
+        && !opts.all
+        && std::fs::metadata(&c.abs).is_ok_and(|m| m.len() > MAX_JSON_CONFIG_BYTES)
+    {
+        return;
+    }
     match read_one(root, &c.abs, name) {
         Read1::File(f) => {
             let reason = if opts.all {
