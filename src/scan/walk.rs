@@ -609,9 +609,22 @@ fn doc_trees(root: &Path, listing: &Listing, opts: &WalkOptions) -> Vec<String> 
         .collect();
     // Outermost first: a folder inside one already left out is not looked at.
     dirs.sort_by_key(|(d, _, _)| (d.matches('/').count() + usize::from(!d.is_empty()), *d));
+    // The most documents any one subfolder of each folder holds: a folder whose documents are
+    // nearly all in one subfolder (an app beside its `guide/`) is not itself documentation; the
+    // subfolder is judged instead.
+    let mut max_child: HashMap<&str, usize> = HashMap::new();
+    for (k, (doc, _)) in &counts {
+        if !k.is_empty() {
+            let m = max_child.entry(parent_of(k)).or_default();
+            *m = (*m).max(*doc);
+        }
+    }
     let mut out: Vec<String> = Vec::new();
-    for (d, _, _) in dirs {
+    for (d, doc, _) in dirs {
         if out.iter().any(|o| o.is_empty() || under(d, o)) {
+            continue;
+        }
+        if max_child.get(d).is_some_and(|m| m * 10 >= doc * 9) {
             continue;
         }
         if included_below(&opts.include, d) || (d.is_empty() && !opts.include.is_empty()) {
