@@ -314,6 +314,13 @@ pub fn extract_in(file: &SourceFile, agora_context: bool) -> Vec<Value> {
                     && !is_ui_name(name)
                     && !is_ui_text(value)
                     && (says_agora || is_hex32(value))
+                    && if value.is_empty() || placeholder(value) {
+                        is_kept_setting(text, offset, name)
+                    } else {
+                        is_hex32(value)
+                            || normalized(name).contains("agora")
+                            || looks_like_app_id_attempt(value)
+                    }
             }
             // Tokens are taken by shape below; under a token name, a JWT or a Chat token is
             // judged too (the token core names what it is).
@@ -382,6 +389,69 @@ pub fn extract_in(file: &SourceFile, agora_context: bool) -> Vec<Value> {
         .collect()
 }
 
+/// Whether a value that is not 32 hexadecimal characters still reads as a mistyped Agora App ID
+/// (letters and digits only, near the length): other services' identifiers under an app-id name
+/// (Firebase's `1:7183…:android:…`, an electron-builder `com.example.app`) do not.
+fn looks_like_app_id_attempt(value: &str) -> bool {
+    (16..=48).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// Whether an empty or placeholder value at `offset`, assigned to `name`, is the setting the app
+/// keeps: not a field of an object being built (`this.appId = ""`, `self.app_id = ''`), not a
+/// parameter's default (`init(app_id='')`), and not a starting value the file assigns again
+/// (`let appId = ""` then `appId = require(…)`, React state set from an input).
+fn is_kept_setting(text: &str, offset: usize, name: &str) -> bool {
+    let bare = name.trim_start_matches('@');
+    if bare.starts_with("this.") || bare.starts_with("self.") || bare.starts_with("@") {
+        return false;
+    }
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let before = &text[line_start..offset];
+    if before.matches('(').count() > before.matches(')').count() {
+        return false;
+    }
+    let last = bare.rsplit('.').next().unwrap_or(bare);
+    if last.is_empty() {
+        return true;
+    }
+    // Every place the name is given a value: `name =` (not `==`), `name := …`, and `name: value`
+    // (an object key or named argument) unless the value is the name itself passed along
+    // (`appId: appId`, `appId: config.appId`). `name: Type = value` is one assignment.
+    let mut assignments = 0;
+    let bytes = text.as_bytes();
+    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
+    let mut from = 0;
+    while let Some(i) = text[from..].find(last) {
+        let at = from + i;
+        from = at + last.len();
+        if at > 0 && ident(bytes[at - 1]) || from < bytes.len() && ident(bytes[from]) {
+            continue;
+        }
+        let rest = text[from..].trim_start_matches([' ', '\t', '"', '\'']);
+        if rest.starts_with(":=")
+            || rest.starts_with('=') && !rest.starts_with("==") && !rest.starts_with("=>")
+        {
+            assignments += 1;
+        } else if let Some(r) = rest.strip_prefix(':').filter(|r| !r.starts_with(':')) {
+            let r = r.trim_start();
+            let end = r
+                .find(|c: char| !(c.is_alphanumeric() || "<>?[]_$.".contains(c)))
+                .unwrap_or(r.len());
+            let word = &r[..end];
+            let after = r[end..].trim_start();
+            let typed = !word.is_empty() && after.starts_with('=') && !after.starts_with("==");
+            let passed_along = word.rsplit('.').next() == Some(last);
+            if !typed && !passed_along {
+                assignments += 1;
+            }
+            if typed {
+                assignments += 1;
+            }
+        }
+    }
+    assignments <= 1
+}
+
 /// 1-based line of a byte offset.
 pub fn line_of(text: &str, offset: usize) -> usize {
     bytecount::count(&text.as_bytes()[..offset.min(text.len())], b'\n') + 1
@@ -399,6 +469,11 @@ pub fn is_server_side(path: &str, server_roots: &BTreeSet<String>) -> bool {
     if [".py", ".go", ".rb"].iter().any(|e| name.ends_with(e))
         || (name.ends_with(".php") && !name.ends_with(".blade.php"))
     {
+        return true;
+    }
+    // Agora's token library (AgoraIO/Tools DynamicKey: Java packages io.agora.media and
+    // io.agora.sample), copied into a project, is server code whatever sits beside it.
+    if lower.contains("io/agora/media/") || lower.contains("io/agora/sample/") {
         return true;
     }
     let stem = name.split('.').next().unwrap_or("");
@@ -583,7 +658,12 @@ pub fn findings(
         (distinct.len() == 1).then(|| distinct.into_iter().next().unwrap_or("").to_string())
     };
     let neighbours = Neighbours::of(values, related);
-    for token in values.iter().filter(|v| v.kind == Kind::Token) {
+    // A token written into server-side code is a test vector or a sample's input (token
+    // builders' tests, inspectors): the app never joins with it.
+    for token in values
+        .iter()
+        .filter(|v| v.kind == Kind::Token && !is_server_side(&v.file, server_roots))
+    {
         out.extend(token_findings(
             token,
             &neighbours,

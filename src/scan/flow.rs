@@ -388,8 +388,13 @@ fn builds_006(text: &str) -> bool {
         || text.contains("agora_token_builder")
         || text.contains("RtcTokenBuilder")
         || text.contains("rtctokenbuilder");
+    // AccessToken2 (007) builders take lifetimes in seconds, whatever their language calls them.
     let v2 = text.contains("RtcTokenBuilder2")
         || text.contains("rtctokenbuilder2")
+        || text.contains("AccessToken2")
+        || text.contains("DynamicKey2")
+        || text.contains("dynamic_key2")
+        || text.contains("accesstoken2")
         || text.contains("\"agora-token\"")
         || text.contains("'agora-token'");
     builder && !v2
@@ -447,7 +452,8 @@ pub fn lifetime_findings(file: &SourceFile) -> Vec<ScanFinding> {
         let Some((args, _)) = arguments(text, m.end() - 1) else {
             continue;
         };
-        if args.len() < 6 {
+        // The 006 builders take six arguments; seven (token and privilege lifetimes) is 007's shape.
+        if args.len() != 6 {
             continue;
         }
         let last = args[args.len() - 1].as_str();

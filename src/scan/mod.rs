@@ -277,13 +277,21 @@ pub fn analyse_walked(walked: &walk::Walked, now: u64, threads: usize) -> Analys
     });
     let mut findings = config::findings(&values, &server_roots, &related, now);
     findings.extend(deps.findings);
-    let (pattern_findings, skipped_rules) = patterns::findings(&code_refs, threads, &built);
+    let (pattern_findings, skipped_rules) =
+        patterns::findings(&code_refs, threads, &built, &agora_files);
     findings.extend(pattern_findings);
+    // Web SDK 4.x code: a web (or Electron) app's file whose generation is 4.x or not known.
     let web4 = |path: &str| {
         built
             .web_generation
             .get(path)
             .is_none_or(|g| *g == model::Generation::Web4)
+            && built.app_of.get(path).is_none_or(|i| {
+                matches!(
+                    built.model.apps[*i].platform.as_str(),
+                    "web" | "electron" | "unknown"
+                )
+            })
     };
     findings.extend(par_flat_map(&code_refs, threads, |f| {
         let mut out = flow::lifetime_findings(f);

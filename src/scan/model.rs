@@ -209,7 +209,13 @@ pub fn is_lock_file(path: &str) -> bool {
 
 /// (product, generation) of a package at a version.
 pub fn classify_package(package: &str, version: &str) -> Option<(Product, Generation)> {
-    let major = version_of(version).map(|v| v.0);
+    // A workspace's own package (yarn's `0.0.0-use.local`, `workspace:`, `link:`, `file:`) is the
+    // source in the tree, not a release: its version says nothing about a generation.
+    let local = version.contains("use.local")
+        || ["workspace:", "link:", "file:", "portal:"]
+            .iter()
+            .any(|p| version.starts_with(p));
+    let major = version_of(version).map(|v| v.0).filter(|_| !local);
     let native = |m: Option<u32>| match m {
         Some(0..=3) => Generation::Native3,
         Some(_) => Generation::Native4,
@@ -820,10 +826,38 @@ fn places_of(found: &[Found]) -> Vec<Place> {
     places
 }
 
+/// Cross-platform SDKs that bring a native SDK with them (its pod, its Maven artifact).
+const WRAPPERS: &[&str] = &[
+    "agora_rtc_engine",
+    "react-native-agora",
+    "agora-electron-sdk",
+];
+
 fn retired_findings(apps: &[App]) -> Vec<ScanFinding> {
     let mut out = Vec::new();
     for app in apps {
-        for sdk in app.sdks.iter().filter(|s| s.retired) {
+        // A retired wrapper's native SDK (in Podfile.lock or Gradle) is the same fact as the
+        // wrapper: its places join the wrapper's finding.
+        let wrapper = app
+            .sdks
+            .iter()
+            .position(|s| s.retired && WRAPPERS.contains(&s.package.as_str()));
+        let brought = |s: &SdkUse| {
+            wrapper.is_some()
+                && !WRAPPERS.contains(&s.package.as_str())
+                && !matches!(s.generation, Generation::Web2 | Generation::Web3)
+                && s.product == app.sdks[wrapper.unwrap_or(0)].product
+        };
+        for (i, sdk) in app.sdks.iter().enumerate().filter(|(_, s)| s.retired) {
+            if brought(sdk) {
+                continue;
+            }
+            let mut found = sdk.found.clone();
+            if Some(i) == wrapper {
+                for other in app.sdks.iter().filter(|s| s.retired && brought(s)) {
+                    found.extend(other.found.iter().cloned());
+                }
+            }
             let web = matches!(sdk.generation, Generation::Web2 | Generation::Web3);
             let (source, since) = if web {
                 (
@@ -859,7 +893,7 @@ fn retired_findings(apps: &[App]) -> Vec<ScanFinding> {
                 );
             }
             let f = f.with_fix(fix);
-            out.push(ScanFinding::at_places(f, places_of(&sdk.found)));
+            out.push(ScanFinding::at_places(f, places_of(&found)));
         }
     }
     out

@@ -41,6 +41,8 @@ struct RawPattern {
     once_per_file: bool,
     #[serde(default)]
     needs: Option<String>,
+    #[serde(default)]
+    agora_code: bool,
     summary: String,
     #[serde(default)]
     evidence: Vec<String>,
@@ -73,6 +75,9 @@ pub struct Pattern {
     once_per_file: bool,
     /// The SDK generation the rule is written for (`web-4`), when it needs one.
     pub needs: Option<String>,
+    /// Only in files that use Agora (they name it, or import a module that does): `.join(` alone
+    /// is also how strings are joined.
+    pub agora_code: bool,
     summary: String,
     evidence: Vec<String>,
     fix: String,
@@ -120,6 +125,7 @@ pub fn patterns() -> &'static [Pattern] {
                     files: p.files,
                     once_per_file: p.once_per_file,
                     needs: p.needs,
+                    agora_code: p.agora_code,
                     summary: p.summary,
                     evidence: p.evidence,
                     fix: p.fix,
@@ -208,7 +214,17 @@ pub fn findings(
     files: &[&SourceFile],
     threads: usize,
     built: &Built,
+    agora_files: &std::collections::BTreeSet<&str>,
 ) -> (Vec<ScanFinding>, Vec<SkippedRule>) {
+    // Web SDK rules are for web code: not for the files of a React Native, Flutter or native app.
+    let web_platform = |path: &str| {
+        built.app_of.get(path).is_none_or(|i| {
+            matches!(
+                built.model.apps[*i].platform.as_str(),
+                "web" | "electron" | "unknown"
+            )
+        })
+    };
     let silenced: Vec<bool> = patterns()
         .iter()
         .map(|p| {
@@ -242,6 +258,8 @@ pub fn findings(
             .iter()
             .zip(&silenced)
             .filter(|(p, _)| generation_fits(p.needs.as_deref(), code))
+            .filter(|(p, _)| p.needs.is_none() || web_platform(&file.path))
+            .filter(|(p, _)| !p.agora_code || agora_files.contains(file.path.as_str()))
             .flat_map(|(p, silenced)| {
                 p.hits(file, *silenced)
                     .into_iter()
@@ -298,17 +316,27 @@ mod tests {
             .find(|p| p.key == "scan.code.token_never_renewed")
             .unwrap();
         let fetcher = file("a.js", "const token = await fetchToken(channel);\nawait client.join(appId, channel, token, uid);\n");
+        let agora: std::collections::BTreeSet<&str> = ["src/a.js"].into_iter().collect();
         assert_eq!(
-            findings(&[&fetcher], 2, &Built::default())
+            findings(&[&fetcher], 2, &Built::default(), &agora)
                 .0
                 .iter()
                 .filter(|f| f.finding.key == renew.key)
                 .count(),
             1
         );
+        // The same lines in a file that does not use Agora join strings, not a channel.
+        assert_eq!(
+            findings(&[&fetcher], 2, &Built::default(), &Default::default())
+                .0
+                .iter()
+                .filter(|f| f.finding.key == renew.key)
+                .count(),
+            0
+        );
         let handler = file("b.js", "client.on('token-privilege-will-expire', renew);\n");
         assert_eq!(
-            findings(&[&fetcher, &handler], 2, &Built::default())
+            findings(&[&fetcher, &handler], 2, &Built::default(), &agora)
                 .0
                 .iter()
                 .filter(|f| f.finding.key == renew.key)

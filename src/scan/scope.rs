@@ -222,6 +222,30 @@ pub fn is_doc_site<'a>(names: impl IntoIterator<Item = &'a str>) -> bool {
     typedoc.0 && typedoc.1
 }
 
+/// File name endings of documentation sources (Markdown, MDX, reStructuredText, AsciiDoc, DITA).
+const DOC_EXTENSIONS: &[&str] = &[
+    "md", "mdx", "markdown", "rst", "adoc", "asciidoc", "dita", "ditamap",
+];
+/// Fewest documentation files that make a folder a documentation tree (a README and a few guides
+/// beside an app do not).
+pub const DOC_TREE_MIN_FILES: usize = 20;
+/// Share of documentation files, in percent of documentation and source files together, from
+/// which a folder is a documentation tree: its code files are the documents' examples.
+pub const DOC_TREE_MIN_PERCENT: usize = 60;
+
+/// Whether a file is a documentation source, by its name.
+pub fn is_doc_file(name: &str) -> bool {
+    name.rsplit_once('.').is_some_and(|(stem, ext)| {
+        !stem.is_empty() && DOC_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str())
+    })
+}
+
+/// Whether a folder holding `doc` documentation files and `code` source files (its whole subtree)
+/// is a documentation tree rather than an app.
+pub fn is_doc_tree(doc: usize, code: usize) -> bool {
+    doc >= DOC_TREE_MIN_FILES && doc * 100 >= (doc + code) * DOC_TREE_MIN_PERCENT
+}
+
 /// Why a file is left out, from its name, `None` when it is read.
 pub fn file(name: &str) -> Option<Reason> {
     let lower = name.to_ascii_lowercase();
@@ -363,6 +387,15 @@ mod tests {
         assert!(is_doc_site(["index.html", "mkdocs.yml"]));
         assert!(is_doc_site(["assets", "classes", "index.html"]));
         assert!(!is_doc_site(["assets", "index.html", "main.js"]));
+    }
+
+    #[test]
+    fn doc_trees_by_their_share_of_documents() {
+        assert!(is_doc_file("guide.md") && is_doc_file("join.dita") && is_doc_file("API.MDX"));
+        assert!(!is_doc_file("main.js") && !is_doc_file(".md") && !is_doc_file("README"));
+        assert!(is_doc_tree(600, 150));
+        assert!(!is_doc_tree(19, 0), "a README and a few guides");
+        assert!(!is_doc_tree(30, 40), "an app with its guides");
     }
 
     #[test]

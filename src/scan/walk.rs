@@ -22,6 +22,9 @@ use super::scope::{self, Reason};
 pub const MAX_SOURCE_BYTES: u64 = 1024 * 1024;
 /// Largest lock file read (a big app's package-lock.json runs to a few MB).
 pub const MAX_LOCK_BYTES: u64 = 32 * 1024 * 1024;
+/// Largest JSON file read as configuration (package.json, app.json, a config module's JSON): a
+/// big app's package.json is a few KB; larger JSON is data.
+pub const MAX_JSON_CONFIG_BYTES: u64 = 64 * 1024;
 /// Bytes looked at for a NUL to call a file binary (the heuristic git and ripgrep use).
 const BINARY_SNIFF: usize = 8 * 1024;
 
@@ -133,6 +136,12 @@ pub struct WalkOptions {
     pub exclude: Vec<String>,
     /// Counts files read, for a progress display (the walk never prints).
     pub progress: Option<Arc<std::sync::atomic::AtomicUsize>>,
+}
+
+/// XML is read where an app keeps settings in it: Android's resources and manifest. Other XML
+/// (documentation sources, build descriptors, IDE files) holds nothing scan judges.
+fn is_android_xml(rel: &str) -> bool {
+    rel.starts_with("res/") || rel.contains("/res/") || rel.ends_with("AndroidManifest.xml")
 }
 
 /// Whether `scan` reads a file of this name.
@@ -315,16 +324,21 @@ fn left_out_reason(
     }
     let name = entry.file_name().to_str().unwrap_or("");
     let by_name = if is_dir {
-        scope::folder(name).or_else(|| {
-            let names: Vec<String> = std::fs::read_dir(path)
-                .map(|rd| {
-                    rd.flatten()
-                        .filter_map(|e| e.file_name().into_string().ok())
-                        .collect()
-                })
-                .unwrap_or_default();
-            scope::is_doc_site(names.iter().map(String::as_str)).then_some(Reason::Documentation)
-        })
+        scope::folder(name)
+            // A folder named like documentation (`website/`) whose manifest depends on an Agora
+            // SDK is an app.
+            .filter(|r| *r != Reason::Documentation || !manifest_names_agora(path))
+            .or_else(|| {
+                let names: Vec<String> = std::fs::read_dir(path)
+                    .map(|rd| {
+                        rd.flatten()
+                            .filter_map(|e| e.file_name().into_string().ok())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                scope::is_doc_site(names.iter().map(String::as_str))
+                    .then_some(Reason::Documentation)
+            })
     } else {
         scope::file(name)
     };
@@ -337,14 +351,44 @@ fn left_out_reason(
     None
 }
 
+/// A file the listing found to read (phase 1), read only if its folder is kept (phase 3).
+struct Candidate {
+    abs: PathBuf,
+    rel: String,
+    name: String,
+}
+
+/// What the listing found, before anything is read.
+#[derive(Default)]
+struct Listing {
+    candidates: Vec<Candidate>,
+    bundle_heads: Vec<(PathBuf, String)>,
+    doc_dirs: Vec<String>,
+}
+
+/// Whether a folder's own app manifest (package.json, pubspec.yaml) declares an Agora SDK, in its first
+/// [`BUNDLE_HEAD_BYTES`].
+fn manifest_names_agora(dir: &Path) -> bool {
+    ["package.json", "pubspec.yaml"].iter().any(|m| {
+        File::open(dir.join(m)).is_ok_and(|f| {
+            let mut bytes = Vec::new();
+            f.take(BUNDLE_HEAD_BYTES as u64)
+                .read_to_end(&mut bytes)
+                .is_ok()
+                && declares_agora_sdk(&String::from_utf8_lossy(&bytes))
+        })
+    })
+}
+
 /// Walk `root` (following symlinks, never into a loop) and read every source file of the app, on
-/// the options' threads. What [`scope`] or a `.gitignore` leaves out is not entered or read, except
-/// the first bytes of a script bundle (for an SDK banner).
+/// the options' threads, in three steps: list the tree by names alone (what [`scope`] or a
+/// `.gitignore` leaves out is not entered), leave out the folders whose files are documentation
+/// ([`scope::is_doc_tree`]) without reading them, then read what is left. Only the first bytes of a
+/// script bundle are read (for an SDK banner).
 pub fn walk(root: &Path, opts: &WalkOptions) -> Walked {
-    let files = Mutex::new(Vec::new());
+    let listing = Mutex::new(Listing::default());
     let skipped = Mutex::new(Vec::new());
     let left_out = Mutex::new(Vec::new());
-    let bundles = Mutex::new(Vec::new());
     let seen = std::sync::atomic::AtomicUsize::new(0);
     let include = patterns(root, &opts.include);
     let exclude = patterns(root, &opts.exclude);
@@ -358,12 +402,15 @@ pub fn walk(root: &Path, opts: &WalkOptions) -> Walked {
     let root_buf: PathBuf = root.to_path_buf();
     {
         let ctx = (
-            &root_buf, opts, &include, &exclude, &ignores, &files, &skipped, &left_out, &bundles,
-            &seen,
+            &root_buf, opts, &include, &exclude, &ignores, &listing, &skipped, &left_out, &seen,
         );
         builder.build_parallel().run(|| {
-            let (root, opts, include, exclude, ignores, files, skipped, left_out, bundles, seen) =
-                ctx;
+            let (root, opts, include, exclude, ignores, listing, skipped, left_out, seen) = ctx;
+            // Each thread gathers its own listing and hands it over once, when it ends.
+            let mut mine = ThreadListing {
+                into: listing,
+                own: Listing::default(),
+            };
             Box::new(move |entry| {
                 let entry = match entry {
                     Ok(e) => e,
@@ -373,6 +420,7 @@ pub fn walk(root: &Path, opts: &WalkOptions) -> Walked {
                     }
                 };
                 let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+                let name = entry.file_name().to_str().unwrap_or("");
                 if let Some(reason) = left_out_reason(
                     root,
                     &entry,
@@ -381,11 +429,10 @@ pub fn walk(root: &Path, opts: &WalkOptions) -> Walked {
                     exclude.as_ref(),
                     ignores,
                 ) {
-                    let name = entry.file_name().to_str().unwrap_or("");
                     if !is_dir && reason == Reason::Bundles {
-                        if let Some(head) = read_head(root, entry.path()) {
-                            push(bundles, head);
-                        }
+                        mine.own
+                            .bundle_heads
+                            .push((entry.path().to_path_buf(), relative(root, entry.path())));
                     }
                     if is_dir || is_source_name(name) {
                         push(
@@ -407,75 +454,73 @@ pub fn walk(root: &Path, opts: &WalkOptions) -> Walked {
                     return WalkState::Continue;
                 }
                 seen.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(name) = entry.file_name().to_str() else {
-                    return WalkState::Continue;
-                };
-                if !is_source_name(name) {
-                    return WalkState::Continue;
-                }
-                if let Some(p) = &opts.progress {
-                    p.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                }
-                match read_one(root, entry.path(), name) {
-                    Read1::File(f) => {
-                        let script = [".js", ".mjs", ".cjs"].iter().any(|e| name.ends_with(e));
-                        let reason = if opts.all {
-                            None
-                        } else if script && scope::looks_minified(&f.text) {
-                            Some(Reason::Bundles)
-                        } else if !LOCK_NAMES.contains(&name) && scope::looks_generated(&f.text) {
-                            Some(Reason::Generated)
-                        } else {
-                            None
-                        };
-                        match reason {
-                            Some(reason) => {
-                                if reason == Reason::Bundles {
-                                    let cut = scope::floor_char(&f.text, BUNDLE_HEAD_BYTES);
-                                    push(
-                                        bundles,
-                                        SourceFile {
-                                            path: f.path.clone(),
-                                            text: f.text[..cut].to_string(),
-                                        },
-                                    );
-                                }
-                                push(
-                                    left_out,
-                                    LeftOut {
-                                        reason,
-                                        path: f.path,
-                                        folder: false,
-                                    },
-                                );
-                            }
-                            None => push(files, f),
-                        }
-                    }
-                    Read1::Skip(n) => {
-                        // A script too large to read is a bundle: its head may name an SDK.
-                        let script = [".js", ".mjs", ".cjs"].iter().any(|e| name.ends_with(e));
-                        if script && n.reason == "too large" && !opts.all {
-                            if let Some(head) = read_head(root, entry.path()) {
-                                push(bundles, head);
-                            }
-                            push(
-                                left_out,
-                                LeftOut {
-                                    reason: Reason::Bundles,
-                                    path: n.path,
-                                    folder: false,
-                                },
-                            );
-                        } else {
-                            push(skipped, n)
-                        }
-                    }
+                let rel = relative(root, entry.path());
+                if scope::is_doc_file(name) {
+                    mine.own.doc_dirs.push(parent_of(&rel).to_string());
+                } else if is_source_name(name) && (!name.ends_with(".xml") || is_android_xml(&rel))
+                {
+                    mine.own.candidates.push(Candidate {
+                        abs: entry.path().to_path_buf(),
+                        rel,
+                        name: name.to_string(),
+                    });
                 }
                 WalkState::Continue
             })
         });
     }
+    let listing = listing.into_inner().unwrap_or_else(|p| p.into_inner());
+    let mut left_out = left_out.into_inner().unwrap_or_else(|p| p.into_inner());
+    let docs = if opts.all {
+        Vec::new()
+    } else {
+        doc_trees(root, &listing, opts)
+    };
+    let in_docs = |rel: &str| docs.iter().any(|d| d.is_empty() || under(rel, d));
+    for d in &docs {
+        left_out.push(LeftOut {
+            reason: Reason::Documentation,
+            path: if d.is_empty() {
+                ".".to_string()
+            } else {
+                d.clone()
+            },
+            folder: true,
+        });
+    }
+    let left_out = Mutex::new(left_out);
+    let files = Mutex::new(Vec::new());
+    let bundles = Mutex::new(Vec::new());
+    let kept: Vec<&Candidate> = listing
+        .candidates
+        .iter()
+        .filter(|c| !in_docs(&c.rel))
+        .collect();
+    let heads: Vec<&(PathBuf, String)> = listing
+        .bundle_heads
+        .iter()
+        .filter(|(_, rel)| !in_docs(rel))
+        .collect();
+    std::thread::scope(|s| {
+        let threads = opts.threads.max(1);
+        let chunk = kept.len().div_ceil(threads).max(1);
+        for part in kept.chunks(chunk) {
+            let (files, skipped, left_out, bundles) = (&files, &skipped, &left_out, &bundles);
+            s.spawn(move || {
+                for c in part {
+                    if let Some(p) = &opts.progress {
+                        p.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    }
+                    read_candidate(root, c, opts, files, skipped, left_out, bundles);
+                }
+            });
+        }
+        for (abs, _) in heads {
+            if let Some(head) = read_head(root, abs) {
+                push(&bundles, head);
+            }
+        }
+    });
     let mut files = files.into_inner().unwrap_or_else(|p| p.into_inner());
     let mut skipped = skipped.into_inner().unwrap_or_else(|p| p.into_inner());
     let mut left_out = left_out.into_inner().unwrap_or_else(|p| p.into_inner());
@@ -492,6 +537,228 @@ pub fn walk(root: &Path, opts: &WalkOptions) -> Walked {
         seen: seen.into_inner(),
         left_out,
         bundles,
+    }
+}
+
+/// A walker thread's own listing, merged into the shared one when the thread ends.
+struct ThreadListing<'a> {
+    into: &'a Mutex<Listing>,
+    own: Listing,
+}
+
+impl Drop for ThreadListing<'_> {
+    fn drop(&mut self) {
+        let mut all = self.into.lock().unwrap_or_else(|p| p.into_inner());
+        let own = std::mem::take(&mut self.own);
+        all.candidates.extend(own.candidates);
+        all.bundle_heads.extend(own.bundle_heads);
+        all.doc_dirs.extend(own.doc_dirs);
+    }
+}
+
+/// The folder part of a relative path (`""` for the root).
+fn parent_of(rel: &str) -> &str {
+    rel.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+/// Whether `rel` is inside the folder `dir` (relative, non-empty).
+fn under(rel: &str, dir: &str) -> bool {
+    rel.len() > dir.len() && rel.starts_with(dir) && rel.as_bytes()[dir.len()] == b'/'
+}
+
+/// The topmost folders (relative; `""` is the root) whose files are documentation: counted from
+/// the listing, each folder's whole subtree, outermost first. A folder whose own files include an
+/// app manifest or code that names Agora is an app, not documentation (its subfolders are still
+/// judged). `--include` keeps a folder it names.
+fn doc_trees(root: &Path, listing: &Listing, opts: &WalkOptions) -> Vec<String> {
+    let mut counts: HashMap<&str, (usize, usize)> = HashMap::new();
+    fn add<'a>(counts: &mut HashMap<&'a str, (usize, usize)>, rel_dir: &'a str, doc: bool) {
+        let mut d = rel_dir;
+        loop {
+            let e = counts.entry(d).or_default();
+            if doc {
+                e.0 += 1;
+            } else {
+                e.1 += 1;
+            }
+            if d.is_empty() {
+                break;
+            }
+            d = parent_of(d);
+        }
+    }
+    for d in &listing.doc_dirs {
+        add(&mut counts, d, true);
+    }
+    // Data and settings files (JSON, YAML, TOML) are neither documents nor code: a site has them
+    // beside its pages as an app has them beside its code.
+    let data = |name: &str| {
+        [".json", ".yaml", ".yml", ".toml"]
+            .iter()
+            .any(|e| name.ends_with(e))
+    };
+    for c in &listing.candidates {
+        if !LOCK_NAMES.contains(&c.name.as_str()) && !data(&c.name) {
+            add(&mut counts, parent_of(&c.rel), false);
+        }
+    }
+    let mut dirs: Vec<(&str, usize, usize)> = counts
+        .iter()
+        .filter(|(_, (doc, code))| scope::is_doc_tree(*doc, *code))
+        .map(|(d, (doc, code))| (*d, *doc, *code))
+        .collect();
+    // Outermost first: a folder inside one already left out is not looked at.
+    dirs.sort_by_key(|(d, _, _)| (d.matches('/').count() + usize::from(!d.is_empty()), *d));
+    // The most documents any one subfolder of each folder holds: a folder whose documents are
+    // nearly all in one subfolder (an app beside its `guide/`) is not itself documentation; the
+    // subfolder is judged instead.
+    let mut max_child: HashMap<&str, usize> = HashMap::new();
+    for (k, (doc, _)) in &counts {
+        if !k.is_empty() {
+            let m = max_child.entry(parent_of(k)).or_default();
+            *m = (*m).max(*doc);
+        }
+    }
+    let mut out: Vec<String> = Vec::new();
+    for (d, doc, _) in dirs {
+        if out.iter().any(|o| o.is_empty() || under(d, o)) {
+            continue;
+        }
+        if max_child.get(d).is_some_and(|m| m * 10 >= doc * 9) {
+            continue;
+        }
+        if included_below(&opts.include, d) || (d.is_empty() && !opts.include.is_empty()) {
+            continue;
+        }
+        if names_agora_itself(root, listing, d) {
+            continue;
+        }
+        out.push(d.to_string());
+    }
+    out
+}
+
+/// Whether a folder's own app manifest (package.json, pubspec.yaml, Gradle, Podfile, Package.swift)
+/// declares an Agora SDK, read up to [`BUNDLE_HEAD_BYTES`] each. Documentation about Agora names it on every
+/// page; only a manifest says the folder is an app that uses it.
+fn names_agora_itself(root: &Path, listing: &Listing, dir: &str) -> bool {
+    const MANIFESTS: &[&str] = &[
+        "package.json",
+        "pubspec.yaml",
+        "build.gradle",
+        "build.gradle.kts",
+        "Podfile",
+        "Package.swift",
+    ];
+    listing
+        .candidates
+        .iter()
+        .filter(|c| parent_of(&c.rel) == dir && MANIFESTS.contains(&c.name.as_str()))
+        .any(|c| read_head(root, &c.abs).is_some_and(|h| declares_agora_sdk(&h.text)))
+}
+
+/// Whether a manifest's text declares an Agora SDK (a dependency's name, not the word: a docs
+/// project may be named after Agora).
+fn declares_agora_sdk(manifest: &str) -> bool {
+    const SDK_NAMES: &[&str] = &[
+        "agora-rtc-sdk",
+        "agora-rtc-react",
+        "agora-rtm",
+        "agora-electron-sdk",
+        "react-native-agora",
+        "agora-react-native-rtm",
+        "agora_rtc_engine",
+        "agora_rtc_ng",
+        "agora_rtm",
+        "agora-chat",
+        "agora_chat_sdk",
+        "agora-token",
+        "agora-access-token",
+        "io.agora",
+        "AgoraRtcEngine",
+        "AgoraRtcKit",
+        "AgoraAudio",
+        "AgoraRtm",
+        "AgoraChat",
+    ];
+    SDK_NAMES.iter().any(|n| manifest.contains(n))
+}
+
+/// Read one listed file into `files`, or note why not; a minified script or a generated file is
+/// left out (its head kept when it is a bundle).
+fn read_candidate(
+    root: &Path,
+    c: &Candidate,
+    opts: &WalkOptions,
+    files: &Mutex<Vec<SourceFile>>,
+    skipped: &Mutex<Vec<SkipNote>>,
+    left_out: &Mutex<Vec<LeftOut>>,
+    bundles: &Mutex<Vec<SourceFile>>,
+) {
+    let name = c.name.as_str();
+    let script = [".js", ".mjs", ".cjs"].iter().any(|e| name.ends_with(e));
+    // JSON beyond a hand-written config's size is data (translations, API dumps, search indexes):
+    // passed over unread, like an image.
+    if name.ends_with(".json")
+        && !LOCK_NAMES.contains(&name)
+        && !opts.all
+        && std::fs::metadata(&c.abs).is_ok_and(|m| m.len() > MAX_JSON_CONFIG_BYTES)
+    {
+        return;
+    }
+    match read_one(root, &c.abs, name) {
+        Read1::File(f) => {
+            let reason = if opts.all {
+                None
+            } else if script && scope::looks_minified(&f.text) {
+                Some(Reason::Bundles)
+            } else if !LOCK_NAMES.contains(&name) && scope::looks_generated(&f.text) {
+                Some(Reason::Generated)
+            } else {
+                None
+            };
+            match reason {
+                Some(reason) => {
+                    if reason == Reason::Bundles {
+                        let cut = scope::floor_char(&f.text, BUNDLE_HEAD_BYTES);
+                        push(
+                            bundles,
+                            SourceFile {
+                                path: f.path.clone(),
+                                text: f.text[..cut].to_string(),
+                            },
+                        );
+                    }
+                    push(
+                        left_out,
+                        LeftOut {
+                            reason,
+                            path: f.path,
+                            folder: false,
+                        },
+                    );
+                }
+                None => push(files, f),
+            }
+        }
+        Read1::Skip(n) => {
+            // A script too large to read is a bundle: its head may name an SDK.
+            if script && n.reason == "too large" && !opts.all {
+                if let Some(head) = read_head(root, &c.abs) {
+                    push(bundles, head);
+                }
+                push(
+                    left_out,
+                    LeftOut {
+                        reason: Reason::Bundles,
+                        path: n.path,
+                        folder: false,
+                    },
+                );
+            } else {
+                push(skipped, n)
+            }
+        }
     }
 }
 

@@ -160,6 +160,20 @@ const EXPECTED: &[Expected] = &[
         ],
         1,
     ),
+    // Reductions of what a development set of public projects showed (fixtures/scan-dev/README.md):
+    // other services' ids, an object's fields, a parameter's default and state typed in later are
+    // not App IDs; a copied 007 builder takes lifetimes; a token in server code is a sample; Web
+    // SDK rules stay out of React Native files and `.join` out of files without Agora; a folder of
+    // guides is documentation whatever its name, and `website/` holding an app is an app; a
+    // retired Flutter plugin and the native pod it brings are one fact.
+    (
+        "real-shapes",
+        &[
+            ("scan.config.app_id_invalid", "fail"),
+            ("scan.deps.sdk_retired", "warn"),
+        ],
+        1,
+    ),
 ];
 
 #[test]
@@ -476,4 +490,49 @@ fn a_missing_folder_is_a_could_not_run_naming_it() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn real_shapes_each_true_fact_once_at_its_own_places() {
+    let (_, doc) = scan_json("real-shapes", &[]);
+    let places = |key: &str| -> Vec<Vec<String>> {
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["key"] == key)
+            .map(|f| {
+                f["places"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|p| p["file"].as_str().unwrap().to_string())
+                    .collect()
+            })
+            .collect()
+    };
+    // The one empty App ID the app keeps; not the state typed in later, not the builder's field.
+    assert_eq!(
+        places("scan.config.app_id_invalid"),
+        [["rn-app/src/config.ts"]]
+    );
+    // The Flutter plugin and the pod it brings: one finding with both places; the Web SDK 3.x
+    // app in `website/` is read and reported.
+    let retired = places("scan.deps.sdk_retired");
+    assert_eq!(retired.len(), 2, "{retired:?}");
+    assert!(retired.contains(&vec![
+        "flutter-app/ios/Podfile.lock".to_string(),
+        "flutter-app/pubspec.yaml".to_string()
+    ]));
+    assert!(retired
+        .iter()
+        .any(|p| p.contains(&"website/package.json".to_string())));
+    // The guide folder is documentation by its contents, left out unread.
+    let docs = doc["model"]["left_out"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["reason"] == "documentation")
+        .expect("documentation left out");
+    assert_eq!(docs["examples"][0], "guide/", "{docs}");
 }

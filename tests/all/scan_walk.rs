@@ -69,7 +69,9 @@ fn awkward_files_are_skipped_with_a_note() {
     )
     .unwrap();
     // Huge: one byte over the limit (a script that large is a bundle, left out as not app code).
-    fs::write(root.join("src/data.json"), vec![b'a'; 1024 * 1024 + 1]).unwrap();
+    fs::write(root.join("src/data.ts"), vec![b'a'; 1024 * 1024 + 1]).unwrap();
+    // JSON beyond a config's size is data: passed over without a note.
+    fs::write(root.join("src/dump.json"), vec![b'a'; 64 * 1024 + 1]).unwrap();
     fs::write(root.join("src/bundle.js"), vec![b'a'; 1024 * 1024 + 1]).unwrap();
     // A symlink loop, and a link to nothing.
     std::os::unix::fs::symlink(".", root.join("src/loop")).unwrap();
@@ -91,7 +93,11 @@ fn awkward_files_are_skipped_with_a_note() {
     let notes = skipped(&doc);
     let has = |path: &str, reason: &str| notes.iter().any(|(p, r)| p == path && r == reason);
     assert!(has("src/blob.js", "binary"), "{notes:?}");
-    assert!(has("src/data.json", "too large"), "{notes:?}");
+    assert!(has("src/data.ts", "too large"), "{notes:?}");
+    assert!(
+        !notes.iter().any(|(p, _)| p == "src/dump.json"),
+        "{notes:?}"
+    );
     let bundles = doc["model"]["left_out"]
         .as_array()
         .unwrap()
@@ -134,7 +140,7 @@ fn awkward_files_are_skipped_with_a_note() {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&verbose.stdout);
-    assert!(text.contains("src/data.json: too large"), "{text}");
+    assert!(text.contains("src/data.ts: too large"), "{text}");
     fs::set_permissions(&locked, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
 }
 
