@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use regex::Regex;
 use serde::Serialize;
 
 use super::entry::{Entry, Kind};
@@ -413,7 +414,7 @@ pub fn resolve(query: &str) -> Option<Resolution> {
                 MatchedBy::Line
             },
             entries: answer.entries.into_iter().map(|i| &cat[i]).collect(),
-            language: super::shape::language(q),
+            language: language(q),
         });
     }
     None
@@ -683,6 +684,36 @@ fn suggestion_index() -> &'static [Vec<Spelling>] {
             })
             .collect()
     })
+}
+
+/// The programming language of the app that printed a paste, for the platform's own spelling of a
+/// fix: catalog fixes hold paragraphs starting `Kotlin: `, `Swift: `, `Dart: ` or `JS: `.
+pub fn language(text: &str) -> Option<&'static str> {
+    static RE: OnceLock<[(Regex, &'static str); 4]> = OnceLock::new();
+    let langs = RE.get_or_init(|| {
+        [
+            (
+                Regex::new(r"(?i)e/flutter|\.dart\b|platformexception|agorartcexception\(|errorcodetype\.|agora_rtc_engine|agora_rtm|package:").expect("regex"),
+                "Dart",
+            ),
+            (
+                Regex::new(r"java\.lang\.|E/AndroidRuntime|\bio\.agora\.|\.kt:\d|\.java:\d").expect("regex"),
+                "Kotlin",
+            ),
+            (
+                Regex::new(r"AgoraRtcEngineKit|AgoraErrorCode|AgoraRtcKit|\bdyld\b|\.swift:\d|didOccurError").expect("regex"),
+                "Swift",
+            ),
+            (
+                Regex::new(r"(?i)agora-sdk|agorartcerror|agorartc_n|react-native|uncaught|\.js:\d|\.tsx?:\d|node_modules").expect("regex"),
+                "JS",
+            ),
+        ]
+    });
+    langs
+        .iter()
+        .find(|(re, _)| re.is_match(text))
+        .map(|(_, l)| *l)
 }
 
 #[cfg(test)]

@@ -88,36 +88,6 @@ fn rtc_context(text: &str) -> Context {
     }
 }
 
-/// The programming language of the app that printed a paste, for the platform's own spelling of a
-/// fix: catalog fixes hold paragraphs starting `Kotlin: `, `Swift: `, `Dart: ` or `JS: `.
-pub fn language(text: &str) -> Option<&'static str> {
-    static RE: OnceLock<[(Regex, &'static str); 4]> = OnceLock::new();
-    let langs = RE.get_or_init(|| {
-        [
-            (
-                Regex::new(r"(?i)e/flutter|\.dart\b|platformexception|agorartcexception\(|errorcodetype\.|agora_rtc_engine|agora_rtm|package:").expect("regex"),
-                "Dart",
-            ),
-            (
-                Regex::new(r"java\.lang\.|E/AndroidRuntime|\bio\.agora\.|\.kt:\d|\.java:\d").expect("regex"),
-                "Kotlin",
-            ),
-            (
-                Regex::new(r"AgoraRtcEngineKit|AgoraErrorCode|AgoraRtcKit|\bdyld\b|\.swift:\d|didOccurError").expect("regex"),
-                "Swift",
-            ),
-            (
-                Regex::new(r"(?i)agora-sdk|agorartcerror|agorartc_n|react-native|uncaught|\.js:\d|\.tsx?:\d|node_modules").expect("regex"),
-                "JS",
-            ),
-        ]
-    });
-    langs
-        .iter()
-        .find(|(re, _)| re.is_match(text))
-        .map(|(_, l)| *l)
-}
-
 /// What a number's label says it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Label {

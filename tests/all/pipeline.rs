@@ -309,7 +309,11 @@ fn the_status_tally_and_the_problems_head_are_written_once() {
         ["src/vocabulary.rs"],
         "the status tally is written in {files:?}"
     );
-    let head = offenders(&["\"problem\"", "problem{}:"], &[]);
+    // A timeline event labelled "problem" (one line of a log) is not the head that counts them.
+    let head: Vec<String> = offenders(&["\"problem\"", "problem{}:"], &[])
+        .into_iter()
+        .filter(|l| !l.contains("EventKind::"))
+        .collect();
     assert_eq!(
         head.len(),
         1,
