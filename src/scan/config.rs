@@ -85,12 +85,15 @@ fn token_shape() -> &'static Regex {
     re(&R, r"(?:006[0-9a-fA-F]{32}|007eJ)[A-Za-z0-9+/]{16,}={0,2}")
 }
 
+/// The longest quoted value read as a setting (a longer string is data, not an App ID or token).
+const MAX_QUOTED_VALUE: usize = 2048;
+
 /// `name = "value"`, `name: "value"`, `"name": "value"`, `let name: String = "value"`, `@"value"`.
 fn quoted_assignment() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     re(
         &R,
-        r#"["']?([A-Za-z_$][\w$.-]*)["']?[ \t]*(?::[ \t]*[A-Za-z_][\w<>?\[\]]*[ \t]*)?(?:=|:|=>|:=)[ \t]*@?["'`]([^"'`\r\n]{0,2048})["'`]"#,
+        r#"["']?([A-Za-z_$][\w$.-]*)["']?[ \t]*(?::[ \t]*[A-Za-z_][\w<>?\[\]]*[ \t]*)?(?:=|:|=>|:=)[ \t]*@?["'`]([^"'`\r\n]*)["'`]"#,
     )
 }
 
@@ -338,6 +341,13 @@ pub fn extract_in(file: &SourceFile, agora_context: bool) -> Vec<Value> {
         }
     };
     for c in quoted_assignment().captures_iter(text) {
+        // The length is checked here, not by a counted repetition in the pattern: `{0,2048}`
+        // makes an automaton of thousands of states that the regex crate runs with its slowest
+        // engine on every match (the 50k-file bench in benches/bounds.sh spent an eighth of its
+        // time there).
+        if c[2].len() > MAX_QUOTED_VALUE {
+            continue;
+        }
         push(c.get(0).map_or(0, |m| m.start()), &c[1], &c[2], false);
     }
     for c in numeric_assignment().captures_iter(text) {
