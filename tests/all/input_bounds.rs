@@ -186,34 +186,26 @@ fn a_log_whose_name_is_not_utf8_is_opened() {
     let name = OsString::from_vec(b"console-\xff\xfe.log".to_vec());
     let path = dir.path().join(&name);
     std::fs::write(&path, format!("{ERROR_LINE}\n")).unwrap();
-    let out = doctor()
-        .args(["explain", "--log"])
-        .arg(&path)
-        .timeout(HANG_TIMEOUT)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(stdout.contains("ap.dynamic_key_expired"), "{stdout}");
-    let out = doctor()
-        .args(["report", "--sim", "--only", "config", "--log"])
-        .arg(&path)
-        .timeout(HANG_TIMEOUT)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(stdout.contains("ap.dynamic_key_expired"), "{stdout}");
+    let commands: [&[&str]; 2] = [
+        &["explain", "--log"],
+        &["report", "--sim", "--only", "config", "--log"],
+    ];
+    for args in commands {
+        let out = doctor()
+            .args(args)
+            .arg(&path)
+            .timeout(HANG_TIMEOUT)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(stdout.contains("ap.dynamic_key_expired"), "{stdout}");
+    }
 }
 
 /// The characters no output may carry raw: C0 controls but line feed and tab, DEL, C1 controls,
