@@ -7,10 +7,8 @@ use super::document::{LogSection, SupportReport, TokenSummary, SCHEMA};
 use super::Versions;
 use crate::cli::ReportArgs;
 use crate::env::Env;
-use crate::explain::command::refuse_binary;
-use crate::explain::log::read_log as read_reading;
+use crate::explain::command::scan_log;
 use crate::inputs::given_secrets;
-use crate::logfile::{self, LogError};
 use crate::probe::command::{asked, check_flags, execute};
 use crate::vocabulary::{Computed, Destination, Failure, Outcome, Redaction};
 
@@ -61,21 +59,14 @@ pub fn compute(args: ReportArgs, env: &Env) -> Result<Computed<SupportReport>, F
     Ok(computed)
 }
 
-/// Open (any encoding `logfile` reads) and scan the log; the error names the file and a next step.
+/// Open and scan the log (the one reader `explain --log` uses); the error names the file and a next
+/// step.
 fn read_log(path: &std::path::Path, env: &Env) -> Result<LogSection, String> {
-    logfile::with_log(path, env, |log| {
-        let read = read_reading(log.reader, &log.name).map_err(|source| LogError::Read {
-            name: log.name.clone(),
-            source,
-        });
-        refuse_binary(log.name.clone(), read, log.looks_binary).map(|reading| LogSection {
-            name: log.name,
-            read_as: log.read_as,
-            reading: Box::new(reading),
-        })
+    scan_log(path, env).map(|scanned| LogSection {
+        name: scanned.name,
+        read_as: scanned.read_as,
+        reading: Box::new(scanned.reading),
     })
-    .and_then(|scanned| scanned)
-    .map_err(|e| e.to_string())
 }
 
 /// The commands that reproduce each part, with the token and certificate as placeholders.

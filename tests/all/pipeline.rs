@@ -365,3 +365,16 @@ fn the_certificate_variable_is_read_by_env_alone() {
         found.join("\n")
     );
 }
+
+#[test]
+fn a_users_log_is_opened_in_one_place() {
+    // `explain --log` and `report --log` read a log the same way: one call of the decoder.
+    let found = offenders(&["with_log(", "with_log_limited("], &["src/logfile.rs"]);
+    assert_eq!(
+        found.len(),
+        1,
+        "a log is opened in more than one place:\n{}",
+        found.join("\n")
+    );
+    assert!(found[0].starts_with("src/explain/command.rs"), "{found:?}");
+}
