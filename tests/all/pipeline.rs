@@ -378,3 +378,29 @@ fn a_users_log_is_opened_in_one_place() {
     );
     assert!(found[0].starts_with("src/explain/command.rs"), "{found:?}");
 }
+
+#[test]
+fn chromium_is_searched_for_in_one_place() {
+    // The browser check launches the Chromium `report` names: one list of places and names.
+    let found = offenders(
+        &[
+            "\"chromium\"",
+            "\"chromium-browser\"",
+            "\"google-chrome\"",
+            "/usr/bin/chrom",
+        ],
+        &["src/browser/mod.rs", "src/explain/log/"],
+    );
+    assert!(
+        found.is_empty(),
+        "Chromium searched for outside src/browser/mod.rs:\n{}",
+        found.join("\n")
+    );
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let browser = std::fs::read_to_string(root.join("src/browser/mod.rs")).unwrap();
+    assert_eq!(
+        browser.matches("pub fn find_chromium(").count(),
+        1,
+        "one search in src/browser/mod.rs"
+    );
+}
