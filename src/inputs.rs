@@ -15,6 +15,7 @@ use std::sync::Arc;
 use agora_sim::edge::{Fault, SimError};
 use agora_sim::native::RelayFault;
 use agora_sim::world::{SimWorld, WorldConfig};
+use agora_token_core::typed_uid_text;
 
 use crate::env::{Env, APP_ID_ENV, CERT_ENV};
 use crate::token::certificate::{self, CertSources, Certificate};
@@ -229,7 +230,7 @@ impl Inputs {
     /// Ask the user's token server for the run's tokens as their app does: a publisher token for
     /// the uid (or uid 0), and one for uid 0 for the room's other participant when the uid is not 0.
     fn ask_token_server(&mut self, template: &str, channel: &str) -> Result<(), InputError> {
-        let asked_uid = uid_text(self.uid.as_deref());
+        let asked_uid = typed_uid_text(self.uid.as_deref());
         let user = if asked_uid.is_empty() {
             "0"
         } else {
@@ -265,7 +266,7 @@ impl Inputs {
             .get_or_insert_with(|| world.channel().to_string())
             .clone();
         if self.token.is_none() {
-            self.token = Some(world.mint(&channel, &uid_text(self.uid.as_deref()), now));
+            self.token = Some(world.mint(&channel, &typed_uid_text(self.uid.as_deref()), now));
             self.token_minted = true;
         }
     }
@@ -301,12 +302,4 @@ pub fn mint(
     now: u64,
 ) -> Option<String> {
     agora_token_core::mint::publisher_token(app_id, certificate.expose(), channel, uid, now).ok()
-}
-
-/// The uid as a token carries it: "" for none or 0 (any uid), else the text given.
-pub fn uid_text(uid: Option<&str>) -> String {
-    match uid.map(str::trim) {
-        None | Some("0") | Some("") => String::new(),
-        Some(u) => u.to_string(),
-    }
 }

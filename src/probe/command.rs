@@ -14,7 +14,7 @@ use super::{ProbeReport, CHECKS};
 use crate::browser::web_sdk;
 use crate::cli::ProbeArgs;
 use crate::env::Env;
-use crate::inputs::{given_secrets, uid_text, Asked, InputError, Inputs, Target};
+use crate::inputs::{given_secrets, Asked, InputError, Inputs, Target};
 use crate::vocabulary::{Computed, Failure, Outcome, Redaction};
 
 /// A bad input that stops the run before any check (exit 2).
@@ -279,7 +279,11 @@ fn simulated_context(
         .clone();
     if inputs.token.is_none() {
         let now = crate::env::unix(crate::env::clock());
-        inputs.token = Some(world.mint(&channel, &uid_text(inputs.uid.as_deref()), now));
+        inputs.token = Some(world.mint(
+            &channel,
+            &agora_token_core::typed_uid_text(inputs.uid.as_deref()),
+            now,
+        ));
         inputs.token_minted = true;
     }
     if inputs.url.is_none() {

@@ -404,3 +404,14 @@ fn chromium_is_searched_for_in_one_place() {
         "one search in src/browser/mod.rs"
     );
 }
+
+#[test]
+fn a_typed_uid_becomes_token_text_in_one_place() {
+    // `--uid 0`, a blank uid and none all mean "any uid" (""): token-core says so once.
+    let found = offenders(&["Some(\"0\")", "fn uid_text", "fn typed_uid_text"], &[]);
+    assert!(
+        found.is_empty(),
+        "a uid turned into token text outside token-core:\n{}",
+        found.join("\n")
+    );
+}

@@ -455,10 +455,7 @@ fn plan(ctx: &ProbeContext) -> Result<flow::FlowPlan, Finding> {
     let now = ctx.unix_now();
     let uid = inputs.uid.clone().filter(|u| !u.trim().is_empty());
     // A token for uid 0 (text "") admits whichever uid the edge assigns.
-    let uid_text = match uid.as_deref().map(str::trim) {
-        None | Some("0") => String::new(),
-        Some(u) => u.to_string(),
-    };
+    let uid_text = agora_token_core::typed_uid_text(uid.as_deref());
     // The resolved token (under --sim: minted by the simulated project for uid 0, which admits
     // whichever uid the edge assigns), or one minted from the certificate.
     let token = inputs
