@@ -22,7 +22,7 @@ use crate::token::certificate::{self, CertSources, Certificate};
 use crate::token::TokenError;
 
 /// What the user asked for, as `probe` and `join` share it.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Asked<'a> {
     /// `--sim`.
     pub sim: bool,
@@ -38,10 +38,24 @@ pub struct Asked<'a> {
     pub uid: Option<&'a str>,
     /// `--cert-file`.
     pub cert_file: Option<&'a Path>,
+    /// `--cert-file`'s first line, read once ([`Asked::read_cert_file`]) for both the redactor and
+    /// the certificate's resolution; `None` for stdin (`-`, read by the resolution alone).
+    pub cert_line: Option<Result<String, String>>,
     /// A fault the simulated edge injects (`--sim` only).
     pub edge_fault: Fault,
     /// A fault the simulated native relay injects (`--sim` only).
     pub relay_fault: RelayFault,
+}
+
+impl Asked<'_> {
+    /// Read `--cert-file` (unless it is stdin): the one read of the file in a run.
+    pub fn read_cert_file(mut self) -> Self {
+        self.cert_line = self
+            .cert_file
+            .filter(|p| p.as_os_str() != "-")
+            .map(certificate::file_first_line);
+        self
+    }
 }
 
 /// Where the run's requests go.
@@ -77,11 +91,8 @@ pub fn given_secrets(asked: &Asked<'_>, env: &Env) -> Vec<String> {
         .map(str::to_owned)
         .into_iter()
         .collect();
-    if let Some(cert) = asked
-        .cert_file
-        .and_then(|p| crate::token::certificate::read_file_first_line(p).ok())
-    {
-        certificates.push(cert);
+    if let Some(Ok(cert)) = &asked.cert_line {
+        certificates.push(cert.clone());
     }
     let certificates: Vec<&str> = certificates.iter().map(String::as_str).collect();
     let diagnosis = asked.token.map(agora_token_core::diagnose);
@@ -124,6 +135,7 @@ impl Inputs {
                 certificate::read(
                     CertSources {
                         file: asked.cert_file,
+                        file_line: asked.cert_line.as_ref(),
                         env: env.certificate(),
                         ..CertSources::default()
                     },
@@ -163,6 +175,7 @@ impl Inputs {
                 certificate::read(
                     CertSources {
                         file: asked.cert_file,
+                        file_line: asked.cert_line.as_ref(),
                         ..CertSources::default()
                     },
                     stdin,

@@ -22,19 +22,13 @@ use crate::vocabulary::{outcome_of, Computed, Failure, Outcome, Redaction};
 /// Compute the command's report (running the cycle), or say why it could not run.
 pub fn compute(args: JoinArgs, env: &Env) -> Result<Computed<JoinReport>, Failure> {
     // Evidence may quote the SDK and the edge, which may quote the token: redacted like a report.
-    let redaction = Redaction::Public(given_secrets(
-        &Asked {
-            token: args.token.as_deref(),
-            cert_file: args.cert_file.as_deref(),
-            ..Asked::default()
-        },
-        env,
-    ));
+    let asked = asked(&args);
+    let redaction = Redaction::Public(given_secrets(&asked, env));
     let failed = |message: String| Failure {
         message,
         redaction: redaction.clone(),
     };
-    let prepared = prepare(args, env).map_err(failed)?;
+    let prepared = prepare(&args, &asked, env).map_err(failed)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -80,13 +74,10 @@ fn parse_uid(uid: &str) -> Result<u32, String> {
         .map_err(|_| format!("--uid {uid:?} is not a number from 0 to 4294967295"))
 }
 
-/// Turn arguments into options: the inputs are resolved once (under `--sim` that starts the
-/// simulated world, whose project mints the tokens).
-pub fn prepare(args: JoinArgs, env: &Env) -> Result<Prepared, String> {
-    let connect_timeout = seconds("timeout", args.timeout, 3600.0)?;
-    let tone = seconds("tone-secs", args.tone_secs, 60.0)?;
-    let uid_num = parse_uid(&args.uid)?;
-    let asked = Asked {
+/// What the user asked for, with `--cert-file` read (once: the redactor and the certificate's
+/// resolution share the read).
+pub fn asked(args: &JoinArgs) -> Asked<'_> {
+    Asked {
         sim: args.sim,
         app_id: args.app_id.as_deref(),
         token: args.token.as_deref(),
@@ -98,8 +89,17 @@ pub fn prepare(args: JoinArgs, env: &Env) -> Result<Prepared, String> {
             _ => RelayFault::None,
         },
         ..Asked::default()
-    };
-    let inputs = Inputs::resolve(&asked, env).map_err(|e| e.to_string())?;
+    }
+    .read_cert_file()
+}
+
+/// Turn arguments into options: the inputs are resolved once (under `--sim` that starts the
+/// simulated world, whose project mints the tokens).
+pub fn prepare(args: &JoinArgs, asked: &Asked<'_>, env: &Env) -> Result<Prepared, String> {
+    let connect_timeout = seconds("timeout", args.timeout, 3600.0)?;
+    let tone = seconds("tone-secs", args.tone_secs, 60.0)?;
+    let uid_num = parse_uid(&args.uid)?;
+    let inputs = Inputs::resolve(asked, env).map_err(|e| e.to_string())?;
     let now = env.now();
     if let Some(world) = inputs.world().cloned() {
         let channel = inputs.channel.clone().unwrap_or_default();

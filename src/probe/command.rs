@@ -48,8 +48,9 @@ pub enum ProbeError {
 pub fn compute(args: ProbeArgs, env: &Env) -> Result<Computed<ProbeReport>, Failure> {
     // Evidence may quote the SDK, the edge and the page, which may quote the token: the output is
     // redacted like a report, and so is an error.
-    let redaction = Redaction::Public(given_secrets(&asked(&args), env));
-    let report = execute(&args, env).map_err(|e| Failure {
+    let asked = asked(&args);
+    let redaction = Redaction::Public(given_secrets(&asked, env));
+    let report = execute_asked(&args, &asked, env).map_err(|e| Failure {
         message: e.to_string(),
         redaction: redaction.clone(),
     })?;
@@ -74,7 +75,8 @@ pub fn select(only: &[String]) -> Result<Vec<CheckSpec>, ProbeError> {
         .collect())
 }
 
-/// The part of the arguments every command that talks to Agora shares.
+/// The part of the arguments every command that talks to Agora shares, with `--cert-file` read
+/// (once: the redactor and the certificate's resolution share the read).
 pub fn asked(args: &ProbeArgs) -> Asked<'_> {
     Asked {
         sim: args.sim,
@@ -90,6 +92,7 @@ pub fn asked(args: &ProbeArgs) -> Asked<'_> {
             .or(args.cert_stdin.then_some(std::path::Path::new("-"))),
         ..Asked::default()
     }
+    .read_cert_file()
 }
 
 /// `--url` as the page address it means: a URL with a scheme as it is; without `://`
@@ -134,6 +137,15 @@ pub fn check_flags(args: &ProbeArgs) -> Result<(), ProbeError> {
 
 /// Resolve the inputs, build the context, run the checks and assemble the report.
 pub fn execute(args: &ProbeArgs, env: &Env) -> Result<ProbeReport, ProbeError> {
+    execute_asked(args, &asked(args), env)
+}
+
+/// [`execute`] with the arguments' [`asked`] part already read.
+pub fn execute_asked(
+    args: &ProbeArgs,
+    asked: &Asked<'_>,
+    env: &Env,
+) -> Result<ProbeReport, ProbeError> {
     check_flags(args)?;
     let specs = select(&args.only)?;
     let (url, url_typed) = match &args.url {
@@ -165,7 +177,7 @@ pub fn execute(args: &ProbeArgs, env: &Env) -> Result<ProbeReport, ProbeError> {
             reason,
         })?;
     // Under --sim this starts the simulated world; it lives as long as `resolved`.
-    let resolved = Inputs::resolve(&asked(args), env)?;
+    let resolved = Inputs::resolve(asked, env)?;
     let inputs = ProbeInputs {
         app_id: resolved.app_id.clone(),
         token: resolved.token.clone(),

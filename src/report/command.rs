@@ -9,7 +9,7 @@ use crate::cli::ReportArgs;
 use crate::env::Env;
 use crate::explain::command::scan_log;
 use crate::inputs::given_secrets;
-use crate::probe::command::{asked, check_flags, execute};
+use crate::probe::command::{asked, check_flags, execute_asked};
 use crate::vocabulary::{Computed, Destination, Failure, Outcome, Redaction};
 
 /// Compute the command's document: the check list (`--list-checks`, nothing runs) or the report
@@ -17,7 +17,8 @@ use crate::vocabulary::{Computed, Destination, Failure, Outcome, Redaction};
 pub fn compute(args: ReportArgs, env: &Env) -> Result<Computed<SupportReport>, Failure> {
     // Safe to paste in public: every token shape, certificate and given secret goes, from the
     // document and from an error alike.
-    let redaction = Redaction::Public(given_secrets(&asked(&args.probe), env));
+    let asked = asked(&args.probe);
+    let redaction = Redaction::Public(given_secrets(&asked, env));
     let failed = |message: String| Failure {
         message,
         redaction: redaction.clone(),
@@ -28,7 +29,7 @@ pub fn compute(args: ReportArgs, env: &Env) -> Result<Computed<SupportReport>, F
         Some(path) => Some(read_log(path, env).map_err(failed)?),
         None => None,
     };
-    let mut probe = execute(&args.probe, env).map_err(|e| failed(e.to_string()))?;
+    let mut probe = execute_asked(&args.probe, &asked, env).map_err(|e| failed(e.to_string()))?;
     // A report is pasted in public: the user's home folder (cache paths, the SDK double) is `~`.
     if let Some(home) = env.non_blank("HOME") {
         home_as_tilde(&mut probe, home);

@@ -415,3 +415,49 @@ fn a_typed_uid_becomes_token_text_in_one_place() {
         found.join("\n")
     );
 }
+
+/// A FIFO at `path` that hands `text` to the first reader only: a second open waits for a writer
+/// that never comes.
+fn once_fifo(path: &Path, text: &'static str) {
+    assert!(std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap()
+        .success());
+    let path = path.to_path_buf();
+    std::thread::spawn(move || {
+        use std::io::Write;
+        if let Ok(mut writer) = std::fs::OpenOptions::new().write(true).open(&path) {
+            let _ = writer.write_all(text.as_bytes());
+        }
+    });
+}
+
+#[test]
+fn the_certificate_file_is_read_once_per_run() {
+    // The redactor's list of secrets and the certificate's resolution share one read: a file read
+    // twice (here a FIFO that gives its line once) would leave the run waiting for a second writer.
+    let runs: [&[&str]; 3] = [
+        &["probe", "--sim", "--only", "config", "--json"],
+        &["report", "--sim", "--only", "config", "--json"],
+        &["join", "--sim", "--timeout", "20"],
+    ];
+    for args in runs {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("cert.txt");
+        once_fifo(&fifo, "0123456789abcdef0123456789abcdef\n");
+        let out = crate::common::doctor()
+            .args(args)
+            .arg("--cert-file")
+            .arg(&fifo)
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap();
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{args:?} --cert-file FIFO: {:?}\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
