@@ -26,6 +26,7 @@ pub mod time;
 pub mod token;
 pub mod token_server;
 pub mod vocabulary;
+pub mod world;
 
 pub use vocabulary::Outcome;
 

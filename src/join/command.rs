@@ -6,13 +6,9 @@ use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 use std::time::Duration;
 
-use agora_sim::native::RelayFault;
 use agora_sim::world::SimWorld;
-use agora_token_core::mint::publisher_token;
-use agora_token_core::uid_text;
 
-use super::sim;
-use super::{run_cycle, JoinOptions, JoinReport, SdkChoice};
+use super::{run_cycle, JoinOptions, JoinReport};
 use crate::cli::join::{JoinArgs, SimFault};
 use crate::env::Env;
 use crate::inputs::{given_secrets, Asked, Inputs};
@@ -22,7 +18,7 @@ use crate::vocabulary::{outcome_of, Computed, Failure, Outcome, Redaction};
 /// Compute the command's report (running the cycle), or say why it could not run.
 pub fn compute(args: JoinArgs, env: &Env) -> Result<Computed<JoinReport>, Failure> {
     // Evidence may quote the SDK and the edge, which may quote the token: redacted like a report.
-    let asked = asked(&args);
+    let asked = Asked::join(&args);
     let redaction = Redaction::Public(given_secrets(&asked, env));
     let failed = |message: String| Failure {
         message,
@@ -74,33 +70,13 @@ fn parse_uid(uid: &str) -> Result<u32, String> {
         .map_err(|_| format!("--uid {uid:?} is not a number from 0 to 4294967295"))
 }
 
-/// What the user asked for, with `--cert-file` read (once: the redactor and the certificate's
-/// resolution share the read).
-pub fn asked(args: &JoinArgs) -> Asked<'_> {
-    Asked {
-        sim: args.sim,
-        app_id: args.app_id.as_deref(),
-        token: args.token.as_deref(),
-        channel: args.channel.as_deref(),
-        uid: Some(args.uid.as_str()),
-        cert_file: args.cert_file.as_deref(),
-        relay_fault: match args.sim_fault {
-            Some(SimFault::Stall) => RelayFault::Stall,
-            _ => RelayFault::None,
-        },
-        ..Asked::default()
-    }
-    .read_cert_file()
-}
-
 /// Turn arguments into options: the inputs are resolved once (under `--sim` that starts the
 /// simulated world, whose project mints the tokens).
 pub fn prepare(args: &JoinArgs, asked: &Asked<'_>, env: &Env) -> Result<Prepared, String> {
     let connect_timeout = seconds("timeout", args.timeout, 3600.0)?;
     let tone = seconds("tone-secs", args.tone_secs, 60.0)?;
-    let uid_num = parse_uid(&args.uid)?;
+    parse_uid(&args.uid)?;
     let inputs = Inputs::resolve(asked, env).map_err(|e| e.to_string())?;
-    let now = env.now();
     if let Some(world) = inputs.world().cloned() {
         let channel = inputs.channel.clone().unwrap_or_default();
         let relay = if args.sim_fault == Some(SimFault::Down) {
@@ -108,25 +84,14 @@ pub fn prepare(args: &JoinArgs, asked: &Asked<'_>, env: &Env) -> Result<Prepared
         } else {
             world.relay_addr()
         };
-        let uid = uid_text(uid_num);
-        let (token, listen_token) = match (inputs.token_minted, args.sim_fault) {
-            (false, _) => (inputs.token.clone(), None),
-            (true, Some(SimFault::Expired)) => (
-                Some(world.mint_for(&channel, &uid, now - 7200, 3600)),
-                Some(world.mint(&channel, "", now)),
-            ),
-            (true, _) => (inputs.token.clone(), Some(world.mint(&channel, "", now))),
-        };
-        let sim_double = args.sdk.is_none();
-        let sdk = match args.sdk.clone() {
-            Some(p) => p,
-            None => sim::double_path().ok_or_else(|| {
-                format!(
-                    "the SDK double ({}) is not next to this executable and the system refused the in-memory copy this binary carries (memfd_create); pass --sdk PATH to a build of the double",
-                    sim::DOUBLE_LIBRARY
-                )
-            })?,
-        };
+        // A token the world minted (expired for `--sim-fault expired`) comes with one for the
+        // listener; a given token serves both.
+        let token = inputs.token.clone();
+        let listen_token = inputs
+            .token_minted
+            .then(|| inputs.minted.any_uid.clone().map(Result::unwrap_or_default))
+            .flatten();
+        let sdk = crate::world::native_sdk(Some(relay), args.sdk.clone(), None, None)?;
         let options = JoinOptions {
             app_id: inputs.app_id.clone().unwrap_or_default(),
             token,
@@ -134,12 +99,7 @@ pub fn prepare(args: &JoinArgs, asked: &Asked<'_>, env: &Env) -> Result<Prepared
             channel,
             uid: args.uid.clone(),
             listen_uid: "0".into(),
-            sdk: SdkChoice {
-                flag: Some(sdk),
-                env: None,
-                ld_library_path: None,
-                sim_double,
-            },
+            sdk,
             listen: args.listen,
             connect_timeout,
             tone,
@@ -158,16 +118,18 @@ pub fn prepare(args: &JoinArgs, asked: &Asked<'_>, env: &Env) -> Result<Prepared
         .channel
         .clone()
         .ok_or("--channel is required: the channel to join")?;
-    let (token, listen_token) = match (&inputs.token, &inputs.certificate) {
-        (Some(t), _) => (Some(t.clone()), None),
-        (None, Some(cert)) => {
-            let build = |uid: u32| {
-                publisher_token(&app_id, cert.expose(), &channel, &uid_text(uid), now)
-                    .map_err(|e| format!("could not build a token for App ID {app_id}: {e}"))
-            };
-            (Some(build(uid_num)?), Some(build(0)?))
-        }
-        (None, None) => (None, None),
+    let built = |minted: &Option<Result<String, String>>| {
+        minted
+            .clone()
+            .transpose()
+            .map_err(|e| format!("could not build a token for App ID {app_id}: {e}"))
+    };
+    let (token, listen_token) = match &inputs.token {
+        Some(t) => (Some(t.clone()), None),
+        None => (
+            built(&inputs.minted.numeric_uid)?,
+            built(&inputs.minted.any_uid)?,
+        ),
     };
     Ok(Prepared {
         options: JoinOptions {
@@ -177,12 +139,12 @@ pub fn prepare(args: &JoinArgs, asked: &Asked<'_>, env: &Env) -> Result<Prepared
             channel,
             uid: args.uid.clone(),
             listen_uid: "0".into(),
-            sdk: SdkChoice {
-                flag: args.sdk.clone(),
-                env: env.var(ENV_VAR).map(Into::into),
-                ld_library_path: env.var("LD_LIBRARY_PATH").map(Into::into),
-                sim_double: false,
-            },
+            sdk: crate::world::native_sdk(
+                None,
+                args.sdk.clone(),
+                env.var(ENV_VAR).map(Into::into),
+                env.var("LD_LIBRARY_PATH").map(Into::into),
+            )?,
             listen: args.listen,
             connect_timeout,
             tone,

@@ -9,7 +9,8 @@ use crate::cli::ReportArgs;
 use crate::env::Env;
 use crate::explain::command::scan_log;
 use crate::inputs::given_secrets;
-use crate::probe::command::{asked, check_flags, execute_asked};
+use crate::inputs::Asked;
+use crate::probe::command::{check_flags, execute_asked};
 use crate::vocabulary::{Computed, Destination, Failure, Outcome, Redaction};
 
 /// Compute the command's document: the check list (`--list-checks`, nothing runs) or the report
@@ -17,7 +18,7 @@ use crate::vocabulary::{Computed, Destination, Failure, Outcome, Redaction};
 pub fn compute(args: ReportArgs, env: &Env) -> Result<Computed<SupportReport>, Failure> {
     // Safe to paste in public: every token shape, certificate and given secret goes, from the
     // document and from an error alike.
-    let asked = asked(&args.probe);
+    let asked = Asked::probe(&args.probe);
     let redaction = Redaction::Public(given_secrets(&asked, env));
     let failed = |message: String| Failure {
         message,

@@ -326,8 +326,10 @@ fn the_status_tally_and_the_problems_head_are_written_once() {
 #[test]
 fn simulation_branches_outside_inputs_only_shrink() {
     // A check or the join cycle should get endpoints, tokens and a library path, not ask whether the
-    // run is simulated; each such branch is counted here, and the count may only go down. (Renderers
-    // label a simulated run; that is data shown, not a branch, and is not counted.)
+    // run is simulated: src/world.rs decides what differs under --sim once (the profile, the SDK
+    // double, the Web edge, how Chromium starts), src/inputs.rs resolves the simulated project.
+    // Each branch left elsewhere is counted here, and the count may only go down. (Renderers label
+    // a simulated run; that is data shown, not a branch, and is not counted.)
     let found = offenders(
         &[
             ".sim ",
@@ -338,14 +340,20 @@ fn simulation_branches_outside_inputs_only_shrink() {
             ".simulated",
             "Target::Simulated",
         ],
-        &["src/inputs.rs", "src/render/"],
+        &["src/inputs.rs", "src/world.rs", "src/render/"],
     );
     assert!(
-        found.len() <= 30,
-        "{} simulation branches outside src/inputs.rs (at most 30):\n{}",
+        found.len() <= 11,
+        "{} simulation branches outside src/inputs.rs and src/world.rs (at most 11):\n{}",
         found.len(),
         found.join("\n")
     );
+    // The probe's command, its context and the checks other than the join check's label ask none.
+    let in_probe: Vec<&String> = found
+        .iter()
+        .filter(|l| l.starts_with("src/probe/") && !l.contains("report.simulated"))
+        .collect();
+    assert!(in_probe.is_empty(), "{in_probe:?}");
 }
 
 #[test]
@@ -460,4 +468,30 @@ fn the_certificate_file_is_read_once_per_run() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+}
+
+#[test]
+fn every_token_a_run_joins_with_is_minted_in_one_place() {
+    // `inputs::Minted::new` mints for the uid as typed, as a number, for any uid (and expired when
+    // asked), once per run; checks, the join cycle and the simulated world's users take from it.
+    let found = offenders(
+        &[
+            "publisher_token(",
+            "publisher_token_for(",
+            ".mint(",
+            "mint_for(",
+        ],
+        &[],
+    );
+    assert_eq!(
+        found.len(),
+        1,
+        "tokens minted outside inputs::Minted::new:\n{}",
+        found.join("\n")
+    );
+    assert!(
+        found.iter().all(|l| l.starts_with("src/inputs.rs")),
+        "{}",
+        found.join("\n")
+    );
 }
