@@ -345,15 +345,23 @@ fn step_finding(key: &str, step: &str, answer: Answer, took: Duration, ok: &str)
     }
 }
 
-fn failed(key: &str, step: &str, message: &str, took: Duration) -> Finding {
+/// A step the SDK refused with `message`: `{step} failed: {message}`.
+pub(crate) fn failed(key: &str, step: &str, message: &str, took: Duration) -> Finding {
+    refused(key, format!("{step} failed: {message}"), message, took)
+}
+
+/// A call the SDK answered with an error `message` after `took`: `summary`, how long the answer
+/// took, and the catalog's explanation of the message when it has one.
+pub(crate) fn refused(key: &str, summary: String, message: &str, took: Duration) -> Finding {
     super::explained(
-        Finding::new(key, Status::Fail, format!("{step} failed: {message}"))
+        Finding::new(key, Status::Fail, summary)
             .with_evidence(format!("the SDK answered after {} ms", took.as_millis())),
         message,
     )
 }
 
-fn hung(key: &str, step: &str, why: &str) -> Finding {
+/// A call the SDK never answered (it keeps retrying while Agora is unreachable).
+pub(crate) fn hung(key: &str, step: &str, why: &str) -> Finding {
     Finding::new(key, Status::Fail, format!("{step}: {why}")).with_fix(
         "the SDK keeps retrying when it cannot reach Agora's access point or gateway: run `agora-doctor probe --only network`",
     )

@@ -15,7 +15,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use agora_sim::web::WebEdge;
 use serde_json::{json, Value};
 
-use super::flow::{call_within, Answer, FlowPlan};
+use super::flow::{call_within, failed, hung, refused, Answer, FlowPlan};
 use super::{BrowserError, Tab};
 use crate::vocabulary::{Finding, Status};
 
@@ -285,14 +285,11 @@ pub async fn run_opening<T: Borrow<Tab>>(
                 ));
             }
             Answer::Failed(message) => {
-                findings.push(super::explained(
-                    Finding::new(
-                        "probe.browser.room_join",
-                        Status::Fail,
-                        format!("join: participant {who} could not join: {message}"),
-                    )
-                    .with_evidence(format!("the SDK answered after {} ms", took.as_millis())),
+                findings.push(refused(
+                    "probe.browser.room_join",
+                    format!("join: participant {who} could not join: {message}"),
                     &message,
+                    took,
                 ));
                 return finish(findings, a, b, "join failed").await;
             }
@@ -351,14 +348,11 @@ pub async fn run_opening<T: Borrow<Tab>>(
             findings.push(f);
         }
         Answer::Failed(message) => {
-            findings.push(super::explained(
-                Finding::new(
-                    "probe.browser.room_publish",
-                    Status::Fail,
-                    format!("publish failed: {message}"),
-                )
-                .with_evidence(format!("the SDK answered after {} ms", took.as_millis())),
+            findings.push(failed(
+                "probe.browser.room_publish",
+                "publish",
                 &message,
+                took,
             ));
             return finish(findings, a, b, "publish failed").await;
         }
@@ -623,19 +617,9 @@ fn step_finding(key: &str, step: &str, answer: Answer, took: Duration, ok: &str)
     match answer {
         Answer::Ok(_) => Finding::new(key, Status::Pass, ok.to_string())
             .with_evidence(format!("{} ms", took.as_millis())),
-        Answer::Failed(message) => super::explained(
-            Finding::new(key, Status::Fail, format!("{step} failed: {message}"))
-                .with_evidence(format!("the SDK answered after {} ms", took.as_millis())),
-            &message,
-        ),
+        Answer::Failed(message) => failed(key, step, &message, took),
         Answer::Hung(why) => hung(key, step, &why),
     }
-}
-
-fn hung(key: &str, step: &str, why: &str) -> Finding {
-    Finding::new(key, Status::Fail, format!("{step}: {why}")).with_fix(
-        "the SDK keeps retrying when it cannot reach Agora's access point or gateway: run `agora-doctor probe --only network`",
-    )
 }
 
 #[cfg(test)]
