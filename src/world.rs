@@ -17,6 +17,7 @@ use crate::browser::web_sdk;
 use crate::env::Env;
 use crate::inputs::Target;
 use crate::join::{sim, SdkChoice};
+use crate::native::loader::ENV_VAR;
 use crate::probe::profile::{Endpoint, Profile};
 
 /// What the probe's checks are pointed at.
@@ -118,6 +119,37 @@ impl ProbeWorld {
 /// edge carries joins of.
 pub fn web_sdk_search(target: &Target, flag: Option<PathBuf>, env: &Env) -> web_sdk::Search {
     web_sdk::Search::from_env(flag, matches!(target, Target::Simulated(_)), env)
+}
+
+/// The native SDK `join` loads and the relay it joins through ([`native_sdk`]): under `--sim` the
+/// world's relay, or with `relay_down` an address nothing listens on.
+pub fn join_native(
+    target: &Target,
+    sdk: Option<PathBuf>,
+    env: &Env,
+    relay_down: bool,
+) -> Result<(SdkChoice, Option<SocketAddr>), String> {
+    let relay = match target {
+        Target::Agora => None,
+        Target::Simulated(_) if relay_down => Some(
+            unused_loopback_addr()
+                .map_err(|e| format!("could not reserve a loopback port: {e}"))?,
+        ),
+        Target::Simulated(world) => Some(world.relay_addr()),
+    };
+    let sdk = native_sdk(
+        relay,
+        sdk,
+        env.var(ENV_VAR).map(Into::into),
+        env.var("LD_LIBRARY_PATH").map(Into::into),
+    )?;
+    Ok((sdk, relay))
+}
+
+/// A loopback address nothing listens on (bound, then released).
+fn unused_loopback_addr() -> std::io::Result<SocketAddr> {
+    let listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
+    listener.local_addr()
 }
 
 /// The native SDK a join loads and the relay it joins through: under `--sim` the SDK double

@@ -2,7 +2,6 @@
 //! certificate, or the simulated world's for `--sim`), run the cycle, and say how it ended: 0 joined
 //! (warnings allowed) or skipped (no SDK found), 1 a step failed, 2 could not run (bad input).
 
-use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,7 +11,6 @@ use super::{run_cycle, JoinOptions, JoinReport};
 use crate::cli::join::{JoinArgs, SimFault};
 use crate::env::Env;
 use crate::inputs::{given_secrets, Asked, Inputs};
-use crate::native::loader::ENV_VAR;
 use crate::vocabulary::{outcome_of, Computed, Failure, Outcome, Redaction};
 
 /// Compute the command's report (running the cycle), or say why it could not run.
@@ -77,40 +75,14 @@ pub fn prepare(args: &JoinArgs, asked: &Asked<'_>, env: &Env) -> Result<Prepared
     let tone = seconds("tone-secs", args.tone_secs, 60.0)?;
     parse_uid(&args.uid)?;
     let inputs = Inputs::resolve(asked, env).map_err(|e| e.to_string())?;
-    if let Some(world) = inputs.world().cloned() {
-        let channel = inputs.channel.clone().unwrap_or_default();
-        let relay = if args.sim_fault == Some(SimFault::Down) {
-            unused_loopback_addr().map_err(|e| format!("could not reserve a loopback port: {e}"))?
-        } else {
-            world.relay_addr()
-        };
-        // A token the world minted (expired for `--sim-fault expired`) comes with one for the
-        // listener; a given token serves both.
-        let token = inputs.token.clone();
-        let listen_token = inputs
-            .token_minted
-            .then(|| inputs.minted.any_uid.clone().map(Result::unwrap_or_default))
-            .flatten();
-        let sdk = crate::world::native_sdk(Some(relay), args.sdk.clone(), None, None)?;
-        let options = JoinOptions {
-            app_id: inputs.app_id.clone().unwrap_or_default(),
-            token,
-            listen_token,
-            channel,
-            uid: args.uid.clone(),
-            listen_uid: "0".into(),
-            sdk,
-            listen: args.listen,
-            connect_timeout,
-            tone,
-            sim_relay: Some(relay),
-        };
-        return Ok(Prepared {
-            options,
-            world: Some(world),
-            notes: inputs.notes,
-        });
-    }
+    // The library and the relay the world names (under --sim the SDK double and the world's relay,
+    // or an address nothing listens on for `--sim-fault down`).
+    let (sdk, relay) = crate::world::join_native(
+        &inputs.target,
+        args.sdk.clone(),
+        env,
+        args.sim_fault == Some(SimFault::Down),
+    )?;
     let app_id = inputs.app_id.clone().ok_or(
         "--app-id (or AGORA_APP_ID) is required; use --sim to try the cycle against the SDK double",
     )?;
@@ -124,7 +96,14 @@ pub fn prepare(args: &JoinArgs, asked: &Asked<'_>, env: &Env) -> Result<Prepared
             .transpose()
             .map_err(|e| format!("could not build a token for App ID {app_id}: {e}"))
     };
+    // A given token serves both connections; a minted one (expired for `--sim-fault expired`)
+    // comes with one for the listener, for any uid.
     let (token, listen_token) = match &inputs.token {
+        // (A token the world cannot build is joined with empty and refused like any bad one.)
+        Some(t) if inputs.token_minted => (
+            Some(t.clone()),
+            inputs.minted.any_uid.clone().map(Result::unwrap_or_default),
+        ),
         Some(t) => (Some(t.clone()), None),
         None => (
             built(&inputs.minted.numeric_uid)?,
@@ -139,24 +118,13 @@ pub fn prepare(args: &JoinArgs, asked: &Asked<'_>, env: &Env) -> Result<Prepared
             channel,
             uid: args.uid.clone(),
             listen_uid: "0".into(),
-            sdk: crate::world::native_sdk(
-                None,
-                args.sdk.clone(),
-                env.var(ENV_VAR).map(Into::into),
-                env.var("LD_LIBRARY_PATH").map(Into::into),
-            )?,
+            sdk,
             listen: args.listen,
             connect_timeout,
             tone,
-            sim_relay: None,
+            sim_relay: relay,
         },
-        world: None,
+        world: inputs.world().cloned(),
         notes: inputs.notes,
     })
-}
-
-/// A loopback address nothing listens on (bound, then released).
-fn unused_loopback_addr() -> std::io::Result<SocketAddr> {
-    let l = TcpListener::bind(("127.0.0.1", 0))?;
-    l.local_addr()
 }
