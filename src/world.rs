@@ -54,9 +54,6 @@ pub struct BrowserWorld {
     pub double: Option<&'static str>,
 }
 
-/// The description of the simulated Web edge, said wherever a flow ran against it.
-const WEB_DOUBLE: &str = "the simulated Web edge (a test double)";
-
 impl ProbeWorld {
     /// The probe's world for `target`, with the user's `--edge` and `--stun` applied (explicit
     /// endpoints win over the simulated edge's, so a test can aim one check elsewhere); `only` is
@@ -109,7 +106,7 @@ impl ProbeWorld {
                 web_edge: Some(world.web_config(None)),
                 synthetic_microphone: true,
                 ignore_certificate_errors: true,
-                double: Some(WEB_DOUBLE),
+                double: Some(crate::browser::flow::WEB_DOUBLE),
             },
         }
     }

@@ -119,7 +119,7 @@ const MIN_BITRATE_KBPS: f64 = 6.0;
 
 /// The verdict on `figures`: pass when every measured figure is inside its band, warn naming each
 /// one outside, warn when nothing could be measured.
-pub fn judge_figures(figures: &Figures, simulated: bool) -> Finding {
+pub fn judge_figures(figures: &Figures, on_loopback_double: bool) -> Finding {
     let mut problems = Vec::new();
     if let Some(loss) = figures.loss_percent.filter(|l| *l >= GOOD_LOSS_PERCENT) {
         problems.push(format!(
@@ -154,7 +154,7 @@ pub fn judge_figures(figures: &Figures, simulated: bool) -> Finding {
             Status::Pass,
             format!(
                 "good for a voice room: loss under {GOOD_LOSS_PERCENT} %, round trip under {GOOD_RTT_MS} ms, jitter under {GOOD_JITTER_MS} ms{}",
-                if simulated { " (on loopback through the simulated edge, so this says nothing about the network to Agora)" } else { "" }
+                if on_loopback_double { " (on loopback through the simulated edge, so this says nothing about the network to Agora)" } else { "" }
             ),
         )
     } else {
@@ -236,11 +236,11 @@ pub async fn run_opening<T: Borrow<Tab>>(
 ) -> Vec<Finding> {
     let mut findings = Vec::new();
     let a_console_from = a.console().len();
-    let where_ = if plan.a.simulated {
-        " through the simulated Web edge (a test double, not Agora)"
-    } else {
-        ""
-    };
+    let where_ = plan
+        .a
+        .double
+        .map(|double| format!(" through {double}"))
+        .unwrap_or_default();
 
     // 1. join: A (while B's page loads), then B.
     let a_join_call = format!("await demo.join({})", plan.a.join_options());
@@ -432,7 +432,7 @@ pub async fn run_opening<T: Borrow<Tab>>(
             findings.push(f);
         }
     }
-    findings.push(judge_figures(&figures, plan.a.simulated));
+    findings.push(judge_figures(&figures, plan.a.double.is_some()));
 
     // 5. A unpublishes; B gets user-unpublished.
     let unpublish_at = epoch_ms();
@@ -474,7 +474,10 @@ pub async fn run_opening<T: Borrow<Tab>>(
     let _ = call(b, "await demo.leave()").await;
     let mut printed = a.console()[a_console_from..].to_vec();
     printed.extend_from_slice(&b.console()[b_console_from..]);
-    findings.extend(super::flow::console_errors(&printed, plan.a.simulated));
+    findings.extend(super::flow::console_errors(
+        &printed,
+        plan.a.double.is_some(),
+    ));
     findings
 }
 

@@ -461,7 +461,8 @@ fn plan(ctx: &ProbeContext) -> Result<flow::FlowPlan, Finding> {
         channel,
         token,
         uid,
-        simulated,
+        double: ctx.browser.double,
+        synthetic_microphone: ctx.browser.synthetic_microphone,
     })
 }
 
