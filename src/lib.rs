@@ -18,6 +18,7 @@ pub mod join;
 pub mod logfile;
 pub mod native;
 pub mod probe;
+pub mod profile;
 pub mod redact;
 pub mod render;
 pub mod report;

@@ -326,7 +326,7 @@ fn the_status_tally_and_the_problems_head_are_written_once() {
 #[test]
 fn simulation_branches_outside_inputs_only_shrink() {
     // A check or the join cycle should get endpoints, tokens and a library path, not ask whether the
-    // run is simulated: src/world.rs decides what differs under --sim once (the profile, the SDK
+    // run is simulated: src/world/ decides what differs under --sim once (the profile, the SDK
     // double, the Web edge, how Chromium starts), src/inputs.rs resolves the simulated project.
     // Each branch left elsewhere is counted here, and the count may only go down. (Renderers label
     // a simulated run; that is data shown, not a branch, and is not counted.)
@@ -340,14 +340,14 @@ fn simulation_branches_outside_inputs_only_shrink() {
             ".simulated",
             "Target::Simulated",
         ],
-        &["src/inputs.rs", "src/world.rs", "src/render/"],
+        &["src/inputs.rs", "src/world/", "src/render/"],
     );
     // Left: the join check's label of a simulated cycle, the Web SDK search's "joinable by the
     // simulated Web edge" filter (the world sets it), and `report` echoing `--sim` in the commands
     // that reproduce it.
     assert!(
         found.len() <= 3,
-        "{} simulation branches outside src/inputs.rs and src/world.rs (at most 3):\n{}",
+        "{} simulation branches outside src/inputs.rs and src/world/ (at most 3):\n{}",
         found.len(),
         found.join("\n")
     );

@@ -5,6 +5,8 @@
 //! the words that label a simulated run — so no check, cycle or browser flow asks whether the run
 //! is simulated. Besides `inputs`, the one place that knows.
 
+pub mod double;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -16,9 +18,8 @@ use rustls::pki_types::CertificateDer;
 use crate::browser::web_sdk;
 use crate::env::Env;
 use crate::inputs::Target;
-use crate::join::{sim, SdkChoice};
-use crate::native::loader::ENV_VAR;
-use crate::probe::profile::{Endpoint, Profile};
+use crate::native::loader::{SdkChoice, ENV_VAR};
+use crate::profile::{Endpoint, Profile};
 
 /// What the probe's checks are pointed at.
 #[derive(Debug, Clone)]
@@ -169,10 +170,10 @@ pub fn native_sdk(
     }
     // A relay only the SDK double can reach: the double, unless --sdk names another library.
     let sim_double = sdk.is_none();
-    let flag = sdk.or_else(sim::double_path).ok_or_else(|| {
+    let flag = sdk.or_else(double::double_path).ok_or_else(|| {
         format!(
             "the SDK double ({}) is not next to this executable and the system refused the in-memory copy this binary carries (memfd_create); pass --sdk PATH to a build of the double",
-            sim::DOUBLE_LIBRARY
+            double::DOUBLE_LIBRARY
         )
     })?;
     Ok(SdkChoice {
