@@ -15,13 +15,16 @@ use std::sync::Arc;
 use agora_sim::edge::{Fault, SimError};
 use agora_sim::native::RelayFault;
 use agora_sim::world::{SimWorld, WorldConfig};
+use agora_token_core::{typed_uid_text, uid_text};
 
+use crate::cli::join::{JoinArgs, SimFault};
+use crate::cli::ProbeArgs;
 use crate::env::{Env, APP_ID_ENV, CERT_ENV};
 use crate::token::certificate::{self, CertSources, Certificate};
 use crate::token::TokenError;
 
 /// What the user asked for, as `probe` and `join` share it.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Asked<'a> {
     /// `--sim`.
     pub sim: bool,
@@ -37,10 +40,65 @@ pub struct Asked<'a> {
     pub uid: Option<&'a str>,
     /// `--cert-file`.
     pub cert_file: Option<&'a Path>,
+    /// `--cert-file`'s first line, read once ([`Asked::read_cert_file`]) for both the redactor and
+    /// the certificate's resolution; `None` for stdin (`-`, read by the resolution alone).
+    pub cert_line: Option<Result<String, String>>,
     /// A fault the simulated edge injects (`--sim` only).
     pub edge_fault: Fault,
     /// A fault the simulated native relay injects (`--sim` only).
     pub relay_fault: RelayFault,
+    /// The simulated project's token for the uid expired an hour ago (`join --sim-fault expired`).
+    pub expired_token: bool,
+}
+
+impl<'a> Asked<'a> {
+    /// What `probe` (and `report`) ask for, with `--cert-file` read.
+    pub fn probe(args: &'a ProbeArgs) -> Self {
+        Asked {
+            sim: args.sim,
+            app_id: args.app_id.as_deref(),
+            token: args.token.as_deref(),
+            token_server: args.token_server.as_deref(),
+            channel: args.channel.as_deref(),
+            uid: args.uid.as_deref(),
+            // --cert-stdin is --cert-file - (the certificate reader takes `-` as stdin).
+            cert_file: args
+                .cert_file
+                .as_deref()
+                .or(args.cert_stdin.then_some(Path::new("-"))),
+            ..Asked::default()
+        }
+        .read_cert_file()
+    }
+
+    /// What `join` asks for, with `--cert-file` read; its `--sim-fault` stalls the relay or
+    /// expires the token.
+    pub fn join(args: &'a JoinArgs) -> Self {
+        Asked {
+            sim: args.sim,
+            app_id: args.app_id.as_deref(),
+            token: args.token.as_deref(),
+            channel: args.channel.as_deref(),
+            uid: Some(args.uid.as_str()),
+            cert_file: args.cert_file.as_deref(),
+            relay_fault: match args.sim_fault {
+                Some(SimFault::Stall) => RelayFault::Stall,
+                _ => RelayFault::None,
+            },
+            expired_token: args.sim_fault == Some(SimFault::Expired),
+            ..Asked::default()
+        }
+        .read_cert_file()
+    }
+
+    /// Read `--cert-file` (unless it is stdin): the one read of the file in a run.
+    pub fn read_cert_file(mut self) -> Self {
+        self.cert_line = self
+            .cert_file
+            .filter(|p| p.as_os_str() != "-")
+            .map(certificate::file_first_line);
+        self
+    }
 }
 
 /// Where the run's requests go.
@@ -76,11 +134,8 @@ pub fn given_secrets(asked: &Asked<'_>, env: &Env) -> Vec<String> {
         .map(str::to_owned)
         .into_iter()
         .collect();
-    if let Some(cert) = asked
-        .cert_file
-        .and_then(|p| crate::token::certificate::read_file_first_line(p).ok())
-    {
-        certificates.push(cert);
+    if let Some(Ok(cert)) = &asked.cert_line {
+        certificates.push(cert.clone());
     }
     let certificates: Vec<&str> = certificates.iter().map(String::as_str).collect();
     let diagnosis = asked.token.map(agora_token_core::diagnose);
@@ -105,6 +160,8 @@ pub struct Inputs {
     pub speaker_token: Option<String>,
     /// True when [`Inputs::token`] was minted by the simulated project, not given.
     pub token_minted: bool,
+    /// The tokens minted for the run (for the uid as typed, as a number, and for any uid).
+    pub minted: Minted,
     /// The channel (under `--sim`: the simulated project's unless given).
     pub channel: Option<String>,
     /// The uid or user account.
@@ -123,6 +180,7 @@ impl Inputs {
                 certificate::read(
                     CertSources {
                         file: asked.cert_file,
+                        file_line: asked.cert_line.as_ref(),
                         env: env.certificate(),
                         ..CertSources::default()
                     },
@@ -136,6 +194,7 @@ impl Inputs {
                     inputs.ask_token_server(template, &channel)?;
                 }
             }
+            inputs.mint_all(env.now(), false);
             return Ok(inputs);
         }
         let mut notes = Vec::new();
@@ -162,6 +221,7 @@ impl Inputs {
                 certificate::read(
                     CertSources {
                         file: asked.cert_file,
+                        file_line: asked.cert_line.as_ref(),
                         ..CertSources::default()
                     },
                     stdin,
@@ -201,7 +261,7 @@ impl Inputs {
             let channel = asked.channel.unwrap_or(world.channel()).to_string();
             inputs.ask_token_server(template, &channel)?;
         }
-        inputs.adopt_world(&world, env.now());
+        inputs.adopt_world(&world, env.now(), asked.expired_token);
         inputs.target = Target::Simulated(Arc::new(world));
         Ok(inputs)
     }
@@ -219,6 +279,7 @@ impl Inputs {
             token: asked.token.map(str::to_string),
             speaker_token: None,
             token_minted: false,
+            minted: Minted::default(),
             channel: asked.channel.map(str::to_string),
             uid: asked.uid.map(str::to_string),
             target: Target::Agora,
@@ -229,7 +290,7 @@ impl Inputs {
     /// Ask the user's token server for the run's tokens as their app does: a publisher token for
     /// the uid (or uid 0), and one for uid 0 for the room's other participant when the uid is not 0.
     fn ask_token_server(&mut self, template: &str, channel: &str) -> Result<(), InputError> {
-        let asked_uid = uid_text(self.uid.as_deref());
+        let asked_uid = typed_uid_text(self.uid.as_deref());
         let user = if asked_uid.is_empty() {
             "0"
         } else {
@@ -252,35 +313,40 @@ impl Inputs {
         Ok(())
     }
 
-    /// Fill what the user left open from the simulated world's project, and mint the token when
-    /// none was given.
-    pub fn adopt_world(&mut self, world: &SimWorld, now: u64) {
+    /// Fill what the user left open from the simulated world's project, mint the run's tokens with
+    /// its certificate, and join with the one for the uid when none was given (`expired`: one
+    /// that expired an hour ago).
+    pub fn adopt_world(&mut self, world: &SimWorld, now: u64, expired: bool) {
         let project = world.project();
         self.app_id = Some(project.app_id.clone());
         if self.certificate.is_none() {
             self.certificate = Some(Certificate::simulated(&project.app_certificate));
         }
-        let channel = self
-            .channel
-            .get_or_insert_with(|| world.channel().to_string())
-            .clone();
+        if self.channel.is_none() {
+            self.channel = Some(world.channel().to_string());
+        }
+        self.mint_all(now, expired);
         if self.token.is_none() {
-            self.token = Some(world.mint(&channel, &uid_text(self.uid.as_deref()), now));
+            // A token that cannot be built is joined with empty, and refused like any bad one.
+            self.token = if expired {
+                self.minted.expired.clone()
+            } else {
+                self.minted.typed_uid.clone().map(Result::unwrap_or_default)
+            };
             self.token_minted = true;
         }
     }
 
-    /// A publisher token for `channel` and `uid` (text; "" = any uid) minted from the App ID and
-    /// certificate (the user's, or the simulated project's), valid
-    /// [`agora_token_core::mint::MINTED_LIFETIME`]; `None` without both.
-    pub fn mint(&self, channel: &str, uid: &str, now: u64) -> Option<String> {
-        mint(
-            self.app_id.as_deref()?,
-            self.certificate.as_ref()?,
-            channel,
-            uid,
+    /// Mint the run's tokens ([`Minted`]) from its App ID, certificate, channel and uid.
+    fn mint_all(&mut self, now: u64, expired: bool) {
+        self.minted = Minted::new(
+            self.app_id.as_deref(),
+            self.certificate.as_ref(),
+            self.channel.as_deref(),
+            self.uid.as_deref(),
             now,
-        )
+            expired,
+        );
     }
 
     /// The simulated world, under `--sim`.
@@ -292,21 +358,75 @@ impl Inputs {
     }
 }
 
-/// [`Inputs::mint`] for a given App ID and certificate.
-pub fn mint(
-    app_id: &str,
-    certificate: &Certificate,
-    channel: &str,
-    uid: &str,
-    now: u64,
-) -> Option<String> {
-    agora_token_core::mint::publisher_token(app_id, certificate.expose(), channel, uid, now).ok()
+/// The tokens minted for a run, once, when its inputs are resolved: publisher tokens for the run's
+/// channel from its App ID and certificate (the user's, or the simulated project's), valid
+/// [`agora_token_core::mint::MINTED_LIFETIME`]. Every token the tool joins with that nobody gave it
+/// comes from here.
+#[derive(Debug, Clone, Default)]
+pub struct Minted {
+    /// For the uid as typed (the Web SDK joins with it as given; a user account stays text), or
+    /// why it could not be built.
+    pub typed_uid: Option<Result<String, String>>,
+    /// For the uid as a number (the native SDK joins with numbers), or why it could not be built;
+    /// `None` when the uid is no number.
+    pub numeric_uid: Option<Result<String, String>>,
+    /// For uid 0, which admits any uid (the room's other participant, the native join's listener).
+    pub any_uid: Option<Result<String, String>>,
+    /// For the uid as a number, issued two hours ago for one hour: expired (asked for only).
+    pub expired: Option<String>,
 }
 
-/// The uid as a token carries it: "" for none or 0 (any uid), else the text given.
-pub fn uid_text(uid: Option<&str>) -> String {
-    match uid.map(str::trim) {
-        None | Some("0") | Some("") => String::new(),
-        Some(u) => u.to_string(),
+impl Minted {
+    /// Mint for `channel` and `uid` (as typed; none is uid 0) at `now`; nothing without an App ID,
+    /// a certificate and a channel.
+    pub fn new(
+        app_id: Option<&str>,
+        certificate: Option<&Certificate>,
+        channel: Option<&str>,
+        uid: Option<&str>,
+        now: u64,
+        expired: bool,
+    ) -> Minted {
+        let (Some(app_id), Some(certificate), Some(channel)) = (app_id, certificate, channel)
+        else {
+            return Minted::default();
+        };
+        let mint = |uid: &str, issued_at: u64, lifetime: u32| {
+            agora_token_core::mint::publisher_token_for(
+                app_id,
+                certificate.expose(),
+                channel,
+                uid,
+                issued_at,
+                lifetime,
+            )
+            .map_err(|e| e.to_string())
+        };
+        let lifetime = agora_token_core::mint::MINTED_LIFETIME;
+        let numeric = uid.unwrap_or("0").parse::<u32>().ok().map(uid_text);
+        Minted {
+            typed_uid: Some(mint(&typed_uid_text(uid), now, lifetime)),
+            numeric_uid: numeric.as_deref().map(|u| mint(u, now, lifetime)),
+            any_uid: Some(mint("", now, lifetime)),
+            expired: numeric
+                .as_deref()
+                .filter(|_| expired)
+                .map(|u| mint(u, now.saturating_sub(7200), 3600).unwrap_or_default()),
+        }
+    }
+
+    /// [`Minted::typed_uid`] when it was built.
+    pub fn typed(&self) -> Option<String> {
+        self.typed_uid.clone().and_then(Result::ok)
+    }
+
+    /// [`Minted::numeric_uid`] when it was built.
+    pub fn numeric(&self) -> Option<String> {
+        self.numeric_uid.clone().and_then(Result::ok)
+    }
+
+    /// [`Minted::any_uid`] when it was built.
+    pub fn any(&self) -> Option<String> {
+        self.any_uid.clone().and_then(Result::ok)
     }
 }

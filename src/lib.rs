@@ -18,6 +18,7 @@ pub mod join;
 pub mod logfile;
 pub mod native;
 pub mod probe;
+pub mod profile;
 pub mod redact;
 pub mod render;
 pub mod report;
@@ -26,6 +27,7 @@ pub mod time;
 pub mod token;
 pub mod token_server;
 pub mod vocabulary;
+pub mod world;
 
 pub use vocabulary::Outcome;
 

@@ -44,10 +44,17 @@ pub struct FlowPlan {
     pub token: Option<String>,
     /// The uid as typed (a number or a user account); `None` = let Agora choose.
     pub uid: Option<String>,
-    /// The page talks to the simulated Web edge (a test double): say so, and treat a missing
-    /// microphone as "not tested here" (`--sim` does not test this machine's microphone).
-    pub simulated: bool,
+    /// The test double the page talks to, as the findings name it ([`WEB_DOUBLE`]); `None`:
+    /// Agora. On it the built-in page carries the run's own Web SDK, whose known noise
+    /// ([`SIM_SDK_OWN_ERRORS`]) is not the user's.
+    pub double: Option<&'static str>,
+    /// Chromium captures from its synthetic device: a missing microphone is "not tested here"
+    /// (`--sim` does not test this machine's microphone).
+    pub synthetic_microphone: bool,
 }
+
+/// The simulated Web edge, as a flow that ran against it says.
+pub const WEB_DOUBLE: &str = "the simulated Web edge (a test double, not Agora)";
 
 impl FlowPlan {
     /// The `demo.join(…)` argument.
@@ -123,11 +130,10 @@ pub async fn run(
     }
     let console_before = console_from.unwrap_or_else(|| tab.console().len());
     let mut findings = Vec::new();
-    let where_ = if plan.simulated {
-        " through the simulated Web edge (a test double, not Agora)"
-    } else {
-        ""
-    };
+    let where_ = plan
+        .double
+        .map(|double| format!(" through {double}"))
+        .unwrap_or_default();
 
     let join = format!("await demo.join({})", plan.join_options());
     let (answer, took) = call(tab, &join).await;
@@ -155,7 +161,7 @@ pub async fn run(
             findings.extend(not_run(&["publish", "unpublish", "leave"], "join failed"));
             findings.extend(console_errors(
                 &tab.console()[console_before..],
-                plan.simulated,
+                plan.double.is_some(),
             ));
             return findings;
         }
@@ -167,13 +173,13 @@ pub async fn run(
             findings.extend(not_run(&["leave"], "join did not finish"));
             findings.extend(console_errors(
                 &tab.console()[console_before..],
-                plan.simulated,
+                plan.double.is_some(),
             ));
             return findings;
         }
     };
 
-    let microphone = if plan.simulated {
+    let microphone = if plan.synthetic_microphone {
         microphone_missing(tab).await
     } else {
         None
@@ -243,7 +249,7 @@ pub async fn run(
     let all_passed = findings.iter().all(|f| f.status == Status::Pass);
     findings.extend(console_errors(
         &tab.console()[console_before..],
-        plan.simulated,
+        plan.double.is_some(),
     ));
     if all_passed {
         if let Some(console) = findings
@@ -345,15 +351,23 @@ fn step_finding(key: &str, step: &str, answer: Answer, took: Duration, ok: &str)
     }
 }
 
-fn failed(key: &str, step: &str, message: &str, took: Duration) -> Finding {
+/// A step the SDK refused with `message`: `{step} failed: {message}`.
+pub(crate) fn failed(key: &str, step: &str, message: &str, took: Duration) -> Finding {
+    refused(key, format!("{step} failed: {message}"), message, took)
+}
+
+/// A call the SDK answered with an error `message` after `took`: `summary`, how long the answer
+/// took, and the catalog's explanation of the message when it has one.
+pub(crate) fn refused(key: &str, summary: String, message: &str, took: Duration) -> Finding {
     super::explained(
-        Finding::new(key, Status::Fail, format!("{step} failed: {message}"))
+        Finding::new(key, Status::Fail, summary)
             .with_evidence(format!("the SDK answered after {} ms", took.as_millis())),
         message,
     )
 }
 
-fn hung(key: &str, step: &str, why: &str) -> Finding {
+/// A call the SDK never answered (it keeps retrying while Agora is unreachable).
+pub(crate) fn hung(key: &str, step: &str, why: &str) -> Finding {
     Finding::new(key, Status::Fail, format!("{step}: {why}")).with_fix(
         "the SDK keeps retrying when it cannot reach Agora's access point or gateway: run `agora-doctor probe --only network`",
     )
@@ -378,9 +392,9 @@ fn not_run(steps: &[&str], because: &str) -> Vec<Finding> {
 const SIM_SDK_OWN_ERRORS: &[&str] = &["msg.getstats_not_a_track"];
 
 /// Errors the page printed while the flow ran, each distinct line once, explained when known.
-/// `simulated`: the page is the built-in one with the simulated run's SDK (see
+/// `own_sdk`: the page is the built-in one with the simulated run's SDK (see
 /// [`SIM_SDK_OWN_ERRORS`]).
-pub(crate) fn console_errors(lines: &[ConsoleEntry], simulated: bool) -> Vec<Finding> {
+pub(crate) fn console_errors(lines: &[ConsoleEntry], own_sdk: bool) -> Vec<Finding> {
     let mut seen: Vec<&str> = Vec::new();
     for line in lines.iter().filter(|l| l.kind.is_error()) {
         if !seen.contains(&line.text.as_str()) {
@@ -391,7 +405,7 @@ pub(crate) fn console_errors(lines: &[ConsoleEntry], simulated: bool) -> Vec<Fin
     if seen.is_empty() {
         return Vec::new();
     }
-    let only_sdk_noise = simulated
+    let only_sdk_noise = own_sdk
         && seen.iter().all(|text| {
             crate::explain::lookup(text)
                 .is_some_and(|e| SIM_SDK_OWN_ERRORS.contains(&e.key.as_str()))
@@ -444,7 +458,8 @@ mod tests {
             channel: "c".into(),
             token: None,
             uid: Some("42".into()),
-            simulated: false,
+            double: None,
+            synthetic_microphone: false,
         };
         assert_eq!(plan.join_options()["uid"], 42);
         assert_eq!(plan.join_options()["token"], Value::Null);

@@ -151,9 +151,13 @@ pub struct LaunchOptions {
     pub start_url: Option<String>,
 }
 
-/// Find a Chromium binary: the usual install paths, then `chromium` on `PATH`.
+/// The names Chromium is installed under on `PATH` (Debian, Ubuntu, Google's package).
+const EXECUTABLE_NAMES: &[&str] = &["chromium", "chromium-browser", "google-chrome"];
+
+/// Find a Chromium binary: the usual install paths, then its names on `PATH`. The one search: the
+/// browser check launches what it finds and `report` names its version.
 pub fn find_chromium() -> Option<PathBuf> {
-    first_file(EXECUTABLE_CANDIDATES).or_else(|| on_path(&["chromium"]))
+    first_file(EXECUTABLE_CANDIDATES).or_else(|| on_path(EXECUTABLE_NAMES))
 }
 
 /// Find Chromium's headless shell (see [`HEADLESS_SHELL_CANDIDATES`]).

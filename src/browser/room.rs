@@ -15,7 +15,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use agora_sim::web::WebEdge;
 use serde_json::{json, Value};
 
-use super::flow::{call_within, Answer, FlowPlan};
+use super::flow::{call_within, failed, hung, refused, Answer, FlowPlan};
 use super::{BrowserError, Tab};
 use crate::vocabulary::{Finding, Status};
 
@@ -119,7 +119,7 @@ const MIN_BITRATE_KBPS: f64 = 6.0;
 
 /// The verdict on `figures`: pass when every measured figure is inside its band, warn naming each
 /// one outside, warn when nothing could be measured.
-pub fn judge_figures(figures: &Figures, simulated: bool) -> Finding {
+pub fn judge_figures(figures: &Figures, on_loopback_double: bool) -> Finding {
     let mut problems = Vec::new();
     if let Some(loss) = figures.loss_percent.filter(|l| *l >= GOOD_LOSS_PERCENT) {
         problems.push(format!(
@@ -154,7 +154,7 @@ pub fn judge_figures(figures: &Figures, simulated: bool) -> Finding {
             Status::Pass,
             format!(
                 "good for a voice room: loss under {GOOD_LOSS_PERCENT} %, round trip under {GOOD_RTT_MS} ms, jitter under {GOOD_JITTER_MS} ms{}",
-                if simulated { " (on loopback through the simulated edge, so this says nothing about the network to Agora)" } else { "" }
+                if on_loopback_double { " (on loopback through the simulated edge, so this says nothing about the network to Agora)" } else { "" }
             ),
         )
     } else {
@@ -236,11 +236,11 @@ pub async fn run_opening<T: Borrow<Tab>>(
 ) -> Vec<Finding> {
     let mut findings = Vec::new();
     let a_console_from = a.console().len();
-    let where_ = if plan.a.simulated {
-        " through the simulated Web edge (a test double, not Agora)"
-    } else {
-        ""
-    };
+    let where_ = plan
+        .a
+        .double
+        .map(|double| format!(" through {double}"))
+        .unwrap_or_default();
 
     // 1. join: A (while B's page loads), then B.
     let a_join_call = format!("await demo.join({})", plan.a.join_options());
@@ -285,14 +285,11 @@ pub async fn run_opening<T: Borrow<Tab>>(
                 ));
             }
             Answer::Failed(message) => {
-                findings.push(super::explained(
-                    Finding::new(
-                        "probe.browser.room_join",
-                        Status::Fail,
-                        format!("join: participant {who} could not join: {message}"),
-                    )
-                    .with_evidence(format!("the SDK answered after {} ms", took.as_millis())),
+                findings.push(refused(
+                    "probe.browser.room_join",
+                    format!("join: participant {who} could not join: {message}"),
                     &message,
+                    took,
                 ));
                 return finish(findings, a, b, "join failed").await;
             }
@@ -351,14 +348,11 @@ pub async fn run_opening<T: Borrow<Tab>>(
             findings.push(f);
         }
         Answer::Failed(message) => {
-            findings.push(super::explained(
-                Finding::new(
-                    "probe.browser.room_publish",
-                    Status::Fail,
-                    format!("publish failed: {message}"),
-                )
-                .with_evidence(format!("the SDK answered after {} ms", took.as_millis())),
+            findings.push(failed(
+                "probe.browser.room_publish",
+                "publish",
                 &message,
+                took,
             ));
             return finish(findings, a, b, "publish failed").await;
         }
@@ -438,7 +432,7 @@ pub async fn run_opening<T: Borrow<Tab>>(
             findings.push(f);
         }
     }
-    findings.push(judge_figures(&figures, plan.a.simulated));
+    findings.push(judge_figures(&figures, plan.a.double.is_some()));
 
     // 5. A unpublishes; B gets user-unpublished.
     let unpublish_at = epoch_ms();
@@ -480,7 +474,10 @@ pub async fn run_opening<T: Borrow<Tab>>(
     let _ = call(b, "await demo.leave()").await;
     let mut printed = a.console()[a_console_from..].to_vec();
     printed.extend_from_slice(&b.console()[b_console_from..]);
-    findings.extend(super::flow::console_errors(&printed, plan.a.simulated));
+    findings.extend(super::flow::console_errors(
+        &printed,
+        plan.a.double.is_some(),
+    ));
     findings
 }
 
@@ -623,19 +620,9 @@ fn step_finding(key: &str, step: &str, answer: Answer, took: Duration, ok: &str)
     match answer {
         Answer::Ok(_) => Finding::new(key, Status::Pass, ok.to_string())
             .with_evidence(format!("{} ms", took.as_millis())),
-        Answer::Failed(message) => super::explained(
-            Finding::new(key, Status::Fail, format!("{step} failed: {message}"))
-                .with_evidence(format!("the SDK answered after {} ms", took.as_millis())),
-            &message,
-        ),
+        Answer::Failed(message) => failed(key, step, &message, took),
         Answer::Hung(why) => hung(key, step, &why),
     }
-}
-
-fn hung(key: &str, step: &str, why: &str) -> Finding {
-    Finding::new(key, Status::Fail, format!("{step}: {why}")).with_fix(
-        "the SDK keeps retrying when it cannot reach Agora's access point or gateway: run `agora-doctor probe --only network`",
-    )
 }
 
 #[cfg(test)]

@@ -46,17 +46,11 @@ pub fn compute(args: ExplainArgs, env: &Env) -> Result<Computed<Explained>, Stri
     if args.list {
         Ok(Computed::new(Explained::List, Outcome::Ok))
     } else if let Some(path) = &args.log {
-        // Read once through the decoder (gzip, byte-order marks, UTF-16), then one streaming scan.
-        let (source, scanned) = logfile::with_log(path, env, |log| {
-            let scanned = log::read_log(log.reader, &log.name).map_err(|source| LogError::Read {
-                name: log.name.clone(),
-                source,
-            });
-            (log.name, scanned, log.looks_binary)
-        })
-        .map(|(name, scanned, binary)| (name.clone(), refuse_binary(name, scanned, binary)))
-        .map_err(|e| e.to_string())?;
-        let report = scanned.map_err(|e| e.to_string())?;
+        let ScannedLog {
+            name,
+            reading: report,
+            ..
+        } = scan_log(path, env)?;
         let outcome = if report.has_problems() {
             Outcome::Findings
         } else {
@@ -64,7 +58,7 @@ pub fn compute(args: ExplainArgs, env: &Env) -> Result<Computed<Explained>, Stri
         };
         let mut computed = Computed::new(
             Explained::Log {
-                source,
+                source: name,
                 log: Box::new(report),
             },
             outcome,
@@ -156,6 +150,36 @@ pub fn compute(args: ExplainArgs, env: &Env) -> Result<Computed<Explained>, Stri
 /// The most a query on stdin (`explain -`) may hold: a pasted console line is a few KB, a whole
 /// paste a few MB; past this it is a log (`--log -` streams those) or a pipe that never ends.
 const MAX_STDIN_QUERY_BYTES: u64 = 16 << 20;
+
+/// A user's log, opened and scanned once (`explain --log`, `report --log`).
+#[derive(Debug)]
+pub struct ScannedLog {
+    /// The log's name (`<stdin>` for `-`).
+    pub name: String,
+    /// How it was read (`gzip`, `UTF-16 LE`, …); empty for plain UTF-8.
+    pub read_as: Vec<&'static str>,
+    /// What the scan found.
+    pub reading: log::LogReading,
+}
+
+/// Open the log at `path` (`-` = stdin) through the decoder (gzip, byte-order marks, UTF-16) and
+/// scan it in one streaming pass; the one place a user's log is opened. The error names the file
+/// and a next step.
+pub fn scan_log(path: &std::path::Path, env: &Env) -> Result<ScannedLog, String> {
+    logfile::with_log(path, env, |log| {
+        let read = log::read_log(log.reader, &log.name).map_err(|source| LogError::Read {
+            name: log.name.clone(),
+            source,
+        });
+        refuse_binary(log.name.clone(), read, log.looks_binary).map(|reading| ScannedLog {
+            name: log.name,
+            read_as: log.read_as,
+            reading,
+        })
+    })
+    .and_then(|scanned| scanned)
+    .map_err(|e| e.to_string())
+}
 
 /// A scan that found nothing in input that was mostly not text read no log: refused, saying what
 /// the input looked like. Errors found in it are reported as usual.

@@ -3,11 +3,8 @@
 //! heard, unpublish, disconnect, release — each step timed. Every failure maps to a `probe.join.*` key.
 
 pub mod command;
-pub mod sim;
 
-use std::ffi::OsString;
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -28,18 +25,7 @@ pub const HEAR_GRACE: Duration = Duration::from_millis(600);
 /// Wait for `on_disconnected` after `disconnect`.
 pub const DISCONNECT_WAIT: Duration = Duration::from_secs(3);
 
-/// Where to find the SDK library.
-#[derive(Debug, Clone, Default)]
-pub struct SdkChoice {
-    /// `--sdk PATH`.
-    pub flag: Option<PathBuf>,
-    /// `AGORA_SDK_LIB`.
-    pub env: Option<OsString>,
-    /// `LD_LIBRARY_PATH`.
-    pub ld_library_path: Option<OsString>,
-    /// `flag` is the SDK double `--sim` chose, not a path the user gave.
-    pub sim_double: bool,
-}
+pub use crate::native::loader::SdkChoice;
 
 /// Everything one join cycle needs.
 #[derive(Clone)]

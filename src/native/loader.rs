@@ -3,7 +3,7 @@
 //! library that does not match the 4.4.32 C API is refused with the missing symbol's name, never run.
 
 use std::collections::HashMap;
-use std::ffi::OsStr;
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock, Mutex};
 
@@ -22,6 +22,19 @@ pub const TARGET_FAMILY: (u32, u32, u32) = (4, 4, 32);
 pub const VERSION_FILES: [&str; 2] = ["version.txt", "sdk_version"];
 /// The environment variable naming the library (a file or the directory holding it).
 pub const ENV_VAR: &str = "AGORA_SDK_LIB";
+
+/// Where to find the SDK library, as a run was told (the join cycle's choice).
+#[derive(Debug, Clone, Default)]
+pub struct SdkChoice {
+    /// `--sdk PATH`.
+    pub flag: Option<PathBuf>,
+    /// `AGORA_SDK_LIB`.
+    pub env: Option<OsString>,
+    /// `LD_LIBRARY_PATH`.
+    pub ld_library_path: Option<OsString>,
+    /// `flag` is the SDK double `--sim` chose, not a path the user gave.
+    pub sim_double: bool,
+}
 
 /// Where the library came from.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,15 +7,18 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::context::{Certificate, ProbeContext, ProbeInputs, SimInfo};
-use super::profile::{Endpoint, Profile};
+use agora_sim::world::SimWorld;
+
+use super::context::{Certificate, ProbeContext, ProbeInputs};
+use super::profile::Endpoint;
 use super::runner::{run_checks, CheckSpec, Progress};
 use super::{ProbeReport, CHECKS};
 use crate::browser::web_sdk;
 use crate::cli::ProbeArgs;
 use crate::env::Env;
-use crate::inputs::{given_secrets, uid_text, Asked, InputError, Inputs, Target};
+use crate::inputs::{given_secrets, Asked, InputError, Inputs, Minted};
 use crate::vocabulary::{Computed, Failure, Outcome, Redaction};
+use crate::world::ProbeWorld;
 
 /// A bad input that stops the run before any check (exit 2).
 #[derive(Debug, thiserror::Error)]
@@ -48,8 +51,9 @@ pub enum ProbeError {
 pub fn compute(args: ProbeArgs, env: &Env) -> Result<Computed<ProbeReport>, Failure> {
     // Evidence may quote the SDK, the edge and the page, which may quote the token: the output is
     // redacted like a report, and so is an error.
-    let redaction = Redaction::Public(given_secrets(&asked(&args), env));
-    let report = execute(&args, env).map_err(|e| Failure {
+    let asked = Asked::probe(&args);
+    let redaction = Redaction::Public(given_secrets(&asked, env));
+    let report = execute_asked(&args, &asked, env).map_err(|e| Failure {
         message: e.to_string(),
         redaction: redaction.clone(),
     })?;
@@ -72,24 +76,6 @@ pub fn select(only: &[String]) -> Result<Vec<CheckSpec>, ProbeError> {
         .filter(|c| wanted.is_empty() || wanted.iter().any(|w| w == c.id))
         .copied()
         .collect())
-}
-
-/// The part of the arguments every command that talks to Agora shares.
-pub fn asked(args: &ProbeArgs) -> Asked<'_> {
-    Asked {
-        sim: args.sim,
-        app_id: args.app_id.as_deref(),
-        token: args.token.as_deref(),
-        token_server: args.token_server.as_deref(),
-        channel: args.channel.as_deref(),
-        uid: args.uid.as_deref(),
-        // --cert-stdin is --cert-file - (the certificate reader takes `-` as stdin).
-        cert_file: args
-            .cert_file
-            .as_deref()
-            .or(args.cert_stdin.then_some(std::path::Path::new("-"))),
-        ..Asked::default()
-    }
 }
 
 /// `--url` as the page address it means: a URL with a scheme as it is; without `://`
@@ -134,6 +120,15 @@ pub fn check_flags(args: &ProbeArgs) -> Result<(), ProbeError> {
 
 /// Resolve the inputs, build the context, run the checks and assemble the report.
 pub fn execute(args: &ProbeArgs, env: &Env) -> Result<ProbeReport, ProbeError> {
+    execute_asked(args, &Asked::probe(args), env)
+}
+
+/// [`execute`] with the arguments' [`Asked`] part already read.
+pub fn execute_asked(
+    args: &ProbeArgs,
+    asked: &Asked<'_>,
+    env: &Env,
+) -> Result<ProbeReport, ProbeError> {
     check_flags(args)?;
     let specs = select(&args.only)?;
     let (url, url_typed) = match &args.url {
@@ -165,12 +160,13 @@ pub fn execute(args: &ProbeArgs, env: &Env) -> Result<ProbeReport, ProbeError> {
             reason,
         })?;
     // Under --sim this starts the simulated world; it lives as long as `resolved`.
-    let resolved = Inputs::resolve(&asked(args), env)?;
+    let resolved = Inputs::resolve(asked, env)?;
     let inputs = ProbeInputs {
         app_id: resolved.app_id.clone(),
         token: resolved.token.clone(),
         speaker_token: resolved.speaker_token.clone(),
         token_minted: resolved.token_minted,
+        minted: resolved.minted.clone(),
         channel: resolved.channel.clone(),
         uid: resolved.uid.clone(),
         url,
@@ -178,7 +174,7 @@ pub fn execute(args: &ProbeArgs, env: &Env) -> Result<ProbeReport, ProbeError> {
         app_certificate: resolved.certificate.clone(),
         chrome_flags: args.chrome_flags.clone(),
         sdk: args.sdk.clone(),
-        web_sdk: web_sdk::Search::from_env(args.web_sdk.clone(), args.sim, env),
+        web_sdk: crate::world::web_sdk_search(&resolved.target, args.web_sdk.clone(), env),
         cache_dir: web_sdk::env_cache_dir(env),
         sdk_env: env.var(crate::native::loader::ENV_VAR).map(Into::into),
         ld_library_path: env.var("LD_LIBRARY_PATH").map(Into::into),
@@ -198,25 +194,8 @@ pub fn execute(args: &ProbeArgs, env: &Env) -> Result<ProbeReport, ProbeError> {
         .build()
         .map_err(|e| ProbeError::Runtime(e.to_string()))?;
 
-    let mut ctx = match &resolved.target {
-        Target::Simulated(world) => {
-            let mut ctx = simulated_context(world, inputs, &args.only);
-            ctx.profile.native_relay = Some(world.relay_addr());
-            // Explicit endpoints still win over the sim's, so a test can aim one check elsewhere.
-            ctx.profile = ctx.profile.clone().with_edges(edges);
-            if let Some(stun) = stun {
-                ctx.profile = ctx.profile.clone().with_stun(stun);
-            }
-            ctx
-        }
-        Target::Agora => {
-            let mut profile = Profile::agora().with_edges(edges);
-            if let Some(stun) = stun {
-                profile = profile.with_stun(stun);
-            }
-            ProbeContext::new(inputs, profile, Vec::new())
-        }
-    };
+    let world = ProbeWorld::of(&resolved.target, edges, stun, &args.only);
+    let mut ctx = context(inputs, world);
     ctx.devices.device = args.device.clone();
     let started = Instant::now();
     let spinner = (env.stderr_is_terminal && !args.json).then(|| Spinner::start(specs.len()));
@@ -233,7 +212,7 @@ pub fn execute(args: &ProbeArgs, env: &Env) -> Result<ProbeReport, ProbeError> {
     runtime.shutdown_timeout(Duration::from_millis(100));
     let mut report = ProbeReport::new(
         ctx.profile.label.clone(),
-        ctx.profile.simulated,
+        ctx.profile.double.is_some(),
         args.strict,
         checks,
         wall,
@@ -243,30 +222,14 @@ pub fn execute(args: &ProbeArgs, env: &Env) -> Result<ProbeReport, ProbeError> {
 }
 
 /// A context pointing every check at `world`'s simulated edge (a double), for tests that start a
-/// world with a fault themselves.
+/// world with a fault themselves: what the inputs leave open is filled from the world's project
+/// (App ID, certificate, channel, the tokens it mints) the way [`Inputs::resolve`] does.
 pub fn sim_context(
-    world: &Arc<agora_sim::world::SimWorld>,
-    inputs: ProbeInputs,
+    world: &Arc<SimWorld>,
+    mut inputs: ProbeInputs,
     args: &ProbeArgs,
 ) -> ProbeContext {
-    simulated_context(world, inputs, &args.only)
-}
-
-/// A context pointing every check at `world`'s edge, with what the user left open filled from the
-/// world's project (App ID, certificate, channel, a token the world mints) the way
-/// [`Inputs::resolve`] does.
-fn simulated_context(
-    world: &Arc<agora_sim::world::SimWorld>,
-    mut inputs: ProbeInputs,
-    only: &[String],
-) -> ProbeContext {
-    let edge = world.edge();
-    let profile = Profile::simulated(
-        edge.describe(),
-        edge.https_addr().port(),
-        edge.udp_addr().port(),
-    );
-    let project = edge.project();
+    let project = world.project();
     if inputs.app_id.is_none() {
         inputs.app_id = Some(project.app_id.clone());
     }
@@ -277,28 +240,34 @@ fn simulated_context(
         .channel
         .get_or_insert_with(|| world.channel().to_string())
         .clone();
+    inputs.minted = Minted::new(
+        inputs.app_id.as_deref(),
+        inputs.app_certificate.as_ref(),
+        Some(&channel),
+        inputs.uid.as_deref(),
+        crate::env::unix(crate::env::clock()),
+        false,
+    );
     if inputs.token.is_none() {
-        let now = crate::env::unix(crate::env::clock());
-        inputs.token = Some(world.mint(&channel, &uid_text(inputs.uid.as_deref()), now));
+        inputs.token = inputs
+            .minted
+            .typed_uid
+            .clone()
+            .map(Result::unwrap_or_default);
         inputs.token_minted = true;
     }
+    context(inputs, ProbeWorld::simulated(world, &args.only))
+}
+
+/// The checks' context: `inputs` pointed at `world` (its page judged when no `--url` was given).
+fn context(mut inputs: ProbeInputs, world: ProbeWorld) -> ProbeContext {
     if inputs.url.is_none() {
-        // The page checks judge the simulated edge's demo page (a double of a well-set-up page).
-        inputs.url = Some(edge.demo_page_url());
+        inputs.url = world.demo_page.clone();
     }
-    let profile = profile.with_clock_http(Endpoint::new("localhost", edge.http_addr().port()));
-    let mut ctx = ProbeContext::new(inputs, profile, vec![edge.ca_der()]);
-    ctx.sim = Some(SimInfo {
-        https: edge.https_addr(),
-        label: edge.describe(),
-        world: Arc::clone(world),
-    });
-    let devices_selected = only.iter().any(|o| o.trim() == "devices");
-    if !devices_selected {
-        ctx.devices.skip_hint = Some(
-            "--sim simulates Agora's edge, not this machine's microphone; run `agora-doctor probe --only devices` (about 2 s)".to_string(),
-        );
-    }
+    let mut ctx = ProbeContext::new(inputs, world.profile, world.extra_roots);
+    ctx.devices.skip_hint = world.device_skip_hint;
+    ctx.browser = world.browser;
+    ctx.demo_page = world.demo_page;
     ctx
 }
 

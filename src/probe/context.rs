@@ -32,6 +32,8 @@ pub struct ProbeInputs {
     pub app_certificate: Option<Certificate>,
     /// True when `token` was minted by the simulated project rather than given.
     pub token_minted: bool,
+    /// The tokens minted for the run from the App ID and certificate ([`crate::inputs::Minted`]).
+    pub minted: crate::inputs::Minted,
     /// Chrome flags the user runs with (`--unsafely-treat-insecure-origin-as-secure=…`).
     pub chrome_flags: Vec<String>,
     /// `--browser`: open `--url` in headless Chromium (the browser check).
@@ -83,17 +85,6 @@ impl Default for DeviceOptions {
     }
 }
 
-/// Extra facts a `--sim` run carries so checks can show the simulated access point's verdict.
-#[derive(Debug, Clone)]
-pub struct SimInfo {
-    /// The simulated edge's HTTPS address (access point at `/ap/v1/choose`).
-    pub https: std::net::SocketAddr,
-    /// Its description (always says "simulated").
-    pub label: String,
-    /// The simulated world: its one project, and the minter of every token the run uses.
-    pub world: Arc<agora_sim::world::SimWorld>,
-}
-
 /// Everything a check may read. Cheap to share (`Arc`).
 #[derive(Debug, Clone)]
 pub struct ProbeContext {
@@ -107,24 +98,12 @@ pub struct ProbeContext {
     pub extra_roots: Vec<CertificateDer<'static>>,
     /// Devices check options.
     pub devices: DeviceOptions,
-    /// Set under `--sim`.
-    pub sim: Option<SimInfo>,
+    /// How the browser check drives Chromium ([`crate::world::BrowserWorld`]; Agora by default).
+    pub browser: crate::world::BrowserWorld,
+    /// The page `--url` was filled in with when none was given (the simulated edge's demo page).
+    pub demo_page: Option<String>,
     /// The tool's clock ([`crate::env::clock`]; tests may fix it).
     pub now: fn() -> SystemTime,
-}
-
-impl ProbeInputs {
-    /// A publisher token for `channel` and `uid` (text; "" = any uid) minted from the App ID and
-    /// the certificate (the user's, or the simulated project's); `None` without both.
-    pub fn mint(&self, channel: &str, uid: &str, now: u64) -> Option<String> {
-        crate::inputs::mint(
-            self.app_id.as_deref()?,
-            self.app_certificate.as_ref()?,
-            channel,
-            uid,
-            now,
-        )
-    }
 }
 
 impl ProbeContext {
@@ -135,13 +114,8 @@ impl ProbeContext {
 
     /// When `--url` was filled in by `--sim` (no URL given), the words saying so.
     pub fn url_note(&self) -> Option<String> {
-        let sim = self.sim.as_ref()?;
-        let demo = format!(
-            "https://localhost:{}{}",
-            sim.https.port(),
-            agora_sim::edge::DEMO_PAGE_PATH
-        );
-        (self.inputs.url.as_deref() == Some(demo.as_str())).then(|| {
+        let demo = self.demo_page.as_deref()?;
+        (self.inputs.url.as_deref() == Some(demo)).then(|| {
             "page: the simulated edge's demo page (a double), since no --url was given".to_string()
         })
     }
@@ -173,7 +147,8 @@ impl ProbeContext {
             roots: Arc::new(roots),
             extra_roots,
             devices: DeviceOptions::default(),
-            sim: None,
+            browser: crate::world::BrowserWorld::default(),
+            demo_page: None,
             now: crate::env::clock,
         }
     }

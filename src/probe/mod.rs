@@ -15,10 +15,10 @@
 //! 2. Add one `pub const SPEC: CheckSpec = CheckSpec { id: "join", title, inputs, budget, run }` next to
 //!    it (see [`clock::SPEC`]) and one line in [`CHECKS`] below, at the place it should be shown.
 //! 3. Inputs it needs that are not in [`context::ProbeInputs`] yet: add a field there and a flag in
-//!    `src/cli/probe.rs`. A check takes endpoints from the profile and tokens from the inputs; what
-//!    only a simulated run has (the simulated Web edge, the SDK double) it finds in `ctx.sim`, and
-//!    today the clock, network, join and browser checks still branch on it (`tests/all/pipeline.rs`
-//!    counts those branches so that they only shrink).
+//!    `src/cli/probe.rs`. A check takes endpoints from the profile, tokens from the inputs
+//!    ([`crate::inputs::Minted`]) and how to drive Chromium from `ctx.browser`; what differs under
+//!    `--sim` is decided once in [`crate::world`], never by asking the run whether it is simulated
+//!    (`tests/all/pipeline.rs` counts what is left of such questions so that it only shrinks).
 //!
 //! Nothing else changes: `--only`, `--list-checks`, JSON, exit codes and the spinner follow the
 //! registry.
@@ -27,7 +27,8 @@ pub mod checks;
 pub mod command;
 pub mod context;
 pub mod http_steps;
-pub mod profile;
+// The endpoints live below the probe (the world and the inputs name them too).
+pub use crate::profile;
 pub mod runner;
 pub mod stun;
 

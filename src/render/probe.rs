@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use colored::Colorize;
 use serde::Serialize;
 
-use super::style::{mark_word, plural, problems, Problems};
+use super::style::{finding_head, mark_word, plural, problems, Problems};
 use super::OutputContext;
 use crate::probe::checks::browser::NOT_RUN_KEYS;
 use crate::probe::runner::CheckSpec;
@@ -99,13 +99,7 @@ pub fn human(report: &ProbeReport, ctx: &OutputContext) -> String {
             .filter(|f| check.findings.len() > 1 || **f != headline)
             .collect();
         for f in extra {
-            let _ = writeln!(
-                out,
-                "{indent}{} {}  {}",
-                mark_word(f.status),
-                f.summary,
-                format!("[{}]", f.key).dimmed()
-            );
+            finding_head(&mut out, indent, &mark_word(f.status), f);
             if f.status != Status::Pass || f.key != check.key || ctx.verbose {
                 write_finding_body(&mut out, f, &format!("{indent}    "));
             }

@@ -128,17 +128,21 @@ pub fn rfc3339(unix: u64) -> String {
     agora_token_core::time::rfc3339(unix)
 }
 
+/// A finding's first line: `{indent}{mark} {summary}  [key]` (the key dimmed).
+pub fn finding_head(out: &mut String, indent: &str, mark: &str, f: &Finding) {
+    let _ = writeln!(
+        out,
+        "{indent}{mark} {}  {}",
+        f.summary,
+        format!("[{}]", f.key).dimmed()
+    );
+}
+
 /// One finding as `token` and `token-server` list them: mark, summary and key; then, unless it passed
 /// or was skipped (or `verbose`), its evidence and fix. A skip's fix is shown too: it says what would
 /// let the check run.
 pub fn finding_lines(out: &mut String, f: &Finding, verbose: bool) {
-    let _ = writeln!(
-        out,
-        "  {} {}  {}",
-        mark(f.status),
-        f.summary,
-        format!("[{}]", f.key).dimmed()
-    );
+    finding_head(out, "  ", &mark(f.status), f);
     let detail = verbose || !matches!(f.status, Status::Pass | Status::Skip);
     if detail {
         for e in &f.evidence {

@@ -7,11 +7,10 @@ use super::document::{LogSection, SupportReport, TokenSummary, SCHEMA};
 use super::Versions;
 use crate::cli::ReportArgs;
 use crate::env::Env;
-use crate::explain::command::refuse_binary;
-use crate::explain::log::read_log as read_reading;
+use crate::explain::command::scan_log;
 use crate::inputs::given_secrets;
-use crate::logfile::{self, LogError};
-use crate::probe::command::{asked, check_flags, execute};
+use crate::inputs::Asked;
+use crate::probe::command::{check_flags, execute_asked};
 use crate::vocabulary::{Computed, Destination, Failure, Outcome, Redaction};
 
 /// Compute the command's document: the check list (`--list-checks`, nothing runs) or the report
@@ -19,7 +18,8 @@ use crate::vocabulary::{Computed, Destination, Failure, Outcome, Redaction};
 pub fn compute(args: ReportArgs, env: &Env) -> Result<Computed<SupportReport>, Failure> {
     // Safe to paste in public: every token shape, certificate and given secret goes, from the
     // document and from an error alike.
-    let redaction = Redaction::Public(given_secrets(&asked(&args.probe), env));
+    let asked = Asked::probe(&args.probe);
+    let redaction = Redaction::Public(given_secrets(&asked, env));
     let failed = |message: String| Failure {
         message,
         redaction: redaction.clone(),
@@ -30,7 +30,7 @@ pub fn compute(args: ReportArgs, env: &Env) -> Result<Computed<SupportReport>, F
         Some(path) => Some(read_log(path, env).map_err(failed)?),
         None => None,
     };
-    let mut probe = execute(&args.probe, env).map_err(|e| failed(e.to_string()))?;
+    let mut probe = execute_asked(&args.probe, &asked, env).map_err(|e| failed(e.to_string()))?;
     // A report is pasted in public: the user's home folder (cache paths, the SDK double) is `~`.
     if let Some(home) = env.non_blank("HOME") {
         home_as_tilde(&mut probe, home);
@@ -61,21 +61,14 @@ pub fn compute(args: ReportArgs, env: &Env) -> Result<Computed<SupportReport>, F
     Ok(computed)
 }
 
-/// Open (any encoding `logfile` reads) and scan the log; the error names the file and a next step.
+/// Open and scan the log (the one reader `explain --log` uses); the error names the file and a next
+/// step.
 fn read_log(path: &std::path::Path, env: &Env) -> Result<LogSection, String> {
-    logfile::with_log(path, env, |log| {
-        let read = read_reading(log.reader, &log.name).map_err(|source| LogError::Read {
-            name: log.name.clone(),
-            source,
-        });
-        refuse_binary(log.name.clone(), read, log.looks_binary).map(|reading| LogSection {
-            name: log.name,
-            read_as: log.read_as,
-            reading: Box::new(reading),
-        })
+    scan_log(path, env).map(|scanned| LogSection {
+        name: scanned.name,
+        read_as: scanned.read_as,
+        reading: Box::new(scanned.reading),
     })
-    .and_then(|scanned| scanned)
-    .map_err(|e| e.to_string())
 }
 
 /// The commands that reproduce each part, with the token and certificate as placeholders.

@@ -10,8 +10,6 @@ use crate::probe::ProbeReport;
 
 /// How long `chromium --version` may take before it is reported as unknown.
 const BROWSER_VERSION_TIMEOUT: Duration = Duration::from_secs(5);
-/// Browser binaries tried in order (Debian, Ubuntu, Google's package).
-const BROWSERS: [&str; 3] = ["chromium", "chromium-browser", "google-chrome"];
 
 /// Versions of everything involved in a run.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -34,7 +32,7 @@ impl Versions {
         Versions {
             agora_doctor: env!("CARGO_PKG_VERSION").to_owned(),
             os: os_description(),
-            chromium: BROWSERS.iter().find_map(|b| browser_version(b)),
+            chromium: crate::browser::find_chromium().and_then(|b| browser_version(&b)),
             web_sdk: version_in(probe, &["page", "browser"], r"(?i)web sdk (\d+\.\d+\.\d+)"),
             native_sdk: version_in(
                 probe,
@@ -62,7 +60,7 @@ fn os_description() -> String {
 }
 
 /// `<binary> --version`, or `None` when it is missing, fails or takes too long.
-fn browser_version(binary: &str) -> Option<String> {
+fn browser_version(binary: &std::path::Path) -> Option<String> {
     let mut child = Command::new(binary)
         .arg("--version")
         .stdin(Stdio::null())

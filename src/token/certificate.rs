@@ -83,6 +83,9 @@ impl Certificate {
 pub struct CertSources<'a> {
     /// `--cert-file PATH` (`-` reads stdin).
     pub file: Option<&'a Path>,
+    /// `file`'s first line (or why it could not be read) when the run already read it
+    /// ([`file_first_line`]): the file is then not opened again.
+    pub file_line: Option<&'a Result<String, String>>,
     /// `--cert-stdin`.
     pub stdin: bool,
     /// `--cert VALUE`.
@@ -101,6 +104,7 @@ pub fn resolve(
     read(
         CertSources {
             file: args.cert_file.as_deref(),
+            file_line: None,
             stdin: args.cert_stdin,
             argument: args.cert.as_deref(),
             env: env_value.as_deref(),
@@ -124,10 +128,13 @@ pub fn read(
         if path.as_os_str() == "-" {
             read_stdin(stdin)?
         } else {
-            let text = read_file_first_line(path).map_err(|e| TokenError::CertFile {
+            let text = match sources.file_line {
+                Some(line) => line.clone(),
+                None => file_first_line(path),
+            }
+            .map_err(|reason| TokenError::CertFile {
                 path: path.to_path_buf(),
-                // The full OS error, not its kind: "uncategorized error" helps nobody.
-                reason: e.to_string(),
+                reason,
             })?;
             (first_line(&text), CertSource::File, describe_file(path))
         }
@@ -195,10 +202,12 @@ pub fn bounded_first_line(reader: &mut dyn BufRead) -> std::io::Result<String> {
     })
 }
 
-/// The first line of the file at `path`, bounded as [`bounded_first_line`].
-pub fn read_file_first_line(path: &Path) -> std::io::Result<String> {
-    let file = std::fs::File::open(path)?;
-    bounded_first_line(&mut std::io::BufReader::new(file))
+/// The first line of the file at `path`, bounded as [`bounded_first_line`], or why it could not
+/// be read (the full OS error, not its kind: "uncategorized error" helps nobody). The one place a
+/// certificate file is opened.
+pub fn file_first_line(path: &Path) -> Result<String, String> {
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    bounded_first_line(&mut std::io::BufReader::new(file)).map_err(|e| e.to_string())
 }
 
 fn first_line(text: &str) -> String {

@@ -50,17 +50,15 @@ pub fn sample(example: Example, now: u64) -> Sample {
         )
         .expect("sample ids are valid")
     };
+    // A token checked for channel `demo` and uid 42 with the sample certificate.
+    let demo = |token: String| (token, ask("demo", User::Uid(42)), SAMPLE_CERTIFICATE);
     let (token, expectation, certificate) = match example {
         Example::Expired => (
             EXPIRED_TOKEN.to_string(),
             ask("test-channel", User::Uid(42)),
             SAMPLE_CERTIFICATE,
         ),
-        Example::Valid => (
-            fresh(Role::Publisher),
-            ask("demo", User::Uid(42)),
-            SAMPLE_CERTIFICATE,
-        ),
+        Example::Valid => demo(fresh(Role::Publisher)),
         Example::WrongChannel => (
             core::rtc_006(
                 SAMPLE_APP_ID,
@@ -95,17 +93,9 @@ pub fn sample(example: Example, now: u64) -> Sample {
                 })
                 .find(|t| t.contains('+'))
                 .expect("some salt gives a `+`");
-            (
-                token.replace('+', " "),
-                ask("demo", User::Uid(42)),
-                SAMPLE_CERTIFICATE,
-            )
+            demo(token.replace('+', " "))
         }
-        Example::Subscriber => (
-            fresh(Role::Subscriber),
-            ask("demo", User::Uid(42)),
-            SAMPLE_CERTIFICATE,
-        ),
+        Example::Subscriber => demo(fresh(Role::Subscriber)),
         Example::WrongCertificate => (
             fresh(Role::Publisher),
             ask("demo", User::Uid(42)),

@@ -33,7 +33,8 @@ fn plan(uid: u32) -> FlowPlan {
         channel: "room".into(),
         token: Some(token),
         uid: Some(uid.to_string()),
-        simulated: true,
+        double: Some(agora_doctor::browser::flow::WEB_DOUBLE),
+        synthetic_microphone: true,
     }
 }
 

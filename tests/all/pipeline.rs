@@ -326,8 +326,10 @@ fn the_status_tally_and_the_problems_head_are_written_once() {
 #[test]
 fn simulation_branches_outside_inputs_only_shrink() {
     // A check or the join cycle should get endpoints, tokens and a library path, not ask whether the
-    // run is simulated; each such branch is counted here, and the count may only go down. (Renderers
-    // label a simulated run; that is data shown, not a branch, and is not counted.)
+    // run is simulated: src/world/ decides what differs under --sim once (the profile, the SDK
+    // double, the Web edge, how Chromium starts), src/inputs.rs resolves the simulated project.
+    // Each branch left elsewhere is counted here, and the count may only go down. (Renderers label
+    // a simulated run; that is data shown, not a branch, and is not counted.)
     let found = offenders(
         &[
             ".sim ",
@@ -338,14 +340,29 @@ fn simulation_branches_outside_inputs_only_shrink() {
             ".simulated",
             "Target::Simulated",
         ],
-        &["src/inputs.rs", "src/render/"],
+        &["src/inputs.rs", "src/world/", "src/render/"],
     );
+    // Left: the join check's label of a simulated cycle, the Web SDK search's "joinable by the
+    // simulated Web edge" filter (the world sets it), and `report` echoing `--sim` in the commands
+    // that reproduce it.
     assert!(
-        found.len() <= 30,
-        "{} simulation branches outside src/inputs.rs (at most 30):\n{}",
+        found.len() <= 3,
+        "{} simulation branches outside src/inputs.rs and src/world/ (at most 3):\n{}",
         found.len(),
         found.join("\n")
     );
+    // The probe's command, its context, the checks (but for the join check's label), the join
+    // cycle and the browser flow and room ask none.
+    let asking: Vec<&String> = found
+        .iter()
+        .filter(|l| {
+            (l.starts_with("src/probe/") && !l.contains("report.simulated"))
+                || l.starts_with("src/join/")
+                || l.starts_with("src/browser/flow.rs")
+                || l.starts_with("src/browser/room.rs")
+        })
+        .collect();
+    assert!(asking.is_empty(), "{asking:?}");
 }
 
 #[test]
@@ -362,6 +379,128 @@ fn the_certificate_variable_is_read_by_env_alone() {
     assert!(
         found.is_empty(),
         "AGORA_APP_CERTIFICATE read outside src/env.rs:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn a_users_log_is_opened_in_one_place() {
+    // `explain --log` and `report --log` read a log the same way: one call of the decoder.
+    let found = offenders(&["with_log(", "with_log_limited("], &["src/logfile.rs"]);
+    assert_eq!(
+        found.len(),
+        1,
+        "a log is opened in more than one place:\n{}",
+        found.join("\n")
+    );
+    assert!(found[0].starts_with("src/explain/command.rs"), "{found:?}");
+}
+
+#[test]
+fn chromium_is_searched_for_in_one_place() {
+    // The browser check launches the Chromium `report` names: one list of places and names.
+    let found = offenders(
+        &[
+            "\"chromium\"",
+            "\"chromium-browser\"",
+            "\"google-chrome\"",
+            "/usr/bin/chrom",
+        ],
+        &["src/browser/mod.rs", "src/explain/log/"],
+    );
+    assert!(
+        found.is_empty(),
+        "Chromium searched for outside src/browser/mod.rs:\n{}",
+        found.join("\n")
+    );
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let browser = std::fs::read_to_string(root.join("src/browser/mod.rs")).unwrap();
+    assert_eq!(
+        browser.matches("pub fn find_chromium(").count(),
+        1,
+        "one search in src/browser/mod.rs"
+    );
+}
+
+#[test]
+fn a_typed_uid_becomes_token_text_in_one_place() {
+    // `--uid 0`, a blank uid and none all mean "any uid" (""): token-core says so once.
+    let found = offenders(&["Some(\"0\")", "fn uid_text", "fn typed_uid_text"], &[]);
+    assert!(
+        found.is_empty(),
+        "a uid turned into token text outside token-core:\n{}",
+        found.join("\n")
+    );
+}
+
+/// A FIFO at `path` that hands `text` to the first reader only: a second open waits for a writer
+/// that never comes.
+fn once_fifo(path: &Path, text: &'static str) {
+    assert!(std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap()
+        .success());
+    let path = path.to_path_buf();
+    std::thread::spawn(move || {
+        use std::io::Write;
+        if let Ok(mut writer) = std::fs::OpenOptions::new().write(true).open(&path) {
+            let _ = writer.write_all(text.as_bytes());
+        }
+    });
+}
+
+#[test]
+fn the_certificate_file_is_read_once_per_run() {
+    // The redactor's list of secrets and the certificate's resolution share one read: a file read
+    // twice (here a FIFO that gives its line once) would leave the run waiting for a second writer.
+    let runs: [&[&str]; 3] = [
+        &["probe", "--sim", "--only", "config", "--json"],
+        &["report", "--sim", "--only", "config", "--json"],
+        &["join", "--sim", "--timeout", "20"],
+    ];
+    for args in runs {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("cert.txt");
+        once_fifo(&fifo, "0123456789abcdef0123456789abcdef\n");
+        let out = crate::common::doctor()
+            .args(args)
+            .arg("--cert-file")
+            .arg(&fifo)
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap();
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{args:?} --cert-file FIFO: {:?}\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn every_token_a_run_joins_with_is_minted_in_one_place() {
+    // `inputs::Minted::new` mints for the uid as typed, as a number, for any uid (and expired when
+    // asked), once per run; checks, the join cycle and the simulated world's users take from it.
+    let found = offenders(
+        &[
+            "publisher_token(",
+            "publisher_token_for(",
+            ".mint(",
+            "mint_for(",
+        ],
+        &[],
+    );
+    assert_eq!(
+        found.len(),
+        1,
+        "tokens minted outside inputs::Minted::new:\n{}",
+        found.join("\n")
+    );
+    assert!(
+        found.iter().all(|l| l.starts_with("src/inputs.rs")),
+        "{}",
         found.join("\n")
     );
 }

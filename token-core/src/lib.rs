@@ -43,4 +43,6 @@ pub use validate::{
     check, check_for, diagnosis_finding, inferred_use, validate, validate_for, Check, Expectation,
     ServiceUse, User,
 };
-pub use verify::{crc32, sign_006, sign_007, uid_text, verify, verify_006, verify_007};
+pub use verify::{
+    crc32, sign_006, sign_007, typed_uid_text, uid_text, verify, verify_006, verify_007,
+};

@@ -17,6 +17,15 @@ pub fn uid_text(uid: u32) -> String {
     }
 }
 
+/// The uid text Agora signs for a uid or user account as typed (`--uid`): none, blank or `0` is
+/// uid 0 (`""`), anything else is signed as typed, trimmed.
+pub fn typed_uid_text(typed: Option<&str>) -> String {
+    match typed.map(str::trim) {
+        None | Some("") | Some("0") => uid_text(0),
+        Some(u) => u.to_string(),
+    }
+}
+
 /// CRC-32 (zlib/IEEE) of some text, as 006 stores channel names and uids.
 pub fn crc32(text: &str) -> u32 {
     crc32fast::hash(text.as_bytes())

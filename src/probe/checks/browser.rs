@@ -16,6 +16,7 @@ use crate::browser::{explained, shorten};
 use crate::probe::context::ProbeContext;
 use crate::probe::runner::{CheckOutput, CheckSpec};
 use crate::vocabulary::{Finding, Status};
+use crate::world::BrowserWorld;
 use agora_token_core::words::count;
 
 /// The registry entry (`src/probe/mod.rs` lists it).
@@ -95,13 +96,13 @@ const PROBE_SCRIPT: &str = r#"await (async () => {
 
 /// Whether this run drives the Web SDK on a page: `--flow`, `--room`, or `--sim` (unless opted out).
 fn runs_flow(ctx: &ProbeContext) -> bool {
-    !ctx.inputs.no_browser && (ctx.inputs.flow || ctx.inputs.room || ctx.sim.is_some())
+    !ctx.inputs.no_browser && (ctx.inputs.flow || ctx.inputs.room || ctx.browser.room_by_default)
 }
 
 /// Whether that drive is the two-participant room (`--room`, and by default under `--sim`) rather
 /// than the one-participant flow.
 fn runs_room(ctx: &ProbeContext) -> bool {
-    !ctx.inputs.no_browser && (ctx.inputs.room || ctx.sim.is_some())
+    !ctx.inputs.no_browser && (ctx.inputs.room || ctx.browser.room_by_default)
 }
 
 /// Where the check looks and what it drives.
@@ -174,7 +175,7 @@ pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
         );
     }
     // The built-in demo page: the flow's page under --sim, and the page at all without --url.
-    let needs_builtin = flow_wanted && (ctx.sim.is_some() || user_url.is_none());
+    let needs_builtin = flow_wanted && (ctx.browser.flow_on_builtin_page || user_url.is_none());
     let mut edge = None;
     let mut sdk_finding = None;
     let mut sdk_version = None;
@@ -212,18 +213,16 @@ pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
                 }
             }
         };
-        let config = match &ctx.sim {
-            // Under --sim the Web edge serves the simulated world's project (the room's two
-            // participants join it with tokens the world minted).
-            Some(sim) => sim.world.web_config(None),
-            // Otherwise only the page server is used and the page talks to Agora.
-            None => agora_sim::web::WebEdgeConfig {
+        // The Web edge the world names (the simulated world's project); otherwise only the page
+        // server is used and the page talks to Agora.
+        let config = ctx.browser.web_edge.clone().unwrap_or_else(|| {
+            agora_sim::web::WebEdgeConfig {
                 app_id: ctx.inputs.app_id.clone().unwrap_or_default(),
                 app_certificate: None,
                 // The page itself is built into the binary (demo_page), served from memory.
                 page_root: None,
-            },
-        };
+            }
+        });
         sdk_finding = Some(web_sdk_finding(&sdk));
         sdk_version = Some(sdk.version.clone());
         let pages = demo_page::files(&sdk);
@@ -246,7 +245,7 @@ pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
         pages.notes.push(HEADLESS_SHELL_HINT.to_string());
     }
     let mut extra_args = ctx.inputs.chrome_flags.clone();
-    if ctx.sim.is_some() {
+    if ctx.browser.synthetic_microphone {
         // --sim tests Agora's side, not this machine's microphone (the devices check does that):
         // Chromium's synthetic capture device lets the flow publish on any machine, the same way
         // the native join publishes a generated tone.
@@ -266,11 +265,11 @@ pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
         // As a user clicking "Allow" on the microphone prompt; the devices themselves stay real.
         grant_media: true,
         // The simulated Web edge's certificate is made at start and self-signed.
-        ignore_certificate_errors: ctx.sim.is_some(),
+        ignore_certificate_errors: ctx.browser.ignore_certificate_errors,
         ..LaunchOptions::default()
     };
     let url = pages.inspect.clone();
-    let mut output = match inspect(&options, &pages, ctx.sim.is_some(), edge.as_ref()).await {
+    let mut output = match inspect(&options, &pages, &ctx.browser, edge.as_ref()).await {
         Ok(output) => output,
         Err(e) => CheckOutput::single(failure(&url, e)),
     };
@@ -343,7 +342,7 @@ async fn inspect_only(
         own_page: false,
         sim_sdk: None,
     };
-    match inspect(&options, &pages, false, None).await {
+    match inspect(&options, &pages, &BrowserWorld::default(), None).await {
         Ok(output) => output,
         Err(e) => CheckOutput::single(failure(&url, e)),
     }
@@ -356,7 +355,7 @@ fn pages(
     edge: Option<&agora_sim::web::WebEdge>,
     sim_sdk_found: Option<String>,
 ) -> Pages {
-    let sim = ctx.sim.is_some();
+    let simulated = ctx.browser.double.is_some();
     let mut notes = Vec::new();
     // The page's `?sdk=` only picks the path it loads the bundle from; both paths serve the SDK
     // found (demo_page), and the page itself adapts to the version it loaded.
@@ -364,7 +363,8 @@ fn pages(
         .clone()
         .unwrap_or_else(|| web_sdk::CURRENT_VERSION.to_string());
     let builtin = edge.map(|edge| {
-        if sim {
+        // A page of the world's Web edge is told where its access point is.
+        if ctx.browser.web_edge.is_some() {
             format!(
                 "http://localhost:{}/index.html?sdk={}&ap={}",
                 edge.http_addr().port(),
@@ -375,7 +375,7 @@ fn pages(
             format!("http://localhost:{}/index.html", edge.http_addr().port())
         }
     });
-    if sim {
+    if simulated {
         notes.push(format!(
             "simulated: Agora Web SDK {sim_sdk} on the built-in demo page, against the simulated Web edge (access point, WSS gateway and a media end on loopback: a test double, not Agora)"
         ));
@@ -385,12 +385,16 @@ fn pages(
                 .into(),
         );
     }
-    let own_page = sim && user_url.is_none();
+    let own_page = ctx.browser.flow_on_builtin_page && user_url.is_none();
     let inspect = user_url
         .clone()
         .or_else(|| builtin.clone())
         .unwrap_or_default();
-    let flow_url = if sim { builtin } else { user_url.or(builtin) };
+    let flow_url = if ctx.browser.flow_on_builtin_page {
+        builtin
+    } else {
+        user_url.or(builtin)
+    };
     let flow = runs_flow(ctx).then(|| match flow_url {
         Some(url) => plan(ctx).map(|p| (url, p)),
         None => Err(Finding::new(
@@ -410,7 +414,7 @@ fn pages(
         speaker,
         notes,
         own_page,
-        sim_sdk: sim.then_some(sim_sdk),
+        sim_sdk: simulated.then_some(sim_sdk),
     }
 }
 
@@ -419,15 +423,11 @@ fn pages(
 /// simulated world under `--sim`, else from the certificate when it is known (else B's token, which
 /// then must admit any uid).
 fn speaker_plan(ctx: &ProbeContext, listener: &flow::FlowPlan) -> flow::FlowPlan {
-    let now = ctx.unix_now();
     let token = ctx
         .inputs
         .speaker_token
         .clone()
-        .or_else(|| match &ctx.sim {
-            Some(sim) => Some(sim.world.mint(&listener.channel, "", now)),
-            None => ctx.inputs.mint(&listener.channel, "", now),
-        })
+        .or_else(|| ctx.inputs.minted.any())
         .or_else(|| listener.token.clone());
     flow::FlowPlan {
         uid: None,
@@ -439,38 +439,30 @@ fn speaker_plan(ctx: &ProbeContext, listener: &flow::FlowPlan) -> flow::FlowPlan
 /// App ID, channel, uid and token for the flow: the same inputs (and certificate) as the native join.
 fn plan(ctx: &ProbeContext) -> Result<flow::FlowPlan, Finding> {
     let inputs = &ctx.inputs;
-    let sim = ctx.sim.is_some();
+    let simulated = ctx.browser.double.is_some();
     let (Some(app_id), Some(channel)) = (inputs.app_id.clone(), inputs.channel.clone()) else {
         return Err(Finding::new(
             "probe.browser.flow_skipped",
             Status::Skip,
             "the flow needs --app-id and --channel, so it did not run",
         )
-        .with_fix(if sim {
+        .with_fix(if simulated {
             "pass --app-id ID --channel NAME and --token T (or the App Certificate through AGORA_APP_CERTIFICATE or --cert-file)"
         } else {
             "pass --app-id ID --channel NAME and --token T (or the App Certificate through AGORA_APP_CERTIFICATE or --cert-file), or run with --sim"
         }));
     };
-    let now = ctx.unix_now();
     let uid = inputs.uid.clone().filter(|u| !u.trim().is_empty());
-    // A token for uid 0 (text "") admits whichever uid the edge assigns.
-    let uid_text = match uid.as_deref().map(str::trim) {
-        None | Some("0") => String::new(),
-        Some(u) => u.to_string(),
-    };
     // The resolved token (under --sim: minted by the simulated project for uid 0, which admits
-    // whichever uid the edge assigns), or one minted from the certificate.
-    let token = inputs
-        .token
-        .clone()
-        .or_else(|| inputs.mint(&channel, &uid_text, now));
+    // whichever uid the edge assigns), or one minted from the certificate for the uid as typed.
+    let token = inputs.token.clone().or_else(|| inputs.minted.typed());
     Ok(flow::FlowPlan {
         app_id,
         channel,
         token,
         uid,
-        simulated: sim,
+        double: ctx.browser.double,
+        synthetic_microphone: ctx.browser.synthetic_microphone,
     })
 }
 
@@ -503,7 +495,7 @@ fn failure(url: &str, e: BrowserError) -> Finding {
 async fn inspect(
     options: &LaunchOptions,
     pages: &Pages,
-    sim: bool,
+    browser: &BrowserWorld,
     edge: Option<&agora_sim::web::WebEdge>,
 ) -> Result<CheckOutput, BrowserError> {
     let mut options = options.clone();
@@ -579,14 +571,14 @@ async fn inspect(
             return Err(e);
         }
     };
-    let mut output = judge(&version, &facts, &during_load, sim);
+    let mut output = judge(&version, &facts, &during_load, browser.synthetic_microphone);
     tab.close().await;
     chromium.close().await;
     if pages.flow.is_some() {
         let mut details = output.details;
         details.extend(flow_findings);
         let ran = matches!(pages.flow, Some(Ok(_)));
-        let summary = match (ran, sim) {
+        let summary = match (ran, browser.double.is_some()) {
             (true, true) if pages.speaker.is_some() => format!(
                 "Agora Web SDK {} in headless Chromium: two participants joined, A spoke, B heard it, A unpublished and left, on the simulated Web edge (a test double)",
                 pages.sim_sdk.as_deref().unwrap_or(web_sdk::CURRENT_VERSION)
@@ -676,7 +668,12 @@ async fn run_room(
 /// Turn what the page showed into findings (pure, so tests can feed it facts).
 /// `sim`: a missing microphone is "not tested here" (`--sim` does not test this machine's
 /// microphone) rather than a failure.
-fn judge(chromium: &str, facts: &PageFacts, console: &[ConsoleEntry], sim: bool) -> CheckOutput {
+fn judge(
+    chromium: &str,
+    facts: &PageFacts,
+    console: &[ConsoleEntry],
+    synthetic_microphone: bool,
+) -> CheckOutput {
     let mut details = Vec::new();
     details.push(if facts.secure {
         Finding::new(
@@ -732,7 +729,7 @@ fn judge(chromium: &str, facts: &PageFacts, console: &[ConsoleEntry], sim: bool)
     }
     details.push(match (&facts.mics, &facts.mic_error) {
         (Some(mics), _) if !mics.is_empty() => {
-            let summary = if sim {
+            let summary = if synthetic_microphone {
                 format!(
                     "the page sees {}: Chromium's synthetic one ({SIM_FAKE_MICROPHONE_FLAG}), since --sim does not test this machine's microphone",
                     count(mics.len() as u64, "microphone")
@@ -755,7 +752,7 @@ fn judge(chromium: &str, facts: &PageFacts, console: &[ConsoleEntry], sim: bool)
             .with_evidence(error.clone()),
             error,
         ),
-        _ if sim => Finding::new(
+        _ if synthetic_microphone => Finding::new(
             "probe.browser.no_microphone",
             Status::Skip,
             "the page sees no microphone (not tested here)",

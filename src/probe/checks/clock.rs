@@ -109,10 +109,9 @@ pub fn verdict(estimate: &Estimate, server: &str) -> Finding {
 async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
     let endpoint = ctx.profile.clock.clone();
     let timeouts = ctx.profile.timeouts;
-    let server = if ctx.profile.simulated {
-        format!("the simulated edge at {endpoint}")
-    } else {
-        endpoint.to_string()
+    let server = match ctx.profile.double {
+        Some(double) => format!("{double} at {endpoint}"),
+        None => endpoint.to_string(),
     };
     let config = net::client_config(&ctx.roots);
     let mut conn = match net::open(&endpoint, config, &timeouts).await {

@@ -339,43 +339,38 @@ where
 /// The finding for a capture result (pure).
 pub fn verdict(result: &Result<Capture, CaptureError>) -> Finding {
     let capture = match result {
-        Err(CaptureError::NoDevice(why)) => {
-            return Finding::new(
-                "probe.devices.no_device",
-                Status::Fail,
-                "no audio capture device could be opened",
-            )
-            .with_evidence(why.clone())
-            .with_fix("connect a microphone, or start the sound server (PulseAudio/PipeWire) this session uses; in a container, pass its socket in (PULSE_SERVER)")
-        }
-        Err(CaptureError::Busy(why)) => {
-            return Finding::new(
-                "probe.devices.busy",
-                Status::Fail,
-                "the microphone is held by another program",
-            )
-            .with_evidence(why.clone())
-            .with_fix("close the other program using the microphone (a call, a recorder, `pasuspender`, JACK) and try again")
-        }
-        Err(CaptureError::PermissionDenied(why)) => {
-            return Finding::new(
-                "probe.devices.permission_denied",
-                Status::Fail,
-                "access to the microphone was denied",
-            )
-            .with_evidence(why.clone())
-            .with_fix("give this user access to audio (the `audio` group, or the desktop's microphone privacy setting)")
-        }
-        Err(CaptureError::Other(why)) => {
-            return Finding::new(
-                "probe.devices.open_failed",
-                Status::Fail,
-                "the microphone could not be opened",
-            )
-            .with_evidence(why.clone())
-            .with_fix("pick another device with --device NAME (see the list in the evidence of a passing run)")
-        }
         Ok(capture) => capture,
+        Err(error) => {
+            let (key, summary, why, fix) = match error {
+                CaptureError::NoDevice(why) => (
+                    "probe.devices.no_device",
+                    "no audio capture device could be opened",
+                    why,
+                    "connect a microphone, or start the sound server (PulseAudio/PipeWire) this session uses; in a container, pass its socket in (PULSE_SERVER)",
+                ),
+                CaptureError::Busy(why) => (
+                    "probe.devices.busy",
+                    "the microphone is held by another program",
+                    why,
+                    "close the other program using the microphone (a call, a recorder, `pasuspender`, JACK) and try again",
+                ),
+                CaptureError::PermissionDenied(why) => (
+                    "probe.devices.permission_denied",
+                    "access to the microphone was denied",
+                    why,
+                    "give this user access to audio (the `audio` group, or the desktop's microphone privacy setting)",
+                ),
+                CaptureError::Other(why) => (
+                    "probe.devices.open_failed",
+                    "the microphone could not be opened",
+                    why,
+                    "pick another device with --device NAME (see the list in the evidence of a passing run)",
+                ),
+            };
+            return Finding::new(key, Status::Fail, summary)
+                .with_evidence(why.clone())
+                .with_fix(fix);
+        }
     };
     let level = &capture.level;
     let peak_db = if level.peak > 0.0 {

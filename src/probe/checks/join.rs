@@ -6,10 +6,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use agora_token_core::uid_text;
-
-use crate::join::sim;
-use crate::join::{run_cycle, JoinOptions, JoinReport, SdkChoice, DISCONNECT_WAIT, HEAR_GRACE};
+use crate::join::{run_cycle, JoinOptions, JoinReport, DISCONNECT_WAIT, HEAR_GRACE};
 use crate::probe::context::ProbeContext;
 use crate::probe::runner::{CheckOutput, CheckSpec};
 use crate::vocabulary::{Finding, Status};
@@ -37,7 +34,6 @@ fn budget(_ctx: &ProbeContext) -> Duration {
 /// double) or Agora's edge (through the user's SDK).
 pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
     let inputs = &ctx.inputs;
-    let now = ctx.unix_now();
     let uid_text_in = inputs.uid.clone().unwrap_or_else(|| "0".to_string());
     let relay = ctx.profile.native_relay;
     let Ok(uid) = uid_text_in.parse::<u32>() else {
@@ -46,35 +42,14 @@ pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
             relay.is_some(),
         );
     };
-    let sdk = match relay {
-        // A relay only the SDK double can reach: the double, unless --sdk names another library.
-        Some(_) => match inputs
-            .sdk
-            .clone()
-            .or_else(sim::double_path)
-        {
-            Some(double) => SdkChoice {
-                flag: Some(double),
-                env: None,
-                ld_library_path: None,
-                sim_double: inputs.sdk.is_none(),
-            },
-            None => {
-                return missing(
-                    format!(
-                        "the SDK double ({}) is not next to this executable and the system refused the in-memory copy this binary carries (memfd_create); pass --sdk PATH to a build of the double",
-                        sim::DOUBLE_LIBRARY
-                    ),
-                    true,
-                )
-            }
-        },
-        None => SdkChoice {
-            flag: inputs.sdk.clone(),
-            env: inputs.sdk_env.clone(),
-            ld_library_path: inputs.ld_library_path.clone(),
-            sim_double: false,
-        },
+    let sdk = match crate::world::native_sdk(
+        relay,
+        inputs.sdk.clone(),
+        inputs.sdk_env.clone(),
+        inputs.ld_library_path.clone(),
+    ) {
+        Ok(sdk) => sdk,
+        Err(why) => return missing(why, true),
     };
     let (Some(app_id), Some(channel)) = (inputs.app_id.clone(), inputs.channel.clone()) else {
         return missing(
@@ -82,13 +57,10 @@ pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
             relay.is_some(),
         );
     };
-    let token = inputs
-        .token
-        .clone()
-        .or_else(|| inputs.mint(&channel, &uid_text(uid), now));
+    let token = inputs.token.clone().or_else(|| inputs.minted.numeric());
     // A second connection needs its own token: uid 0 minted from the certificate, or the user's
     // token when no certificate was given (works when that token is for uid 0).
-    let listen_token = inputs.mint(&channel, "", now).or_else(|| token.clone());
+    let listen_token = inputs.minted.any().or_else(|| token.clone());
     let options = JoinOptions {
         app_id,
         token,

@@ -85,7 +85,8 @@ async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
             "{reachable}/{total} HTTPS endpoints reachable (DNS, TCP, TLS, HTTP) and UDP answers"
         ),
     );
-    if ctx.profile.simulated {
+    if ctx.profile.double.is_some() {
+        // Which double answered: its label names it.
         good = good.with_evidence(format!("endpoints: {}", ctx.profile.label));
     }
     for (var, value) in &ctx.inputs.proxies {

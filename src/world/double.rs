@@ -1,4 +1,4 @@
-//! Running the join cycle against TEST DOUBLES: where the SDK double (`libagora_sdk_double.so`, built
+//! The SDK double of the simulated world (a TEST DOUBLE for the join cycle): where the SDK double (`libagora_sdk_double.so`, built
 //! from `sdk-double/`) is. The simulated relay and the project it serves are the simulated world's
 //! (`agora_sim::world`). Never Agora's service or SDK; every report made this way says `simulated`.
 

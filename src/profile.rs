@@ -199,8 +199,9 @@ impl Timeouts {
 pub struct Profile {
     /// Shown in reports: "Agora (Web SDK 4.24.8 defaults)", or the simulated edge's description.
     pub label: String,
-    /// True when every endpoint is the simulated edge (a test double).
-    pub simulated: bool,
+    /// What every endpoint is when they are a test double ("the simulated edge"), said beside them
+    /// in the findings; `None` for Agora's own.
+    pub double: Option<&'static str>,
     /// HTTPS endpoints the network check walks through DNS, TCP, TLS and HTTP.
     pub https: Vec<Endpoint>,
     /// The HTTPS endpoint the clock check reads `Date` from.
@@ -232,7 +233,7 @@ impl Profile {
             .collect();
         Profile {
             label: "Agora (endpoints of Web SDK 4.24.8 and the firewall page)".to_string(),
-            simulated: false,
+            double: None,
             clock: https[0].clone(),
             clock_http: Some(Endpoint::new(https[0].host.clone(), HTTP_PORT)),
             https,
@@ -250,7 +251,7 @@ impl Profile {
         let https = Endpoint::new("localhost", https_port);
         Profile {
             label,
-            simulated: true,
+            double: Some("the simulated edge"),
             clock: https.clone(),
             clock_http: None,
             access_point: Some(https.clone()),
