@@ -136,7 +136,7 @@ pub struct SdkUse {
 pub struct App {
     /// Its folder, relative to the scanned root ("." for the root).
     pub root: String,
-    /// `web`, `react-native`, `electron`, `flutter`, `ios`, `android`, `server` or `unknown`.
+    /// `web`, `react-native`, `electron`, `flutter`, `ios`, `android`, `unity`, `server` or `unknown`.
     pub platform: String,
     /// The Agora products it uses.
     pub products: Vec<Product>,
@@ -590,7 +590,7 @@ pub fn build(
                 found: Found {
                     file: f.path.clone(),
                     line: Some(line_of(&f.text, off)),
-                    how: "using".into(),
+                    how: "import".into(),
                     version: String::new(),
                 },
             });
