@@ -331,7 +331,9 @@ pub fn extract_in(file: &SourceFile, agora_context: bool) -> Vec<Value> {
             }
             Kind::AppId => {
                 // A Unity field the Inspector serialises takes the scene's value, judged there.
-                !(file.path.ends_with(".cs") && super::unity::serialized_field(text, offset))
+                let inspector =
+                    file.path.ends_with(".cs") && super::unity::serialized_field(text, offset);
+                !inspector
                     && !value.contains("${")
                     && !value.starts_with("process.env")
                     && !value.starts_with("<#") // an Xcode placeholder: scan.code.xcode_placeholder
