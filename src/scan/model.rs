@@ -136,7 +136,7 @@ pub struct SdkUse {
 pub struct App {
     /// Its folder, relative to the scanned root ("." for the root).
     pub root: String,
-    /// `web`, `react-native`, `electron`, `flutter`, `ios`, `android`, `unity`, `server` or `unknown`.
+    /// `web`, `react-native`, `electron`, `flutter`, `ios`, `android`, `server` or `unknown`.
     pub platform: String,
     /// The Agora products it uses.
     pub products: Vec<Product>,
@@ -581,7 +581,9 @@ pub fn build(
         // folder holding `Assets/`.
         if let Some((package, _, off)) = super::unity::sdk_of(&f.path, &f.text) {
             if let Some(project) = super::unity::project_of(&f.path) {
-                roots.entry(project).or_insert_with(|| "unity".into());
+                // Scan schema v2 has no `unity` platform: the app is listed with its SDK and
+                // an unknown platform.
+                roots.entry(project).or_insert_with(|| "unknown".into());
             }
             sightings.push(Sighting {
                 dir: dir.clone(),

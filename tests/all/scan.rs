@@ -609,23 +609,26 @@ fn unity_scenes_scripts_and_server_certificates_are_judged_where_they_are() {
     .map(|(k, f)| (k.to_string(), vec![f.to_string()]))
     .collect();
     assert_eq!(got, want, "{doc:#}");
+    // Each Unity project is an app of its own, with the SDK its scripts use.
     let apps: BTreeSet<(String, String)> = doc["model"]["apps"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|a| {
-            (
-                a["root"].as_str().unwrap().to_string(),
-                a["platform"].as_str().unwrap().to_string(),
-            )
+        .flat_map(|a| {
+            let root = a["root"].as_str().unwrap().to_string();
+            a["sdks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(move |s| (root.clone(), s["package"].as_str().unwrap().to_string()))
         })
         .collect();
     assert!(
-        apps.contains(&("unity-legacy".into(), "unity".into())),
+        apps.contains(&("unity-legacy".into(), "agora_gaming_rtc".into())),
         "{apps:?}"
     );
     assert!(
-        apps.contains(&("unity4".into(), "unity".into())),
+        apps.contains(&("unity4".into(), "Agora.Rtc".into())),
         "{apps:?}"
     );
     let vendored = doc["model"]["left_out"]
