@@ -4,6 +4,7 @@
 # measured here, never asserted in tests.
 #
 # Usage: benches/scan.sh [FILES]   (the project is generated under /tmp and deleted at the end)
+# BIN=path/to/agora-doctor uses that binary instead of building one.
 # Prints the best and median wall time of RUNS=15 interleaved runs of each command (warm page cache;
 # one untimed run of each first) and the ratio scan/rg. The project holds only folders scan walks
 # (no node_modules, build output or .git), so both commands visit the same files: rg lists them
@@ -16,8 +17,11 @@ work=$(mktemp -d /tmp/agora-scan-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
 command -v rg >/dev/null || { echo "ripgrep (rg) is needed: apt-get install ripgrep (scripts/apt/scan.txt)" >&2; exit 2; }
-cargo build --release --quiet --bin agora-doctor
-bin=target/release/agora-doctor
+bin=${BIN:-}
+if [ -z "$bin" ]; then
+  cargo build --release --quiet --bin agora-doctor
+  bin=target/release/agora-doctor
+fi
 
 # An app-shaped tree: JS/TS components with Agora calls, JSON, Dart/Kotlin/Swift sources, .env files,
 # markdown and CSS (listed, not read) and PNGs (binary, passed over by name), 40 files a folder.

@@ -5,6 +5,7 @@
 # `git -C … checkout <commit>`, or `git archive <commit> | tar -x -C …`).
 #
 # Usage: benches/scan_dev.sh DIR [BIN]   (BIN defaults to a release build of this tree)
+# LABELS=fixtures/scan-dev2/labels.json benches/scan_dev.sh DIR [BIN] scores the second batch.
 # Prints each repository's findings judged true (+) or false (-), the labelled problems missed, and
 # the totals. This set shaped the rules: its score is not a measure of unseen projects.
 set -euo pipefail
@@ -15,10 +16,12 @@ if [ -z "$bin" ]; then
   cargo build --release --quiet --bin agora-doctor
   bin=target/release/agora-doctor
 fi
+labels=${LABELS:-fixtures/scan-dev/labels.json}
+export labels
 out=$(mktemp -d /tmp/agora-scan-dev.XXXXXX)
 trap 'rm -rf "$out"' EXIT
-now=$(python3 -c "import json; print(json.load(open('fixtures/scan-dev/labels.json'))['now'])")
-python3 -c "import json; [print(r['repo']) for r in json.load(open('fixtures/scan-dev/labels.json'))['repos']]" |
+now=$(python3 -c "import json; print(json.load(open('$labels'))['now'])")
+python3 -c "import json; [print(r['repo']) for r in json.load(open('$labels'))['repos']]" |
 while read -r repo; do
   local_dir="$dir/${repo/\//+}"
   [ -d "$local_dir" ] || { echo "missing: $local_dir" >&2; continue; }
@@ -27,7 +30,7 @@ done
 python3 - "$out" <<'PY'
 import json, os, sys
 out = sys.argv[1]
-labels = json.load(open("fixtures/scan-dev/labels.json"))
+labels = json.load(open(os.environ["labels"]))
 tp = fp = found = total = 0
 for r in labels["repos"]:
     path = os.path.join(out, r["repo"].replace("/", "+") + ".json")

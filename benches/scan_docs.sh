@@ -5,6 +5,7 @@
 # node_modules are left out unread, so the scan's time and memory follow the app, not the repository.
 #
 # Usage: benches/scan_docs.sh [SIZE_MB]   (the repository is generated under /tmp and deleted at the end)
+# BIN=path/to/agora-doctor uses that binary instead of building one.
 # Prints the best and median wall time and the largest max RSS of RUNS=9 runs (warm page cache).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,8 +13,11 @@ size=${1:-150}
 runs=${RUNS:-9}
 work=$(mktemp -d /tmp/agora-scan-docs.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-cargo build --release --quiet --bin agora-doctor
-bin=target/release/agora-doctor
+bin=${BIN:-}
+if [ -z "$bin" ]; then
+  cargo build --release --quiet --bin agora-doctor
+  bin=target/release/agora-doctor
+fi
 
 python3 - "$work/repo" "$size" <<'PY'
 import os, sys

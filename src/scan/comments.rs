@@ -20,7 +20,7 @@ fn style(path: &str) -> Style {
     let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
     match ext {
         "js" | "jsx" | "mjs" | "cjs" | "ts" | "tsx" | "dart" | "kt" | "kts" | "java" | "swift"
-        | "m" | "mm" | "h" | "go" | "gradle" => Style::CFamily,
+        | "m" | "mm" | "h" | "go" | "gradle" | "cs" => Style::CFamily,
         "php" => Style::Both,
         "vue" | "svelte" | "html" | "htm" => Style::Both,
         "xml" | "plist" => Style::Markup,

@@ -154,6 +154,14 @@ fn normalized(name: &str) -> String {
         .to_ascii_lowercase()
 }
 
+/// A name in lower-case letters and digits, prefixes kept (`REACT_APP_ID` → `reactappid`).
+fn raw_normalized(name: &str) -> String {
+    name.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
+
 /// What a name says its value is (`None`: not configuration scan cares about).
 pub fn classify(name: &str) -> Option<Kind> {
     let n = normalized(name);
@@ -283,7 +291,8 @@ pub fn extract_in(file: &SourceFile, agora_context: bool) -> Vec<Value> {
             ])
             .expect("gate words")
     });
-    if !gate.is_match(text) {
+    // Unity's serialised files are read by `unity::serialized_values` alone.
+    if !gate.is_match(text) || super::unity::is_serialized(&file.path) {
         return Vec::new();
     }
     // Other services have App IDs and certificates too (Firebase, Facebook, TLS pins): a name that
@@ -299,8 +308,19 @@ pub fn extract_in(file: &SourceFile, agora_context: bool) -> Vec<Value> {
     let translations = is_translation_file(&file.path);
     let mut found: Vec<(usize, Kind, String, String)> = Vec::new();
     let mut token_spans: Vec<(usize, usize)> = Vec::new();
+    // 32-hex values under a bare secret name (`REACT_APP_SECRET`, `SECRET_KEY`): the App
+    // Certificate when the same file gives an App ID beside them.
+    let mut secrets: Vec<(usize, String, String)> = Vec::new();
+    let mut app_id_beside = false;
     let mut push = |offset: usize, name: &str, value: &str, numeric: bool| {
+        let raw = raw_normalized(name);
+        if raw.contains("appid") && is_hex32(value.trim()) {
+            app_id_beside = true;
+        }
         let Some(kind) = classify(name) else {
+            if raw.ends_with("secret") && !raw.contains("customer") && is_hex32(value.trim()) {
+                secrets.push((offset, name.to_string(), value.trim().to_string()));
+            }
             return;
         };
         let value = value.trim();
@@ -310,7 +330,11 @@ pub fn extract_in(file: &SourceFile, agora_context: bool) -> Vec<Value> {
                 is_hex32(value) && (says_agora || normalized(name).contains("appcert"))
             }
             Kind::AppId => {
-                !value.contains("${")
+                // A Unity field the Inspector serialises takes the scene's value, judged there.
+                let inspector =
+                    file.path.ends_with(".cs") && super::unity::serialized_field(text, offset);
+                !inspector
+                    && !value.contains("${")
                     && !value.starts_with("process.env")
                     && !value.starts_with("<#") // an Xcode placeholder: scan.code.xcode_placeholder
                     && !translations
@@ -368,6 +392,11 @@ pub fn extract_in(file: &SourceFile, agora_context: bool) -> Vec<Value> {
     if file.path.ends_with(".plist") {
         for c in plist_string().captures_iter(text) {
             push(c.get(0).map_or(0, |m| m.start()), &c[1], &c[2], false);
+        }
+    }
+    if app_id_beside {
+        for (offset, name, value) in secrets {
+            found.push((offset, Kind::Certificate, name, value));
         }
     }
     // Tokens by shape, with the name they are assigned to when there is one on the same line.
@@ -606,6 +635,9 @@ pub fn findings(
         .collect();
     for cert in &certificates {
         if is_server_side(&cert.file, server_roots) && !public_env(&cert.name) {
+            if written_in_code(cert) {
+                out.push(located(committed_finding(cert), cert));
+            }
             continue;
         }
         let mut f = Finding::new(
@@ -639,7 +671,11 @@ pub fn findings(
                 Status::Fail,
                 format!("`{}` is an empty App ID", app_id.name),
             )
-            .with_evidence("Web SDK 4.24.8 rejects it with `INVALID_PARAMS: Invalid appid`; 4.3.0 has no check and the page's tab crashed in tests")
+            .with_evidence(if super::unity::is_serialized(&app_id.file) {
+                "this is the value the Inspector gives the script's field in this scene (it overrides the script's default); the engine is created with an empty App ID and refuses it"
+            } else {
+                "Web SDK 4.24.8 rejects it with `INVALID_PARAMS: Invalid appid`; 4.3.0 has no check and the page's tab crashed in tests"
+            })
             .with_fix("set the App ID of your project from the Agora Console (32 hexadecimal characters)")
         } else if placeholder(&app_id.value) {
             Finding::new(
@@ -682,6 +718,36 @@ pub fn findings(
         ));
     }
     out
+}
+
+/// App Certificates Agora publishes with its token library's samples and tests
+/// (github.com/AgoraIO/Tools, DynamicKey/AgoraDynamicKey/*/sample): known to everyone, no secret.
+const PUBLISHED_SAMPLE_CERTIFICATES: &[&str] = &["5cfd2fd1755d40ecb72977518be15d3b"];
+
+/// Whether a server-side certificate is written into the code itself (not an `.env` file, which
+/// is kept out of version control by convention, nor Agora's own published sample values or its
+/// token library's sources).
+fn written_in_code(cert: &Value) -> bool {
+    let name = cert.file.rsplit('/').next().unwrap_or(&cert.file);
+    let env_file = name == ".env" || name.starts_with(".env.") || name.ends_with(".env");
+    let library = cert.file.contains("AgoraDynamicKey") || cert.file.contains("DynamicKey/");
+    !env_file
+        && !library
+        && !PUBLISHED_SAMPLE_CERTIFICATES.contains(&cert.value.to_ascii_lowercase().as_str())
+}
+
+fn committed_finding(cert: &Value) -> Finding {
+    Finding::new(
+        "scan.config.certificate_committed",
+        Status::Fail,
+        format!(
+            "an App Certificate is written into server code (`{}`): whoever can read the repository can build tokens",
+            cert.name
+        ),
+    )
+    .with_evidence("the value is not shown: 32 hexadecimal characters under a certificate name, in a source file rather than the server's environment")
+    .with_evidence("with the App ID beside it, the certificate lets anyone build tokens for any channel and uid of this project; a published repository publishes it")
+    .with_fix("read the certificate from the server's environment or secret store (process.env.AGORA_APP_CERTIFICATE, os.environ[\"AGORA_APP_CERTIFICATE\"], os.Getenv) and keep it out of version control; then create a new certificate in the Console, because this one is published")
 }
 
 fn located(finding: Finding, at: &Value) -> ScanFinding {

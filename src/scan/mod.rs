@@ -14,6 +14,7 @@ pub mod flow;
 pub mod model;
 pub mod patterns;
 pub mod scope;
+pub mod unity;
 pub mod walk;
 
 use std::collections::BTreeSet;
@@ -217,8 +218,19 @@ pub fn analyse(files: &[walk::SourceFile], now: u64, threads: usize) -> Analysis
 pub fn analyse_walked(walked: &walk::Walked, now: u64, threads: usize) -> Analysis {
     let deps = deps::read(&walked.files);
     // Lock files are read for versions only: their integrity hashes are not tokens.
+    // The sources of an Agora SDK copied into the project (Unity's C# SDK) are vendored code.
+    let mut left_out = walked.left_out.clone();
+    for f in &walked.files {
+        if unity::is_sdk_source(&f.path, &f.text) {
+            left_out.push(walk::LeftOut {
+                reason: scope::Reason::Bundles,
+                path: f.path.clone(),
+                folder: false,
+            });
+        }
+    }
     let code: Vec<walk::SourceFile> = par_flat_map(&walked.files, threads, |f| {
-        if model::is_lock_file(&f.path) {
+        if model::is_lock_file(&f.path) || unity::is_sdk_source(&f.path, &f.text) {
             return Vec::new();
         }
         vec![walk::SourceFile {
@@ -229,7 +241,7 @@ pub fn analyse_walked(walked: &walk::Walked, now: u64, threads: usize) -> Analys
     let built = model::build(
         &code,
         &walked.bundles,
-        &walked.left_out,
+        &left_out,
         &deps.inventory,
         &deps.manifests,
     );
@@ -272,9 +284,14 @@ pub fn analyse_walked(walked: &walk::Walked, now: u64, threads: usize) -> Analys
         }
     }
     let code_refs: Vec<&walk::SourceFile> = code.iter().collect();
-    let values: Vec<config::Value> = par_flat_map(&code_refs, threads, |f| {
+    let mut values: Vec<config::Value> = par_flat_map(&code_refs, threads, |f| {
         config::extract_in(f, agora_files.contains(f.path.as_str()))
     });
+    // What a Unity scene gives the App ID fields of the scripts that use Agora.
+    let fields = unity::app_id_fields(&code_refs);
+    for f in code_refs.iter().filter(|f| unity::is_serialized(&f.path)) {
+        values.extend(unity::serialized_values(f, &fields));
+    }
     let mut findings = config::findings(&values, &server_roots, &related, now);
     findings.extend(deps.findings);
     let (pattern_findings, skipped_rules) =

@@ -259,6 +259,9 @@ pub fn classify_package(package: &str, version: &str) -> Option<(Product, Genera
             },
         ),
         "agora_rtc_ng" => (Product::Rtc, Generation::Native4),
+        // Unity: the 3.x SDK's namespace and the 4.x one.
+        "agora_gaming_rtc" => (Product::Rtc, Generation::Native3),
+        "Agora.Rtc" => (Product::Rtc, Generation::Native4),
         "agora-chat" | "agora-chat-sdk" | "agora_chat_sdk" | "agora-chat-uikit" => {
             (Product::Chat, Generation::Unknown)
         }
@@ -574,6 +577,26 @@ pub fn build(
             }
             imports_by_file.push((f, imports));
         }
+        // Unity: the namespace a script uses names the SDK and its generation; the project is the
+        // folder holding `Assets/`.
+        if let Some((package, _, off)) = super::unity::sdk_of(&f.path, &f.text) {
+            if let Some(project) = super::unity::project_of(&f.path) {
+                // Scan schema v2 has no `unity` platform: the app is listed with its SDK and
+                // an unknown platform.
+                roots.entry(project).or_insert_with(|| "unknown".into());
+            }
+            sightings.push(Sighting {
+                dir: dir.clone(),
+                package: package.to_string(),
+                locked: false,
+                found: Found {
+                    file: f.path.clone(),
+                    line: Some(line_of(&f.text, off)),
+                    how: "import".into(),
+                    version: String::new(),
+                },
+            });
+        }
         if let Some(g) = native_code_generation(&f.path, &f.text) {
             let _ = g; // the Gradle/pod version decides; code only confirms
         }
@@ -879,9 +902,8 @@ fn retired_findings(apps: &[App]) -> Vec<ScanFinding> {
                 "scan.deps.sdk_retired",
                 Status::Warn,
                 format!(
-                    "{} {} is {}, which Agora has retired",
-                    sdk.package,
-                    sdk.version,
+                    "{} is {}, which Agora has retired",
+                    format!("{} {}", sdk.package, sdk.version).trim_end(),
                     sdk.generation.label()
                 ),
             )

@@ -81,6 +81,9 @@ const DEPENDENCY_DIRS: &[&str] = &[
     "third_party",
     "third-party",
     "thirdparty",
+    ".venv",
+    "venv",
+    "site-packages",
 ];
 /// Folder names of build output.
 const BUILD_DIRS: &[&str] = &[

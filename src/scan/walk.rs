@@ -25,6 +25,8 @@ pub const MAX_LOCK_BYTES: u64 = 32 * 1024 * 1024;
 /// Largest JSON file read as configuration (package.json, app.json, a config module's JSON): a
 /// big app's package.json is a few KB; larger JSON is data.
 pub const MAX_JSON_CONFIG_BYTES: u64 = 64 * 1024;
+/// Largest Unity scene, prefab or asset read for the values the Inspector gives scripts' fields.
+pub const MAX_UNITY_BYTES: u64 = 8 * 1024 * 1024;
 /// Bytes looked at for a NUL to call a file binary (the heuristic git and ripgrep use).
 const BINARY_SNIFF: usize = 8 * 1024;
 
@@ -62,6 +64,10 @@ const SOURCE_EXTENSIONS: &[&str] = &[
     "go",
     "php",
     "rb",
+    "cs",
+    "unity",
+    "prefab",
+    "asset",
 ];
 /// Whole file names read whatever their extension.
 const SOURCE_NAMES: &[&str] = &["Podfile", "Podfile.lock", "yarn.lock", "Gemfile"];
@@ -144,6 +150,13 @@ fn is_android_xml(rel: &str) -> bool {
     rel.starts_with("res/") || rel.contains("/res/") || rel.ends_with("AndroidManifest.xml")
 }
 
+/// Unity's scenes, prefabs and assets: read only inside a Unity project's `Assets/`.
+fn is_unity_serialized_name(name: &str) -> bool {
+    [".unity", ".prefab", ".asset"]
+        .iter()
+        .any(|e| name.ends_with(e))
+}
+
 /// Whether `scan` reads a file of this name.
 pub fn is_source_name(name: &str) -> bool {
     if SOURCE_NAMES.contains(&name) || name == ".env" || name.starts_with(".env.") {
@@ -156,6 +169,11 @@ pub fn is_source_name(name: &str) -> bool {
 fn limit_for(name: &str) -> u64 {
     if LOCK_NAMES.contains(&name) {
         MAX_LOCK_BYTES
+    } else if [".unity", ".prefab", ".asset"]
+        .iter()
+        .any(|e| name.ends_with(e))
+    {
+        MAX_UNITY_BYTES
     } else {
         MAX_SOURCE_BYTES
     }
@@ -457,7 +475,9 @@ pub fn walk(root: &Path, opts: &WalkOptions) -> Walked {
                 let rel = relative(root, entry.path());
                 if scope::is_doc_file(name) {
                     mine.own.doc_dirs.push(parent_of(&rel).to_string());
-                } else if is_source_name(name) && (!name.ends_with(".xml") || is_android_xml(&rel))
+                } else if is_source_name(name)
+                    && (!name.ends_with(".xml") || is_android_xml(&rel))
+                    && (!is_unity_serialized_name(name) || super::unity::is_serialized(&rel))
                 {
                     mine.own.candidates.push(Candidate {
                         abs: entry.path().to_path_buf(),

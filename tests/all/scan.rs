@@ -174,6 +174,26 @@ const EXPECTED: &[Expected] = &[
         ],
         1,
     ),
+    // Unity projects (the 3.x SDK with the App ID left empty in the scene, a 4.x script with an
+    // empty App ID), token servers with the certificate in their source, and a web app whose .env
+    // ships the certificate under a bare secret name.
+    (
+        "unity-and-servers",
+        &[
+            ("scan.config.app_id_invalid", "fail"),
+            ("scan.config.certificate_committed", "fail"),
+            ("scan.config.certificate_in_client", "fail"),
+            ("scan.deps.sdk_retired", "warn"),
+        ],
+        1,
+    ),
+];
+
+/// The certificates written into the unity-and-servers fixture's servers and web app.
+const COMMITTED: &[&str] = &[
+    "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+    "a1b2c3d4e5f60718293a4b5c6d7e8f90",
+    "9e8d7c6b5a4f30211203f4a5b6c7d8e9",
 ];
 
 #[test]
@@ -535,4 +555,146 @@ fn real_shapes_each_true_fact_once_at_its_own_places() {
         .find(|g| g["reason"] == "documentation")
         .expect("documentation left out");
     assert_eq!(docs["examples"][0], "guide/", "{docs}");
+}
+
+/// (key, places) of every finding of a scan document.
+fn places_by_key(doc: &Value) -> BTreeSet<(String, Vec<String>)> {
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let places = f["places"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["file"].as_str().unwrap().to_string())
+                .collect();
+            (f["key"].as_str().unwrap().to_string(), places)
+        })
+        .collect()
+}
+
+#[test]
+fn unity_scenes_scripts_and_server_certificates_are_judged_where_they_are() {
+    let (_, doc) = scan_json("unity-and-servers", &[]);
+    let got = places_by_key(&doc);
+    let want: BTreeSet<(String, Vec<String>)> = [
+        // The scene's empty value, not the script's serialised default nor the SDK's own source.
+        (
+            "scan.config.app_id_invalid",
+            "unity-legacy/Assets/Scenes/Home.unity",
+        ),
+        // A private field the Inspector does not serialise: the script's value is the App ID.
+        (
+            "scan.config.app_id_invalid",
+            "unity4/Assets/Scripts/Join.cs",
+        ),
+        (
+            "scan.config.certificate_committed",
+            "token-server/server.js",
+        ),
+        (
+            "scan.config.certificate_committed",
+            "token-server-py/app.py",
+        ),
+        ("scan.config.certificate_in_client", "web-env/.env"),
+        // The app's script that uses the 3.x namespace; the vendored SDK is left out.
+        (
+            "scan.deps.sdk_retired",
+            "unity-legacy/Assets/Scripts/Call.cs",
+        ),
+    ]
+    .iter()
+    .map(|(k, f)| (k.to_string(), vec![f.to_string()]))
+    .collect();
+    assert_eq!(got, want, "{doc:#}");
+    // Each Unity project is an app of its own, with the SDK its scripts use.
+    let apps: BTreeSet<(String, String)> = doc["model"]["apps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|a| {
+            let root = a["root"].as_str().unwrap().to_string();
+            a["sdks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(move |s| (root.clone(), s["package"].as_str().unwrap().to_string()))
+        })
+        .collect();
+    assert!(
+        apps.contains(&("unity-legacy".into(), "agora_gaming_rtc".into())),
+        "{apps:?}"
+    );
+    assert!(
+        apps.contains(&("unity4".into(), "Agora.Rtc".into())),
+        "{apps:?}"
+    );
+    let vendored = doc["model"]["left_out"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|g| g.to_string().contains("IRtcEngine.cs"));
+    assert!(vendored, "the SDK's source is listed as left out: {doc:#}");
+}
+
+#[test]
+fn a_committed_certificate_is_never_printed_by_scan_or_report() {
+    let dir = fixture("unity-and-servers");
+    for mode in [
+        &[][..],
+        &["-v"],
+        &["-q"],
+        &["--json"],
+        &["--json", "--all"],
+        &["--strict", "--color", "always"],
+    ] {
+        let out = doctor()
+            .args(["scan", &dir, "--now", NOW])
+            .args(mode)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{mode:?}");
+        let all = [&out.stdout[..], &out.stderr[..]].concat();
+        assert!(
+            mode.contains(&"-q") || String::from_utf8_lossy(&all).contains("Certificate"),
+            "{mode:?}: the findings are reported"
+        );
+        for text in [&out.stdout, &out.stderr] {
+            let text = String::from_utf8_lossy(text).to_lowercase();
+            for cert in COMMITTED {
+                assert!(!text.contains(cert), "{mode:?} printed {cert}: {text}");
+            }
+        }
+    }
+    // `report` scans a file handed to it as a log: the server source with the certificate in it.
+    let md = tempfile::tempdir().unwrap();
+    let out_file = md.path().join("report.md");
+    for log in [
+        "token-server/server.js",
+        "token-server-py/app.py",
+        "web-env/.env",
+    ] {
+        let out = doctor()
+            .args(["report", "--sim", "--only", "config", "--log"])
+            .arg(format!("{dir}/{log}"))
+            .arg("--out")
+            .arg(&out_file)
+            .output()
+            .unwrap();
+        let written = std::fs::read_to_string(&out_file).unwrap_or_default();
+        for text in [
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+            written,
+        ] {
+            for cert in COMMITTED {
+                assert!(
+                    !text.to_lowercase().contains(cert),
+                    "report --log {log}: {text}"
+                );
+            }
+        }
+    }
 }
