@@ -565,7 +565,7 @@ pub fn nearest(text: &str, r: &Recognised) -> Vec<Nearest> {
                 format!(
                     "{} {code} is {} in the {} table",
                     e.kind.label(),
-                    e.names.first().map(String::as_str).unwrap_or(&e.title),
+                    e.names.first().map(|n| n.as_ref()).unwrap_or(&e.title),
                     e.product().label()
                 ),
             );

@@ -330,7 +330,7 @@ mod tests {
         answer(text, None)
             .entries
             .iter()
-            .map(|&i| catalog()[i].key.clone())
+            .map(|&i| catalog()[i].key.to_string())
             .collect()
     }
 
