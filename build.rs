@@ -134,8 +134,8 @@ fn write_catalog_registry() {
 fn entry_literal(key: &str, text: &str) -> (String, Indexed) {
     use source::Value;
     let file = format!("src/explain/catalog/{key}.md");
-    let (front, body) = source::split(text)
-        .unwrap_or_else(|| panic!("{file}: no `+++` front matter at the top"));
+    let (front, body) =
+        source::split(text).unwrap_or_else(|| panic!("{file}: no `+++` front matter at the top"));
     let fields = source::front_matter(front).unwrap_or_else(|| {
         panic!(
             "{file}: the front matter is outside the catalog's subset (one `name = \"text\"`, \
@@ -161,7 +161,11 @@ fn entry_literal(key: &str, text: &str) -> (String, Indexed) {
             })
             .unwrap_or_default()
     };
-    assert_eq!(text_of("key"), key, "{file}: the front matter's key differs from the file name");
+    assert_eq!(
+        text_of("key"),
+        key,
+        "{file}: the front matter's key differs from the file name"
+    );
     let t = |s: &str| format!("t({s:?})");
     let l = |v: &[String]| {
         let items: Vec<String> = v.iter().map(|s| t(s)).collect();
@@ -169,7 +173,13 @@ fn entry_literal(key: &str, text: &str) -> (String, Indexed) {
         // temporary the static cannot drop.
         format!("l({{ const V: &[Text] = &[{}]; V }})", items.join(", "))
     };
-    let opt = |s: String| if s.is_empty() { "None".to_string() } else { format!("Some({})", t(&s)) };
+    let opt = |s: String| {
+        if s.is_empty() {
+            "None".to_string()
+        } else {
+            format!("Some({})", t(&s))
+        }
+    };
     let variant = |spelling: &str| -> String {
         spelling
             .split('-')
@@ -194,7 +204,10 @@ fn entry_literal(key: &str, text: &str) -> (String, Indexed) {
         key: key.to_string(),
         kind: text_of("kind"),
         value: text_of("value"),
-        spellings: list_of("names").into_iter().chain(list_of("aliases")).collect(),
+        spellings: list_of("names")
+            .into_iter()
+            .chain(list_of("aliases"))
+            .collect(),
     };
     let literal = format!(
         "Entry {{ key: {}, title: {}, sdk: {}, kind: {kind}, value: {}, names: {}, aliases: {}, \
@@ -278,7 +291,9 @@ fn index_literal(entries: &[Indexed]) -> String {
             let _ = writeln!(out, "    ({k:?}, {}),", list(v));
         }
     }
-    out.push_str("];\n/// Value without its sign → entries.\npub static NUMBERS: &[(u64, &[u16])] = &[\n");
+    out.push_str(
+        "];\n/// Value without its sign → entries.\npub static NUMBERS: &[(u64, &[u16])] = &[\n",
+    );
     for (k, v) in &numbers {
         let _ = writeln!(out, "    ({k}, {}),", list(v));
     }

@@ -546,8 +546,7 @@ pub fn parse_entry(file_key: &str, text: &str) -> Result<Entry, CatalogError> {
     if fm.key != file_key {
         return Err(CatalogError::KeyMismatch { file, key: fm.key });
     }
-    let body =
-        source::body(body).map_err(|message| CatalogError::BadSections { file, message })?;
+    let body = source::body(body).map_err(|message| CatalogError::BadSections { file, message })?;
     let product = fm
         .product
         .unwrap_or_else(|| derived_product(fm.kind, &fm.sdk, &fm.key));

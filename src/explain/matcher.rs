@@ -106,7 +106,10 @@ impl PairTable {
         let mut starts = vec![0u32; (1 << 16) + 1];
         for t in texts {
             let b = t.as_bytes();
-            assert!(b.len() >= 2, "a catalog literal of fewer than two bytes: {t:?}");
+            assert!(
+                b.len() >= 2,
+                "a catalog literal of fewer than two bytes: {t:?}"
+            );
             starts[Self::key(b[0], b[1]) + 1] += 1;
         }
         for k in 1..starts.len() {
@@ -415,7 +418,11 @@ mod tests {
         }
         assert!(hays.len() > 200, "{}", hays.len());
         for t in &m.texts {
-            hays.push(format!("x{t} ({}) _{}_", t.to_uppercase(), t.to_lowercase()));
+            hays.push(format!(
+                "x{t} ({}) _{}_",
+                t.to_uppercase(),
+                t.to_lowercase()
+            ));
         }
         let mut found = 0;
         for h in &hays {

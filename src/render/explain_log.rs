@@ -24,7 +24,11 @@ const TIMELINE_SHOWN: usize = 12;
 /// not hold, from its kind: (summary, fix, more).
 pub fn explanation(p: &Problem) -> (String, String, Option<String>) {
     if let Some(e) = p.entry {
-        return (e.summary.to_string(), e.fix.to_string(), Some(e.key.to_string()));
+        return (
+            e.summary.to_string(),
+            e.fix.to_string(),
+            Some(e.key.to_string()),
+        );
     }
     let more = |key: &str| lookup(key).map(|e| e.key.to_string());
     match p.kind {
