@@ -348,9 +348,13 @@ def chat_rest(docs):
     return rows
 
 
-def http_table(docs, path, status_col=0, msg_col=None, desc_col=1, fix_col=None, name_col=None):
+def http_table(docs, path, status_col=0, msg_col=None, desc_col=1, fix_col=None, name_col=None, header=None):
+    """Rows of HTTP status tables; with `header`, only tables whose first header cell says it (a page that
+    also holds a table of video resolutions, `| 320 × 240 |`, is not read as statuses)."""
     rows = []
-    for heading, header, body in md_tables(read(docs, path)):
+    for heading, head, body in md_tables(read(docs, path)):
+        if header is not None and header.lower() not in clean(head[0]).lower():
+            continue
         for cells in body:
             if len(cells) <= desc_col:
                 continue
@@ -419,7 +423,7 @@ def ncs_events(docs, path):
         for cells in body:
             if len(cells) < 3:
                 continue
-            m = re.match(r"\[?(\d{3})\]?", clean(cells[0]).strip("`"))
+            m = re.match(r"\[?(\d{1,3})\]?", clean(cells[0]).strip("`"))
             if not m:
                 continue
             name = clean(cells[1]).strip("`").strip()

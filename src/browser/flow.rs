@@ -408,7 +408,7 @@ pub(crate) fn console_errors(lines: &[ConsoleEntry], own_sdk: bool) -> Vec<Findi
     let only_sdk_noise = own_sdk
         && seen.iter().all(|text| {
             crate::explain::lookup(text)
-                .is_some_and(|e| SIM_SDK_OWN_ERRORS.contains(&e.key.as_str()))
+                .is_some_and(|e| SIM_SDK_OWN_ERRORS.contains(&e.key.as_ref()))
         });
     let mut finding = if only_sdk_noise {
         Finding::new(

@@ -1,8 +1,13 @@
 //! One catalog entry: its front matter (TOML between `+++` lines) and its four prose sections, parsed
-//! from the markdown file embedded by the registry.
+//! from the markdown file embedded by the registry (the binary carries them pre-parsed by build.rs,
+//! see [`super::registry`]).
+
+use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
+
+use super::source::{self, Value};
 
 /// What family of Agora identifier an entry documents; decides priority when one spelling (a number,
 /// a name such as `TOKEN_EXPIRE`) means different things in different families.
@@ -260,47 +265,53 @@ impl Product {
     }
 }
 
+/// A text of an entry: borrowed from the binary for the pre-parsed catalog, owned when parsed.
+pub type Text = Cow<'static, str>;
+
+/// A list of texts, borrowed or owned like [`Text`].
+pub type Texts = Cow<'static, [Text]>;
+
 /// One documented error, code, message or finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Entry {
     /// Stable key (`ap.dynamic_key_expired`, `token.expired`); also the file name without `.md`.
-    pub key: String,
+    pub key: Text,
     /// One-line heading.
-    pub title: String,
+    pub title: Text,
     /// Which SDK says it (`web`, `native`, `flutter`, `web-app`, `agora-doctor`).
-    pub sdk: String,
+    pub sdk: Text,
     /// The family of identifier.
     pub kind: Kind,
     /// The numeric value or string code users see (`110`, `2010013`, `TOKEN_EXPIRE`); empty if none.
-    pub value: String,
+    pub value: Text,
     /// Official identifiers (`ERR_INVALID_TOKEN`), matched exactly in any case or spelling style.
-    pub names: Vec<String>,
+    pub names: Texts,
     /// Other spellings (`ErrInvalidToken`, a gateway reason text), matched exactly.
-    pub aliases: Vec<String>,
+    pub aliases: Texts,
     /// Identifiers recognised inside a pasted line or log as a generic match (`AgoraRTCError TIMEOUT`).
-    pub codes: Vec<String>,
+    pub codes: Texts,
     /// Message texts recognised inside a pasted line or log; they beat `codes` (most specific wins).
     /// A trailing `*` makes a text a prefix (`Library not loaded: @rpath/Agora*`).
-    pub patterns: Vec<String>,
+    pub patterns: Texts,
     /// Since when, or why, the code is retired or legacy; `None` for current codes.
-    pub retired: Option<String>,
+    pub retired: Option<Text>,
     /// What it means.
-    pub summary: String,
+    pub summary: Text,
     /// Likely causes, most likely first.
-    pub causes: Vec<String>,
+    pub causes: Texts,
     /// What to do.
-    pub fix: String,
+    pub fix: Text,
     /// The product the entry belongs to (front matter `product`, else derived from the kind).
     pub product: Product,
     /// The official table the entry is a row of (`rtc-native-error-code-type`), if any.
-    pub table: Option<String>,
+    pub table: Option<Text>,
     /// The public page or file that publishes that table.
-    pub source: Option<String>,
+    pub source: Option<Text>,
     /// The causes this entry explains, as families shared with every other layer
     /// (`media-permission-denied`, `native-library-not-loaded`; docs/error-sources.md lists them).
-    pub families: Vec<String>,
+    pub families: Texts,
     /// agora-doctor commands that check it, each with a few words on what they show.
-    pub check_with: Vec<String>,
+    pub check_with: Texts,
 }
 
 impl Entry {
@@ -315,7 +326,7 @@ impl Entry {
     /// `cloud-recording`, `rest`, `ncs`, `media-push`, `conversational-ai`, `token-builder`, `browser`
     /// (a browser API's own error), `platform` (OS, wrapper or build tool), and the rest by product.
     pub fn area(&self) -> &'static str {
-        let web = matches!(self.sdk.as_str(), "web" | "web-app" | "browser")
+        let web = matches!(self.sdk.as_ref(), "web" | "web-app" | "browser")
             || matches!(
                 self.kind,
                 Kind::WebCode
@@ -438,8 +449,9 @@ struct FrontMatter {
     generated: bool,
 }
 
-/// The product of an entry whose front matter names none: from its kind, SDK and key.
-fn derived_product(kind: Kind, sdk: &str, key: &str) -> Product {
+/// The product of an entry whose front matter names none: from its kind, SDK and key. A `const fn`
+/// so that the pre-parsed catalog build.rs writes derives it the same way.
+pub const fn derived_product(kind: Kind, sdk: &str, key: &str) -> Product {
     match kind {
         Kind::RtmLoginError | Kind::RtmError | Kind::RtmReason | Kind::Rtm1Error => Product::Rtm,
         Kind::ChatError | Kind::ChatWebError => Product::Chat,
@@ -447,15 +459,31 @@ fn derived_product(kind: Kind, sdk: &str, key: &str) -> Product {
         Kind::ClassroomError => Product::Classroom,
         Kind::NcsEvent => Product::Ncs,
         Kind::Platform => Product::Platform,
-        _ if sdk.starts_with("rtm") => Product::Rtm,
-        Kind::Finding if key.starts_with("token") => Product::Token,
+        _ if starts_with(sdk, "rtm") => Product::Rtm,
+        Kind::Finding if starts_with(key, "token") => Product::Token,
         Kind::Finding => Product::Doctor,
         _ => Product::Rtc,
     }
 }
 
-/// The front matter when every line is `name = "string"`, `name = ["string", …]` or `name = true|false`
-/// with a known name and no repeated one, and `key`, `sdk` and `kind` are present; `None` otherwise.
+/// `str::starts_with` for a `const fn`.
+const fn starts_with(s: &str, prefix: &str) -> bool {
+    let (s, p) = (s.as_bytes(), prefix.as_bytes());
+    if s.len() < p.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < p.len() {
+        if s[i] != p[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// The front matter when it is in the catalog's subset ([`source::front_matter`]) and names a known
+/// kind and product; `None` otherwise.
 fn simple_front_matter(text: &str) -> Option<FrontMatter> {
     let mut fm = FrontMatter {
         key: String::new(),
@@ -473,112 +501,44 @@ fn simple_front_matter(text: &str) -> Option<FrontMatter> {
         families: Vec::new(),
         generated: false,
     };
-    let mut seen: Vec<&str> = Vec::new();
-    for line in text.lines() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let (name, value) = line.split_once(" = ")?;
-        let name = name.trim();
-        if seen.contains(&name) {
-            return None;
-        }
-        seen.push(name);
-        let value = value.trim();
-        match name {
-            "key" => fm.key = basic_string(value)?,
-            "sdk" => fm.sdk = basic_string(value)?,
-            "kind" => fm.kind = Kind::from_spelling(&basic_string(value)?)?,
-            "value" => fm.value = basic_string(value)?,
-            "retired" => fm.retired = basic_string(value)?,
-            "table" => fm.table = basic_string(value)?,
-            "source" => fm.source = basic_string(value)?,
-            "product" => fm.product = Some(Product::from_spelling(&basic_string(value)?)?),
-            "generated" => {
-                fm.generated = match value {
-                    "true" => true,
-                    "false" => false,
-                    _ => return None,
-                }
-            }
-            "names" => fm.names = string_list(value)?,
-            "aliases" => fm.aliases = string_list(value)?,
-            "codes" => fm.codes = string_list(value)?,
-            "patterns" => fm.patterns = string_list(value)?,
-            "families" => fm.families = string_list(value)?,
+    for (name, value) in source::front_matter(text)? {
+        match (name, value) {
+            ("key", Value::Str(v)) => fm.key = v,
+            ("sdk", Value::Str(v)) => fm.sdk = v,
+            ("kind", Value::Str(v)) => fm.kind = Kind::from_spelling(&v)?,
+            ("value", Value::Str(v)) => fm.value = v,
+            ("retired", Value::Str(v)) => fm.retired = v,
+            ("table", Value::Str(v)) => fm.table = v,
+            ("source", Value::Str(v)) => fm.source = v,
+            ("product", Value::Str(v)) => fm.product = Some(Product::from_spelling(&v)?),
+            ("generated", Value::Bool(v)) => fm.generated = v,
+            ("names", Value::List(v)) => fm.names = v,
+            ("aliases", Value::List(v)) => fm.aliases = v,
+            ("codes", Value::List(v)) => fm.codes = v,
+            ("patterns", Value::List(v)) => fm.patterns = v,
+            ("families", Value::List(v)) => fm.families = v,
             _ => return None,
         }
     }
-    ["key", "sdk", "kind"]
-        .iter()
-        .all(|k| seen.contains(k))
-        .then_some(fm)
+    Some(fm)
 }
 
-/// A TOML basic string (`"…"` with `\"` and `\\` escapes) that is the whole of `s`.
-fn basic_string(s: &str) -> Option<String> {
-    let (v, rest) = basic_string_prefix(s)?;
-    rest.trim().is_empty().then_some(v)
-}
+pub use source::SECTIONS;
 
-/// A TOML basic string at the start of `s`, and what follows it.
-fn basic_string_prefix(s: &str) -> Option<(String, &str)> {
-    let inner = s.strip_prefix('"')?;
-    let mut out = String::new();
-    let mut chars = inner.char_indices();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '"' => return Some((out, &inner[i + 1..])),
-            '\\' => match chars.next()?.1 {
-                '"' => out.push('"'),
-                '\\' => out.push('\\'),
-                _ => return None,
-            },
-            c if c.is_control() => return None,
-            c => out.push(c),
-        }
-    }
-    None
+fn texts(v: Vec<String>) -> Texts {
+    Cow::Owned(v.into_iter().map(Cow::Owned).collect())
 }
-
-/// A one-line TOML array of basic strings.
-fn string_list(s: &str) -> Option<Vec<String>> {
-    let mut rest = s.strip_prefix('[')?.trim_start();
-    let mut out = Vec::new();
-    loop {
-        if let Some(after) = rest.strip_prefix(']') {
-            return after.trim().is_empty().then_some(out);
-        }
-        let (v, after) = basic_string_prefix(rest)?;
-        out.push(v);
-        rest = after.trim_start();
-        if let Some(after) = rest.strip_prefix(',') {
-            rest = after.trim_start();
-        } else if !rest.starts_with(']') {
-            return None;
-        }
-    }
-}
-
-/// The four sections every entry has, in this order.
-pub const SECTIONS: [&str; 4] = ["Summary", "Likely causes", "Fix", "Check with"];
 
 /// Parse one catalog file; `file_key` is its file name without `.md`.
 pub fn parse_entry(file_key: &str, text: &str) -> Result<Entry, CatalogError> {
     let file = format!("{file_key}.md");
-    let rest = text
-        .strip_prefix("+++\n")
-        .ok_or_else(|| CatalogError::NoFrontMatter { file: file.clone() })?;
-    let end = rest
-        .find("\n+++\n")
-        .ok_or_else(|| CatalogError::NoFrontMatter { file: file.clone() })?;
+    let (front, body) =
+        source::split(text).ok_or_else(|| CatalogError::NoFrontMatter { file: file.clone() })?;
     // The catalog's front matter uses a small subset of TOML (strings, one-line lists of strings,
-    // booleans); reading that subset directly is ten times faster than a TOML parser, and parsing the
-    // 1,400 entries is what every `explain` process pays first. Anything else goes to the TOML
-    // parser, which also words the errors.
-    let fm: FrontMatter = match simple_front_matter(&rest[..end]) {
+    // booleans), read directly; anything else goes to the TOML parser, which also words the errors.
+    let fm: FrontMatter = match simple_front_matter(front) {
         Some(fm) => fm,
-        None => toml::from_str(&rest[..end]).map_err(|e| CatalogError::BadFrontMatter {
+        None => toml::from_str(front).map_err(|e| CatalogError::BadFrontMatter {
             file: file.clone(),
             message: e.message().to_string(),
         })?,
@@ -586,105 +546,30 @@ pub fn parse_entry(file_key: &str, text: &str) -> Result<Entry, CatalogError> {
     if fm.key != file_key {
         return Err(CatalogError::KeyMismatch { file, key: fm.key });
     }
-    let body = &rest[end + 5..];
-    let bad = |message: String| CatalogError::BadSections {
-        file: file.clone(),
-        message,
-    };
-
-    let mut lines = body.lines().skip_while(|l| l.trim().is_empty());
-    let title = lines
-        .next()
-        .and_then(|l| l.strip_prefix("# "))
-        .map(|t| t.trim().to_string())
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| bad("the body must start with a `# title` line".into()))?;
-
-    let mut sections: Vec<(String, Vec<&str>)> = Vec::new();
-    for line in lines {
-        if let Some(h) = line.strip_prefix("## ") {
-            sections.push((h.trim().to_string(), Vec::new()));
-        } else if let Some((_, body)) = sections.last_mut() {
-            body.push(line);
-        } else if !line.trim().is_empty() {
-            return Err(bad(format!("text before the first section: {line:?}")));
-        }
-    }
-    let names: Vec<&str> = sections.iter().map(|(h, _)| h.as_str()).collect();
-    if names != SECTIONS {
-        return Err(bad(format!(
-            "sections are {names:?}; they must be exactly {SECTIONS:?} in that order"
-        )));
-    }
-    let text_of = |i: usize| -> Result<String, CatalogError> {
-        let t = paragraphs(&sections[i].1);
-        if t.is_empty() {
-            Err(bad(format!("section `{}` is empty", SECTIONS[i])))
-        } else {
-            Ok(t)
-        }
-    };
-    let list_of = |i: usize| -> Result<Vec<String>, CatalogError> {
-        let items = bullets(&sections[i].1);
-        if items.is_empty() {
-            Err(bad(format!(
-                "section `{}` needs at least one `- ` item",
-                SECTIONS[i]
-            )))
-        } else {
-            Ok(items)
-        }
-    };
-
+    let body = source::body(body).map_err(|message| CatalogError::BadSections { file, message })?;
     let product = fm
         .product
         .unwrap_or_else(|| derived_product(fm.kind, &fm.sdk, &fm.key));
     Ok(Entry {
         product,
-        table: Some(fm.table).filter(|t| !t.is_empty()),
-        source: Some(fm.source).filter(|t| !t.is_empty()),
-        families: fm.families,
-        key: fm.key,
-        title,
-        sdk: fm.sdk,
+        table: Some(fm.table).filter(|t| !t.is_empty()).map(Cow::Owned),
+        source: Some(fm.source).filter(|t| !t.is_empty()).map(Cow::Owned),
+        families: texts(fm.families),
+        key: Cow::Owned(fm.key),
+        title: Cow::Owned(body.title),
+        sdk: Cow::Owned(fm.sdk),
         kind: fm.kind,
-        value: fm.value,
-        names: fm.names,
-        aliases: fm.aliases,
-        codes: fm.codes,
-        patterns: fm.patterns,
-        retired: Some(fm.retired).filter(|r| !r.is_empty()),
-        summary: text_of(0)?,
-        causes: list_of(1)?,
-        fix: text_of(2)?,
-        check_with: list_of(3)?,
+        value: Cow::Owned(fm.value),
+        names: texts(fm.names),
+        aliases: texts(fm.aliases),
+        codes: texts(fm.codes),
+        patterns: texts(fm.patterns),
+        retired: Some(fm.retired).filter(|r| !r.is_empty()).map(Cow::Owned),
+        summary: Cow::Owned(body.summary),
+        causes: texts(body.causes),
+        fix: Cow::Owned(body.fix),
+        check_with: texts(body.check_with),
     })
-}
-
-/// Hard-wrapped markdown paragraphs, each unwrapped to one line, separated by a blank line.
-fn paragraphs(lines: &[&str]) -> String {
-    lines
-        .split(|l| l.trim().is_empty())
-        .filter(|p| !p.is_empty())
-        .map(|p| p.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" "))
-        .collect::<Vec<_>>()
-        .join("\n\n")
-}
-
-/// `- item` lines; indented lines continue the previous item.
-fn bullets(lines: &[&str]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for line in lines {
-        if let Some(item) = line.strip_prefix("- ") {
-            out.push(item.trim().to_string());
-        } else if !line.trim().is_empty() {
-            if let Some(last) = out.last_mut() {
-                last.push(' ');
-                last.push_str(line.trim());
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]

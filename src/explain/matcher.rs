@@ -1,6 +1,8 @@
 //! The multi-pattern matcher: one Aho-Corasick automaton over every entry's `codes` and `patterns`,
 //! and the rule that picks the most specific entries for one line.
 
+use std::sync::OnceLock;
+
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
 
 use super::entry::{Entry, Kind};
@@ -66,13 +68,82 @@ struct Literal {
     word_end: bool,
 }
 
-/// An automaton over every literal of the catalog, with the entry each literal belongs to.
+/// Every literal of the catalog, with the entry each literal belongs to, and how to find them: an
+/// automaton for logs, a table by first two bytes for pasted queries.
 pub struct Matcher {
-    ac: AhoCorasick,
+    /// Logs: built with the matcher. Pasted queries: built only for a paste longer than
+    /// [`SHORT_PASTE_BYTES`].
+    ac: OnceLock<AhoCorasick>,
+    /// Pasted queries: literal indices grouped by their first two bytes in lower case.
+    pairs: Option<PairTable>,
     literals: Vec<Literal>,
     texts: Vec<String>,
     // Pasted queries are short: their shapes are parsed whether or not a trigger word appears.
     always_shapes: bool,
+}
+
+/// Longest paste searched through [`PairTable`]; a longer one (a whole log pasted as a query) is
+/// searched by the automaton, whose cost does not depend on how many literals share a prefix.
+pub const SHORT_PASTE_BYTES: usize = 4096;
+
+/// The literals grouped by their first two bytes (ASCII lower case): a pasted message of a few
+/// hundred bytes is searched by looking, at each byte, only at the literals that start with it and
+/// the next, then comparing them. Building this takes microseconds; building an automaton over the
+/// catalog's 1,700 literals took most of what one `explain` process cost.
+struct PairTable {
+    /// `starts[k]..starts[k + 1]` is the range of `ids` holding the literals whose first two bytes
+    /// are `k` (high byte first).
+    starts: Vec<u32>,
+    ids: Vec<u32>,
+}
+
+impl PairTable {
+    fn key(a: u8, b: u8) -> usize {
+        (usize::from(a.to_ascii_lowercase()) << 8) | usize::from(b.to_ascii_lowercase())
+    }
+
+    fn new(texts: &[String]) -> PairTable {
+        let mut starts = vec![0u32; (1 << 16) + 1];
+        for t in texts {
+            let b = t.as_bytes();
+            assert!(
+                b.len() >= 2,
+                "a catalog literal of fewer than two bytes: {t:?}"
+            );
+            starts[Self::key(b[0], b[1]) + 1] += 1;
+        }
+        for k in 1..starts.len() {
+            starts[k] += starts[k - 1];
+        }
+        let mut fill = starts.clone();
+        let mut ids = vec![0u32; texts.len()];
+        for (i, t) in texts.iter().enumerate() {
+            let b = t.as_bytes();
+            let k = Self::key(b[0], b[1]);
+            ids[fill[k] as usize] = i as u32;
+            fill[k] += 1;
+        }
+        PairTable { starts, ids }
+    }
+
+    /// Every occurrence of every literal, ASCII case-insensitively, as `(start, end, literal)` in
+    /// the order an overlapping Aho-Corasick search reports them: by end, then longest first, then
+    /// by literal index.
+    fn find_all(&self, texts: &[String], hay: &[u8]) -> Vec<(usize, usize, usize)> {
+        let mut out = Vec::new();
+        for at in 0..hay.len().saturating_sub(1) {
+            let k = Self::key(hay[at], hay[at + 1]);
+            for &id in &self.ids[self.starts[k] as usize..self.starts[k + 1] as usize] {
+                let lit = texts[id as usize].as_bytes();
+                let end = at + lit.len();
+                if end <= hay.len() && hay[at..end].eq_ignore_ascii_case(lit) {
+                    out.push((at, end, id as usize));
+                }
+            }
+        }
+        out.sort_unstable_by_key(|&(start, end, id)| (end, std::cmp::Reverse(end - start), id));
+        out
+    }
 }
 
 /// What one line holds, before ranking.
@@ -101,7 +172,7 @@ impl Matcher {
             if !case_insensitive
                 && e.families
                     .iter()
-                    .any(|f| PASTE_ONLY_FAMILIES.contains(&f.as_str()))
+                    .any(|f| PASTE_ONLY_FAMILIES.contains(&f.as_ref()))
             {
                 continue;
             }
@@ -120,7 +191,7 @@ impl Matcher {
                 // Agora framework): its end needs no word boundary.
                 let (text, prefix) = match text.strip_suffix('*') {
                     Some(t) => (t, true),
-                    None => (text.as_str(), false),
+                    None => (text.as_ref(), false),
                 };
                 let b = text.as_bytes();
                 if b.is_empty() {
@@ -144,25 +215,38 @@ impl Matcher {
             });
             texts.push(t.to_string());
         }
-        let ac = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .ascii_case_insensitive(case_insensitive)
-            // Logs: a full DFA, the fastest search loop for gigabytes (built once per scan). A pasted
-            // query is one short text searched once: a contiguous NFA builds in a fraction of the
-            // DFA's time over the 1,500 literals of the tables' entries, and that build is most of
-            // what one `explain` costs.
-            .kind(Some(if case_insensitive {
-                AhoCorasickKind::ContiguousNFA
-            } else {
-                AhoCorasickKind::DFA
-            }))
-            .build(&texts)
-            .expect("the catalog's literals build an automaton");
+        let ac = OnceLock::new();
+        let pairs = if case_insensitive {
+            Some(PairTable::new(&texts))
+        } else {
+            let _ = ac.set(automaton(&texts, false));
+            None
+        };
         Matcher {
             ac,
+            pairs,
             literals,
             texts,
             always_shapes: case_insensitive,
+        }
+    }
+
+    /// The automaton over every literal (built on first use for pasted queries).
+    fn automaton(&self) -> &AhoCorasick {
+        self.ac
+            .get_or_init(|| automaton(&self.texts, self.pairs.is_some()))
+    }
+
+    /// Every occurrence of every literal in `line`, `(start, end, literal)`, in the automaton's
+    /// overlapping order.
+    fn occurrences(&self, line: &[u8]) -> Vec<(usize, usize, usize)> {
+        match &self.pairs {
+            Some(pairs) if line.len() <= SHORT_PASTE_BYTES => pairs.find_all(&self.texts, line),
+            _ => self
+                .automaton()
+                .find_overlapping_iter(Input::new(line))
+                .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+                .collect(),
         }
     }
 
@@ -174,7 +258,7 @@ impl Matcher {
     /// The start of the first candidate match at or after `from`, for skipping quiet lines fast.
     /// A candidate may still fail the word-boundary rule; [`Matcher::classify`] decides.
     pub fn find_from(&self, hay: &[u8], from: usize) -> Option<usize> {
-        self.ac
+        self.automaton()
             .find(Input::new(hay).range(from..))
             .map(|m| m.start())
     }
@@ -221,19 +305,19 @@ impl Matcher {
     fn hits(&self, line: &[u8]) -> LineHits {
         let mut hits: Vec<(usize, usize, usize)> = Vec::new(); // (start, end, literal)
         let mut shape = false;
-        for m in self.ac.find_overlapping_iter(Input::new(line)) {
-            let lit = &self.literals[m.pattern().as_usize()];
+        for (start, end, id) in self.occurrences(line) {
+            let lit = &self.literals[id];
             if lit.entry == SHAPE {
                 shape = true;
                 continue;
             }
-            if lit.word_start && m.start() > 0 && is_word(line[m.start() - 1]) {
+            if lit.word_start && start > 0 && is_word(line[start - 1]) {
                 continue;
             }
-            if lit.word_end && m.end() < line.len() && is_word(line[m.end()]) {
+            if lit.word_end && end < line.len() && is_word(line[end]) {
                 continue;
             }
-            hits.push((m.start(), m.end(), m.pattern().as_usize()));
+            hits.push((start, end, id));
         }
         let texts: Vec<&(usize, usize, usize)> = hits
             .iter()
@@ -292,5 +376,63 @@ impl Matcher {
             shape,
             family,
         }
+    }
+}
+
+/// The automaton over `texts`: a full DFA for logs (the fastest search loop for gigabytes, built
+/// once per scan); a contiguous NFA, quicker to build, for a long pasted query searched once.
+fn automaton(texts: &[String], case_insensitive: bool) -> AhoCorasick {
+    AhoCorasickBuilder::new()
+        .match_kind(MatchKind::Standard)
+        .ascii_case_insensitive(case_insensitive)
+        .kind(Some(if case_insensitive {
+            AhoCorasickKind::ContiguousNFA
+        } else {
+            AhoCorasickKind::DFA
+        }))
+        .build(texts)
+        .expect("the catalog's literals build an automaton")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The pair table must find exactly what the automaton finds, in the same order (ties between
+    /// equal matches go to the first literal in both): on every message of the tuning set and the
+    /// old corpus, and on every literal set inside other text in both cases.
+    #[test]
+    fn the_pair_table_and_the_automaton_find_the_same_occurrences_in_the_same_order() {
+        let m = crate::explain::entries_matcher_ci();
+        let pairs = m.pairs.as_ref().expect("pasted queries use the pair table");
+        let ac = automaton(&m.texts, true);
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut hays: Vec<String> = Vec::new();
+        for set in ["fixtures/explain-tuning", "fixtures/explain-corpus"] {
+            let text = std::fs::read_to_string(root.join(set).join("messages.jsonl"))
+                .expect("the message set");
+            for line in text.lines().filter(|l| !l.trim().is_empty()) {
+                let v: serde_json::Value = serde_json::from_str(line).expect("json");
+                hays.push(v["message"].as_str().expect("message").to_string());
+            }
+        }
+        assert!(hays.len() > 200, "{}", hays.len());
+        for t in &m.texts {
+            hays.push(format!(
+                "x{t} ({}) _{}_",
+                t.to_uppercase(),
+                t.to_lowercase()
+            ));
+        }
+        let mut found = 0;
+        for h in &hays {
+            let want: Vec<(usize, usize, usize)> = ac
+                .find_overlapping_iter(Input::new(h.as_bytes()))
+                .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+                .collect();
+            found += want.len();
+            assert_eq!(pairs.find_all(&m.texts, h.as_bytes()), want, "{h}");
+        }
+        assert!(found > 2 * m.texts.len(), "{found}");
     }
 }

@@ -1,7 +1,6 @@
 //! Query resolution: a key, a name in any spelling, a number, a kind-qualified name, or a whole pasted
 //! console line, to catalog entries; plus "did you mean …?" for input that matches nothing.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -37,19 +36,6 @@ pub struct Resolution {
     #[serde(skip)]
     pub language: Option<&'static str>,
 }
-
-/// Spelling prefixes the SDKs put in front of the same constant (`docs/error-messages.md#spellings-of-one-constant`): stripping them gives
-/// `invalid_token` → `ERR_INVALID_TOKEN`.
-const PREFIXES: [&str; 8] = [
-    "AGORA_ERROR_CODE_",
-    "LOGIN_ERR_",
-    "RTM_ERROR_",
-    "AGORA_RTC_ERROR_CODE_",
-    "ERR_",
-    "CONNECTION_CHANGED_",
-    "CONNECTION_STATE_",
-    "CONNECTION_DISCONNECTED_REASON_",
-];
 
 /// Words a query may start with to pick one family (`reason 8`, `gateway 110`, `disconnect UID_BANNED`).
 const QUALIFIERS: [(&str, &[Kind]); 44] = [
@@ -137,49 +123,8 @@ const QUALIFIERS: [(&str, &[Kind]); 44] = [
     ),
 ];
 
-/// Normalise a spelling: camelCase and kebab/space/dot become `UPPER_SNAKE`, punctuation collapses.
-/// `ErrInvalidToken`, `err-invalid-token` and `ERR_INVALID_TOKEN` all become `ERR_INVALID_TOKEN`.
-pub fn normalise(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    let chars: Vec<char> = s.trim().chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        if c.is_alphanumeric() {
-            if c.is_uppercase() && i > 0 {
-                let prev = chars[i - 1];
-                let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
-                if prev.is_lowercase()
-                    || prev.is_ascii_digit()
-                    || (prev.is_uppercase() && next_lower)
-                {
-                    out.push('_');
-                }
-            }
-            out.extend(c.to_uppercase());
-        } else if !out.ends_with('_') {
-            out.push('_');
-        }
-    }
-    out.trim_matches('_').to_string()
-}
-
-fn strip_prefixes(n: &str) -> Option<&str> {
-    PREFIXES
-        .iter()
-        .find_map(|p| n.strip_prefix(p))
-        .filter(|rest| !rest.is_empty())
-}
-
-struct Index {
-    keys: HashMap<String, usize>,
-    // exact normalised names and aliases → entries (priority order)
-    names: HashMap<String, Vec<usize>>,
-    // names with their family prefix stripped (`INVALID_TOKEN`), a weaker match
-    derived: HashMap<String, Vec<usize>>,
-    // numeric values without their sign → entries: APIs return native codes negated (`-17`) while
-    // Signaling 2.x codes are negative by definition (`-10012`); no two families' values collide
-    // once the sign is dropped, within a family.
-    numbers: HashMap<u64, Vec<usize>>,
-}
+pub use super::spelling::normalise;
+use super::spelling::strip_prefixes;
 
 /// Who owns a bare number: the issue's `110` is the native error first (the gateway's 110 and the
 /// connection-changed reasons follow as "also").
@@ -219,51 +164,61 @@ fn number_priority(e: &Entry) -> usize {
         .unwrap_or(usize::MAX)
 }
 
-fn index() -> &'static Index {
-    static INDEX: OnceLock<Index> = OnceLock::new();
-    INDEX.get_or_init(|| {
-        let cat = catalog();
-        let mut idx = Index {
-            keys: HashMap::new(),
-            names: HashMap::new(),
-            derived: HashMap::new(),
-            numbers: HashMap::new(),
-        };
-        for (i, e) in cat.iter().enumerate() {
-            idx.keys.insert(e.key.to_ascii_lowercase(), i);
-            for n in e.names.iter().chain(&e.aliases) {
-                let n = normalise(n);
-                if n.is_empty() {
-                    continue;
-                }
-                if let Some(d) = strip_prefixes(&n) {
-                    idx.derived.entry(d.to_string()).or_default().push(i);
-                }
-                idx.names.entry(n).or_default().push(i);
-            }
-            // Web codes' values double as names (`CROSS_CHANNEL_FAILED_JOIN_SEC`).
-            if e.kind == Kind::WebCode && !e.value.is_empty() {
-                let v = normalise(&e.value);
-                let list = idx.names.entry(v).or_default();
-                if !list.contains(&i) {
-                    list.push(i);
-                }
-            }
-            if let Ok(n) = e.value.parse::<i64>() {
-                idx.numbers.entry(n.unsigned_abs()).or_default().push(i);
-            }
-        }
-        let order = |v: &mut Vec<usize>| {
-            v.sort_by_key(|&i| (priority(&cat[i]), i));
-            v.dedup();
-        };
-        idx.names.values_mut().for_each(order);
-        idx.derived.values_mut().for_each(order);
-        idx.numbers
-            .values_mut()
-            .for_each(|v| v.sort_by_key(|&i| (number_priority(&cat[i]), i)));
-        idx
-    })
+/// The index build.rs writes from the catalog (`catalog_index.rs`): entry keys in lower case, names
+/// and aliases normalised (Web codes' values double as names, `CROSS_CHANNEL_FAILED_JOIN_SEC`), the
+/// same with their family prefix stripped (`INVALID_TOKEN`, a weaker match), and numeric values
+/// without their sign (APIs return native codes negated, `-17`, while Signaling 2.x codes are
+/// negative by definition, `-10012`; no two families' values collide once the sign is dropped,
+/// within a family). Each table is sorted for binary search; lists hold entries in registry order.
+mod built {
+    include!(concat!(env!("OUT_DIR"), "/catalog_index.rs"));
+}
+
+/// The list of `probe` in a sorted table of the index.
+fn find(table: &'static [(&'static str, &'static [u16])], probe: &str) -> Option<&'static [u16]> {
+    table
+        .binary_search_by(|(k, _)| (*k).cmp(probe))
+        .ok()
+        .map(|i| table[i].1)
+}
+
+/// The entry whose key is `key` in lower case.
+fn key_entry(key: &str) -> Option<usize> {
+    built::KEYS
+        .binary_search_by(|(k, _)| (*k).cmp(key))
+        .ok()
+        .map(|i| usize::from(built::KEYS[i].1))
+}
+
+/// Entries of one index list, in priority order (ties by registry order), no repeats.
+fn by_priority(list: &[u16]) -> Vec<usize> {
+    let cat = catalog();
+    let mut v: Vec<usize> = list.iter().map(|&i| usize::from(i)).collect();
+    v.sort_by_key(|&i| (priority(&cat[i]), i));
+    v.dedup();
+    v
+}
+
+/// Entries named `n` (normalised), by priority.
+fn names_of(n: &str) -> Option<Vec<usize>> {
+    find(built::NAMES, n).map(by_priority)
+}
+
+/// Entries whose name without its family prefix is `n`, by priority.
+fn derived_of(n: &str) -> Option<Vec<usize>> {
+    find(built::DERIVED, n).map(by_priority)
+}
+
+/// Entries whose value is `n` (sign dropped), owners of a bare number first.
+fn numbers_of(n: u64) -> Option<Vec<usize>> {
+    let list = built::NUMBERS
+        .binary_search_by_key(&n, |(k, _)| *k)
+        .ok()
+        .map(|i| built::NUMBERS[i].1)?;
+    let cat = catalog();
+    let mut v: Vec<usize> = list.iter().map(|&i| usize::from(i)).collect();
+    v.sort_by_key(|&i| (number_priority(&cat[i]), i));
+    Some(v)
 }
 
 fn pick(list: &[usize], kinds: Option<&[Kind]>) -> Vec<&'static Entry> {
@@ -303,11 +258,10 @@ fn split_qualifier(q: &str) -> Option<(&str, &'static [Kind])> {
 }
 
 fn resolve_exact(q: &str, kinds: Option<&[Kind]>) -> Option<Resolution> {
-    let idx = index();
     let num = q.trim().trim_start_matches(['-', '+']);
     if !num.is_empty() && num.bytes().all(|b| b.is_ascii_digit()) {
         let n: u64 = num.parse().ok()?;
-        let mut found = pick(idx.numbers.get(&n)?, kinds);
+        let mut found = pick(&numbers_of(n)?, kinds);
         if kinds.is_none() {
             // A bare number: every meaning in the RTC and Signaling families, and the first of each
             // later family (the answer's question back names `explain <kind> <n>` for the rest).
@@ -336,9 +290,9 @@ fn resolve_exact(q: &str, kinds: Option<&[Kind]>) -> Option<Resolution> {
     // tables (Chat's INVALID_TOKEN) follow as other meanings of the same spelling.
     let cat = catalog();
     let mut hits: Vec<(bool, usize, usize)> = Vec::new();
-    for (tier, map) in [&idx.names, &idx.derived].into_iter().enumerate() {
+    for (tier, map) in [names_of, derived_of].into_iter().enumerate() {
         for probe in [Some(n.as_str()), strip_prefixes(&n)].into_iter().flatten() {
-            for &i in map.get(probe).into_iter().flatten() {
+            for i in map(probe).into_iter().flatten() {
                 hits.push((is_later_family(cat[i].kind), tier, i));
             }
         }
@@ -386,7 +340,7 @@ pub fn resolve(query: &str) -> Option<Resolution> {
         return None;
     }
     let cat = catalog();
-    if let Some(&i) = index().keys.get(&q.to_ascii_lowercase()) {
+    if let Some(i) = key_entry(&q.to_ascii_lowercase()) {
         return Some(Resolution {
             language: None,
             matched_by: MatchedBy::Key,
@@ -474,23 +428,15 @@ fn playback_over_capture(q: &str, entries: &mut Vec<usize>) {
 /// The entry of `family` whose value is `n` (sign dropped), if any.
 pub(crate) fn family_number(n: u64, family: Kind) -> Option<usize> {
     let cat = catalog();
-    index()
-        .numbers
-        .get(&n)?
-        .iter()
-        .copied()
-        .find(|&i| cat[i].kind == family)
+    numbers_of(n)?.into_iter().find(|&i| cat[i].kind == family)
 }
 
 /// Every entry of `product` whose value is `n` (sign dropped), in registry order.
 pub(crate) fn product_number(n: u64, product: super::entry::Product) -> Vec<usize> {
     let cat = catalog();
-    let mut v: Vec<usize> = index()
-        .numbers
-        .get(&n)
+    let mut v: Vec<usize> = numbers_of(n)
         .into_iter()
         .flatten()
-        .copied()
         .filter(|&i| cat[i].product() == product)
         .collect();
     v.sort_unstable();
@@ -499,16 +445,12 @@ pub(crate) fn product_number(n: u64, product: super::entry::Product) -> Vec<usiz
 
 /// The entry whose official name is exactly `constant` (`DEVICE_NOT_FOUND`), if any.
 pub(crate) fn exact_name(constant: &str) -> Option<usize> {
-    index()
-        .names
-        .get(&normalise(constant))
-        .and_then(|list| list.first().copied())
+    names_of(&normalise(constant)).and_then(|list| list.first().copied())
 }
 
 /// The entry one identifier names (`InvalidToken`, `errInvalidToken`, `AgoraErrorCodeNoPermission`),
 /// by name or alias, then with its family prefix stripped; `None` if it names nothing.
 pub(crate) fn resolve_name(identifier: &str) -> Option<usize> {
-    let idx = index();
     let n = normalise(identifier);
     if n.is_empty() {
         return None;
@@ -517,9 +459,9 @@ pub(crate) fn resolve_name(identifier: &str) -> Option<usize> {
     // `resolve_exact`: `ErrorCode.InvalidToken` is ERR_INVALID_TOKEN, not Chat's INVALID_TOKEN.
     let cat = catalog();
     let mut best: Option<(bool, usize, usize)> = None;
-    for (tier, map) in [&idx.names, &idx.derived].into_iter().enumerate() {
+    for (tier, map) in [names_of, derived_of].into_iter().enumerate() {
         for probe in [Some(n.as_str()), strip_prefixes(&n)].into_iter().flatten() {
-            for &i in map.get(probe).into_iter().flatten() {
+            for i in map(probe).into_iter().flatten() {
                 let rank = (is_later_family(cat[i].kind), tier, i);
                 if best.is_none_or(|b| (rank.0, rank.1) < (b.0, b.1)) {
                     best = Some(rank);
@@ -670,15 +612,15 @@ fn suggestion_index() -> &'static [Vec<Spelling>] {
             .iter()
             .map(|e| {
                 std::iter::once(&e.key)
-                    .chain(&e.names)
-                    .chain(&e.aliases)
+                    .chain(e.names.iter())
+                    .chain(e.aliases.iter())
                     .flat_map(|s| {
                         let normalised = normalise(s);
                         // `explain INVALID_TOKEN` finds ERR_INVALID_TOKEN with its family prefix
                         // stripped; a typo of that short form should find it too.
                         let stripped = strip_prefixes(&normalised)
-                            .map(|rest| Spelling::new(rest.to_string(), s.as_str()));
-                        std::iter::once(Spelling::new(normalised, s.as_str())).chain(stripped)
+                            .map(|rest| Spelling::new(rest.to_string(), s.as_ref()));
+                        std::iter::once(Spelling::new(normalised, s.as_ref())).chain(stripped)
                     })
                     .collect()
             })
@@ -803,9 +745,9 @@ mod tests {
                 .unwrap_or_default()
         };
         assert!(first(&format!("{safari} when calling video.play()"))
-            .contains(&"autoplay-blocked".to_string()));
+            .contains(&"autoplay-blocked".into()));
         assert!(first(&format!("getUserMedia failed: {safari}"))
-            .contains(&"media-permission-denied".to_string()));
+            .contains(&"media-permission-denied".into()));
     }
 
     #[test]

@@ -94,7 +94,7 @@ impl Recognised {
 
 /// Product words, most specific first: a paste naming Chat's SDK is Chat even if it also says
 /// "login" or "token". Each pattern is matched case-insensitively.
-const PRODUCT_WORDS: [(Product, &str); 13] = [
+const PRODUCT_WORDS: [(Product, &str); 14] = [
     (
         Product::Chat,
         r"agora[-_ ]?chat|agorachat|chatclient|chatexception|chaterror\b|easemob|hyphenate|\bEMError|\bEMClient|im_flutter_sdk|webim_|\bwebim\b|环信",
@@ -117,8 +117,9 @@ const PRODUCT_WORDS: [(Product, &str); 13] = [
     ),
     (
         Product::MediaGateway,
-        r"media[ -]gateway|media[ -]push|streaming[ _-]?key|rtmp|旁路推流|推流",
+        r"media[ -]gateway|streaming[ _-]?key",
     ),
+    (Product::MediaPush, r"media[ -]push|rtmp|旁路推流|推流"),
     (
         Product::Ncs,
         r"\bncs\b|notification center|\bnoticeid\b|\beventtype\b|webhook|消息通知服务|回调事件",
@@ -133,7 +134,8 @@ const PRODUCT_WORDS: [(Product, &str); 13] = [
     ),
     (
         Product::Rtm,
-        r"(?:\b|_|agora)rtm|\bsignaling\b|signalling|信令",
+        // `rtmp` is Media Push, not Signaling.
+        r"(?:\b|_|agora)rtm(?:[^p]|$)|\bsignaling\b|signalling|信令",
     ),
     (
         Product::Rtc,
@@ -565,7 +567,7 @@ pub fn nearest(text: &str, r: &Recognised) -> Vec<Nearest> {
                 format!(
                     "{} {code} is {} in the {} table",
                     e.kind.label(),
-                    e.names.first().map(String::as_str).unwrap_or(&e.title),
+                    e.names.first().map(|n| n.as_ref()).unwrap_or(&e.title),
                     e.product().label()
                 ),
             );

@@ -65,7 +65,8 @@ fn rtc_context(text: &str) -> Context {
     static RE: OnceLock<[Regex; 3]> = OnceLock::new();
     let [rtm, web, native] = RE.get_or_init(|| {
         [
-            Regex::new(r"(?i)(?:\b|_|agora)rtm|\bsignaling\b|\blog ?in\b|\blogout\b|\blogin(?:ed)?\b")
+            // `rtmp` (Media Push) is not Signaling.
+            Regex::new(r"(?i)(?:\b|_|agora)rtm(?:[^p]|$)|\bsignaling\b|\blog ?in\b|\blogout\b|\blogin(?:ed)?\b")
                 .expect("regex"),
             Regex::new(r"(?i)agorartc(?:error|exception|_n|sdk)|agora-sdk|agora-rtc-sdk|\bclient\.join\b|\[client-")
                 .expect("regex"),
@@ -330,7 +331,7 @@ mod tests {
         answer(text, None)
             .entries
             .iter()
-            .map(|&i| catalog()[i].key.clone())
+            .map(|&i| catalog()[i].key.to_string())
             .collect()
     }
 
@@ -392,6 +393,22 @@ mod tests {
             keys("reason: ConnectionChangedReasonType.connectionChangedInvalidToken"),
             ["native.connection_changed_invalid_token"]
         );
+    }
+
+    /// Written from Agora's Media Push status-code table (media-push/develop/integration-best-practices):
+    /// a number next to the product's name is that product's status, and `rtmp` is not Signaling.
+    #[test]
+    fn a_media_push_status_is_read_in_media_push_and_rtmp_is_not_signaling() {
+        assert_eq!(
+            keys("Media Push create converter failed, error code 409"),
+            ["media_push.409_resource_with_the_same_name_already"]
+        );
+        assert_eq!(
+            keys("rtmp converter update returned error 404"),
+            ["media_push.404_resource_is_not_found_and_destroyed"]
+        );
+        assert_eq!(context("AgoraRtmClient login failed"), Context::Rtm);
+        assert_ne!(context("rtmp push failed"), Context::Rtm);
     }
 
     #[test]

@@ -67,7 +67,7 @@ pub fn entry_block_in(e: &Entry, language: Option<&str>) -> String {
         fix_for(&e.fix, language).replace("\n\n", "\n\n  ")
     );
     let _ = writeln!(s, "\n{}", "Check with".bold());
-    for c in &e.check_with {
+    for c in e.check_with.iter() {
         let _ = writeln!(s, "  - {c}");
     }
     s

@@ -24,9 +24,13 @@ const TIMELINE_SHOWN: usize = 12;
 /// not hold, from its kind: (summary, fix, more).
 pub fn explanation(p: &Problem) -> (String, String, Option<String>) {
     if let Some(e) = p.entry {
-        return (e.summary.clone(), e.fix.clone(), Some(e.key.clone()));
+        return (
+            e.summary.to_string(),
+            e.fix.to_string(),
+            Some(e.key.to_string()),
+        );
     }
-    let more = |key: &str| lookup(key).map(|e| e.key.clone());
+    let more = |key: &str| lookup(key).map(|e| e.key.to_string());
     match p.kind {
         ProblemKind::AppException if p.through_agora => (
             "An exception raised in the app's own code that the Agora SDK called: an event handler or callback threw while handling the SDK's event. The SDK did its part; the handler did not.".into(),

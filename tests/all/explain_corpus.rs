@@ -61,7 +61,7 @@ fn the_corpus_is_real_material_with_links_and_known_causes() {
         "{} items; the corpus needs 150",
         items.len()
     );
-    let keys: Vec<&str> = catalog().iter().map(|e| e.key.as_str()).collect();
+    let keys: Vec<&str> = catalog().iter().map(|e| e.key.as_ref()).collect();
     let mut ids = std::collections::BTreeSet::new();
     for i in &items {
         assert!(ids.insert(i.id.clone()), "{} twice", i.id);
@@ -90,7 +90,7 @@ fn explain_names_the_settled_cause_for_at_least_95_percent_of_the_corpus() {
         let first = got
             .as_ref()
             .and_then(|r| r.entries.first())
-            .map(|e| e.key.as_str());
+            .map(|e| e.key.as_ref());
         let tally = per_sdk.entry(&i.sdk).or_default();
         tally.1 += 1;
         // An ambiguous number is answered with every meaning and a question back; it names the

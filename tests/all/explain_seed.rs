@@ -76,7 +76,7 @@ fn seed_lines_pasted_with_their_console_prefix_still_resolve() {
     for (line, key, _) in SEED {
         let pasted = format!("14:55:14:88 Agora-SDK [ERROR]: [client-42fb7] {line}");
         assert_eq!(
-            lookup(&pasted).map(|e| e.key.as_str()),
+            lookup(&pasted).map(|e| e.key.as_ref()),
             Some(*key),
             "{pasted}"
         );
@@ -104,7 +104,7 @@ fn the_gateway_reason_beats_the_generic_code_in_every_sdk_version() {
     }
     // Without a known reason, the generic code is the answer.
     assert_eq!(
-        lookup("AgoraRTCError CAN_NOT_GET_GATEWAY_SERVER: flag: 4096, message: AgoraRTCError CAN_NOT_GET_GATEWAY_SERVER: something new").map(|e| e.key.as_str()),
+        lookup("AgoraRTCError CAN_NOT_GET_GATEWAY_SERVER: flag: 4096, message: AgoraRTCError CAN_NOT_GET_GATEWAY_SERVER: something new").map(|e| e.key.as_ref()),
         Some("web.can_not_get_gateway_server")
     );
 }
@@ -116,7 +116,7 @@ fn several_services_joined_with_a_bar_each_get_their_entry() {
         .expect("resolves")
         .entries
         .iter()
-        .map(|e| e.key.as_str())
+        .map(|e| e.key.as_ref())
         .collect();
     assert_eq!(keys, ["ap.dynamic_use_static_key", "ap.no_active_status"]);
 }
@@ -126,7 +126,7 @@ fn token_expire_from_the_gateway_is_not_the_access_point_reason() {
     // `TOKEN_EXPIRE: dynamic key expired` contains the AP text, but the longer, more specific match wins.
     assert_eq!(
         lookup("AgoraRTCException: AgoraRTCError TOKEN_EXPIRE: dynamic key expired")
-            .map(|e| e.key.as_str()),
+            .map(|e| e.key.as_ref()),
         Some("web.token_expire")
     );
 }
@@ -155,7 +155,7 @@ fn other_spellings_from_the_issue_resolve() {
         ("[client-1] [conn-2] unexpected response from type join, error_code: 2003, message: ERR_REPEAT_JOIN_CHANNEL, action: quit", "gateway.err_repeat_join_channel"),
     ];
     for (q, key) in cases {
-        assert_eq!(lookup(q).map(|e| e.key.as_str()), Some(key), "{q}");
+        assert_eq!(lookup(q).map(|e| e.key.as_ref()), Some(key), "{q}");
     }
 }
 

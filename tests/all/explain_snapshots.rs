@@ -26,7 +26,7 @@ fn list_json_snapshot() {
 fn no_snapshot_is_left_for_a_removed_entry() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/all/snapshots");
     let keys: std::collections::BTreeSet<String> =
-        catalog().iter().map(|e| e.key.clone()).collect();
+        catalog().iter().map(|e| e.key.to_string()).collect();
     for f in std::fs::read_dir(dir).expect("snapshots dir").flatten() {
         let name = f.file_name().into_string().expect("utf-8 name");
         assert!(

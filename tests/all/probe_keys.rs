@@ -41,7 +41,7 @@ fn every_emitted_probe_key_has_a_catalog_entry() {
     assert!(keys.len() > 40, "found only {} keys: {keys:?}", keys.len());
     let missing: Vec<&String> = keys
         .iter()
-        .filter(|k| lookup(k).map(|e| e.key.as_str()) != Some(k.as_str()))
+        .filter(|k| lookup(k).map(|e| e.key.as_ref()) != Some(k.as_str()))
         .collect();
     assert!(missing.is_empty(), "no catalog entry for {missing:?}");
 }

@@ -30,7 +30,7 @@ fn every_emitted_scan_key_has_a_catalog_entry() {
     assert!(keys.len() >= 14, "{keys:?}");
     let missing: Vec<&String> = keys
         .iter()
-        .filter(|k| lookup(k).map(|e| e.key.as_str()) != Some(k.as_str()))
+        .filter(|k| lookup(k).map(|e| e.key.as_ref()) != Some(k.as_str()))
         .collect();
     assert!(missing.is_empty(), "no catalog entry for {missing:?}");
 }

@@ -136,7 +136,7 @@ fn benign(i: usize) -> bool {
         catalog()
             .iter()
             .map(|e| {
-                BENIGN_KEYS.contains(&e.key.as_str())
+                BENIGN_KEYS.contains(&e.key.as_ref())
                     || matches!(e.kind, Kind::WebConnectionState | Kind::ConnectionState)
                         && e.key != "native.connection_state_failed"
                     // Our own finding keys are not what an SDK logs.
@@ -601,8 +601,8 @@ impl Classifier {
                 problems.push(LineProblem {
                     kind,
                     entry: Some(i),
-                    key: e.key.clone(),
-                    title: e.title.clone(),
+                    key: e.key.to_string(),
+                    title: e.title.to_string(),
                     opens_trace: exception(f.message).is_some(),
                 });
             }
