@@ -129,7 +129,7 @@ fn harmless(i: usize) -> Option<usize> {
 }
 
 /// Whether catalog entry `i` is a normal step (see [`BENIGN_KEYS`]).
-fn benign(i: usize) -> bool {
+pub(super) fn benign(i: usize) -> bool {
     use std::sync::OnceLock;
     static SET: OnceLock<Vec<bool>> = OnceLock::new();
     SET.get_or_init(|| {
