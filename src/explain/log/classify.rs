@@ -770,8 +770,16 @@ impl Classifier {
                 return Class::Noise(family);
             }
         }
-        let agora_sdk_line =
-            f.tag == b"Agora-SDK" || f.shape == Shape::AgoraNative || f.tag == b"AGORA_SDK";
+        // The Electron SDK prints its debug trace (each API call and its result) with
+        // `console.warn` under the prefix `[Agora Debug]: `, so it reaches a console as warnings.
+        let electron_sdk_trace = m
+            .strip_prefix(b"\"")
+            .unwrap_or(m)
+            .starts_with(b"[Agora Debug]:");
+        let agora_sdk_line = f.tag == b"Agora-SDK"
+            || f.shape == Shape::AgoraNative
+            || f.tag == b"AGORA_SDK"
+            || electron_sdk_trace;
         if agora_sdk_line && level == Level::Warning {
             return Class::Noise(AGORA_INTERNAL);
         }

@@ -97,7 +97,10 @@ impl Gate {
             }
             match lit.len() {
                 2 => {
-                    set(&mut gate.pairs, usize::from(lit[0]) | usize::from(lit[1]) << 8);
+                    set(
+                        &mut gate.pairs,
+                        usize::from(lit[0]) | usize::from(lit[1]) << 8,
+                    );
                     gate.has_pairs = true;
                 }
                 3 => {
@@ -140,13 +143,18 @@ impl Gate {
                 let block = &hay[i..i + 11];
                 let mut any = false;
                 for k in 0..8 {
-                    let w = u32::from_le_bytes([block[k], block[k + 1], block[k + 2], block[k + 3]]);
+                    let w =
+                        u32::from_le_bytes([block[k], block[k + 1], block[k + 2], block[k + 3]]);
                     any |= self.quick(w);
                 }
                 if any {
                     for k in 0..8 {
-                        let w =
-                            u32::from_le_bytes([block[k], block[k + 1], block[k + 2], block[k + 3]]);
+                        let w = u32::from_le_bytes([
+                            block[k],
+                            block[k + 1],
+                            block[k + 2],
+                            block[k + 3],
+                        ]);
                         if self.hit(w) {
                             return Some(i + k);
                         }
@@ -197,7 +205,8 @@ mod tests {
             b"CAN_NOT_GET_GATEWAY_SERVER",
             "错误码".as_bytes(),
         ];
-        let sample = b"12:00:01:002 Agora-SDK [INFO]: [client-1] audio level 3, volume 100\n".repeat(50);
+        let sample =
+            b"12:00:01:002 Agora-SDK [INFO]: [client-1] audio level 3, volume 100\n".repeat(50);
         let gate = Gate::new(literals.iter().copied(), &sample);
         let filler = b"quiet text of an ordinary line, 0123456789 abc";
         for lit in &literals {
