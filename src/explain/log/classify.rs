@@ -129,7 +129,7 @@ fn harmless(i: usize) -> Option<usize> {
 }
 
 /// Whether catalog entry `i` is a normal step (see [`BENIGN_KEYS`]).
-fn benign(i: usize) -> bool {
+pub(super) fn benign(i: usize) -> bool {
     use std::sync::OnceLock;
     static SET: OnceLock<Vec<bool>> = OnceLock::new();
     SET.get_or_init(|| {
@@ -770,8 +770,16 @@ impl Classifier {
                 return Class::Noise(family);
             }
         }
-        let agora_sdk_line =
-            f.tag == b"Agora-SDK" || f.shape == Shape::AgoraNative || f.tag == b"AGORA_SDK";
+        // The Electron SDK prints its debug trace (each API call and its result) with
+        // `console.warn` under the prefix `[Agora Debug]: `, so it reaches a console as warnings.
+        let electron_sdk_trace = m
+            .strip_prefix(b"\"")
+            .unwrap_or(m)
+            .starts_with(b"[Agora Debug]:");
+        let agora_sdk_line = f.tag == b"Agora-SDK"
+            || f.shape == Shape::AgoraNative
+            || f.tag == b"AGORA_SDK"
+            || electron_sdk_trace;
         if agora_sdk_line && level == Level::Warning {
             return Class::Noise(AGORA_INTERNAL);
         }

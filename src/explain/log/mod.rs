@@ -11,6 +11,7 @@
 
 pub mod classify;
 pub mod format;
+pub mod gate;
 pub mod noise;
 pub mod stream;
 pub mod timeline;
@@ -150,8 +151,14 @@ impl LogReading {
 /// pattern that begins with a catalog literal (or a trigger) counts as one.
 struct Prefilter {
     ac: AhoCorasick,
+    /// Its literals, for the gate before it.
+    texts: Vec<&'static str>,
     /// Per pattern: it is (or begins with) a catalog literal.
     catalog: Vec<bool>,
+    /// Per pattern: a catalog literal whose every entry, and every entry of any catalog literal
+    /// or paste-shape word holding it, is a normal step ([`classify::BENIGN_KEYS`]): the
+    /// catalog's answer for a line holding only such literals names no problem, so it is not asked.
+    benign: Vec<bool>,
     /// Per pattern: it is (or begins with) an error or warning trigger.
     alarm: Vec<bool>,
     /// Per pattern: it is a noise family's shape.
@@ -161,17 +168,54 @@ struct Prefilter {
 /// What the fast path saw in one line.
 #[derive(Default)]
 struct Seen {
+    /// A catalog literal that may name a problem.
     catalog: bool,
+    /// A catalog literal of normal steps only.
+    benign: bool,
     alarm: bool,
     noise: bool,
 }
 
 impl Prefilter {
     fn see(&self, seen: &mut Seen, pattern: usize) {
-        seen.catalog |= self.catalog[pattern];
+        if self.benign[pattern] {
+            seen.benign = true;
+        } else {
+            seen.catalog |= self.catalog[pattern];
+        }
         seen.alarm |= self.alarm[pattern];
         seen.noise |= self.noise[pattern];
     }
+}
+
+/// Per catalog literal of the fast path (`minimal`): whether every catalog literal and paste-shape
+/// word that holds it (itself included) belongs to normal steps only. The catalog's entries are
+/// read as the log matcher reads them (patterns and codes, a trailing `*` dropped); the paste-shape
+/// words belong to no entry, so a literal inside one is never benign.
+fn benign_literals(minimal: &[&str]) -> Vec<bool> {
+    let mut benign = vec![true; minimal.len()];
+    let ac = AhoCorasickBuilder::new()
+        .match_kind(MatchKind::Standard)
+        .build(minimal)
+        .expect("the fast path's catalog literals build an automaton");
+    let mut mark = |text: &str, ok: bool| {
+        if ok {
+            return;
+        }
+        for m in ac.find_overlapping_iter(text) {
+            benign[m.pattern().as_usize()] = false;
+        }
+    };
+    for (i, e) in catalog().iter().enumerate() {
+        let ok = classify::benign(i);
+        for t in e.patterns.iter().chain(&e.codes) {
+            mark(t.strip_suffix('*').unwrap_or(t), ok);
+        }
+    }
+    for t in super::matcher::SHAPE_TRIGGERS {
+        mark(t, false);
+    }
+    benign
 }
 
 /// Whether `text` begins with one of `set` (of which the longest is `longest` bytes).
@@ -230,6 +274,10 @@ fn prefilter() -> &'static Prefilter {
             })
             .collect();
         let noise = (0..texts.len()).map(|i| i >= timeline_end).collect();
+        // Only a pattern that is itself a catalog literal (not a trigger or shape beginning with
+        // one) can be benign.
+        let mut benign = benign_literals(&texts[..catalog_end]);
+        benign.resize(texts.len(), false);
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .kind(Some(AhoCorasickKind::DFA))
@@ -237,7 +285,9 @@ fn prefilter() -> &'static Prefilter {
             .expect("the fast path's literals build an automaton");
         Prefilter {
             ac,
+            texts,
             catalog,
+            benign,
             alarm,
             noise,
         }
@@ -265,6 +315,8 @@ struct Hit {
 
 struct Scanner {
     classifier: Classifier,
+    /// The first pass: lines without any of the automaton's literals are skipped without it.
+    gate: gate::Gate,
 }
 
 impl PieceScanner for Scanner {
@@ -283,12 +335,19 @@ impl PieceScanner for Scanner {
         let mut newlines = 0u64;
         let mut pos = 0usize;
         while pos < data.len() {
-            let Some(m) = pre.ac.find(Input::new(data).range(pos..)) else {
+            let Some(candidate) = self.gate.find(data, pos) else {
                 break;
             };
+            // `pos` is a line start: the line holding the candidate starts at or after it.
+            let start = memchr::memrchr(b'\n', &data[pos..candidate]).map_or(pos, |i| pos + i + 1);
+            let end =
+                memchr::memchr(b'\n', &data[candidate..]).map_or(data.len(), |i| candidate + i);
+            // No literal holds a line end, so the line's first match is the automaton's answer.
+            let Some(m) = pre.ac.find(Input::new(data).range(start..end)) else {
+                pos = end + 1;
+                continue;
+            };
             let hit = m.start();
-            let start = memchr::memrchr(b'\n', &data[..hit]).map_or(0, |i| i + 1);
-            let end = memchr::memchr(b'\n', &data[hit..]).map_or(data.len(), |i| hit + i);
             newlines += bytecount::count(&data[counted_to..start], b'\n') as u64;
             counted_to = start;
             let line = &data[start..end];
@@ -311,6 +370,10 @@ impl PieceScanner for Scanner {
             // shape to read.
             let classed = if seen.catalog {
                 self.classifier.classify(line, true)
+            } else if seen.benign && !seen.alarm {
+                // Only normal steps' literals (`connection state change: CONNECTING -> CONNECTED`):
+                // the catalog would name nothing, the rest of the classing is the same.
+                self.classifier.classify(line, false)
             } else if seen.alarm {
                 // The literals left out of the automaton hold a trigger: ask the catalog.
                 let catalog = log_matcher().find_from(line, 0).is_some();
@@ -593,8 +656,10 @@ pub fn read_log_on<R: Read>(reader: R, name: &str, workers: usize) -> io::Result
         workers,
         |head| {
             detected = format::detect(head, name);
+            let pre = prefilter();
             Scanner {
                 classifier: Classifier::new(),
+                gate: gate::Gate::new(pre.texts.iter().map(|t| t.as_bytes()), head),
             }
         },
         |before, piece, out| merge.piece(before, piece, out),

@@ -231,6 +231,8 @@ pub const FAMILIES: &[Family] = &[
             "Failed to connect to the bus",
             "DevTools listening on",
             "Electron Security Warning",
+            // The same warning's closing line (its text spans several lines).
+            "This warning will not show up",
             "ExtensionLoadWarning",
             "Request Autofill.enable failed",
             "Request Autofill.setAddresses failed",
