@@ -208,7 +208,7 @@ fn benign_literals(minimal: &[&str]) -> Vec<bool> {
     };
     for (i, e) in catalog().iter().enumerate() {
         let ok = classify::benign(i);
-        for t in e.patterns.iter().chain(&e.codes) {
+        for t in e.patterns.iter().chain(e.codes.iter()) {
             mark(t.strip_suffix('*').unwrap_or(t), ok);
         }
     }
