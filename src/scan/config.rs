@@ -829,12 +829,7 @@ pub fn certificate_values(values: &[Value]) -> Vec<String> {
 mod tests {
     use super::*;
 
-    fn file(path: &str, text: &str) -> SourceFile {
-        SourceFile {
-            path: path.into(),
-            text: text.into(),
-        }
-    }
+    use crate::scan::walk::test_file as file;
 
     #[test]
     fn finds_values_in_each_language() {

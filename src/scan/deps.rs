@@ -579,12 +579,7 @@ fn aosl_findings(inventory: &[Dependency]) -> Vec<ScanFinding> {
 mod tests {
     use super::*;
 
-    fn file(path: &str, text: &str) -> SourceFile {
-        SourceFile {
-            path: path.into(),
-            text: text.into(),
-        }
-    }
+    use crate::scan::walk::test_file as file;
 
     #[test]
     fn versions() {

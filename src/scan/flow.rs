@@ -677,12 +677,7 @@ pub fn audio_never_played(files: &[&SourceFile], web4: &dyn Fn(&str) -> bool) ->
 mod tests {
     use super::*;
 
-    fn file(path: &str, text: &str) -> SourceFile {
-        SourceFile {
-            path: path.into(),
-            text: text.into(),
-        }
-    }
+    use crate::scan::walk::test_file as file;
 
     #[test]
     fn imports_resolve_to_project_files() {

@@ -989,12 +989,7 @@ fn undeclared_findings(
 mod tests {
     use super::*;
 
-    fn file(path: &str, text: &str) -> SourceFile {
-        SourceFile {
-            path: path.into(),
-            text: text.into(),
-        }
-    }
+    use crate::scan::walk::test_file as file;
 
     #[test]
     fn generations_of_packages() {

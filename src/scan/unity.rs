@@ -218,12 +218,7 @@ pub fn serialized_values(file: &SourceFile, fields: &BTreeSet<String>) -> Vec<Va
 mod tests {
     use super::*;
 
-    fn file(path: &str, text: &str) -> SourceFile {
-        SourceFile {
-            path: path.into(),
-            text: text.into(),
-        }
-    }
+    use crate::scan::walk::test_file as file;
 
     #[test]
     fn sdk_generation_from_the_namespace_used() {

@@ -92,6 +92,15 @@ pub struct SourceFile {
     pub text: String,
 }
 
+/// A file as the rules' unit tests build it (one constructor for every scan module's tests).
+#[cfg(test)]
+pub(crate) fn test_file(path: &str, text: &str) -> SourceFile {
+    SourceFile {
+        path: path.into(),
+        text: text.into(),
+    }
+}
+
 /// A file or folder that was not read, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SkipNote {
