@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""Check that every generated catalog entry says things in our own words: no run of RUN or more
+consecutive words of an entry's text may equal a run in the official description (meaning, causes,
+fix) of the table row it was generated from. Exit status 1 lists each offending entry and run.
+
+    python3 scripts/catalog/check_prose.py
+
+The tidy test `generated_prose_is_our_own` (tests/all/explain_catalog.rs) holds the same rule.
+"""
+
+import os
+import re
+import sys
+
+from generate import CATALOG, load_rows, read_entry
+from tables import TABLES
+
+RUN = 8
+
+
+def words(text):
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+def runs(text, n=RUN):
+    w = words(text)
+    return {tuple(w[i : i + n]) for i in range(len(w) - n + 1)}
+
+
+def main():
+    rows = {}
+    supplement = {t["id"]: t["supplement"] for t in TABLES if t.get("supplement")}
+    bad = 0
+    checked = 0
+    for f in sorted(os.listdir(CATALOG)):
+        fm, text, end = read_entry(os.path.join(CATALOG, f))
+        if not fm.get("generated"):
+            continue
+        table = fm["table"]
+        if table not in rows:
+            rows[table] = load_rows(table)
+        names = set(fm.get("names", []))
+        official = [
+            r for r in rows[table] if r["value"] == fm["value"] and (not r["name"] or not names or r["name"] in names)
+        ]
+        # A row the table leaves undescribed takes its text from the supplement table (generate.py).
+        if table in supplement:
+            official += [r for r in load_rows(supplement[table]) if r["value"] == fm["value"]]
+        body = text[end + 5 :]
+        # The message a row is known by is a literal the SDK or server prints, not prose: leave it out.
+        for r in rows[table]:
+            if r["value"] == fm["value"] and r.get("message"):
+                body = body.replace(r["message"], " ")
+        body = runs(body)
+        checked += 1
+        for r in official:
+            for field in ("meaning", "causes", "fix"):
+                shared = body & runs(r[field])
+                if shared:
+                    bad += 1
+                    print(f"{f}: {len(shared)} run(s) of {RUN} words from the official {field}, e.g. "
+                          f"{' '.join(sorted(shared)[0])!r}", file=sys.stderr)
+    print(f"{checked} generated entries checked, {bad} with copied runs of {RUN}+ words")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
