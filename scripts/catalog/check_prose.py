@@ -19,6 +19,8 @@ RUN = 8
 
 
 def words(text):
+    # A link is a citation, not prose: its words do not count.
+    text = re.sub(r"https?://\S+", " ", text)
     return re.findall(r"[a-z0-9]+", text.lower())
 
 

@@ -5,6 +5,13 @@ that the tidy test (tests/all/explain_catalog.rs) holds the catalog to.
 
     python3 scripts/catalog/generate.py
 
+The rows give the facts (value, name, message, where Agora publishes them); the prose is ours: each
+generated row needs a line in scripts/catalog/prose/<table>.tsv with our own `meaning` (and `causes`
+and `fix` where the official row has them), written from the official text but never copied from it.
+A row without one stops the run; `python3 scripts/catalog/generate.py --todo` lists such rows with the
+official text to paraphrase, and scripts/catalog/check_prose.py checks that no entry copies a run of
+eight or more words from it.
+
 A row already covered by a hand-written entry (same family and name, or same value for tables that
 give only numbers) is not duplicated: that entry gains `product`, `table` and `source` in its front
 matter if it has none. Generated files carry `generated = true`; regenerating rewrites only those.
@@ -310,7 +317,7 @@ def entry_text(t, r, p, name, key, claims_names, claims_literals):
     summary = f"{label} {('`' + name + '` (' + value + ')') if name else shown}: {where}."
     summary = summary.replace("..", ".")
     if meaning:
-        summary += f" In Agora's {t['title']} ({t['version']}): {sentence(ours)}"
+        summary += f" Per Agora's table ({t['title']}, {t['version']}): {sentence(ours)}"
     else:
         summary += f" Agora does not describe this value in {t['title']} ({t['version']}); it is kept so that a log or paste that prints it is still recognised."
     if r.get("legacy"):
