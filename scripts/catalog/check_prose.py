@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""Check that every generated catalog entry says things in our own words: no run of RUN or more
-consecutive words of an entry's text may equal a run in the official description (meaning, causes,
-fix) of the table row it was generated from. Exit status 1 lists each offending entry and run.
+"""Check that every catalog entry says things in our own words: no run of RUN or more consecutive
+words of a generated entry's text may equal a run in the official description (meaning, causes, fix)
+of the table row it was generated from, and no hand-written entry may repeat such a run from any row
+of a table read from Agora's publications (the research tables, whose text is ours, are left out).
+Exit status 1 lists each offending entry and run.
 
     python3 scripts/catalog/check_prose.py
 
@@ -63,7 +65,33 @@ def main():
                     print(f"{f}: {len(shared)} run(s) of {RUN} words from the official {field}, e.g. "
                           f"{' '.join(sorted(shared)[0])!r}", file=sys.stderr)
     print(f"{checked} generated entries checked, {bad} with copied runs of {RUN}+ words")
-    return 1 if bad else 0
+    hand_bad = check_hand_written()
+    return 1 if bad or hand_bad else 0
+
+
+def check_hand_written():
+    official = {}
+    for t in TABLES:
+        if t["reader"].startswith("research"):
+            continue
+        for r in load_rows(t["id"]):
+            for field in ("meaning", "causes", "fix"):
+                for run in runs(r[field]):
+                    official.setdefault(run, (t["id"], r["value"], field))
+    bad = 0
+    checked = 0
+    for f in sorted(os.listdir(CATALOG)):
+        fm, text, end = read_entry(os.path.join(CATALOG, f))
+        if fm.get("generated"):
+            continue
+        checked += 1
+        for run in sorted(runs(text[end + 5 :])):
+            if run in official:
+                bad += 1
+                t, value, field = official[run]
+                print(f"{f}: {' '.join(run)!r} from the official {field} of {t} row {value}", file=sys.stderr)
+    print(f"{checked} hand-written entries checked, {bad} copied runs of {RUN}+ words")
+    return bad
 
 
 if __name__ == "__main__":
