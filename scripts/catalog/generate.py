@@ -375,9 +375,15 @@ def entry_text(t, r, p, name, key, claims_names, claims_literals):
     return "\n".join(fm) + "\n"
 
 
+# Words that keep their capital inside a sentence.
+PROPER = ("Agora", "Agora's", "Chat", "IRtmService", "Android", "iOS")
+
+
 def cause_from_meaning(meaning, who):
     m = meaning.strip().rstrip(".")
-    return who + " reported: " + m[:1].lower() + m[1:]
+    if m.split(" ", 1)[0] not in PROPER:
+        m = m[:1].lower() + m[1:]
+    return who + " reported: " + m
 
 
 def write_doc(doc_tables):
