@@ -399,6 +399,7 @@ def write_doc(doc_tables):
         "cea3490 (package 4.6.2, the RTC 4.x enums with Agora's doc comments, mirroring the C++ `AgoraBase.h`) and",
         "github.com/AgoraIO-Community/Agora-Unity-RTM-SDK at commit 0454dec (the RTM 1.x enums of `IAgoraRtmService.h`).",
         "A row that a hand-written entry already explained links to that entry instead of getting a second one.",
+        "The rows supply the facts; the wording of each generated entry is ours, from `scripts/catalog/prose/<table>.tsv`.",
         "",
     ]
     out += families.doc_lines()
