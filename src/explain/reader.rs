@@ -143,7 +143,7 @@ const PRODUCT_WORDS: [(Product, &str); 14] = [
     ),
     (
         Product::Rest,
-        r"customer ?(?:id|secret)|api\.agora\.io|api\.sd-rtn\.com|basic auth|restful|authorization: basic",
+        r"customer ?(?:id|secret)|\brest ?api\b|api\.agora\.io|api\.sd-rtn\.com|basic auth|restful|authorization: basic",
     ),
     (
         Product::Token,
@@ -160,6 +160,24 @@ pub fn products(text: &str) -> Vec<Product> {
     set.matches(text)
         .into_iter()
         .map(|i| PRODUCT_WORDS[i].0)
+        .collect()
+}
+
+/// Where each name of `product` in `text` ends (byte offsets), for a number written right after it
+/// (`Cloud Recording 433`).
+pub(crate) fn product_name_ends(text: &str, product: Product) -> Vec<usize> {
+    static RES: OnceLock<Vec<Regex>> = OnceLock::new();
+    let res = RES.get_or_init(|| {
+        PRODUCT_WORDS
+            .iter()
+            .map(|(_, re)| Regex::new(&format!("(?i){re}")).expect("regex"))
+            .collect()
+    });
+    PRODUCT_WORDS
+        .iter()
+        .zip(res)
+        .filter(|((p, _), _)| *p == product)
+        .flat_map(|(_, re)| re.find_iter(text).map(|m| m.end()))
         .collect()
 }
 
@@ -260,6 +278,31 @@ fn codes(text: &str) -> Vec<String> {
         ]
     });
     let mut out: Vec<(usize, String)> = Vec::new();
+    // A paste that is one number is a code (`433`, `-17`), whatever it names.
+    let whole = text.trim();
+    let digits = whole.strip_prefix(['-', '+']).unwrap_or(whole);
+    if !digits.is_empty() && digits.len() <= 10 && digits.bytes().all(|b| b.is_ascii_digit()) {
+        out.push((0, whole.to_string()));
+    }
+    // A number right after a product's name is that product's code (`Cloud Recording 433`).
+    for p in products(text) {
+        for end in product_name_ends(text, p) {
+            let rest = &text[end..];
+            let gap = rest.len() - rest.trim_start_matches([' ', ':', '\t']).len();
+            let n: String = rest[gap..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            let next = rest[gap + n.len()..].chars().next();
+            if !n.is_empty()
+                && gap <= 3
+                && n.len() <= 9
+                && !next.is_some_and(|c| c.is_alphanumeric() || c == '.')
+            {
+                out.push((end + gap, n));
+            }
+        }
+    }
     for re in [labelled, http, status] {
         for c in re.captures_iter(text) {
             if let Some(m) = c.iter().skip(1).flatten().next() {

@@ -108,8 +108,11 @@ enum Label {
 /// beat everything and never reach this module.
 const RANK_ERROR_NUMBER: u8 = 1;
 const RANK_CODE: u8 = 2;
-const RANK_REASON: u8 = 3;
-const RANK_STATE: u8 = 4;
+/// A number or HTTP reason phrase with no label, read in the product the paste names
+/// (`Cloud Recording 433`, `Media Push 409 Conflict`).
+const RANK_PRODUCT_NUMBER: u8 = 3;
+const RANK_REASON: u8 = 4;
+const RANK_STATE: u8 = 5;
 
 /// One candidate answer found in a paste.
 struct Found {
@@ -131,11 +134,26 @@ pub struct ShapeAnswer {
 }
 
 /// Labelled numbers, enum members and the code literal the matcher found (`code`, its byte offset),
-/// ranked: error numbers, then codes and enum members, then reasons, then states (dropped when
-/// anything else was found); earlier first.
-pub fn answer(text: &str, code: Option<(usize, usize)>) -> ShapeAnswer {
+/// ranked: error numbers, then codes and enum members, then (for a pasted message, `paste`) numbers
+/// and HTTP reason phrases with no label in the product the paste names, then reasons, then states
+/// (dropped when anything else was found); earlier first. A log line is read by its labels only: a
+/// log's unlabelled numbers are times, sizes and ids.
+pub fn answer(text: &str, code: Option<(usize, usize)>, paste: bool) -> ShapeAnswer {
     let ctx = context(text);
     let mut found: Vec<Found> = Vec::new();
+    if let (true, Context::Other(product)) = (paste, ctx) {
+        for (at, n) in product_numbers(text, product) {
+            let entries = product_number(n, product);
+            if let Some(&first) = entries.first() {
+                found.push(Found {
+                    rank: RANK_PRODUCT_NUMBER,
+                    at,
+                    entries: vec![first],
+                    ambiguous: false,
+                });
+            }
+        }
+    }
     for (at, label, n) in labelled_numbers(text) {
         let (entries, ambiguous) = number_entries(label, n, ctx);
         if entries.is_empty() {
@@ -185,6 +203,65 @@ pub fn answer(text: &str, code: Option<(usize, usize)>) -> ShapeAnswer {
         for &e in &f.entries {
             if !out.entries.contains(&e) {
                 out.entries.push(e);
+            }
+        }
+    }
+    out
+}
+
+/// HTTP reason phrases as Agora's RESTful APIs send them, with their status (RFC 9110).
+const REASON_PHRASES: [(&str, u64); 13] = [
+    ("bad request", 400),
+    ("unauthorized", 401),
+    ("forbidden", 403),
+    ("not found", 404),
+    ("method not allowed", 405),
+    ("conflict", 409),
+    ("unprocessable entity", 422),
+    ("too many requests", 429),
+    ("internal server error", 500),
+    ("not implemented", 501),
+    ("bad gateway", 502),
+    ("service unavailable", 503),
+    ("gateway timeout", 504),
+];
+
+/// `(byte offset, value)` of the numbers a paste naming `product` gives without a label: any number
+/// right after the product's name (`Cloud Recording 433`, `Flexible Classroom: 30403100`), any other
+/// standalone number of three digits or more (an HTTP status or a product code, not a version, time,
+/// or part of an identifier), and an HTTP reason phrase with no number next to it (`Forbidden`).
+fn product_numbers(text: &str, product: Product) -> Vec<(usize, u64)> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let number = RE.get_or_init(|| {
+        // No digit, letter, `.`, `:`, `/`, `-`, `_` or `#` on either side: `4.3.0`, `10:00:16`,
+        // `/v1/apps`, `uid-1234`, `#1234` are not codes.
+        Regex::new(r"(?:^|[^\w.:/#-])(?P<num>\d{1,9})(?:$|[^\w.:/-]|[.:](?:\s|$))").expect("regex")
+    });
+    let after_name: Vec<usize> = super::reader::product_name_ends(text, product);
+    let mut out = Vec::new();
+    for c in number.captures_iter(text) {
+        let m = c.name("num").expect("group");
+        let Ok(n) = m.as_str().parse::<u64>() else {
+            continue;
+        };
+        let named_before = after_name.iter().any(|&end| {
+            end <= m.start()
+                && text[end..m.start()]
+                    .chars()
+                    .all(|ch| matches!(ch, ' ' | ':' | '：' | '\t' | '(' | '"' | '\'' | '`' | ','))
+                && m.start() - end <= 4
+        });
+        if named_before || m.as_str().len() >= 3 {
+            out.push((m.start(), n));
+        }
+    }
+    let lower = text.to_ascii_lowercase();
+    for (phrase, status) in REASON_PHRASES {
+        if let Some(at) = lower.find(phrase) {
+            // `401 Unauthorized` is read by its number; a phrase alone stands for its status.
+            let before = lower[..at].trim_end();
+            if !before.ends_with(|c: char| c.is_ascii_digit()) {
+                out.push((at, status));
             }
         }
     }
@@ -328,7 +405,7 @@ mod tests {
     use super::*;
 
     fn keys(text: &str) -> Vec<String> {
-        answer(text, None)
+        answer(text, None, true)
             .entries
             .iter()
             .map(|&i| catalog()[i].key.to_string())
@@ -374,7 +451,7 @@ mod tests {
             keys("Unhandled Exception: login failed errorCode:5"),
             ["rtm1.login_err_invalid_token"]
         );
-        let bare = answer("Error Code 5", None);
+        let bare = answer("Error Code 5", None, true);
         assert!(bare.ambiguous);
         assert!(bare.entries.len() >= 2);
     }
