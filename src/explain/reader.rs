@@ -616,6 +616,7 @@ pub fn nearest(text: &str, r: &Recognised) -> Vec<Nearest> {
             );
         }
     }
+    near_codes(r, &mut out);
     for name in &r.names {
         if let Some(i) = super::query::resolve_name(name) {
             push(&mut out, &cat[i], format!("`{name}` names it"));
@@ -646,7 +647,9 @@ pub fn nearest(text: &str, r: &Recognised) -> Vec<Nearest> {
             .words
             .iter()
             .enumerate()
-            .filter(|(i, _)| in_products(&cat[*i]) && cat[*i].kind != Kind::Finding)
+            .filter(|(i, _)| {
+                in_products(&cat[*i]) && cat[*i].kind != Kind::Finding && !is_success(&cat[*i])
+            })
             .filter_map(|(i, words)| {
                 let shared: Vec<&str> = mine
                     .iter()
@@ -707,6 +710,79 @@ pub fn nearest(text: &str, r: &Recognised) -> Vec<Nearest> {
         }
     }
     out
+}
+
+/// For a recognised code that no entry of the named products holds, that product's entries for the
+/// codes nearest to it: a Flexible Classroom code carries its HTTP status in its third to fifth digits
+/// (`30403200` is a 403, as every row of its table shows), so the entries of that status come first;
+/// then codes of the same length sharing the most leading digits (`432` for `433`, `2010203` for
+/// `2010299`), said to be neighbours, not matches.
+fn near_codes(r: &Recognised, out: &mut Vec<Nearest>) {
+    if r.products.is_empty() {
+        return;
+    }
+    let cat = catalog();
+    for code in &r.codes {
+        let digits = code.trim_start_matches(['-', '+']);
+        let Ok(n) = digits.parse::<u64>() else {
+            continue;
+        };
+        let known = |e: &Entry| e.value.trim_start_matches('-').parse::<u64>().ok();
+        if cat
+            .iter()
+            .any(|e| r.products.contains(&e.product()) && known(e) == Some(n))
+        {
+            continue;
+        }
+        let candidates = || {
+            cat.iter().filter(|e| {
+                r.products.contains(&e.product()) && e.kind != Kind::Finding && !is_success(e)
+            })
+        };
+        if r.products.contains(&Product::Classroom) && digits.len() == 8 {
+            let status = &digits[2..5];
+            for e in candidates().filter(|e| {
+                e.product() == Product::Classroom
+                    && (e.value == status
+                        || (e.value.len() == 8 && e.value.get(2..5) == Some(status)))
+            }) {
+                push_near(
+                    out,
+                    e,
+                    format!("Flexible Classroom code {code} carries HTTP status {status} (its third to fifth digits); this entry is a documented {status} of that table, not the code itself"),
+                );
+            }
+        }
+        let mut scored: Vec<(usize, &'static Entry)> = candidates()
+            .filter_map(|e| {
+                let v = known(e)?.to_string();
+                let shared = v
+                    .bytes()
+                    .zip(digits.bytes())
+                    .take_while(|(a, b)| a == b)
+                    .count();
+                (v.len() == digits.len() && shared * 2 >= digits.len()).then_some((shared, e))
+            })
+            .collect();
+        scored.sort_by_key(|(shared, _)| std::cmp::Reverse(*shared));
+        for (_, e) in scored.into_iter().take(3) {
+            push_near(
+                out,
+                e,
+                format!(
+                    "{code} is not in the {} table; {} is the nearest code there (same leading digits), a neighbour, not a match",
+                    e.product().label(),
+                    e.value
+                ),
+            );
+        }
+    }
+}
+
+fn push_near(out: &mut Vec<Nearest>, e: &'static Entry, why: String) {
+    if out.len() < NEAREST && !out.iter().any(|n| std::ptr::eq(n.entry, e)) {
+        out.push(Nearest { entry: e, why });
+    }
 }
 
 /// Whether an entry documents success or a normal state (`200`, `…_OK`, `…_SUCCESS`), which is never
@@ -779,6 +855,46 @@ mod tests {
         let words = words_of("麦克风权限被拒绝");
         assert!(words.contains(&"microphone".to_string()));
         assert!(words.contains(&"permission".to_string()));
+    }
+
+    #[test]
+    fn a_lone_number_and_a_number_after_a_product_are_recognised_codes() {
+        assert_eq!(read("433").codes, ["433"]);
+        assert_eq!(read(" -17 ").codes, ["-17"]);
+        let r = read("Flexible Classroom 30403100");
+        assert_eq!(r.products, [Product::Classroom]);
+        assert_eq!(r.codes, ["30403100"]);
+        assert!(read("Cloud Recording 3.7.2").codes.is_empty());
+    }
+
+    /// A Flexible Classroom code carries its HTTP status in its third to fifth digits (every row of
+    /// Agora's table does: `20404100` is a 404, `30409100` a 409); an undocumented code is answered
+    /// with that status's entries, and a code of another product with its nearest neighbours.
+    #[test]
+    fn a_code_no_entry_holds_gets_the_entries_of_its_status_or_its_neighbours() {
+        let text = "Flexible Classroom 30403100";
+        let near = nearest(text, &read(text));
+        assert!(!near.is_empty());
+        assert!(
+            near.iter()
+                .take(2)
+                .all(|n| n.entry.product() == Product::Classroom && n.why.contains("403")),
+            "{:?}",
+            near.iter()
+                .map(|n| (&n.entry.key, &n.why))
+                .collect::<Vec<_>>()
+        );
+        let text = "Interactive Whiteboard 2010299";
+        let near = nearest(text, &read(text));
+        assert!(
+            near.first()
+                .is_some_and(|n| n.entry.value.starts_with("20102") && n.why.contains("neighbour")),
+            "{:?}",
+            near.iter()
+                .map(|n| (&n.entry.key, &n.why))
+                .collect::<Vec<_>>()
+        );
+        assert!(near.iter().all(|n| !is_success(n.entry)));
     }
 
     #[test]

@@ -171,6 +171,11 @@ pub fn answer(text: &str, code: Option<(usize, usize)>, paste: bool) -> ShapeAns
             ambiguous,
         });
     }
+    if paste {
+        if let Some(found_unset) = builder_given_nothing(text) {
+            found.push(found_unset);
+        }
+    }
     for (at, entry) in enum_members(text) {
         found.push(Found {
             rank: RANK_CODE,
@@ -207,6 +212,35 @@ pub fn answer(text: &str, code: Option<(usize, usize)>, paste: bool) -> ShapeAns
         }
     }
     out
+}
+
+/// The entry for a token builder run without its App ID or certificate.
+const BUILDER_CREDENTIALS_UNSET: &str = "platform.token.builder_credentials_unset";
+
+/// A paste in which a token builder (its class, file or package) fails on a missing value: the
+/// builders pass the App ID, certificate, channel and uid straight to the language's string and
+/// crypto functions, so an unset variable surfaces as that language's own null error
+/// (Node `ERR_INVALID_ARG_TYPE … Received undefined`, `Cannot read properties of undefined`,
+/// Python `'NoneType'`, Java `NullPointerException`) with the builder in the stack.
+fn builder_given_nothing(text: &str) -> Option<Found> {
+    static RE: OnceLock<[Regex; 2]> = OnceLock::new();
+    let [builder, nothing] = RE.get_or_init(|| {
+        [
+            Regex::new(r"(?i)(?:rtc|rtm|chat|education|apaas|fpa)tokenbuilder|agora-access-token|agora-token|accesstoken2?\.(?:js|ts|py|go|java|php|cs|rb)|\bbuild_?token_?with_?(?:uid|user_?account|account)\b").expect("regex"),
+            Regex::new(r"(?i)\bundefined\b|\bnull\b|nonetype|ERR_INVALID_ARG_TYPE|NullPointerException|nil pointer|must be of type string").expect("regex"),
+        ]
+    });
+    let m = nothing.find(text)?;
+    builder.find(text)?;
+    let entry = catalog()
+        .iter()
+        .position(|e| e.key == BUILDER_CREDENTIALS_UNSET)?;
+    Some(Found {
+        rank: RANK_CODE,
+        at: m.start(),
+        entries: vec![entry],
+        ambiguous: false,
+    })
 }
 
 /// HTTP reason phrases as Agora's RESTful APIs send them, with their status (RFC 9110).
@@ -486,6 +520,64 @@ mod tests {
         );
         assert_eq!(context("AgoraRtmClient login failed"), Context::Rtm);
         assert_ne!(context("rtmp push failed"), Context::Rtm);
+    }
+
+    /// A product named, then a number or an HTTP status with no label word: the number is read in
+    /// that product (Agora's per-product status tables), and a log line's unlabelled numbers are not.
+    #[test]
+    fn a_number_after_a_products_name_is_read_in_that_product_and_only_in_a_paste() {
+        let first = |text: &str| {
+            answer(text, None, true)
+                .entries
+                .first()
+                .map(|&i| catalog()[i].clone())
+        };
+        for (text, product, value) in [
+            ("Interactive Whiteboard 401", Product::Whiteboard, "401"),
+            ("Cloud Recording 433", Product::CloudRecording, "433"),
+            ("Media Push 409 Conflict", Product::MediaPush, "409"),
+            ("RESTful API 401 Unauthorized", Product::Rest, "401"),
+            (
+                "flexible classroom: 20404100",
+                Product::Classroom,
+                "20404100",
+            ),
+            ("云端录制 433", Product::CloudRecording, "433"),
+        ] {
+            let e = first(text).unwrap_or_else(|| panic!("{text}: nothing"));
+            assert_eq!((e.product(), e.value.as_ref()), (product, value), "{text}");
+        }
+        // A reason phrase alone stands for its status.
+        let e = first("the whiteboard API answers Forbidden").expect("an answer");
+        assert_eq!(
+            (e.product(), e.value.as_ref()),
+            (Product::Whiteboard, "403")
+        );
+        // Versions, times and paths are not codes; neither is a number in a log line.
+        assert!(first("Cloud Recording SDK 3.7.2 at 10:32:11 /v1/apps/123").is_none());
+        assert!(answer("Cloud Recording 433", None, false)
+            .entries
+            .is_empty());
+    }
+
+    /// Written from AgoraIO/Tools' builders: they hand the App ID, certificate, channel and uid
+    /// to the language's string functions, so an unset variable fails there, with the builder in
+    /// the stack.
+    #[test]
+    fn a_token_builder_failing_on_a_missing_value_is_the_unset_credentials() {
+        let key = |text: &str| {
+            answer(text, None, true)
+                .entries
+                .first()
+                .map(|&i| catalog()[i].key.to_string())
+        };
+        for text in [
+            "TypeError [ERR_INVALID_ARG_TYPE]: The first argument must be of type string. Received undefined\n    at AccessToken.build (node_modules/agora-access-token/src/AccessToken.js:30:46)",
+            "TypeError: object of type 'NoneType' has no len() (RtcTokenBuilder2.build_token_with_uid)",
+        ] {
+            assert_eq!(key(text).as_deref(), Some(BUILDER_CREDENTIALS_UNSET), "{text}");
+        }
+        assert!(key("TypeError: x is undefined").is_none());
     }
 
     #[test]
