@@ -455,6 +455,31 @@ def ncs_cloud_recording_events(docs):
     return rows
 
 
+def cloud_recording_ncs_codes(docs, part):
+    """The code tables inside the Cloud Recording event descriptions: `leave` (LEAVE_CODE_* of event 41,
+    `| LEAVE_CODE_SIG | 2 (binary 10): … |`), `web-stop` (the `code`/`message` of event 71) and `codes`
+    and `errors`, `warnings`, `status` (the codes of events 1-3, under "Error and warning codes")."""
+    text = read(docs, "shared/notification-center-service/event-types/cloud-recording.mdx")
+    rows = []
+    if part in ("errors", "warnings", "status"):
+        text = text.split("### Error and warning codes", 1)[1]
+    for heading, header, body in md_tables(text):
+        head = clean(header[0]).lower()
+        for cells in body:
+            if part == "leave" and head == "enumerator":
+                m = re.match(r"(\d+)(?: \(binary \d+\))?:\s*(.*)", clean(cells[1]))
+                if m:
+                    meaning, causes, fix = split_meaning(m.group(2))
+                    rows.append([m.group(1), clean(cells[0]), "", meaning, causes, fix, ""])
+            elif part == "web-stop" and head == "error code" and len(cells) >= 3:
+                msg = clean(cells[1]).strip("`").strip()
+                rows.append([clean(cells[0]).strip("`"), "", "", clean(cells[2]), "", "", "", msg])
+            elif part in ("errors", "warnings", "status") and len(cells) == 2 and re.fullmatch(r"\d+", clean(cells[0])) \
+                    and heading.lower().startswith({"errors": "error codes", "warnings": "warning codes", "status": "status codes"}[part]):
+                rows.append([clean(cells[0]), "", "", clean(cells[1]), "", "", "", "", heading])
+    return rows
+
+
 def whiteboard_conversion(docs):
     rows = []
     text = read(docs, "interactive-whiteboard/reference/whiteboard-api/file-conversion.md")
@@ -527,6 +552,11 @@ READERS = {
     "cloud_recording": lambda a: cloud_recording(a["docs"]),
     "cloud_recording_common_errors": lambda a: cloud_recording_common_errors(a["docs"]),
     "ncs_cloud_recording_events": lambda a: ncs_cloud_recording_events(a["docs"]),
+    "cloud_recording_ncs_leave": lambda a: cloud_recording_ncs_codes(a["docs"], "leave"),
+    "cloud_recording_ncs_web_stop": lambda a: cloud_recording_ncs_codes(a["docs"], "web-stop"),
+    "cloud_recording_ncs_errors": lambda a: cloud_recording_ncs_codes(a["docs"], "errors"),
+    "cloud_recording_ncs_warnings": lambda a: cloud_recording_ncs_codes(a["docs"], "warnings"),
+    "cloud_recording_ncs_status": lambda a: cloud_recording_ncs_codes(a["docs"], "status"),
     "whiteboard_conversion": lambda a: whiteboard_conversion(a["docs"]),
     "classroom_rest": lambda a: classroom_rest(a["docs"]),
 }
