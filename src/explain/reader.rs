@@ -97,11 +97,11 @@ impl Recognised {
 const PRODUCT_WORDS: [(Product, &str); 14] = [
     (
         Product::Chat,
-        r"agora[-_ ]?chat|agorachat|chatclient|chatexception|chaterror\b|easemob|hyphenate|\bEMError|\bEMClient|im_flutter_sdk|webim_|\bwebim\b|环信",
+        r"agora[-_ ]?chat|agorachat|chatclient|chatexception|chaterror\b|easemob|hyphenate|\bEMError|\bEMClient|im_flutter_sdk|webim_|\bwebim\b|环信|即时通讯|\bagora im\b",
     ),
     (
         Product::Whiteboard,
-        r"netless|white-web-sdk|whiteboard|\bwhitesdk|fastboard|\bwhite-react-native|白板",
+        r"netless|herewhite|white-web-sdk|whiteboard|\bwhitesdk|fastboard|\bwhite-react-native|白板",
     ),
     (
         Product::Classroom,
@@ -113,13 +113,13 @@ const PRODUCT_WORDS: [(Product, &str); 14] = [
     ),
     (
         Product::Convoai,
-        r"conversational[ -]ai|convoai|/agents?/|\bagent_id\b|ten[-_ ]agent|对话式",
+        r"conversational[ -]ai|convo[ -]?ai|智能体|/agents?/|\bagent_id\b|ten[-_ ]agent|对话式",
     ),
     (
         Product::MediaGateway,
-        r"media[ -]gateway|streaming[ _-]?key",
+        r"media[ -]gateway|streaming[ _-]?key|媒体网关",
     ),
-    (Product::MediaPush, r"media[ -]push|rtmp|旁路推流|推流"),
+    (Product::MediaPush, r"media[ -]?push|rtmp|旁路推流|推流"),
     (
         Product::Ncs,
         r"\bncs\b|notification center|\bnoticeid\b|\beventtype\b|webhook|消息通知服务|回调事件",
