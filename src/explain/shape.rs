@@ -172,8 +172,10 @@ pub fn answer(text: &str, code: Option<(usize, usize)>, paste: bool) -> ShapeAns
         });
     }
     if paste {
-        if let Some(found_unset) = builder_given_nothing(text) {
-            found.push(found_unset);
+        if let Some(found_builder) =
+            builder_api_changed(text).or_else(|| builder_given_nothing(text))
+        {
+            found.push(found_builder);
         }
     }
     for (at, entry) in enum_members(text) {
@@ -235,6 +237,32 @@ fn builder_given_nothing(text: &str) -> Option<Found> {
     let entry = catalog()
         .iter()
         .position(|e| e.key == BUILDER_CREDENTIALS_UNSET)?;
+    Some(Found {
+        rank: RANK_CODE,
+        at: m.start(),
+        entries: vec![entry],
+        ambiguous: false,
+    })
+}
+
+/// The entry for token-server code of one builder generation run on the other.
+const BUILDER_API_CHANGED: &str = "platform.api_change.token_builder_006_to_007";
+
+/// A paste in which a token builder's call fails by its shape (a missing function, member or import,
+/// a wrong number of arguments): the 006 and 007 builders differ in names and arguments.
+fn builder_api_changed(text: &str) -> Option<Found> {
+    static RE: OnceLock<[Regex; 2]> = OnceLock::new();
+    let [builder, shape] = RE.get_or_init(|| {
+        [
+            Regex::new(r"(?i)(?:rtc|rtm|chat)tokenbuilder2?|agora-access-token|agora-token|\brtmrole\b|\bbuild_?token_?with_?(?:uid|user_?account|account)\b").expect("regex"),
+            Regex::new(r"(?i)is not a function|Expected \d+ arguments?, but got \d+|missing \d+ required positional argument|takes \d+ positional arguments? but \d+|has no attribute|cannot import name|no overload|cannot find symbol|not enough arguments in call|too many arguments in call|undefined: |is not exported|has no exported member").expect("regex"),
+        ]
+    });
+    let m = shape.find(text)?;
+    builder.find(text)?;
+    let entry = catalog()
+        .iter()
+        .position(|e| e.key == BUILDER_API_CHANGED)?;
     Some(Found {
         rank: RANK_CODE,
         at: m.start(),
@@ -578,6 +606,14 @@ mod tests {
             assert_eq!(key(text).as_deref(), Some(BUILDER_CREDENTIALS_UNSET), "{text}");
         }
         assert!(key("TypeError: x is undefined").is_none());
+        // A call of the other builder generation is the API change, not a missing value.
+        for text in [
+            "TypeError: RtcTokenBuilder.buildTokenWithAccount is not a function",
+            "error TS2554: Expected 7 arguments, but got 6. RtcTokenBuilder.buildTokenWithUid",
+            "TypeError: build_token_with_uid() missing 1 required positional argument: 'privilege_expire'",
+        ] {
+            assert_eq!(key(text).as_deref(), Some(BUILDER_API_CHANGED), "{text}");
+        }
     }
 
     #[test]
