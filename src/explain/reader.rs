@@ -166,18 +166,19 @@ pub fn products(text: &str) -> Vec<Product> {
 /// Where each name of `product` in `text` ends (byte offsets), for a number written right after it
 /// (`Cloud Recording 433`).
 pub(crate) fn product_name_ends(text: &str, product: Product) -> Vec<usize> {
-    static RES: OnceLock<Vec<Regex>> = OnceLock::new();
-    let res = RES.get_or_init(|| {
-        PRODUCT_WORDS
-            .iter()
-            .map(|(_, re)| Regex::new(&format!("(?i){re}")).expect("regex"))
-            .collect()
-    });
+    // Compiled one product at a time, when first asked for: a paste names one or two products, and
+    // compiling all of them cost more than the rest of an `explain`.
+    static RES: [OnceLock<Regex>; PRODUCT_WORDS.len()] =
+        [const { OnceLock::new() }; PRODUCT_WORDS.len()];
     PRODUCT_WORDS
         .iter()
-        .zip(res)
+        .zip(&RES)
         .filter(|((p, _), _)| *p == product)
-        .flat_map(|(_, re)| re.find_iter(text).map(|m| m.end()))
+        .flat_map(|((_, re), cell)| {
+            cell.get_or_init(|| Regex::new(&format!("(?i){re}")).expect("regex"))
+                .find_iter(text)
+                .map(|m| m.end())
+        })
         .collect()
 }
 

@@ -225,6 +225,9 @@ const BUILDER_CREDENTIALS_UNSET: &str = "platform.token.builder_credentials_unse
 /// (Node `ERR_INVALID_ARG_TYPE … Received undefined`, `Cannot read properties of undefined`,
 /// Python `'NoneType'`, Java `NullPointerException`) with the builder in the stack.
 fn builder_given_nothing(text: &str) -> Option<Found> {
+    if !names_a_builder(text) {
+        return None;
+    }
     static RE: OnceLock<[Regex; 2]> = OnceLock::new();
     let [builder, nothing] = RE.get_or_init(|| {
         [
@@ -245,12 +248,32 @@ fn builder_given_nothing(text: &str) -> Option<Found> {
     })
 }
 
+/// Whether a paste could name a token builder at all (a substring test before any regex is compiled:
+/// most pastes name none).
+fn names_a_builder(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    [
+        "tokenbuilder",
+        "agora-token",
+        "agora-access-token",
+        "rtmrole",
+        "accesstoken",
+        "build_token",
+        "buildtoken",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+}
+
 /// The entry for token-server code of one builder generation run on the other.
 const BUILDER_API_CHANGED: &str = "platform.api_change.token_builder_006_to_007";
 
 /// A paste in which a token builder's call fails by its shape (a missing function, member or import,
 /// a wrong number of arguments): the 006 and 007 builders differ in names and arguments.
 fn builder_api_changed(text: &str) -> Option<Found> {
+    if !names_a_builder(text) {
+        return None;
+    }
     static RE: OnceLock<[Regex; 2]> = OnceLock::new();
     let [builder, shape] = RE.get_or_init(|| {
         [
@@ -288,33 +311,62 @@ const REASON_PHRASES: [(&str, u64); 13] = [
     ("gateway timeout", 504),
 ];
 
+/// Byte ranges of the numbers of one to nine digits standing on their own: no letter, digit, `_`,
+/// `/`, `-` or `#` on either side, and no `.` or `:` joining another part (`4.3.0`, `10:00:16`,
+/// `/v1/apps`, `uid-1234`, `#1234` are not codes; `failed: 433.` and `433: expired` are). A scan, not
+/// a regex: compiling one cost more than the rest of a pasted query.
+fn standalone_numbers(text: &str) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80;
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        let end = i;
+        let before_ok = start == 0 || !(word(b[start - 1]) || b"./:#-".contains(&b[start - 1]));
+        let joined = |at: usize| {
+            at < b.len()
+                && (word(b[at])
+                    || b[at] == b'/'
+                    || b[at] == b'-'
+                    || (matches!(b[at], b'.' | b':')
+                        && at + 1 < b.len()
+                        && !b[at + 1].is_ascii_whitespace()))
+        };
+        if before_ok && !joined(end) && end - start <= 9 {
+            out.push((start, end));
+        }
+    }
+    out
+}
+
 /// `(byte offset, value)` of the numbers a paste naming `product` gives without a label: any number
 /// right after the product's name (`Cloud Recording 433`, `Flexible Classroom: 30403100`), any other
 /// standalone number of three digits or more (an HTTP status or a product code, not a version, time,
 /// or part of an identifier), and an HTTP reason phrase with no number next to it (`Forbidden`).
 fn product_numbers(text: &str, product: Product) -> Vec<(usize, u64)> {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    let number = RE.get_or_init(|| {
-        // No digit, letter, `.`, `:`, `/`, `-`, `_` or `#` on either side: `4.3.0`, `10:00:16`,
-        // `/v1/apps`, `uid-1234`, `#1234` are not codes.
-        Regex::new(r"(?:^|[^\w.:/#-])(?P<num>\d{1,9})(?:$|[^\w.:/-]|[.:](?:\s|$))").expect("regex")
-    });
     let after_name: Vec<usize> = super::reader::product_name_ends(text, product);
     let mut out = Vec::new();
-    for c in number.captures_iter(text) {
-        let m = c.name("num").expect("group");
-        let Ok(n) = m.as_str().parse::<u64>() else {
+    for (start, end) in standalone_numbers(text) {
+        let Ok(n) = text[start..end].parse::<u64>() else {
             continue;
         };
-        let named_before = after_name.iter().any(|&end| {
-            end <= m.start()
-                && text[end..m.start()]
+        let named_before = after_name.iter().any(|&name_end| {
+            name_end <= start
+                && start - name_end <= 4
+                && text[name_end..start]
                     .chars()
                     .all(|ch| matches!(ch, ' ' | ':' | '：' | '\t' | '(' | '"' | '\'' | '`' | ','))
-                && m.start() - end <= 4
         });
-        if named_before || m.as_str().len() >= 3 {
-            out.push((m.start(), n));
+        if named_before || end - start >= 3 {
+            out.push((start, n));
         }
     }
     let lower = text.to_ascii_lowercase();
