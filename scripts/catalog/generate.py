@@ -173,9 +173,10 @@ def main():
         for r in rows:
             name = r["name"]
             value = r["value"]
-            key = None
+            # A row of a table written from source files names its hand-written entry itself.
+            key = r.get("entry") or None
             kinds = t["existing"] or [t["kind"]]
-            if name:
+            if name and key is None:
                 for k in kinds:
                     key = by_kind_name.get((k, normalise(name)))
                     if key:
