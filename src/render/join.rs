@@ -18,10 +18,7 @@ pub fn human(r: &JoinReport, ctx: &OutputContext) -> String {
         let _ = writeln!(out, "  note: {note}");
     }
     if r.simulated {
-        let _ = writeln!(
-            out,
-            "  simulated: SDK double + simulated relay on loopback (test doubles, not Agora's SDK or service)"
-        );
+        let _ = writeln!(out, "  simulated: {}", crate::world::double::NATIVE_DOUBLE);
     }
     if let Some(lib) = &r.library {
         let _ = writeln!(

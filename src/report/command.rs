@@ -42,7 +42,7 @@ pub fn compute(args: ReportArgs, env: &Env) -> Result<Computed<SupportReport>, F
         versions: Versions::collect(&probe),
         token: decoded.map(TokenSummary::of),
         log,
-        reproduce: reproduce_commands(&args),
+        reproduce: reproduce_commands(&args, &asked),
         probe,
         redactions: Vec::new(),
     };
@@ -72,12 +72,10 @@ fn read_log(path: &std::path::Path, env: &Env) -> Result<LogSection, String> {
 }
 
 /// The commands that reproduce each part, with the token and certificate as placeholders.
-fn reproduce_commands(args: &ReportArgs) -> Vec<String> {
+fn reproduce_commands(args: &ReportArgs, asked: &Asked<'_>) -> Vec<String> {
     let p = &args.probe;
     let mut probe = vec!["agora-doctor probe".to_owned()];
-    if p.sim {
-        probe.push("--sim".into());
-    }
+    probe.extend(asked.target_flags().iter().map(|f| f.to_string()));
     if let Some(app_id) = &p.app_id {
         probe.push(format!("--app-id {app_id}"));
     }
