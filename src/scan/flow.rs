@@ -151,6 +151,19 @@ pub struct Call {
     pub end: usize,
 }
 
+/// Inside a string literal opened by `quote`: how far to step past `b` (over an escaped character,
+/// or one), closing the literal at its quote; `None` outside a literal.
+fn quoted_step(quote: &mut Option<u8>, b: u8) -> Option<usize> {
+    let q = (*quote)?;
+    if b == b'\\' {
+        return Some(2);
+    }
+    if b == q {
+        *quote = None;
+    }
+    Some(1)
+}
+
 /// The top-level arguments after the `(` at `open`, and the offset past the `)`.
 fn arguments(text: &str, open: usize) -> Option<(Vec<String>, usize)> {
     let bytes = text.as_bytes();
@@ -162,15 +175,8 @@ fn arguments(text: &str, open: usize) -> Option<(Vec<String>, usize)> {
     let mut i = open;
     while i < limit {
         let b = bytes[i];
-        if let Some(q) = quote {
-            if b == b'\\' {
-                i += 2;
-                continue;
-            }
-            if b == q {
-                quote = None;
-            }
-            i += 1;
+        if let Some(step) = quoted_step(&mut quote, b) {
+            i += step;
             continue;
         }
         match b {
@@ -495,15 +501,8 @@ fn block_end(text: &str, open: usize) -> Option<usize> {
     let mut i = open;
     while i < bytes.len() {
         let b = bytes[i];
-        if let Some(q) = quote {
-            if b == b'\\' {
-                i += 2;
-                continue;
-            }
-            if b == q {
-                quote = None;
-            }
-            i += 1;
+        if let Some(step) = quoted_step(&mut quote, b) {
+            i += step;
             continue;
         }
         match b {
