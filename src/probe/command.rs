@@ -17,7 +17,7 @@ use crate::browser::web_sdk;
 use crate::cli::ProbeArgs;
 use crate::env::Env;
 use crate::inputs::{given_secrets, Asked, InputError, Inputs};
-use crate::vocabulary::{Computed, Failure, Outcome, Redaction};
+use crate::vocabulary::{Computed, Failure, Redaction};
 use crate::world::ProbeWorld;
 
 /// A bad input that stops the run before any check (exit 2).
@@ -57,8 +57,7 @@ pub fn compute(args: ProbeArgs, env: &Env) -> Result<Computed<ProbeReport>, Fail
         message: e.to_string(),
         redaction: redaction.clone(),
     })?;
-    let outcome = Outcome::findings_if(report.exit_code != 0);
-    let mut computed = Computed::new(report, outcome);
+    let mut computed = Computed::new(report);
     computed.redaction = redaction;
     Ok(computed)
 }

@@ -60,13 +60,6 @@ pub fn human(r: &JoinReport, ctx: &OutputContext) -> String {
     out
 }
 
-/// The JSON document: the report's own serde form (every field always present; no colour).
-pub fn json(r: &JoinReport) -> String {
-    let mut s = serde_json::to_string_pretty(r).unwrap_or_else(|_| "{}".to_string());
-    s.push('\n');
-    s
-}
-
 /// Where the native library came from, as a person reads it (`source` is the JSON word).
 fn library_source(source: &str) -> &str {
     match source {

@@ -11,7 +11,7 @@ use crate::explain::command::scan_log;
 use crate::inputs::given_secrets;
 use crate::inputs::Asked;
 use crate::probe::command::{check_flags, execute_asked};
-use crate::vocabulary::{Computed, Destination, Failure, Outcome, Redaction};
+use crate::vocabulary::{Computed, Destination, Failure, Redaction};
 
 /// Compute the command's document: the check list (`--list-checks`, nothing runs) or the report
 /// (Markdown, or JSON with `--json`), with the secrets `lib::run` must take out of it.
@@ -46,14 +46,7 @@ pub fn compute(args: ReportArgs, env: &Env) -> Result<Computed<SupportReport>, F
         probe,
         redactions: Vec::new(),
     };
-    let outcome = Outcome::findings_if(
-        report.probe.exit_code != 0
-            || report
-                .log
-                .as_ref()
-                .is_some_and(|l| l.reading.has_problems()),
-    );
-    let mut computed = Computed::new(report, outcome);
+    let mut computed = Computed::new(report);
     computed.redaction = redaction;
     if let Some(path) = &args.out {
         computed.destination = Destination::File(path.clone());

@@ -324,6 +324,24 @@ fn the_status_tally_and_the_problems_head_are_written_once() {
 }
 
 #[test]
+fn a_documents_exit_outcome_is_said_in_one_place() {
+    // A command hands back its document; `Report::outcome` (src/document.rs) says which exit each
+    // document leads to, so no command decides "ok" or "findings" on its own.
+    let found = offenders(
+        &["Outcome::Findings", "Outcome::Ok"],
+        &["src/vocabulary.rs", "src/document.rs"],
+    );
+    assert!(
+        found.is_empty(),
+        "an exit outcome decided outside src/document.rs:\n{}",
+        found.join("\n")
+    );
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let document = std::fs::read_to_string(root.join("src/document.rs")).unwrap();
+    assert_eq!(document.matches("pub fn outcome(").count(), 1);
+}
+
+#[test]
 fn no_simulation_branch_outside_inputs_and_the_world() {
     // A check, the join cycle, the browser and the report get endpoints, tokens, a library path,
     // the versions a Web edge carries and the flags that reproduce the run, never whether the run
