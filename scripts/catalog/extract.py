@@ -213,16 +213,20 @@ def cs_enum(repo, path, enum):
     return rows
 
 
+def body_rows(text):
+    """The cells of every body row of every Markdown table in `text`, in order."""
+    for _, _header, body in md_tables(text):
+        yield from body
+
+
 def docs_native_errors(docs):
-    text = read(docs, "shared/video-sdk/reference/error-codes/non-web-error-codes.mdx")
     rows = []
-    for _, header, body in md_tables(text):
-        for cells in body:
-            v = clean(cells[0]).strip("`")
-            desc = clean(cells[1])
-            meaning, causes, fix = split_meaning(desc)
-            legacy = "deprecated" if "Deprecated" in desc else ""
-            rows.append([v, "", "", meaning, causes, fix, legacy])
+    for cells in body_rows(read(docs, "shared/video-sdk/reference/error-codes/non-web-error-codes.mdx")):
+        v = clean(cells[0]).strip("`")
+        desc = clean(cells[1])
+        meaning, causes, fix = split_meaning(desc)
+        legacy = "deprecated" if "Deprecated" in desc else ""
+        rows.append([v, "", "", meaning, causes, fix, legacy])
     return rows
 
 
@@ -230,26 +234,22 @@ def docs_native_warnings_3x(docs):
     text = read(docs, "shared/on-premise-recording/reference/_error-codes.mdx")
     part = text.split("### Warning codes", 1)[1].split("## Web", 1)[0]
     rows = []
-    for _, header, body in md_tables(part):
-        for cells in body:
-            v = clean(cells[0]).strip("`")
-            if not re.fullmatch(r"-?\d+", v):
-                continue
-            desc = clean(cells[-1])
-            meaning, causes, fix = split_meaning(desc)
-            rows.append([v, "", "", meaning, causes, fix, "Native SDK 3.x; 4.x reports these through other callbacks"])
+    for cells in body_rows(part):
+        v = clean(cells[0]).strip("`")
+        if not re.fullmatch(r"-?\d+", v):
+            continue
+        meaning, causes, fix = split_meaning(clean(cells[-1]))
+        rows.append([v, "", "", meaning, causes, fix, "Native SDK 3.x; 4.x reports these through other callbacks"])
     return rows
 
 
 def docs_web_errors(docs):
-    text = read(docs, "shared/video-sdk/reference/error-codes/web-error-codes.mdx")
     rows = []
-    for _, header, body in md_tables(text):
-        for cells in body:
-            name = clean(cells[0]).strip("`")
-            if not re.fullmatch(r"[A-Z0-9_]+", name):
-                continue
-            rows.append([name, name, "", clean(cells[1]), "", clean(cells[2]) if len(cells) > 2 else "", ""])
+    for cells in body_rows(read(docs, "shared/video-sdk/reference/error-codes/web-error-codes.mdx")):
+        name = clean(cells[0]).strip("`")
+        if not re.fullmatch(r"[A-Z0-9_]+", name):
+            continue
+        rows.append([name, name, "", clean(cells[1]), "", clean(cells[2]) if len(cells) > 2 else "", ""])
     return rows
 
 

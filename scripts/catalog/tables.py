@@ -330,48 +330,48 @@ TABLES += [
 
 # ------------------------------------------------------------------ Notification Center Service (webhooks)
 NCS_CHECK = ["`agora-doctor explain ncs <EVENT_TYPE>` says what an `eventType` of a webhook notification means."]
-TABLES += [
-    dict(id="ncs-channel-event-types", product="ncs", kind="ncs-event", sdk="ncs", prefix="ncs.",
-         title="Channel event types (NCS webhooks for RTC channels)", url=DOCS + "video-calling/channel-management-api/webhook/channel-event-type",
-         version="Notification Center Service, channel events (productId 1)",
-         reader="ncs:shared/common/channel-management-api/webhooks/channel-event-type.mdx", label="NCS channel event",
-         where="the `eventType` of a channel event notification Agora posts to your webhook",
-         causes=["Normal channel activity reported by Agora's servers; it describes what happened, not a fault."],
-         fix="Nothing to fix: handle the event in your webhook; when events arrive late, twice or out of order, order them by `ts` and de-duplicate by `noticeId`.",
-         check=NCS_CHECK, existing=[]),
-    dict(id="ncs-cloud-recording-event-types", product="ncs", kind="ncs-event", sdk="ncs", prefix="ncs.cloud_recording_",
-         title="Cloud Recording NCS event types", url=DOCS + "cloud-recording/develop/receive-notifications",
-         version="Cloud Recording RESTful API v1",
-         reader="ncs_cloud_recording_events", label="NCS Cloud Recording event",
-         where="the `eventType` of a Cloud Recording notification Agora posts to your webhook",
-         causes=["The recording reports a step of its life (recorder, uploader, web page recorder) or an error or warning, which the payload details."],
-         fix="Handle the event in your webhook; for `cloud_recording_error` (1) and `cloud_recording_warning` (2) read the payload's `module`, `errorCode`/`warnCode` and `errorMsg`.",
-         check=NCS_CHECK, existing=[]),
-    dict(id="ncs-cloud-transcoding-event-types", product="ncs", kind="ncs-event", sdk="ncs", prefix="ncs.transcoding_",
-         title="Cloud Transcoding NCS event types", url=DOCS + "cloud-transcoding/reference/webhooks/ncs-events",
-         version="Cloud Transcoding RESTful API v1",
-         reader="ncs:cloud-transcoding/reference/webhooks/ncs-events.mdx", label="NCS Cloud Transcoding event",
-         where="the `eventType` of a Cloud Transcoding notification Agora posts to your webhook",
-         causes=["Cloud Transcoding reports a change of its task (started, stopped, state or configuration changed)."],
-         fix="Nothing to fix by itself: read the payload's status fields; a stop you did not request comes with its reason there.",
-         check=NCS_CHECK, existing=[]),
-    dict(id="ncs-media-push-event-types", product="ncs", kind="ncs-event", sdk="ncs", prefix="ncs.media_push_",
-         title="Media Push NCS event types", url=DOCS + "media-push/develop/receive-notifications",
-         version="Media Push RESTful API v1",
-         reader="ncs:shared/notification-center-service/event-types/media-push.mdx", label="NCS Media Push event",
-         where="the `eventType` of a Media Push (Converter) notification Agora posts to your webhook",
-         causes=["A Converter was created, reconfigured, changed its running state or was destroyed."],
-         fix="Nothing to fix by itself: for a state change read the payload's `state`; a Converter destroyed that you did not delete went idle past `idleTimeOut` or failed, which the payload says.",
-         check=NCS_CHECK, existing=[]),
-    dict(id="ncs-conversational-ai-event-types", product="ncs", kind="ncs-event", sdk="ncs", prefix="ncs.convoai_",
-         title="Conversational AI Engine NCS event types", url=DOCS + "conversational-ai/develop/event-types",
-         version="Conversational AI Engine RESTful API v2",
-         reader="ncs:conversational-ai/develop/event-types.mdx", label="NCS Conversational AI event",
-         where="the `eventType` of a Conversational AI notification Agora posts to your webhook",
-         causes=["The agent reports a step of its life (joined, left, history, token expiry, error, metrics) or of a call."],
-         fix="Handle the event in your webhook; for `agent error` and `agent left` read the payload's reason and fix what it names (credentials of the LLM/TTS vendor, an expired token).",
-         check=NCS_CHECK, existing=[]),
-]
+
+
+def ncs_events(id, prefix, title, page, version, reader, label, where, causes, fix):
+    """A table of webhook event types the Notification Center Service posts (`reader` is its Docs-Source file)."""
+    TABLES.append(dict(id=id, product="ncs", kind="ncs-event", sdk="ncs", prefix=prefix, title=title, url=DOCS + page,
+                       version=version, reader="ncs:" + reader, label=label, where=where, causes=[causes], fix=fix,
+                       check=NCS_CHECK, existing=[]))
+
+
+ncs_events("ncs-channel-event-types", "ncs.", "Channel event types (NCS webhooks for RTC channels)",
+           "video-calling/channel-management-api/webhook/channel-event-type",
+           "Notification Center Service, channel events (productId 1)",
+           "shared/common/channel-management-api/webhooks/channel-event-type.mdx", "NCS channel event",
+           "the `eventType` of a channel event notification Agora posts to your webhook",
+           "Normal channel activity reported by Agora's servers; it describes what happened, not a fault.",
+           "Nothing to fix: handle the event in your webhook; when events arrive late, twice or out of order, order them by `ts` and de-duplicate by `noticeId`.")
+TABLES.append(dict(id="ncs-cloud-recording-event-types", product="ncs", kind="ncs-event", sdk="ncs", prefix="ncs.cloud_recording_",
+     title="Cloud Recording NCS event types", url=DOCS + "cloud-recording/develop/receive-notifications",
+     version="Cloud Recording RESTful API v1",
+     reader="ncs_cloud_recording_events", label="NCS Cloud Recording event",
+     where="the `eventType` of a Cloud Recording notification Agora posts to your webhook",
+     causes=["The recording reports a step of its life (recorder, uploader, web page recorder) or an error or warning, which the payload details."],
+     fix="Handle the event in your webhook; for `cloud_recording_error` (1) and `cloud_recording_warning` (2) read the payload's `module`, `errorCode`/`warnCode` and `errorMsg`.",
+     check=NCS_CHECK, existing=[]))
+ncs_events("ncs-cloud-transcoding-event-types", "ncs.transcoding_", "Cloud Transcoding NCS event types",
+           "cloud-transcoding/reference/webhooks/ncs-events", "Cloud Transcoding RESTful API v1",
+           "cloud-transcoding/reference/webhooks/ncs-events.mdx", "NCS Cloud Transcoding event",
+           "the `eventType` of a Cloud Transcoding notification Agora posts to your webhook",
+           "Cloud Transcoding reports a change of its task (started, stopped, state or configuration changed).",
+           "Nothing to fix by itself: read the payload's status fields; a stop you did not request comes with its reason there.")
+ncs_events("ncs-media-push-event-types", "ncs.media_push_", "Media Push NCS event types",
+           "media-push/develop/receive-notifications", "Media Push RESTful API v1",
+           "shared/notification-center-service/event-types/media-push.mdx", "NCS Media Push event",
+           "the `eventType` of a Media Push (Converter) notification Agora posts to your webhook",
+           "A Converter was created, reconfigured, changed its running state or was destroyed.",
+           "Nothing to fix by itself: for a state change read the payload's `state`; a Converter destroyed that you did not delete went idle past `idleTimeOut` or failed, which the payload says.")
+ncs_events("ncs-conversational-ai-event-types", "ncs.convoai_", "Conversational AI Engine NCS event types",
+           "conversational-ai/develop/event-types", "Conversational AI Engine RESTful API v2",
+           "conversational-ai/develop/event-types.mdx", "NCS Conversational AI event",
+           "the `eventType` of a Conversational AI notification Agora posts to your webhook",
+           "The agent reports a step of its life (joined, left, history, token expiry, error, metrics) or of a call.",
+           "Handle the event in your webhook; for `agent error` and `agent left` read the payload's reason and fix what it names (credentials of the LLM/TTS vendor, an expired token).")
 
 # ------------------------------------------------------------------ Statuses every Agora RESTful API shares
 # Agora's RESTful APIs answer with the statuses of the shared RESTful table (response-status-code) as well as

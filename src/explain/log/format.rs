@@ -837,49 +837,67 @@ struct Marks {
 impl Marks {
     fn see(&mut self, line: &[u8], f: &Fields<'_>) {
         let has = |n: &[u8]| find(line, n).is_some();
+        // The marks a line counts for when it holds any of their words.
+        let by_words: [(&mut usize, &[&str]); 11] = [
+            (
+                &mut self.flutter,
+                &[
+                    "[ERROR:flutter/",
+                    "Launching lib/",
+                    "Flutter run key commands",
+                    "Syncing files to device",
+                ],
+            ),
+            (
+                &mut self.unity,
+                &[
+                    "UnityEngine.",
+                    "(Filename: ",
+                    "Initialize engine version",
+                    "Unity Editor version",
+                ],
+            ),
+            (
+                &mut self.msbuild,
+                &[
+                    "------ Build started",
+                    "========== Build:",
+                    "Build succeeded.",
+                    "Build FAILED.",
+                ],
+            ),
+            (
+                &mut self.metro,
+                &["Welcome to Metro", " BUNDLE ", "React Native v"],
+            ),
+            (&mut self.rtm, &["RTM", "Rtm", "rtm_"]),
+            (&mut self.iris, &["iris_", "api name "]),
+            (&mut self.electron, &["electron", "Electron"]),
+            (
+                &mut self.browser,
+                &[
+                    "Uncaught ",
+                    "chrome-extension://",
+                    "DevTools",
+                    "[Violation]",
+                    "favicon.ico",
+                ],
+            ),
+            (&mut self.agora, &["agora", "Agora", "AGORA"]),
+            // Spring Boot / Logback: `… INFO 1 --- [main] logger : msg`.
+            (&mut self.java_log, &[" --- ["]),
+            (
+                &mut self.python_log,
+                &["gunicorn", "uvicorn", "werkzeug", "Django", "Flask"],
+            ),
+        ];
+        for (count, words) in by_words {
+            if words.iter().any(|w| has(w.as_bytes())) {
+                *count += 1;
+            }
+        }
         if f.tag == b"flutter" && f.shape == Shape::OsLog {
             self.flutter_ios += 1;
-        }
-        if has(b"[ERROR:flutter/")
-            || has(b"Launching lib/")
-            || has(b"Flutter run key commands")
-            || has(b"Syncing files to device")
-        {
-            self.flutter += 1;
-        }
-        if has(b"UnityEngine.")
-            || has(b"(Filename: ")
-            || has(b"Initialize engine version")
-            || has(b"Unity Editor version")
-        {
-            self.unity += 1;
-        }
-        if has(b"------ Build started")
-            || has(b"========== Build:")
-            || has(b"Build succeeded.")
-            || has(b"Build FAILED.")
-        {
-            self.msbuild += 1;
-        }
-        if has(b"Welcome to Metro") || has(b" BUNDLE ") || has(b"React Native v") {
-            self.metro += 1;
-        }
-        if has(b"RTM") || has(b"Rtm") || has(b"rtm_") {
-            self.rtm += 1;
-        }
-        if has(b"iris_") || has(b"api name ") {
-            self.iris += 1;
-        }
-        if has(b"electron") || has(b"Electron") {
-            self.electron += 1;
-        }
-        if has(b"Uncaught ")
-            || has(b"chrome-extension://")
-            || has(b"DevTools")
-            || has(b"[Violation]")
-            || has(b"favicon.ico")
-        {
-            self.browser += 1;
         }
         // DevTools' own timestamp before the source: `12:34:56.789 file.js:1 …`
         if clock(line).is_some_and(|n| line.get(n) == Some(&b' ')) && line.get(8) == Some(&b'.') {
@@ -894,9 +912,6 @@ impl Marks {
         {
             self.devtools_source += 1;
         }
-        if has(b"agora") || has(b"Agora") || has(b"AGORA") {
-            self.agora += 1;
-        }
         // Go's `log` package: `2009/11/10 23:00:00 msg`.
         if line.len() > 20
             && digits(line) == 4
@@ -906,18 +921,6 @@ impl Marks {
             && clock(&line[11..]).is_some()
         {
             self.go_log += 1;
-        }
-        // Spring Boot / Logback: `… INFO 1 --- [main] logger : msg`.
-        if has(b" --- [") {
-            self.java_log += 1;
-        }
-        if has(b"gunicorn")
-            || has(b"uvicorn")
-            || has(b"werkzeug")
-            || has(b"Django")
-            || has(b"Flask")
-        {
-            self.python_log += 1;
         }
         if has(b"goroutine ") || line.starts_with(b"panic: ") {
             self.go += 1;

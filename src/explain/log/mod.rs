@@ -382,7 +382,7 @@ impl PieceScanner for Scanner {
                 self.classifier.classify_quiet(line, seen.noise)
             };
             let line_in_piece = newlines + 1;
-            match &classed.class {
+            let keep = match &classed.class {
                 Class::Noise(family) => {
                     let slot = &mut out.noise[*family];
                     if slot.0 == 0 {
@@ -391,29 +391,13 @@ impl PieceScanner for Scanner {
                     }
                     slot.0 += 1;
                     // Counted here; passed on only for its timeline event.
-                    if classed.event.is_some() {
-                        out.hits.push(Hit {
-                            line_in_piece,
-                            start,
-                            end,
-                            classed,
-                            repeats: 1,
-                        });
-                    }
+                    classed.event.is_some()
                 }
                 Class::Unrecognised => {
                     out.unrecognised += 1;
-                    if out.unrecognised as usize <= UNRECOGNISED_SHOWN || classed.event.is_some() {
-                        out.hits.push(Hit {
-                            line_in_piece,
-                            start,
-                            end,
-                            classed,
-                            repeats: 1,
-                        });
-                    }
+                    out.unrecognised as usize <= UNRECOGNISED_SHOWN || classed.event.is_some()
                 }
-                Class::Quiet if classed.event.is_none() => {}
+                Class::Quiet if classed.event.is_none() => false,
                 // The same event again (a state logged every second): folded here, before the merge.
                 Class::Quiet
                     if out.hits.last().is_some_and(|h| {
@@ -423,14 +407,18 @@ impl PieceScanner for Scanner {
                     if let Some(h) = out.hits.last_mut() {
                         h.repeats += 1;
                     }
+                    false
                 }
-                _ => out.hits.push(Hit {
+                _ => true,
+            };
+            if keep {
+                out.hits.push(Hit {
                     line_in_piece,
                     start,
                     end,
                     classed,
                     repeats: 1,
-                }),
+                });
             }
             pos = end + 1;
         }
