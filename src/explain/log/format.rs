@@ -316,6 +316,27 @@ fn logcat(b: &[u8]) -> Option<Fields<'_>> {
                 message: t.get(colon + 2..).unwrap_or(&[]),
             });
         }
+        // Android Studio's Logcat window since Dolphin (2022.1), in columns:
+        // `PID-TID TAG  package  L  msg`.
+        let t = &t[spaces(t)..];
+        let tag_end = memchr::memchr(b' ', t)?;
+        let r2 = &t[tag_end..];
+        let r2 = &r2[spaces(r2)..];
+        let package_end = memchr::memchr(b' ', r2)?;
+        let r3 = &r2[package_end..];
+        let r3 = &r3[spaces(r3)..];
+        if r3.len() >= 2 && r3[1] == b' ' {
+            let level = Level::from_letter(r3[0])?;
+            let message = &r3[1..];
+            return Some(Fields {
+                shape: Shape::LogcatThreadtime,
+                level: Some(level),
+                tag: &t[..tag_end],
+                process,
+                time,
+                message: &message[spaces(message)..],
+            });
+        }
         return None;
     }
     let s = spaces(after_pid);
@@ -962,6 +983,7 @@ mod tests {
             ("AgoraRTC_N.js:5 15:54:58:287 Agora-SDK [WARNING]: x", Shape::WebSdk, Some(Level::Warning), "Agora-SDK", "", "15:54:58:287", "x"),
             ("12-09 10:00:01.078  4803  4810 E AndroidRuntime: FATAL EXCEPTION: main", Shape::LogcatThreadtime, Some(Level::Error), "AndroidRuntime", "4803", "12-09 10:00:01.078", "FATAL EXCEPTION: main"),
             ("2020-03-19 12:49:19.874 17429-17429/com.example E/art: No implementation", Shape::LogcatThreadtime, Some(Level::Error), "art", "17429-17429/com.example", "2020-03-19 12:49:19.874", "No implementation"),
+            ("2024-03-29 14:35:32.770 17144-17144 System.err              com.example.demo             W  java.io.IOException: x", Shape::LogcatThreadtime, Some(Level::Warning), "System.err", "17144-17144", "2024-03-29 14:35:32.770", "java.io.IOException: x"),
             ("E/flutter (16566): Unhandled Exception", Shape::LogcatBrief, Some(Level::Error), "flutter", "16566", "", "Unhandled Exception"),
             ("12-09 16:12:31.484: W/AGORA_SDK(23357): WARN    (16:12:31:484 |    0)  23556; [cm] x", Shape::LogcatBrief, Some(Level::Warning), "AGORA_SDK", "23357", "12-09 16:12:31.484", "WARN    (16:12:31:484 |    0)  23556; [cm] x"),
             ("ERROR   (16:41:51: 78 |    0)   3494; [cm] session was not terminated", Shape::AgoraNative, Some(Level::Error), "cm", "3494", "16:41:51: 78", "session was not terminated"),

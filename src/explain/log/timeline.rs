@@ -11,6 +11,8 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
+    /// The SDK (its engine or client) was created or initialised.
+    SdkStarted,
     /// A join was started.
     JoinStart,
     /// The join succeeded (or a rejoin).
@@ -43,6 +45,7 @@ impl EventKind {
     /// The words a user reads.
     pub fn label(self) -> &'static str {
         match self {
+            EventKind::SdkStarted => "SDK started",
             EventKind::JoinStart => "join started",
             EventKind::Joined => "joined",
             EventKind::JoinFailed => "join failed",
@@ -177,6 +180,24 @@ pub fn event(message: &[u8]) -> Option<(EventKind, String)> {
         }
         return Some((EventKind::StateChange, d));
     }
+    if has(b"Initializing AgoraRTC client")
+        || has(b"Creating client, MODE")
+        || has(b"createAgoraRtcEngine")
+        || has(b"RtcEngine.create(")
+        || has(b"RtcEngine created")
+        || has(b"sharedEngineWith")
+        || has(b"EngineInitialize")
+        || has(b"RtcEngine_initialize")
+        || has(b"engine initialized")
+    {
+        // The Web SDK names its version (`Initializing AgoraRTC client v4.0.1 build: …`).
+        let version = find(m, b"AgoraRTC client v")
+            .map(|at| text(word(&m[at + 17..])))
+            .filter(|v| v.starts_with(|c: char| c.is_ascii_digit()))
+            .map(|v| format!("version {}", v.trim_end_matches('.')))
+            .unwrap_or_default();
+        return Some((EventKind::SdkStarted, version));
+    }
     if has(b"Joining channel failed") || has(b"joinChannel failed") || has(b"join failed") {
         return Some((EventKind::JoinFailed, String::new()));
     }
@@ -289,6 +310,15 @@ pub fn event(message: &[u8]) -> Option<(EventKind, String)> {
 
 /// The words whose presence makes a line worth reading for [`event`] (for the log's fast path).
 pub const TRIGGERS: &[&str] = &[
+    "Initializing AgoraRTC client",
+    "Creating client, MODE",
+    "createAgoraRtcEngine",
+    "RtcEngine.create(",
+    "RtcEngine created",
+    "sharedEngineWith",
+    "EngineInitialize",
+    "RtcEngine_initialize",
+    "engine initialized",
     "state change: ",
     "state changed",
     "ConnectionStateChanged",
@@ -380,6 +410,8 @@ mod tests {
     #[test]
     fn each_sdk_spelling_gives_its_event() {
         let cases: &[(&str, EventKind, &str)] = &[
+            ("[client-c03ea] Initializing AgoraRTC client v4.0.1 build: v4.0.1-0-g05d38ea", EventKind::SdkStarted, "version 4.0.1"),
+            ("[time] process EngineInitialize takes 50", EventKind::SdkStarted, ""),
             ("[client-be997] start join channel demo, join number: 1", EventKind::JoinStart, "channel demo"),
             ("[client-be997] Joining channel success: channel: demo,uid: 2001", EventKind::Joined, "channel demo, uid 2001"),
             ("[client-be997] connection state change: CONNECTED -> DISCONNECTED, reason: NETWORK_ERROR", EventKind::StateChange, "CONNECTED -> DISCONNECTED, reason NETWORK_ERROR"),
