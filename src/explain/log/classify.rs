@@ -787,6 +787,13 @@ impl Classifier {
         let m = f.message;
         let names_agora = has_any(line, AGORA_WORDS);
         if frame(m) {
+            // A frame a system component printed (`W/System.err: at libcore.io…`, a warning's
+            // trace) is that component's noise, unless it is in Agora's code.
+            if let Some(family) = self.noise.by_tag(f.tag) {
+                if level < Level::Fatal && !has_any(line, SDK_WORDS) {
+                    return Class::Noise(family);
+                }
+            }
             return Class::Frame {
                 agora: has_any(m, AGORA_FRAMES),
                 text: String::from_utf8_lossy(m.trim_ascii()).into_owned(),

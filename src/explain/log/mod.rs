@@ -736,18 +736,22 @@ pub fn read_log_on<R: Read>(reader: R, name: &str, workers: usize) -> io::Result
     )?;
     let Merge {
         problems,
-        timeline,
+        mut timeline,
         noise,
         unrecognised,
         ..
     } = merge;
+    let noise: Vec<NoiseGroup> = noise.into_iter().filter(|g| g.count > 0).collect();
+    if timeline.is_empty() && !timeline.first_time.is_empty() {
+        timeline::outline(&mut timeline, &noise, &unrecognised);
+    }
     Ok(LogReading {
         format: detected,
         lines,
         bytes,
         problems,
         timeline: timeline.finish(),
-        noise: noise.into_iter().filter(|g| g.count > 0).collect(),
+        noise,
         unrecognised,
     })
 }

@@ -235,7 +235,7 @@ mod tests {
         assert_eq!(m.by_tag(b"flutter"), None);
         assert_eq!(
             key(m.agora_notice(b"AgoraRTCError WS_ABORT: type: leave")),
-            Some("web.sdk_chatter")
+            Some("agora.sdk_notices")
         );
         // The parts must come in order.
         assert_eq!(

@@ -39,6 +39,11 @@ pub enum EventKind {
     RemoteLeft,
     /// A problem (the first line of each distinct problem the report lists above).
     Problem,
+    /// A family of harmless lines begins (shown only in a log with no session event).
+    Noise,
+    /// An error or warning line nothing placed (the first; shown only in a log with no session
+    /// event).
+    Unrecognised,
 }
 
 impl EventKind {
@@ -59,6 +64,8 @@ impl EventKind {
             EventKind::RemoteJoined => "remote user joined",
             EventKind::RemoteLeft => "remote user left",
             EventKind::Problem => "problem",
+            EventKind::Noise => "harmless noise begins",
+            EventKind::Unrecognised => "error line not recognised",
         }
     }
 }
@@ -395,11 +402,53 @@ impl Timeline {
         }
     }
 
+    /// Whether no event was kept.
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty() && self.tail.is_empty()
+    }
+
     /// Close: the kept tail joins the events.
     pub fn finish(mut self) -> Timeline {
         let tail = std::mem::take(&mut self.tail);
         self.events.extend(tail);
         self
+    }
+}
+
+/// The outline of a log with times but no session event and no problem: when each family of
+/// harmless lines begins and the first line nothing placed, in order, so that the reader still sees
+/// what the log's time span holds.
+pub fn outline(t: &mut Timeline, noise: &[super::NoiseGroup], unrecognised: &super::Unrecognised) {
+    let time_of = |line: &str| {
+        String::from_utf8_lossy(super::format::fields(line.as_bytes()).time).into_owned()
+    };
+    let mut events: Vec<Event> = noise
+        .iter()
+        .map(|g| Event {
+            kind: EventKind::Noise,
+            time: time_of(&g.example),
+            line: g.first_line,
+            detail: format!(
+                "{} ({} line{})",
+                g.name,
+                g.count,
+                if g.count == 1 { "" } else { "s" }
+            ),
+            repeats: 1,
+        })
+        .collect();
+    if let Some(first) = unrecognised.first.first() {
+        events.push(Event {
+            kind: EventKind::Unrecognised,
+            time: time_of(&first.line),
+            line: first.line_number,
+            detail: String::new(),
+            repeats: 1,
+        });
+    }
+    events.sort_by_key(|e| e.line);
+    for e in events {
+        t.push(e);
     }
 }
 
