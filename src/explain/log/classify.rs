@@ -660,15 +660,6 @@ impl Classifier {
         // A system component's line (a logcat tag of a noise family) that does not name Agora is
         // not read for error numbers: `eglSurfaceAttrib: error 0x3009` is the emulator's GPU.
         let system_line = self.noise.by_tag(f.tag).is_some() && !has_any(line, SDK_WORDS);
-        // The SDKs' own notices that need no action (`WS_ABORT` after a leave, a string user ID),
-        // before the catalog reads their error names.
-        if let Some(family) = self.noise.agora_notice(f.message) {
-            return Classed {
-                class: Class::Noise(family),
-                event,
-                time,
-            };
-        }
         // Every entry the line names is a normal step or harmless: the line is that noise.
         let mut noise = None;
         if catalog_words && !system_line {
@@ -699,6 +690,17 @@ impl Classifier {
                     title: e.title.to_string(),
                     opens_trace: exception(f.message).is_some(),
                 });
+            }
+        }
+        // The SDKs' own notices that need no action (`WS_ABORT` after a leave) hold an error name
+        // the catalog knows: the notice's shape wins.
+        if !problems.is_empty() {
+            if let Some(family) = self.noise.agora_notice(f.message) {
+                return Classed {
+                    class: Class::Noise(family),
+                    event,
+                    time,
+                };
             }
         }
         if problems.is_empty() {
@@ -773,12 +775,16 @@ impl Classifier {
     /// past a console's source prefix, does not name Agora.
     fn quiet_class(&self, line: &[u8]) -> Class {
         let said = &line[devtools_source(line)..];
-        if let Some(family) = self.noise.agora_notice(said) {
-            return Class::Noise(family);
-        }
-        match self.noise.by_text(said) {
-            Some(family) if !has_any(said, AGORA_WORDS) => Class::Noise(family),
-            _ => Class::Quiet,
+        match self.noise.any_text(said) {
+            Some((family, true)) => Class::Noise(family),
+            // Another component's shape on a line naming Agora is Agora's line, not noise; a later
+            // shape may still be an Agora notice.
+            Some((family, false)) if !has_any(said, AGORA_WORDS) => Class::Noise(family),
+            Some(_) => self
+                .noise
+                .agora_notice(said)
+                .map_or(Class::Quiet, Class::Noise),
+            None => Class::Quiet,
         }
     }
 
@@ -786,6 +792,10 @@ impl Classifier {
     fn alarm_class(&self, f: &Fields<'_>, line: &[u8], level: Level) -> Class {
         let m = f.message;
         let names_agora = has_any(line, AGORA_WORDS);
+        // The SDKs' own notices that need no action (a string user ID, a render statistic).
+        if let Some(family) = self.noise.agora_notice(m) {
+            return Class::Noise(family);
+        }
         if frame(m) {
             // A frame a system component printed (`W/System.err: at libcore.io…`, a warning's
             // trace) is that component's noise, unless it is in Agora's code.

@@ -106,7 +106,7 @@ fn first_part(t: &'static str) -> &'static str {
     t.split(THEN).next().unwrap_or(t)
 }
 
-/// One automaton over some families' texts.
+/// One automaton over every family's texts.
 struct TextSet {
     ac: AhoCorasick,
     /// Per pattern: its family and the parts that must follow it.
@@ -114,10 +114,10 @@ struct TextSet {
 }
 
 impl TextSet {
-    fn new(which: impl Fn(&Family) -> bool) -> TextSet {
+    fn new() -> TextSet {
         let mut patterns = Vec::new();
         let mut rest = Vec::new();
-        for (i, f) in families().iter().enumerate().filter(|(_, f)| which(f)) {
+        for (i, f) in families().iter().enumerate() {
             for t in &f.texts {
                 let mut parts = t.split(THEN);
                 patterns.push(parts.next().unwrap_or(t));
@@ -133,9 +133,13 @@ impl TextSet {
         }
     }
 
-    fn find(&self, line: &[u8]) -> Option<usize> {
+    /// The first family (among those `which` accepts) whose shape the line has, in one pass.
+    fn find(&self, line: &[u8], which: impl Fn(usize) -> bool) -> Option<usize> {
         self.ac.find_iter(line).find_map(|m| {
             let (family, rest) = &self.rest[m.pattern().as_usize()];
+            if !which(*family) {
+                return None;
+            }
             let mut at = m.end();
             for part in rest {
                 at += memchr::memmem::find(&line[at..], part.as_bytes())? + part.len();
@@ -148,7 +152,8 @@ impl TextSet {
 /// The family matcher: tags exactly, texts anywhere in the line.
 pub struct NoiseMatcher {
     texts: TextSet,
-    agora_texts: TextSet,
+    /// Per family: its texts are read on Agora's own lines too.
+    agora: Vec<bool>,
     tags: std::collections::HashMap<&'static [u8], usize>,
 }
 
@@ -162,8 +167,8 @@ impl NoiseMatcher {
             }
         }
         NoiseMatcher {
-            texts: TextSet::new(|f| !f.agora),
-            agora_texts: TextSet::new(|f| f.agora),
+            texts: TextSet::new(),
+            agora: families().iter().map(|f| f.agora).collect(),
             tags,
         }
     }
@@ -175,12 +180,18 @@ impl NoiseMatcher {
 
     /// The family (not one of Agora's own) whose message shape the line has.
     pub fn by_text(&self, line: &[u8]) -> Option<usize> {
-        self.texts.find(line)
+        self.texts.find(line, |f| !self.agora[f])
     }
 
     /// The family of the Agora SDKs' own harmless notices whose shape the line has.
     pub fn agora_notice(&self, line: &[u8]) -> Option<usize> {
-        self.agora_texts.find(line)
+        self.texts.find(line, |f| self.agora[f])
+    }
+
+    /// The first family of any kind whose shape the line has (one pass), and whether it is one of
+    /// the Agora SDKs' own.
+    pub fn any_text(&self, line: &[u8]) -> Option<(usize, bool)> {
+        self.texts.find(line, |_| true).map(|f| (f, self.agora[f]))
     }
 }
 
