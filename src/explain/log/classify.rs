@@ -323,6 +323,11 @@ const BUILD: &[&str] = &[
     "does not exist",
     "unresolved external symbol",
     "package io.agora",
+    "framework not found",
+    "library not found for",
+    "Unresolved reference",
+    "isn't defined for the",
+    "Cannot resolve symbol",
 ];
 
 /// Signaling (RTM) and agent (Conversational AI) service words.
@@ -372,6 +377,8 @@ const ERROR_WORDS: &[&str] = &[
     "Undefined symbols",
     "None of your spec sources contain a spec",
     "Unable to find a specification for",
+    "Unresolved reference",
+    "framework not found",
     // Native crashes, which Apple's and Android's reports state without an error word.
     "EXC_BAD_ACCESS",
     "Fatal signal ",
@@ -662,8 +669,22 @@ impl Classifier {
         let system_line = self.noise.by_tag(f.tag).is_some() && !has_any(line, SDK_WORDS);
         // Every entry the line names is a normal step or harmless: the line is that noise.
         let mut noise = None;
-        if catalog_words && !system_line {
-            let answer = log_matcher().classify_detailed(line);
+        // A state callback printed positionally (`onConnectionStateChanged(5, 8)`): asked of the
+        // catalog as the named form it stands for.
+        let named;
+        let asked: &[u8] = match timeline::positional_pair(f.message) {
+            Some((state, reason)) => {
+                let at = find(f.message, b"StateChanged(").unwrap_or(0);
+                named = format!(
+                    "{}StateChanged(state: {state}, reason: {reason})",
+                    String::from_utf8_lossy(&f.message[..at])
+                );
+                named.as_bytes()
+            }
+            None => line,
+        };
+        if (catalog_words || asked.len() != line.len()) && !system_line {
+            let answer = log_matcher().classify_detailed(asked);
             // A number several products use, in a line that does not say which SDK wrote it: its
             // most common meaning, once.
             let keep = if answer.ambiguous { 1 } else { usize::MAX };
@@ -933,7 +954,10 @@ impl Classifier {
         // An error line the SDK wrote (or one naming its library or package) that the catalog does
         // not explain: recognised as Agora's, not explained. It is still a problem, shown with its
         // own words, so that it is never lost among the unrecognised lines.
-        if level >= Level::Error && (agora_sdk_line || has_any(line, SDK_WORDS)) {
+        // An exception in Agora's own package (`io.agora.rtc2.…Exception`) at any level.
+        let sdk_exception = exception(m).is_some_and(|t| has_any(t.as_bytes(), SDK_WORDS));
+        if (level >= Level::Error || sdk_exception) && (agora_sdk_line || has_any(line, SDK_WORDS))
+        {
             return match sdk_error_name(m) {
                 Some(name) => problem(
                     ProblemKind::AgoraError,

@@ -114,6 +114,23 @@ fn value_after<'a>(m: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
     (!w.is_empty()).then_some(w)
 }
 
+/// The two integers a callback was printed with positionally (`onConnectionStateChanged(5, 8)`,
+/// `onLocalAudioStateChanged(3, 2)`): the state and the reason.
+pub fn positional_pair(m: &[u8]) -> Option<(u32, u32)> {
+    let at = find(m, b"StateChanged(")? + 13;
+    let r = &m[at..];
+    let close = memchr::memchr(b')', r)?;
+    let mut nums = r[..close].split(|c| *c == b',').map(|p| {
+        std::str::from_utf8(p.trim_ascii())
+            .ok()
+            .and_then(|t| t.parse::<u32>().ok())
+    });
+    let (Some(Some(a)), Some(Some(b)), None) = (nums.next(), nums.next(), nums.next()) else {
+        return None;
+    };
+    Some((a, b))
+}
+
 /// The event a message reports, if any: (kind, detail).
 pub fn event(message: &[u8]) -> Option<(EventKind, String)> {
     let m = message;
@@ -152,6 +169,13 @@ pub fn event(message: &[u8]) -> Option<(EventKind, String)> {
         || has(b"connection-state-change")
         || has(b"connectionStateChanged")
     {
+        // Positional, as apps print the callback's arguments: `onConnectionStateChanged(5, 8)`.
+        if let Some((state, reason)) = positional_pair(m) {
+            return Some((
+                EventKind::StateChange,
+                format!("-> {state}, reason {reason}"),
+            ));
+        }
         let state = value_after(m, b"curState")
             .or_else(|| value_after(m, b"state"))
             .or_else(|| value_after(m, b"State"));
@@ -467,6 +491,7 @@ mod tests {
             ("[client-1] signal connection state change: CONNECTING -> CONNECTED", EventKind::StateChange, "CONNECTING -> CONNECTED"),
             ("[cm] connection state changed from 1 to 2", EventKind::StateChange, "1 -> 2"),
             ("onConnectionStateChanged(state: 5, reason: 8)", EventKind::StateChange, "-> 5, reason 8"),
+            ("I/flutter (1): onConnectionStateChanged(5, 8)", EventKind::StateChange, "-> 5, reason 8"),
             ("{\"type\":\"connection-state-change\",\"prevState\":\"CONNECTING\",\"curState\":\"CONNECTED\"}", EventKind::StateChange, "CONNECTING -> CONNECTED"),
             ("[client-1] received message onTokenPrivilegeWillExpire", EventKind::TokenWillExpire, ""),
             ("[client-1] received message onTokenPrivilegeDidExpire, please get new token and join again", EventKind::TokenExpired, ""),
