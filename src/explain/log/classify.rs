@@ -919,7 +919,10 @@ impl Classifier {
             );
         }
         if let Some(family) = system_tag {
-            if !has_any(line, SDK_WORDS) {
+            // `System.err` carries the app's own caught exceptions: one that names Agora (a host,
+            // a class) is the app's line, not the system's.
+            let app_words = f.tag == b"System.err" && has_any(m, AGORA_WORDS);
+            if !has_any(line, SDK_WORDS) && !app_words {
                 return Class::Noise(family);
             }
         }
