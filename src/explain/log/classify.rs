@@ -122,18 +122,14 @@ pub const BENIGN_KEYS: &[&str] = &[
 
 /// Catalog entries whose own text says the line is harmless for the call, and the noise family
 /// they belong to (by key in [`super::noise::families`]). The native warnings here are the ones
-/// Agora's warning table describes as a step the SDK retries or reroutes by itself (another
-/// server, a changed network address, a request put off until a module is ready; the catalog's
-/// entries quote the table and cite it). Warnings about audio devices are not here: for a voice
-/// app they can be the cause.
+/// Agora's warning table describes as a step the SDK takes by itself (a request put off until a
+/// module is ready, another media server tried, a changed network address or port; the catalog's
+/// entries quote the table and cite it). Lookup and open-channel timeouts are not here: repeated,
+/// they are how an unreachable network shows (<https://github.com/AgoraIO/API-Examples/issues/158>),
+/// and audio-device warnings can be a voice app's cause.
 pub const HARMLESS_KEYS: &[(&str, &str)] = &[
     ("msg.getstats_not_a_track", "web.sdk_stats_in_newer_browser"),
     ("native.warn_pending", "agora.sdk_internal"),
-    ("native.warn_no_available_channel", "agora.sdk_internal"),
-    ("native.warn_lookup_channel_timeout", "agora.sdk_internal"),
-    ("native.warn_lookup_channel_rejected", "agora.sdk_internal"),
-    ("native.warn_open_channel_timeout", "agora.sdk_internal"),
-    ("native.warn_open_channel_rejected", "agora.sdk_internal"),
     (
         "native.warn_open_channel_try_next_vos",
         "agora.sdk_internal",
@@ -146,11 +142,6 @@ pub const HARMLESS_KEYS: &[(&str, &str)] = &[
         "native.warn_channel_connection_port_changed",
         "agora.sdk_internal",
     ),
-    ("gateway.warn_no_available_channel", "agora.sdk_internal"),
-    ("gateway.warn_lookup_channel_timeout", "agora.sdk_internal"),
-    ("gateway.warn_lookup_channel_rejected", "agora.sdk_internal"),
-    ("gateway.warn_open_channel_timeout", "agora.sdk_internal"),
-    ("gateway.warn_open_channel_rejected", "agora.sdk_internal"),
     ("gateway.warn_request_deferred", "agora.sdk_internal"),
 ];
 
@@ -797,14 +788,16 @@ impl Classifier {
     fn quiet_class(&self, line: &[u8]) -> Class {
         let said = &line[devtools_source(line)..];
         match self.noise.any_text(said) {
-            Some((family, true)) => Class::Noise(family),
-            // Another component's shape on a line naming Agora is Agora's line, not noise; a later
-            // shape may still be an Agora notice.
+            Some((family, true)) if has_any(said, AGORA_WORDS) => Class::Noise(family),
+            // Another component's shape on a line naming Agora is Agora's line, not noise (a later
+            // shape may still be an Agora notice); an Agora notice's shape on a line that does not
+            // name Agora is another component's (a later shape may be its family's).
             Some((family, false)) if !has_any(said, AGORA_WORDS) => Class::Noise(family),
-            Some(_) => self
+            Some(_) if has_any(said, AGORA_WORDS) => self
                 .noise
                 .agora_notice(said)
                 .map_or(Class::Quiet, Class::Noise),
+            Some(_) => self.noise.by_text(said).map_or(Class::Quiet, Class::Noise),
             None => Class::Quiet,
         }
     }
@@ -813,9 +806,12 @@ impl Classifier {
     fn alarm_class(&self, f: &Fields<'_>, line: &[u8], level: Level) -> Class {
         let m = f.message;
         let names_agora = has_any(line, AGORA_WORDS);
-        // The SDKs' own notices that need no action (a string user ID, a render statistic).
-        if let Some(family) = self.noise.agora_notice(m) {
-            return Class::Noise(family);
+        // The SDKs' own notices that need no action (a string user ID, a render statistic), on
+        // lines that are Agora's (another component's deprecation is its own family's).
+        if names_agora || SDK_TAGS.contains(&f.tag) {
+            if let Some(family) = self.noise.agora_notice(m) {
+                return Class::Noise(family);
+            }
         }
         if frame(m) {
             // A frame a system component printed (`W/System.err: at libcore.io…`, a warning's
