@@ -317,7 +317,7 @@ fn log_with_errors_exits_1_and_reports_counts_and_lines() {
         .stdout
         .clone();
     let v = json_of(&out);
-    assert_eq!(v["schema"], "agora-doctor/explain-log/v3");
+    assert_eq!(v["schema"], "agora-doctor/explain-log/v4");
     assert_eq!(v["lines"], 15);
     let got: Vec<(String, u64, u64, u64)> = v["problems"]
         .as_array()
