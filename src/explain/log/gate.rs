@@ -12,6 +12,10 @@
 //! shift-or literal matcher, FDR). The pairs of different 4-byte anchors can agree on 4 bytes that
 //! are none (the pairs of a log's words are in many anchors), so such a position is then looked
 //! up whole in two hashed bit tables of the 4-byte anchors (a Bloom filter).
+//!
+//! The gate also finds the literals themselves ([`Gate::occurrences`]): at a position that passes,
+//! the literals whose anchor those bytes are (a sorted table by anchor) are compared where they would
+//! start. So no automaton walks the lines that pass, and none has to be built for each run.
 
 /// Bit of a pair's entry: the first pair of a 4-byte anchor (then 2, 4: its second and third).
 const A4: u8 = 1;
@@ -50,8 +54,18 @@ pub struct Gate {
     /// The 4-byte anchors (little-endian `u32`s), hashed two ways.
     t1: Vec<u64>,
     t2: Vec<u64>,
-    /// A literal of fewer than 2 bytes, or holding a line end or a zero byte: every position passes.
+    /// A literal of fewer than 2 bytes, or holding a zero byte: every position passes.
     open: bool,
+    /// The literals, by their index in the list given.
+    literals: Vec<Box<[u8]>>,
+    /// Per 4-byte anchor (little-endian): the literal and the anchor's offset in it; sorted.
+    fours: Vec<(u32, u32, u32)>,
+    /// Per 3-byte anchor (little-endian, the fourth byte zero): the literal; sorted.
+    threes: Vec<(u32, u32)>,
+    /// Per 2-byte anchor (little-endian): the literal; sorted.
+    twos: Vec<(u16, u32)>,
+    /// The literals that open the gate, compared at every position.
+    others: Vec<u32>,
 }
 
 /// How often each byte pair occurs in `sample` (plus one, so no pair is impossible).
@@ -90,6 +104,7 @@ fn pair_index(a: u8, b: u8) -> usize {
 impl Gate {
     /// A filter for `literals`, its anchors chosen by how rare their bytes are in `sample` (the
     /// log's first bytes; any sample, or none, gives a correct filter, only a slower or faster one).
+    /// A literal holding a line end is never looked for: no line holds it.
     pub fn new<'a>(literals: impl IntoIterator<Item = &'a [u8]>, sample: &[u8]) -> Gate {
         let counts = pair_counts(sample);
         let mut firsts = vec![0u64; 256];
@@ -101,22 +116,43 @@ impl Gate {
             t1: vec![0; (1 << BITS) / 64],
             t2: vec![0; (1 << BITS) / 64],
             open: false,
+            literals: Vec::new(),
+            fours: Vec::new(),
+            threes: Vec::new(),
+            twos: Vec::new(),
+            others: Vec::new(),
         };
-        for lit in literals {
+        for (id, lit) in literals.into_iter().enumerate() {
+            let id = u32::try_from(id).expect("fewer than 2^32 literals");
+            gate.literals.push(lit.into());
+            if lit.contains(&b'\n') {
+                continue;
+            }
             // The tail of a haystack is read with zeros after its end: no anchor may hold one.
-            if lit.len() < 2 || lit.contains(&b'\n') || lit.contains(&0) {
+            if lit.len() < 2 || lit.contains(&0) {
                 gate.open = true;
+                gate.others.push(id);
                 continue;
             }
             let p = &mut gate.pairs;
             match *lit {
-                [a, b] => p[pair_index(a, b)] |= A2,
+                [a, b] => {
+                    p[pair_index(a, b)] |= A2;
+                    gate.twos.push((u16::from_le_bytes([a, b]), id));
+                }
                 [a, b, c] => {
                     p[pair_index(a, b)] |= A3;
                     p[pair_index(b, c)] |= A3 << 1;
+                    gate.threes.push((u32::from_le_bytes([a, b, c, 0]), id));
                 }
                 _ => {
                     let [a, b, c, d] = rarest4(lit, &counts, &firsts);
+                    let at = lit
+                        .windows(4)
+                        .position(|w| w == [a, b, c, d])
+                        .expect("the anchor is in the literal");
+                    let at = u32::try_from(at).expect("a literal under 4 GiB");
+                    gate.fours.push((u32::from_le_bytes([a, b, c, d]), id, at));
                     p[pair_index(a, b)] |= A4;
                     p[pair_index(b, c)] |= A4 << 1;
                     p[pair_index(c, d)] |= A4 << 2;
@@ -126,7 +162,54 @@ impl Gate {
                 }
             }
         }
+        gate.fours.sort_unstable();
+        gate.threes.sort_unstable();
+        gate.twos.sort_unstable();
         gate
+    }
+
+    /// The most bytes a literal starts before its anchor.
+    pub fn max_offset(&self) -> usize {
+        self.fours.iter().map(|e| e.2 as usize).max().unwrap_or(0)
+    }
+
+    /// Every occurrence of a literal whose anchor starts at `at` (a position [`Gate::find`]
+    /// returned): `found(start, literal)`, the literal's index in the list given. Called at every
+    /// position `find` passes, each occurrence is found once, at its anchor.
+    pub fn occurrences(&self, hay: &[u8], at: usize, mut found: impl FnMut(usize, usize)) {
+        let rest = &hay[at..];
+        let mut check = |start: usize, id: u32| {
+            let id = id as usize;
+            if hay[start..].starts_with(&self.literals[id]) {
+                found(start, id);
+            }
+        };
+        if let Some(&[a, b, c, d]) = rest.first_chunk::<4>() {
+            let key = u32::from_le_bytes([a, b, c, d]);
+            let from = self.fours.partition_point(|e| e.0 < key);
+            for &(_, id, offset) in self.fours[from..].iter().take_while(|e| e.0 == key) {
+                if let Some(start) = at.checked_sub(offset as usize) {
+                    check(start, id);
+                }
+            }
+        }
+        if let Some(&[a, b, c]) = rest.first_chunk::<3>() {
+            let key = u32::from_le_bytes([a, b, c, 0]);
+            let from = self.threes.partition_point(|e| e.0 < key);
+            for &(_, id) in self.threes[from..].iter().take_while(|e| e.0 == key) {
+                check(at, id);
+            }
+        }
+        if let Some(&[a, b]) = rest.first_chunk::<2>() {
+            let key = u16::from_le_bytes([a, b]);
+            let from = self.twos.partition_point(|e| e.0 < key);
+            for &(_, id) in self.twos[from..].iter().take_while(|e| e.0 == key) {
+                check(at, id);
+            }
+        }
+        for &id in &self.others {
+            check(at, id);
+        }
     }
 
     /// The entries of the 8 pairs starting at `b[0..8]`, one per byte of the word (the first lowest).
