@@ -68,14 +68,13 @@ struct Literal {
     word_end: bool,
 }
 
-/// Every literal of the catalog, with the entry each literal belongs to, and how to find them: an
-/// automaton for logs, a table by first two bytes for pasted queries.
+/// Every literal of the catalog, with the entry each literal belongs to, and how to find them: a
+/// table by first two bytes for a pasted query or a log's line, an automaton for a longer text.
 pub struct Matcher {
-    /// Logs: built with the matcher. Pasted queries: built only for a paste longer than
-    /// [`SHORT_PASTE_BYTES`].
+    /// Built only for a text longer than [`SHORT_PASTE_BYTES`].
     ac: OnceLock<AhoCorasick>,
-    /// Pasted queries: literal indices grouped by their first two bytes in lower case.
-    pairs: Option<PairTable>,
+    /// Literal indices grouped by their first two bytes (in lower case for pasted queries).
+    pairs: PairTable,
     literals: Vec<Literal>,
     texts: Vec<String>,
     // Pasted queries are short: their shapes are parsed whether or not a trigger word appears.
@@ -86,23 +85,31 @@ pub struct Matcher {
 /// searched by the automaton, whose cost does not depend on how many literals share a prefix.
 pub const SHORT_PASTE_BYTES: usize = 4096;
 
-/// The literals grouped by their first two bytes (ASCII lower case): a pasted message of a few
-/// hundred bytes is searched by looking, at each byte, only at the literals that start with it and
-/// the next, then comparing them. Building this takes microseconds; building an automaton over the
-/// catalog's 1,700 literals took most of what one `explain` process cost.
+/// The literals grouped by their first two bytes (ASCII lower case for pasted queries): a pasted
+/// message of a few hundred bytes, or a log's line, is searched by looking, at each byte, only at
+/// the literals that start with it and the next, then comparing them. Building this takes
+/// microseconds; building an automaton over the catalog's 1,700 literals took most of what one
+/// `explain` process cost, and a DFA for logs most of what a short log's `explain --log` cost.
 struct PairTable {
     /// `starts[k]..starts[k + 1]` is the range of `ids` holding the literals whose first two bytes
     /// are `k` (high byte first).
     starts: Vec<u32>,
     ids: Vec<u32>,
+    /// ASCII case is ignored (pasted queries).
+    fold: bool,
 }
 
 impl PairTable {
-    fn key(a: u8, b: u8) -> usize {
-        (usize::from(a.to_ascii_lowercase()) << 8) | usize::from(b.to_ascii_lowercase())
+    fn key(fold: bool, a: u8, b: u8) -> usize {
+        if fold {
+            (usize::from(a.to_ascii_lowercase()) << 8) | usize::from(b.to_ascii_lowercase())
+        } else {
+            (usize::from(a) << 8) | usize::from(b)
+        }
     }
 
-    fn new(texts: &[String]) -> PairTable {
+    fn new(texts: &[String], fold: bool) -> PairTable {
+        let key = |a, b| Self::key(fold, a, b);
         let mut starts = vec![0u32; (1 << 16) + 1];
         for t in texts {
             let b = t.as_bytes();
@@ -110,7 +117,7 @@ impl PairTable {
                 b.len() >= 2,
                 "a catalog literal of fewer than two bytes: {t:?}"
             );
-            starts[Self::key(b[0], b[1]) + 1] += 1;
+            starts[key(b[0], b[1]) + 1] += 1;
         }
         for k in 1..starts.len() {
             starts[k] += starts[k - 1];
@@ -119,24 +126,30 @@ impl PairTable {
         let mut ids = vec![0u32; texts.len()];
         for (i, t) in texts.iter().enumerate() {
             let b = t.as_bytes();
-            let k = Self::key(b[0], b[1]);
+            let k = key(b[0], b[1]);
             ids[fill[k] as usize] = i as u32;
             fill[k] += 1;
         }
-        PairTable { starts, ids }
+        PairTable { starts, ids, fold }
     }
 
-    /// Every occurrence of every literal, ASCII case-insensitively, as `(start, end, literal)` in
+    /// Every occurrence of every literal (ASCII case-insensitively if `fold`), as `(start, end, literal)` in
     /// the order an overlapping Aho-Corasick search reports them: by end, then longest first, then
     /// by literal index.
     fn find_all(&self, texts: &[String], hay: &[u8]) -> Vec<(usize, usize, usize)> {
         let mut out = Vec::new();
         for at in 0..hay.len().saturating_sub(1) {
-            let k = Self::key(hay[at], hay[at + 1]);
+            let k = Self::key(self.fold, hay[at], hay[at + 1]);
             for &id in &self.ids[self.starts[k] as usize..self.starts[k + 1] as usize] {
                 let lit = texts[id as usize].as_bytes();
                 let end = at + lit.len();
-                if end <= hay.len() && hay[at..end].eq_ignore_ascii_case(lit) {
+                if end <= hay.len()
+                    && if self.fold {
+                        hay[at..end].eq_ignore_ascii_case(lit)
+                    } else {
+                        hay[at..end] == *lit
+                    }
+                {
                     out.push((at, end, id as usize));
                 }
             }
@@ -215,33 +228,26 @@ impl Matcher {
             });
             texts.push(t.to_string());
         }
-        let ac = OnceLock::new();
-        let pairs = if case_insensitive {
-            Some(PairTable::new(&texts))
-        } else {
-            let _ = ac.set(automaton(&texts, false));
-            None
-        };
         Matcher {
-            ac,
-            pairs,
+            ac: OnceLock::new(),
+            pairs: PairTable::new(&texts, case_insensitive),
             literals,
             texts,
             always_shapes: case_insensitive,
         }
     }
 
-    /// The automaton over every literal (built on first use for pasted queries).
+    /// The automaton over every literal (built on first use, for a long text).
     fn automaton(&self) -> &AhoCorasick {
         self.ac
-            .get_or_init(|| automaton(&self.texts, self.pairs.is_some()))
+            .get_or_init(|| automaton(&self.texts, self.pairs.fold))
     }
 
     /// Every occurrence of every literal in `line`, `(start, end, literal)`, in the automaton's
     /// overlapping order.
     fn occurrences(&self, line: &[u8]) -> Vec<(usize, usize, usize)> {
         match &self.pairs {
-            Some(pairs) if line.len() <= SHORT_PASTE_BYTES => pairs.find_all(&self.texts, line),
+            pairs if line.len() <= SHORT_PASTE_BYTES => pairs.find_all(&self.texts, line),
             _ => self
                 .automaton()
                 .find_overlapping_iter(Input::new(line))
@@ -258,6 +264,14 @@ impl Matcher {
     /// The start of the first candidate match at or after `from`, for skipping quiet lines fast.
     /// A candidate may still fail the word-boundary rule; [`Matcher::classify`] decides.
     pub fn find_from(&self, hay: &[u8], from: usize) -> Option<usize> {
+        if hay.len() - from <= SHORT_PASTE_BYTES {
+            // The automaton's first match is the first to end, as in the table's order.
+            return self
+                .pairs
+                .find_all(&self.texts, &hay[from..])
+                .first()
+                .map(|&(start, _, _)| from + start);
+        }
         self.automaton()
             .find(Input::new(hay).range(from..))
             .map(|m| m.start())
@@ -383,7 +397,7 @@ impl Matcher {
     }
 }
 
-/// The automaton over `texts`: a full DFA for logs (the fastest search loop for gigabytes, built
+/// The automaton over `texts`: a full DFA for a log's long line (the fastest search loop, built
 /// once per scan); a contiguous NFA, quicker to build, for a long pasted query searched once.
 fn automaton(texts: &[String], case_insensitive: bool) -> AhoCorasick {
     AhoCorasickBuilder::new()
@@ -408,7 +422,8 @@ mod tests {
     #[test]
     fn the_pair_table_and_the_automaton_find_the_same_occurrences_in_the_same_order() {
         let m = crate::explain::entries_matcher_ci();
-        let pairs = m.pairs.as_ref().expect("pasted queries use the pair table");
+        let pairs = &m.pairs;
+        assert!(pairs.fold, "pasted queries ignore case");
         let ac = automaton(&m.texts, true);
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut hays: Vec<String> = Vec::new();
@@ -436,6 +451,52 @@ mod tests {
                 .collect();
             found += want.len();
             assert_eq!(pairs.find_all(&m.texts, h.as_bytes()), want, "{h}");
+        }
+        assert!(found > 2 * m.texts.len(), "{found}");
+    }
+
+    /// The same for a log's lines, case-sensitively (the log matcher): every line of the log
+    /// fixtures and every literal set inside other text, as written and with its case changed.
+    #[test]
+    fn the_case_sensitive_pair_table_finds_what_the_automaton_finds() {
+        let m = crate::explain::log_matcher();
+        assert!(!m.pairs.fold);
+        let ac = automaton(&m.texts, false);
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut hays: Vec<Vec<u8>> = Vec::new();
+        for dir in ["fixtures/logs", "fixtures/logs/clean", "fixtures/logs-dev"] {
+            for f in std::fs::read_dir(root.join(dir)).expect("log fixtures") {
+                let path = f.expect("entry").path();
+                if path.is_file() {
+                    let data = std::fs::read(&path).expect("a log");
+                    hays.extend(data.split(|b| *b == b'\n').map(<[u8]>::to_vec));
+                }
+            }
+        }
+        for t in &m.texts {
+            hays.push(
+                format!("x{t} ({}) _{}_ {t}{t}", t.to_uppercase(), t.to_lowercase()).into_bytes(),
+            );
+        }
+        let mut found = 0;
+        for h in &hays {
+            let want: Vec<(usize, usize, usize)> = ac
+                .find_overlapping_iter(Input::new(h))
+                .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+                .collect();
+            found += want.len();
+            assert_eq!(
+                m.pairs.find_all(&m.texts, h),
+                want,
+                "{}",
+                String::from_utf8_lossy(h)
+            );
+            assert_eq!(
+                m.find_from(h, 0),
+                ac.find(Input::new(h)).map(|m| m.start()),
+                "{}",
+                String::from_utf8_lossy(h)
+            );
         }
         assert!(found > 2 * m.texts.len(), "{found}");
     }

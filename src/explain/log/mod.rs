@@ -5,9 +5,9 @@
 //! nothing placed, counted, the first few shown.
 //!
 //! Speed: the streaming engine ([`stream`]) cuts the log into pieces scanned at once; in a piece one
-//! automaton holding the catalog's literals and the fast-path triggers (level fields, problem words,
-//! frames, timeline events; [`classify::triggers`]) skips every line holding none of them, so the
-//! ordinary talk of a log is never cut into lines one by one.
+//! pass over the bytes ([`gate`]) finds the catalog's literals and the fast-path triggers (level
+//! fields, problem words, frames, timeline events; [`classify::triggers`]) and skips every line
+//! holding none of them, so the ordinary talk of a log is never cut into lines one by one.
 
 pub mod classify;
 pub mod format;
@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::io::{self, Read};
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
+use aho_corasick::{AhoCorasickBuilder, MatchKind};
 use serde::Serialize;
 
 use self::classify::{Class, Classifier, ProblemKind};
@@ -144,20 +144,20 @@ impl LogReading {
     }
 }
 
-/// The fast path's automaton: the catalog's literals (and paste-shape words), the triggers that
+/// The fast path's literals: the catalog's literals (and paste-shape words), the triggers that
 /// can make a line an error or warning line, the timeline's and the noise families' shapes.
 ///
 /// It holds only what it must: a catalog literal that contains an error or warning trigger
 /// (`AgoraRTCError …`, `… failed`) or another literal is left out, since any line holding it holds
-/// that trigger or literal too, and an error or warning line asks the catalog itself. A smaller
-/// automaton is a faster one, and builds sooner.
+/// that trigger or literal too, and an error or warning line asks the catalog itself. Fewer
+/// literals, fewer lines to look at.
 ///
-/// Leftmost-longest matching, restarted one byte after each match's start, finds every position
-/// where a literal starts; a shorter literal at the same start as a longer one is hidden, so a
-/// pattern that begins with a catalog literal (or a trigger) counts as one.
+/// At each position of a line where literals start, the longest counts (the first listed among
+/// equals): a shorter literal at the same start as a longer one is hidden, so a pattern that begins
+/// with a catalog literal (or a trigger) counts as one. (This is what a leftmost-longest automaton
+/// restarted one byte after each match's start finds.)
 struct Prefilter {
-    ac: AhoCorasick,
-    /// Its literals, for the gate before it.
+    /// The literals, for the gate that finds them.
     texts: Vec<&'static str>,
     /// Per pattern: it is (or begins with) a catalog literal.
     catalog: Vec<bool>,
@@ -183,6 +183,13 @@ struct Seen {
 }
 
 impl Prefilter {
+    /// Whether a literal settles a line as one for the catalog: a longer literal at the same start
+    /// (which would hide it) settles it too, since it begins with a catalog literal and holds
+    /// another literal, so it is not a benign one.
+    fn settles(&self, pattern: usize) -> bool {
+        self.catalog[pattern] && !self.benign[pattern]
+    }
+
     fn see(&self, seen: &mut Seen, pattern: usize) {
         if self.benign[pattern] {
             seen.benign = true;
@@ -245,17 +252,31 @@ fn prefilter() -> &'static Prefilter {
         let catalog_set: HashSet<&str> = literals.iter().copied().collect();
         let longest_alarm = alarm.iter().map(|t| t.len()).max().unwrap_or(0);
         let longest_literal = literals.iter().map(|t| t.len()).max().unwrap_or(0);
-        // Catalog literals holding no trigger and no other literal.
+        // Catalog literals holding no trigger and no other literal. (Automata find what they hold:
+        // a `contains` per pair of literals took most of a short log's time.)
+        let holds = |set: &[&str]| {
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::Standard)
+                .build(set)
+                .expect("the fast path's literals build an automaton")
+        };
+        let alarms = holds(&alarm);
         let mut kept: Vec<&str> = literals
             .iter()
             .copied()
-            .filter(|l| !alarm.iter().any(|a| l.contains(a)))
+            .filter(|l| !alarms.is_match(l))
             .collect();
         kept.sort_unstable_by_key(|l| l.len());
         kept.dedup();
+        // Shortest first, a literal is kept unless it holds another one (or is one seen before).
+        let inside = holds(&kept);
+        let mut seen_before = HashSet::new();
         let mut minimal: Vec<&str> = Vec::new();
-        for l in kept {
-            if !minimal.iter().any(|m| l.contains(m)) {
+        for l in kept.iter().copied() {
+            let holds_another = inside
+                .find_overlapping_iter(l)
+                .any(|m| kept[m.pattern().as_usize()] != l);
+            if seen_before.insert(l) && !holds_another {
                 minimal.push(l);
             }
         }
@@ -284,13 +305,7 @@ fn prefilter() -> &'static Prefilter {
         // one) can be benign.
         let mut benign = benign_literals(&texts[..catalog_end]);
         benign.resize(texts.len(), false);
-        let ac = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&texts)
-            .expect("the fast path's literals build an automaton");
         Prefilter {
-            ac,
             texts,
             catalog,
             benign,
@@ -351,37 +366,22 @@ impl PieceScanner for Scanner {
         let mut counted_to = 0usize;
         let mut newlines = 0u64;
         let mut pos = 0usize;
-        while pos < data.len() {
-            let Some(candidate) = self.gate.find(data, pos) else {
-                break;
-            };
+        let mut found = Vec::new();
+        let mut next = self.gate.find(data, 0);
+        while let Some(candidate) = next {
             // `pos` is a line start: the line holding the candidate starts at or after it.
             let start = memchr::memrchr(b'\n', &data[pos..candidate]).map_or(pos, |i| pos + i + 1);
             let end =
                 memchr::memchr(b'\n', &data[candidate..]).map_or(data.len(), |i| candidate + i);
-            // No literal holds a line end, so the line's first match is the automaton's answer.
-            let Some(m) = pre.ac.find(Input::new(data).range(start..end)) else {
+            let (seen, after) = self.see_line(pre, data, end, candidate, &mut found);
+            next = after;
+            let Some(seen) = seen else {
                 pos = end + 1;
                 continue;
             };
-            let hit = m.start();
             newlines += bytecount::count(&data[counted_to..start], b'\n') as u64;
             counted_to = start;
             let line = &data[start..end];
-            // The rest of the line's literals, each search starting one byte after the last
-            // match's start, until a catalog literal settles it.
-            let mut seen = Seen::default();
-            pre.see(&mut seen, m.pattern().as_usize());
-            let mut at = hit + 1;
-            while !seen.catalog && at < end {
-                match pre.ac.find(Input::new(data).range(at..end)) {
-                    Some(m) => {
-                        pre.see(&mut seen, m.pattern().as_usize());
-                        at = m.start() + 1;
-                    }
-                    None => break,
-                }
-            }
             // Most candidate lines are the ordinary talk of a session (its state changes): neither
             // a catalog literal nor an error or warning word in them, only an event or a harmless
             // shape to read.
@@ -444,6 +444,82 @@ impl PieceScanner for Scanner {
         let newlines = newlines + bytecount::count(&data[counted_to..], b'\n') as u64;
         (newlines, out)
     }
+}
+
+/// A literal found in a line: its start, its length (reversed, so the longest sorts first) and
+/// its index.
+type Found = (usize, std::cmp::Reverse<usize>, usize);
+
+impl Scanner {
+    /// What the fast path sees in the line ending at `end` whose first position the gate passed is
+    /// `first` (`None`: no literal is in it), and the gate's next passing position after the line.
+    fn see_line(
+        &self,
+        pre: &Prefilter,
+        data: &[u8],
+        end: usize,
+        first: usize,
+        found: &mut Vec<Found>,
+    ) -> (Option<Seen>, Option<usize>) {
+        found.clear();
+        let mut seen = Seen::default();
+        let mut any = false;
+        let mut settled = false;
+        let mut q = first;
+        let next = loop {
+            self.gate.occurrences(data, q, |start, id| {
+                settled |= pre.settles(id);
+                found.push((start, std::cmp::Reverse(pre.texts[id].len()), id));
+            });
+            if settled {
+                break self.gate.find(data, end + 1);
+            }
+            // A line with very many literals (a minified bundle): the starts no later anchor can
+            // reach are counted now, so memory stays bounded.
+            if found.len() >= 256 {
+                any |= fold(
+                    pre,
+                    found,
+                    q.saturating_sub(self.gate.max_offset()),
+                    &mut seen,
+                );
+            }
+            match self.gate.find(data, q + 1) {
+                Some(n) if n < end => q = n,
+                Some(n) if n > end => break Some(n),
+                Some(_) => break self.gate.find(data, end + 1),
+                None => break None,
+            }
+        };
+        if settled {
+            return (
+                Some(Seen {
+                    catalog: true,
+                    ..Seen::default()
+                }),
+                next,
+            );
+        }
+        any |= fold(pre, found, usize::MAX, &mut seen);
+        (any.then_some(seen), next)
+    }
+}
+
+/// Sees, in `seen`, the longest literal (the first listed among equals) at each start before
+/// `before` in `found`, and drops them; whether there was one.
+fn fold(pre: &Prefilter, found: &mut Vec<Found>, before: usize, seen: &mut Seen) -> bool {
+    found.sort_unstable();
+    let mut any = false;
+    let mut last = None;
+    for &(start, _, id) in found.iter().take_while(|f| f.0 < before) {
+        if last != Some(start) {
+            pre.see(seen, id);
+            any = true;
+            last = Some(start);
+        }
+    }
+    found.retain(|f| f.0 >= before);
+    any
 }
 
 /// Lines looked at, at each end of a piece, for the log's time span.
@@ -747,6 +823,111 @@ pub fn read_log_on<R: Read>(reader: R, name: &str, workers: usize) -> io::Result
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What the fast path decides for a line: nothing, ask the catalog, normal steps only, an
+    /// alarm, or a quiet line (with a noise shape or not).
+    fn decision(seen: Option<Seen>) -> Option<(bool, bool, bool, bool)> {
+        seen.map(|s| {
+            if s.catalog {
+                (true, false, false, false)
+            } else if s.benign && !s.alarm {
+                (false, true, false, false)
+            } else {
+                (false, false, s.alarm, !s.alarm && s.noise)
+            }
+        })
+    }
+
+    /// The gate finds, in every line, what a leftmost-longest automaton of the same literals
+    /// (restarted one byte after each match's start) finds: the fast path it replaced.
+    #[test]
+    fn the_gate_decides_every_line_as_the_automaton_did() {
+        use aho_corasick::{AhoCorasick, Input};
+        let pre = prefilter();
+        // The fast path's literals as first computed (a `contains` per pair): the catalog's
+        // literals holding no trigger and no other literal, then the triggers.
+        let alarm = classify::alarm_triggers();
+        let mut kept: Vec<&str> = log_matcher()
+            .literals()
+            .iter()
+            .map(String::as_str)
+            .filter(|l| !alarm.iter().any(|a| l.contains(a)))
+            .collect();
+        kept.sort_unstable_by_key(|l| l.len());
+        kept.dedup();
+        let mut minimal: Vec<&str> = Vec::new();
+        for l in kept {
+            if !minimal.iter().any(|m| l.contains(m)) {
+                minimal.push(l);
+            }
+        }
+        assert_eq!(&pre.texts[..minimal.len()], &minimal[..]);
+        assert_eq!(&pre.texts[minimal.len()..][..alarm.len()], &alarm[..]);
+        let ac = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&pre.texts)
+            .unwrap();
+        let by_automaton = |ac: &AhoCorasick, line: &[u8]| {
+            let mut seen = Seen::default();
+            let mut any = false;
+            let mut at = 0;
+            while !seen.catalog && at < line.len() {
+                match ac.find(Input::new(line).range(at..)) {
+                    Some(m) => {
+                        pre.see(&mut seen, m.pattern().as_usize());
+                        any = true;
+                        at = m.start() + 1;
+                    }
+                    None => break,
+                }
+            }
+            any.then_some(seen)
+        };
+        let mut lines: Vec<Vec<u8>> = Vec::new();
+        for dir in ["fixtures/logs", "fixtures/logs/clean", "fixtures/logs-dev"] {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+            for f in std::fs::read_dir(dir).unwrap() {
+                let path = f.unwrap().path();
+                if path.is_file() {
+                    let data = std::fs::read(&path).unwrap();
+                    lines.extend(data.split(|b| *b == b'\n').map(<[u8]>::to_vec));
+                }
+            }
+        }
+        // Every literal alone, inside words, twice, and next to every other one that shares a
+        // byte with it (where hiding and overlaps happen).
+        for (i, t) in pre.texts.iter().enumerate() {
+            let t = t.as_bytes();
+            lines.push(t.to_vec());
+            lines.push([b"x".as_slice(), t, b"y"].concat());
+            lines.push([t, b" ", t].concat());
+            let u = pre.texts[(i * 7 + 3) % pre.texts.len()].as_bytes();
+            lines.push([t, u].concat());
+            lines.push([u, t].concat());
+            lines.push([&t[..t.len() / 2], u, &t[t.len() / 2..]].concat());
+        }
+        let sample: Vec<u8> = lines.iter().take(2000).flatten().copied().collect();
+        for sample in [&sample[..], b""] {
+            let scanner = Scanner {
+                classifier: Classifier::new(),
+                gate: gate::Gate::new(pre.texts.iter().map(|t| t.as_bytes()), sample),
+            };
+            let mut found = Vec::new();
+            let mut differ = Vec::new();
+            for line in &lines {
+                let line = line.as_slice();
+                let ours = scanner
+                    .gate
+                    .find(line, 0)
+                    .and_then(|first| scanner.see_line(pre, line, line.len(), first, &mut found).0);
+                let theirs = by_automaton(&ac, line);
+                if decision(ours) != decision(theirs) {
+                    differ.push(String::from_utf8_lossy(line).into_owned());
+                }
+            }
+            assert!(differ.is_empty(), "of {} lines: {differ:#?}", lines.len());
+        }
+    }
 
     #[test]
     fn the_reading_is_the_same_on_any_number_of_threads() {

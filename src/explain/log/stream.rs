@@ -1,7 +1,8 @@
 //! The streaming engine under `explain --log`: one pass over the log in large chunks, each chunk cut
 //! at line ends into one piece per core, the pieces scanned at once, and their results handed on in
-//! order, so the outcome is the one a single pass would give. Memory is one chunk per core plus the
-//! longest line (at most 16 MiB), whatever the file size. What a piece yields is the scanner's
+//! order, so the outcome is the one a single pass would give. While the pieces are scanned, the next
+//! chunk is read into a second buffer. Memory is two chunks per core plus the longest line (at most
+//! 16 MiB, twice), whatever the file size. What a piece yields is the scanner's
 //! business ([`PieceScanner`]); the engine only cuts, counts lines and keeps the order.
 
 use std::io::{self, Read};
@@ -58,39 +59,27 @@ where
 {
     let workers = workers.max(1);
     let mut buf: Vec<u8> = vec![0; CHUNK * workers];
-    let mut filled = 0usize; // bytes in buf (a carried partial line, then new data)
+    // The buffer read into while `buf`'s pieces are scanned.
+    let mut spare: Vec<u8> = vec![0; CHUNK * workers];
+    let mut input = Input {
+        reader: &mut reader,
+        bytes: 0,
+        last_byte: None,
+        eof: false,
+    };
+    let mut filled = input.fill(&mut buf, 0)?; // bytes in buf (a carried partial line, then new data)
     let mut newlines_before = 0u64; // newlines in everything before buf[0]
-    let mut bytes = 0u64;
-    let mut last_byte: Option<u8> = None;
-    let mut eof = false;
-    let mut make = Some(make);
-    let mut scanner: Option<S> = None;
-    while !eof || filled > 0 {
-        // Fill the buffer; a read of 0 is the end.
-        while !eof && filled < buf.len() {
-            match reader.read(&mut buf[filled..]) {
-                Ok(0) => eof = true,
-                Ok(n) => {
-                    bytes += n as u64;
-                    last_byte = Some(buf[filled + n - 1]);
-                    filled += n;
-                }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
-        if let Some(make) = make.take() {
-            scanner = Some(make(&buf[..filled]));
-        }
-        let scanner = scanner.as_ref().expect("built from the first read");
+    let scanner = make(&buf[..filled]);
+    while !input.eof || filled > 0 {
         // Process whole lines only; carry the tail. A line longer than the buffer grows it.
-        let end = if eof {
+        let end = if input.eof {
             filled
         } else {
             match memchr::memrchr(b'\n', &buf[..filled]) {
                 Some(i) => i + 1,
                 None if buf.len() < MAX_LINE_BUFFERED => {
                     buf.resize(buf.len() * 2, 0);
+                    filled = input.fill(&mut buf, filled)?;
                     continue;
                 }
                 // A line longer than MAX_LINE_BUFFERED (a sparse or binary file has gigabytes
@@ -99,16 +88,73 @@ where
                 None => filled,
             }
         };
-        newlines_before += scan_pieces(scanner, &buf[..end], workers, newlines_before, &mut sink);
-        buf.copy_within(end..filled, 0);
-        filled -= end;
+        if input.eof {
+            newlines_before +=
+                scan_pieces(&scanner, &buf[..end], workers, newlines_before, &mut sink);
+            break;
+        }
+        if spare.len() < buf.len() {
+            spare.resize(buf.len(), 0);
+        }
+        let tail = filled - end;
+        spare[..tail].copy_from_slice(&buf[end..filled]);
+        let pieces = cut_at_line_ends(&buf[..end], workers);
+        let scanner = &scanner;
+        let (results, read) = std::thread::scope(|scope| {
+            let handles: Vec<_> = pieces
+                .iter()
+                .map(|&piece| scope.spawn(move || scanner.scan_piece(piece)))
+                .collect();
+            let read = input.fill(&mut spare, tail);
+            // A scan does not panic on any input (the fuzzed reader); if one did, say so here.
+            let results: Vec<(u64, S::Out)> = handles
+                .into_iter()
+                .map(|h| h.join().expect("log scan thread"))
+                .collect();
+            (results, read)
+        });
+        for (piece, (piece_newlines, out)) in pieces.iter().zip(results) {
+            sink(newlines_before, piece, out);
+            newlines_before += piece_newlines;
+        }
+        filled = read?;
+        std::mem::swap(&mut buf, &mut spare);
     }
-    let scanner = match scanner {
-        Some(s) => s,
-        None => make.take().expect("not used yet")(&[]),
-    };
-    let lines = newlines_before + u64::from(last_byte.is_some_and(|b| b != b'\n'));
-    Ok((scanner, Totals { lines, bytes }))
+    let lines = newlines_before + u64::from(input.last_byte.is_some_and(|b| b != b'\n'));
+    Ok((
+        scanner,
+        Totals {
+            lines,
+            bytes: input.bytes,
+        },
+    ))
+}
+
+/// The reader, with what has been read so far.
+struct Input<'r, R> {
+    reader: &'r mut R,
+    bytes: u64,
+    last_byte: Option<u8>,
+    eof: bool,
+}
+
+impl<R: Read> Input<'_, R> {
+    /// Fill `buf` from `filled` on, or until the end; returns how much of `buf` is filled.
+    fn fill(&mut self, buf: &mut [u8], mut filled: usize) -> io::Result<usize> {
+        while !self.eof && filled < buf.len() {
+            match self.reader.read(&mut buf[filled..]) {
+                Ok(0) => self.eof = true,
+                Ok(n) => {
+                    self.bytes += n as u64;
+                    self.last_byte = Some(buf[filled + n - 1]);
+                    filled += n;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(filled)
+    }
 }
 
 /// Scan `data` (whole lines) as up to `workers` pieces cut at line ends, at once, and hand their
