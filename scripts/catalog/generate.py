@@ -305,6 +305,9 @@ def entry_text(t, r, p, name, key, claims_names, claims_literals):
         shown = f"{name} ({value})"
     elif status and status != value:
         shown = f"code {value} (HTTP {status})" + (f" `{msg}`" if msg else "")
+    elif t.get("numbered"):
+        # The table's own numbers (`code` 433), not HTTP statuses.
+        shown = f"code {value}" + (f" `{msg}`" if msg else "")
     elif t["kind"] in ("rest-status",) or status:
         shown = f"HTTP {value}" + (f" `{msg}`" if msg else "")
     else:
@@ -315,7 +318,9 @@ def entry_text(t, r, p, name, key, claims_names, claims_literals):
     if section and section not in ("General status codes",):
         where += f" (from the `{section}` call)" if t["id"].startswith("cloud-recording") else ""
     label = t["label"][:1].upper() + t["label"][1:]
-    summary = f"{label} {('`' + name + '` (' + value + ')') if name else shown}: {where}."
+    # A label that ends in "code" reads "error code 433", not "error code code 433".
+    plain = shown[len("code "):] if t.get("numbered") and label.endswith(" code") else shown
+    summary = f"{label} {('`' + name + '` (' + value + ')') if name else plain}: {where}."
     summary = summary.replace("..", ".")
     if meaning:
         summary += f" Per Agora's table ({t['title']}, {t['version']}): {sentence(ours)}"

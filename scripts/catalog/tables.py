@@ -252,7 +252,7 @@ TABLES += [
     dict(id="cloud-recording-common-errors", product="cloud-recording", kind="rest-status", sdk="cloud-recording", prefix="cloud_recording.",
          title="Cloud Recording common errors (numbered error codes)", url=DOCS + "cloud-recording/reference/common-errors",
          version="Cloud Recording RESTful API v1, the Common errors page as published until 2026-06 (Docs-Source b1cf5a9^)",
-         reader="cloud_recording_common_errors", label="Cloud Recording error code",
+         reader="cloud_recording_common_errors", label="Cloud Recording error code", numbered=True,
          where="the `code` of a Cloud Recording RESTful API response body (acquire, start, query, updateLayout, stop)",
          causes=["The request's resource ID, sid, channel name or uid do not belong together, or the session already ended."],
          fix="", check=[REST], existing=[]),
