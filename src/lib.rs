@@ -73,6 +73,8 @@ pub fn run(cli: cli::Cli) -> Outcome {
         cli::Command::Completions(args) => Ok(text(cli_docs::completions(args.shell))),
         cli::Command::Man => Ok(text(cli_docs::man_page())),
     };
+    // An interruption during the command: its clean-up owns the exit (128 + the signal's number).
+    browser::interrupt::settle();
     match computed {
         Ok(computed) => {
             let redactor = redactor(computed.redaction.clone(), &env);

@@ -8,6 +8,7 @@
 //! gone, so something must always answer it.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
@@ -22,6 +23,9 @@ struct Live {
 static LIVE: Mutex<Live> = Mutex::new(Live {
     entries: Vec::new(),
 });
+/// The number of the signal being handled (0: none). Set before the clean-up kills Chromium, so a
+/// command that fails because Chromium died can tell that the run was interrupted.
+static RECEIVED: AtomicI32 = AtomicI32::new(0);
 /// Whether the listener runs (set once its handlers are installed).
 static ARMED: OnceLock<bool> = OnceLock::new();
 
@@ -85,9 +89,22 @@ fn listen(ready: std::sync::mpsc::Sender<bool>) {
             _ = term.recv() => libc_number(nix::sys::signal::Signal::SIGTERM),
             _ = hup.recv() => libc_number(nix::sys::signal::Signal::SIGHUP),
         };
+        RECEIVED.store(number, Ordering::SeqCst);
         clean_up();
         std::process::exit(128 + number);
     });
+}
+
+/// Called when a command ends: if a signal arrived, the listener is removing what the run left and
+/// exits with 128 + its number when done. Wait for that instead of racing it to an exit of our own,
+/// which would report a plain failure (Chromium killed by the clean-up) instead of the signal.
+pub fn settle() {
+    let number = RECEIVED.load(Ordering::SeqCst);
+    if number != 0 {
+        // The clean-up retries each folder for at most a second; this bound is only a backstop.
+        std::thread::sleep(Duration::from_secs(10));
+        std::process::exit(128 + number);
+    }
 }
 
 fn libc_number(signal: nix::sys::signal::Signal) -> i32 {
