@@ -636,7 +636,7 @@ pub fn findings(
     for cert in &certificates {
         if is_server_side(&cert.file, server_roots) && !public_env(&cert.name) {
             if written_in_code(cert) {
-                out.push(located(committed_finding(cert), cert));
+                out.push(located(committed_finding(cert), cert).about(&cert.value));
             }
             continue;
         }
@@ -658,7 +658,7 @@ pub fn findings(
             ));
         }
         f = f.with_fix("move token building to a server (Agora's token builders: npm agora-token, github.com/AgoraIO/Tools) and have the app fetch a token from it; then create a new certificate in the Console, because this one is published");
-        out.push(located(f, cert));
+        out.push(located(f, cert).about(&cert.value));
     }
     let cert_values: BTreeSet<&str> = certificates.iter().map(|c| c.value.as_str()).collect();
     for app_id in values.iter().filter(|v| v.kind == Kind::AppId) {
@@ -704,12 +704,12 @@ pub fn findings(
         (distinct.len() == 1).then(|| distinct.into_iter().next().unwrap_or("").to_string())
     };
     let neighbours = Neighbours::of(values, related);
-    // A token written into server-side code is a test vector or a sample's input (token
-    // builders' tests, inspectors): the app never joins with it.
-    for token in values
-        .iter()
-        .filter(|v| v.kind == Kind::Token && !is_server_side(&v.file, server_roots))
-    {
+    // A token written into a token library's samples or tests is a test vector: the app never
+    // joins with it. One written into a server's own code is what the server hands out.
+    for token in values.iter().filter(|v| {
+        v.kind == Kind::Token
+            && !(is_server_side(&v.file, server_roots) && is_library_sample(&v.file))
+    }) {
         out.extend(token_findings(
             token,
             &neighbours,
@@ -718,6 +718,23 @@ pub fn findings(
         ));
     }
     out
+}
+
+/// A token builder's sample, test or inspector (Agora's token library or a copy of it): the
+/// values in it are inputs made up to show the builder, not the app's.
+fn is_library_sample(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    [
+        "sample",
+        "example",
+        "test",
+        "dynamickey",
+        "inspector",
+        "demo",
+        "spec",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
 }
 
 /// App Certificates Agora publishes with its token library's samples and tests
@@ -811,7 +828,7 @@ fn token_findings(
             let mut evidence = context.clone();
             evidence.append(&mut f.evidence);
             f.evidence = evidence;
-            ScanFinding::at(f, &token.file, Some(token.line))
+            ScanFinding::at(f, &token.file, Some(token.line)).about(&token.value)
         })
         .collect()
 }

@@ -876,6 +876,31 @@ fn retired_findings(apps: &[App]) -> Vec<ScanFinding> {
                 continue;
             }
             let mut found = sdk.found.clone();
+            // Locked only: a dependency brought it; the package.json beside the lock file
+            // declares that dependency, and is where the user changes it.
+            if found.iter().all(|f| f.how == "locked") {
+                let manifests: Vec<Found> = found
+                    .iter()
+                    .filter(|f| {
+                        ["package-lock.json", "yarn.lock", "pnpm-lock.yaml"]
+                            .contains(&name_of(&f.file))
+                    })
+                    .map(|f| {
+                        let dir = dir_of(&f.file);
+                        Found {
+                            file: if dir.is_empty() {
+                                "package.json".to_string()
+                            } else {
+                                format!("{dir}/package.json")
+                            },
+                            line: None,
+                            how: "declared".to_string(),
+                            version: String::new(),
+                        }
+                    })
+                    .collect();
+                found.extend(manifests);
+            }
             if Some(i) == wrapper {
                 for other in app.sdks.iter().filter(|s| s.retired && brought(s)) {
                     found.extend(other.found.iter().cloned());
