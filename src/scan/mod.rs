@@ -6,6 +6,7 @@
 //!
 //! Everything below [`scan`] is pure over the files read: tests build [`walk::SourceFile`]s directly.
 
+pub mod bundler_env;
 pub mod command;
 pub mod comments;
 pub mod config;
@@ -13,6 +14,7 @@ pub mod deps;
 pub mod flow;
 pub mod model;
 pub mod patterns;
+pub mod permissions;
 pub mod scope;
 pub mod unity;
 pub mod walk;
@@ -324,6 +326,13 @@ pub fn analyse_walked(walked: &walk::Walked, now: u64, threads: usize) -> Analys
         values.extend(unity::serialized_values(f, &fields));
     }
     let mut findings = config::findings(&values, &server_roots, &related, now);
+    let mut secrets = config::certificate_values(&values);
+    for (values, found) in par_flat_map(&code_refs, threads, |f| {
+        vec![config::rest_secret_findings(f)]
+    }) {
+        secrets.extend(values);
+        findings.extend(found);
+    }
     findings.extend(deps.findings);
     let (pattern_findings, skipped_rules) =
         patterns::findings(&code_refs, threads, &built, &agora_code);
@@ -343,6 +352,7 @@ pub fn analyse_walked(walked: &walk::Walked, now: u64, threads: usize) -> Analys
     };
     findings.extend(par_flat_map(&code_refs, threads, |f| {
         let mut out = flow::lifetime_findings(f);
+        out.extend(flow::role_findings(f));
         if agora_code.contains(f.path.as_str()) {
             out.extend(flow::call_findings(
                 f,
@@ -355,6 +365,17 @@ pub fn analyse_walked(walked: &walk::Walked, now: u64, threads: usize) -> Analys
         out
     }));
     findings.extend(flow::audio_never_played(&code_refs, &web4));
+    findings.extend(bundler_env::findings(
+        &deps.manifests,
+        &code_refs,
+        &agora_code,
+        &|p| config::is_server_side(p, &server_roots),
+    ));
+    findings.extend(permissions::findings(
+        &code_refs,
+        &built.model.apps,
+        &built.app_of,
+    ));
     findings.extend(built.findings);
     let mut model = built.model;
     model.skipped_rules = skipped_rules;
@@ -362,7 +383,7 @@ pub fn analyse_walked(walked: &walk::Walked, now: u64, threads: usize) -> Analys
         findings: merge_facts(findings),
         model,
         dependencies: deps.inventory,
-        certificates: config::certificate_values(&values),
+        certificates: secrets,
     }
 }
 
