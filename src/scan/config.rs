@@ -761,7 +761,7 @@ fn is_library_sample(path: &str) -> bool {
         "example",
         "test",
         "dynamickey",
-        "inspector",
+        "inspect",
         "demo",
         "spec",
     ]
