@@ -26,8 +26,8 @@ use serde::Serialize;
 
 use crate::vocabulary::{outcome_of, Finding, Status, Tally};
 
-/// The JSON schema id of a scan report (documented in the README, schema/scan.v2.json).
-pub const SCHEMA: &str = "agora-doctor/scan/v2";
+/// The JSON schema id of a scan report (documented in the README, schema/scan.v3.json).
+pub const SCHEMA: &str = "agora-doctor/scan/v3";
 
 /// A place in the project: a file and, when known, a line.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -195,6 +195,9 @@ const EXPECTED: &[Expected] = &[
     // that only logs, a manifest removing RECORD_AUDIO, a certificate as an environment fallback;
     // and left alone: an Angular input's empty default, empty environment fallbacks, a deployment
     // template's placeholders.
+    // The community WebGL SDK for Unity: the 3.x namespace over Web SDK 4.x, not the retired
+    // native SDK.
+    ("unity-webgl", &[], 0),
     (
         "servers-and-permissions",
         &[
@@ -812,4 +815,28 @@ fn the_same_token_under_two_names_in_two_files_is_one_fact() {
         .collect();
     assert_eq!(expired.len(), 1, "{doc:#}");
     assert_eq!(expired[0]["places"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn a_unity_project_on_the_community_webgl_sdk_is_a_unity_app_on_web_sdk_4() {
+    let (_, doc) = scan_json("unity-webgl", &[]);
+    let apps = doc["model"]["apps"].as_array().unwrap();
+    assert_eq!(apps.len(), 1, "{doc:#}");
+    assert_eq!(apps[0]["platform"], "unity");
+    let sdk = &apps[0]["sdks"][0];
+    assert_eq!(sdk["package"], "agora-unity-webgl");
+    assert_eq!(sdk["generation"], "web4");
+    assert_eq!(sdk["retired"], false);
+    // Without the plugin, the same script is the retired native 3.x SDK.
+    let (_, doc) = scan_json("unity-and-servers", &[]);
+    assert!(doc["model"]["apps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["platform"] == "unity"
+            && a["sdks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|s| s["package"] == "agora_gaming_rtc")));
 }
