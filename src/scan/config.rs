@@ -129,7 +129,7 @@ fn env_default() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     re(
         &R,
-        r#"\b(?:getenv|Getenv|get|fromEnvironment|env|fetch|GetEnvironmentVariable|get_env)\s*\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*,\s*(?:defaultValue\s*:\s*)?["']([^"'\n]{0,200})["']|process\.env\.([A-Za-z_][A-Za-z0-9_]*)\s*(?:\|\||\?\?)\s*["']([^"'\n]{0,200})["']"#,
+        r#"\b(?:getenv|Getenv|environ\.get|fromEnvironment|env|ENV\.fetch|GetEnvironmentVariable|get_env)\s*\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*,\s*(?:defaultValue\s*:\s*)?["']([^"'\n]{0,200})["']|process\.env\.([A-Za-z_][A-Za-z0-9_]*)\s*(?:\|\||\?\?)\s*["']([^"'\n]{0,200})["']"#,
     )
 }
 
@@ -406,7 +406,20 @@ pub fn extract_in(file: &SourceFile, agora_context: bool) -> Vec<Value> {
     // `process.env.X || "…"`, `String.fromEnvironment('X', defaultValue: '…')`, `env('X', '…')`)
     // is committed like a literal. An empty or placeholder fallback is not judged: the real value
     // comes from the environment.
-    for c in env_default().captures_iter(text) {
+    let fallbacks = [
+        "getenv",
+        "Getenv",
+        "environ.get",
+        "fromEnvironment",
+        "env(",
+        "ENV.fetch",
+        "GetEnvironmentVariable",
+        "get_env",
+        "process.env",
+    ]
+    .iter()
+    .any(|w| text.contains(w));
+    for c in env_default().captures_iter(if fallbacks { text } else { "" }) {
         let (Some(name), Some(value)) = (c.get(1).or(c.get(3)), c.get(2).or(c.get(4))) else {
             continue;
         };
