@@ -4,6 +4,7 @@
 
 use crate::explain::command::Explained;
 use crate::token::TokenDocument;
+use crate::vocabulary::Outcome;
 
 /// Every kind of document a command produces (renderers in `crate::render` turn each into text).
 #[derive(Debug)]
@@ -28,6 +29,33 @@ pub enum Report {
     Scan(crate::scan::ScanReport),
     /// Generated text written as is (completions, the man page).
     Text(String),
+}
+
+impl Report {
+    /// The exit outcome the document leads to: the one place that says it for every command (a
+    /// command that could not run has no document: [`Outcome::CouldNotRun`]).
+    pub fn outcome(&self) -> Outcome {
+        let findings = match self {
+            // Each judged its findings with `--strict` as asked, into its exit code.
+            Report::Token(r) => r.exit_code != 0,
+            Report::TokenServer(r) => r.exit_code != 0,
+            Report::Probe(r) => r.exit_code != 0,
+            Report::Scan(r) => r.exit_code != 0,
+            // As in `probe`, a skip (nothing tried, e.g. no SDK found) is not a failure.
+            Report::Join(r) => r.finding.status.fails(false),
+            Report::Support(r) => {
+                r.probe.exit_code != 0 || r.log.as_ref().is_some_and(|l| l.reading.has_problems())
+            }
+            Report::Explain(Explained::Log { log, .. }) => log.has_problems(),
+            // Recognised, but no entry explains it.
+            Report::Explain(Explained::Unmatched { .. }) => true,
+            Report::Explain(Explained::Entry { .. } | Explained::List)
+            | Report::TokenBuild(_)
+            | Report::ProbeChecks
+            | Report::Text(_) => false,
+        };
+        Outcome::findings_if(findings)
+    }
 }
 
 /// How a document is rendered.

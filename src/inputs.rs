@@ -91,6 +91,16 @@ impl<'a> Asked<'a> {
         .read_cert_file()
     }
 
+    /// The flags that aim a command at this run's target again (`--sim`, or none for Agora), for
+    /// the commands a report gives to reproduce the run.
+    pub fn target_flags(&self) -> &'static [&'static str] {
+        if self.sim {
+            &["--sim"]
+        } else {
+            &[]
+        }
+    }
+
     /// Read `--cert-file` (unless it is stdin): the one read of the file in a run.
     pub fn read_cert_file(mut self) -> Self {
         self.cert_line = self
@@ -102,9 +112,10 @@ impl<'a> Asked<'a> {
 }
 
 /// Where the run's requests go.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub enum Target {
     /// Agora's own service.
+    #[default]
     Agora,
     /// The simulated world (a test double), shared by every check of the run.
     Simulated(Arc<SimWorld>),
@@ -147,12 +158,15 @@ pub fn given_secrets(asked: &Asked<'_>, env: &Env) -> Vec<String> {
     )
 }
 
-/// The resolved inputs.
-#[derive(Debug, Clone)]
+/// The resolved inputs: the project and its tokens, the target, and what a probe run adds (the
+/// page, Chromium, the native SDK and the Web SDK, and the environment they are looked for in).
+/// Tests build their own (`Inputs { url: …, ..Inputs::default() }`).
+#[derive(Debug, Clone, Default)]
 pub struct Inputs {
     /// The App ID (under `--sim`: the simulated project's).
     pub app_id: Option<String>,
-    /// The App Certificate (under `--sim`: the simulated project's).
+    /// The App Certificate (from `AGORA_APP_CERTIFICATE` or `--cert-file`; under `--sim` the
+    /// simulated project's), to verify signatures and mint tokens.
     pub certificate: Option<Certificate>,
     /// The token to join with: given, from the token server, or minted by the simulated project.
     pub token: Option<String>,
@@ -170,6 +184,35 @@ pub struct Inputs {
     pub target: Target,
     /// What the resolution decided that the user should know (shown in every report of the run).
     pub notes: Vec<String>,
+    /// `--url`: the page the Web SDK runs on (with `http://` added when typed without a scheme).
+    pub url: Option<String>,
+    /// `--url` as typed, when it had no scheme and `http://` was assumed (said in the output).
+    pub url_typed: Option<String>,
+    /// Chrome flags the user runs with (`--unsafely-treat-insecure-origin-as-secure=…`).
+    pub chrome_flags: Vec<String>,
+    /// `--browser`: open `--url` in headless Chromium (the browser check).
+    pub browser: bool,
+    /// `--flow`: run the Web SDK flow (join → publish → unpublish → leave) in the browser check.
+    pub flow: bool,
+    /// `--room`: run the two-participant voice room in the browser check (default under --sim).
+    pub room: bool,
+    /// `--no-browser` / `AGORA_DOCTOR_NO_BROWSER`: never start Chromium (opts out of --sim's web flow).
+    pub no_browser: bool,
+    /// `--chromium`: the Chromium binary to use instead of searching for one.
+    pub chromium: Option<std::path::PathBuf>,
+    /// `--sdk`: Agora's native SDK library or its directory (the join check).
+    pub sdk: Option<std::path::PathBuf>,
+    /// Where the Agora Web SDK the built-in demo page loads is looked for (`--web-sdk` first; see
+    /// `browser::web_sdk`).
+    pub web_sdk: crate::browser::web_sdk::Search,
+    /// agora-doctor's cache folder (the carried SDK double is written there).
+    pub cache_dir: Option<std::path::PathBuf>,
+    /// `AGORA_SDK_LIB`, read once from the environment (the join check's next place to look).
+    pub sdk_env: Option<std::ffi::OsString>,
+    /// `LD_LIBRARY_PATH`, read once from the environment (the join check's search).
+    pub ld_library_path: Option<std::ffi::OsString>,
+    /// The proxy variables that are set (`HTTPS_PROXY=…`), read once from the environment.
+    pub proxies: Vec<(String, String)>,
 }
 
 impl Inputs {
@@ -229,13 +272,13 @@ impl Inputs {
             })?,
             None => None,
         };
-        let world = SimWorld::start(WorldConfig {
+        let world = Arc::new(SimWorld::start(WorldConfig {
             app_id: explicit_app_id.map(str::to_string),
             app_certificate: certificate.as_ref().map(|c| c.expose().to_string()),
             channel: asked.channel.map(str::to_string),
             edge_fault: asked.edge_fault,
             relay_fault: asked.relay_fault,
-        })?;
+        })?);
         if let Some(app_id) = explicit_app_id {
             let signer = if certificate.is_some() {
                 "the certificate from --cert-file"
@@ -262,7 +305,6 @@ impl Inputs {
             inputs.ask_token_server(template, &channel)?;
         }
         inputs.adopt_world(&world, env.now(), asked.expired_token);
-        inputs.target = Target::Simulated(Arc::new(world));
         Ok(inputs)
     }
 
@@ -277,13 +319,10 @@ impl Inputs {
             app_id: app_id.map(str::to_string),
             certificate,
             token: asked.token.map(str::to_string),
-            speaker_token: None,
-            token_minted: false,
-            minted: Minted::default(),
             channel: asked.channel.map(str::to_string),
             uid: asked.uid.map(str::to_string),
-            target: Target::Agora,
             notes,
+            ..Inputs::default()
         }
     }
 
@@ -313,10 +352,11 @@ impl Inputs {
         Ok(())
     }
 
-    /// Fill what the user left open from the simulated world's project, mint the run's tokens with
-    /// its certificate, and join with the one for the uid when none was given (`expired`: one
-    /// that expired an hour ago).
-    pub fn adopt_world(&mut self, world: &SimWorld, now: u64, expired: bool) {
+    /// Aim the run at the simulated world: fill what the user left open from its project, mint the
+    /// run's tokens with its certificate, and join with the one for the uid when none was given
+    /// (`expired`: one that expired an hour ago).
+    pub fn adopt_world(&mut self, world: &Arc<SimWorld>, now: u64, expired: bool) {
+        self.target = Target::Simulated(Arc::clone(world));
         let project = world.project();
         self.app_id = Some(project.app_id.clone());
         if self.certificate.is_none() {

@@ -99,11 +99,11 @@ fn redactor(redaction: Redaction, env: &env::Env) -> Redactor {
 }
 
 fn text(text: String) -> Computed<Report> {
-    Computed::new(Report::Text(text), Outcome::Ok)
+    Computed::new(Report::Text(text))
 }
 
 fn checks() -> Computed<Report> {
-    Computed::new(Report::ProbeChecks, Outcome::Ok)
+    Computed::new(Report::ProbeChecks)
 }
 
 /// `token -`: each token's part rendered, redacted and written as soon as it is checked, so memory
@@ -199,7 +199,7 @@ fn stream_tokens(
             ));
             writer.emit(end);
             match writer.error {
-                None => token::command::outcome_of(&report),
+                None => Report::Token(report).outcome(),
                 Some(e) => {
                     render::print_error(&format!("could not write the report to stdout: {e}"));
                     Outcome::CouldNotRun
@@ -267,7 +267,7 @@ fn write(
         }
     };
     match written {
-        Ok(()) => computed.outcome,
+        Ok(()) => report.outcome(),
         Err((target, e)) => {
             let hint = match computed.destination {
                 Destination::File(_) => "; pass --out with a writable path",

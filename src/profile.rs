@@ -220,6 +220,9 @@ pub struct Profile {
     pub access_point: Option<Endpoint>,
     /// The relay the SDK double joins through (the simulated world's), instead of Agora's edge.
     pub native_relay: Option<std::net::SocketAddr>,
+    /// What the native join goes through when that is a test double (the SDK double and the
+    /// relay), said in the join check's evidence; `None` for the user's SDK and Agora.
+    pub native_double: Option<&'static str>,
 }
 
 impl Profile {
@@ -243,6 +246,7 @@ impl Profile {
             clock_spacing: Duration::from_millis(50),
             access_point: None,
             native_relay: None,
+            native_double: None,
         }
     }
 
@@ -260,6 +264,7 @@ impl Profile {
             timeouts: Timeouts::SIM,
             clock_spacing: Duration::from_millis(10),
             native_relay: None,
+            native_double: None,
         }
     }
 

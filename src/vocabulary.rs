@@ -147,10 +147,8 @@ impl Counts {
 /// What a command computed, ready for `lib::run` to render, redact, write and map to an exit code.
 #[derive(Debug)]
 pub struct Computed<R> {
-    /// The document.
+    /// The document (it says which exit outcome it leads to: `Report::outcome`).
     pub report: R,
-    /// The exit outcome it leads to.
-    pub outcome: Outcome,
     /// Secrets to take out of the rendered text before it is written.
     pub redaction: Redaction,
     /// Where the document goes.
@@ -161,10 +159,9 @@ pub struct Computed<R> {
 
 impl<R> Computed<R> {
     /// A document for stdout with nothing to redact.
-    pub fn new(report: R, outcome: Outcome) -> Self {
+    pub fn new(report: R) -> Self {
         Computed {
             report,
-            outcome,
             redaction: Redaction::None,
             destination: Destination::Stdout,
             warnings: Vec::new(),
@@ -175,7 +172,6 @@ impl<R> Computed<R> {
     pub fn into<S: From<R>>(self) -> Computed<S> {
         Computed {
             report: S::from(self.report),
-            outcome: self.outcome,
             redaction: self.redaction,
             destination: self.destination,
             warnings: self.warnings,

@@ -33,6 +33,16 @@ def git_show(repo, path):
     ).stdout
 
 
+def git_show_at(repo, rev, path):
+    """A file as it was at `rev` (a page Agora has since retired or rewritten)."""
+    return subprocess.run(
+        ["git", "-C", repo, "show", rev + ":" + path],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
 def read(repo, path):
     if os.path.isdir(os.path.join(repo, ".git")) or not os.path.exists(os.path.join(repo, path)):
         return git_show(repo, path)
@@ -54,6 +64,7 @@ VARS = {
     "CHAT_GROUP_LOWER_PLURAL": "chat groups",
     "CHAT_GROUP": "Chat group",
     "CLIENT": "app",
+    "VSDK": "Video SDK",
 }
 
 
@@ -202,16 +213,20 @@ def cs_enum(repo, path, enum):
     return rows
 
 
+def body_rows(text):
+    """The cells of every body row of every Markdown table in `text`, in order."""
+    for _, _header, body in md_tables(text):
+        yield from body
+
+
 def docs_native_errors(docs):
-    text = read(docs, "shared/video-sdk/reference/error-codes/non-web-error-codes.mdx")
     rows = []
-    for _, header, body in md_tables(text):
-        for cells in body:
-            v = clean(cells[0]).strip("`")
-            desc = clean(cells[1])
-            meaning, causes, fix = split_meaning(desc)
-            legacy = "deprecated" if "Deprecated" in desc else ""
-            rows.append([v, "", "", meaning, causes, fix, legacy])
+    for cells in body_rows(read(docs, "shared/video-sdk/reference/error-codes/non-web-error-codes.mdx")):
+        v = clean(cells[0]).strip("`")
+        desc = clean(cells[1])
+        meaning, causes, fix = split_meaning(desc)
+        legacy = "deprecated" if "Deprecated" in desc else ""
+        rows.append([v, "", "", meaning, causes, fix, legacy])
     return rows
 
 
@@ -219,26 +234,22 @@ def docs_native_warnings_3x(docs):
     text = read(docs, "shared/on-premise-recording/reference/_error-codes.mdx")
     part = text.split("### Warning codes", 1)[1].split("## Web", 1)[0]
     rows = []
-    for _, header, body in md_tables(part):
-        for cells in body:
-            v = clean(cells[0]).strip("`")
-            if not re.fullmatch(r"-?\d+", v):
-                continue
-            desc = clean(cells[-1])
-            meaning, causes, fix = split_meaning(desc)
-            rows.append([v, "", "", meaning, causes, fix, "Native SDK 3.x; 4.x reports these through other callbacks"])
+    for cells in body_rows(part):
+        v = clean(cells[0]).strip("`")
+        if not re.fullmatch(r"-?\d+", v):
+            continue
+        meaning, causes, fix = split_meaning(clean(cells[-1]))
+        rows.append([v, "", "", meaning, causes, fix, "Native SDK 3.x; 4.x reports these through other callbacks"])
     return rows
 
 
 def docs_web_errors(docs):
-    text = read(docs, "shared/video-sdk/reference/error-codes/web-error-codes.mdx")
     rows = []
-    for _, header, body in md_tables(text):
-        for cells in body:
-            name = clean(cells[0]).strip("`")
-            if not re.fullmatch(r"[A-Z0-9_]+", name):
-                continue
-            rows.append([name, name, "", clean(cells[1]), "", clean(cells[2]) if len(cells) > 2 else "", ""])
+    for cells in body_rows(read(docs, "shared/video-sdk/reference/error-codes/web-error-codes.mdx")):
+        name = clean(cells[0]).strip("`")
+        if not re.fullmatch(r"[A-Z0-9_]+", name):
+            continue
+        rows.append([name, name, "", clean(cells[1]), "", clean(cells[2]) if len(cells) > 2 else "", ""])
     return rows
 
 
@@ -348,9 +359,10 @@ def chat_rest(docs):
     return rows
 
 
-def http_table(docs, path, status_col=0, msg_col=None, desc_col=1, fix_col=None, name_col=None, header=None):
+def http_table(docs, path, status_col=0, msg_col=None, desc_col=1, fix_col=None, name_col=None, header=None, only=None):
     """Rows of HTTP status tables; with `header`, only tables whose first header cell says it (a page that
-    also holds a table of video resolutions, `| 320 × 240 |`, is not read as statuses)."""
+    also holds a table of video resolutions, `| 320 × 240 |`, is not read as statuses); with `only`, only
+    those statuses (the shared RESTful table's rows that a product's own table lacks)."""
     rows = []
     for heading, head, body in md_tables(read(docs, path)):
         if header is not None and header.lower() not in clean(head[0]).lower():
@@ -360,7 +372,7 @@ def http_table(docs, path, status_col=0, msg_col=None, desc_col=1, fix_col=None,
                 continue
             status = clean(cells[status_col]).strip("`")
             m = re.match(r"(\d{3})", status)
-            if not m:
+            if not m or (only is not None and m.group(1) not in only):
                 continue
             msg = clean(cells[msg_col]).strip('"`') if msg_col is not None else ""
             name = clean(cells[name_col]).strip("`") if name_col is not None else ""
@@ -384,6 +396,87 @@ def cloud_recording(docs):
                 value = m.group(1)
                 msg = second.strip('"`')
             rows.append([value, "", "", clean(cells[2]), "", clean(cells[3]), "", msg, heading, m.group(1)])
+    return rows
+
+
+# Docs-Source commit b1cf5a9 (2026-06-17) replaced the Cloud Recording "Common errors" page with the
+# per-endpoint status tables; the service still answers with the numbered codes that page documented.
+CLOUD_RECORDING_COMMON_ERRORS_AT = "b1cf5a97fde35ba175c39d8868ef514a3c5eb6e6^"
+
+
+def cloud_recording_common_errors(docs):
+    """The numbered codes of the retired Common errors page: `- \`433\`: The resource ID has expired. …`,
+    with indented sub-bullets as causes."""
+    text = git_show_at(docs, CLOUD_RECORDING_COMMON_ERRORS_AT, "cloud-recording/reference/common-errors.md")
+    part = text.split("## Error codes", 1)[1].split("## Status codes", 1)[0]
+    rows = []
+    current = None
+    for line in part.splitlines():
+        m = re.match(r"^- `(\d+)`:\s*(.*)$", line)
+        if m:
+            current = [m.group(1), clean(m.group(2)), []]
+            rows.append(current)
+            continue
+        sub = re.match(r"^\s+- (.*)$", line)
+        if sub and current is not None:
+            current[2].append(clean(sub.group(1)))
+            continue
+        if line.startswith("- "):
+            current = None
+    out = []
+    for value, desc, subs in rows:
+        meaning, causes, fix = split_meaning(desc)
+        if subs and not causes:
+            causes = "; ".join(subs)
+        elif subs:
+            causes = causes + "; " + "; ".join(subs)
+        if not fix:
+            fm = re.search(r"(?<=\. )((?:Do not|Call|Retry|You need|Ensure)[^.]*\.?.*)$", meaning)
+            if fm:
+                fix = fm.group(1)
+                meaning = meaning[: fm.start()].strip()
+        out.append([value, "", "", meaning, causes, fix, ""])
+    return out
+
+
+def ncs_cloud_recording_events(docs):
+    """The Cloud Recording event table: `| [1](#1-cloud_recording_error) | 0 (cloud recording service) | … |`;
+    the event's name is the anchor's tail, the service type goes to `section`."""
+    rows = []
+    text = read(docs, "shared/notification-center-service/event-types/cloud-recording.mdx")
+    for heading, header, body in md_tables(text):
+        if clean(header[0]).lower() != "eventtype":
+            continue
+        for cells in body:
+            m = re.match(r"\[(\d+)\]\(#\d+-(\w+)\)", cells[0].strip())
+            if not m:
+                continue
+            rows.append([m.group(1), "", "", clean(cells[2]), "", "", "", m.group(2), clean(cells[1])])
+    return rows
+
+
+def cloud_recording_ncs_codes(docs, part):
+    """The code tables inside the Cloud Recording event descriptions: `leave` (LEAVE_CODE_* of event 41,
+    `| LEAVE_CODE_SIG | 2 (binary 10): … |`), `web-stop` (the `code`/`message` of event 71) and `codes`
+    and `errors`, `warnings`, `status` (the codes of events 1-3, under "Error and warning codes")."""
+    text = read(docs, "shared/notification-center-service/event-types/cloud-recording.mdx")
+    rows = []
+    if part in ("errors", "warnings", "status"):
+        text = text.split("### Error and warning codes", 1)[1]
+    for heading, header, body in md_tables(text):
+        head = clean(header[0]).lower()
+        for cells in body:
+            if part == "leave" and head == "enumerator":
+                m = re.match(r"(\d+)(?: \(binary \d+\))?:\s*(.*)", clean(cells[1]))
+                if m:
+                    meaning, causes, fix = split_meaning(m.group(2))
+                    rows.append([m.group(1), clean(cells[0]), "", meaning, causes, fix, ""])
+            elif part == "web-stop" and head == "error code" and len(cells) >= 3:
+                msg = clean(cells[1]).strip("`").strip()
+                rows.append([clean(cells[0]).strip("`"), "", "", clean(cells[2]), "", "", "", msg])
+            elif part in ("errors", "warnings", "status") and len(cells) == 2 and re.fullmatch(r"\d+", clean(cells[0])) \
+                    and heading.lower().startswith({"errors": "error codes", "warnings": "warning codes", "status": "status codes"}[part]):
+                rows.append([clean(cells[0]), "", "", clean(cells[1]), "", "", "", "", heading])
     return rows
 
 
@@ -457,6 +550,13 @@ READERS = {
     "chat_web": lambda a: chat_web(a["docs"]),
     "chat_rest": lambda a: chat_rest(a["docs"]),
     "cloud_recording": lambda a: cloud_recording(a["docs"]),
+    "cloud_recording_common_errors": lambda a: cloud_recording_common_errors(a["docs"]),
+    "ncs_cloud_recording_events": lambda a: ncs_cloud_recording_events(a["docs"]),
+    "cloud_recording_ncs_leave": lambda a: cloud_recording_ncs_codes(a["docs"], "leave"),
+    "cloud_recording_ncs_web_stop": lambda a: cloud_recording_ncs_codes(a["docs"], "web-stop"),
+    "cloud_recording_ncs_errors": lambda a: cloud_recording_ncs_codes(a["docs"], "errors"),
+    "cloud_recording_ncs_warnings": lambda a: cloud_recording_ncs_codes(a["docs"], "warnings"),
+    "cloud_recording_ncs_status": lambda a: cloud_recording_ncs_codes(a["docs"], "status"),
     "whiteboard_conversion": lambda a: whiteboard_conversion(a["docs"]),
     "classroom_rest": lambda a: classroom_rest(a["docs"]),
 }

@@ -5,6 +5,13 @@ that the tidy test (tests/all/explain_catalog.rs) holds the catalog to.
 
     python3 scripts/catalog/generate.py
 
+The rows give the facts (value, name, message, where Agora publishes them); the prose is ours: each
+generated row needs a line in scripts/catalog/prose/<table>.tsv with our own `meaning` (and `causes`
+and `fix` where the official row has them), written from the official text but never copied from it.
+A row without one stops the run; `python3 scripts/catalog/generate.py --todo` lists such rows with the
+official text to paraphrase, and scripts/catalog/check_prose.py checks that no entry copies a run of
+eight or more words from it.
+
 A row already covered by a hand-written entry (same family and name, or same value for tables that
 give only numbers) is not duplicated: that entry gains `product`, `table` and `source` in its front
 matter if it has none. Generated files carry `generated = true`; regenerating rewrites only those.
@@ -12,6 +19,7 @@ matter if it has none. Generated files carry `generated = true`; regenerating re
 
 import os
 import re
+import sys
 import tomllib
 
 from tables import TABLES
@@ -21,6 +29,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 CATALOG = os.path.join(ROOT, "src", "explain", "catalog")
 ROWS = os.path.join(HERE, "rows")
+PROSE = os.path.join(HERE, "prose")
+PROSE_COLUMNS = ["value", "name", "message", "meaning", "causes", "fix"]
+# A row's own fix that says nothing to do: no prose needed for it.
+EMPTY_FIX = ("/", "None.", "No action required.", "-")
 
 
 def normalise(s):
@@ -77,11 +89,47 @@ def load_rows(tid):
     return [dict(zip(header, l.split("\t"))) for l in lines[1:]]
 
 
+def load_prose(tid):
+    """Our own wording of each row of a table (scripts/catalog/prose/<table>.tsv), keyed by the row's
+    value, name and message (which together tell every row of a table apart)."""
+    path = os.path.join(PROSE, tid + ".tsv")
+    if not os.path.exists(path):
+        return {}
+    lines = open(path, encoding="utf-8").read().splitlines()
+    header = lines[0].split("\t")
+    assert header == PROSE_COLUMNS, f"{path}: header must be {PROSE_COLUMNS}"
+    out = {}
+    for n, line in enumerate(lines[1:], 2):
+        cells = line.split("\t")
+        assert len(cells) == len(PROSE_COLUMNS), f"{path}:{n}: {len(cells)} cells, want {len(PROSE_COLUMNS)}"
+        p = dict(zip(header, cells))
+        k = (p["value"], p["name"], p["message"])
+        assert k not in out, f"{path}:{n}: row {k} given twice"
+        out[k] = p
+    return out
+
+
+def prose_gaps(r, p):
+    """What our wording of row `r` lacks (empty when it has all it needs)."""
+    if p is None:
+        return ["no prose row"]
+    gaps = []
+    if r["meaning"].strip() and not p["meaning"].strip():
+        gaps.append("meaning")
+    if r["causes"].strip() and not p["causes"].strip():
+        gaps.append("causes")
+    if r["fix"].strip() and r["fix"] not in EMPTY_FIX and not p["fix"].strip():
+        gaps.append("fix")
+    return gaps
+
+
 # Tables whose identifiers are not searched for inside a pasted line (they stay names: `explain RECORD_AUDIO`).
 NO_CODE_TABLES = {"rtc-permission-type"}
 
 
 def main():
+    todo = "--todo" in sys.argv[1:]
+    missing = []  # (table, row, gaps)
     existing = {}
     claims_names = {}  # normalised spelling -> key (names and aliases of every entry)
     claims_literals = {}  # code/pattern literal -> key
@@ -96,9 +144,6 @@ def main():
             claims_names.setdefault(normalise(n), fm["key"])
         for lit in fm.get("codes", []) + fm.get("patterns", []):
             claims_literals.setdefault(lit, fm["key"])
-    for f in generated_files:
-        os.remove(os.path.join(CATALOG, f))
-
     by_kind_name = {}
     by_kind_value = {}
     for key, fm in existing.items():
@@ -119,6 +164,7 @@ def main():
 
     for t in TABLES:
         rows = load_rows(t["id"])
+        prose = load_prose(t["id"])
         supplement = {}
         if t.get("supplement"):
             for r in load_rows(t["supplement"]):
@@ -127,9 +173,10 @@ def main():
         for r in rows:
             name = r["name"]
             value = r["value"]
-            key = None
+            # A row of a table written from source files names its hand-written entry itself.
+            key = r.get("entry") or None
             kinds = t["existing"] or [t["kind"]]
-            if name:
+            if name and key is None:
                 for k in kinds:
                     key = by_kind_name.get((k, normalise(name)))
                     if key:
@@ -154,19 +201,37 @@ def main():
             if not r["meaning"] and r["value"] in supplement:
                 s = supplement[r["value"]]
                 r = dict(r, meaning=s["meaning"], causes=s["causes"], fix=s["fix"], legacy=r["legacy"] if not s["meaning"] else s["legacy"])
+            p = prose.get((r["value"], r["name"], r.get("message", "")))
+            gaps = prose_gaps(r, p)
+            if gaps:
+                missing.append((t, r, gaps))
+                p = p or {c: "" for c in PROSE_COLUMNS}
             key = make_key(t, r, name)
             base = key
             n = 2
             while key in existing or key in generated:
                 key = f"{base}_{n}"
                 n += 1
-            generated[key] = entry_text(t, r, name, key, claims_names, claims_literals)
+            generated[key] = entry_text(t, r, p, name, key, claims_names, claims_literals)
             if name:
                 by_kind_name.setdefault((t["kind"], normalise(name)), key)
             new_keys.setdefault((t["kind"], value.lstrip("-")), key)
             listed.append((value, name or r.get("message", ""), key))
         doc_tables.append((t, listed))
 
+    if todo:
+        # The rows that still need our wording, with the official text to paraphrase, one TSV per table.
+        print("\t".join(["table", "value", "name", "message", "gaps", "official meaning", "official causes", "official fix"]))
+        for t, r, gaps in missing:
+            print("\t".join([t["id"], r["value"], r["name"], r.get("message", ""), ",".join(gaps), r["meaning"], r["causes"], r["fix"]]))
+        return
+    if missing:
+        for t, r, gaps in missing:
+            print(f"{t['id']}: row {r['value']} {r['name'] or r.get('message', '')!r} lacks {', '.join(gaps)} "
+                  f"in scripts/catalog/prose/{t['id']}.tsv", file=sys.stderr)
+        sys.exit(f"{len(missing)} rows lack our own wording; `generate.py --todo` lists them with the official text")
+    for f in generated_files:
+        os.remove(os.path.join(CATALOG, f))
     for key, text in generated.items():
         with open(os.path.join(CATALOG, key + ".md"), "w", encoding="utf-8") as f:
             f.write(text)
@@ -197,9 +262,12 @@ def make_key(t, r, name):
     return p + (r["value"].lstrip("-") + ("_" + tail if tail else ""))
 
 
-def entry_text(t, r, name, key, claims_names, claims_literals):
+def entry_text(t, r, p, name, key, claims_names, claims_literals):
+    """The entry for row `r` of table `t`. The row gives the facts (value, name, message, whether it
+    reports success); `p` gives the prose, our own wording of what the row means and what to do."""
     value = r["value"]
     meaning = r["meaning"].strip()
+    ours = p["meaning"].strip()
     aliases = []
     for a in [x for x in r["aliases"].split("|") if x]:
         na = normalise(a)
@@ -250,26 +318,26 @@ def entry_text(t, r, name, key, claims_names, claims_literals):
     summary = f"{label} {('`' + name + '` (' + value + ')') if name else shown}: {where}."
     summary = summary.replace("..", ".")
     if meaning:
-        summary += f" Agora's table ({t['title']}, {t['version']}) says: {sentence(meaning)}"
+        summary += f" Per Agora's table ({t['title']}, {t['version']}): {sentence(ours)}"
     else:
         summary += f" Agora does not describe this value in {t['title']} ({t['version']}); it is kept so that a log or paste that prints it is still recognised."
     if r.get("legacy"):
         summary += " It is retired or undocumented in current SDKs."
     causes = []
     if r["causes"]:
-        for c in re.split(r";\s*", r["causes"]):
+        for c in re.split(r";\s*", p["causes"]):
             c = c.strip(" ;")
             if c:
                 causes.append(sentence(c))
     if meaning and not causes:
         who = "The server" if t["kind"] in ("rest-status", "classroom-error", "whiteboard-error", "ncs-event") else "The SDK"
-        causes.append(sentence(cause_from_meaning(meaning, who)))
+        causes.append(sentence(cause_from_meaning(ours, who)))
     causes += [c for c in t["causes"]]
     if not causes:
         causes.append("Informational: the SDK reports a state change, not a fault; look at the event next to it for the cause.")
     fix_parts = []
-    if r["fix"] and r["fix"] not in ("/", "None.", "No action required.", "-"):
-        fix_parts.append(sentence(r["fix"]))
+    if p["fix"].strip():
+        fix_parts.append(sentence(p["fix"]))
     elif r["fix"] == "No action required." or re.search(r"\b(succe(ss|eds?)|normal state|is normal|Correct call)\b", meaning):
         fix_parts.append("Nothing to fix: this value reports success or a normal state.")
     if t["fix"]:
@@ -308,9 +376,15 @@ def entry_text(t, r, name, key, claims_names, claims_literals):
     return "\n".join(fm) + "\n"
 
 
+# Words that keep their capital inside a sentence.
+PROPER = ("Agora", "Agora's", "Chat", "IRtmService", "Android", "iOS")
+
+
 def cause_from_meaning(meaning, who):
     m = meaning.strip().rstrip(".")
-    return who + " reported: " + m[:1].lower() + m[1:]
+    if m.split(" ", 1)[0] not in PROPER:
+        m = m[:1].lower() + m[1:]
+    return who + " reported: " + m
 
 
 def write_doc(doc_tables):
@@ -326,6 +400,7 @@ def write_doc(doc_tables):
         "cea3490 (package 4.6.2, the RTC 4.x enums with Agora's doc comments, mirroring the C++ `AgoraBase.h`) and",
         "github.com/AgoraIO-Community/Agora-Unity-RTM-SDK at commit 0454dec (the RTM 1.x enums of `IAgoraRtmService.h`).",
         "A row that a hand-written entry already explained links to that entry instead of getting a second one.",
+        "The rows supply the facts; the wording of each generated entry is ours, from `scripts/catalog/prose/<table>.tsv`.",
         "",
     ]
     out += families.doc_lines()

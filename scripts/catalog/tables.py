@@ -19,6 +19,8 @@ Fields:
   existing  catalog kinds whose entries already cover rows of this table (matched by name, then value)
 """
 
+import json
+
 RN = "https://github.com/AgoraIO-Extensions/react-native-agora/blob/cea3490582c2caa329e6d432f00be11f547e205f/src/"
 RTM1 = "https://github.com/AgoraIO-Community/Agora-Unity-RTM-SDK/blob/0454dece7e3577fb3ba0675ff942e86b49a05e9e/unity_rtm_sdk/Projects/Rtm-Scripts/RtmEnum.cs"
 DOCS = "https://docs.agora.io/en/"
@@ -247,6 +249,33 @@ TABLES += [
          reader="cloud_recording", label="Cloud Recording response code", where="the HTTP status and `code`/`reason` of a Cloud Recording RESTful API response (acquire, start, query, update, stop)",
          causes=["The Customer ID and Customer Secret (HTTP basic auth) are wrong or belong to another account.", "Cloud Recording is not enabled for the App ID."],
          fix="", check=[REST], existing=[]),
+    dict(id="cloud-recording-common-errors", product="cloud-recording", kind="rest-status", sdk="cloud-recording", prefix="cloud_recording.",
+         title="Cloud Recording common errors (numbered error codes)", url=DOCS + "cloud-recording/reference/common-errors",
+         version="Cloud Recording RESTful API v1, the Common errors page as published until 2026-06 (Docs-Source b1cf5a9^)",
+         reader="cloud_recording_common_errors", label="Cloud Recording error code",
+         where="the `code` of a Cloud Recording RESTful API response body (acquire, start, query, updateLayout, stop)",
+         causes=["The request's resource ID, sid, channel name or uid do not belong together, or the session already ended."],
+         fix="", check=[REST], existing=[]),
+    dict(id="cloud-recording-ncs-error-codes", product="cloud-recording", kind="rest-status", sdk="cloud-recording", prefix="cloud_recording.ncs_",
+         title="Cloud Recording error codes (upload and service errors of the cloud_recording_error event)", url=DOCS + "cloud-recording/develop/receive-notifications", version="Cloud Recording RESTful API v1 (Notification Center Service events)",
+         reader="cloud_recording_ncs_errors", label="Cloud Recording callback error", where="the `errorCode` in the `details` of a `cloud_recording_error` (eventType 1) notification",
+         causes=["The third-party storage settings (vendor, region, bucket, access key, secret key) are wrong, or the storage refused the upload.", "The recording could not start or upload in time."], fix="Check the `storageConfig` of the `start` request against the storage vendor's console; the recorded files wait in Agora Cloud Backup and are uploaded again once the storage accepts them.", check=[REST], existing=[]),
+    dict(id="cloud-recording-ncs-warning-codes", product="cloud-recording", kind="rest-status", sdk="cloud-recording", prefix="cloud_recording.ncs_",
+         title="Cloud Recording warning codes (uploader warnings of the cloud_recording_warning event)", url=DOCS + "cloud-recording/develop/receive-notifications", version="Cloud Recording RESTful API v1 (Notification Center Service events)",
+         reader="cloud_recording_ncs_warnings", label="Cloud Recording callback warning", where="the `warnCode` in the `details` of a `cloud_recording_warning` (eventType 2) notification",
+         causes=["An upload to the third-party storage failed once and is being retried."], fix="A warning alone needs no action; if uploads keep falling back to Agora Cloud Backup, check the storage settings.", check=[REST], existing=[]),
+    dict(id="cloud-recording-ncs-status-codes", product="cloud-recording", kind="rest-status", sdk="cloud-recording", prefix="cloud_recording.ncs_",
+         title="Cloud Recording service status codes (cloud_recording_status_update event and query)", url=DOCS + "cloud-recording/develop/receive-notifications", version="Cloud Recording RESTful API v1 (Notification Center Service events)",
+         reader="cloud_recording_ncs_status", label="Cloud Recording service status", where="the `status` of a `cloud_recording_status_update` (eventType 3) notification or of a `query` response",
+         causes=[], fix="", check=[REST], existing=[]),
+    dict(id="cloud-recording-ncs-leave-codes", product="cloud-recording", kind="rest-status", sdk="cloud-recording", prefix="cloud_recording.ncs_",
+         title="Cloud Recording leave codes (leaveCode of the recorder_leave event)", url=DOCS + "cloud-recording/develop/receive-notifications", version="Cloud Recording RESTful API v1 (Notification Center Service events)",
+         reader="cloud_recording_ncs_leave", label="Cloud Recording recorder leave code", where="a bit of the `leaveCode` in the `details` of a `recorder_leave` (eventType 41) notification",
+         causes=[], fix="A `leaveCode` is a bit mask: AND it with each value to find every reason (6 = LEAVE_CODE_SIG and LEAVE_CODE_NO_USERS).", check=[REST], existing=[]),
+    dict(id="cloud-recording-ncs-web-recorder-stop-codes", product="cloud-recording", kind="rest-status", sdk="cloud-recording", prefix="cloud_recording.ncs_",
+         title="Web page recording stop codes (web_recorder_stopped event)", url=DOCS + "cloud-recording/develop/receive-notifications", version="Cloud Recording RESTful API v1 (Notification Center Service events)",
+         reader="cloud_recording_ncs_web_stop", label="web page recording stop code", where="the `code` and `message` in the `details` of a `web_recorder_stopped` (eventType 71) notification",
+         causes=["The recorded page or its settings stopped the web page recording (length limit, unsupported feature, load timeout, unreachable URL)."], fix="Read the notification's `details` text; for a page load timeout or an unreachable URL, open the page from a clean browser at the same URL and fix what it needs before starting the recording.", check=[REST], existing=[]),
     # ------------------------------------------------------------------ Other RESTful APIs
     dict(id="rest-channel-management-status", product="rest", kind="rest-status", sdk="rest", prefix="rest.channel_management.",
          title="Channel Management RESTful API response status codes", url=DOCS + "video-calling/channel-management-api/response-status-code", version="RESTful API v1",
@@ -301,37 +330,85 @@ TABLES += [
 
 # ------------------------------------------------------------------ Notification Center Service (webhooks)
 NCS_CHECK = ["`agora-doctor explain ncs <EVENT_TYPE>` says what an `eventType` of a webhook notification means."]
+
+
+def ncs_events(id, prefix, title, page, version, reader, label, where, causes, fix):
+    """A table of webhook event types the Notification Center Service posts (`reader` is its Docs-Source file)."""
+    TABLES.append(dict(id=id, product="ncs", kind="ncs-event", sdk="ncs", prefix=prefix, title=title, url=DOCS + page,
+                       version=version, reader="ncs:" + reader, label=label, where=where, causes=[causes], fix=fix,
+                       check=NCS_CHECK, existing=[]))
+
+
+ncs_events("ncs-channel-event-types", "ncs.", "Channel event types (NCS webhooks for RTC channels)",
+           "video-calling/channel-management-api/webhook/channel-event-type",
+           "Notification Center Service, channel events (productId 1)",
+           "shared/common/channel-management-api/webhooks/channel-event-type.mdx", "NCS channel event",
+           "the `eventType` of a channel event notification Agora posts to your webhook",
+           "Normal channel activity reported by Agora's servers; it describes what happened, not a fault.",
+           "Nothing to fix: handle the event in your webhook; when events arrive late, twice or out of order, order them by `ts` and de-duplicate by `noticeId`.")
+TABLES.append(dict(id="ncs-cloud-recording-event-types", product="ncs", kind="ncs-event", sdk="ncs", prefix="ncs.cloud_recording_",
+     title="Cloud Recording NCS event types", url=DOCS + "cloud-recording/develop/receive-notifications",
+     version="Cloud Recording RESTful API v1",
+     reader="ncs_cloud_recording_events", label="NCS Cloud Recording event",
+     where="the `eventType` of a Cloud Recording notification Agora posts to your webhook",
+     causes=["The recording reports a step of its life (recorder, uploader, web page recorder) or an error or warning, which the payload details."],
+     fix="Handle the event in your webhook; for `cloud_recording_error` (1) and `cloud_recording_warning` (2) read the payload's `module`, `errorCode`/`warnCode` and `errorMsg`.",
+     check=NCS_CHECK, existing=[]))
+ncs_events("ncs-cloud-transcoding-event-types", "ncs.transcoding_", "Cloud Transcoding NCS event types",
+           "cloud-transcoding/reference/webhooks/ncs-events", "Cloud Transcoding RESTful API v1",
+           "cloud-transcoding/reference/webhooks/ncs-events.mdx", "NCS Cloud Transcoding event",
+           "the `eventType` of a Cloud Transcoding notification Agora posts to your webhook",
+           "Cloud Transcoding reports a change of its task (started, stopped, state or configuration changed).",
+           "Nothing to fix by itself: read the payload's status fields; a stop you did not request comes with its reason there.")
+ncs_events("ncs-media-push-event-types", "ncs.media_push_", "Media Push NCS event types",
+           "media-push/develop/receive-notifications", "Media Push RESTful API v1",
+           "shared/notification-center-service/event-types/media-push.mdx", "NCS Media Push event",
+           "the `eventType` of a Media Push (Converter) notification Agora posts to your webhook",
+           "A Converter was created, reconfigured, changed its running state or was destroyed.",
+           "Nothing to fix by itself: for a state change read the payload's `state`; a Converter destroyed that you did not delete went idle past `idleTimeOut` or failed, which the payload says.")
+ncs_events("ncs-conversational-ai-event-types", "ncs.convoai_", "Conversational AI Engine NCS event types",
+           "conversational-ai/develop/event-types", "Conversational AI Engine RESTful API v2",
+           "conversational-ai/develop/event-types.mdx", "NCS Conversational AI event",
+           "the `eventType` of a Conversational AI notification Agora posts to your webhook",
+           "The agent reports a step of its life (joined, left, history, token expiry, error, metrics) or of a call.",
+           "Handle the event in your webhook; for `agent error` and `agent left` read the payload's reason and fix what it names (credentials of the LLM/TTS vendor, an expired token).")
+
+# ------------------------------------------------------------------ Statuses every Agora RESTful API shares
+# Agora's RESTful APIs answer with the statuses of the shared RESTful table (response-status-code) as well as
+# their own; a product whose own table lacks one of them gets that row, read in the product's terms.
+SHARED_STATUS = "shared/common/channel-management-api/response-status-code.mdx"
+for product, prefix, name, only, where, causes in [
+    ("cloud-recording", "cloud_recording.", "Cloud Recording", ["403", "415"],
+     "the HTTP status of a Cloud Recording RESTful API response (acquire, start, query, update, stop)",
+     ["The Customer ID and Customer Secret (HTTP basic auth) are wrong or belong to another account.", "Cloud Recording is not enabled for the App ID."]),
+    ("whiteboard", "whiteboard.", "Interactive Whiteboard", ["415", "429"],
+     "the HTTP status of an Interactive Whiteboard (Netless) RESTful API request",
+     ["The SDK token, room token or task token in the `token` header is wrong or lacks the role the call needs."]),
+    ("classroom", "classroom.", "Flexible Classroom", ["403", "415", "429"],
+     "the HTTP status of a Flexible Classroom RESTful API response",
+     ["The `x-agora-token` / `x-agora-uid` headers do not match, or the classroom is in another state than the call expects."]),
+]:
+    TABLES.append(dict(id=product + "-rest-shared-status", product=product, kind="rest-status", sdk=product, prefix=prefix + "rest_",
+                       title=f"Response status codes shared by Agora's RESTful APIs, as {name} returns them",
+                       url=DOCS + "video-calling/channel-management-api/response-status-code",
+                       version=f"Agora RESTful API v1 (the shared table's rows that {name}'s own table does not list)",
+                       reader='http:{"path": "%s", "desc_col": 1, "fix_col": 2, "only": %s}' % (SHARED_STATUS, json.dumps(only)),
+                       label=f"{name} API status (shared RESTful status)", where=where, causes=causes, fix="", check=[REST], existing=[]))
+
+# ------------------------------------------------------------------ Tables written from source files
+# Their rows (scripts/catalog/rows/<id>.tsv) are read by hand from the files named in each row's `section`;
+# extract.py leaves them as they are. A row's `entry` names the hand-written entry that explains it.
 TABLES += [
-    dict(id="ncs-channel-event-types", product="ncs", kind="ncs-event", sdk="ncs", prefix="ncs.",
-         title="Channel event types (NCS webhooks for RTC channels)", url=DOCS + "video-calling/channel-management-api/webhook/channel-event-type",
-         version="Notification Center Service, channel events (productId 1)",
-         reader="ncs:shared/common/channel-management-api/webhooks/channel-event-type.mdx", label="NCS channel event",
-         where="the `eventType` of a channel event notification Agora posts to your webhook",
-         causes=["Normal channel activity reported by Agora's servers; it describes what happened, not a fault."],
-         fix="Nothing to fix: handle the event in your webhook; when events arrive late, twice or out of order, order them by `ts` and de-duplicate by `noticeId`.",
-         check=NCS_CHECK, existing=[]),
-    dict(id="ncs-cloud-transcoding-event-types", product="ncs", kind="ncs-event", sdk="ncs", prefix="ncs.transcoding_",
-         title="Cloud Transcoding NCS event types", url=DOCS + "cloud-transcoding/reference/webhooks/ncs-events",
-         version="Cloud Transcoding RESTful API v1",
-         reader="ncs:cloud-transcoding/reference/webhooks/ncs-events.mdx", label="NCS Cloud Transcoding event",
-         where="the `eventType` of a Cloud Transcoding notification Agora posts to your webhook",
-         causes=["Cloud Transcoding reports a change of its task (started, stopped, state or configuration changed)."],
-         fix="Nothing to fix by itself: read the payload's status fields; a stop you did not request comes with its reason there.",
-         check=NCS_CHECK, existing=[]),
-    dict(id="ncs-media-push-event-types", product="ncs", kind="ncs-event", sdk="ncs", prefix="ncs.media_push_",
-         title="Media Push NCS event types", url=DOCS + "media-push/develop/receive-notifications",
-         version="Media Push RESTful API v1",
-         reader="ncs:shared/notification-center-service/event-types/media-push.mdx", label="NCS Media Push event",
-         where="the `eventType` of a Media Push (Converter) notification Agora posts to your webhook",
-         causes=["A Converter was created, reconfigured, changed its running state or was destroyed."],
-         fix="Nothing to fix by itself: for a state change read the payload's `state`; a Converter destroyed that you did not delete went idle past `idleTimeOut` or failed, which the payload says.",
-         check=NCS_CHECK, existing=[]),
-    dict(id="ncs-conversational-ai-event-types", product="ncs", kind="ncs-event", sdk="ncs", prefix="ncs.convoai_",
-         title="Conversational AI Engine NCS event types", url=DOCS + "conversational-ai/develop/event-types",
-         version="Conversational AI Engine RESTful API v2",
-         reader="ncs:conversational-ai/develop/event-types.mdx", label="NCS Conversational AI event",
-         where="the `eventType` of a Conversational AI notification Agora posts to your webhook",
-         causes=["The agent reports a step of its life (joined, left, history, token expiry, error, metrics) or of a call."],
-         fix="Handle the event in your webhook; for `agent error` and `agent left` read the payload's reason and fix what it names (credentials of the LLM/TTS vendor, an expired token).",
-         check=NCS_CHECK, existing=[]),
+    dict(id="classroom-rest-error-codes-cn", product="classroom", kind="classroom-error", sdk="classroom", prefix="classroom.",
+         title="Flexible Classroom RESTful API response codes (Chinese reference, rows the English page lacks)",
+         url="https://docs.agora.io/cn/agora-class/agora_class_restful_api?platform=RESTful",
+         version="Flexible Classroom RESTful API (Chinese reference in github.com/AgoraIO/agora_doc_source at 6f81e44)",
+         reader="hand", hand=True, label="Flexible Classroom response code", where="the HTTP status and `code` of a Flexible Classroom RESTful API response",
+         causes=["The `x-agora-token` / `x-agora-uid` headers do not match, or the classroom is in another state than the call expects."], fix="", check=[REST, TOKEN], existing=[]),
+    dict(id="token-builder-messages", product="token", kind="message", sdk="token-builder", prefix="token_builder.",
+         title="Messages the token builders and token-server samples print or throw",
+         url="https://github.com/AgoraIO/Tools/tree/da06bfb/DynamicKey/AgoraDynamicKey",
+         version="AgoraIO/Tools DynamicKey builders at da06bfb (C++, Go, Python, PHP, C#, Java, Dart, Node: npm agora-token 2.0.5); AgoraIO-Community/agora-token-service at b1fa0fc",
+         reader="hand", hand=True, label="token builder message", where="printed or thrown by a token builder or token server",
+         causes=[], fix="", check=[TOKEN], existing=["message", "platform"]),
 ]

@@ -121,8 +121,9 @@ pub struct Search {
     pub cache: Option<PathBuf>,
     /// `npm` on `PATH`.
     pub npm: Option<PathBuf>,
-    /// Under `--sim`: only what [`sim_can_join`] admits.
-    pub sim: bool,
+    /// Only the versions the page's Web edge can carry a join of (the simulated Web edge's,
+    /// [`SIMULATED_WEB_EDGE`]); `None`: any version.
+    pub joinable: Option<Joinable>,
     /// This run's clock (unix seconds): how old a remembered failed download is.
     pub now: u64,
 }
@@ -130,7 +131,7 @@ pub struct Search {
 impl Search {
     /// The search as this run's environment describes it (`flag` is `--web-sdk`, which clap also
     /// takes from [`FLAG_ENV`]).
-    pub fn from_env(flag: Option<PathBuf>, sim: bool, env: &Env) -> Search {
+    pub fn from_env(flag: Option<PathBuf>, joinable: Option<Joinable>, env: &Env) -> Search {
         Search {
             flag,
             cwd: std::env::current_dir().ok(),
@@ -139,7 +140,7 @@ impl Search {
             npm: env
                 .non_blank("PATH")
                 .and_then(|paths| on_path(paths, "npm")),
-            sim,
+            joinable,
             now: env.now(),
         }
     }
@@ -315,6 +316,22 @@ fn package_json(dir: &Path) -> Result<PackageJson, String> {
     serde_json::from_str(&text).map_err(|e| format!("{} is not valid JSON: {e}", file.display()))
 }
 
+/// Which versions a Web edge can carry a join of, and why another one is passed over.
+#[derive(Debug, Clone, Copy)]
+pub struct Joinable {
+    /// Whether a version is carried.
+    pub admits: fn(&str) -> bool,
+    /// Said after a version that is not ("not used under --sim, whose …").
+    pub otherwise: &'static str,
+}
+
+/// The simulated Web edge's versions ([`sim_can_join`]).
+pub const SIMULATED_WEB_EDGE: Joinable = Joinable {
+    admits: sim_can_join,
+    otherwise:
+        "not used under --sim, whose simulated Web edge carries joins of 4.0-4.6 and 4.24 only",
+};
+
 /// Whether the simulated Web edge can carry a join of this version: 4.0–4.6 (the `/api/v1` access
 /// point and `join_v2` with an SDP offer per stream) and 4.24 (the `/api/v2` access point and
 /// `join_v3` with ORTC parameters, one transport per client). The lines between also join through
@@ -369,20 +386,23 @@ pub fn find(search: &Search) -> Result<WebSdk, Vec<String>> {
             continue;
         };
         match read_package(&dir) {
-            Ok((version, _)) if search.sim && !sim_can_join(&version) => {
-                passed_over.push(format!(
-                    "{} ({}) has Agora Web SDK {version}: not used under --sim, whose simulated Web edge carries joins of 4.0-4.6 and 4.24 only",
-                    dir.display(),
-                    source.as_str()
-                ));
-            }
             Ok((version, bundle)) => {
-                return Ok(WebSdk {
-                    version,
-                    bundle,
-                    source,
-                    passed_over,
-                })
+                match search.joinable.filter(|edge| !(edge.admits)(&version)) {
+                    Some(edge) => passed_over.push(format!(
+                        "{} ({}) has Agora Web SDK {version}: {}",
+                        dir.display(),
+                        source.as_str(),
+                        edge.otherwise
+                    )),
+                    None => {
+                        return Ok(WebSdk {
+                            version,
+                            bundle,
+                            source,
+                            passed_over,
+                        })
+                    }
+                }
             }
             Err(why) => passed_over.push(why),
         }
@@ -817,7 +837,7 @@ mod tests {
         let found = find(&Search {
             cwd: Some(project.path().to_path_buf()),
             cache: Some(cache.path().to_path_buf()),
-            sim: true,
+            joinable: Some(SIMULATED_WEB_EDGE),
             ..Search::default()
         })
         .unwrap();
@@ -846,7 +866,7 @@ mod tests {
         let search = Search {
             cwd: Some(project.path().to_path_buf()),
             flag: Some(pkg.join("AgoraRTC_N-production.js")),
-            sim: true,
+            joinable: Some(SIMULATED_WEB_EDGE),
             ..Search::default()
         };
         let found = find(&search).unwrap();
@@ -869,7 +889,7 @@ mod tests {
         let found = find(&Search {
             cwd: Some(dir.path().to_path_buf()),
             packaged: Some(pkg),
-            sim: true,
+            joinable: Some(SIMULATED_WEB_EDGE),
             ..Search::default()
         })
         .unwrap();
@@ -882,7 +902,7 @@ mod tests {
         let search = Search {
             cwd: Some(empty.path().to_path_buf()),
             cache: Some(empty.path().join("cache")),
-            sim: true,
+            joinable: Some(SIMULATED_WEB_EDGE),
             ..Search::default()
         };
         let missing = resolve(&search, &|_| {}).unwrap_err();
@@ -930,7 +950,7 @@ mod tests {
             cwd: Some(dir.path().to_path_buf()),
             cache: Some(dir.path().join("cache")),
             npm: Some(unreachable_npm(dir.path())),
-            sim: true,
+            joinable: Some(SIMULATED_WEB_EDGE),
             now: 1_800_000_000,
             ..Search::default()
         };

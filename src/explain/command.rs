@@ -7,7 +7,7 @@ use crate::explain::{log, reader, resolve, suggest};
 use std::io::Read;
 
 use crate::logfile::{self, LogError};
-use crate::vocabulary::{Computed, Outcome, Redaction};
+use crate::vocabulary::{Computed, Redaction};
 
 /// What `explain` found: an entry, the nearest entries, the list, or a log read.
 #[derive(Debug)]
@@ -44,25 +44,17 @@ pub enum Explained {
 /// Compute the command's document, or say why it could not run.
 pub fn compute(args: ExplainArgs, env: &Env) -> Result<Computed<Explained>, String> {
     if args.list {
-        Ok(Computed::new(Explained::List, Outcome::Ok))
+        Ok(Computed::new(Explained::List))
     } else if let Some(path) = &args.log {
         let ScannedLog {
             name,
             reading: report,
             ..
         } = scan_log(path, env)?;
-        let outcome = if report.has_problems() {
-            Outcome::Findings
-        } else {
-            Outcome::Ok
-        };
-        let mut computed = Computed::new(
-            Explained::Log {
-                source: name,
-                log: Box::new(report),
-            },
-            outcome,
-        );
+        let mut computed = Computed::new(Explained::Log {
+            source: name,
+            log: Box::new(report),
+        });
         // The quoted lines are the user's own text, meant to be pasted: no token or certificate.
         computed.redaction = Redaction::Public(Vec::new());
         Ok(computed)
@@ -95,14 +87,11 @@ pub fn compute(args: ExplainArgs, env: &Env) -> Result<Computed<Explained>, Stri
         };
         match resolved {
             Some(resolution) => {
-                let mut computed = Computed::new(
-                    Explained::Entry {
-                        query,
-                        resolution,
-                        recognised,
-                    },
-                    Outcome::Ok,
-                );
+                let mut computed = Computed::new(Explained::Entry {
+                    query,
+                    resolution,
+                    recognised,
+                });
                 // The query is echoed in --json: a pasted line may hold a token or a key.
                 computed.redaction = Redaction::Public(Vec::new());
                 Ok(computed)
@@ -116,14 +105,11 @@ pub fn compute(args: ExplainArgs, env: &Env) -> Result<Computed<Explained>, Stri
                     // Something was understood: say what, and the nearest entries (exit 1, "recognised
                     // but not explained"), rather than "nothing matches".
                     let nearest = reader::nearest(&query, &recognised);
-                    let mut computed = Computed::new(
-                        Explained::Unmatched {
-                            query,
-                            recognised,
-                            nearest,
-                        },
-                        Outcome::Findings,
-                    );
+                    let mut computed = Computed::new(Explained::Unmatched {
+                        query,
+                        recognised,
+                        nearest,
+                    });
                     // The query is echoed: a pasted line may hold a token or a key.
                     computed.redaction = Redaction::Public(Vec::new());
                     return Ok(computed);

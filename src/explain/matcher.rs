@@ -286,7 +286,11 @@ impl Matcher {
             };
         }
         let answer = if hits.shape || self.always_shapes {
-            super::shape::answer(&String::from_utf8_lossy(line), hits.code)
+            super::shape::answer(
+                &String::from_utf8_lossy(line),
+                hits.code,
+                self.always_shapes,
+            )
         } else {
             ShapeAnswer {
                 entries: hits.code.map(|(_, e)| e).into_iter().collect(),

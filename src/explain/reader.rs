@@ -97,11 +97,11 @@ impl Recognised {
 const PRODUCT_WORDS: [(Product, &str); 14] = [
     (
         Product::Chat,
-        r"agora[-_ ]?chat|agorachat|chatclient|chatexception|chaterror\b|easemob|hyphenate|\bEMError|\bEMClient|im_flutter_sdk|webim_|\bwebim\b|环信",
+        r"agora[-_ ]?chat|agorachat|chatclient|chatexception|chaterror\b|easemob|hyphenate|\bEMError|\bEMClient|im_flutter_sdk|webim_|\bwebim\b|环信|即时通讯|\bagora im\b",
     ),
     (
         Product::Whiteboard,
-        r"netless|white-web-sdk|whiteboard|\bwhitesdk|fastboard|\bwhite-react-native|白板",
+        r"netless|herewhite|white-web-sdk|whiteboard|\bwhitesdk|fastboard|\bwhite-react-native|白板",
     ),
     (
         Product::Classroom,
@@ -113,13 +113,13 @@ const PRODUCT_WORDS: [(Product, &str); 14] = [
     ),
     (
         Product::Convoai,
-        r"conversational[ -]ai|convoai|/agents?/|\bagent_id\b|ten[-_ ]agent|对话式",
+        r"conversational[ -]ai|convo[ -]?ai|智能体|/agents?/|\bagent_id\b|ten[-_ ]agent|对话式",
     ),
     (
         Product::MediaGateway,
-        r"media[ -]gateway|streaming[ _-]?key",
+        r"media[ -]gateway|streaming[ _-]?key|媒体网关",
     ),
-    (Product::MediaPush, r"media[ -]push|rtmp|旁路推流|推流"),
+    (Product::MediaPush, r"media[ -]?push|rtmp|旁路推流|推流"),
     (
         Product::Ncs,
         r"\bncs\b|notification center|\bnoticeid\b|\beventtype\b|webhook|消息通知服务|回调事件",
@@ -143,7 +143,7 @@ const PRODUCT_WORDS: [(Product, &str); 14] = [
     ),
     (
         Product::Rest,
-        r"customer ?(?:id|secret)|api\.agora\.io|api\.sd-rtn\.com|basic auth|restful|authorization: basic",
+        r"customer ?(?:id|secret)|\brest ?api\b|api\.agora\.io|api\.sd-rtn\.com|basic auth|restful|authorization: basic",
     ),
     (
         Product::Token,
@@ -160,6 +160,25 @@ pub fn products(text: &str) -> Vec<Product> {
     set.matches(text)
         .into_iter()
         .map(|i| PRODUCT_WORDS[i].0)
+        .collect()
+}
+
+/// Where each name of `product` in `text` ends (byte offsets), for a number written right after it
+/// (`Cloud Recording 433`).
+pub(crate) fn product_name_ends(text: &str, product: Product) -> Vec<usize> {
+    // Compiled one product at a time, when first asked for: a paste names one or two products, and
+    // compiling all of them cost more than the rest of an `explain`.
+    static RES: [OnceLock<Regex>; PRODUCT_WORDS.len()] =
+        [const { OnceLock::new() }; PRODUCT_WORDS.len()];
+    PRODUCT_WORDS
+        .iter()
+        .zip(&RES)
+        .filter(|((p, _), _)| *p == product)
+        .flat_map(|((_, re), cell)| {
+            cell.get_or_init(|| Regex::new(&format!("(?i){re}")).expect("regex"))
+                .find_iter(text)
+                .map(|m| m.end())
+        })
         .collect()
 }
 
@@ -260,6 +279,31 @@ fn codes(text: &str) -> Vec<String> {
         ]
     });
     let mut out: Vec<(usize, String)> = Vec::new();
+    // A paste that is one number is a code (`433`, `-17`), whatever it names.
+    let whole = text.trim();
+    let digits = whole.strip_prefix(['-', '+']).unwrap_or(whole);
+    if !digits.is_empty() && digits.len() <= 10 && digits.bytes().all(|b| b.is_ascii_digit()) {
+        out.push((0, whole.to_string()));
+    }
+    // A number right after a product's name is that product's code (`Cloud Recording 433`).
+    for p in products(text) {
+        for end in product_name_ends(text, p) {
+            let rest = &text[end..];
+            let gap = rest.len() - rest.trim_start_matches([' ', ':', '\t']).len();
+            let n: String = rest[gap..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            let next = rest[gap + n.len()..].chars().next();
+            if !n.is_empty()
+                && gap <= 3
+                && n.len() <= 9
+                && !next.is_some_and(|c| c.is_alphanumeric() || c == '.')
+            {
+                out.push((end + gap, n));
+            }
+        }
+    }
     for re in [labelled, http, status] {
         for c in re.captures_iter(text) {
             if let Some(m) = c.iter().skip(1).flatten().next() {
@@ -573,6 +617,7 @@ pub fn nearest(text: &str, r: &Recognised) -> Vec<Nearest> {
             );
         }
     }
+    near_codes(r, &mut out);
     for name in &r.names {
         if let Some(i) = super::query::resolve_name(name) {
             push(&mut out, &cat[i], format!("`{name}` names it"));
@@ -603,7 +648,9 @@ pub fn nearest(text: &str, r: &Recognised) -> Vec<Nearest> {
             .words
             .iter()
             .enumerate()
-            .filter(|(i, _)| in_products(&cat[*i]) && cat[*i].kind != Kind::Finding)
+            .filter(|(i, _)| {
+                in_products(&cat[*i]) && cat[*i].kind != Kind::Finding && !is_success(&cat[*i])
+            })
             .filter_map(|(i, words)| {
                 let shared: Vec<&str> = mine
                     .iter()
@@ -664,6 +711,79 @@ pub fn nearest(text: &str, r: &Recognised) -> Vec<Nearest> {
         }
     }
     out
+}
+
+/// For a recognised code that no entry of the named products holds, that product's entries for the
+/// codes nearest to it: a Flexible Classroom code carries its HTTP status in its third to fifth digits
+/// (`30403200` is a 403, as every row of its table shows), so the entries of that status come first;
+/// then codes of the same length sharing the most leading digits (`432` for `433`, `2010203` for
+/// `2010299`), said to be neighbours, not matches.
+fn near_codes(r: &Recognised, out: &mut Vec<Nearest>) {
+    if r.products.is_empty() {
+        return;
+    }
+    let cat = catalog();
+    for code in &r.codes {
+        let digits = code.trim_start_matches(['-', '+']);
+        let Ok(n) = digits.parse::<u64>() else {
+            continue;
+        };
+        let known = |e: &Entry| e.value.trim_start_matches('-').parse::<u64>().ok();
+        if cat
+            .iter()
+            .any(|e| r.products.contains(&e.product()) && known(e) == Some(n))
+        {
+            continue;
+        }
+        let candidates = || {
+            cat.iter().filter(|e| {
+                r.products.contains(&e.product()) && e.kind != Kind::Finding && !is_success(e)
+            })
+        };
+        if r.products.contains(&Product::Classroom) && digits.len() == 8 {
+            let status = &digits[2..5];
+            for e in candidates().filter(|e| {
+                e.product() == Product::Classroom
+                    && (e.value == status
+                        || (e.value.len() == 8 && e.value.get(2..5) == Some(status)))
+            }) {
+                push_near(
+                    out,
+                    e,
+                    format!("Flexible Classroom code {code} carries HTTP status {status} (its third to fifth digits); this entry is a documented {status} of that table, not the code itself"),
+                );
+            }
+        }
+        let mut scored: Vec<(usize, &'static Entry)> = candidates()
+            .filter_map(|e| {
+                let v = known(e)?.to_string();
+                let shared = v
+                    .bytes()
+                    .zip(digits.bytes())
+                    .take_while(|(a, b)| a == b)
+                    .count();
+                (v.len() == digits.len() && shared * 2 >= digits.len()).then_some((shared, e))
+            })
+            .collect();
+        scored.sort_by_key(|(shared, _)| std::cmp::Reverse(*shared));
+        for (_, e) in scored.into_iter().take(3) {
+            push_near(
+                out,
+                e,
+                format!(
+                    "{code} is not in the {} table; {} is the nearest code there (same leading digits), a neighbour, not a match",
+                    e.product().label(),
+                    e.value
+                ),
+            );
+        }
+    }
+}
+
+fn push_near(out: &mut Vec<Nearest>, e: &'static Entry, why: String) {
+    if out.len() < NEAREST && !out.iter().any(|n| std::ptr::eq(n.entry, e)) {
+        out.push(Nearest { entry: e, why });
+    }
 }
 
 /// Whether an entry documents success or a normal state (`200`, `…_OK`, `…_SUCCESS`), which is never
@@ -736,6 +856,46 @@ mod tests {
         let words = words_of("麦克风权限被拒绝");
         assert!(words.contains(&"microphone".to_string()));
         assert!(words.contains(&"permission".to_string()));
+    }
+
+    #[test]
+    fn a_lone_number_and_a_number_after_a_product_are_recognised_codes() {
+        assert_eq!(read("433").codes, ["433"]);
+        assert_eq!(read(" -17 ").codes, ["-17"]);
+        let r = read("Flexible Classroom 30403100");
+        assert_eq!(r.products, [Product::Classroom]);
+        assert_eq!(r.codes, ["30403100"]);
+        assert!(read("Cloud Recording 3.7.2").codes.is_empty());
+    }
+
+    /// A Flexible Classroom code carries its HTTP status in its third to fifth digits (every row of
+    /// Agora's table does: `20404100` is a 404, `30409100` a 409); an undocumented code is answered
+    /// with that status's entries, and a code of another product with its nearest neighbours.
+    #[test]
+    fn a_code_no_entry_holds_gets_the_entries_of_its_status_or_its_neighbours() {
+        let text = "Flexible Classroom 30403100";
+        let near = nearest(text, &read(text));
+        assert!(!near.is_empty());
+        assert!(
+            near.iter()
+                .take(2)
+                .all(|n| n.entry.product() == Product::Classroom && n.why.contains("403")),
+            "{:?}",
+            near.iter()
+                .map(|n| (&n.entry.key, &n.why))
+                .collect::<Vec<_>>()
+        );
+        let text = "Interactive Whiteboard 2010299";
+        let near = nearest(text, &read(text));
+        assert!(
+            near.first()
+                .is_some_and(|n| n.entry.value.starts_with("20102") && n.why.contains("neighbour")),
+            "{:?}",
+            near.iter()
+                .map(|n| (&n.entry.key, &n.why))
+                .collect::<Vec<_>>()
+        );
+        assert!(near.iter().all(|n| !is_success(n.entry)));
     }
 
     #[test]

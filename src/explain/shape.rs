@@ -108,8 +108,11 @@ enum Label {
 /// beat everything and never reach this module.
 const RANK_ERROR_NUMBER: u8 = 1;
 const RANK_CODE: u8 = 2;
-const RANK_REASON: u8 = 3;
-const RANK_STATE: u8 = 4;
+/// A number or HTTP reason phrase with no label, read in the product the paste names
+/// (`Cloud Recording 433`, `Media Push 409 Conflict`).
+const RANK_PRODUCT_NUMBER: u8 = 3;
+const RANK_REASON: u8 = 4;
+const RANK_STATE: u8 = 5;
 
 /// One candidate answer found in a paste.
 struct Found {
@@ -131,11 +134,26 @@ pub struct ShapeAnswer {
 }
 
 /// Labelled numbers, enum members and the code literal the matcher found (`code`, its byte offset),
-/// ranked: error numbers, then codes and enum members, then reasons, then states (dropped when
-/// anything else was found); earlier first.
-pub fn answer(text: &str, code: Option<(usize, usize)>) -> ShapeAnswer {
+/// ranked: error numbers, then codes and enum members, then (for a pasted message, `paste`) numbers
+/// and HTTP reason phrases with no label in the product the paste names, then reasons, then states
+/// (dropped when anything else was found); earlier first. A log line is read by its labels only: a
+/// log's unlabelled numbers are times, sizes and ids.
+pub fn answer(text: &str, code: Option<(usize, usize)>, paste: bool) -> ShapeAnswer {
     let ctx = context(text);
     let mut found: Vec<Found> = Vec::new();
+    if let (true, Context::Other(product)) = (paste, ctx) {
+        for (at, n) in product_numbers(text, product) {
+            let entries = product_number(n, product);
+            if let Some(&first) = entries.first() {
+                found.push(Found {
+                    rank: RANK_PRODUCT_NUMBER,
+                    at,
+                    entries: vec![first],
+                    ambiguous: false,
+                });
+            }
+        }
+    }
     for (at, label, n) in labelled_numbers(text) {
         let (entries, ambiguous) = number_entries(label, n, ctx);
         if entries.is_empty() {
@@ -152,6 +170,13 @@ pub fn answer(text: &str, code: Option<(usize, usize)>) -> ShapeAnswer {
             entries,
             ambiguous,
         });
+    }
+    if paste {
+        if let Some(found_builder) =
+            builder_api_changed(text).or_else(|| builder_given_nothing(text))
+        {
+            found.push(found_builder);
+        }
     }
     for (at, entry) in enum_members(text) {
         found.push(Found {
@@ -185,6 +210,172 @@ pub fn answer(text: &str, code: Option<(usize, usize)>) -> ShapeAnswer {
         for &e in &f.entries {
             if !out.entries.contains(&e) {
                 out.entries.push(e);
+            }
+        }
+    }
+    out
+}
+
+/// The entry for a token builder run without its App ID or certificate.
+const BUILDER_CREDENTIALS_UNSET: &str = "platform.token.builder_credentials_unset";
+
+/// A paste in which a token builder (its class, file or package) fails on a missing value: the
+/// builders pass the App ID, certificate, channel and uid straight to the language's string and
+/// crypto functions, so an unset variable surfaces as that language's own null error
+/// (Node `ERR_INVALID_ARG_TYPE … Received undefined`, `Cannot read properties of undefined`,
+/// Python `'NoneType'`, Java `NullPointerException`) with the builder in the stack.
+fn builder_given_nothing(text: &str) -> Option<Found> {
+    if !names_a_builder(text) {
+        return None;
+    }
+    static RE: OnceLock<[Regex; 2]> = OnceLock::new();
+    let [builder, nothing] = RE.get_or_init(|| {
+        [
+            Regex::new(r"(?i)(?:rtc|rtm|chat|education|apaas|fpa)tokenbuilder|agora-access-token|agora-token|accesstoken2?\.(?:js|ts|py|go|java|php|cs|rb)|\bbuild_?token_?with_?(?:uid|user_?account|account)\b").expect("regex"),
+            Regex::new(r"(?i)\bundefined\b|\bnull\b|nonetype|ERR_INVALID_ARG_TYPE|NullPointerException|nil pointer|must be of type string").expect("regex"),
+        ]
+    });
+    let m = nothing.find(text)?;
+    builder.find(text)?;
+    let entry = catalog()
+        .iter()
+        .position(|e| e.key == BUILDER_CREDENTIALS_UNSET)?;
+    Some(Found {
+        rank: RANK_CODE,
+        at: m.start(),
+        entries: vec![entry],
+        ambiguous: false,
+    })
+}
+
+/// Whether a paste could name a token builder at all (a substring test before any regex is compiled:
+/// most pastes name none).
+fn names_a_builder(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    [
+        "tokenbuilder",
+        "agora-token",
+        "agora-access-token",
+        "rtmrole",
+        "accesstoken",
+        "build_token",
+        "buildtoken",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+}
+
+/// The entry for token-server code of one builder generation run on the other.
+const BUILDER_API_CHANGED: &str = "platform.api_change.token_builder_006_to_007";
+
+/// A paste in which a token builder's call fails by its shape (a missing function, member or import,
+/// a wrong number of arguments): the 006 and 007 builders differ in names and arguments.
+fn builder_api_changed(text: &str) -> Option<Found> {
+    if !names_a_builder(text) {
+        return None;
+    }
+    static RE: OnceLock<[Regex; 2]> = OnceLock::new();
+    let [builder, shape] = RE.get_or_init(|| {
+        [
+            Regex::new(r"(?i)(?:rtc|rtm|chat)tokenbuilder2?|agora-access-token|agora-token|\brtmrole\b|\bbuild_?token_?with_?(?:uid|user_?account|account)\b").expect("regex"),
+            Regex::new(r"(?i)is not a function|Expected \d+ arguments?, but got \d+|missing \d+ required positional argument|takes \d+ positional arguments? but \d+|has no attribute|cannot import name|no overload|cannot find symbol|not enough arguments in call|too many arguments in call|undefined: |is not exported|has no exported member").expect("regex"),
+        ]
+    });
+    let m = shape.find(text)?;
+    builder.find(text)?;
+    let entry = catalog()
+        .iter()
+        .position(|e| e.key == BUILDER_API_CHANGED)?;
+    Some(Found {
+        rank: RANK_CODE,
+        at: m.start(),
+        entries: vec![entry],
+        ambiguous: false,
+    })
+}
+
+/// HTTP reason phrases as Agora's RESTful APIs send them, with their status (RFC 9110).
+const REASON_PHRASES: [(&str, u64); 13] = [
+    ("bad request", 400),
+    ("unauthorized", 401),
+    ("forbidden", 403),
+    ("not found", 404),
+    ("method not allowed", 405),
+    ("conflict", 409),
+    ("unprocessable entity", 422),
+    ("too many requests", 429),
+    ("internal server error", 500),
+    ("not implemented", 501),
+    ("bad gateway", 502),
+    ("service unavailable", 503),
+    ("gateway timeout", 504),
+];
+
+/// Byte ranges of the numbers of one to nine digits standing on their own: no letter, digit, `_`,
+/// `/`, `-` or `#` on either side, and no `.` or `:` joining another part (`4.3.0`, `10:00:16`,
+/// `/v1/apps`, `uid-1234`, `#1234` are not codes; `failed: 433.` and `433: expired` are). A scan, not
+/// a regex: compiling one cost more than the rest of a pasted query.
+fn standalone_numbers(text: &str) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80;
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        let end = i;
+        let before_ok = start == 0 || !(word(b[start - 1]) || b"./:#-".contains(&b[start - 1]));
+        let joined = |at: usize| {
+            at < b.len()
+                && (word(b[at])
+                    || b[at] == b'/'
+                    || b[at] == b'-'
+                    || (matches!(b[at], b'.' | b':')
+                        && at + 1 < b.len()
+                        && !b[at + 1].is_ascii_whitespace()))
+        };
+        if before_ok && !joined(end) && end - start <= 9 {
+            out.push((start, end));
+        }
+    }
+    out
+}
+
+/// `(byte offset, value)` of the numbers a paste naming `product` gives without a label: any number
+/// right after the product's name (`Cloud Recording 433`, `Flexible Classroom: 30403100`), any other
+/// standalone number of three digits or more (an HTTP status or a product code, not a version, time,
+/// or part of an identifier), and an HTTP reason phrase with no number next to it (`Forbidden`).
+fn product_numbers(text: &str, product: Product) -> Vec<(usize, u64)> {
+    let after_name: Vec<usize> = super::reader::product_name_ends(text, product);
+    let mut out = Vec::new();
+    for (start, end) in standalone_numbers(text) {
+        let Ok(n) = text[start..end].parse::<u64>() else {
+            continue;
+        };
+        let named_before = after_name.iter().any(|&name_end| {
+            name_end <= start
+                && start - name_end <= 4
+                && text[name_end..start]
+                    .chars()
+                    .all(|ch| matches!(ch, ' ' | ':' | '：' | '\t' | '(' | '"' | '\'' | '`' | ','))
+        });
+        if named_before || end - start >= 3 {
+            out.push((start, n));
+        }
+    }
+    let lower = text.to_ascii_lowercase();
+    for (phrase, status) in REASON_PHRASES {
+        if let Some(at) = lower.find(phrase) {
+            // `401 Unauthorized` is read by its number; a phrase alone stands for its status.
+            let before = lower[..at].trim_end();
+            if !before.ends_with(|c: char| c.is_ascii_digit()) {
+                out.push((at, status));
             }
         }
     }
@@ -328,7 +519,7 @@ mod tests {
     use super::*;
 
     fn keys(text: &str) -> Vec<String> {
-        answer(text, None)
+        answer(text, None, true)
             .entries
             .iter()
             .map(|&i| catalog()[i].key.to_string())
@@ -374,7 +565,7 @@ mod tests {
             keys("Unhandled Exception: login failed errorCode:5"),
             ["rtm1.login_err_invalid_token"]
         );
-        let bare = answer("Error Code 5", None);
+        let bare = answer("Error Code 5", None, true);
         assert!(bare.ambiguous);
         assert!(bare.entries.len() >= 2);
     }
@@ -409,6 +600,72 @@ mod tests {
         );
         assert_eq!(context("AgoraRtmClient login failed"), Context::Rtm);
         assert_ne!(context("rtmp push failed"), Context::Rtm);
+    }
+
+    /// A product named, then a number or an HTTP status with no label word: the number is read in
+    /// that product (Agora's per-product status tables), and a log line's unlabelled numbers are not.
+    #[test]
+    fn a_number_after_a_products_name_is_read_in_that_product_and_only_in_a_paste() {
+        let first = |text: &str| {
+            answer(text, None, true)
+                .entries
+                .first()
+                .map(|&i| catalog()[i].clone())
+        };
+        for (text, product, value) in [
+            ("Interactive Whiteboard 401", Product::Whiteboard, "401"),
+            ("Cloud Recording 433", Product::CloudRecording, "433"),
+            ("Media Push 409 Conflict", Product::MediaPush, "409"),
+            ("RESTful API 401 Unauthorized", Product::Rest, "401"),
+            (
+                "flexible classroom: 20404100",
+                Product::Classroom,
+                "20404100",
+            ),
+            ("云端录制 433", Product::CloudRecording, "433"),
+        ] {
+            let e = first(text).unwrap_or_else(|| panic!("{text}: nothing"));
+            assert_eq!((e.product(), e.value.as_ref()), (product, value), "{text}");
+        }
+        // A reason phrase alone stands for its status.
+        let e = first("the whiteboard API answers Forbidden").expect("an answer");
+        assert_eq!(
+            (e.product(), e.value.as_ref()),
+            (Product::Whiteboard, "403")
+        );
+        // Versions, times and paths are not codes; neither is a number in a log line.
+        assert!(first("Cloud Recording SDK 3.7.2 at 10:32:11 /v1/apps/123").is_none());
+        assert!(answer("Cloud Recording 433", None, false)
+            .entries
+            .is_empty());
+    }
+
+    /// Written from AgoraIO/Tools' builders: they hand the App ID, certificate, channel and uid
+    /// to the language's string functions, so an unset variable fails there, with the builder in
+    /// the stack.
+    #[test]
+    fn a_token_builder_failing_on_a_missing_value_is_the_unset_credentials() {
+        let key = |text: &str| {
+            answer(text, None, true)
+                .entries
+                .first()
+                .map(|&i| catalog()[i].key.to_string())
+        };
+        for text in [
+            "TypeError [ERR_INVALID_ARG_TYPE]: The first argument must be of type string. Received undefined\n    at AccessToken.build (node_modules/agora-access-token/src/AccessToken.js:30:46)",
+            "TypeError: object of type 'NoneType' has no len() (RtcTokenBuilder2.build_token_with_uid)",
+        ] {
+            assert_eq!(key(text).as_deref(), Some(BUILDER_CREDENTIALS_UNSET), "{text}");
+        }
+        assert!(key("TypeError: x is undefined").is_none());
+        // A call of the other builder generation is the API change, not a missing value.
+        for text in [
+            "TypeError: RtcTokenBuilder.buildTokenWithAccount is not a function",
+            "error TS2554: Expected 7 arguments, but got 6. RtcTokenBuilder.buildTokenWithUid",
+            "TypeError: build_token_with_uid() missing 1 required positional argument: 'privilege_expire'",
+        ] {
+            assert_eq!(key(text).as_deref(), Some(BUILDER_API_CHANGED), "{text}");
+        }
     }
 
     #[test]

@@ -11,7 +11,7 @@ use super::{run_cycle, JoinOptions, JoinReport};
 use crate::cli::join::{JoinArgs, SimFault};
 use crate::env::Env;
 use crate::inputs::{given_secrets, Asked, Inputs};
-use crate::vocabulary::{outcome_of, Computed, Failure, Outcome, Redaction};
+use crate::vocabulary::{Computed, Failure, Redaction};
 
 /// Compute the command's report (running the cycle), or say why it could not run.
 pub fn compute(args: JoinArgs, env: &Env) -> Result<Computed<JoinReport>, Failure> {
@@ -31,16 +31,9 @@ pub fn compute(args: JoinArgs, env: &Env) -> Result<Computed<JoinReport>, Failur
     // The simulated world (if any) stops only after the cycle has released everything.
     drop(prepared.world);
     report.notes = prepared.notes;
-    let outcome = outcome(&report);
-    let mut computed = Computed::new(report, outcome);
+    let mut computed = Computed::new(report);
     computed.redaction = redaction;
     Ok(computed)
-}
-
-/// The exit outcome of a report: as in `probe`, a skip (nothing tried, e.g. no SDK found) is not a
-/// failure; fail/error = findings.
-pub fn outcome(report: &JoinReport) -> Outcome {
-    outcome_of([report.finding.status], false)
 }
 
 /// Options plus whatever must stay alive while they are used.

@@ -9,15 +9,15 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use agora_sim::world::SimWorld;
 
-use super::context::{Certificate, ProbeContext, ProbeInputs};
+use super::context::ProbeContext;
 use super::profile::Endpoint;
 use super::runner::{run_checks, CheckSpec, Progress};
 use super::{ProbeReport, CHECKS};
 use crate::browser::web_sdk;
 use crate::cli::ProbeArgs;
 use crate::env::Env;
-use crate::inputs::{given_secrets, Asked, InputError, Inputs, Minted};
-use crate::vocabulary::{Computed, Failure, Outcome, Redaction};
+use crate::inputs::{given_secrets, Asked, InputError, Inputs};
+use crate::vocabulary::{Computed, Failure, Redaction};
 use crate::world::ProbeWorld;
 
 /// A bad input that stops the run before any check (exit 2).
@@ -57,8 +57,7 @@ pub fn compute(args: ProbeArgs, env: &Env) -> Result<Computed<ProbeReport>, Fail
         message: e.to_string(),
         redaction: redaction.clone(),
     })?;
-    let outcome = Outcome::findings_if(report.exit_code != 0);
-    let mut computed = Computed::new(report, outcome);
+    let mut computed = Computed::new(report);
     computed.redaction = redaction;
     Ok(computed)
 }
@@ -159,42 +158,32 @@ pub fn execute_asked(
             flag: "--stun",
             reason,
         })?;
-    // Under --sim this starts the simulated world; it lives as long as `resolved`.
-    let resolved = Inputs::resolve(asked, env)?;
-    let inputs = ProbeInputs {
-        app_id: resolved.app_id.clone(),
-        token: resolved.token.clone(),
-        speaker_token: resolved.speaker_token.clone(),
-        token_minted: resolved.token_minted,
-        minted: resolved.minted.clone(),
-        channel: resolved.channel.clone(),
-        uid: resolved.uid.clone(),
-        url,
-        url_typed,
-        app_certificate: resolved.certificate.clone(),
-        chrome_flags: args.chrome_flags.clone(),
-        sdk: args.sdk.clone(),
-        web_sdk: crate::world::web_sdk_search(&resolved.target, args.web_sdk.clone(), env),
-        cache_dir: web_sdk::env_cache_dir(env),
-        sdk_env: env.var(crate::native::loader::ENV_VAR).map(Into::into),
-        ld_library_path: env.var("LD_LIBRARY_PATH").map(Into::into),
-        proxies: super::network::PROXY_VARS
-            .iter()
-            .filter_map(|var| Some((var.to_string(), env.var(var)?.to_string())))
-            .collect(),
-        browser: args.browser,
-        flow: args.flow,
-        room: args.room,
-        no_browser: args.no_browser,
-        chromium: args.chromium.clone(),
-    };
+    // Under --sim this starts the simulated world; the context's inputs hold it for the run.
+    let mut inputs = Inputs::resolve(asked, env)?;
+    inputs.url = url;
+    inputs.url_typed = url_typed;
+    inputs.chrome_flags = args.chrome_flags.clone();
+    inputs.sdk = args.sdk.clone();
+    inputs.web_sdk = crate::world::web_sdk_search(&inputs.target, args.web_sdk.clone(), env);
+    inputs.cache_dir = web_sdk::env_cache_dir(env);
+    inputs.sdk_env = env.var(crate::native::loader::ENV_VAR).map(Into::into);
+    inputs.ld_library_path = env.var("LD_LIBRARY_PATH").map(Into::into);
+    inputs.proxies = super::network::PROXY_VARS
+        .iter()
+        .filter_map(|var| Some((var.to_string(), env.var(var)?.to_string())))
+        .collect();
+    inputs.browser = args.browser;
+    inputs.flow = args.flow;
+    inputs.room = args.room;
+    inputs.no_browser = args.no_browser;
+    inputs.chromium = args.chromium.clone();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| ProbeError::Runtime(e.to_string()))?;
 
-    let world = ProbeWorld::of(&resolved.target, edges, stun, &args.only);
+    let world = ProbeWorld::of(&inputs.target, edges, stun, &args.only);
     let mut ctx = context(inputs, world);
     ctx.devices.device = args.device.clone();
     let started = Instant::now();
@@ -217,50 +206,21 @@ pub fn execute_asked(
         checks,
         wall,
     );
-    report.notes = resolved.notes.clone();
+    report.notes = ctx.inputs.notes.clone();
     Ok(report)
 }
 
 /// A context pointing every check at `world`'s simulated edge (a double), for tests that start a
 /// world with a fault themselves: what the inputs leave open is filled from the world's project
-/// (App ID, certificate, channel, the tokens it mints) the way [`Inputs::resolve`] does.
-pub fn sim_context(
-    world: &Arc<SimWorld>,
-    mut inputs: ProbeInputs,
-    args: &ProbeArgs,
-) -> ProbeContext {
-    let project = world.project();
-    if inputs.app_id.is_none() {
-        inputs.app_id = Some(project.app_id.clone());
-    }
-    if inputs.app_certificate.is_none() {
-        inputs.app_certificate = Some(Certificate::simulated(&project.app_certificate));
-    }
-    let channel = inputs
-        .channel
-        .get_or_insert_with(|| world.channel().to_string())
-        .clone();
-    inputs.minted = Minted::new(
-        inputs.app_id.as_deref(),
-        inputs.app_certificate.as_ref(),
-        Some(&channel),
-        inputs.uid.as_deref(),
-        crate::env::unix(crate::env::clock()),
-        false,
-    );
-    if inputs.token.is_none() {
-        inputs.token = inputs
-            .minted
-            .typed_uid
-            .clone()
-            .map(Result::unwrap_or_default);
-        inputs.token_minted = true;
-    }
+/// (App ID, certificate, channel, the tokens it mints) by [`Inputs::adopt_world`], as
+/// [`Inputs::resolve`] does.
+pub fn sim_context(world: &Arc<SimWorld>, mut inputs: Inputs, args: &ProbeArgs) -> ProbeContext {
+    inputs.adopt_world(world, crate::env::unix(crate::env::clock()), false);
     context(inputs, ProbeWorld::simulated(world, &args.only))
 }
 
 /// The checks' context: `inputs` pointed at `world` (its page judged when no `--url` was given).
-fn context(mut inputs: ProbeInputs, world: ProbeWorld) -> ProbeContext {
+fn context(mut inputs: Inputs, world: ProbeWorld) -> ProbeContext {
     if inputs.url.is_none() {
         inputs.url = world.demo_page.clone();
     }

@@ -8,58 +8,8 @@ use rustls::pki_types::CertificateDer;
 use rustls::RootCertStore;
 
 use super::profile::Profile;
+use crate::inputs::Inputs;
 pub use crate::token::certificate::Certificate;
-
-/// What the user passed.
-#[derive(Debug, Clone, Default)]
-pub struct ProbeInputs {
-    /// `--app-id`.
-    pub app_id: Option<String>,
-    /// `--token`, or B's token from `--token-server`.
-    pub token: Option<String>,
-    /// The room's other participant's (A's) token from `--token-server`, for uid 0.
-    pub speaker_token: Option<String>,
-    /// `--channel`.
-    pub channel: Option<String>,
-    /// `--uid` (a number or a user account string).
-    pub uid: Option<String>,
-    /// `--url`: the page the Web SDK runs on (with `http://` added when typed without a scheme).
-    pub url: Option<String>,
-    /// `--url` as typed, when it had no scheme and `http://` was assumed (said in the output).
-    pub url_typed: Option<String>,
-    /// The App Certificate (from `AGORA_APP_CERTIFICATE` or `--cert-file`, or the simulated
-    /// project's), to verify signatures and mint tokens.
-    pub app_certificate: Option<Certificate>,
-    /// True when `token` was minted by the simulated project rather than given.
-    pub token_minted: bool,
-    /// The tokens minted for the run from the App ID and certificate ([`crate::inputs::Minted`]).
-    pub minted: crate::inputs::Minted,
-    /// Chrome flags the user runs with (`--unsafely-treat-insecure-origin-as-secure=…`).
-    pub chrome_flags: Vec<String>,
-    /// `--browser`: open `--url` in headless Chromium (the browser check).
-    pub browser: bool,
-    /// `--flow`: run the Web SDK flow (join → publish → unpublish → leave) in the browser check.
-    pub flow: bool,
-    /// `--room`: run the two-participant voice room in the browser check (default under --sim).
-    pub room: bool,
-    /// `--no-browser` / `AGORA_DOCTOR_NO_BROWSER`: never start Chromium (opts out of --sim's web flow).
-    pub no_browser: bool,
-    /// `--chromium`: the Chromium binary to use instead of searching for one.
-    pub chromium: Option<std::path::PathBuf>,
-    /// `--sdk`: Agora's native SDK library or its directory (the join check).
-    pub sdk: Option<std::path::PathBuf>,
-    /// Where the Agora Web SDK the built-in demo page loads is looked for (`--web-sdk` first; see
-    /// `browser::web_sdk`).
-    pub web_sdk: crate::browser::web_sdk::Search,
-    /// agora-doctor's cache folder (the carried SDK double is written there).
-    pub cache_dir: Option<std::path::PathBuf>,
-    /// `AGORA_SDK_LIB`, read once from the environment (the join check's next place to look).
-    pub sdk_env: Option<std::ffi::OsString>,
-    /// `LD_LIBRARY_PATH`, read once from the environment (the join check's search).
-    pub ld_library_path: Option<std::ffi::OsString>,
-    /// The proxy variables that are set (`HTTPS_PROXY=…`), read once from the environment.
-    pub proxies: Vec<(String, String)>,
-}
 
 /// How the devices check captures.
 #[derive(Debug, Clone)]
@@ -88,8 +38,8 @@ impl Default for DeviceOptions {
 /// Everything a check may read. Cheap to share (`Arc`).
 #[derive(Debug, Clone)]
 pub struct ProbeContext {
-    /// The user's inputs.
-    pub inputs: ProbeInputs,
+    /// The run's inputs (resolved once, [`Inputs::resolve`]).
+    pub inputs: Inputs,
     /// Endpoints and step timeouts.
     pub profile: Profile,
     /// Roots TLS clients trust: Mozilla's (webpki-roots) plus any extra (the sim's CA, a test CA).
@@ -131,7 +81,7 @@ impl ProbeContext {
 
     /// A context for the given inputs and profile with Mozilla's roots plus `extra_roots`.
     pub fn new(
-        inputs: ProbeInputs,
+        inputs: Inputs,
         profile: Profile,
         extra_roots: Vec<CertificateDer<'static>>,
     ) -> Self {

@@ -14,11 +14,11 @@
 //!    with a hint naming the flag to pass. Keys: `probe.<id>.<what>`, one catalog entry each.
 //! 2. Add one `pub const SPEC: CheckSpec = CheckSpec { id: "join", title, inputs, budget, run }` next to
 //!    it (see [`clock::SPEC`]) and one line in [`CHECKS`] below, at the place it should be shown.
-//! 3. Inputs it needs that are not in [`context::ProbeInputs`] yet: add a field there and a flag in
+//! 3. Inputs it needs that are not in [`crate::inputs::Inputs`] yet: add a field there and a flag in
 //!    `src/cli/probe.rs`. A check takes endpoints from the profile, tokens from the inputs
 //!    ([`crate::inputs::Minted`]) and how to drive Chromium from `ctx.browser`; what differs under
 //!    `--sim` is decided once in [`crate::world`], never by asking the run whether it is simulated
-//!    (`tests/all/pipeline.rs` counts what is left of such questions so that it only shrinks).
+//!    (`tests/all/pipeline.rs` holds that none is asked).
 //!
 //! Nothing else changes: `--only`, `--list-checks`, JSON, exit codes and the spinner follow the
 //! registry.
@@ -37,7 +37,7 @@ pub use checks::{clock, config, devices, network, page, secure_context};
 
 use serde::Serialize;
 
-pub use context::{Certificate, ProbeContext, ProbeInputs};
+pub use context::{Certificate, ProbeContext};
 pub use profile::{Endpoint, Profile, Timeouts};
 pub use runner::{run_checks, CheckOutput, CheckReport, CheckSpec};
 

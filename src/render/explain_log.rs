@@ -1,6 +1,6 @@
 //! Renders `explain --log` (and the log part of `report`): the format read, then the problems
 //! first cause first, the timeline, the noise by family and the lines not recognised, as human text
-//! or one JSON document (`agora-doctor/explain-log/v3`).
+//! or one JSON document (`agora-doctor/explain-log/v4`).
 
 use std::fmt::Write as _;
 
@@ -15,7 +15,7 @@ use crate::render::style::plural;
 use crate::render::OutputContext;
 
 /// Schema id of `explain --log --json`.
-pub const SCHEMA_LOG: &str = "agora-doctor/explain-log/v3";
+pub const SCHEMA_LOG: &str = "agora-doctor/explain-log/v4";
 
 /// Timeline lines shown before the middle is folded.
 const TIMELINE_SHOWN: usize = 12;
@@ -55,6 +55,11 @@ pub fn explanation(p: &Problem) -> (String, String, Option<String>) {
         ProblemKind::ServiceError => (
             "A Signaling (RTM) or agent service reported an error.".into(),
             "Look up the code it gives (`agora-doctor explain rtm <CODE>` for Signaling) and check the service's App ID, token and region.".into(),
+            None,
+        ),
+        ProblemKind::NativeCrash => (
+            "The app stopped on a native signal (a crash in native code: the SDK's library, another library, or the app's own native code).".into(),
+            "Read the crash's frames (the tombstone's `backtrace` on Android, the crashed thread in an Apple crash report) for the library at the top; when it is the Agora SDK's, note the SDK version and the last API called before the crash.".into(),
             None,
         ),
         ProblemKind::AgoraError | ProblemKind::ConnectionReason => (
@@ -137,6 +142,13 @@ pub fn human(source: &str, r: &LogReading, ctx: &OutputContext) -> String {
                 );
                 if ctx.verbose {
                     let _ = writeln!(s, "      first: {}:{}: {}", source, n.first_line, n.example);
+                    let shown: Vec<String> = n.lines.iter().map(u64::to_string).collect();
+                    let more = if n.count > n.lines.len() as u64 {
+                        ", …"
+                    } else {
+                        ""
+                    };
+                    let _ = writeln!(s, "      lines: {}{more}", shown.join(", "));
                 }
             }
         }
@@ -247,6 +259,7 @@ pub fn parts(r: &LogReading) -> Value {
                 "count": p.count,
                 "first_line": p.first_line,
                 "last_line": p.last_line,
+                "lines": p.lines,
                 "time": p.time,
                 "line": p.line,
                 "through_agora": p.through_agora,
@@ -276,6 +289,7 @@ pub fn parts(r: &LogReading) -> Value {
             "why": n.why,
             "count": n.count,
             "first_line": n.first_line,
+            "lines": n.lines,
             "example": n.example,
         })).collect::<Vec<_>>(),
         "unrecognised": {

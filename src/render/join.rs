@@ -18,10 +18,7 @@ pub fn human(r: &JoinReport, ctx: &OutputContext) -> String {
         let _ = writeln!(out, "  note: {note}");
     }
     if r.simulated {
-        let _ = writeln!(
-            out,
-            "  simulated: SDK double + simulated relay on loopback (test doubles, not Agora's SDK or service)"
-        );
+        let _ = writeln!(out, "  simulated: {}", crate::world::double::NATIVE_DOUBLE);
     }
     if let Some(lib) = &r.library {
         let _ = writeln!(
@@ -61,13 +58,6 @@ pub fn human(r: &JoinReport, ctx: &OutputContext) -> String {
     }
     let _ = writeln!(out, "  total: {:.2} s", r.total_ms as f64 / 1000.0);
     out
-}
-
-/// The JSON document: the report's own serde form (every field always present; no colour).
-pub fn json(r: &JoinReport) -> String {
-    let mut s = serde_json::to_string_pretty(r).unwrap_or_else(|_| "{}".to_string());
-    s.push('\n');
-    s
 }
 
 /// Where the native library came from, as a person reads it (`source` is the JSON word).

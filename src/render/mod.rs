@@ -26,9 +26,9 @@ pub mod join;
 pub fn render(report: &Report, format: Format, ctx: &OutputContext) -> String {
     let json = format == Format::Json;
     match report {
-        Report::Token(r) if json => token::json(r),
+        Report::Token(r) if json => json_document(r, crate::token::report::SCHEMA),
         Report::Token(r) => token::human(r, ctx),
-        Report::TokenBuild(b) if json => token::build_json(b),
+        Report::TokenBuild(b) if json => json_document(b, crate::token::build::SCHEMA),
         Report::TokenBuild(b) => token::build_human(b),
         Report::Explain(e) => match e {
             Explained::Entry {
@@ -52,21 +52,33 @@ pub fn render(report: &Report, format: Format, ctx: &OutputContext) -> String {
             Explained::Log { source, log } if json => explain_log::json(source, log),
             Explained::Log { source, log } => explain_log::human(source, log, ctx),
         },
-        Report::Probe(r) if json => probe::json(r),
+        Report::Probe(r) if json => json_document(r, crate::probe::SCHEMA),
         Report::Probe(r) if ctx.quiet => probe::quiet(r),
         Report::Probe(r) => probe::human(r, ctx),
         Report::ProbeChecks => probe::list_checks(crate::probe::CHECKS, json),
-        Report::Join(r) if json => join::json(r),
+        Report::Join(r) if json => json_document(r, crate::join::SCHEMA),
         Report::Join(r) => join::human(r, ctx),
-        Report::TokenServer(r) if json => token_server::json(r),
+        Report::TokenServer(r) if json => json_document(r, crate::token_server::report::SCHEMA),
         Report::TokenServer(r) => token_server::human(r, ctx),
-        Report::Support(r) if json => report::json(r),
+        Report::Support(r) if json => json_document(r, crate::report::document::SCHEMA),
         Report::Support(r) => report::render_markdown(r),
-        Report::Scan(r) if json => scan::json(r),
+        Report::Scan(r) if json => json_document(r, crate::scan::SCHEMA),
         Report::Scan(r) if ctx.quiet => format!("{}\n", scan::summary_line(r)),
         Report::Scan(r) => scan::human(r, ctx.verbose),
         Report::Text(text) => text.clone(),
     }
+}
+
+/// The one JSON writer of the serde documents: the document's own form (every field always
+/// present, never coloured), indented, ending in a newline. `lib::run` redacts it like the text.
+/// Should a document ever fail to serialise, the output is still one JSON document: its schema and
+/// why.
+pub fn json_document(document: &impl serde::Serialize, schema: &str) -> String {
+    let mut text = serde_json::to_string_pretty(document).unwrap_or_else(|e| {
+        serde_json::json!({"schema": schema, "error": e.to_string()}).to_string()
+    });
+    text.push('\n');
+    text
 }
 
 /// How output should look, decided once per run.

@@ -115,18 +115,6 @@ pub fn human(report: &ProbeReport, ctx: &OutputContext) -> String {
     out
 }
 
-/// The JSON report.
-pub fn json(report: &ProbeReport) -> String {
-    let mut text = serde_json::to_string_pretty(report).unwrap_or_else(|e| {
-        format!(
-            "{{\"schema\":\"{}\",\"error\":\"{e}\"}}",
-            crate::probe::SCHEMA
-        )
-    });
-    text.push('\n');
-    text
-}
-
 #[derive(Serialize)]
 struct ListedCheck {
     id: &'static str,

@@ -10,19 +10,6 @@ use crate::redact::RedactionCount;
 use crate::report::SupportReport;
 use crate::vocabulary::Status;
 
-/// `report --json`: the report's own serde form (schema `agora-doctor/report/v3`), redacted by
-/// `lib::run` like the Markdown.
-pub fn json(report: &SupportReport) -> String {
-    let mut text = serde_json::to_string_pretty(report).unwrap_or_else(|e| {
-        format!(
-            "{{\"schema\":\"{}\",\"error\":\"{e}\"}}",
-            crate::report::document::SCHEMA
-        )
-    });
-    text.push('\n');
-    text
-}
-
 /// Render the whole report.
 pub fn render_markdown(report: &SupportReport) -> String {
     let mut md = String::new();

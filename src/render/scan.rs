@@ -217,15 +217,3 @@ pub fn human(report: &ScanReport, verbose: bool) -> String {
     let _ = writeln!(out, "{}", summary_line(report));
     out
 }
-
-/// The JSON report.
-pub fn json(report: &ScanReport) -> String {
-    let mut text = serde_json::to_string_pretty(report).unwrap_or_else(|e| {
-        format!(
-            "{{\"schema\":\"{}\",\"error\":\"{e}\"}}",
-            crate::scan::SCHEMA
-        )
-    });
-    text.push('\n');
-    text
-}

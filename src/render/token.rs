@@ -13,20 +13,6 @@ use crate::token::build::Built;
 use crate::token::report::{Decoded, Instant, PrivilegeView, Summary, TokenReport, TokenResult};
 use crate::vocabulary::Status;
 
-/// The report as one JSON document (pretty, newline-terminated, never coloured).
-pub fn json(report: &TokenReport) -> String {
-    let mut s = serde_json::to_string_pretty(report).expect("report serialises");
-    s.push('\n');
-    s
-}
-
-/// `token build --json`.
-pub fn build_json(built: &Built) -> String {
-    let mut s = serde_json::to_string_pretty(built).expect("build result serialises");
-    s.push('\n');
-    s
-}
-
 /// `token build`: the bare token on one line, for `$(agora-doctor token build …)`.
 pub fn build_human(built: &Built) -> String {
     format!("{}\n", built.token)
@@ -77,7 +63,7 @@ pub fn human(report: &TokenReport, ctx: &OutputContext) -> String {
 pub fn stream_start(head: &TokenReport, format: Format, ctx: &OutputContext) -> String {
     match format {
         Format::Json => {
-            let text = json(head);
+            let text = super::json_document(head, crate::token::report::SCHEMA);
             let at = text.find(EMPTY_TOKENS).unwrap_or(text.len());
             format!("{}\"tokens\": [", &text[..at])
         }
@@ -134,7 +120,7 @@ pub fn stream_end(report: &TokenReport, any: bool, format: Format, ctx: &OutputC
         Format::Json => {
             let mut empty = report.clone();
             empty.tokens.clear();
-            let text = json(&empty);
+            let text = super::json_document(&empty, crate::token::report::SCHEMA);
             let rest = text
                 .find(EMPTY_TOKENS)
                 .map_or("", |at| &text[at + EMPTY_TOKENS.len()..]);

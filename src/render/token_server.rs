@@ -8,13 +8,6 @@ use super::style::{count, finding_lines, problems_coloured, Problems};
 use super::OutputContext;
 use crate::token_server::report::{Summary, TokenServerReport};
 
-/// The report as one JSON document (pretty, newline-terminated, never coloured).
-pub fn json(report: &TokenServerReport) -> String {
-    let mut s = serde_json::to_string_pretty(report).expect("report serialises");
-    s.push('\n');
-    s
-}
-
 /// The line that explains the exit code.
 pub fn summary_line(s: &Summary, strict: bool) -> String {
     let how = Problems {

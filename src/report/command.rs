@@ -11,7 +11,7 @@ use crate::explain::command::scan_log;
 use crate::inputs::given_secrets;
 use crate::inputs::Asked;
 use crate::probe::command::{check_flags, execute_asked};
-use crate::vocabulary::{Computed, Destination, Failure, Outcome, Redaction};
+use crate::vocabulary::{Computed, Destination, Failure, Redaction};
 
 /// Compute the command's document: the check list (`--list-checks`, nothing runs) or the report
 /// (Markdown, or JSON with `--json`), with the secrets `lib::run` must take out of it.
@@ -42,18 +42,11 @@ pub fn compute(args: ReportArgs, env: &Env) -> Result<Computed<SupportReport>, F
         versions: Versions::collect(&probe),
         token: decoded.map(TokenSummary::of),
         log,
-        reproduce: reproduce_commands(&args),
+        reproduce: reproduce_commands(&args, &asked),
         probe,
         redactions: Vec::new(),
     };
-    let outcome = Outcome::findings_if(
-        report.probe.exit_code != 0
-            || report
-                .log
-                .as_ref()
-                .is_some_and(|l| l.reading.has_problems()),
-    );
-    let mut computed = Computed::new(report, outcome);
+    let mut computed = Computed::new(report);
     computed.redaction = redaction;
     if let Some(path) = &args.out {
         computed.destination = Destination::File(path.clone());
@@ -72,12 +65,10 @@ fn read_log(path: &std::path::Path, env: &Env) -> Result<LogSection, String> {
 }
 
 /// The commands that reproduce each part, with the token and certificate as placeholders.
-fn reproduce_commands(args: &ReportArgs) -> Vec<String> {
+fn reproduce_commands(args: &ReportArgs, asked: &Asked<'_>) -> Vec<String> {
     let p = &args.probe;
     let mut probe = vec!["agora-doctor probe".to_owned()];
-    if p.sim {
-        probe.push("--sim".into());
-    }
+    probe.extend(asked.target_flags().iter().map(|f| f.to_string()));
     if let Some(app_id) = &p.app_id {
         probe.push(format!("--app-id {app_id}"));
     }

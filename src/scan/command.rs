@@ -12,7 +12,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use super::{scan, ScanOptions, ScanReport};
 use crate::cli::scan::ScanArgs;
 use crate::env::Env;
-use crate::vocabulary::{Computed, Outcome, Redaction};
+use crate::vocabulary::{Computed, Redaction};
 
 /// A scan shows progress on a terminal once it has run this long.
 const PROGRESS_AFTER: Duration = Duration::from_secs(1);
@@ -95,12 +95,7 @@ pub fn compute(args: ScanArgs, env: &Env) -> Result<Computed<ScanReport>, String
     if let Some(p) = progress {
         let _ = p.join();
     }
-    let outcome = if report.exit_code == 0 {
-        Outcome::Ok
-    } else {
-        Outcome::Findings
-    };
-    let mut computed = Computed::new(report, outcome);
+    let mut computed = Computed::new(report);
     // The renderers never print a certificate; this is the last line of defence for text quoted
     // from the project.
     computed.redaction = Redaction::Certificates(certificates);

@@ -300,7 +300,7 @@ pub fn extract_in(file: &SourceFile, agora_context: bool) -> Vec<Value> {
             .expect("gate words")
     });
     // Unity's serialised files are read by `unity::serialized_values` alone.
-    if !gate.is_match(text) || super::unity::is_serialized(&file.path) {
+    if !gate.is_match(text) || super::serialized::is_serialized(&file.path) {
         return Vec::new();
     }
     // Other services have App IDs and certificates too (Firebase, Facebook, TLS pins): a name that
@@ -340,7 +340,7 @@ pub fn extract_in(file: &SourceFile, agora_context: bool) -> Vec<Value> {
             Kind::AppId => {
                 // A Unity field the Inspector serialises takes the scene's value, judged there.
                 let inspector =
-                    file.path.ends_with(".cs") && super::unity::serialized_field(text, offset);
+                    file.path.ends_with(".cs") && super::serialized::serialized_field(text, offset);
                 !inspector
                     && !value.contains("${")
                     && !value.starts_with("process.env")
@@ -717,7 +717,7 @@ pub fn findings(
                 Status::Fail,
                 format!("`{}` is an empty App ID", app_id.name),
             )
-            .with_evidence(if super::unity::is_serialized(&app_id.file) {
+            .with_evidence(if super::serialized::is_serialized(&app_id.file) {
                 "this is the value the Inspector gives the script's field in this scene (it overrides the script's default); the engine is created with an empty App ID and refuses it"
             } else {
                 "Web SDK 4.24.8 rejects it with `INVALID_PARAMS: Invalid appid`; 4.3.0 has no check and the page's tab crashed in tests"

@@ -151,30 +151,45 @@ pub struct Call {
     pub end: usize,
 }
 
+/// The offsets and bytes of `bytes[from..limit]` outside string literals (`"`, `'` or `` ` ``, with
+/// backslash escapes): the quotes and what they enclose are passed over.
+fn unquoted(bytes: &[u8], from: usize, limit: usize) -> impl Iterator<Item = (usize, u8)> + '_ {
+    let mut quote: Option<u8> = None;
+    let mut i = from;
+    std::iter::from_fn(move || {
+        while i < limit {
+            let b = bytes[i];
+            if let Some(q) = quote {
+                if b == b'\\' {
+                    i += 2;
+                    continue;
+                }
+                if b == q {
+                    quote = None;
+                }
+                i += 1;
+                continue;
+            }
+            i += 1;
+            if matches!(b, b'"' | b'\'' | b'`') {
+                quote = Some(b);
+                continue;
+            }
+            return Some((i - 1, b));
+        }
+        None
+    })
+}
+
 /// The top-level arguments after the `(` at `open`, and the offset past the `)`.
 fn arguments(text: &str, open: usize) -> Option<(Vec<String>, usize)> {
     let bytes = text.as_bytes();
     let mut depth = 0i32;
-    let mut quote: Option<u8> = None;
     let mut args = Vec::new();
     let mut start = open + 1;
     let limit = (open + MAX_ARGS_BYTES).min(bytes.len());
-    let mut i = open;
-    while i < limit {
-        let b = bytes[i];
-        if let Some(q) = quote {
-            if b == b'\\' {
-                i += 2;
-                continue;
-            }
-            if b == q {
-                quote = None;
-            }
-            i += 1;
-            continue;
-        }
+    for (i, b) in unquoted(bytes, open, limit) {
         match b {
-            b'"' | b'\'' | b'`' => quote = Some(b),
             b'(' | b'[' | b'{' => depth += 1,
             b')' | b']' | b'}' => {
                 depth -= 1;
@@ -192,7 +207,6 @@ fn arguments(text: &str, open: usize) -> Option<(Vec<String>, usize)> {
             }
             _ => {}
         }
-        i += 1;
     }
     None
 }
@@ -562,23 +576,8 @@ pub fn role_findings(file: &SourceFile) -> Vec<ScanFinding> {
 fn block_end(text: &str, open: usize) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut depth = 0i32;
-    let mut quote: Option<u8> = None;
-    let mut i = open;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if let Some(q) = quote {
-            if b == b'\\' {
-                i += 2;
-                continue;
-            }
-            if b == q {
-                quote = None;
-            }
-            i += 1;
-            continue;
-        }
+    for (i, b) in unquoted(bytes, open, bytes.len()) {
         match b {
-            b'"' | b'\'' | b'`' => quote = Some(b),
             b'{' => depth += 1,
             b'}' => {
                 depth -= 1;
@@ -588,7 +587,6 @@ fn block_end(text: &str, open: usize) -> Option<usize> {
             }
             _ => {}
         }
-        i += 1;
     }
     None
 }

@@ -16,6 +16,7 @@ pub mod model;
 pub mod patterns;
 pub mod permissions;
 pub mod scope;
+pub mod serialized;
 pub mod unity;
 pub mod walk;
 
@@ -322,7 +323,10 @@ pub fn analyse_walked(walked: &walk::Walked, now: u64, threads: usize) -> Analys
     });
     // What a Unity scene gives the App ID fields of the scripts that use Agora.
     let fields = unity::app_id_fields(&code_refs);
-    for f in code_refs.iter().filter(|f| unity::is_serialized(&f.path)) {
+    for f in code_refs
+        .iter()
+        .filter(|f| serialized::is_serialized(&f.path))
+    {
         values.extend(unity::serialized_values(f, &fields));
     }
     let mut findings = config::findings(&values, &server_roots, &related, now);

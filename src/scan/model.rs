@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 use serde::Serialize;
 
+use super::config::line_of;
 use super::deps::{version_of, Dependency, Manifest};
 use super::scope::Reason;
 use super::walk::{LeftOut, SourceFile};
@@ -190,20 +191,10 @@ pub struct Model {
 /// Lock files: read for versions, never as code.
 pub fn is_lock_file(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
-    [
-        "package-lock.json",
-        "npm-shrinkwrap.json",
-        "yarn.lock",
-        "pnpm-lock.yaml",
-        "Podfile.lock",
-        "pubspec.lock",
-        "Gemfile.lock",
-        "composer.lock",
-        "Cargo.lock",
-        "Package.resolved",
-        "gradle.lockfile",
-    ]
-    .contains(&name)
+    // The walk's lock files, and other ecosystems' (Gemfile.lock, composer.lock and Cargo.lock
+    // among every `*.lock`).
+    super::walk::LOCK_NAMES.contains(&name)
+        || ["Package.resolved", "gradle.lockfile"].contains(&name)
         || name.ends_with(".lock")
 }
 
@@ -439,10 +430,6 @@ fn is_page(path: &str) -> bool {
     [".html", ".htm", ".php", ".vue", ".svelte", ".erb", ".ejs"]
         .iter()
         .any(|e| path.ends_with(e))
-}
-
-fn line_of(text: &str, offset: usize) -> usize {
-    super::config::line_of(text, offset)
 }
 
 /// What the model found, for the rules and the report.

@@ -15,6 +15,7 @@ use std::collections::BTreeSet;
 
 use super::config::{classify, line_of, Kind, Value};
 use super::model::Generation;
+use super::serialized::is_serialized;
 use super::walk::SourceFile;
 
 /// Namespaces of Agora's Unity SDKs and their helpers: a script that declares one is the SDK's
@@ -39,15 +40,6 @@ pub const WEBGL_PACKAGE: &str = "agora-unity-webgl";
 /// with the Web SDK), which marks the Unity project holding it as a WebGL one.
 pub fn is_webgl_sdk_file(path: &str) -> bool {
     path.contains("AgoraWebGLSDK") || path.contains("WebGLTemplates/AgoraTemplate/")
-}
-
-/// Unity's text-serialised files read for the values of script fields.
-const SERIALIZED_EXTENSIONS: &[&str] = &[".unity", ".prefab", ".asset"];
-
-/// Whether `path` is a Unity scene, prefab or asset inside an `Assets/` folder.
-pub fn is_serialized(path: &str) -> bool {
-    SERIALIZED_EXTENSIONS.iter().any(|e| path.ends_with(e))
-        && (path.starts_with("Assets/") || path.contains("/Assets/"))
 }
 
 /// Whether a file is the source of an Agora SDK: a C# file declaring one of the SDK's namespaces,
@@ -100,41 +92,6 @@ pub fn project_of(path: &str) -> Option<String> {
         return Some(String::new());
     }
     path.find("/Assets/").map(|i| path[..i].to_string())
-}
-
-/// Whether the field assigned at byte `offset` of a C# file is serialised by the Inspector
-/// (`public` and not `static`/`const`/`readonly`, or marked `[SerializeField]` on its line or the
-/// attribute lines above it).
-pub fn serialized_field(text: &str, offset: usize) -> bool {
-    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let line = &text[line_start..offset];
-    let words: Vec<&str> = line.split_whitespace().collect();
-    let fixed = words
-        .iter()
-        .any(|w| ["static", "const", "readonly"].contains(w));
-    if fixed {
-        return false;
-    }
-    if line.contains("SerializeField") || words.first() == Some(&"public") {
-        return true;
-    }
-    // Attribute lines right above the declaration.
-    let mut end = line_start;
-    for _ in 0..4 {
-        if end == 0 {
-            break;
-        }
-        let prev_start = text[..end - 1].rfind('\n').map_or(0, |i| i + 1);
-        let prev = text[prev_start..end - 1].trim();
-        if !prev.starts_with('[') {
-            break;
-        }
-        if prev.contains("SerializeField") {
-            return true;
-        }
-        end = prev_start;
-    }
-    false
 }
 
 /// Names of the string fields with an App ID name that the scripts of a project using an Agora
@@ -256,17 +213,6 @@ mod tests {
             "X.cs",
             "using agora_gaming_rtc;\nnamespace MyGame {"
         ));
-    }
-
-    #[test]
-    fn inspector_fields_are_serialised() {
-        let text = "class A {\n    [SerializeField]\n    private string AppID = \"your_appid\";\n    public string appId = \"\";\n    private string _appID = \"\";\n    public static string key = \"\";\n    [SerializeField] private string token = \"\";\n}";
-        let at = |s: &str| text.find(s).unwrap();
-        assert!(serialized_field(text, at("AppID =")));
-        assert!(serialized_field(text, at("appId =")));
-        assert!(!serialized_field(text, at("_appID =")));
-        assert!(!serialized_field(text, at("key =")));
-        assert!(serialized_field(text, at("token =")));
     }
 
     #[test]

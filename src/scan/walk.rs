@@ -76,7 +76,7 @@ const SOURCE_NAMES: &[&str] = &["Podfile", "Podfile.lock", "yarn.lock", "Gemfile
 /// Bytes of a left-out bundle read to recognise an Agora SDK in it (its banner and version).
 pub const BUNDLE_HEAD_BYTES: usize = 16 * 1024;
 /// Lock files, allowed up to [`MAX_LOCK_BYTES`].
-const LOCK_NAMES: &[&str] = &[
+pub(crate) const LOCK_NAMES: &[&str] = &[
     "package-lock.json",
     "npm-shrinkwrap.json",
     "yarn.lock",
@@ -488,7 +488,7 @@ pub fn walk(root: &Path, opts: &WalkOptions) -> Walked {
                     mine.own.doc_dirs.push(parent_of(&rel).to_string());
                 } else if is_source_name(name)
                     && (!name.ends_with(".xml") || is_android_xml(&rel))
-                    && (!is_unity_serialized_name(name) || super::unity::is_serialized(&rel))
+                    && (!is_unity_serialized_name(name) || super::serialized::is_serialized(&rel))
                 {
                     mine.own.candidates.push(Candidate {
                         abs: entry.path().to_path_buf(),

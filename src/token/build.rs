@@ -12,7 +12,7 @@ use super::report::Instant;
 use super::TokenDocument;
 use super::{parse_duration, parse_time, TokenError};
 use crate::cli::token::{BuildArgs, FormatArg, RoleArg, ServiceArg};
-use crate::vocabulary::{Computed, Outcome};
+use crate::vocabulary::Computed;
 
 /// The JSON schema name of [`Built`].
 pub const SCHEMA: &str = "agora-doctor/token-build/v1";
@@ -171,7 +171,7 @@ pub fn compute(
         salt,
         certificate: cert.source,
     };
-    let mut computed = Computed::new(TokenDocument::Build(built), Outcome::Ok);
+    let mut computed = Computed::new(TokenDocument::Build(built));
     if cert.source == CertSource::Argument {
         computed.warnings.push(CERT_ARGUMENT_WARNING.to_string());
     }

@@ -105,8 +105,7 @@ fn check(
     let (mut report, on_command_line) =
         check_into(args, env_cert, stdin, clock, secret, &mut collected)?;
     report.tokens = collected.0;
-    let outcome = outcome_of(&report);
-    let mut computed = Computed::new(TokenDocument::Check(report), outcome);
+    let mut computed = Computed::new(TokenDocument::Check(report));
     if on_command_line {
         computed.warnings.push(CERT_ARGUMENT_WARNING.to_string());
     }
@@ -139,15 +138,6 @@ pub fn stream(
 /// Whether `token`'s arguments read the tokens from stdin (`token -`), the streamed form.
 pub fn reads_stdin(args: &TokenArgs) -> bool {
     args.command.is_none() && args.example.is_none() && args.token.as_deref() == Some("-")
-}
-
-/// The exit a report leads to.
-pub fn outcome_of(report: &TokenReport) -> Outcome {
-    if report.exit_code == 0 {
-        Outcome::Ok
-    } else {
-        Outcome::Findings
-    }
 }
 
 /// Check every input, handing each result to `sink`; the report returned has the summary and exit
@@ -313,11 +303,7 @@ fn check_into(
         }
     }
     head.summary = summary;
-    head.exit_code = if failed {
-        Outcome::Findings.code()
-    } else {
-        Outcome::Ok.code()
-    };
+    head.exit_code = Outcome::findings_if(failed).code();
     Ok((head, on_command_line))
 }
 

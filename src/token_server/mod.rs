@@ -20,7 +20,7 @@ use crate::env::Env;
 use crate::token::certificate::{self, CertSource};
 use crate::token::parse_time;
 use crate::token::report::Instant;
-use crate::vocabulary::{outcome_of, Computed, Failure, Finding, Outcome, Redaction, Status};
+use crate::vocabulary::{outcome_of, Computed, Failure, Finding, Redaction, Status};
 use report::{Asked, RequestResult, Summary, TokenServerReport, SCHEMA};
 use template::{fill, Fill};
 
@@ -42,8 +42,7 @@ pub fn compute(
     let secrets: Vec<String> = early.into_iter().chain(secret).collect();
     match result {
         Ok(report) => {
-            let outcome = Outcome::findings_if(report.exit_code != 0);
-            let mut computed = Computed::new(Box::new(report), outcome);
+            let mut computed = Computed::new(Box::new(report));
             computed.redaction = Redaction::Certificates(secrets);
             Ok(computed)
         }

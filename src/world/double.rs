@@ -9,6 +9,10 @@ use std::sync::OnceLock;
 
 /// File name of the SDK double (deliberately not Agora's `libagora_rtc_sdk.so`).
 pub const DOUBLE_LIBRARY: &str = "libagora_sdk_double.so";
+/// What a native join through the SDK double and the simulated relay is, in the words every
+/// report of one says.
+pub const NATIVE_DOUBLE: &str =
+    "SDK double + simulated relay on loopback (test doubles, not Agora's SDK or service)";
 /// The channel used when none is given (the simulated world's).
 pub const SIM_CHANNEL: &str = agora_sim::world::SIM_CHANNEL;
 

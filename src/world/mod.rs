@@ -92,6 +92,7 @@ impl ProbeWorld {
         )
         .with_clock_http(Endpoint::new("localhost", edge.http_addr().port()));
         profile.native_relay = Some(world.relay_addr());
+        profile.native_double = Some(double::NATIVE_DOUBLE);
         let devices_selected = only.iter().any(|o| o.trim() == "devices");
         ProbeWorld {
             profile,
@@ -116,7 +117,11 @@ impl ProbeWorld {
 /// Where the built-in page's Web SDK is looked for: under `--sim` only versions the simulated Web
 /// edge carries joins of.
 pub fn web_sdk_search(target: &Target, flag: Option<PathBuf>, env: &Env) -> web_sdk::Search {
-    web_sdk::Search::from_env(flag, matches!(target, Target::Simulated(_)), env)
+    let joinable = match target {
+        Target::Agora => None,
+        Target::Simulated(_) => Some(web_sdk::SIMULATED_WEB_EDGE),
+    };
+    web_sdk::Search::from_env(flag, joinable, env)
 }
 
 /// The native SDK `join` loads and the relay it joins through ([`native_sdk`]): under `--sim` the

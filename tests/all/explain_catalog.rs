@@ -2,7 +2,7 @@
 //! four sections, no spelling points at two entries of one family, and every row of the research
 //! table (`fixtures/errors.tsv`, a copy of the shared errors.tsv) is reachable by lookup; every row of
 //! every official table `docs/error-sources.md` lists has its entry, and every entry that names a
-//! table is listed there.
+//! table is listed there; no generated entry copies a run of eight words from its official row.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
@@ -438,4 +438,148 @@ fn every_declared_family_is_listed_and_every_listed_family_has_an_entry() {
             "family `{f}` is listed but no entry declares it"
         );
     }
+}
+
+/// Words of prose for the copy check: lower case, letters and digits only, links left out (a link
+/// is a citation, not prose).
+fn prose_words(text: &str) -> Vec<String> {
+    text.split_whitespace()
+        .filter(|w| !w.contains("://"))
+        .flat_map(|w| {
+            w.split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|p| !p.is_empty())
+                .map(str::to_ascii_lowercase)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// How many consecutive words two texts may share before one counts as copied from the other.
+const COPIED_RUN: usize = 8;
+
+/// The first run of `COPIED_RUN` words that `ours` shares with `official`, if any.
+fn copied_run(ours: &str, official: &str) -> Option<String> {
+    let theirs: BTreeSet<Vec<String>> = prose_words(official)
+        .windows(COPIED_RUN)
+        .map(<[String]>::to_vec)
+        .collect();
+    prose_words(ours)
+        .windows(COPIED_RUN)
+        .find(|w| theirs.contains(*w))
+        .map(|w| w.join(" "))
+}
+
+/// The extracted rows of an official table (`scripts/catalog/rows/<table>.tsv`), as header -> cell maps.
+fn official_rows(table: &str) -> Vec<HashMap<String, String>> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scripts/catalog/rows")
+        .join(format!("{table}.tsv"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("a header line").split('\t').collect();
+    lines
+        .map(|l| {
+            header
+                .iter()
+                .zip(l.split('\t'))
+                .map(|(h, c)| (h.to_string(), c.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// Tables whose undescribed rows take their text from another table (`supplement` in
+/// scripts/catalog/tables.py), read from that file so the two cannot drift apart.
+fn supplements() -> HashMap<String, String> {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/catalog/tables.py"),
+    )
+    .expect("scripts/catalog/tables.py");
+    let mut out = HashMap::new();
+    for (at, _) in text.match_indices("supplement=\"") {
+        let rest = &text[at + "supplement=\"".len()..];
+        let supplement = &rest[..rest.find('"').expect("closing quote")];
+        let id_at = text[..at]
+            .rfind("dict(id=\"")
+            .expect("a table id before its supplement");
+        let id_rest = &text[id_at + "dict(id=\"".len()..];
+        out.insert(
+            id_rest[..id_rest.find('"').expect("closing quote")].to_string(),
+            supplement.to_string(),
+        );
+    }
+    out
+}
+
+/// Facts come from Agora's tables, the prose is ours: no generated entry may repeat a run of
+/// `COPIED_RUN` words of the official description (meaning, causes, fix) of the row it came from.
+/// scripts/catalog/check_prose.py applies the same rule before the files are written.
+#[test]
+fn generated_prose_is_our_own() {
+    let supplements = supplements();
+    assert!(!supplements.is_empty(), "no supplement found in tables.py");
+    let mut tables: HashMap<String, Vec<HashMap<String, String>>> = HashMap::new();
+    let mut checked = 0;
+    let mut copied = Vec::new();
+    for e in catalog() {
+        let file = std::fs::read_to_string(catalog_dir().join(format!("{}.md", e.key)))
+            .expect("entry file");
+        if !file.contains("\ngenerated = true\n") {
+            continue;
+        }
+        let table = e
+            .table
+            .as_deref()
+            .expect("a generated entry names its table");
+        let mut sources = vec![table.to_string()];
+        sources.extend(supplements.get(table).cloned());
+        for t in &sources {
+            tables.entry(t.clone()).or_insert_with(|| official_rows(t));
+        }
+        let mut official = Vec::new();
+        for t in &sources {
+            official.extend(tables[t].iter().filter(|r| {
+                r["value"] == e.value.as_ref()
+                    && (t != table
+                        || r["name"].is_empty()
+                        || e.names.is_empty()
+                        || e.names.iter().any(|n| n.as_ref() == r["name"]))
+            }));
+        }
+        let mut ours = format!(
+            "{}\n{}\n{}\n{}",
+            e.title,
+            e.summary,
+            e.causes.join("\n"),
+            e.fix
+        );
+        // The message a row is known by is a literal the SDK or server prints, not prose.
+        for r in &official {
+            if let Some(m) = r.get("message").filter(|m| !m.is_empty()) {
+                ours = ours.replace(m.as_str(), " ");
+            }
+        }
+        checked += 1;
+        for r in &official {
+            for field in ["meaning", "causes", "fix"] {
+                if let Some(run) = copied_run(&ours, &r[field]) {
+                    copied.push(format!("{}: \"{run}\" from the official {field}", e.key));
+                }
+            }
+        }
+    }
+    assert!(checked >= 800, "only {checked} generated entries found");
+    assert!(
+        copied.is_empty(),
+        "{} copied runs:\n{}",
+        copied.len(),
+        copied.join("\n")
+    );
+    // The check itself sees a copy: a long official description shares a run with itself.
+    let long = official_rows("rtm1-connection-state")
+        .into_iter()
+        .map(|r| r["meaning"].clone())
+        .max_by_key(String::len)
+        .expect("rows");
+    assert!(copied_run(&format!("As documented: {long}"), &long).is_some());
 }

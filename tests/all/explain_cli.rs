@@ -99,6 +99,69 @@ fn a_recognised_paste_no_entry_fits_exits_1_with_what_was_read_and_the_nearest_e
         .all(|n| n["why"].as_str().is_some_and(|w| !w.is_empty())));
 }
 
+/// Regression: a paste naming a product, platform or code was answered "nothing matches" (exit 2)
+/// when no entry held it; it is now answered with what was recognised and the nearest entries.
+#[test]
+fn a_recognised_product_or_code_is_never_answered_nothing_matches() {
+    for query in [
+        "98765",
+        "Flexible Classroom 30403100",
+        "Cloud Recording 409 Conflict",
+        "Interactive Whiteboard 2010299",
+    ] {
+        let out = explain()
+            .args([query, "--json"])
+            .assert()
+            .code(1)
+            .get_output()
+            .stdout
+            .clone();
+        let v = json_of(&out);
+        assert_eq!(v["explained"], false, "{query}: {v}");
+        assert!(
+            v["recognised"]["codes"]
+                .as_array()
+                .is_some_and(|c| !c.is_empty()),
+            "{query}: {v}"
+        );
+    }
+    let out = explain()
+        .args(["Flexible Classroom 30403100", "--json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v = json_of(&out);
+    assert_eq!(v["recognised"]["products"][0], "classroom", "{v}");
+    let nearest = v["nearest"].as_array().expect("nearest");
+    assert!(
+        nearest.first().is_some_and(|n| n["product"] == "classroom"),
+        "{v}"
+    );
+}
+
+/// A product's name, then a number or HTTP status with no label word, is that product's code.
+#[test]
+fn a_product_then_a_bare_number_is_that_products_code() {
+    for (query, product, value) in [
+        ("Cloud Recording 433", "cloud-recording", "433"),
+        ("Media Push 409 Conflict", "media-push", "409"),
+        ("Interactive Whiteboard 401", "whiteboard", "401"),
+    ] {
+        let out = explain()
+            .args([query, "--json"])
+            .assert()
+            .code(0)
+            .get_output()
+            .stdout
+            .clone();
+        let v = json_of(&out);
+        assert_eq!(v["entries"][0]["product"], product, "{query}: {v}");
+        assert_eq!(v["entries"][0]["value"], value, "{query}: {v}");
+    }
+}
+
 #[test]
 fn a_number_is_looked_up_in_the_product_its_paste_names() {
     let out = explain()
@@ -254,7 +317,7 @@ fn log_with_errors_exits_1_and_reports_counts_and_lines() {
         .stdout
         .clone();
     let v = json_of(&out);
-    assert_eq!(v["schema"], "agora-doctor/explain-log/v3");
+    assert_eq!(v["schema"], "agora-doctor/explain-log/v4");
     assert_eq!(v["lines"], 15);
     let got: Vec<(String, u64, u64, u64)> = v["problems"]
         .as_array()

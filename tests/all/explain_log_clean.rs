@@ -114,6 +114,7 @@ fn the_native_sdk_log_gives_the_session_in_order() {
     assert_eq!(
         got,
         [
+            (EventKind::SdkStarted, "10:06:54:569", ""),
             (EventKind::StateChange, "10:06:54:570", "1 -> 2"),
             (EventKind::StateChange, "10:06:55:102", "2 -> 3"),
             (EventKind::Joined, "10:06:55:103", "uid 51763"),

@@ -95,15 +95,13 @@ fn a_log_that_is_not_text_is_refused_saying_what_it_looked_like() {
         );
     }
     // report --log refuses it the same way, before probing anything.
-    let out = doctor()
-        .args(["report", "--sim", "--only", "config", "--log"])
-        .arg(&cases[0].0)
-        .timeout(HANG_TIMEOUT)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("a PNG image"), "{stderr}");
+    common::assert_refused(
+        doctor()
+            .args(["report", "--sim", "--only", "config", "--log"])
+            .arg(&cases[0].0),
+        HANG_TIMEOUT,
+        &["a PNG image"],
+    );
     // Random bytes around a real error line are still scanned: the error is what counts.
     let mut around = random.clone();
     around.extend(format!("\n{ERROR_LINE}\n").as_bytes());
@@ -146,17 +144,12 @@ fn a_device_or_a_fifo_without_a_writer_is_refused_without_hanging() {
 /// Regression: `explain --log -` read an endless stdin of NUL bytes to its end (never).
 #[test]
 fn endless_nul_bytes_on_stdin_are_refused_at_the_limit() {
-    let out = doctor()
-        .args(["explain", "--log", "-"])
-        .write_stdin(vec![0u8; 80 << 20])
-        .timeout(HANG_TIMEOUT)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains("<stdin>") && stderr.contains("all NUL bytes (its first 64 MiB)"),
-        "{stderr}"
+    common::assert_refused(
+        doctor()
+            .args(["explain", "--log", "-"])
+            .write_stdin(vec![0u8; 80 << 20]),
+        HANG_TIMEOUT,
+        &["<stdin>", "all NUL bytes (its first 64 MiB)"],
     );
 }
 
@@ -164,17 +157,12 @@ fn endless_nul_bytes_on_stdin_are_refused_at_the_limit() {
 /// pipe).
 #[test]
 fn explain_query_on_stdin_is_bounded_and_says_so() {
-    let out = doctor()
-        .args(["explain", "-"])
-        .write_stdin("q".repeat(17 << 20))
-        .timeout(HANG_TIMEOUT)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains("longer than 16 MiB") && stderr.contains("explain --log -"),
-        "{stderr}"
+    let stderr = common::assert_refused(
+        doctor()
+            .args(["explain", "-"])
+            .write_stdin("q".repeat(17 << 20)),
+        HANG_TIMEOUT,
+        &["longer than 16 MiB", "explain --log -"],
     );
     assert!(stderr.len() < 1000);
 }

@@ -19,6 +19,7 @@ mod explain_corpus;
 mod explain_keys;
 mod explain_log_clean;
 mod explain_log_devset;
+mod explain_log_noise;
 mod explain_log_scan;
 mod explain_mixed_log;
 mod explain_paste_shapes;

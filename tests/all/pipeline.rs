@@ -324,12 +324,31 @@ fn the_status_tally_and_the_problems_head_are_written_once() {
 }
 
 #[test]
-fn simulation_branches_outside_inputs_only_shrink() {
-    // A check or the join cycle should get endpoints, tokens and a library path, not ask whether the
-    // run is simulated: src/world/ decides what differs under --sim once (the profile, the SDK
-    // double, the Web edge, how Chromium starts), src/inputs.rs resolves the simulated project.
-    // Each branch left elsewhere is counted here, and the count may only go down. (Renderers label
-    // a simulated run; that is data shown, not a branch, and is not counted.)
+fn a_documents_exit_outcome_is_said_in_one_place() {
+    // A command hands back its document; `Report::outcome` (src/document.rs) says which exit each
+    // document leads to, so no command decides "ok" or "findings" on its own.
+    let found = offenders(
+        &["Outcome::Findings", "Outcome::Ok"],
+        &["src/vocabulary.rs", "src/document.rs"],
+    );
+    assert!(
+        found.is_empty(),
+        "an exit outcome decided outside src/document.rs:\n{}",
+        found.join("\n")
+    );
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let document = std::fs::read_to_string(root.join("src/document.rs")).unwrap();
+    assert_eq!(document.matches("pub fn outcome(").count(), 1);
+}
+
+#[test]
+fn no_simulation_branch_outside_inputs_and_the_world() {
+    // A check, the join cycle, the browser and the report get endpoints, tokens, a library path,
+    // the versions a Web edge carries and the flags that reproduce the run, never whether the run
+    // is simulated: src/world/ decides what differs under --sim once (the profile, the SDK double
+    // and its words, the Web edge and its versions, how Chromium starts), src/inputs.rs resolves
+    // the simulated project and the flags that choose it. (Renderers label a simulated run; that
+    // is data shown, not a branch, and is not counted.)
     let found = offenders(
         &[
             ".sim ",
@@ -342,27 +361,12 @@ fn simulation_branches_outside_inputs_only_shrink() {
         ],
         &["src/inputs.rs", "src/world/", "src/render/"],
     );
-    // Left: the join check's label of a simulated cycle, the Web SDK search's "joinable by the
-    // simulated Web edge" filter (the world sets it), and `report` echoing `--sim` in the commands
-    // that reproduce it.
     assert!(
-        found.len() <= 3,
-        "{} simulation branches outside src/inputs.rs and src/world/ (at most 3):\n{}",
+        found.is_empty(),
+        "{} simulation branches outside src/inputs.rs and src/world/:\n{}",
         found.len(),
         found.join("\n")
     );
-    // The probe's command, its context, the checks (but for the join check's label), the join
-    // cycle and the browser flow and room ask none.
-    let asking: Vec<&String> = found
-        .iter()
-        .filter(|l| {
-            (l.starts_with("src/probe/") && !l.contains("report.simulated"))
-                || l.starts_with("src/join/")
-                || l.starts_with("src/browser/flow.rs")
-                || l.starts_with("src/browser/room.rs")
-        })
-        .collect();
-    assert!(asking.is_empty(), "{asking:?}");
 }
 
 #[test]

@@ -5,8 +5,9 @@
 use std::net::TcpListener;
 use std::sync::Arc;
 
+use agora_doctor::inputs::Inputs;
 use agora_doctor::probe::page::{csp_allows, redirect_finding, sdk_versions};
-use agora_doctor::probe::{run_checks, spec, CheckReport, ProbeContext, ProbeInputs, Profile};
+use agora_doctor::probe::{run_checks, spec, CheckReport, ProbeContext, Profile};
 use agora_doctor::vocabulary::Status;
 use agora_sim::edge::{serve_http, serve_https, Background, Fault, HttpHandler, SimTls};
 use bytes::Bytes;
@@ -85,9 +86,9 @@ fn site(headers: Vec<(&'static str, String)>, body: &str, script: &str, bad_cert
 }
 
 fn check_page(site: &Site, url: String) -> CheckReport {
-    let inputs = ProbeInputs {
+    let inputs = Inputs {
         url: Some(url),
-        ..ProbeInputs::default()
+        ..Inputs::default()
     };
     let ctx = ProbeContext::new(
         inputs,

@@ -4,13 +4,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use agora_doctor::inputs::Inputs;
 use agora_doctor::probe::runner::CheckOutput;
-use agora_doctor::probe::{run_checks, CheckSpec, ProbeContext, ProbeInputs, Profile};
+use agora_doctor::probe::{run_checks, CheckSpec, ProbeContext, Profile};
 use agora_doctor::vocabulary::{Finding, Status};
 
 fn ctx() -> Arc<ProbeContext> {
     Arc::new(ProbeContext::new(
-        ProbeInputs::default(),
+        Inputs::default(),
         Profile::simulated("runner test".into(), 1, 1),
         Vec::new(),
     ))

@@ -6,7 +6,7 @@ use crate::common::probe as probe_common;
 
 use std::time::Duration;
 
-use agora_doctor::probe::ProbeInputs;
+use agora_doctor::inputs::Inputs;
 use agora_doctor::vocabulary::Status;
 use std::sync::Arc;
 
@@ -27,7 +27,7 @@ fn edge(fault: Fault) -> Arc<SimWorld> {
 fn healthy_edge_passes_network_clock_and_config() {
     let edge = edge(Fault::None);
     let reports = run(
-        context_for(&edge, ProbeInputs::default()),
+        context_for(&edge, Inputs::default()),
         &["config", "clock", "network"],
     );
     let ids: Vec<&str> = reports.iter().map(|r| r.id).collect();
@@ -81,10 +81,7 @@ fn stalled_server_leaves_the_clock_unmeasured_within_its_budget() {
 #[test]
 fn closed_port_is_refused_within_the_budget() {
     let edge = edge(Fault::Refuse);
-    let reports = run(
-        context_for(&edge, ProbeInputs::default()),
-        &["network", "clock"],
-    );
+    let reports = run(context_for(&edge, Inputs::default()), &["network", "clock"]);
     let network = &reports[0];
     assert_eq!(network.status, Status::Fail, "{network:?}");
     assert_eq!(network.key, "probe.network.tcp_refused");
@@ -203,10 +200,10 @@ fn expired_token_is_refused_by_the_simulated_access_point() {
         7,
     )
     .unwrap();
-    let inputs = ProbeInputs {
+    let inputs = Inputs {
         token: Some(token),
         channel: Some("demo".into()),
-        ..ProbeInputs::default()
+        ..Inputs::default()
     };
     let config = run(context_for(&edge, inputs), &["config"]).remove(0);
     assert_eq!(config.status, Status::Fail, "{config:?}");
@@ -330,7 +327,7 @@ fn dropping_the_edge_closes_its_ports() {
 fn without_a_url_the_page_checks_judge_the_simulated_demo_page() {
     let edge = edge(Fault::None);
     let reports = run(
-        context_for(&edge, ProbeInputs::default()),
+        context_for(&edge, Inputs::default()),
         &["secure_context", "page"],
     );
     for r in &reports {
@@ -352,10 +349,7 @@ fn without_a_url_the_page_checks_judge_the_simulated_demo_page() {
 #[test]
 fn expired_certificate_fails_tls_on_time_and_the_clock_is_read_over_plain_http() {
     let edge = edge(Fault::ExpiredCertificate);
-    let reports = run(
-        context_for(&edge, ProbeInputs::default()),
-        &["clock", "network"],
-    );
+    let reports = run(context_for(&edge, Inputs::default()), &["clock", "network"]);
     let (clock, network) = (&reports[0], &reports[1]);
     assert_eq!(network.status, Status::Fail, "{network:?}");
     assert_eq!(network.key, "probe.network.tls_clock");
@@ -377,7 +371,7 @@ fn expired_certificate_fails_tls_on_time_and_the_clock_is_read_over_plain_http()
 fn assert_edge_checks_end_within_budget(fault: Fault) {
     let edge = edge(fault);
     let reports = run(
-        context_for(&edge, ProbeInputs::default()),
+        context_for(&edge, Inputs::default()),
         &["config", "clock", "network", "page"],
     );
     for r in &reports {

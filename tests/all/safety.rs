@@ -314,10 +314,7 @@ const BOUND: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Runs `cmd` (bounded by `BOUND`) and asserts it was refused: exit 2 with `says` on stderr.
 fn assert_refused(cmd: &mut assert_cmd::Command, says: &str) {
-    let out = cmd.timeout(BOUND).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains(says), "{err}");
+    common::assert_refused(cmd, BOUND, &[says]);
 }
 
 /// Regression: `--cert-file /dev/zero` grew to gigabytes; an endless `--cert-stdin` too.

@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use super::format::{fields, Fields, Level, Shape};
-use super::noise::{NoiseMatcher, AGORA_INTERNAL};
+use super::noise::{self as noise_families, agora_internal, NoiseMatcher};
 use super::timeline::{self, EventKind};
 use crate::explain::entry::Kind;
 use crate::explain::{catalog, log_matcher};
@@ -28,6 +28,8 @@ pub enum ProblemKind {
     BuildError,
     /// A Signaling (RTM) or agent service error.
     ServiceError,
+    /// The app crashed on a native signal.
+    NativeCrash,
 }
 
 impl ProblemKind {
@@ -40,6 +42,7 @@ impl ProblemKind {
             ProblemKind::LibraryLoad => "library failed to load",
             ProblemKind::BuildError => "build error naming Agora",
             ProblemKind::ServiceError => "Signaling (RTM) or agent service error",
+            ProblemKind::NativeCrash => "native crash",
         }
     }
 }
@@ -73,7 +76,7 @@ pub enum Class {
         /// The frame as written, trimmed.
         text: String,
     },
-    /// Noise of the family with this index in [`super::noise::FAMILIES`].
+    /// Noise of the family with this index in [`super::noise::families`].
     Noise(usize),
     /// An error or warning line placed nowhere.
     Unrecognised,
@@ -118,14 +121,34 @@ pub const BENIGN_KEYS: &[&str] = &[
 ];
 
 /// Catalog entries whose own text says the line is harmless for the call, and the noise family
-/// they belong to (by key in [`super::noise::FAMILIES`]).
-pub const HARMLESS_KEYS: &[(&str, &str)] =
-    &[("msg.getstats_not_a_track", "web.sdk_stats_in_newer_browser")];
+/// they belong to (by key in [`super::noise::families`]). The native warnings here are the ones
+/// Agora's warning table describes as a step the SDK takes by itself (a request put off until a
+/// module is ready, another media server tried, a changed network address or port; the catalog's
+/// entries quote the table and cite it). Lookup and open-channel timeouts are not here: repeated,
+/// they are how an unreachable network shows (<https://github.com/AgoraIO/API-Examples/issues/158>),
+/// and audio-device warnings can be a voice app's cause.
+pub const HARMLESS_KEYS: &[(&str, &str)] = &[
+    ("msg.getstats_not_a_track", "web.sdk_stats_in_newer_browser"),
+    ("native.warn_pending", "agora.sdk_internal"),
+    (
+        "native.warn_open_channel_try_next_vos",
+        "agora.sdk_internal",
+    ),
+    (
+        "native.warn_channel_connection_ip_changed",
+        "agora.sdk_internal",
+    ),
+    (
+        "native.warn_channel_connection_port_changed",
+        "agora.sdk_internal",
+    ),
+    ("gateway.warn_request_deferred", "agora.sdk_internal"),
+];
 
 fn harmless(i: usize) -> Option<usize> {
     let key = &catalog()[i].key;
     let family = HARMLESS_KEYS.iter().find(|(k, _)| k == key)?.1;
-    super::noise::FAMILIES.iter().position(|f| f.key == family)
+    noise_families::index(family)
 }
 
 /// Whether catalog entry `i` is a normal step (see [`BENIGN_KEYS`]).
@@ -209,6 +232,17 @@ const SDK_WORDS: &[&str] = &[
     "agora_rtm",
 ];
 
+/// Log tags Agora's SDKs write under (the Web SDK's prefix, the Android SDK's logcat tags).
+const SDK_TAGS: &[&[u8]] = &[
+    b"Agora-SDK",
+    b"AGORA_SDK",
+    b"agora.io",
+    b"AgoraRTC",
+    b"AgoraRtcEngine",
+    b"AgoraRTM",
+    b"AgoraRtm",
+];
+
 /// Frames inside Agora's SDKs, wrappers and callback interfaces.
 const AGORA_FRAMES: &[&str] = &[
     "io.agora",
@@ -280,6 +314,11 @@ const BUILD: &[&str] = &[
     "does not exist",
     "unresolved external symbol",
     "package io.agora",
+    "framework not found",
+    "library not found for",
+    "Unresolved reference",
+    "isn't defined for the",
+    "Cannot resolve symbol",
 ];
 
 /// Signaling (RTM) and agent (Conversational AI) service words.
@@ -329,6 +368,13 @@ const ERROR_WORDS: &[&str] = &[
     "Undefined symbols",
     "None of your spec sources contain a spec",
     "Unable to find a specification for",
+    "Unresolved reference",
+    "framework not found",
+    // Native crashes, which Apple's and Android's reports state without an error word.
+    "EXC_BAD_ACCESS",
+    "Fatal signal ",
+    "SIGSEGV",
+    "SIGABRT",
 ];
 const WARNING_WORDS: &[&str] = &["Warning", "warning", "WARN", "deprecated", "Deprecated"];
 
@@ -383,6 +429,47 @@ fn frame(m: &[u8]) -> bool {
         || (m.first() == Some(&b'\t') && (find(t, b".go:").is_some()))
         || t.starts_with(b"UnityEngine.")
         || (t.first().is_some_and(u8::is_ascii_digit) && find(t, b" 0x").is_some())
+}
+
+/// The words of a native crash report.
+const NATIVE_CRASH: &[&str] = &[
+    "Fatal signal ",
+    "EXC_BAD_ACCESS",
+    "EXC_CRASH",
+    "Crashed Thread:",
+    "Thread 0 Crashed",
+    "Thread 1 Crashed",
+    "Access violation",
+    "SIGSEGV",
+    "SIGABRT",
+];
+
+/// Logcat tags of Android's crash dumper, whose fatal lines are the tombstone of the crash above.
+const CRASH_DUMP_TAGS: &[&[u8]] = &[b"DEBUG", b"crash_dump64", b"crash_dump32", b"libc"];
+
+/// The error name an SDK error line carries (`AgoraRTCError NOT_READABLE`, `ERR_…`, `RTM_ERROR_…`),
+/// for a line the catalog has no entry for.
+fn sdk_error_name(m: &[u8]) -> Option<String> {
+    let s = String::from_utf8_lossy(m);
+    let after = |p: &str| s.find(p).map(|i| &s[i + p.len()..]);
+    let name: String = after("AgoraRTCError ")
+        .or_else(|| after("AgoraRtcException("))
+        .or_else(|| after("AgoraRTCException("))
+        .map(|r| {
+            r.chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+                .collect()
+        })
+        .or_else(|| {
+            s.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .find(|w| {
+                    (w.starts_with("ERR_") || w.starts_with("RTM_ERROR_"))
+                        && w.len() > 5
+                        && !w.chars().any(|c| c.is_ascii_lowercase())
+                })
+                .map(str::to_string)
+        })?;
+    (!name.is_empty()).then_some(name)
 }
 
 /// Lines that open a trace before naming its exception.
@@ -571,8 +658,24 @@ impl Classifier {
         // A system component's line (a logcat tag of a noise family) that does not name Agora is
         // not read for error numbers: `eglSurfaceAttrib: error 0x3009` is the emulator's GPU.
         let system_line = self.noise.by_tag(f.tag).is_some() && !has_any(line, SDK_WORDS);
-        if catalog_words && !system_line {
-            let answer = log_matcher().classify_detailed(line);
+        // Every entry the line names is a normal step or harmless: the line is that noise.
+        let mut noise = None;
+        // A state callback printed positionally (`onConnectionStateChanged(5, 8)`): asked of the
+        // catalog as the named form it stands for.
+        let named;
+        let asked: &[u8] = match timeline::positional_pair(f.message) {
+            Some((state, reason)) => {
+                let at = find(f.message, b"StateChanged(").unwrap_or(0);
+                named = format!(
+                    "{}StateChanged(state: {state}, reason: {reason})",
+                    String::from_utf8_lossy(&f.message[..at])
+                );
+                named.as_bytes()
+            }
+            None => line,
+        };
+        if (catalog_words || asked.len() != line.len()) && !system_line {
+            let answer = log_matcher().classify_detailed(asked);
             // A number several products use, in a line that does not say which SDK wrote it: its
             // most common meaning, once.
             let keep = if answer.ambiguous { 1 } else { usize::MAX };
@@ -581,13 +684,7 @@ impl Classifier {
                     continue;
                 }
                 if let Some(family) = harmless(i) {
-                    if answer.entries.len() == 1 {
-                        return Classed {
-                            class: Class::Noise(family),
-                            event,
-                            time,
-                        };
-                    }
+                    noise = noise.or(Some(family));
                     continue;
                 }
                 let e = &catalog()[i];
@@ -605,6 +702,26 @@ impl Classifier {
                     title: e.title.to_string(),
                     opens_trace: exception(f.message).is_some(),
                 });
+            }
+        }
+        // The SDKs' own notices that need no action (`WS_ABORT` after a leave) hold an error name
+        // the catalog knows: the notice's shape wins.
+        if !problems.is_empty() {
+            if let Some(family) = self.noise.agora_notice(f.message) {
+                return Classed {
+                    class: Class::Noise(family),
+                    event,
+                    time,
+                };
+            }
+        }
+        if problems.is_empty() {
+            if let Some(family) = noise {
+                return Classed {
+                    class: Class::Noise(family),
+                    event,
+                    time,
+                };
             }
         }
         // One spelling in several products' tables (`NETWORK_ERROR` is the Web SDK's and Chat's):
@@ -670,11 +787,18 @@ impl Classifier {
     /// past a console's source prefix, does not name Agora.
     fn quiet_class(&self, line: &[u8]) -> Class {
         let said = &line[devtools_source(line)..];
-        match self.noise.by_text(said) {
-            Some(family) if family != AGORA_INTERNAL && !has_any(said, AGORA_WORDS) => {
-                Class::Noise(family)
-            }
-            _ => Class::Quiet,
+        match self.noise.any_text(said) {
+            Some((family, true)) if has_any(said, AGORA_WORDS) => Class::Noise(family),
+            // Another component's shape on a line naming Agora is Agora's line, not noise (a later
+            // shape may still be an Agora notice); an Agora notice's shape on a line that does not
+            // name Agora is another component's (a later shape may be its family's).
+            Some((family, false)) if !has_any(said, AGORA_WORDS) => Class::Noise(family),
+            Some(_) if has_any(said, AGORA_WORDS) => self
+                .noise
+                .agora_notice(said)
+                .map_or(Class::Quiet, Class::Noise),
+            Some(_) => self.noise.by_text(said).map_or(Class::Quiet, Class::Noise),
+            None => Class::Quiet,
         }
     }
 
@@ -682,13 +806,44 @@ impl Classifier {
     fn alarm_class(&self, f: &Fields<'_>, line: &[u8], level: Level) -> Class {
         let m = f.message;
         let names_agora = has_any(line, AGORA_WORDS);
+        // The SDKs' own notices that need no action (a string user ID, a render statistic), on
+        // lines that are Agora's (another component's deprecation is its own family's).
+        if names_agora || SDK_TAGS.contains(&f.tag) {
+            if let Some(family) = self.noise.agora_notice(m) {
+                return Class::Noise(family);
+            }
+        }
         if frame(m) {
+            // A frame a system component printed (`W/System.err: at libcore.io…`, a warning's
+            // trace) is that component's noise, unless it is in Agora's code.
+            if let Some(family) = self.noise.by_tag(f.tag) {
+                if level < Level::Fatal && !has_any(line, SDK_WORDS) {
+                    return Class::Noise(family);
+                }
+            }
             return Class::Frame {
                 agora: has_any(m, AGORA_FRAMES),
                 text: String::from_utf8_lossy(m.trim_ascii()).into_owned(),
             };
         }
         let system_tag = self.noise.by_tag(f.tag);
+        // A native crash: the kernel's signal as the runtime reports it (`Fatal signal 11 (SIGSEGV)`
+        // from libc on Android, `Thread N Crashed`, `EXC_BAD_ACCESS` on Apple platforms). It is
+        // the app's end whichever library crashed; its tombstone's frames name the library.
+        if has_any(m, NATIVE_CRASH) {
+            return problem(
+                ProblemKind::NativeCrash,
+                "crash.native_signal".into(),
+                "the app crashed on a native signal".into(),
+                true,
+            );
+        }
+        if level >= Level::Fatal && CRASH_DUMP_TAGS.contains(&f.tag) {
+            return Class::Frame {
+                agora: has_any(m, AGORA_FRAMES),
+                text: String::from_utf8_lossy(m.trim_ascii()).into_owned(),
+            };
+        }
         if has_any(m, LIBRARY_LOAD) && (names_agora || system_tag.is_none()) {
             let lib = library_name(m);
             return problem(
@@ -760,7 +915,10 @@ impl Classifier {
             );
         }
         if let Some(family) = system_tag {
-            if !has_any(line, SDK_WORDS) {
+            // `System.err` carries the app's own caught exceptions: one that names Agora (a host,
+            // a class) is the app's line, not the system's.
+            let app_words = f.tag == b"System.err" && has_any(m, AGORA_WORDS);
+            if !has_any(line, SDK_WORDS) && !app_words {
                 return Class::Noise(family);
             }
         }
@@ -776,20 +934,44 @@ impl Classifier {
             .strip_prefix(b"\"")
             .unwrap_or(m)
             .starts_with(b"[Agora Debug]:");
-        let agora_sdk_line = f.tag == b"Agora-SDK"
+        let agora_sdk_line = SDK_TAGS.contains(&f.tag)
             || f.shape == Shape::AgoraNative
-            || f.tag == b"AGORA_SDK"
-            || electron_sdk_trace;
+            || (f.shape == Shape::Bracketed && names_agora)
+            || electron_sdk_trace
+            || find(m, b"[Iris warning]").is_some();
         if agora_sdk_line && level == Level::Warning {
-            return Class::Noise(AGORA_INTERNAL);
+            return Class::Noise(agora_internal());
         }
         if names_agora {
             // An Agora line of a known harmless shape is still noise (`Agora-SDK [WARNING]: … source map`).
             if let Some(family) = self.noise.by_text(m) {
-                if family != AGORA_INTERNAL && !has_any(m, AGORA_WORDS) {
+                if !has_any(m, AGORA_WORDS) {
                     return Class::Noise(family);
                 }
             }
+        }
+        // An error line the SDK wrote (or one naming its library or package) that the catalog does
+        // not explain: recognised as Agora's, not explained. It is still a problem, shown with its
+        // own words, so that it is never lost among the unrecognised lines.
+        // An exception in Agora's own package (`io.agora.rtc2.…Exception`) at any level.
+        let sdk_exception = exception(m).is_some_and(|t| has_any(t.as_bytes(), SDK_WORDS));
+        if (level >= Level::Error || sdk_exception) && (agora_sdk_line || has_any(line, SDK_WORDS))
+        {
+            return match sdk_error_name(m) {
+                Some(name) => problem(
+                    ProblemKind::AgoraError,
+                    format!("agora.error.{name}"),
+                    format!("the Agora SDK reported {name} (recognised, not in the catalog)"),
+                    exception(m).is_some(),
+                ),
+                None => problem(
+                    ProblemKind::AgoraError,
+                    "agora.error_line".into(),
+                    "an error line of the Agora SDK (recognised, not explained by the catalog)"
+                        .into(),
+                    exception(m).is_some(),
+                ),
+            };
         }
         Class::Unrecognised
     }
@@ -890,9 +1072,7 @@ mod tests {
                 "{k} is not a catalog key"
             );
             assert!(
-                super::super::noise::FAMILIES
-                    .iter()
-                    .any(|f| f.key == *family),
+                noise_families::index(family).is_some(),
                 "{k}: no family {family}"
             );
         }
@@ -914,14 +1094,15 @@ mod tests {
             class("12-09 10:00:01.078  4803  4803 E AndroidRuntime: \tat io.agora.rtc2.internal.RtcEngineImpl.onJoinChannelSuccess(RtcEngineImpl.java:123)"),
             Class::Frame { agora: true, .. }
         ));
-        assert_eq!(class("12-09 10:00:01.078  1234  1290 E EGL_emulation: tid 1290: eglSurfaceAttrib(1493): error 0x3009"), Class::Noise(1));
+        let family = |k: &str| Class::Noise(noise_families::index(k).unwrap());
+        assert_eq!(class("12-09 10:00:01.078  1234  1290 E EGL_emulation: tid 1290: eglSurfaceAttrib(1493): error 0x3009"), family("emulator.graphics_radio"));
         assert_eq!(
             class("E/libc    (25072): Access denied finding property \"net.dns1\""),
-            Class::Noise(0)
+            family("android.system")
         );
         assert_eq!(
             class("DevTools failed to load source map: Could not load content for x.js.map"),
-            Class::Noise(3)
+            family("browser.devtools")
         );
         assert_eq!(class("I/flutter (16566): everything fine"), Class::Quiet);
         assert_eq!(
@@ -932,7 +1113,7 @@ mod tests {
             class("E/flutter (1): something odd happened to the widget tree"),
             Class::Unrecognised
         );
-        assert_eq!(class("WARN    (16:41:51: 78 |    0)   3494; [cm] session 'X' was not joined successfully"), Class::Noise(AGORA_INTERNAL));
+        assert_eq!(class("WARN    (16:41:51: 78 |    0)   3494; [cm] session 'X' was not joined successfully"), Class::Noise(agora_internal()));
         // A benign reason is a timeline event, not a problem.
         let c = Classifier::new().classify(
             b"I/flutter (1): onConnectionStateChanged(state: 3, reason: 1)",

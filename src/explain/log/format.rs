@@ -195,7 +195,7 @@ pub fn fields(line: &[u8]) -> Fields<'_> {
         message: line,
     };
     let lead = spaces(line);
-    let body = &line[lead..];
+    let body = flutter_verbose(&line[lead..]);
     if let Some(f) = web_sdk(body) {
         return f;
     }
@@ -220,6 +220,28 @@ pub fn fields(line: &[u8]) -> Fields<'_> {
         return f;
     }
     plain
+}
+
+/// `flutter run -v` puts its own elapsed-time column before each line (`[ +354 ms] `, `[        ] `):
+/// the line proper follows it.
+fn flutter_verbose(b: &[u8]) -> &[u8] {
+    let Some(r) = b.strip_prefix(b"[") else {
+        return b;
+    };
+    let Some(close) = memchr::memchr(b']', r) else {
+        return b;
+    };
+    let inner = &r[..close];
+    let ok = close <= 12
+        && inner
+            .iter()
+            .all(|c| c.is_ascii_digit() || matches!(c, b' ' | b'+' | b'm' | b's'))
+        && r.get(close + 1) == Some(&b' ');
+    if ok {
+        &r[close + 2..]
+    } else {
+        b
+    }
 }
 
 /// The Web SDK's own prefix, maybe after a DevTools source (`file.js:5 `) or timestamp.
@@ -314,6 +336,27 @@ fn logcat(b: &[u8]) -> Option<Fields<'_>> {
                 process,
                 time,
                 message: t.get(colon + 2..).unwrap_or(&[]),
+            });
+        }
+        // Android Studio's Logcat window since Dolphin (2022.1), in columns:
+        // `PID-TID TAG  package  L  msg`.
+        let t = &t[spaces(t)..];
+        let tag_end = memchr::memchr(b' ', t)?;
+        let r2 = &t[tag_end..];
+        let r2 = &r2[spaces(r2)..];
+        let package_end = memchr::memchr(b' ', r2)?;
+        let r3 = &r2[package_end..];
+        let r3 = &r3[spaces(r3)..];
+        if r3.len() >= 2 && r3[1] == b' ' {
+            let level = Level::from_letter(r3[0])?;
+            let message = &r3[1..];
+            return Some(Fields {
+                shape: Shape::LogcatThreadtime,
+                level: Some(level),
+                tag: &t[..tag_end],
+                process,
+                time,
+                message: &message[spaces(message)..],
             });
         }
         return None;
@@ -490,6 +533,9 @@ fn date_time_slashed(g: &[u8]) -> bool {
 
 /// `YYYY-MM-DD HH:MM:SS.ffffff+ZZZZ Process[pid:tid] msg` (and `flutter: msg`).
 fn os_log(b: &[u8]) -> Option<Fields<'_>> {
+    if let Some(f) = console_app(b) {
+        return Some(f);
+    }
     if let Some(m) = b.strip_prefix(b"flutter: ") {
         return Some(Fields {
             shape: Shape::OsLog,
@@ -528,6 +574,39 @@ fn os_log(b: &[u8]) -> Option<Fields<'_>> {
         process,
         time: &b[..n],
         message,
+    })
+}
+
+/// macOS Console.app's copied rows, tab-separated: `[pid\t]type\tHH:MM:SS.ffffff+ZZZZ\tprocess\tmsg`,
+/// the type one of default, info, debug, error, fault (the unified log's levels).
+fn console_app(b: &[u8]) -> Option<Fields<'_>> {
+    let mut cols = b.splitn(5, |c| *c == b'\t');
+    let mut first = cols.next()?;
+    let mut rest: Vec<&[u8]> = cols.collect();
+    if !first.is_empty() && digits(first) == first.len() && !rest.is_empty() {
+        first = rest.remove(0);
+    } else if rest.len() == 4 {
+        // No pid column: the fourth tab is inside the message.
+        let msg_start = rest[2].as_ptr() as usize - b.as_ptr() as usize;
+        rest = vec![rest[0], rest[1], &b[msg_start..]];
+    }
+    if rest.len() < 3 {
+        return None;
+    }
+    let level = match first {
+        b"default" | b"info" | b"debug" | b"error" | b"fault" | b"Default" | b"Info" | b"Debug"
+        | b"Error" | b"Fault" => Level::from_word(first),
+        _ => return None,
+    };
+    let time = rest[0];
+    clock(time)?;
+    Some(Fields {
+        shape: Shape::OsLog,
+        level,
+        tag: rest[1],
+        process: &[],
+        time,
+        message: rest[2],
     })
 }
 
@@ -837,49 +916,67 @@ struct Marks {
 impl Marks {
     fn see(&mut self, line: &[u8], f: &Fields<'_>) {
         let has = |n: &[u8]| find(line, n).is_some();
+        // The marks a line counts for when it holds any of their words.
+        let by_words: [(&mut usize, &[&str]); 11] = [
+            (
+                &mut self.flutter,
+                &[
+                    "[ERROR:flutter/",
+                    "Launching lib/",
+                    "Flutter run key commands",
+                    "Syncing files to device",
+                ],
+            ),
+            (
+                &mut self.unity,
+                &[
+                    "UnityEngine.",
+                    "(Filename: ",
+                    "Initialize engine version",
+                    "Unity Editor version",
+                ],
+            ),
+            (
+                &mut self.msbuild,
+                &[
+                    "------ Build started",
+                    "========== Build:",
+                    "Build succeeded.",
+                    "Build FAILED.",
+                ],
+            ),
+            (
+                &mut self.metro,
+                &["Welcome to Metro", " BUNDLE ", "React Native v"],
+            ),
+            (&mut self.rtm, &["RTM", "Rtm", "rtm_"]),
+            (&mut self.iris, &["iris_", "api name "]),
+            (&mut self.electron, &["electron", "Electron"]),
+            (
+                &mut self.browser,
+                &[
+                    "Uncaught ",
+                    "chrome-extension://",
+                    "DevTools",
+                    "[Violation]",
+                    "favicon.ico",
+                ],
+            ),
+            (&mut self.agora, &["agora", "Agora", "AGORA"]),
+            // Spring Boot / Logback: `… INFO 1 --- [main] logger : msg`.
+            (&mut self.java_log, &[" --- ["]),
+            (
+                &mut self.python_log,
+                &["gunicorn", "uvicorn", "werkzeug", "Django", "Flask"],
+            ),
+        ];
+        for (count, words) in by_words {
+            if words.iter().any(|w| has(w.as_bytes())) {
+                *count += 1;
+            }
+        }
         if f.tag == b"flutter" && f.shape == Shape::OsLog {
             self.flutter_ios += 1;
-        }
-        if has(b"[ERROR:flutter/")
-            || has(b"Launching lib/")
-            || has(b"Flutter run key commands")
-            || has(b"Syncing files to device")
-        {
-            self.flutter += 1;
-        }
-        if has(b"UnityEngine.")
-            || has(b"(Filename: ")
-            || has(b"Initialize engine version")
-            || has(b"Unity Editor version")
-        {
-            self.unity += 1;
-        }
-        if has(b"------ Build started")
-            || has(b"========== Build:")
-            || has(b"Build succeeded.")
-            || has(b"Build FAILED.")
-        {
-            self.msbuild += 1;
-        }
-        if has(b"Welcome to Metro") || has(b" BUNDLE ") || has(b"React Native v") {
-            self.metro += 1;
-        }
-        if has(b"RTM") || has(b"Rtm") || has(b"rtm_") {
-            self.rtm += 1;
-        }
-        if has(b"iris_") || has(b"api name ") {
-            self.iris += 1;
-        }
-        if has(b"electron") || has(b"Electron") {
-            self.electron += 1;
-        }
-        if has(b"Uncaught ")
-            || has(b"chrome-extension://")
-            || has(b"DevTools")
-            || has(b"[Violation]")
-            || has(b"favicon.ico")
-        {
-            self.browser += 1;
         }
         // DevTools' own timestamp before the source: `12:34:56.789 file.js:1 …`
         if clock(line).is_some_and(|n| line.get(n) == Some(&b' ')) && line.get(8) == Some(&b'.') {
@@ -894,9 +991,6 @@ impl Marks {
         {
             self.devtools_source += 1;
         }
-        if has(b"agora") || has(b"Agora") || has(b"AGORA") {
-            self.agora += 1;
-        }
         // Go's `log` package: `2009/11/10 23:00:00 msg`.
         if line.len() > 20
             && digits(line) == 4
@@ -906,18 +1000,6 @@ impl Marks {
             && clock(&line[11..]).is_some()
         {
             self.go_log += 1;
-        }
-        // Spring Boot / Logback: `… INFO 1 --- [main] logger : msg`.
-        if has(b" --- [") {
-            self.java_log += 1;
-        }
-        if has(b"gunicorn")
-            || has(b"uvicorn")
-            || has(b"werkzeug")
-            || has(b"Django")
-            || has(b"Flask")
-        {
-            self.python_log += 1;
         }
         if has(b"goroutine ") || line.starts_with(b"panic: ") {
             self.go += 1;
@@ -962,6 +1044,10 @@ mod tests {
             ("AgoraRTC_N.js:5 15:54:58:287 Agora-SDK [WARNING]: x", Shape::WebSdk, Some(Level::Warning), "Agora-SDK", "", "15:54:58:287", "x"),
             ("12-09 10:00:01.078  4803  4810 E AndroidRuntime: FATAL EXCEPTION: main", Shape::LogcatThreadtime, Some(Level::Error), "AndroidRuntime", "4803", "12-09 10:00:01.078", "FATAL EXCEPTION: main"),
             ("2020-03-19 12:49:19.874 17429-17429/com.example E/art: No implementation", Shape::LogcatThreadtime, Some(Level::Error), "art", "17429-17429/com.example", "2020-03-19 12:49:19.874", "No implementation"),
+            ("2024-03-29 14:35:32.770 17144-17144 System.err              com.example.demo             W  java.io.IOException: x", Shape::LogcatThreadtime, Some(Level::Warning), "System.err", "17144-17144", "2024-03-29 14:35:32.770", "java.io.IOException: x"),
+            ("error\t19:10:45.913237+1000\tUA_source\tAddInstanceForFactory: No factory registered", Shape::OsLog, Some(Level::Error), "UA_source", "", "19:10:45.913237+1000", "AddInstanceForFactory: No factory registered"),
+            ("1418\tdefault\t21:23:38.080349+0800\tcoreaudiod\tStopIO finished", Shape::OsLog, Some(Level::Info), "coreaudiod", "", "21:23:38.080349+0800", "StopIO finished"),
+            ("[ +354 ms] D/HostConnection( 6786): HostConnection::get() New Host Connection", Shape::LogcatBrief, Some(Level::Debug), "HostConnection", "6786", "", "HostConnection::get() New Host Connection"),
             ("E/flutter (16566): Unhandled Exception", Shape::LogcatBrief, Some(Level::Error), "flutter", "16566", "", "Unhandled Exception"),
             ("12-09 16:12:31.484: W/AGORA_SDK(23357): WARN    (16:12:31:484 |    0)  23556; [cm] x", Shape::LogcatBrief, Some(Level::Warning), "AGORA_SDK", "23357", "12-09 16:12:31.484", "WARN    (16:12:31:484 |    0)  23556; [cm] x"),
             ("ERROR   (16:41:51: 78 |    0)   3494; [cm] session was not terminated", Shape::AgoraNative, Some(Level::Error), "cm", "3494", "16:41:51: 78", "session was not terminated"),

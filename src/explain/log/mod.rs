@@ -25,7 +25,7 @@ use serde::Serialize;
 
 use self::classify::{Class, Classifier, ProblemKind};
 use self::format::Format;
-use self::noise::FAMILIES;
+use self::noise::families;
 use self::stream::{PieceScanner, Totals};
 use self::timeline::{Event, EventKind, Timeline};
 use super::entry::Entry;
@@ -40,6 +40,8 @@ pub const UNRECOGNISED_SHOWN: usize = 5;
 const MAX_PROBLEMS: usize = 500;
 /// Frames kept as evidence for one problem.
 const FRAMES_SHOWN: usize = 3;
+/// Line numbers kept per problem and per noise group (all are counted), so memory stays flat.
+pub const LINES_KEPT: usize = 200;
 
 /// One distinct problem.
 #[derive(Debug, Clone, Serialize)]
@@ -59,6 +61,8 @@ pub struct Problem {
     pub first_line: u64,
     /// 1-based number of the last such line.
     pub last_line: u64,
+    /// 1-based numbers of the lines that show it, in order (the first [`LINES_KEPT`]).
+    pub lines: Vec<u64>,
     /// The first line's time as written (empty when it has none).
     pub time: String,
     /// The first such line (trailing `\r` removed, cut at 2000 bytes, invalid UTF-8 replaced).
@@ -83,6 +87,8 @@ pub struct NoiseGroup {
     pub count: u64,
     /// 1-based number of the first.
     pub first_line: u64,
+    /// 1-based numbers of the lines, in order (the first [`LINES_KEPT`]).
+    pub lines: Vec<u64>,
     /// The first, as written.
     pub example: String,
 }
@@ -300,8 +306,17 @@ struct PieceOut {
     /// The times of the piece's first and last lines that have one (among a few at each end).
     first_time: String,
     last_time: String,
-    noise: Vec<(u64, u64, String)>, // per family: count, first line in piece, example
+    noise: Vec<NoiseTally>,
     unrecognised: u64,
+}
+
+/// One family's noise in one piece.
+#[derive(Default)]
+struct NoiseTally {
+    count: u64,
+    /// Line numbers in the piece (the first [`LINES_KEPT`]).
+    lines: Vec<u64>,
+    example: String,
 }
 
 struct Hit {
@@ -328,7 +343,9 @@ impl PieceScanner for Scanner {
             hits: Vec::new(),
             first_time: edge_time(data.split(|b| *b == b'\n').take(TIME_PROBE)),
             last_time: edge_time(data.rsplit(|b| *b == b'\n').take(TIME_PROBE)),
-            noise: vec![(0, 0, String::new()); FAMILIES.len()],
+            noise: (0..families().len())
+                .map(|_| NoiseTally::default())
+                .collect(),
             unrecognised: 0,
         };
         let mut counted_to = 0usize;
@@ -382,38 +399,24 @@ impl PieceScanner for Scanner {
                 self.classifier.classify_quiet(line, seen.noise)
             };
             let line_in_piece = newlines + 1;
-            match &classed.class {
+            let keep = match &classed.class {
                 Class::Noise(family) => {
                     let slot = &mut out.noise[*family];
-                    if slot.0 == 0 {
-                        slot.1 = line_in_piece;
-                        slot.2 = shown(line);
+                    if slot.count == 0 {
+                        slot.example = shown(line);
                     }
-                    slot.0 += 1;
+                    if slot.lines.len() < LINES_KEPT {
+                        slot.lines.push(line_in_piece);
+                    }
+                    slot.count += 1;
                     // Counted here; passed on only for its timeline event.
-                    if classed.event.is_some() {
-                        out.hits.push(Hit {
-                            line_in_piece,
-                            start,
-                            end,
-                            classed,
-                            repeats: 1,
-                        });
-                    }
+                    classed.event.is_some()
                 }
                 Class::Unrecognised => {
                     out.unrecognised += 1;
-                    if out.unrecognised as usize <= UNRECOGNISED_SHOWN || classed.event.is_some() {
-                        out.hits.push(Hit {
-                            line_in_piece,
-                            start,
-                            end,
-                            classed,
-                            repeats: 1,
-                        });
-                    }
+                    out.unrecognised as usize <= UNRECOGNISED_SHOWN || classed.event.is_some()
                 }
-                Class::Quiet if classed.event.is_none() => {}
+                Class::Quiet if classed.event.is_none() => false,
                 // The same event again (a state logged every second): folded here, before the merge.
                 Class::Quiet
                     if out.hits.last().is_some_and(|h| {
@@ -423,14 +426,18 @@ impl PieceScanner for Scanner {
                     if let Some(h) = out.hits.last_mut() {
                         h.repeats += 1;
                     }
+                    false
                 }
-                _ => out.hits.push(Hit {
+                _ => true,
+            };
+            if keep {
+                out.hits.push(Hit {
                     line_in_piece,
                     start,
                     end,
                     classed,
                     repeats: 1,
-                }),
+                });
             }
             pos = end + 1;
         }
@@ -479,7 +486,7 @@ impl Merge {
             problems: Vec::new(),
             index: HashMap::new(),
             timeline: Timeline::default(),
-            noise: FAMILIES
+            noise: families()
                 .iter()
                 .map(|f| NoiseGroup {
                     key: f.key,
@@ -487,6 +494,7 @@ impl Merge {
                     why: f.why,
                     count: 0,
                     first_line: 0,
+                    lines: Vec::new(),
                     example: String::new(),
                 })
                 .collect(),
@@ -502,15 +510,19 @@ impl Merge {
         if !out.last_time.is_empty() {
             self.timeline.last_time = out.last_time;
         }
-        for (group, (count, first, example)) in self.noise.iter_mut().zip(out.noise) {
-            if count == 0 {
+        for (group, tally) in self.noise.iter_mut().zip(out.noise) {
+            if tally.count == 0 {
                 continue;
             }
             if group.count == 0 {
-                group.first_line = before + first;
-                group.example = example;
+                group.first_line = before + tally.lines[0];
+                group.example = tally.example;
             }
-            group.count += count;
+            let room = LINES_KEPT - group.lines.len();
+            group
+                .lines
+                .extend(tally.lines.iter().take(room).map(|n| before + n));
+            group.count += tally.count;
         }
         // Unrecognised lines beyond the ones each piece kept are counted here.
         let kept = out
@@ -554,6 +566,29 @@ impl Merge {
                             }
                             self.trace_owner = Some((p, n));
                         }
+                        // A frame in Agora's code with no problem above it: a trace through the
+                        // SDK whose header was not recognised is still a problem.
+                        _ if agora => {
+                            let p = self.add_problem(
+                                classify::LineProblem {
+                                    kind: ProblemKind::AppException,
+                                    entry: None,
+                                    key: "trace.agora".into(),
+                                    title: "a stack trace through Agora's SDK".into(),
+                                    opens_trace: true,
+                                },
+                                n,
+                                &time,
+                                line,
+                            );
+                            if let Some(p) = p {
+                                self.problems[p].through_agora = true;
+                                if self.problems[p].frames.len() < FRAMES_SHOWN {
+                                    self.problems[p].frames.push(text);
+                                }
+                                self.trace_owner = Some((p, n));
+                            }
+                        }
                         // A frame with no problem above it: an error line of a trace whose header
                         // was not recognised.
                         _ => self.unrecognised_line(n, line),
@@ -579,53 +614,76 @@ impl Merge {
                                 self.index.remove(&old);
                                 self.index.insert(lp.key, p);
                                 self.problems[p].title = lp.title;
+                                if self.problems[p].lines.last() != Some(&n) {
+                                    self.problems[p].lines.push(n);
+                                }
                                 self.trace_owner = Some((p, n));
                                 continue;
                             }
                         }
-                        let p = match self.index.get(&lp.key) {
-                            Some(&p) => {
-                                let problem = &mut self.problems[p];
-                                problem.count += 1;
-                                problem.last_line = n;
-                                p
-                            }
-                            None if self.problems.len() >= MAX_PROBLEMS => {
-                                self.unrecognised_line(n, line);
-                                continue;
-                            }
-                            None => {
-                                // Its first line joins the timeline, so the order of what
-                                // happened reads in one place.
-                                self.timeline.push(Event {
-                                    kind: EventKind::Problem,
-                                    time: time.clone(),
-                                    line: n,
-                                    detail: lp.title.clone(),
-                                    repeats: 1,
-                                });
-                                self.index.insert(lp.key.clone(), self.problems.len());
-                                self.problems.push(Problem {
-                                    kind: lp.kind,
-                                    key: lp.key,
-                                    title: lp.title,
-                                    entry: lp.entry.map(|i| &catalog()[i]),
-                                    count: 1,
-                                    first_line: n,
-                                    last_line: n,
-                                    time: time.clone(),
-                                    line: shown(line),
-                                    through_agora: false,
-                                    frames: Vec::new(),
-                                });
-                                self.problems.len() - 1
-                            }
+                        let opens_trace = lp.opens_trace;
+                        let Some(p) = self.add_problem(lp, n, &time, line) else {
+                            continue;
                         };
-                        if lp.opens_trace {
+                        if opens_trace {
                             self.trace_owner = Some((p, n));
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// Count `lp` on line `n`: a new problem joins the list (and its first line the timeline), a
+    /// known one counts one more line. None when the list is full (the line is counted as not
+    /// recognised).
+    fn add_problem(
+        &mut self,
+        lp: classify::LineProblem,
+        n: u64,
+        time: &str,
+        line: &[u8],
+    ) -> Option<usize> {
+        match self.index.get(&lp.key) {
+            Some(&p) => {
+                let problem = &mut self.problems[p];
+                problem.count += 1;
+                problem.last_line = n;
+                if problem.lines.len() < LINES_KEPT && problem.lines.last() != Some(&n) {
+                    problem.lines.push(n);
+                }
+                Some(p)
+            }
+            None if self.problems.len() >= MAX_PROBLEMS => {
+                self.unrecognised_line(n, line);
+                None
+            }
+            None => {
+                // Its first line joins the timeline, so the order of what happened reads in one
+                // place.
+                self.timeline.push(Event {
+                    kind: EventKind::Problem,
+                    time: time.to_string(),
+                    line: n,
+                    detail: lp.title.clone(),
+                    repeats: 1,
+                });
+                self.index.insert(lp.key.clone(), self.problems.len());
+                self.problems.push(Problem {
+                    kind: lp.kind,
+                    key: lp.key,
+                    title: lp.title,
+                    entry: lp.entry.map(|i| &catalog()[i]),
+                    count: 1,
+                    first_line: n,
+                    last_line: n,
+                    lines: vec![n],
+                    time: time.to_string(),
+                    line: shown(line),
+                    through_agora: false,
+                    frames: Vec::new(),
+                });
+                Some(self.problems.len() - 1)
             }
         }
     }
@@ -666,18 +724,22 @@ pub fn read_log_on<R: Read>(reader: R, name: &str, workers: usize) -> io::Result
     )?;
     let Merge {
         problems,
-        timeline,
+        mut timeline,
         noise,
         unrecognised,
         ..
     } = merge;
+    let noise: Vec<NoiseGroup> = noise.into_iter().filter(|g| g.count > 0).collect();
+    if timeline.is_empty() && !timeline.first_time.is_empty() {
+        timeline::outline(&mut timeline, &noise, &unrecognised);
+    }
     Ok(LogReading {
         format: detected,
         lines,
         bytes,
         problems,
         timeline: timeline.finish(),
-        noise: noise.into_iter().filter(|g| g.count > 0).collect(),
+        noise,
         unrecognised,
     })
 }

@@ -1,7 +1,8 @@
 //! Noise: warning and error lines that are harmless for a voice app, in documented families, each
 //! with one line saying why. A family is recognised by the component that writes it (a logcat tag,
 //! a Chromium source file, an Apple subsystem) or by the shape of its message, never by one literal
-//! line, so that the next member of the family is recognised too.
+//! line, so that the next member of the family is recognised too. The families are data
+//! (`noise.families`, embedded at build time).
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::Serialize;
@@ -15,318 +16,159 @@ pub struct Family {
     pub name: &'static str,
     /// Why they do not matter.
     pub why: &'static str,
+    /// Its texts are read on lines written by Agora's SDKs too (by default a line naming Agora is
+    /// never noise).
+    #[serde(skip)]
+    pub agora: bool,
     /// Writers (logcat tags, modules, processes) whose warnings all belong here.
     #[serde(skip)]
-    pub tags: &'static [&'static str],
-    /// Message shapes (substrings) that belong here whoever wrote them.
+    pub tags: Vec<&'static str>,
+    /// Message shapes that belong here whoever wrote them: a substring, or `a … b` (a, then b later
+    /// in the line).
     #[serde(skip)]
-    pub texts: &'static [&'static str],
+    pub texts: Vec<&'static str>,
 }
 
+/// The families, as data (format described at the top of the file).
+const FAMILIES_FILE: &str = include_str!("noise.families");
+
+/// The separator of a text's parts (`WS_ABORT … leave`).
+const THEN: &str = " \u{2026} ";
+
 /// Every family, in the order the report lists them.
-pub const FAMILIES: &[Family] = &[
-    Family {
-        key: "android.system",
-        name: "Android system services",
-        why: "the OS's own services (activity and window managers, the runtime, SELinux, the property service, the input method) report on themselves; an app cannot change them and a voice call does not depend on them",
-        tags: &[
-            "ActivityManager", "ActivityTaskManager", "WindowManager", "PackageManager", "ActivityThread",
-            "art", "zygote", "zygote64", "libc", "linker", "nativeloader", "ViewRootImpl",
-            "InputMethodManager", "IInputConnectionWrapper", "InputTransport", "InputEventReceiver",
-            "SurfaceFlinger", "BufferQueueProducer", "BLASTBufferQueue", "chatty", "StrictMode",
-            "NetworkSecurityConfig", "ProfileInstaller", "TetheringManager", "Choreographer",
-            "OpenGLRenderer", "Adreno-EGL", "libEGL", "mali_winsys", "Gralloc3", "Gralloc4", "GraphicsEnvironment",
-            "DecorView", "PhoneWindow", "Looper", "System", "ActivityManagerWrapper", "MultiDex",
-            "FirebaseInstanceId", "FirebaseApp", "DynamiteModule", "ProviderInstaller", "GooglePlayServicesUtil",
-            "OplusScrollToTopManager", "HwApiCacheMangerEx", "HiTouch_PressGestureDetector", "MIUIInput",
-            "ScrollerOptimizationManager", "Perf", "VRI", "ResourcesManager", "AppCompatDelegate",
-            "ConnectivityManager", "cr_AwContents", "ContentCapture", "AutofillManager", "TextView",
-            "Typeface", "FontsContract", "chromium", "cr_media", "ApkAssets", "ziparchive", "installd",
-            "SELinux", "auditd", "audit", "ConfigStore", "CompatibilityChangeReporter", "Parcel",
-            "ServiceManager", "HidlServiceManagement", "vndksupport", "Binder", "JavaBinder",
-        ],
-        texts: &[
-            "Access denied finding property",
-            "avc: denied",
-            "avc:  denied",
-            "A resource failed to call close",
-            "Accessing hidden method",
-            "Accessing hidden field",
-            "hiddenapi:",
-            "Skipped ",
-            "Davey! duration=",
-            "Unable to open libpenguin.so",
-            "Failed to retrieve rebootescrow service",
-            "ClassLoader referenced unknown path",
-            "Failed to find provider info for",
-            "Reducing the number of considered missed Gc histogram windows",
-            "Verification of ",
-            "Rejecting re-init on previously-failed class",
-            "Long monitor contention",
-            "Unsafe operation",
-            "Attempt to remove non-JNI local reference",
-            "Unknown dataspace",
-            "Failed to choose config with EGL_SWAP_BEHAVIOR_PRESERVED",
-            "Unable to match the desired swap behavior",
-        ],
-    },
-    Family {
-        key: "emulator.graphics_radio",
-        name: "Android emulator graphics and radios",
-        why: "the emulator's virtual GPU, camera, modem, Wi-Fi and GPS drivers warn about what they emulate partly; they do not exist on a phone and do not touch the app's audio path",
-        tags: &[
-            "EGL_emulation", "eglCodecCommon", "HostConnection", "gralloc_ranchu", "goldfish-address-space",
-            "goldfish_address_space", "emuglGLESv2_enc", "RenderThread", "ranchu", "RIL", "RILJ", "RILC",
-            "GnssHAL", "GnssHAL_GnssInterface", "WifiHAL", "wifi_hal", "cutils-trace", "EmulatedCamera",
-            "qemu_pipe", "qemud", "goldfish-hwcomposer", "AEMU", "EmulatorGnss", "android.hardware.gnss",
-            "QemuPipeStream", "GoldfishAVCDec", "Gnss", "GnssLocationProvider",
-        ],
-        texts: &["glUtilsParamSize: unknow param", "eglMakeCurrent", "goldfish", "emulator"],
-    },
-    Family {
-        key: "os.audio_stack",
-        name: "the OS audio stack's own retries",
-        why: "the platform's audio services (Android AudioFlinger/AudioTrack/AudioRecord, Apple Core Audio and AVAudioSession, ALSA/PulseAudio) log routing changes and retries they recover from; the SDK reports a device it cannot use through its own error or warning",
-        tags: &[
-            "AudioTrack", "AudioRecord", "AudioFlinger", "AudioSystem", "AudioManager", "AudioPolicyManager",
-            "AudioPolicyIntefaceImpl", "APM_AudioPolicyManager", "AudioHwDevice", "audio_hw_primary", "AudioALSADeviceParser",
-            "TinyAlsaPlayback", "AudioStreamOut", "AudioFocus", "MediaFocusControl", "AudioService", "AudioTrackShared",
-            "audio_hw_generic", "AudioEffect", "soundtrigger", "AudioCapabilities", "MediaCodecList",
-            "CCodec", "Codec2Client", "MediaCodec", "ACodec", "OMXClient",
-        ],
-        texts: &[
-            "AURemoteIO",
-            "[aurioc]",
-            "[aqme]",
-            "AQMEIO",
-            "HALC_Proxy",
-            "HALC_",
-            "AudioObjectGetPropertyData",
-            "AudioObjectSetPropertyData",
-            "throwing -10877",
-            "vpio",
-            "AudioSession",
-            "AVAudioSession_iOS",
-            "[avas]",
-            "ALSA lib ",
-            "jack server is not running",
-            "Cannot connect to server socket",
-            "pulseaudio",
-            "IPCAUClient",
-            "AddInstanceForFactory",
-            "AudioConverter",
-        ],
-    },
-    Family {
-        key: "browser.devtools",
-        name: "browser extensions, source maps and DevTools notices",
-        why: "extensions, missing source maps and DevTools' performance or deprecation notices belong to this browser and its add-ons, not to the page's call; the SDK's own failures carry an `Agora-SDK` or `AgoraRTCError` prefix",
-        tags: &[],
-        texts: &[
-            "chrome-extension://",
-            "moz-extension://",
-            "safari-web-extension://",
-            "DevTools failed to load source map",
-            "DevTools failed to load SourceMap",
-            "Could not load content for",
-            "Source map error",
-            "source map",
-            "Unchecked runtime.lastError",
-            "[Violation]",
-            "[Deprecation]",
-            "Download the React DevTools",
-            "[HMR]",
-            "[vite]",
-            "[webpack-dev-server]",
-            "[WDS]",
-            "favicon.ico",
-            "Third-party cookie",
-            "third-party cookies",
-            "A cookie associated with a cross-site resource",
-            "Permissions-Policy header",
-            "Error with Permissions-Policy header",
-            "Added non-passive event listener",
-            "was preloaded using link preload but not used",
-            "The AudioContext was not allowed to start",
-            "Mixed Content:",
-            "A listener indicated an asynchronous response",
-            "Autofocus processing was blocked",
-            "Synchronous XMLHttpRequest on the main thread is deprecated",
-        ],
-    },
-    Family {
-        key: "browser.resource_load",
-        name: "resources the browser could not load",
-        why: "a favicon, a telemetry or log-upload request, or a prefetch did not load; the SDK's own connections (access point, gateway, media) report their failures in `Agora-SDK` lines and `AgoraRTCError` codes",
-        tags: &[],
-        texts: &["Failed to load resource"],
-    },
-    Family {
-        key: "web.sdk_stats_in_newer_browser",
-        name: "an older Web SDK's statistics calls in a newer browser",
-        why: "older Web SDK releases collect statistics with calls the current browser rejects; the call's audio still flows, only the SDK's statistics are missing (`agora-doctor explain msg.getstats_not_a_track`)",
-        tags: &[],
-        texts: &["Failed to execute 'getStats' on 'RTCPeerConnection'"],
-    },
-    Family {
-        key: "apple.system",
-        name: "Apple system frameworks",
-        why: "iOS and macOS frameworks (networking, layout, graphics, accessibility, text input) print their own diagnostics into every app's console; none of them is the call's",
-        tags: &[],
-        texts: &[
-            "nw_",
-            "[connection]",
-            "[boringssl]",
-            "boringssl_",
-            "Metal API Validation",
-            "[LayoutConstraints]",
-            "Unable to simultaneously satisfy constraints",
-            "libMobileGestalt",
-            "[Process] kill() returned unexpected error",
-            "RTIInputSystemClient",
-            "[Snapshotting]",
-            "_BSMachError",
-            "[UIFocus]",
-            "os_unfair_lock",
-            "CoreData: annotation",
-            "[Assert] ",
-            "[ProcessSuspension]",
-            "WebContent[",
-            "Task <",
-            "CFNetwork",
-            "[Common] ",
-            "[plugin] ",
-            "containermanagerd",
-            "[AXRuntimeCommon]",
-            "AX Lookup problem",
-            "Could not signal service com.apple.WebKit",
-            "[API] Failed to create",
-            "Can't find keyplane",
-            "[UIKeyboard]",
-            "UIKeyboardLayoutStar",
-            "[SceneConfiguration]",
-            "Info.plist contained no UIScene configuration",
-            "Failed to locate resource named \"default.metallib\"",
-        ],
-    },
-    Family {
-        key: "chromium.runtime",
-        name: "Chromium and Electron runtime",
-        why: "the Chromium runtime under Electron (GPU process, sandbox, D-Bus, fonts, VA-API) reports on the machine it runs on; WebRTC audio does not depend on the GPU",
-        tags: &[
-            "gpu_init.cc", "gpu_process_host.cc", "viz_main_impl.cc", "gl_surface_presentation_helper.cc",
-            "sandbox_linux.cc", "bus.cc", "object_proxy.cc", "angle_platform_impl.cc", "command_buffer_proxy_impl.cc",
-            "gpu_channel_manager.cc", "gl_utils.cc", "vaapi_wrapper.cc", "check_gl_errors.cc",
-            "gl_display.cc", "sandbox_host_linux.cc", "zygote_host_impl_linux.cc", "cert_verify_proc_builtin.cc",
-            "power_monitor_device_source_linux.cc", "udev_watcher.cc", "ozone_platform_x11.cc",
-            "devtools_http_handler.cc", "CONSOLE(", "registration_request.cc", "gcm_store_impl.cc",
-        ],
-        texts: &[
-            "Passthrough is not supported",
-            "GPU process",
-            "Gtk-WARNING",
-            "Gtk-Message",
-            "libva error",
-            "Fontconfig",
-            "Failed to connect to the bus",
-            "DevTools listening on",
-            "Electron Security Warning",
-            // The same warning's closing line (its text spans several lines).
-            "This warning will not show up",
-            "ExtensionLoadWarning",
-            "Request Autofill.enable failed",
-            "Request Autofill.setAddresses failed",
-        ],
-    },
-    Family {
-        key: "tooling",
-        name: "build and run tooling",
-        why: "the development tools (Gradle, Flutter, Metro, npm, Node.js, Unity's asset pipeline) describe their own work: deprecations, reloads, cycles and cache notices that change nothing at run time",
-        tags: &[],
-        texts: &[
-            "DeprecationWarning",
-            "--trace-deprecation",
-            "--trace-warnings",
-            "ExperimentalWarning",
-            "[DEP0",
-            "npm WARN",
-            "npm warn",
-            "deprecated",
-            "Require cycle:",
-            "new NativeEventEmitter",
-            "VirtualizedLists should never be nested",
-            "Non-serializable values were found",
-            "ViewPropTypes will be removed",
-            "componentWillReceiveProps has been renamed",
-            "componentWillMount has been renamed",
-            "Reloaded ",
-            "Syncing files to device",
-            "Warning: Mapping new ns",
-            "Note: Some input files use unchecked or unsafe operations",
-            "Note: Recompile with -Xlint",
-            "warning: [options]",
-            "uses or overrides a deprecated API",
-            "Unloading ",
-            "UnloadTime:",
-            "is not supported on this GPU",
-            "Shader warning",
-            "GfxDevice: creating device client",
-            "Fallback handler could not load library",
-            "The 'Packages' directory",
-            "Deprecated Gradle features were used",
-            "Configure project",
-            "Incremental java compilation",
-            "Consider adding",
-        ],
-    },
-    Family {
-        key: "agora.sdk_internal",
-        name: "the Agora SDK's own internal warnings",
-        why: "the SDK logs steps it retries or recovers from by itself (server choice, network probing, codec and device set-up); they matter only when a callback, an error code or a failed state change above says the session failed",
-        tags: &[],
-        texts: &[],
-    },
-];
+pub fn families() -> &'static [Family] {
+    static F: std::sync::OnceLock<Vec<Family>> = std::sync::OnceLock::new();
+    F.get_or_init(|| parse(FAMILIES_FILE))
+}
 
-/// The index of the Agora SDK's internal-warnings family in [`FAMILIES`].
-pub const AGORA_INTERNAL: usize = 9;
+/// Read the families file; a malformed file is a bug caught by the tests.
+fn parse(file: &'static str) -> Vec<Family> {
+    let mut out: Vec<Family> = Vec::new();
+    for line in file.lines() {
+        let line = line.trim_end_matches('\r');
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(key) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            out.push(Family {
+                key,
+                name: "",
+                why: "",
+                agora: false,
+                tags: Vec::new(),
+                texts: Vec::new(),
+            });
+            continue;
+        }
+        let f = out
+            .last_mut()
+            .expect("noise.families: a field before the first [family]");
+        let (field, value) = line
+            .split_once(": ")
+            .unwrap_or_else(|| panic!("noise.families: not `field: value`: {line}"));
+        match field {
+            "name" => f.name = value,
+            "why" => f.why = value,
+            "agora" => f.agora = value == "yes",
+            "tags" => f.tags.extend(value.split_ascii_whitespace()),
+            "text" => f.texts.push(
+                value
+                    .strip_prefix('"')
+                    .and_then(|v| v.strip_suffix('"'))
+                    .unwrap_or(value),
+            ),
+            _ => panic!("noise.families: unknown field {field}"),
+        }
+    }
+    out
+}
 
-/// Every family's message shapes (for the log's fast path).
+/// The index of the family with `key`.
+pub fn index(key: &str) -> Option<usize> {
+    families().iter().position(|f| f.key == key)
+}
+
+/// The index of the Agora SDK's internal-warnings family.
+pub fn agora_internal() -> usize {
+    static I: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *I.get_or_init(|| index("agora.sdk_internal").expect("noise.families has agora.sdk_internal"))
+}
+
+/// Every family's message shapes (for the log's fast path): a text's first part.
 pub fn texts() -> Vec<&'static str> {
-    FAMILIES
+    families()
         .iter()
-        .flat_map(|f| f.texts.iter().copied())
+        .flat_map(|f| f.texts.iter().map(|t| first_part(t)))
         .collect()
+}
+
+fn first_part(t: &'static str) -> &'static str {
+    t.split(THEN).next().unwrap_or(t)
+}
+
+/// One automaton over every family's texts.
+struct TextSet {
+    ac: AhoCorasick,
+    /// Per pattern: its family and the parts that must follow it.
+    rest: Vec<(usize, Vec<&'static str>)>,
+}
+
+impl TextSet {
+    fn new() -> TextSet {
+        let mut patterns = Vec::new();
+        let mut rest = Vec::new();
+        for (i, f) in families().iter().enumerate() {
+            for t in &f.texts {
+                let mut parts = t.split(THEN);
+                patterns.push(parts.next().unwrap_or(t));
+                rest.push((i, parts.collect()));
+            }
+        }
+        TextSet {
+            ac: AhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&patterns)
+                .expect("noise texts build an automaton"),
+            rest,
+        }
+    }
+
+    /// The first family (among those `which` accepts) whose shape the line has, in one pass.
+    fn find(&self, line: &[u8], which: impl Fn(usize) -> bool) -> Option<usize> {
+        self.ac.find_iter(line).find_map(|m| {
+            let (family, rest) = &self.rest[m.pattern().as_usize()];
+            if !which(*family) {
+                return None;
+            }
+            let mut at = m.end();
+            for part in rest {
+                at += memchr::memmem::find(&line[at..], part.as_bytes())? + part.len();
+            }
+            Some(*family)
+        })
+    }
 }
 
 /// The family matcher: tags exactly, texts anywhere in the line.
 pub struct NoiseMatcher {
-    texts: AhoCorasick,
-    text_family: Vec<usize>,
+    texts: TextSet,
+    /// Per family: its texts are read on Agora's own lines too.
+    agora: Vec<bool>,
     tags: std::collections::HashMap<&'static [u8], usize>,
 }
 
 impl NoiseMatcher {
-    /// Build from [`FAMILIES`].
+    /// Build from [`families`].
     pub fn new() -> NoiseMatcher {
-        let mut texts = Vec::new();
-        let mut text_family = Vec::new();
         let mut tags = std::collections::HashMap::new();
-        for (i, f) in FAMILIES.iter().enumerate() {
-            for t in f.texts {
-                texts.push(*t);
-                text_family.push(i);
-            }
-            for t in f.tags {
+        for (i, f) in families().iter().enumerate() {
+            for t in &f.tags {
                 tags.insert(t.as_bytes(), i);
             }
         }
         NoiseMatcher {
-            texts: AhoCorasickBuilder::new()
-                .match_kind(MatchKind::LeftmostLongest)
-                .build(&texts)
-                .expect("noise texts build an automaton"),
-            text_family,
+            texts: TextSet::new(),
+            agora: families().iter().map(|f| f.agora).collect(),
             tags,
         }
     }
@@ -336,11 +178,20 @@ impl NoiseMatcher {
         self.tags.get(tag).copied()
     }
 
-    /// The family whose message shape the line has.
+    /// The family (not one of Agora's own) whose message shape the line has.
     pub fn by_text(&self, line: &[u8]) -> Option<usize> {
-        self.texts
-            .find(line)
-            .map(|m| self.text_family[m.pattern().as_usize()])
+        self.texts.find(line, |f| !self.agora[f])
+    }
+
+    /// The family of the Agora SDKs' own harmless notices whose shape the line has.
+    pub fn agora_notice(&self, line: &[u8]) -> Option<usize> {
+        self.texts.find(line, |f| self.agora[f])
+    }
+
+    /// The first family of any kind whose shape the line has (one pass), and whether it is one of
+    /// the Agora SDKs' own.
+    pub fn any_text(&self, line: &[u8]) -> Option<(usize, bool)> {
+        self.texts.find(line, |_| true).map(|f| (f, self.agora[f]))
     }
 }
 
@@ -355,11 +206,54 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_internal_family_index_names_it() {
-        assert_eq!(FAMILIES[AGORA_INTERNAL].key, "agora.sdk_internal");
+    fn the_families_file_reads_whole() {
+        let f = families();
+        assert!(f.len() >= 10);
+        let mut keys: Vec<&str> = f.iter().map(|f| f.key).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), f.len(), "two families with one key");
+        for fam in f {
+            assert!(!fam.name.is_empty() && !fam.why.is_empty(), "{}", fam.key);
+            assert!(
+                fam.key == "agora.sdk_internal" || !fam.texts.is_empty() || !fam.tags.is_empty(),
+                "{} has neither texts nor tags",
+                fam.key
+            );
+            for t in &fam.texts {
+                assert!(
+                    t.trim().len() >= 3,
+                    "{}: text too short to be a shape: {t:?}",
+                    fam.key
+                );
+            }
+        }
+        assert_eq!(f[agora_internal()].key, "agora.sdk_internal");
+    }
+
+    #[test]
+    fn tags_texts_and_ordered_parts_find_their_family() {
         let m = NoiseMatcher::new();
-        assert_eq!(m.by_tag(b"EGL_emulation"), Some(1));
-        assert_eq!(m.by_text(b"DevTools failed to load source map: x"), Some(3));
+        let key = |i: Option<usize>| i.map(|i| families()[i].key);
+        assert_eq!(
+            key(m.by_tag(b"EGL_emulation")),
+            Some("emulator.graphics_radio")
+        );
+        assert_eq!(
+            key(m.by_text(b"DevTools failed to load source map: x")),
+            Some("browser.devtools")
+        );
         assert_eq!(m.by_tag(b"flutter"), None);
+        assert_eq!(
+            key(m.agora_notice(b"AgoraRTCError WS_ABORT: type: leave")),
+            Some("agora.sdk_notices")
+        );
+        // The parts must come in order.
+        assert_eq!(
+            m.agora_notice(b"leave then AgoraRTCError WS_ABORT: type: ping"),
+            None
+        );
+        // Agora's own notices are not matched as anyone's.
+        assert_eq!(m.by_text(b"You input a string as the user ID"), None);
     }
 }

@@ -11,6 +11,8 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
+    /// The SDK (its engine or client) was created or initialised.
+    SdkStarted,
     /// A join was started.
     JoinStart,
     /// The join succeeded (or a rejoin).
@@ -37,12 +39,18 @@ pub enum EventKind {
     RemoteLeft,
     /// A problem (the first line of each distinct problem the report lists above).
     Problem,
+    /// A family of harmless lines begins (shown only in a log with no session event).
+    Noise,
+    /// An error or warning line nothing placed (the first; shown only in a log with no session
+    /// event).
+    Unrecognised,
 }
 
 impl EventKind {
     /// The words a user reads.
     pub fn label(self) -> &'static str {
         match self {
+            EventKind::SdkStarted => "SDK started",
             EventKind::JoinStart => "join started",
             EventKind::Joined => "joined",
             EventKind::JoinFailed => "join failed",
@@ -56,6 +64,8 @@ impl EventKind {
             EventKind::RemoteJoined => "remote user joined",
             EventKind::RemoteLeft => "remote user left",
             EventKind::Problem => "problem",
+            EventKind::Noise => "harmless noise begins",
+            EventKind::Unrecognised => "error line not recognised",
         }
     }
 }
@@ -104,6 +114,23 @@ fn value_after<'a>(m: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
     (!w.is_empty()).then_some(w)
 }
 
+/// The two integers a callback was printed with positionally (`onConnectionStateChanged(5, 8)`,
+/// `onLocalAudioStateChanged(3, 2)`): the state and the reason.
+pub fn positional_pair(m: &[u8]) -> Option<(u32, u32)> {
+    let at = find(m, b"StateChanged(")? + 13;
+    let r = &m[at..];
+    let close = memchr::memchr(b')', r)?;
+    let mut nums = r[..close].split(|c| *c == b',').map(|p| {
+        std::str::from_utf8(p.trim_ascii())
+            .ok()
+            .and_then(|t| t.parse::<u32>().ok())
+    });
+    let (Some(Some(a)), Some(Some(b)), None) = (nums.next(), nums.next(), nums.next()) else {
+        return None;
+    };
+    Some((a, b))
+}
+
 /// The event a message reports, if any: (kind, detail).
 pub fn event(message: &[u8]) -> Option<(EventKind, String)> {
     let m = message;
@@ -142,6 +169,13 @@ pub fn event(message: &[u8]) -> Option<(EventKind, String)> {
         || has(b"connection-state-change")
         || has(b"connectionStateChanged")
     {
+        // Positional, as apps print the callback's arguments: `onConnectionStateChanged(5, 8)`.
+        if let Some((state, reason)) = positional_pair(m) {
+            return Some((
+                EventKind::StateChange,
+                format!("-> {state}, reason {reason}"),
+            ));
+        }
         let state = value_after(m, b"curState")
             .or_else(|| value_after(m, b"state"))
             .or_else(|| value_after(m, b"State"));
@@ -176,6 +210,24 @@ pub fn event(message: &[u8]) -> Option<(EventKind, String)> {
             d.push_str(&format!("reason {}", text(reason)));
         }
         return Some((EventKind::StateChange, d));
+    }
+    if has(b"Initializing AgoraRTC client")
+        || has(b"Creating client, MODE")
+        || has(b"createAgoraRtcEngine")
+        || has(b"RtcEngine.create(")
+        || has(b"RtcEngine created")
+        || has(b"sharedEngineWith")
+        || has(b"EngineInitialize")
+        || has(b"RtcEngine_initialize")
+        || has(b"engine initialized")
+    {
+        // The Web SDK names its version (`Initializing AgoraRTC client v4.0.1 build: …`).
+        let version = find(m, b"AgoraRTC client v")
+            .map(|at| text(word(&m[at + 17..])))
+            .filter(|v| v.starts_with(|c: char| c.is_ascii_digit()))
+            .map(|v| format!("version {}", v.trim_end_matches('.')))
+            .unwrap_or_default();
+        return Some((EventKind::SdkStarted, version));
     }
     if has(b"Joining channel failed") || has(b"joinChannel failed") || has(b"join failed") {
         return Some((EventKind::JoinFailed, String::new()));
@@ -289,6 +341,15 @@ pub fn event(message: &[u8]) -> Option<(EventKind, String)> {
 
 /// The words whose presence makes a line worth reading for [`event`] (for the log's fast path).
 pub const TRIGGERS: &[&str] = &[
+    "Initializing AgoraRTC client",
+    "Creating client, MODE",
+    "createAgoraRtcEngine",
+    "RtcEngine.create(",
+    "RtcEngine created",
+    "sharedEngineWith",
+    "EngineInitialize",
+    "RtcEngine_initialize",
+    "engine initialized",
     "state change: ",
     "state changed",
     "ConnectionStateChanged",
@@ -365,11 +426,53 @@ impl Timeline {
         }
     }
 
+    /// Whether no event was kept.
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty() && self.tail.is_empty()
+    }
+
     /// Close: the kept tail joins the events.
     pub fn finish(mut self) -> Timeline {
         let tail = std::mem::take(&mut self.tail);
         self.events.extend(tail);
         self
+    }
+}
+
+/// The outline of a log with times but no session event and no problem: when each family of
+/// harmless lines begins and the first line nothing placed, in order, so that the reader still sees
+/// what the log's time span holds.
+pub fn outline(t: &mut Timeline, noise: &[super::NoiseGroup], unrecognised: &super::Unrecognised) {
+    let time_of = |line: &str| {
+        String::from_utf8_lossy(super::format::fields(line.as_bytes()).time).into_owned()
+    };
+    let mut events: Vec<Event> = noise
+        .iter()
+        .map(|g| Event {
+            kind: EventKind::Noise,
+            time: time_of(&g.example),
+            line: g.first_line,
+            detail: format!(
+                "{} ({} line{})",
+                g.name,
+                g.count,
+                if g.count == 1 { "" } else { "s" }
+            ),
+            repeats: 1,
+        })
+        .collect();
+    if let Some(first) = unrecognised.first.first() {
+        events.push(Event {
+            kind: EventKind::Unrecognised,
+            time: time_of(&first.line),
+            line: first.line_number,
+            detail: String::new(),
+            repeats: 1,
+        });
+    }
+    events.sort_by_key(|e| e.line);
+    for e in events {
+        t.push(e);
     }
 }
 
@@ -380,12 +483,15 @@ mod tests {
     #[test]
     fn each_sdk_spelling_gives_its_event() {
         let cases: &[(&str, EventKind, &str)] = &[
+            ("[client-c03ea] Initializing AgoraRTC client v4.0.1 build: v4.0.1-0-g05d38ea", EventKind::SdkStarted, "version 4.0.1"),
+            ("[time] process EngineInitialize takes 50", EventKind::SdkStarted, ""),
             ("[client-be997] start join channel demo, join number: 1", EventKind::JoinStart, "channel demo"),
             ("[client-be997] Joining channel success: channel: demo,uid: 2001", EventKind::Joined, "channel demo, uid 2001"),
             ("[client-be997] connection state change: CONNECTED -> DISCONNECTED, reason: NETWORK_ERROR", EventKind::StateChange, "CONNECTED -> DISCONNECTED, reason NETWORK_ERROR"),
             ("[client-1] signal connection state change: CONNECTING -> CONNECTED", EventKind::StateChange, "CONNECTING -> CONNECTED"),
             ("[cm] connection state changed from 1 to 2", EventKind::StateChange, "1 -> 2"),
             ("onConnectionStateChanged(state: 5, reason: 8)", EventKind::StateChange, "-> 5, reason 8"),
+            ("I/flutter (1): onConnectionStateChanged(5, 8)", EventKind::StateChange, "-> 5, reason 8"),
             ("{\"type\":\"connection-state-change\",\"prevState\":\"CONNECTING\",\"curState\":\"CONNECTED\"}", EventKind::StateChange, "CONNECTING -> CONNECTED"),
             ("[client-1] received message onTokenPrivilegeWillExpire", EventKind::TokenWillExpire, ""),
             ("[client-1] received message onTokenPrivilegeDidExpire, please get new token and join again", EventKind::TokenExpired, ""),

@@ -87,7 +87,7 @@ pub fn token_findings(
         role: None,
         certificate: ctx
             .inputs
-            .app_certificate
+            .certificate
             .as_ref()
             .map(|c| c.expose().to_string()),
     };

@@ -74,7 +74,7 @@ pub async fn run(ctx: Arc<ProbeContext>) -> CheckOutput {
         tone: TONE,
         sim_relay: relay,
     };
-    output(&run_cycle(&options).await)
+    output(&run_cycle(&options).await, ctx.profile.native_double)
 }
 
 fn missing(summary: String, sim: bool) -> CheckOutput {
@@ -92,16 +92,14 @@ fn missing_fix(sim: bool) -> &'static str {
     }
 }
 
-/// The check's output: the cycle's verdict, with the simulation label and per-step timings as evidence.
-pub fn output(report: &JoinReport) -> CheckOutput {
+/// The check's output: the cycle's verdict, with what the join went through when that was a test
+/// double (`double`, the profile's words) and per-step timings as evidence.
+pub fn output(report: &JoinReport, double: Option<&str>) -> CheckOutput {
     let mut headline = report.finding.clone();
-    let mut evidence = Vec::new();
-    if report.simulated {
-        evidence.push(
-            "simulated: SDK double + simulated relay on loopback (test doubles, not Agora's SDK or service)"
-                .to_string(),
-        );
-    }
+    let mut evidence: Vec<String> = double
+        .map(|d| format!("simulated: {d}"))
+        .into_iter()
+        .collect();
     if let Some(lib) = &report.library {
         evidence.push(format!(
             "library: {} ({})",

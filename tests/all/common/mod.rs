@@ -31,6 +31,18 @@ pub fn doctor() -> Command {
     cmd
 }
 
+/// Run `cmd` within `limit` and assert that it was refused: exit 2 with each of `says` on stderr.
+/// Hands back stderr for what else a test holds of it.
+pub fn assert_refused(cmd: &mut Command, limit: std::time::Duration, says: &[&str]) -> String {
+    let out = cmd.timeout(limit).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    for words in says {
+        assert!(stderr.contains(words), "{words:?} not in:\n{stderr}");
+    }
+    stderr
+}
+
 /// [`doctor`] for `probe` runs that start Chromium (the web flow, the room) on a machine with no
 /// sound server (`PULSE_SERVER` points nowhere, so Chromium's synthetic devices are all there is),
 /// bounded against a hang.

@@ -5,12 +5,13 @@
 use std::sync::Arc;
 
 use agora_doctor::cli::ProbeArgs;
+use agora_doctor::inputs::Inputs;
 use agora_doctor::probe::command::sim_context;
-use agora_doctor::probe::{run_checks, spec, CheckReport, ProbeContext, ProbeInputs};
+use agora_doctor::probe::{run_checks, spec, CheckReport, ProbeContext};
 use agora_sim::world::SimWorld;
 
 /// A context aimed at `world`'s simulated edge, with these user inputs.
-pub fn context_for(world: &Arc<SimWorld>, inputs: ProbeInputs) -> ProbeContext {
+pub fn context_for(world: &Arc<SimWorld>, inputs: Inputs) -> ProbeContext {
     sim_context(world, inputs, &ProbeArgs::default())
 }
 
@@ -30,7 +31,7 @@ pub fn run(ctx: ProbeContext, ids: &[&str]) -> Vec<CheckReport> {
 
 /// Run one check against `world`'s simulated edge.
 pub fn run_one(world: &Arc<SimWorld>, id: &str) -> CheckReport {
-    run(context_for(world, ProbeInputs::default()), &[id]).remove(0)
+    run(context_for(world, Inputs::default()), &[id]).remove(0)
 }
 
 /// The keys of a check's individual findings.
