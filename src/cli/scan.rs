@@ -25,7 +25,7 @@ pub struct ScanArgs {
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
 
-    /// Print one JSON document (schema agora-doctor/scan/v2).
+    /// Print one JSON document (schema agora-doctor/scan/v3).
     #[arg(long)]
     pub json: bool,
 

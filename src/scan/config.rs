@@ -125,6 +125,14 @@ fn bare_assignment() -> &'static Regex {
 }
 
 /// Android `res/values/*.xml`: `<string name="agora_app_id">…</string>`.
+fn env_default() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(
+        &R,
+        r#"\b(?:getenv|Getenv|environ\.get|fromEnvironment|env|ENV\.fetch|GetEnvironmentVariable|get_env)\s*\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*,\s*(?:defaultValue\s*:\s*)?["']([^"'\n]{0,200})["']|process\.env\.([A-Za-z_][A-Za-z0-9_]*)\s*(?:\|\||\?\?)\s*["']([^"'\n]{0,200})["']"#,
+    )
+}
+
 fn android_string() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     re(&R, r#"<string\s+name="([^"]+)"[^>]*>([^<]*)</string>"#)
@@ -394,6 +402,37 @@ pub fn extract_in(file: &SourceFile, agora_context: bool) -> Vec<Value> {
             push(c.get(0).map_or(0, |m| m.start()), &c[1], &c[2], false);
         }
     }
+    // A value the code falls back to when the environment has none (`os.getenv("X", "…")`,
+    // `process.env.X || "…"`, `String.fromEnvironment('X', defaultValue: '…')`, `env('X', '…')`)
+    // is committed like a literal. An empty or placeholder fallback is not judged: the real value
+    // comes from the environment.
+    let fallbacks = [
+        "getenv",
+        "Getenv",
+        "environ.get",
+        "fromEnvironment",
+        "env(",
+        "ENV.fetch",
+        "GetEnvironmentVariable",
+        "get_env",
+        "process.env",
+    ]
+    .iter()
+    .any(|w| text.contains(w));
+    for c in env_default().captures_iter(if fallbacks { text } else { "" }) {
+        let (Some(name), Some(value)) = (c.get(1).or(c.get(3)), c.get(2).or(c.get(4))) else {
+            continue;
+        };
+        if value.as_str().trim().is_empty() || placeholder(value.as_str()) {
+            continue;
+        }
+        push(
+            c.get(0).map_or(0, |m| m.start()),
+            name.as_str(),
+            value.as_str(),
+            false,
+        );
+    }
     if app_id_beside {
         for (offset, name, value) in secrets {
             found.push((offset, Kind::Certificate, name, value));
@@ -447,6 +486,10 @@ fn is_kept_setting(text: &str, offset: usize, name: &str) -> bool {
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let before = &text[line_start..offset];
     if before.matches('(').count() > before.matches(')').count() {
+        return false;
+    }
+    // An Angular `@Input()` (or Vue/Lit property) default: the parent component binds the value.
+    if before.contains("@Input(") || before.contains("@Prop(") || before.contains("@property(") {
         return false;
     }
     let last = bare.rsplit('.').next().unwrap_or(bare);
@@ -629,6 +672,7 @@ pub fn findings(
     now: u64,
 ) -> Vec<ScanFinding> {
     let mut out = Vec::new();
+    let neighbours = Neighbours::of(values, related);
     let certificates: Vec<&Value> = values
         .iter()
         .filter(|v| v.kind == Kind::Certificate)
@@ -636,7 +680,9 @@ pub fn findings(
     for cert in &certificates {
         if is_server_side(&cert.file, server_roots) && !public_env(&cert.name) {
             if written_in_code(cert) {
-                out.push(located(committed_finding(cert), cert));
+                out.push(located(committed_finding(cert), cert).about(&cert.value));
+            } else if let Some(f) = sample_certificate_finding(cert, &neighbours) {
+                out.push(located(f, cert));
             }
             continue;
         }
@@ -658,7 +704,7 @@ pub fn findings(
             ));
         }
         f = f.with_fix("move token building to a server (Agora's token builders: npm agora-token, github.com/AgoraIO/Tools) and have the app fetch a token from it; then create a new certificate in the Console, because this one is published");
-        out.push(located(f, cert));
+        out.push(located(f, cert).about(&cert.value));
     }
     let cert_values: BTreeSet<&str> = certificates.iter().map(|c| c.value.as_str()).collect();
     for app_id in values.iter().filter(|v| v.kind == Kind::AppId) {
@@ -703,13 +749,12 @@ pub fn findings(
         let distinct: BTreeSet<&str> = cert_values.iter().copied().collect();
         (distinct.len() == 1).then(|| distinct.into_iter().next().unwrap_or("").to_string())
     };
-    let neighbours = Neighbours::of(values, related);
-    // A token written into server-side code is a test vector or a sample's input (token
-    // builders' tests, inspectors): the app never joins with it.
-    for token in values
-        .iter()
-        .filter(|v| v.kind == Kind::Token && !is_server_side(&v.file, server_roots))
-    {
+    // A token written into a token library's samples or tests is a test vector: the app never
+    // joins with it. One written into a server's own code is what the server hands out.
+    for token in values.iter().filter(|v| {
+        v.kind == Kind::Token
+            && !(is_server_side(&v.file, server_roots) && is_library_sample(&v.file))
+    }) {
         out.extend(token_findings(
             token,
             &neighbours,
@@ -720,9 +765,58 @@ pub fn findings(
     out
 }
 
+/// A token builder's sample, test or inspector (Agora's token library or a copy of it): the
+/// values in it are inputs made up to show the builder, not the app's.
+fn is_library_sample(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    [
+        "sample",
+        "example",
+        "test",
+        "dynamickey",
+        "inspect",
+        "demo",
+        "spec",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+}
+
 /// App Certificates Agora publishes with its token library's samples and tests
 /// (github.com/AgoraIO/Tools, DynamicKey/AgoraDynamicKey/*/sample): known to everyone, no secret.
 const PUBLISHED_SAMPLE_CERTIFICATES: &[&str] = &["5cfd2fd1755d40ecb72977518be15d3b"];
+
+/// The App ID Agora's token library's samples and tests use with the published certificate.
+const PUBLISHED_SAMPLE_APP_ID: &str = "970ca35de60c44645bbae8a215061b33";
+
+/// A server that signs tokens for its own App ID with Agora's published sample certificate: every
+/// token it builds fails the signature check (outside the token library's own samples).
+fn sample_certificate_finding(cert: &Value, neighbours: &Neighbours<'_>) -> Option<Finding> {
+    let value = cert.value.to_ascii_lowercase();
+    if !PUBLISHED_SAMPLE_CERTIFICATES.contains(&value.as_str()) || is_library_sample(&cert.file) {
+        return None;
+    }
+    let app_id = neighbours
+        .beside(Kind::AppId, cert)
+        .filter(|a| is_hex32(&a.value) && !a.value.eq_ignore_ascii_case(PUBLISHED_SAMPLE_APP_ID))?;
+    Some(
+        Finding::new(
+            "scan.config.certificate_sample",
+            Status::Fail,
+            format!(
+                "`{}` is the App Certificate of Agora's token samples, used with this project's App ID {}: every token it builds is refused",
+                cert.name, app_id.value
+            ),
+        )
+        .with_evidence(format!(
+            "App ID from {} (`{}`); the certificate is the one Agora publishes with its token builders' samples (github.com/AgoraIO/Tools), not this project's",
+            app_id.at(),
+            app_id.name
+        ))
+        .with_evidence("Agora checks a token's signature with the project's own certificate: a token signed with another one fails to join (invalid token, error 110 on native SDKs, `CAN_NOT_GET_GATEWAY_SERVER` / invalid token on the Web)")
+        .with_fix("read the project's own App Certificate (Agora Console → your project → Security) from the server's environment"),
+    )
+}
 
 /// Whether a server-side certificate is written into the code itself (not an `.env` file, which
 /// is kept out of version control by convention, nor Agora's own published sample values or its
@@ -811,9 +905,70 @@ fn token_findings(
             let mut evidence = context.clone();
             evidence.append(&mut f.evidence);
             f.evidence = evidence;
-            ScanFinding::at(f, &token.file, Some(token.line))
+            ScanFinding::at(f, &token.file, Some(token.line)).about(&token.value)
         })
         .collect()
+}
+
+/// A customer ID or secret of Agora's RESTful API (32 hexadecimal characters) written into a file
+/// that calls the API (`api.agora.io`, `api.sd-rtn.com`).
+fn rest_credential() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(
+        &R,
+        r#"(?:\$|\b)([A-Za-z_]\w*)["']?\s*(?:=>|:=|=|:)\s*["']([0-9a-fA-F]{32})["']"#,
+    )
+}
+
+/// Where a file calls Agora's RESTful API with credentials written into it: the secret values
+/// (for redaction) and one finding per value.
+pub fn rest_secret_findings(file: &SourceFile) -> (Vec<String>, Vec<ScanFinding>) {
+    let text = &file.text;
+    if !(text.contains("api.agora.io") || text.contains("api.sd-rtn.com"))
+        || is_library_sample(&file.path)
+    {
+        return (Vec::new(), Vec::new());
+    }
+    let mut secrets: Vec<String> = Vec::new();
+    let mut names: Vec<String> = Vec::new();
+    let mut first: Option<usize> = None;
+    for c in rest_credential().captures_iter(text) {
+        let (Some(name), Some(value)) = (c.get(1), c.get(2)) else {
+            continue;
+        };
+        let lower = name.as_str().to_ascii_lowercase();
+        let credential = ["customer", "secret", "user", "pass", "credential", "auth"]
+            .iter()
+            .any(|w| lower.contains(w));
+        if !credential || lower.contains("app") {
+            continue;
+        }
+        first.get_or_insert(value.start());
+        if !names.contains(&name.as_str().to_string()) {
+            names.push(name.as_str().to_string());
+        }
+        secrets.push(value.as_str().to_string());
+    }
+    let Some(at) = first else {
+        return (Vec::new(), Vec::new());
+    };
+    // The customer ID and secret are one credential: one fact, wherever the pair is copied.
+    let mut pair = secrets.clone();
+    pair.sort();
+    pair.dedup();
+    let f = Finding::new(
+        "scan.config.rest_secret_committed",
+        Status::Fail,
+        format!(
+            "the credentials of Agora's RESTful API are written into the code (`{}`)",
+            names.join("`, `")
+        ),
+    )
+    .with_evidence("the values are not shown: 32 hexadecimal characters in a file that calls Agora's RESTful API (api.agora.io)")
+    .with_evidence("the customer ID and secret authorise every RESTful call of the account (cloud recording, kicking users, usage): whoever reads the repository can make them")
+    .with_fix("read the customer ID and secret from the server's environment or secret store, keep them out of version control, and reset the secret in the Agora Console (RESTful API), because this one is published");
+    let out = vec![ScanFinding::at(f, &file.path, Some(line_of(text, at))).about(&pair.join(":"))];
+    (secrets, out)
 }
 
 /// Every certificate value among `values` (for the renderer's last-line redaction).

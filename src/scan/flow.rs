@@ -501,6 +501,77 @@ pub fn lifetime_findings(file: &SourceFile) -> Vec<ScanFinding> {
     out
 }
 
+/// A string (`"host"`, `'publisher'`) passed where a token builder's `buildTokenWith…` call takes
+/// its role (the fifth argument), directly or through a name given a string in the same file
+/// (a parameter's default, an assignment, a keyword argument). Agora's builders compare the role
+/// with their numeric constants (1 publisher, 2 subscriber): a string matches none of them.
+pub fn role_findings(file: &SourceFile) -> Vec<ScanFinding> {
+    let text = &file.text;
+    if !text.contains("uildTokenWith") && !text.contains("uild_token_with") {
+        return Vec::new();
+    }
+    static R: OnceLock<Regex> = OnceLock::new();
+    let r = re(
+        &R,
+        r"(?i)\bbuild_?token_?with_?(?:uid|user_?account|account)\s*\(",
+    );
+    static LIT: OnceLock<Regex> = OnceLock::new();
+    let literal = re(&LIT, r#"^["']([A-Za-z_ ]{1,20})["']$"#);
+    let mut out = Vec::new();
+    for m in r.find_iter(text) {
+        // A definition of the builder (`def buildTokenWithUid(`, `function …(`) is not a call.
+        let before = &text[text[..m.start()].rfind('\n').map_or(0, |i| i + 1)..m.start()];
+        if ["def ", "function ", "func ", "fun "]
+            .iter()
+            .any(|k| before.contains(k))
+            || before.trim_end().ends_with("static")
+        {
+            continue;
+        }
+        let Some((args, _)) = arguments(text, m.end() - 1) else {
+            continue;
+        };
+        if args.len() < 6 {
+            continue;
+        }
+        let role = args[4].trim();
+        let (word, via) = if let Some(c) = literal.captures(role) {
+            (c[1].to_string(), None)
+        } else {
+            let name = role.trim_start_matches('$');
+            if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+                continue;
+            }
+            let given = Regex::new(&format!(
+                r#"\b\$?{}\s*(?::\s*\w+\s*)?=\s*["']([A-Za-z_ ]{{1,20}})["']"#,
+                regex::escape(name)
+            ))
+            .ok();
+            match given.and_then(|g| g.captures(text).map(|c| c[1].to_string())) {
+                Some(w) => (w, Some(name.to_string())),
+                None => continue,
+            }
+        };
+        let shown = match &via {
+            Some(name) => format!("`{name}` = {word:?}"),
+            None => format!("{word:?}"),
+        };
+        let f = Finding::new(
+            "scan.code.token_role_invalid",
+            Status::Fail,
+            format!("the token builder is given the role {shown}, a string: the builder expects 1 (publisher) or 2 (subscriber)"),
+        )
+        .with_evidence("Agora's builders add the publish privileges only when the role equals their publisher (or attendee/admin) constant; a string equals none of them, so the token lets its user join but not publish when the project checks publish privileges")
+        .with_fix("map your role to the builder's constant (RtcRole.PUBLISHER / Role_Publisher = 1 for hosts, SUBSCRIBER = 2 for the audience) before calling the builder");
+        out.push(ScanFinding::at(
+            f,
+            &file.path,
+            Some(line_of(text, m.start())),
+        ));
+    }
+    out
+}
+
 /// The block that starts at the `{` at `open`: offset past its `}` (strings skipped).
 fn block_end(text: &str, open: usize) -> Option<usize> {
     let bytes = text.as_bytes();

@@ -6,6 +6,7 @@
 //!
 //! Everything below [`scan`] is pure over the files read: tests build [`walk::SourceFile`]s directly.
 
+pub mod bundler_env;
 pub mod command;
 pub mod comments;
 pub mod config;
@@ -13,6 +14,7 @@ pub mod deps;
 pub mod flow;
 pub mod model;
 pub mod patterns;
+pub mod permissions;
 pub mod scope;
 pub mod serialized;
 pub mod unity;
@@ -25,8 +27,8 @@ use serde::Serialize;
 
 use crate::vocabulary::{outcome_of, Finding, Status, Tally};
 
-/// The JSON schema id of a scan report (documented in the README, schema/scan.v2.json).
-pub const SCHEMA: &str = "agora-doctor/scan/v2";
+/// The JSON schema id of a scan report (documented in the README, schema/scan.v3.json).
+pub const SCHEMA: &str = "agora-doctor/scan/v3";
 
 /// A place in the project: a file and, when known, a line.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -58,6 +60,10 @@ pub struct ScanFinding {
     pub line: Option<usize>,
     /// Every place the fact occurs, in order.
     pub places: Vec<Place>,
+    /// What makes two findings the same fact when their summaries differ (a token's or a
+    /// certificate's value, hashed): never rendered.
+    #[serde(skip)]
+    pub fact: Option<u64>,
 }
 
 impl ScanFinding {
@@ -79,12 +85,23 @@ impl ScanFinding {
             file: places.first().map(|p| p.file.clone()),
             line: places.first().and_then(|p| p.line),
             places,
+            fact: None,
         }
+    }
+
+    /// The same finding, the same fact as every finding about `value` (hashed, never rendered).
+    pub fn about(mut self, value: &str) -> Self {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        value.hash(&mut h);
+        self.fact = Some(h.finish());
+        self
     }
 }
 
-/// One finding per fact: findings with the same key, status and summary are one, with every place
-/// of each; then failures first, then errors, warnings, by key and first place.
+/// One finding per fact: findings with the same key and status and either the same summary or
+/// the same value (the same token or certificate under other names in other files) are one, with
+/// every place of each; then failures first, then errors, warnings, by key and first place.
 pub fn merge_facts(findings: Vec<ScanFinding>) -> Vec<ScanFinding> {
     let mut merged: Vec<ScanFinding> = Vec::new();
     let mut index: std::collections::HashMap<(String, String, String), usize> =
@@ -93,7 +110,10 @@ pub fn merge_facts(findings: Vec<ScanFinding>) -> Vec<ScanFinding> {
         let k = (
             f.finding.key.clone(),
             f.finding.status.as_str().to_string(),
-            f.finding.summary.clone(),
+            match f.fact {
+                Some(h) => format!("#{h:016x}"),
+                None => f.finding.summary.clone(),
+            },
         );
         match index.get(&k) {
             Some(&i) => {
@@ -284,6 +304,19 @@ pub fn analyse_walked(walked: &walk::Walked, now: u64, threads: usize) -> Analys
             agora_files.insert(f.path.as_str());
         }
     }
+    // Code rules also read a file that imports a module using Agora (a component that takes its
+    // client from a `settings.js` that creates it): its calls are the SDK's.
+    let mut agora_code: BTreeSet<&str> = agora_files.clone();
+    for f in &code {
+        if imports
+            .get(&f.path)
+            .into_iter()
+            .flatten()
+            .any(|to| agora_files.contains(to.as_str()))
+        {
+            agora_code.insert(f.path.as_str());
+        }
+    }
     let code_refs: Vec<&walk::SourceFile> = code.iter().collect();
     let mut values: Vec<config::Value> = par_flat_map(&code_refs, threads, |f| {
         config::extract_in(f, agora_files.contains(f.path.as_str()))
@@ -297,9 +330,16 @@ pub fn analyse_walked(walked: &walk::Walked, now: u64, threads: usize) -> Analys
         values.extend(unity::serialized_values(f, &fields));
     }
     let mut findings = config::findings(&values, &server_roots, &related, now);
+    let mut secrets = config::certificate_values(&values);
+    for (values, found) in par_flat_map(&code_refs, threads, |f| {
+        vec![config::rest_secret_findings(f)]
+    }) {
+        secrets.extend(values);
+        findings.extend(found);
+    }
     findings.extend(deps.findings);
     let (pattern_findings, skipped_rules) =
-        patterns::findings(&code_refs, threads, &built, &agora_files);
+        patterns::findings(&code_refs, threads, &built, &agora_code);
     findings.extend(pattern_findings);
     // Web SDK 4.x code: a web (or Electron) app's file whose generation is 4.x or not known.
     let web4 = |path: &str| {
@@ -316,7 +356,8 @@ pub fn analyse_walked(walked: &walk::Walked, now: u64, threads: usize) -> Analys
     };
     findings.extend(par_flat_map(&code_refs, threads, |f| {
         let mut out = flow::lifetime_findings(f);
-        if agora_files.contains(f.path.as_str()) {
+        out.extend(flow::role_findings(f));
+        if agora_code.contains(f.path.as_str()) {
             out.extend(flow::call_findings(
                 f,
                 built.web_generation.get(&f.path).copied(),
@@ -328,6 +369,17 @@ pub fn analyse_walked(walked: &walk::Walked, now: u64, threads: usize) -> Analys
         out
     }));
     findings.extend(flow::audio_never_played(&code_refs, &web4));
+    findings.extend(bundler_env::findings(
+        &deps.manifests,
+        &code_refs,
+        &agora_code,
+        &|p| config::is_server_side(p, &server_roots),
+    ));
+    findings.extend(permissions::findings(
+        &code_refs,
+        &built.model.apps,
+        &built.app_of,
+    ));
     findings.extend(built.findings);
     let mut model = built.model;
     model.skipped_rules = skipped_rules;
@@ -335,7 +387,7 @@ pub fn analyse_walked(walked: &walk::Walked, now: u64, threads: usize) -> Analys
         findings: merge_facts(findings),
         model,
         dependencies: deps.inventory,
-        certificates: config::certificate_values(&values),
+        certificates: secrets,
     }
 }
 

@@ -137,7 +137,7 @@ pub struct SdkUse {
 pub struct App {
     /// Its folder, relative to the scanned root ("." for the root).
     pub root: String,
-    /// `web`, `react-native`, `electron`, `flutter`, `ios`, `android`, `server` or `unknown`.
+    /// `web`, `react-native`, `electron`, `flutter`, `ios`, `android`, `server`, `unity` or `unknown`.
     pub platform: String,
     /// The Agora products it uses.
     pub products: Vec<Product>,
@@ -253,6 +253,8 @@ pub fn classify_package(package: &str, version: &str) -> Option<(Product, Genera
         // Unity: the 3.x SDK's namespace and the 4.x one.
         "agora_gaming_rtc" => (Product::Rtc, Generation::Native3),
         "Agora.Rtc" => (Product::Rtc, Generation::Native4),
+        // The community WebGL SDK for Unity: the 3.x namespace over Web SDK 4.x in the browser.
+        super::unity::WEBGL_PACKAGE => (Product::Rtc, Generation::Web4),
         "agora-chat" | "agora-chat-sdk" | "agora_chat_sdk" | "agora-chat-uikit" => {
             (Product::Chat, Generation::Unknown)
         }
@@ -462,6 +464,14 @@ pub fn build(
     manifests: &[Manifest],
 ) -> Built {
     let mut sightings: Vec<Sighting> = Vec::new();
+    let webgl_projects: BTreeSet<String> = files
+        .iter()
+        .chain(bundles)
+        .map(|f| f.path.as_str())
+        .chain(left_out.iter().map(|l| l.path.as_str()))
+        .filter(|p| super::unity::is_webgl_sdk_file(p))
+        .filter_map(super::unity::project_of)
+        .collect();
     for d in inventory {
         if classify_package(&d.package, &d.version).is_none() {
             continue;
@@ -567,10 +577,17 @@ pub fn build(
         // Unity: the namespace a script uses names the SDK and its generation; the project is the
         // folder holding `Assets/`.
         if let Some((package, _, off)) = super::unity::sdk_of(&f.path, &f.text) {
-            if let Some(project) = super::unity::project_of(&f.path) {
-                // Scan schema v2 has no `unity` platform: the app is listed with its SDK and
-                // an unknown platform.
-                roots.entry(project).or_insert_with(|| "unknown".into());
+            let project = super::unity::project_of(&f.path);
+            // A project that carries the community WebGL SDK's plugin uses the 3.x namespace
+            // over Web SDK 4.x: another SDK, with other rules, not the retired native one.
+            let package = match &project {
+                Some(p) if package == "agora_gaming_rtc" && webgl_projects.contains(p) => {
+                    super::unity::WEBGL_PACKAGE
+                }
+                _ => package,
+            };
+            if let Some(project) = project {
+                roots.insert(project, "unity".into());
             }
             sightings.push(Sighting {
                 dir: dir.clone(),
@@ -863,6 +880,31 @@ fn retired_findings(apps: &[App]) -> Vec<ScanFinding> {
                 continue;
             }
             let mut found = sdk.found.clone();
+            // Locked only: a dependency brought it; the package.json beside the lock file
+            // declares that dependency, and is where the user changes it.
+            if found.iter().all(|f| f.how == "locked") {
+                let manifests: Vec<Found> = found
+                    .iter()
+                    .filter(|f| {
+                        ["package-lock.json", "yarn.lock", "pnpm-lock.yaml"]
+                            .contains(&name_of(&f.file))
+                    })
+                    .map(|f| {
+                        let dir = dir_of(&f.file);
+                        Found {
+                            file: if dir.is_empty() {
+                                "package.json".to_string()
+                            } else {
+                                format!("{dir}/package.json")
+                            },
+                            line: None,
+                            how: "declared".to_string(),
+                            version: String::new(),
+                        }
+                    })
+                    .collect();
+                found.extend(manifests);
+            }
             if Some(i) == wrapper {
                 for other in app.sdks.iter().filter(|s| s.retired && brought(s)) {
                     found.extend(other.found.iter().cloned());

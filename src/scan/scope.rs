@@ -128,6 +128,10 @@ const CI_FILES: &[&str] = &[
     "codemagic.yaml",
     "cloudbuild.yaml",
     "Jenkinsfile",
+    // Deployment templates: a one-click deploy's form, whose values are the user's to fill in.
+    "heroku.yml",
+    "render.yaml",
+    ".goreleaser.yml",
 ];
 /// Folder names of documentation.
 const DOC_DIRS: &[&str] = &[

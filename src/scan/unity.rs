@@ -30,8 +30,24 @@ const SDK_NAMESPACES: &[&str] = &[
     "io.agora",
 ];
 
-/// Whether a C# file is the source of an Agora SDK (it declares one of the SDK's namespaces).
+/// How the model names the community WebGL SDK for Unity
+/// (<https://github.com/AgoraIO-Community/Agora_Unity_WebGL>): it keeps the 3.x `agora_gaming_rtc`
+/// API but runs on Web SDK 4.x in the browser, so neither the native 3.x retirement nor the native
+/// rules apply to it.
+pub const WEBGL_PACKAGE: &str = "agora-unity-webgl";
+
+/// Whether a path is part of the community WebGL SDK (its `.jslib` plugin or its page template
+/// with the Web SDK), which marks the Unity project holding it as a WebGL one.
+pub fn is_webgl_sdk_file(path: &str) -> bool {
+    path.contains("AgoraWebGLSDK") || path.contains("WebGLTemplates/AgoraTemplate/")
+}
+
+/// Whether a file is the source of an Agora SDK: a C# file declaring one of the SDK's namespaces,
+/// or a file of the community WebGL SDK.
 pub fn is_sdk_source(path: &str, text: &str) -> bool {
+    if is_webgl_sdk_file(path) {
+        return true;
+    }
     if !path.ends_with(".cs") {
         return false;
     }

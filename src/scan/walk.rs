@@ -65,6 +65,8 @@ const SOURCE_EXTENSIONS: &[&str] = &[
     "php",
     "rb",
     "cs",
+    // Unity's JavaScript plugins (a WebGL bridge; the community WebGL SDK's marks its project).
+    "jslib",
     "unity",
     "prefab",
     "asset",

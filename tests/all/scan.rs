@@ -187,6 +187,38 @@ const EXPECTED: &[Expected] = &[
         ],
         1,
     ),
+    // Reductions of the third development batch (fixtures/scan-dev3/README.md): a certificate, a
+    // token and RESTful credentials in a PHP server (the credentials' copy is the same fact), a
+    // string role, Agora's sample certificate with a project's App ID, a CRA variable the browser
+    // never sees, a join failure ignored in a component that imports its client, Web SDK 2.x
+    // brought by a wrapper, an iOS plist without a microphone purpose string, a will-expire handler
+    // that only logs, a manifest removing RECORD_AUDIO, a certificate as an environment fallback;
+    // and left alone: an Angular input's empty default, empty environment fallbacks, a deployment
+    // template's placeholders.
+    // The community WebGL SDK for Unity: the 3.x namespace over Web SDK 4.x, not the retired
+    // native SDK.
+    ("unity-webgl", &[], 0),
+    (
+        "servers-and-permissions",
+        &[
+            ("scan.code.token_role_invalid", "fail"),
+            ("scan.config.certificate_committed", "fail"),
+            ("scan.config.certificate_committed", "fail"),
+            ("scan.config.certificate_sample", "fail"),
+            ("scan.config.env_not_exposed", "fail"),
+            ("scan.config.rest_secret_committed", "fail"),
+            ("scan.permissions.android_record_audio_removed", "fail"),
+            ("scan.permissions.ios_microphone_missing", "fail"),
+            ("token.app_id_mismatch", "fail"),
+            ("token.channel_mismatch", "fail"),
+            ("token.expired", "fail"),
+            ("scan.code.publish_after_ignored_join_failure", "warn"),
+            ("scan.code.token_never_renewed", "warn"),
+            ("scan.deps.sdk_retired", "warn"),
+            ("token.console_temporary", "warn"),
+        ],
+        1,
+    ),
 ];
 
 /// The certificates written into the unity-and-servers fixture's servers and web app.
@@ -697,4 +729,114 @@ fn a_committed_certificate_is_never_printed_by_scan_or_report() {
             }
         }
     }
+}
+
+/// The secrets written into the servers-and-permissions fixture: certificates and the RESTful
+/// API's customer ID and secret.
+const SERVER_SECRETS: &[&str] = &[
+    "b3e1f7a9c2d4e6f8a0b1c3d5e7f9a2b4",
+    "7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b",
+    "6a1f0c9e8d7b6a5f4e3d2c1b0a9f8e7d",
+    "0d9c8b7a6f5e4d3c2b1a0f9e8d7c6b5a",
+];
+
+#[test]
+fn restful_credentials_copied_into_two_controllers_are_one_fact_and_never_printed() {
+    let (_, doc) = scan_json("servers-and-permissions", &[]);
+    let rest: Vec<&Value> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["key"] == "scan.config.rest_secret_committed")
+        .collect();
+    assert_eq!(rest.len(), 1, "{doc:#}");
+    let files: Vec<&str> = rest[0]["places"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "clinic/app/Http/Controllers/RecordingController.php",
+            "clinic/app/Http/Controllers/backup/RecordingController.php"
+        ]
+    );
+    let dir = fixture("servers-and-permissions");
+    for mode in [&["--json"][..], &[], &["-v"], &["--color", "always"]] {
+        let out = doctor()
+            .args(["scan", &dir, "--now", NOW])
+            .args(mode)
+            .output()
+            .unwrap();
+        for text in [&out.stdout, &out.stderr] {
+            let text = String::from_utf8_lossy(text).to_lowercase();
+            for secret in SERVER_SECRETS {
+                assert!(!text.contains(secret), "{mode:?} printed {secret}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_same_token_under_two_names_in_two_files_is_one_fact() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = "006970CA35de60c44645bbae8a215061b33IAAvBtPaNGSyqWWvDqDhSNyJnMgHI3QFhGdLOe4R4hn1F7aKl6gAAAAAEADVBmgUtJ9aXgEAAQC0n1pe";
+    std::fs::write(
+        dir.path().join("package.json"),
+        r#"{"dependencies":{"agora-rtc-sdk-ng":"4.20.0"}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("a.js"),
+        format!("import AgoraRTC from 'agora-rtc-sdk-ng';\nconst TOKEN = \"{token}\";\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("b.js"),
+        format!(
+            "import AgoraRTC from 'agora-rtc-sdk-ng';\nconst options = {{ token: \"{token}\" }};\n"
+        ),
+    )
+    .unwrap();
+    let out = doctor()
+        .args(["scan"])
+        .arg(dir.path())
+        .args(["--json", "--now", NOW])
+        .output()
+        .unwrap();
+    let doc = common::schema::parse_json_output(&out.stdout);
+    let expired: Vec<&Value> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["key"] == "token.expired")
+        .collect();
+    assert_eq!(expired.len(), 1, "{doc:#}");
+    assert_eq!(expired[0]["places"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn a_unity_project_on_the_community_webgl_sdk_is_a_unity_app_on_web_sdk_4() {
+    let (_, doc) = scan_json("unity-webgl", &[]);
+    let apps = doc["model"]["apps"].as_array().unwrap();
+    assert_eq!(apps.len(), 1, "{doc:#}");
+    assert_eq!(apps[0]["platform"], "unity");
+    let sdk = &apps[0]["sdks"][0];
+    assert_eq!(sdk["package"], "agora-unity-webgl");
+    assert_eq!(sdk["generation"], "web4");
+    assert_eq!(sdk["retired"], false);
+    // Without the plugin, the same script is the retired native 3.x SDK.
+    let (_, doc) = scan_json("unity-and-servers", &[]);
+    assert!(doc["model"]["apps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["platform"] == "unity"
+            && a["sdks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|s| s["package"] == "agora_gaming_rtc")));
 }
