@@ -13,6 +13,17 @@ fn explain() -> Command {
     c
 }
 
+/// What `explain ARGS` printed, asserting its exit code.
+fn stdout_of(args: &[&str], code: i32) -> Vec<u8> {
+    explain()
+        .args(args)
+        .assert()
+        .code(code)
+        .get_output()
+        .stdout
+        .clone()
+}
+
 fn json_of(out: &[u8]) -> Value {
     schema::parse_json_output(out)
 }
@@ -75,16 +86,13 @@ fn unknown_input_exits_2_with_did_you_mean() {
 
 #[test]
 fn a_recognised_paste_no_entry_fits_exits_1_with_what_was_read_and_the_nearest_entries() {
-    let out = explain()
-        .args([
+    let out = stdout_of(
+        &[
             "io.agora.chat.ChatException: errorCode: 777, description: the login went wrong",
             "--json",
-        ])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+        ],
+        1,
+    );
     let v = json_of(&out);
     assert_eq!(v["explained"], false);
     assert_eq!(v["recognised"]["products"][0], "chat");
@@ -109,13 +117,7 @@ fn a_recognised_product_or_code_is_never_answered_nothing_matches() {
         "Cloud Recording 409 Conflict",
         "Interactive Whiteboard 2010299",
     ] {
-        let out = explain()
-            .args([query, "--json"])
-            .assert()
-            .code(1)
-            .get_output()
-            .stdout
-            .clone();
+        let out = stdout_of(&[query, "--json"], 1);
         let v = json_of(&out);
         assert_eq!(v["explained"], false, "{query}: {v}");
         assert!(
@@ -125,13 +127,7 @@ fn a_recognised_product_or_code_is_never_answered_nothing_matches() {
             "{query}: {v}"
         );
     }
-    let out = explain()
-        .args(["Flexible Classroom 30403100", "--json"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+    let out = stdout_of(&["Flexible Classroom 30403100", "--json"], 1);
     let v = json_of(&out);
     assert_eq!(v["recognised"]["products"][0], "classroom", "{v}");
     let nearest = v["nearest"].as_array().expect("nearest");
@@ -149,13 +145,7 @@ fn a_product_then_a_bare_number_is_that_products_code() {
         ("Media Push 409 Conflict", "media-push", "409"),
         ("Interactive Whiteboard 401", "whiteboard", "401"),
     ] {
-        let out = explain()
-            .args([query, "--json"])
-            .assert()
-            .code(0)
-            .get_output()
-            .stdout
-            .clone();
+        let out = stdout_of(&[query, "--json"], 0);
         let v = json_of(&out);
         assert_eq!(v["entries"][0]["product"], product, "{query}: {v}");
         assert_eq!(v["entries"][0]["value"], value, "{query}: {v}");
@@ -164,29 +154,20 @@ fn a_product_then_a_bare_number_is_that_products_code() {
 
 #[test]
 fn a_number_is_looked_up_in_the_product_its_paste_names() {
-    let out = explain()
-        .args([
+    let out = stdout_of(
+        &[
             "ChatClient login failed: ChatException errorCode: 202",
             "--json",
-        ])
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
+        ],
+        0,
+    );
     let v = json_of(&out);
     assert_eq!(
         v["entries"][0]["key"], "chat.user_authentication_failed",
         "{v}"
     );
     // The same number in an RTC paste is RTC's (native 202 is no error; the gateway's is).
-    let out = explain()
-        .args(["onError: 110", "--json"])
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
+    let out = stdout_of(&["onError: 110", "--json"], 0);
     assert_eq!(
         json_of(&out)["entries"][0]["key"],
         "native.err_invalid_token"
@@ -200,13 +181,7 @@ fn chinese_and_japanese_pastes_are_read_and_answered_in_english() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains("native.err_invalid_token"));
-    let out = explain()
-        .args(["マイクの権限がありません", "--json"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+    let out = stdout_of(&["マイクの権限がありません", "--json"], 1);
     let v = json_of(&out);
     assert_eq!(v["recognised"]["language"], "Japanese");
     assert!(v["recognised"]["terms"]
@@ -232,13 +207,7 @@ fn no_query_exits_2() {
 
 #[test]
 fn json_entry_has_every_field() {
-    let out = explain()
-        .args(["token.expired", "--json"])
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
+    let out = stdout_of(&["token.expired", "--json"], 0);
     let v = json_of(&out);
     assert_eq!(v["schema"], "agora-doctor/explain/v3");
     assert_eq!(v["explained"], true);
@@ -293,13 +262,7 @@ fn list_has_one_line_per_entry() {
 
 #[test]
 fn list_json_parses_and_counts() {
-    let out = explain()
-        .args(["--list", "--json"])
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
+    let out = stdout_of(&["--list", "--json"], 0);
     let v = json_of(&out);
     assert_eq!(v["schema"], "agora-doctor/explain-list/v1");
     let entries = v["entries"].as_array().expect("entries");
@@ -309,13 +272,7 @@ fn list_json_parses_and_counts() {
 
 #[test]
 fn log_with_errors_exits_1_and_reports_counts_and_lines() {
-    let out = explain()
-        .args(["--log", &log("web-4.3-console.log"), "--json"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+    let out = stdout_of(&["--log", &log("web-4.3-console.log"), "--json"], 1);
     let v = json_of(&out);
     assert_eq!(v["schema"], "agora-doctor/explain-log/v4");
     assert_eq!(v["lines"], 15);
@@ -348,13 +305,7 @@ fn log_with_errors_exits_1_and_reports_counts_and_lines() {
 
 #[test]
 fn log_in_the_4_7_format_finds_the_reason_not_just_the_code() {
-    let out = explain()
-        .args(["--log", &log("web-4.24-console.log"), "--json"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+    let out = stdout_of(&["--log", &log("web-4.24-console.log"), "--json"], 1);
     let v = json_of(&out);
     let keys: Vec<&str> = v["problems"]
         .as_array()
@@ -375,13 +326,7 @@ fn log_in_the_4_7_format_finds_the_reason_not_just_the_code() {
 
 #[test]
 fn log_with_crlf_line_ends_from_web_3x() {
-    let out = explain()
-        .args(["--log", &log("web-3.x-crlf.log"), "--json"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+    let out = stdout_of(&["--log", &log("web-3.x-crlf.log"), "--json"], 1);
     let v = json_of(&out);
     assert_eq!(v["problems"][0]["key"], "ap.dynamic_use_static_key");
     assert_eq!(v["problems"][0]["first_line"], 3);
@@ -394,13 +339,7 @@ fn log_with_crlf_line_ends_from_web_3x() {
 
 #[test]
 fn log_of_native_and_flutter_lines() {
-    let out = explain()
-        .args(["--log", &log("native-flutter.log"), "--json"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+    let out = stdout_of(&["--log", &log("native-flutter.log"), "--json"], 1);
     let keys: Vec<String> = json_of(&out)["problems"]
         .as_array()
         .expect("problems")
